@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# User-facing targets.  The work is done by scripts/ and meson/ninja.
+#
+#   make run     build what is missing, boot the guest behind an SMMU,
+#                print a summary (SMMU=none|builtin, MODE=strict|lazy|passthrough)
+#   make check   every test: model unit tests, guest scenarios (pytest)
+#   make bench   benchmarks
+#   make clean   remove build/ (keeps the download and ccache cache)
+
+SHELL := /bin/bash
+PY := /usr/bin/python3
+MESON := meson
+SMMU ?= builtin
+MODE ?= strict
+export SMMU MODE
+
+.PHONY: help run check bench clean distclean bootstrap qemu guest models \
+        unit coverage pytest
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+bootstrap:
+	scripts/bootstrap all
+
+qemu:
+	scripts/build-qemu
+
+guest:
+	scripts/build-guest
+
+build/models/build.ninja:
+	scripts/bootstrap packages
+	$(MESON) setup build/models
+
+models: build/models/build.ninja
+	ninja -C build/models
+
+unit: models
+	$(MESON) test -C build/models --print-errorlogs
+
+pytest: qemu guest
+	$(PY) -m pytest tests
+
+check: bootstrap unit pytest
+
+run:
+	@scripts/run --check-args
+	$(MAKE) --no-print-directory qemu guest
+	@scripts/run
+
+bench: qemu guest
+	$(PY) bench/dma_read.py
+
+coverage:
+	scripts/bootstrap packages
+	[ -f build/coverage/build.ninja ] || $(MESON) setup build/coverage -Db_coverage=true
+	$(MESON) test -C build/coverage --print-errorlogs
+	gcovr -r . --filter 'models/' --exclude '.*/tests/.*' build/coverage
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf .cache

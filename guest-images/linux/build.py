@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Build the Linux test guest from Debian's arm64 packages.
+
+Inputs (downloaded by scripts/bootstrap guest-debs): the versioned kernel
+image package behind linux-image-arm64, and busybox-static.  Outputs in
+--out: Image (the kernel), initramfs.cpio.gz, and guest.json describing
+them.  Nothing is installed on the host; the packages are only unpacked.
+
+The initramfs holds busybox, our /init, the test scripts from tests/ and
+the kernel modules those need (with their dependencies, resolved from each
+module's .modinfo), loaded in dependency order by /init.
+"""
+import argparse
+import glob
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Modules the tests need; everything they depend on comes along.
+WANTED_MODULES = ["virtio_pci", "virtio_blk", "virtio_net"]
+
+
+def fail(msg):
+    sys.exit("guest-images/linux: error: " + msg)
+
+
+def one_deb(debdir, pattern):
+    found = sorted(glob.glob(os.path.join(debdir, pattern)))
+    if not found:
+        fail("no %s in %s (run scripts/bootstrap guest-debs)" % (pattern, debdir))
+    return found[-1]
+
+
+def unpack(deb, dest):
+    """Unpack @deb into @dest once; a stamp names the .deb it came from."""
+    stamp = os.path.join(dest, ".unpacked-from")
+    name = os.path.basename(deb)
+    if os.path.exists(stamp) and open(stamp).read() == name:
+        return
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    subprocess.run(["dpkg-deb", "-x", deb, dest], check=True)
+    with open(stamp, "w") as f:
+        f.write(name)
+
+
+def module_name(path):
+    base = os.path.basename(path)
+    base = re.sub(r"\.ko(\.xz|\.zst|\.gz)?$", "", base)
+    return base.replace("-", "_")
+
+
+def modinfo_depends(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", data)
+    if not m or not m.group(1):
+        return []
+    return [d.decode().replace("-", "_") for d in m.group(1).split(b",") if d]
+
+
+def resolve_modules(moddir, wanted):
+    """Return module paths (relative to moddir) in load order."""
+    index = {}
+    for root, _dirs, files in os.walk(os.path.join(moddir, "kernel")):
+        for fn in files:
+            if fn.endswith(".ko"):
+                p = os.path.join(root, fn)
+                index[module_name(p)] = p
+    builtin = set()
+    with open(os.path.join(moddir, "modules.builtin")) as f:
+        for line in f:
+            builtin.add(module_name(line.strip()))
+    order, seen = [], set()
+
+    def visit(name, chain):
+        if name in seen or name in builtin:
+            return
+        if name in chain:
+            fail("module dependency cycle: " + " -> ".join(chain + [name]))
+        if name not in index:
+            fail("module %s not found in %s" % (name, moddir))
+        for dep in modinfo_depends(index[name]):
+            visit(dep, chain + [name])
+        seen.add(name)
+        order.append(os.path.relpath(index[name], moddir))
+
+    for name in wanted:
+        visit(name, [])
+    return order
+
+
+class Cpio:
+    """Minimal reproducible 'newc' cpio writer (all mtimes 0, root-owned)."""
+
+    def __init__(self):
+        self.chunks = []
+        self.ino = 1
+
+    def _entry(self, name, mode, data=b"", nlink=1):
+        hdr = "070701" + "".join("%08X" % v for v in (
+            self.ino, mode, 0, 0, nlink, 0, len(data), 0, 0, 0, 0,
+            len(name) + 1, 0))
+        self.ino += 1
+        blob = hdr.encode() + name.encode() + b"\0"
+        blob += b"\0" * (-len(blob) % 4)
+        blob += data + b"\0" * (-len(data) % 4)
+        self.chunks.append(blob)
+
+    def dir(self, name):
+        self._entry(name, stat.S_IFDIR | 0o755, nlink=2)
+
+    def file(self, name, data, mode=0o644):
+        self._entry(name, stat.S_IFREG | mode, data)
+
+    def symlink(self, name, target):
+        self._entry(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0)
+        return b"".join(self.chunks)
+
+
+def build_initramfs(kroot, bbroot, kver, modules):
+    c = Cpio()
+    for d in ["bin", "dev", "proc", "sys", "tmp", "etc", "tests", "lib",
+              "lib/modules", "lib/modules/" + kver]:
+        c.dir(d)
+    made = set()
+    for rel in modules:
+        parts = os.path.dirname(rel).split("/")
+        for i in range(1, len(parts) + 1):
+            d = "lib/modules/%s/%s" % (kver, "/".join(parts[:i]))
+            if d not in made:
+                c.dir(d)
+                made.add(d)
+        with open(os.path.join(kroot, "lib/modules", kver, rel), "rb") as f:
+            c.file("lib/modules/%s/%s" % (kver, rel), f.read())
+    with open(os.path.join(bbroot, "bin/busybox"), "rb") as f:
+        c.file("bin/busybox", f.read(), 0o755)
+    c.symlink("bin/sh", "busybox")
+    with open(os.path.join(HERE, "testlib.sh"), "rb") as f:
+        c.file("etc/testlib.sh", f.read())
+    with open(os.path.join(HERE, "init"), "rb") as f:
+        c.file("init", f.read(), 0o755)
+    c.file("etc/modules.order",
+           "".join("/lib/modules/%s/%s\n" % (kver, m) for m in modules).encode())
+    for t in sorted(glob.glob(os.path.join(HERE, "tests", "*.sh"))):
+        with open(t, "rb") as f:
+            c.file("tests/" + os.path.basename(t), f.read(), 0o755)
+    return gzip.compress(c.finish(), mtime=0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--debs", required=True, help="directory of the .debs")
+    ap.add_argument("--out", required=True, help="output directory")
+    args = ap.parse_args()
+
+    os.makedirs(args.out, exist_ok=True)
+    kdeb = one_deb(args.debs, "linux-image-*_arm64.deb")
+    bdeb = one_deb(args.debs, "busybox-static_*_arm64.deb")
+    kroot = os.path.join(args.out, "kernel-root")
+    bbroot = os.path.join(args.out, "busybox-root")
+    unpack(kdeb, kroot)
+    unpack(bdeb, bbroot)
+
+    kvers = os.listdir(os.path.join(kroot, "lib/modules"))
+    if len(kvers) != 1:
+        fail("expected one kernel version in %s, found %s" % (kdeb, kvers))
+    kver = kvers[0]
+    modules = resolve_modules(os.path.join(kroot, "lib/modules", kver),
+                              WANTED_MODULES)
+    initrd = build_initramfs(kroot, bbroot, kver, modules)
+    with open(os.path.join(args.out, "initramfs.cpio.gz"), "wb") as f:
+        f.write(initrd)
+    shutil.copyfile(os.path.join(kroot, "boot", "vmlinuz-" + kver),
+                    os.path.join(args.out, "Image"))
+    info = {
+        "kernel": os.path.basename(kdeb),
+        "busybox": os.path.basename(bdeb),
+        "kernel_version": kver,
+        "modules": modules,
+        "tests": sorted(os.path.basename(t)[:-3] for t in
+                        glob.glob(os.path.join(HERE, "tests", "*.sh"))),
+        "initramfs_sha256": hashlib.sha256(initrd).hexdigest(),
+    }
+    with open(os.path.join(args.out, "guest.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    print("guest-images/linux: %s, %d modules, initramfs %d KiB -> %s" % (
+        kver, len(modules), len(initrd) // 1024, args.out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The disk's default domain has the type the kernel command line asks for
+# (iommu.strict=1: DMA, iommu.strict=0: DMA-FQ, iommu.passthrough=1:
+# identity).
+. /etc/testlib.sh
+[ "$EXPECT_IOMMU" != none ] || skip "no IOMMU"
+[ -n "$EXPECT_DOMAIN" ] || skip "no smmuext.domain expectation given"
+dev=$(disk_pci_dev) || fail "no PCI device behind $DISK_DEV"
+[ -e "$dev/iommu_group/type" ] || fail "no iommu_group/type for $dev"
+type=$(cat "$dev/iommu_group/type")
+echo "domain type: $type"
+[ "$type" = "$EXPECT_DOMAIN" ] || fail "domain type $type, expected $EXPECT_DOMAIN"

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Fixtures shared by the host-side test suites."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from smmuext import guest, paths  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built():
+    """QEMU and the guest image, built if missing (make does the work)."""
+    missing = [f for f in (paths.QEMU, paths.KERNEL, paths.INITRD)
+               if not os.path.exists(f)]
+    if missing:
+        subprocess.run(["make", "-C", paths.TOP, "qemu", "guest"], check=True)
+    return paths
+
+
+class BootCache:
+    """Each scenario boots once per session; its tests share the report."""
+
+    def __init__(self):
+        self.boots = {}
+
+    def get(self, scenario):
+        if scenario not in self.boots:
+            self.boots[scenario] = guest.boot(scenario)
+        return self.boots[scenario]
+
+
+@pytest.fixture(scope="session")
+def boots(built):
+    return BootCache()

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Where things are.  Everything generated lives under build/."""
+import os
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(TOP, "build")
+CACHE = os.environ.get("SMMU_EXT_CACHE", os.path.join(TOP, ".cache"))
+QEMU = os.environ.get("SMMU_EXT_QEMU",
+                      os.path.join(BUILD, "qemu", "qemu-system-aarch64"))
+GUEST = os.path.join(BUILD, "guest")
+KERNEL = os.path.join(GUEST, "Image")
+INITRD = os.path.join(GUEST, "initramfs.cpio.gz")
+GUEST_TESTS_DIR = os.path.join(TOP, "guest-images", "linux", "tests")
+LOGS = os.path.join(BUILD, "logs")
+
+
+def guest_test_names():
+    """Names of the guest tests, as /init reports them in KTAP."""
+    names = []
+    for fn in sorted(os.listdir(GUEST_TESTS_DIR)):
+        if fn.endswith(".sh"):
+            stem = fn[:-3]
+            names.append(stem[3:] if stem[:2].isdigit() and stem[2] == "-" else stem)
+    return names

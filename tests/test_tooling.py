@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The user-facing commands: clear errors for bad input, the built QEMU
+runs, and a second build reuses the caches."""
+import os
+import subprocess
+
+import pytest
+
+from smmuext import paths
+
+
+def run(cmd, env=None, timeout=300):
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(cmd, cwd=paths.TOP, env=full_env, timeout=timeout,
+                          stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True)
+
+
+def test_make_run_rejects_unknown_smmu():
+    r = run(["make", "--no-print-directory", "run", "SMMU=bogus"])
+    assert r.returncode != 0
+    assert "unknown SMMU='bogus'" in r.stderr
+    assert "builtin" in r.stderr and "none" in r.stderr   # lists the choices
+    assert "build-qemu" not in r.stdout                   # fails before building
+
+
+def test_make_run_rejects_unknown_mode():
+    r = run(["make", "--no-print-directory", "run", "MODE=sloppy"])
+    assert r.returncode != 0
+    assert "unknown MODE='sloppy'" in r.stderr
+
+
+def test_qemu_src_that_does_not_exist(tmp_path):
+    r = run(["scripts/bootstrap", "qemu-src"],
+            env={"QEMU_SRC": str(tmp_path / "nowhere"),
+                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
+    assert r.returncode != 0
+    assert "does not exist" in r.stderr
+
+
+def test_qemu_src_that_is_not_a_qemu_tree(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "VERSION").write_text("1.0\n")
+    r = run(["scripts/bootstrap", "qemu-src"],
+            env={"QEMU_SRC": str(tmp_path / "src"),
+                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
+    assert r.returncode != 0
+    assert "is not a QEMU source tree" in r.stderr
+
+
+def test_failed_source_package_download(tmp_path):
+    r = run(["scripts/bootstrap", "qemu-src"],
+            env={"SMMU_EXT_QEMU_SRCPKG": "smmu-ext-no-such-package",
+                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
+    assert r.returncode != 0
+    assert "could not fetch the smmu-ext-no-such-package source package" in r.stderr
+
+
+def test_failed_guest_package_download(tmp_path):
+    r = run(["scripts/bootstrap", "guest-debs"],
+            env={"SMMU_EXT_KERNEL_PKG": "smmu-ext-no-such-kernel",
+                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
+    assert r.returncode != 0
+    assert "cannot resolve smmu-ext-no-such-kernel:arm64" in r.stderr
+
+
+def test_qemu_device_help_runs(built):
+    r = run([paths.QEMU, "-device", "help"])
+    assert r.returncode == 0, r.stderr
+    assert '"virtio-blk-pci"' in r.stdout
+
+
+def test_second_build_reuses_caches(built):
+    """Nothing is downloaded or compiled again once everything is built."""
+    r = run(["scripts/build-qemu"])
+    assert r.returncode == 0, r.stderr
+    assert "fetching" not in r.stderr
+    assert "configuring" not in r.stdout
+    with open(os.path.join(paths.BUILD, "qemu", "build.log")) as f:
+        log = f.read()
+    # qemu-version.h is regenerated on every build by design; nothing else.
+    assert "Compiling" not in log and "Linking" not in log, log[-2000:]
+    assert "Regenerating build files" not in log, log[-2000:]
+    r = run(["scripts/build-guest"])
+    assert r.returncode == 0, r.stderr
+    assert "downloading" not in r.stderr
