@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VMSAv8-64 translation table walker shared by the SMMU models: stage 1,
+ * stage 2 and nested (stage 1 then stage 2), with the AArch64 long
+ * descriptor format of Arm ARM D8 (DDI0487), which SMMUv3 (IHI0070) and
+ * SMMUv2 AArch64 context banks use unchanged.
+ *
+ * The walker is pure: it reads (and, for hardware Access flag / dirty
+ * state updates, writes) descriptors only through the SmHost read/write
+ * hooks, keeps no state between calls and returns everything in a
+ * SmWalkResult.  Caching the result is the caller's business.
+ *
+ * Granules 4K, 16K and 64K; input sizes up to 48 bits (52 with 64K);
+ * output sizes 32..48 bits, and 52 bits with the 64K granule (FEAT_LPA
+ * descriptor layout, OA[51:48] in descriptor bits [15:12]).  FEAT_LPA2
+ * (level -1, 52-bit 4K/16K) is not modelled.
+ */
+#ifndef SM_WALK_H
+#define SM_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sm-host.h"
+
+/* ---- Geometry ---------------------------------------------------------- */
+
+typedef enum SmGranule {
+    SM_GRANULE_4K = 0,
+    SM_GRANULE_16K,
+    SM_GRANULE_64K,
+    SM_GRANULE_INVALID,      /* a reserved TGx encoding */
+} SmGranule;
+
+/* TCR/CD TG0 and VTCR/STE S2TG encoding: 0 4K, 1 64K, 2 16K, 3 reserved. */
+SmGranule sm_granule_from_tg0(unsigned tg0);
+/* TCR/CD TG1 encoding: 1 16K, 2 4K, 3 64K, 0 reserved. */
+SmGranule sm_granule_from_tg1(unsigned tg1);
+
+/* log2 of the granule size: 12, 14 or 16 (0 for an invalid granule). */
+unsigned sm_granule_shift(SmGranule g);
+/* Address bits resolved by one full table: granule_shift - 3. */
+unsigned sm_walk_bits_per_level(SmGranule g);
+/* Lowest address bit resolved at @level (0..3): the block/page shift. */
+unsigned sm_walk_level_shift(SmGranule g, int level);
+/* Bytes mapped by one descriptor at @level. */
+uint64_t sm_walk_block_size(SmGranule g, int level);
+/* Index of @addr in a full table at @level (not for the start level). */
+uint64_t sm_walk_index(SmGranule g, int level, uint64_t addr);
+/*
+ * Whether a block descriptor is architected at @level for @g (with a
+ * 48/52-bit OA, no FEAT_LPA2): 4K levels 1-2, 16K level 2, 64K level 2
+ * (and level 1 when @oas_bits is 52).  Level 3 holds pages, never blocks.
+ */
+bool sm_walk_block_allowed(SmGranule g, int level, unsigned oas_bits);
+/*
+ * Stage-1 start level for an input of @ias_bits (= 64 - TxSZ), or -1
+ * when no walk of at most 4 levels covers it.
+ */
+int sm_walk_s1_start_level(SmGranule g, unsigned ias_bits);
+/*
+ * Stage-2 start level from VTCR/STE S2SL0, or -1 when the encoding is
+ * reserved for @g (4K: 0 -> 2, 1 -> 1, 2 -> 0; 16K/64K: 0 -> 3, 1 -> 2,
+ * 2 -> 1; 3 reserved for all three here).
+ */
+int sm_walk_s2_start_level(SmGranule g, unsigned sl0);
+
+/* ---- Configuration ----------------------------------------------------- */
+
+/* Decoded translation parameters of one stage (from a CD, STE or CB). */
+typedef struct SmWalkStageCfg {
+    bool enabled;            /* this stage translates */
+    SmGranule granule;
+    uint8_t tsz;             /* TxSZ / S2T0SZ: input is 64 - tsz bits */
+    uint8_t sl0;             /* stage 2 only: S2SL0 / VTCR.SL0 */
+    uint8_t oas_bits;        /* effective output size: IPS/PS/OAS, 32..52 */
+    /*
+     * Stage 1 only: this is a TTB1 (upper) region, so input bits above
+     * the input size must all be ones instead of zeros.  Selecting TTB0
+     * or TTB1 (and stripping top-byte-ignore bits) is the caller's job.
+     */
+    bool upper;
+    uint64_t ttb;            /* table base (TTBx / S2TTB); may be above OAS */
+    bool big_endian;         /* descriptors are big-endian (ENDI / S2ENDI) */
+    bool affd;               /* AF==0 is not a fault: treat as accessed */
+    bool ha;                 /* hardware Access flag update */
+    bool hd;                 /* hardware dirty state update (needs @ha) */
+    bool hpd;                /* stage 1: hierarchical permissions disabled */
+    /*
+     * Stage 1 only: a regime with one privilege level (EL2 without E2H,
+     * SMMUv3 STRW = EL2): AP[1], PXN, APTable[0] and PXNTable are
+     * ignored, bit 54 is XN, and req.priv makes no difference.
+     */
+    bool single_priv;
+    /* Stage 2 only: FEAT_XNX, XN is descriptor bits [54:53]. */
+    bool xnx;
+    /*
+     * Stage 2 only, nested: S2PTW.  A stage-1 table fetch whose stage-2
+     * leaf is Device memory (MemAttr[3:2] == 0) is a stage-2 permission
+     * fault (CLASS TT).
+     */
+    bool ptw;
+} SmWalkStageCfg;
+
+/*
+ * A whole translation: stage 1 alone, stage 2 alone, or both (nested)
+ * depending on which stage is enabled.  Neither enabled is a bad config.
+ */
+typedef struct SmWalkCfg {
+    SmWalkStageCfg s1;
+    SmWalkStageCfg s2;
+    SmAttrs attrs;           /* attributes for the walker's own accesses */
+} SmWalkCfg;
+
+/* Why a stage configuration is unusable. */
+typedef enum SmWalkCfgError {
+    SM_WALK_CFG_OK = 0,
+    SM_WALK_CFG_GRANULE,     /* reserved granule encoding */
+    SM_WALK_CFG_TSZ,         /* input size not walkable (S1) */
+    SM_WALK_CFG_SL0,         /* S2SL0 reserved, or inconsistent with TSZ */
+    SM_WALK_CFG_OAS,         /* output size outside 32..48 (52 with 64K) */
+    SM_WALK_CFG_NO_STAGE,    /* neither stage enabled */
+} SmWalkCfgError;
+
+/*
+ * Check one stage as the architecture requires (for stage 2 this is
+ * AArch64.S2InvalidSL/S2InconsistentSL: the start level must resolve
+ * between 1 and bits_per_level + 4 bits, i.e. at most 16 concatenated
+ * tables).  Callers decoding an STE/CD use it to raise C_BAD_STE /
+ * C_BAD_CD before any walk; sm_walk() checks again and reports
+ * SM_WALK_BAD_CONFIG.
+ */
+SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2);
+/* Start level of a stage that passed sm_walk_check_stage(). */
+int sm_walk_start_level(const SmWalkStageCfg *sc, bool stage2);
+/*
+ * Number of concatenated start-level tables of a valid stage-2 config
+ * (1..16); 1 for stage 1.
+ */
+unsigned sm_walk_concat_tables(const SmWalkStageCfg *sc, bool stage2);
+/* Short name for logs: "granule", "tsz", ... ("ok" for SM_WALK_CFG_OK). */
+const char *sm_walk_cfg_error_name(SmWalkCfgError e);
+
+/* ---- Request ----------------------------------------------------------- */
+
+typedef struct SmWalkReq {
+    uint64_t addr;           /* VA (stage 1 or nested) or IPA (S2 only) */
+    bool write;              /* false: read */
+    bool instr;              /* instruction fetch: needs read and exec */
+    bool priv;               /* privileged (EL1) rather than unprivileged */
+} SmWalkReq;
+
+/* ---- Result ------------------------------------------------------------ */
+
+typedef enum SmWalkOutcome {
+    SM_WALK_OK = 0,
+    SM_WALK_FAULT_TRANSLATION,
+    SM_WALK_FAULT_ADDR_SIZE,
+    SM_WALK_FAULT_ACCESS,        /* Access flag fault */
+    SM_WALK_FAULT_PERMISSION,
+    SM_WALK_FAULT_EABT,          /* external abort on a descriptor access */
+    SM_WALK_BAD_CONFIG,          /* see SmWalkResult.fault.cfg_error */
+} SmWalkOutcome;
+
+/* Where a fault happened (SMMUv3 CLASS; the SMMUv3 CD class is not ours) */
+typedef enum SmWalkClass {
+    SM_WALK_CLASS_IN = 0,        /* translating the input / final address */
+    SM_WALK_CLASS_TT,            /* fetching a stage-1 translation table */
+} SmWalkClass;
+
+/* Permission bits of SmWalkResult.ok.perm. */
+#define SM_PERM_R    (1u << 0)   /* unprivileged read */
+#define SM_PERM_W    (1u << 1)   /* unprivileged write */
+#define SM_PERM_X    (1u << 2)   /* unprivileged execute */
+#define SM_PERM_PR   (1u << 3)   /* privileged read */
+#define SM_PERM_PW   (1u << 4)   /* privileged write */
+#define SM_PERM_PX   (1u << 5)   /* privileged execute */
+#define SM_PERM_ALL  0x3fu
+
+/* One descriptor access made by the walk, for the timing model. */
+typedef struct SmWalkAccess {
+    uint64_t addr;           /* PA of the descriptor */
+    uint8_t stage;           /* 1 or 2 */
+    int8_t level;            /* 0..3 */
+    bool write;              /* hardware AF/dirty write-back */
+} SmWalkAccess;
+
+/*
+ * Nested 4-level 4K: 4 stage-1 reads, each preceded by a 4-read stage-2
+ * walk of its table address, then a 4-read stage-2 walk of the output:
+ * 24 reads, plus write-backs.  Accesses past the array are counted in
+ * n_accesses but not recorded.
+ */
+#define SM_WALK_MAX_ACCESSES 40
+
+typedef struct SmWalkFault {
+    uint8_t stage;           /* 1 or 2 */
+    SmWalkClass class;       /* TT or IN (stage-2 faults in nested only) */
+    int8_t level;            /* level of the faulting descriptor */
+    bool write;              /* the access (for permission faults) */
+    uint64_t input_addr;     /* the request's address */
+    uint64_t ipa;            /* stage-2 faults: the IPA being translated */
+    uint64_t desc_addr;      /* EABT: PA of the descriptor access */
+    SmWalkCfgError cfg_error;/* SM_WALK_BAD_CONFIG only */
+} SmWalkFault;
+
+typedef struct SmWalkOk {
+    uint64_t pa;             /* output address of req.addr */
+    /*
+     * req.addr & addr_mask is the offset inside the region the result is
+     * valid for: size - 1, where size is the leaf block/page size (the
+     * smaller of stage 1 and stage 2 in nested).
+     */
+    uint64_t addr_mask;
+    uint8_t perm;            /* SM_PERM_*: both stages combined */
+    int8_t s1_level;         /* leaf level of stage 1, -1 if not run */
+    int8_t s2_level;         /* leaf level of the final S2 walk, or -1 */
+    uint8_t s1_attrindx;     /* stage-1 AttrIndx (MAIR index) */
+    uint8_t s1_sh;           /* stage-1 SH[1:0] */
+    uint8_t s2_memattr;      /* stage-2 MemAttr[3:0] */
+    uint8_t s2_sh;           /* stage-2 SH[1:0] */
+    bool ng;                 /* stage-1 nG: entry is ASID-specific */
+    bool s1_contig;          /* Contiguous hint on the stage-1 leaf */
+    bool s2_contig;          /* Contiguous hint on the stage-2 leaf */
+    /*
+     * Writes are not in @perm only because the leaf is clean (DBM set,
+     * HD on): a later write must walk again rather than fault.
+     */
+    bool dirty_on_write;
+} SmWalkOk;
+
+typedef struct SmWalkResult {
+    SmWalkOutcome outcome;
+    union {
+        SmWalkOk ok;         /* outcome == SM_WALK_OK */
+        SmWalkFault fault;   /* any other outcome */
+    };
+    unsigned n_accesses;     /* may exceed SM_WALK_MAX_ACCESSES */
+    SmWalkAccess accesses[SM_WALK_MAX_ACCESSES];
+} SmWalkResult;
+
+/*
+ * Translate @req with @cfg.  Stage 1 only, stage 2 only or nested,
+ * depending on cfg->s1.enabled / cfg->s2.enabled.  Fills all of @res and
+ * returns res->outcome == SM_WALK_OK.  Never asserts on guest-controlled
+ * input (descriptor contents, config values): those become faults or
+ * SM_WALK_BAD_CONFIG.  Fault priority within a stage follows Arm ARM
+ * D8: translation and address size faults by level, then Access flag,
+ * then permission.
+ */
+bool sm_walk(const SmHost *host, const SmWalkCfg *cfg, const SmWalkReq *req,
+             SmWalkResult *res);
+
+/*
+ * Whether permissions @perm (SM_PERM_*) allow the access @req describes
+ * (its address is ignored), with exactly the rule sm_walk() applies:
+ * callers checking a cached result on a TLB hit use this so that hits
+ * and walks agree.  An instruction fetch needs read and execute.
+ */
+bool sm_walk_perm_allows(uint8_t perm, const SmWalkReq *req);
+
+/* Short name for logs: "translation", "addr-size", ... */
+const char *sm_walk_outcome_name(SmWalkOutcome o);
+
+#endif /* SM_WALK_H */

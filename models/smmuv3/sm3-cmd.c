@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command queue consumer (IHI 0070 chapter 4).  One table row per
+ * opcode; an empty row, or a row whose feature is not implemented, is
+ * CERROR_ILL.  A failing command stops the queue with CMDQ_CONS.ERR set
+ * and GERROR.CMDQ_ERR active until software acknowledges it in GERRORN;
+ * CONS then still points at the failed command (4.1.3).
+ */
+#include <glib.h>
+
+#include "sm3-internal.h"
+
+typedef int (*Sm3CmdFn)(Sm3 *s, const uint64_t cmd[2]);
+
+typedef struct Sm3CmdDesc {
+    const char *name;
+    Sm3CmdFn run;
+    /* NULL: always implemented; otherwise the feature it needs */
+    bool (*present)(const Sm3Features *f);
+} Sm3CmdDesc;
+
+static uint16_t sm3_cmd_asid(const Sm3 *s, uint64_t dw0)
+{
+    uint16_t asid = sm_get(dw0, SM3_CMD0_TLBI_ASID);
+
+    /* Without 16-bit ASIDs the upper byte is ignored (3.4.3). */
+    return s->f.asid16 ? asid : (asid & 0xff);
+}
+
+static uint16_t sm3_cmd_vmid(const Sm3 *s, uint64_t dw0)
+{
+    uint16_t vmid = sm_get(dw0, SM3_CMD0_TLBI_VMID);
+
+    if (!s->f.stage2) {
+        return 0;    /* no stage 2: every entry is tagged VMID 0 */
+    }
+    return s->f.vmid16 ? vmid : (vmid & 0xff);
+}
+
+void sm3_notify_inval(Sm3 *s, const SmInval *inv)
+{
+    if (s->cfg.host.invalidated) {
+        s->cfg.host.invalidated(s->cfg.host.opaque, inv);
+    }
+}
+
+/* ---- prefetch: architecturally allowed to do nothing (4.2) ------------ */
+
+static int sm3_cmd_prefetch(Sm3 *s, const uint64_t cmd[2])
+{
+    return SM3_CERROR_NONE;
+}
+
+/* ---- configuration invalidation (4.3) ----------------------------------- */
+
+static void sm3_notify_stream(Sm3 *s, uint32_t sid, uint64_t count)
+{
+    SmInval inv = { .scope = SM_INVAL_STREAM, .sid = sid, .size = count };
+
+    sm3_notify_inval(s, &inv);
+}
+
+static int sm3_cmd_cfgi_ste(Sm3 *s, const uint64_t cmd[2])
+{
+    uint32_t sid = sm_get(cmd[0], SM3_CMD0_SID);
+
+    /* The STE and everything fetched through it (its CDs). */
+    sm3_cfg_invalidate(s, sid, sid, true, true, false, 0);
+    sm3_notify_stream(s, sid, 1);
+    return SM3_CERROR_NONE;
+}
+
+/* CFGI_STE_RANGE: 2^(Range + 1) StreamIDs, aligned; Range 31 = CFGI_ALL */
+static int sm3_cmd_cfgi_ste_range(Sm3 *s, const uint64_t cmd[2])
+{
+    unsigned range = sm_get(cmd[1], SM3_CMD1_CFGI_RANGE);
+    uint64_t count = UINT64_C(1) << (range + 1);
+    uint32_t first = sm_get(cmd[0], SM3_CMD0_SID) & ~(uint32_t)(count - 1);
+
+    sm3_cfg_invalidate(s, first, (uint32_t)(first + count - 1), true, true,
+                       false, 0);
+    sm3_notify_stream(s, first, count);
+    return SM3_CERROR_NONE;
+}
+
+static int sm3_cmd_cfgi_cd(Sm3 *s, const uint64_t cmd[2])
+{
+    uint32_t sid = sm_get(cmd[0], SM3_CMD0_SID);
+    uint32_t ssid = sm_get(cmd[0], SM3_CMD0_SSID);
+
+    sm3_cfg_invalidate(s, sid, sid, false, true, true, ssid);
+    sm3_notify_stream(s, sid, 1);
+    return SM3_CERROR_NONE;
+}
+
+static int sm3_cmd_cfgi_cd_all(Sm3 *s, const uint64_t cmd[2])
+{
+    uint32_t sid = sm_get(cmd[0], SM3_CMD0_SID);
+
+    sm3_cfg_invalidate(s, sid, sid, false, true, false, 0);
+    sm3_notify_stream(s, sid, 1);
+    return SM3_CERROR_NONE;
+}
+
+/* ---- TLB invalidation (4.4) --------------------------------------------- */
+
+/*
+ * The address part of TLBI_*_VA/VAA/S2_IPA.  With IDR3.RIL and TG != 0
+ * this is a range of (NUM + 1) * 2^SCALE pages of the TG granule starting
+ * at Address, taken exactly as encoded; TTL names the level of the leaf
+ * entries.  Otherwise it is every entry containing Address.
+ */
+static void sm3_tlbi_addr(const Sm3 *s, const uint64_t cmd[2], bool ipa,
+                          Sm3TlbScope *sc, SmInval *inv)
+{
+    static const uint8_t tg_shift[4] = { 0, 12, 14, 16 };
+    uint64_t addr = cmd[1] & (ipa ? SM3_CMD1_TLBI_IPA : SM3_CMD1_TLBI_VA);
+    unsigned tg = s->f.ril ? sm_get(cmd[1], SM3_CMD1_TLBI_TG) : 0;
+
+    sc->match_addr = true;
+    sc->leaf = sm_get(cmd[1], SM3_CMD1_TLBI_LEAF);
+    inv->scope = SM_INVAL_RANGE;
+    if (tg == 0) {
+        sc->addr = addr;
+        sc->size = 1;
+        inv->addr = addr;
+        inv->size = UINT64_C(1) << 12;
+        return;
+    }
+    {
+        unsigned num = sm_get(cmd[0], SM3_CMD0_TLBI_NUM);
+        unsigned scale = sm_get(cmd[0], SM3_CMD0_TLBI_SCALE);
+        unsigned gs = tg_shift[tg];
+        uint64_t start = addr & ~sm_low_mask(gs);
+        uint64_t size = (uint64_t)(num + 1) << (scale + gs);
+
+        if (scale + gs + 5 >= 64 || size > UINT64_MAX - start) {
+            size = UINT64_MAX - start;    /* to the top: bounded, exact */
+        }
+        sc->addr = start;
+        sc->size = size;
+        sc->level = sm_get(cmd[1], SM3_CMD1_TLBI_TTL);
+        sc->tg_shift = gs;
+        inv->addr = start;
+        inv->size = size;
+    }
+}
+
+static int sm3_tlbi_run(Sm3 *s, Sm3TlbScope *sc, SmInval *inv)
+{
+    sm3_tlb_invalidate(s, sc);
+    sm3_notify_inval(s, inv);
+    return SM3_CERROR_NONE;
+}
+
+static int sm3_cmd_tlbi_nh_all(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
+                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
+                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
+    SmInval inv = { .scope = SM_INVAL_VMID, .has_vmid = true,
+                    .vmid = sc.vmid };
+
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+static int sm3_cmd_tlbi_nh_asid(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
+                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
+                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]),
+                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]) };
+    SmInval inv = { .scope = SM_INVAL_ASID, .has_vmid = true,
+                    .vmid = sc.vmid, .has_asid = true, .asid = sc.asid };
+
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+static int sm3_cmd_tlbi_nh_va(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
+                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
+                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]),
+                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]),
+                       .global_too = true };
+    SmInval inv = { .has_vmid = true, .vmid = sc.vmid,
+                    .has_asid = true, .asid = sc.asid };
+
+    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+static int sm3_cmd_tlbi_nh_vaa(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
+                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
+                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
+    SmInval inv = { .has_vmid = true, .vmid = sc.vmid };
+
+    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+/*
+ * EL2 forms (IDR0.HYP): entries of the EL2 StreamWorlds, which have no
+ * VMID.  SmInval cannot say "EL2", so the host sees the VMID-less scope.
+ */
+static int sm3_cmd_tlbi_el2_all(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2 };
+    SmInval inv = { .scope = SM_INVAL_ALL };
+
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+static int sm3_cmd_tlbi_el2_asid(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2,
+                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]) };
+    SmInval inv = { .scope = SM_INVAL_ASID, .has_asid = true,
+                    .asid = sc.asid };
+
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+static int sm3_cmd_tlbi_el2_va(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2,
+                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]),
+                       .global_too = true };
+    SmInval inv = { .has_asid = true, .asid = sc.asid };
+
+    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+static int sm3_cmd_tlbi_el2_vaa(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2 };
+    SmInval inv = { 0 };
+
+    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+/* Everything of one VMID: stage 1, nested and stage-2-only entries. */
+static int sm3_cmd_tlbi_s12_vmall(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
+                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
+    SmInval inv = { .scope = SM_INVAL_VMID, .has_vmid = true,
+                    .vmid = sc.vmid };
+
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+/*
+ * Stage-2-only entries by IPA.  Combined (nested) entries are left to the
+ * TLBI_NH_ALL / TLBI_S12_VMALL that software must issue after it (4.4.5).
+ */
+static int sm3_cmd_tlbi_s2_ipa(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
+                       .match_kind = true, .kind = SM3_TLB_KIND_S2,
+                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
+    SmInval inv = { .has_vmid = true, .vmid = sc.vmid, .stage2 = true };
+
+    sm3_tlbi_addr(s, cmd, true, &sc, &inv);
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+/* Every Non-secure, non-Hyp entry: all VMIDs of the EL1 world. */
+static int sm3_cmd_tlbi_nsnh_all(Sm3 *s, const uint64_t cmd[2])
+{
+    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1 };
+    SmInval inv = { .scope = SM_INVAL_ALL };
+
+    return sm3_tlbi_run(s, &sc, &inv);
+}
+
+/* ---- ATS, PRI, stalls (4.5 - 4.6) ---------------------------------------- */
+
+/* ATC_INV: 2^(Size + 12) bytes at Address, aligned to that size. */
+static int sm3_cmd_atc_inv(Sm3 *s, const uint64_t cmd[2])
+{
+    uint32_t sid = sm_get(cmd[0], SM3_CMD0_SID);
+    uint32_t ssid = sm_get(cmd[0], SM3_CMD0_SSID);
+    bool ssv = (cmd[0] & SM3_CMD0_SSV) && s->f.ssidsize;
+    unsigned sz = sm_get(cmd[1], SM3_CMD1_ATC_SIZE);
+    uint64_t size = sz + 12 >= 64 ? UINT64_MAX : UINT64_C(1) << (sz + 12);
+    uint64_t addr = (cmd[1] & SM3_CMD1_ATC_ADDR) & ~(size - 1);
+
+    if (sz + 12 >= 64) {
+        addr = 0;
+    }
+    if (s->cfg.host.atc_invalidate) {
+        s->cfg.host.atc_invalidate(s->cfg.host.opaque, sid, ssv ? ssid : 0,
+                                   ssv, addr, size);
+    }
+    if (s->cfg.hooks.atc_inv_ok &&
+        !s->cfg.hooks.atc_inv_ok(s->cfg.host.opaque, sid)) {
+        s->atc_inv_error = true;
+    }
+    return SM3_CERROR_NONE;
+}
+
+static int sm3_cmd_pri_resp(Sm3 *s, const uint64_t cmd[2])
+{
+    unsigned resp = sm_get(cmd[1], SM3_CMD1_PRI_RESP);
+    bool ssv = (cmd[0] & SM3_CMD0_SSV) && s->f.ssidsize;
+
+    if (resp == 3) {
+        return SM3_CERROR_ILL;    /* reserved response code */
+    }
+    if (s->cfg.host.pri_response) {
+        s->cfg.host.pri_response(s->cfg.host.opaque,
+                                 sm_get(cmd[0], SM3_CMD0_SID),
+                                 ssv ? sm_get(cmd[0], SM3_CMD0_SSID) : 0,
+                                 ssv, sm_get(cmd[1], SM3_CMD1_PRI_GRPID),
+                                 resp);
+    }
+    return SM3_CERROR_NONE;
+}
+
+/*
+ * RESUME of a STAG that is not stalled is ignored (4.6.1): software may
+ * race with a STALL_TERM.
+ */
+static int sm3_cmd_resume(Sm3 *s, const uint64_t cmd[2])
+{
+    unsigned ac = sm_get(cmd[0], SM3_CMD0_RESUME_AC);
+
+    if (ac == 3) {
+        return SM3_CERROR_ILL;
+    }
+    sm3_stall_resolve(s, sm_get(cmd[0], SM3_CMD0_SID), true,
+                      sm_get(cmd[1], SM3_CMD1_RESUME_STAG),
+                      ac == SM3_RESUME_RETRY);
+    return SM3_CERROR_NONE;
+}
+
+static int sm3_cmd_stall_term(Sm3 *s, const uint64_t cmd[2])
+{
+    sm3_stall_resolve(s, sm_get(cmd[0], SM3_CMD0_SID), false, 0, false);
+    return SM3_CERROR_NONE;
+}
+
+/* ---- CMD_SYNC (4.7.3) ------------------------------------------------------ */
+
+static int sm3_cmd_sync(Sm3 *s, const uint64_t cmd[2])
+{
+    unsigned cs = sm_get(cmd[0], SM3_CMD0_SYNC_CS);
+    uint64_t msi_addr = cmd[1] & SM3_CMD1_SYNC_MSIADDR;
+
+    if (cs == 3) {
+        return SM3_CERROR_ILL;
+    }
+    if (s->atc_inv_error) {
+        /* An ATC invalidation since the last sync did not complete. */
+        s->atc_inv_error = false;
+        return SM3_CERROR_ATC_INV_SYNC;
+    }
+    if (cs == SM3_SYNC_CS_IRQ) {
+        if (s->f.msi && msi_addr) {
+            if (!sm3_send_msi(s, msi_addr,
+                              sm_get(cmd[0], SM3_CMD0_SYNC_MSIDATA))) {
+                sm3_gerror_raise(s, SM3_GERROR_MSI_CMDQ_ABT_ERR);
+            }
+        } else {
+            sm3_signal(s, SM3_IRQ_CMD_SYNC, 0);
+        }
+    } else if (cs == SM3_SYNC_CS_SEV && s->f.sev && s->cfg.hooks.sev) {
+        /* Without IDR0.SEV, SIG_SEV behaves as SIG_NONE. */
+        s->cfg.hooks.sev(s->cfg.host.opaque);
+    }
+    return SM3_CERROR_NONE;
+}
+
+/* ---- the table --------------------------------------------------------------- */
+
+static bool sm3_has_s2(const Sm3Features *f)
+{
+    return f->stage2;
+}
+
+static bool sm3_has_hyp(const Sm3Features *f)
+{
+    return f->hyp;
+}
+
+static bool sm3_has_ats(const Sm3Features *f)
+{
+    return f->ats;
+}
+
+static bool sm3_has_pri(const Sm3Features *f)
+{
+    return f->pri;
+}
+
+static bool sm3_has_stall(const Sm3Features *f)
+{
+    return f->stall_model != SM3_STALL_NONE;
+}
+
+/*
+ * TLBI_EL3_*, CFGI_VMS_PIDM and everything unlisted: CERROR_ILL (no
+ * Secure state, no VMS in this model).
+ */
+static const Sm3CmdDesc sm3_cmds[256] = {
+    [SM3_CMD_PREFETCH_CONFIG] = { "PREFETCH_CONFIG", sm3_cmd_prefetch },
+    [SM3_CMD_PREFETCH_ADDR] = { "PREFETCH_ADDR", sm3_cmd_prefetch },
+    [SM3_CMD_CFGI_STE] = { "CFGI_STE", sm3_cmd_cfgi_ste },
+    [SM3_CMD_CFGI_STE_RANGE] = { "CFGI_STE_RANGE", sm3_cmd_cfgi_ste_range },
+    [SM3_CMD_CFGI_CD] = { "CFGI_CD", sm3_cmd_cfgi_cd },
+    [SM3_CMD_CFGI_CD_ALL] = { "CFGI_CD_ALL", sm3_cmd_cfgi_cd_all },
+    [SM3_CMD_TLBI_NH_ALL] = { "TLBI_NH_ALL", sm3_cmd_tlbi_nh_all },
+    [SM3_CMD_TLBI_NH_ASID] = { "TLBI_NH_ASID", sm3_cmd_tlbi_nh_asid },
+    [SM3_CMD_TLBI_NH_VA] = { "TLBI_NH_VA", sm3_cmd_tlbi_nh_va },
+    [SM3_CMD_TLBI_NH_VAA] = { "TLBI_NH_VAA", sm3_cmd_tlbi_nh_vaa },
+    [SM3_CMD_TLBI_EL2_ALL] = { "TLBI_EL2_ALL", sm3_cmd_tlbi_el2_all,
+                               sm3_has_hyp },
+    [SM3_CMD_TLBI_EL2_ASID] = { "TLBI_EL2_ASID", sm3_cmd_tlbi_el2_asid,
+                                sm3_has_hyp },
+    [SM3_CMD_TLBI_EL2_VA] = { "TLBI_EL2_VA", sm3_cmd_tlbi_el2_va,
+                              sm3_has_hyp },
+    [SM3_CMD_TLBI_EL2_VAA] = { "TLBI_EL2_VAA", sm3_cmd_tlbi_el2_vaa,
+                               sm3_has_hyp },
+    [SM3_CMD_TLBI_S12_VMALL] = { "TLBI_S12_VMALL", sm3_cmd_tlbi_s12_vmall,
+                                 sm3_has_s2 },
+    [SM3_CMD_TLBI_S2_IPA] = { "TLBI_S2_IPA", sm3_cmd_tlbi_s2_ipa,
+                              sm3_has_s2 },
+    [SM3_CMD_TLBI_NSNH_ALL] = { "TLBI_NSNH_ALL", sm3_cmd_tlbi_nsnh_all },
+    [SM3_CMD_ATC_INV] = { "ATC_INV", sm3_cmd_atc_inv, sm3_has_ats },
+    [SM3_CMD_PRI_RESP] = { "PRI_RESP", sm3_cmd_pri_resp, sm3_has_pri },
+    [SM3_CMD_RESUME] = { "RESUME", sm3_cmd_resume, sm3_has_stall },
+    [SM3_CMD_STALL_TERM] = { "STALL_TERM", sm3_cmd_stall_term,
+                             sm3_has_stall },
+    [SM3_CMD_SYNC] = { "CMD_SYNC", sm3_cmd_sync },
+};
+
+const char *sm3_cmd_name(unsigned op)
+{
+    if (op < G_N_ELEMENTS(sm3_cmds) && sm3_cmds[op].name) {
+        return sm3_cmds[op].name;
+    }
+    return "CMD_UNKNOWN";
+}
+
+/* ---- the consumer ------------------------------------------------------------ */
+
+bool sm3_cmdq_pending(const Sm3 *s)
+{
+    return sm3_enabled(s, SM3_CR0_CMDQEN) &&
+           !sm3_gerror_active(s, SM3_GERROR_CMDQ_ERR) &&
+           !sm3_q_empty(s, &sm3_cmdq);
+}
+
+static void sm3_cmdq_error(Sm3 *s, int err, unsigned op)
+{
+    uint32_t cons = sm3_reg32(s, SM3_CMDQ_CONS);
+
+    sm3_guest_error(s, "smmuv3: command 0x%02x (%s) failed: CERROR %d",
+                    op, sm3_cmd_name(op), err);
+    sm3_set_reg32(s, SM3_CMDQ_CONS,
+                  (uint32_t)sm_set(cons, SM3_CMDQ_CONS_ERR, err));
+    sm3_gerror_raise(s, SM3_GERROR_CMDQ_ERR);
+}
+
+/* Execute one command; returns a CERROR code. */
+static int sm3_cmd_exec(Sm3 *s, const uint64_t cmd[2])
+{
+    unsigned op = sm_get(cmd[0], SM3_CMD0_OP);
+    const Sm3CmdDesc *d = &sm3_cmds[op];
+
+    if (!d->run || (d->present && !d->present(&s->f))) {
+        return SM3_CERROR_ILL;
+    }
+    /* SSec = 1 on the Non-secure command queue is illegal (4.1.6). */
+    if (cmd[0] & SM3_CMD0_SSEC) {
+        return SM3_CERROR_ILL;
+    }
+    return d->run(s, cmd);
+}
+
+unsigned sm3_cmdq_run(Sm3 *s, unsigned max)
+{
+    unsigned n = 0;
+
+    while (n < max && sm3_cmdq_pending(s)) {
+        uint32_t cons = sm3_reg32(s, SM3_CMDQ_CONS);
+        uint64_t pa = sm3_q_entry_addr(s, &sm3_cmdq, cons);
+        SmAttrs attrs = { 0 };
+        uint64_t cmd[2];
+        int err;
+
+        if (s->cfg.host.read(s->cfg.host.opaque, pa, cmd, sizeof(cmd),
+                             attrs) != SM_BUS_OK) {
+            sm3_cmdq_error(s, SM3_CERROR_ABT, 0);
+            break;
+        }
+        cmd[0] = GUINT64_FROM_LE(cmd[0]);
+        cmd[1] = GUINT64_FROM_LE(cmd[1]);
+        err = sm3_cmd_exec(s, cmd);
+        if (err != SM3_CERROR_NONE) {
+            sm3_cmdq_error(s, err, sm_get(cmd[0], SM3_CMD0_OP));
+            break;
+        }
+        sm3_set_reg32(s, SM3_CMDQ_CONS, (cons & (uint32_t)SM3_CMDQ_CONS_ERR) |
+                      sm3_q_next(s, &sm3_cmdq, cons));
+        s->st.commands++;
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals shared by the sm3-*.c files of the SMMUv3 device model.
+ * Nothing here is API: emulators include sm3.h only.
+ */
+#ifndef SM3_INTERNAL_H
+#define SM3_INTERNAL_H
+
+#include <inttypes.h>
+#include <stdarg.h>
+
+#include "sm3.h"
+#include "sm3-regs.h"
+#include "sm3-tables.h"
+
+/* Default cache geometry. */
+#define SM3_DEFAULT_TLB_ENTRIES  256
+#define SM3_DEFAULT_TLB_WAYS     4
+#define SM3_DEFAULT_CFG_ENTRIES  64
+#define SM3_DEFAULT_CFG_WAYS     4
+
+/* IIDR default: implementer 0x43b (Arm JEP106), product 0x3e0 "ext". */
+#define SM3_DEFAULT_IIDR         0x3e00043bu
+
+/* One row of the register table (sm3-regs.c). */
+typedef struct Sm3RegDesc {
+    uint32_t offset;
+    uint8_t size;                 /* 4 or 8 */
+    uint64_t reset;               /* before feature-derived fix-ups */
+    uint64_t writable;            /* bits a write may change */
+    /* true: the register is constrained now, writes are ignored */
+    bool (*locked)(const Sm3 *s);
+    /* called after storage changed; NULL: storage only */
+    void (*written)(Sm3 *s, uint64_t old_val);
+    const char *name;
+} Sm3RegDesc;
+
+/* A stalled transaction waiting for CMD_RESUME / CMD_STALL_TERM. */
+typedef struct Sm3Stall {
+    bool valid;
+    uint32_t sid;
+    uint16_t stag;
+} Sm3Stall;
+
+/* Static description of one of the three queues. */
+typedef struct Sm3QueueDesc {
+    uint32_t base, prod, cons;    /* register offsets */
+    uint32_t entry_size;          /* bytes */
+    uint64_t idr1_max;            /* IDR1 field holding the max log2 size */
+    uint64_t cr0_en;              /* CR0 enable bit */
+    const char *name;
+} Sm3QueueDesc;
+
+extern const Sm3QueueDesc sm3_cmdq, sm3_eventq, sm3_priq;
+
+struct Sm3 {
+    Sm3Config cfg;
+    Sm3Features f;
+    uint32_t regs[SM3_REG_SPACE / 4];
+    SmCache *tlb;
+    SmCache *cfgc;
+    bool atc_inv_error;           /* an ATC_INV failed since last SYNC */
+    uint16_t next_stag;
+    Sm3Stall stalls[SM3_MAX_STALLS];
+    Sm3Stats st;                  /* counters other than the caches' */
+};
+
+/* ---- logging (sm3-regs.c) ---- */
+void sm3_log(const Sm3 *s, SmLogKind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define sm3_guest_error(s, ...) sm3_log(s, SM_LOG_GUEST_ERROR, __VA_ARGS__)
+
+/* ---- registers (sm3-regs.c) ---- */
+static inline uint32_t sm3_reg32(const Sm3 *s, uint32_t off)
+{
+    return s->regs[(off & (SM3_REG_SPACE - 1)) / 4];
+}
+
+static inline uint64_t sm3_reg64(const Sm3 *s, uint32_t off)
+{
+    return sm3_reg32(s, off) | ((uint64_t)sm3_reg32(s, off + 4) << 32);
+}
+
+static inline void sm3_set_reg32(Sm3 *s, uint32_t off, uint32_t v)
+{
+    s->regs[(off & (SM3_REG_SPACE - 1)) / 4] = v;
+}
+
+static inline void sm3_set_reg64(Sm3 *s, uint32_t off, uint64_t v)
+{
+    sm3_set_reg32(s, off, (uint32_t)v);
+    sm3_set_reg32(s, off + 4, (uint32_t)(v >> 32));
+}
+
+/* Enabled as acknowledged (CR0ACK), which is what the SMMU acts on. */
+static inline bool sm3_enabled(const Sm3 *s, uint64_t cr0_bit)
+{
+    return (sm3_reg32(s, SM3_CR0ACK) & cr0_bit) != 0;
+}
+
+const Sm3RegDesc *sm3_reg_table(unsigned *n);
+const Sm3RegDesc *sm3_reg_find(uint32_t offset);
+void sm3_regs_reset(Sm3 *s);
+uint64_t sm3_idr_value(const Sm3Features *f, unsigned idx);
+
+/* ---- interrupts and global errors (sm3-event.c) ---- */
+bool sm3_gerror_active(const Sm3 *s, uint32_t bit);
+void sm3_gerror_raise(Sm3 *s, uint32_t bit);
+void sm3_gerrorn_written(Sm3 *s, uint64_t old_val);
+/*
+ * Signal an interrupt source: an MSI when MSIs are advertised and the
+ * source's IRQ_CFG0.ADDR (register offset @cfg0) is non-zero, otherwise a
+ * pulse on its wired line.  Returns false when the MSI write failed (the
+ * caller raises the matching GERROR bit).
+ */
+bool sm3_signal(Sm3 *s, unsigned line, uint32_t cfg0);
+/* Send one MSI write of @data to @addr; false on a bus error. */
+bool sm3_send_msi(Sm3 *s, uint64_t addr, uint32_t data);
+
+/* ---- queues (sm3-queue.c) ---- */
+unsigned sm3_q_log2size(const Sm3 *s, const Sm3QueueDesc *q);
+uint64_t sm3_q_base_addr(const Sm3 *s, const Sm3QueueDesc *q);
+/* Index with wrap bit (log2size + 1 bits) of a PROD/CONS value. */
+uint32_t sm3_q_wrap_idx(const Sm3 *s, const Sm3QueueDesc *q, uint32_t v);
+uint32_t sm3_q_next(const Sm3 *s, const Sm3QueueDesc *q, uint32_t v);
+bool sm3_q_empty(const Sm3 *s, const Sm3QueueDesc *q);
+bool sm3_q_full(const Sm3 *s, const Sm3QueueDesc *q);
+uint64_t sm3_q_entry_addr(const Sm3 *s, const Sm3QueueDesc *q, uint32_t v);
+/* Write one record at PROD and advance it; false on a bus error. */
+bool sm3_q_push(Sm3 *s, const Sm3QueueDesc *q, const void *rec);
+
+/* ---- events and page requests (sm3-event.c) ---- */
+/* The fields of an event record; see sm3_events[] for which apply. */
+typedef struct Sm3Event {
+    uint8_t id;
+    uint32_t sid;
+    uint32_t ssid;
+    bool ssv;
+    bool stall;
+    uint16_t stag;
+    bool pnu, ind, rnw;
+    bool s2;
+    uint8_t class;
+    bool ttrnw;
+    uint64_t input_addr;
+    uint64_t ipa;
+    uint64_t fetch_addr;
+} Sm3Event;
+
+const char *sm3_event_name(unsigned id);
+void sm3_event_encode(const Sm3Event *ev, uint64_t rec[4]);
+/* Queue @ev on the event queue; false when it was lost. */
+bool sm3_event_record(Sm3 *s, const Sm3Event *ev);
+
+/* ---- commands (sm3-cmd.c) ---- */
+const char *sm3_cmd_name(unsigned op);
+unsigned sm3_cmdq_run(Sm3 *s, unsigned max);
+bool sm3_cmdq_pending(const Sm3 *s);
+
+/* ---- caches (sm3-tlb.c) ---- */
+void sm3_caches_new(Sm3 *s);
+void sm3_caches_free(Sm3 *s);
+
+/* Translation regimes a TLB entry belongs to (its StreamWorld). */
+enum {
+    SM3_TLB_NS_EL1 = 0,      /* ASID + VMID tagged */
+    SM3_TLB_NS_EL2,          /* EL2 / EL2-E2H: ASID tagged, no VMID */
+};
+
+/* What an entry translates. */
+enum {
+    SM3_TLB_KIND_S1 = 0,     /* VA -> PA, stage 1 alone or nested */
+    SM3_TLB_KIND_S2,         /* IPA -> PA, stage 2 alone */
+};
+
+typedef struct Sm3TlbEntry {
+    uint64_t va;             /* input address, aligned to the entry size */
+    uint64_t mask;           /* entry size - 1 */
+    uint64_t pa;             /* output address of @va */
+    uint16_t asid;
+    uint16_t vmid;
+    uint8_t world;           /* SM3_TLB_NS_* */
+    uint8_t kind;            /* SM3_TLB_KIND_* */
+    bool global;             /* stage-1 nG == 0: matches every ASID */
+    int8_t level;            /* leaf level: stage 1 (S1/nested), stage 2 */
+    uint8_t granule_shift;   /* of the stage @level belongs to */
+    uint8_t shift;           /* log2(mask + 1): selects the set */
+    uint8_t perm;            /* SM_PERM_* */
+    bool dirty_on_write;     /* a write must walk again (HD, clean page) */
+} Sm3TlbEntry;
+
+#define SM3_TLB_MAX_SHIFTS 8
+
+typedef struct Sm3TlbKey {
+    uint8_t world, kind;
+    uint16_t asid, vmid;
+    uint64_t va;
+    /* Entry sizes (log2) that can exist for this configuration. */
+    unsigned n_shifts;
+    uint8_t shifts[SM3_TLB_MAX_SHIFTS];
+} Sm3TlbKey;
+
+/* The scope of one TLB invalidation command. */
+typedef struct Sm3TlbScope {
+    bool match_world;        /* only entries of @world */
+    uint8_t world;
+    bool match_kind;         /* only entries of @kind */
+    uint8_t kind;
+    bool match_vmid;
+    uint16_t vmid;
+    bool match_asid;         /* only @asid (and, if @global_too, global) */
+    uint16_t asid;
+    bool global_too;         /* VA forms also hit global entries */
+    bool match_addr;         /* entries overlapping [addr, addr + size) */
+    uint64_t addr, size;
+    int8_t level;            /* TTL: only entries of this level; 0: any */
+    uint8_t tg_shift;        /* granule the TTL refers to (0: none) */
+    bool leaf;               /* Leaf = 1 (only leaf entries are cached) */
+} Sm3TlbScope;
+
+const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key);
+void sm3_tlb_insert(Sm3 *s, const Sm3TlbEntry *e);
+unsigned sm3_tlb_invalidate(Sm3 *s, const Sm3TlbScope *sc);
+
+/* Configuration cache: decoded STEs and CDs. */
+typedef struct Sm3CfgEntry {
+    bool is_cd;
+    uint32_t sid;
+    bool ssv;                /* CD: the lookup key's SSV and SSID */
+    uint32_t ssid;
+    bool s1_bypass;          /* CD: stage 1 bypassed for this key */
+    union {
+        Sm3Ste ste;
+        Sm3Cd cd;
+    };
+} Sm3CfgEntry;
+
+const Sm3CfgEntry *sm3_cfg_lookup(Sm3 *s, bool is_cd, uint32_t sid,
+                                  bool ssv, uint32_t ssid);
+void sm3_cfg_insert(Sm3 *s, const Sm3CfgEntry *e);
+/*
+ * Drop STEs (@ste) and/or CDs (@cd) of StreamIDs @sid_first..@sid_last;
+ * with @match_ssid only the CDs at table index @ssid (0 also serves
+ * traffic without a substream).
+ */
+unsigned sm3_cfg_invalidate(Sm3 *s, uint32_t sid_first, uint32_t sid_last,
+                            bool ste, bool cd, bool match_ssid,
+                            uint32_t ssid);
+
+/* Notify the emulator (SmHost.invalidated) of an invalidation. */
+void sm3_notify_inval(Sm3 *s, const SmInval *inv);
+
+/* Stalls (sm3-xlate.c) */
+/* Resolve the stalls of @sid (all, or only @stag when @match_stag). */
+unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
+                           uint16_t stag, bool retry);
+
+#endif /* SM3_INTERNAL_H */

@@ -1,0 +1,671 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SMMUv3 register file (IHI 0070 chapter 6): one table row per register,
+ * one write path that applies the writable mask, per-row hooks for side
+ * effects.  Also the instance lifecycle and migration state, which are
+ * mostly about this register file.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "sm3-internal.h"
+
+void sm3_log(const Sm3 *s, SmLogKind kind, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    if (!s->cfg.host.log) {
+        return;
+    }
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    s->cfg.host.log(s->cfg.host.opaque, kind, msg);
+    g_free(msg);
+}
+
+/* ---- ID registers, computed from the feature set ----------------------- */
+
+static unsigned sm3_oas_encoding(unsigned bits)
+{
+    static const uint8_t oas[] = { 32, 36, 40, 42, 44, 48, 52 };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(oas); i++) {
+        if (oas[i] == bits) {
+            return i;
+        }
+    }
+    return 5;
+}
+
+static bool sm3_stall_supported(const Sm3Features *f)
+{
+    return f->stall_model != SM3_STALL_NONE;
+}
+
+/* IDR@idx (0..5) as this feature set advertises it. */
+uint64_t sm3_idr_value(const Sm3Features *f, unsigned idx)
+{
+    uint64_t v = 0;
+
+    switch (idx) {
+    case 0:
+        v |= f->stage2 ? SM3_IDR0_S2P : 0;
+        v |= f->stage1 ? SM3_IDR0_S1P : 0;
+        v |= sm_prep(SM3_IDR0_TTF, SM3_IDR0_TTF_AA64);
+        v |= SM3_IDR0_COHACC;
+        v |= sm_prep(SM3_IDR0_HTTU, f->httu);
+        v |= f->hyp ? SM3_IDR0_HYP : 0;
+        v |= f->ats ? SM3_IDR0_ATS : 0;
+        v |= f->asid16 ? SM3_IDR0_ASID16 : 0;
+        v |= f->msi ? SM3_IDR0_MSI : 0;
+        v |= f->sev ? SM3_IDR0_SEV : 0;
+        v |= f->pri ? SM3_IDR0_PRI : 0;
+        v |= f->vmid16 ? SM3_IDR0_VMID16 : 0;
+        v |= f->two_level_cd ? SM3_IDR0_CD2L : 0;
+        v |= sm_prep(SM3_IDR0_TTENDIAN, f->big_endian_tables ?
+                     SM3_IDR0_TTENDIAN_MIXED : SM3_IDR0_TTENDIAN_LE);
+        v |= sm_prep(SM3_IDR0_STALL_MODEL, f->stall_model);
+        /* Terminate model: a terminated transaction aborts (RAZ/WI no). */
+        v |= SM3_IDR0_TERM_MODEL;
+        v |= sm_prep(SM3_IDR0_ST_LEVEL, f->two_level_st ?
+                     SM3_IDR0_ST_LEVEL_2LVL : 0);
+        break;
+    case 1:
+        v |= sm_prep(SM3_IDR1_SIDSIZE, f->sidsize);
+        v |= sm_prep(SM3_IDR1_SSIDSIZE, f->ssidsize);
+        v |= sm_prep(SM3_IDR1_PRIQS, f->pri ? f->priqs : 0);
+        v |= sm_prep(SM3_IDR1_EVENTQS, f->eventqs);
+        v |= sm_prep(SM3_IDR1_CMDQS, f->cmdqs);
+        break;
+    case 3:
+        v |= f->ril ? SM3_IDR3_RIL : 0;
+        break;
+    case 5:
+        v |= sm_prep(SM3_IDR5_OAS, sm3_oas_encoding(f->oas_bits));
+        v |= (f->granules & SM3_GRAN_4K) ? SM3_IDR5_GRAN4K : 0;
+        v |= (f->granules & SM3_GRAN_16K) ? SM3_IDR5_GRAN16K : 0;
+        v |= (f->granules & SM3_GRAN_64K) ? SM3_IDR5_GRAN64K : 0;
+        v |= sm_prep(SM3_IDR5_STALL_MAX,
+                     sm3_stall_supported(f) ? SM3_MAX_STALLS : 0);
+        break;
+    default:
+        break;
+    }
+    return v;
+}
+
+/* ---- lock predicates: when the spec makes a register read-only ---------- */
+
+static bool sm3_smmuen_on(const Sm3 *s)
+{
+    return ((sm3_reg32(s, SM3_CR0) | sm3_reg32(s, SM3_CR0ACK)) &
+            SM3_CR0_SMMUEN) != 0;
+}
+
+static bool sm3_cr0_bit_on(const Sm3 *s, uint32_t bit)
+{
+    return ((sm3_reg32(s, SM3_CR0) | sm3_reg32(s, SM3_CR0ACK)) & bit) != 0;
+}
+
+static bool sm3_cmdq_on(const Sm3 *s)
+{
+    return sm3_cr0_bit_on(s, SM3_CR0_CMDQEN);
+}
+
+static bool sm3_eventq_on(const Sm3 *s)
+{
+    return sm3_cr0_bit_on(s, SM3_CR0_EVENTQEN);
+}
+
+static bool sm3_priq_on(const Sm3 *s)
+{
+    return sm3_cr0_bit_on(s, SM3_CR0_PRIQEN);
+}
+
+static bool sm3_irqen_on(const Sm3 *s, uint32_t bit)
+{
+    return ((sm3_reg32(s, SM3_IRQ_CTRL) | sm3_reg32(s, SM3_IRQ_CTRLACK)) &
+            bit) != 0;
+}
+
+/* 6.3.20: IRQ_CFGn are read-only while the interrupt is enabled. */
+static bool sm3_gerror_irq_on(const Sm3 *s)
+{
+    return sm3_irqen_on(s, SM3_IRQ_CTRL_GERROR_IRQEN);
+}
+
+static bool sm3_eventq_irq_on(const Sm3 *s)
+{
+    return sm3_irqen_on(s, SM3_IRQ_CTRL_EVENTQ_IRQEN);
+}
+
+static bool sm3_priq_irq_on(const Sm3 *s)
+{
+    return sm3_irqen_on(s, SM3_IRQ_CTRL_PRIQ_IRQEN);
+}
+
+/* ---- side effects ------------------------------------------------------- */
+
+static uint32_t sm3_cr0_valid(const Sm3 *s)
+{
+    uint32_t m = SM3_CR0_SMMUEN | SM3_CR0_EVENTQEN | SM3_CR0_CMDQEN;
+
+    m |= s->f.pri ? SM3_CR0_PRIQEN : 0;
+    m |= s->f.ats ? SM3_CR0_ATSCHK : 0;
+    return m;
+}
+
+/*
+ * 6.3.9: the model completes enables and disables at once, so CR0ACK
+ * follows CR0 within the write.  Enabling the command queue may make
+ * commands runnable.
+ */
+static void sm3_cr0_written(Sm3 *s, uint64_t old_val)
+{
+    uint32_t v = sm3_reg32(s, SM3_CR0) & sm3_cr0_valid(s);
+
+    sm3_set_reg32(s, SM3_CR0, v);
+    sm3_set_reg32(s, SM3_CR0ACK, v);
+    if ((v & SM3_CR0_CMDQEN) && s->cfg.cmdq_batch) {
+        sm3_cmdq_run(s, s->cfg.cmdq_batch);
+    }
+}
+
+static void sm3_cr2_written(Sm3 *s, uint64_t old_val)
+{
+    uint32_t m = SM3_CR2_RECINVSID | SM3_CR2_PTM;
+
+    m |= s->f.hyp ? SM3_CR2_E2H : 0;
+    sm3_set_reg32(s, SM3_CR2, sm3_reg32(s, SM3_CR2) & m);
+}
+
+/*
+ * 6.3.14: GBPA fields change only by a write with Update = 1; the model
+ * completes the update at once, so Update reads back 0.
+ */
+static void sm3_gbpa_written(Sm3 *s, uint64_t old_val)
+{
+    uint32_t v = sm3_reg32(s, SM3_GBPA);
+
+    if (!(v & SM3_GBPA_UPDATE)) {
+        sm3_guest_error(s, "smmuv3: GBPA written without Update, ignored");
+        sm3_set_reg32(s, SM3_GBPA, (uint32_t)old_val);
+        return;
+    }
+    sm3_set_reg32(s, SM3_GBPA, v & ~(uint32_t)SM3_GBPA_UPDATE);
+}
+
+static void sm3_irq_ctrl_written(Sm3 *s, uint64_t old_val)
+{
+    uint32_t m = SM3_IRQ_CTRL_GERROR_IRQEN | SM3_IRQ_CTRL_EVENTQ_IRQEN;
+    uint32_t v;
+
+    m |= s->f.pri ? SM3_IRQ_CTRL_PRIQ_IRQEN : 0;
+    v = sm3_reg32(s, SM3_IRQ_CTRL) & m;
+    sm3_set_reg32(s, SM3_IRQ_CTRL, v);
+    sm3_set_reg32(s, SM3_IRQ_CTRLACK, v);
+}
+
+static void sm3_strtab_cfg_written(Sm3 *s, uint64_t old_val)
+{
+    uint64_t v = sm3_reg32(s, SM3_STRTAB_BASE_CFG);
+
+    /* FMT = 2-level is reserved without IDR0.ST_LEVEL: treat as linear. */
+    if (!s->f.two_level_st &&
+        sm_get(v, SM3_STRTAB_BASE_CFG_FMT) != SM3_STRTAB_FMT_LINEAR) {
+        sm3_guest_error(s, "smmuv3: 2-level stream table not supported");
+        v = sm_set(v, SM3_STRTAB_BASE_CFG_FMT, SM3_STRTAB_FMT_LINEAR);
+    }
+    sm3_set_reg32(s, SM3_STRTAB_BASE_CFG, (uint32_t)v);
+}
+
+static void sm3_cmdq_prod_written(Sm3 *s, uint64_t old_val)
+{
+    if (s->cfg.cmdq_batch) {
+        sm3_cmdq_run(s, s->cfg.cmdq_batch);
+    }
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+#define Q_BASE_W  (SM3_Q_BASE_ADDR | SM3_Q_BASE_RA | SM3_Q_BASE_LOG2SIZE)
+#define Q_PROD_W  (SM3_Q_IDX | SM3_Q_OVFLG)
+#define CFG0_W    SM3_IRQ_CFG0_ADDR
+#define CFG2_W    (SM3_IRQ_CFG2_MEMATTR | SM3_IRQ_CFG2_SH)
+#define GBPA_W    (SM3_GBPA_MEMATTR | SM3_GBPA_MTCFG | SM3_GBPA_ALLOCCFG | \
+                   SM3_GBPA_SHCFG | SM3_GBPA_PRIVCFG | SM3_GBPA_INSTCFG | \
+                   SM3_GBPA_ABORT | SM3_GBPA_UPDATE)
+#define STRCFG_W  (SM3_STRTAB_BASE_CFG_LOG2SIZE | SM3_STRTAB_BASE_CFG_SPLIT | \
+                   SM3_STRTAB_BASE_CFG_FMT)
+
+#define RO(off, sz, rst, nm)  { off, sz, rst, 0, NULL, NULL, nm }
+
+/* Sorted by offset (sm3_reg_find relies on it; the unit test checks). */
+static const Sm3RegDesc sm3_regs[] = {
+    RO(SM3_IDR0, 4, 0, "IDR0"),
+    RO(SM3_IDR1, 4, 0, "IDR1"),
+    RO(SM3_IDR2, 4, 0, "IDR2"),
+    RO(SM3_IDR3, 4, 0, "IDR3"),
+    RO(SM3_IDR4, 4, 0, "IDR4"),
+    RO(SM3_IDR5, 4, 0, "IDR5"),
+    RO(SM3_IIDR, 4, 0, "IIDR"),
+    RO(SM3_AIDR, 4, 0x02, "AIDR"),            /* SMMUv3.2 */
+    { SM3_CR0, 4, 0, 0x1df, NULL, sm3_cr0_written, "CR0" },
+    RO(SM3_CR0ACK, 4, 0, "CR0ACK"),
+    { SM3_CR1, 4, 0, 0xfff, sm3_smmuen_on, NULL, "CR1" },
+    { SM3_CR2, 4, 0, 0x7, sm3_smmuen_on, sm3_cr2_written, "CR2" },
+    RO(SM3_STATUSR, 4, 0, "STATUSR"),
+    /* Reset: abort clear, SHCFG = use incoming (IMPLEMENTATION DEFINED). */
+    { SM3_GBPA, 4, 0x1000, GBPA_W, NULL, sm3_gbpa_written, "GBPA" },
+    RO(SM3_AGBPA, 4, 0, "AGBPA"),
+    { SM3_IRQ_CTRL, 4, 0, 0x7, NULL, sm3_irq_ctrl_written, "IRQ_CTRL" },
+    RO(SM3_IRQ_CTRLACK, 4, 0, "IRQ_CTRLACK"),
+    RO(SM3_GERROR, 4, 0, "GERROR"),
+    { SM3_GERRORN, 4, 0, SM3_GERROR_ALL, NULL, sm3_gerrorn_written,
+      "GERRORN" },
+    { SM3_GERROR_IRQ_CFG0, 8, 0, CFG0_W, sm3_gerror_irq_on, NULL,
+      "GERROR_IRQ_CFG0" },
+    { SM3_GERROR_IRQ_CFG1, 4, 0, 0xffffffff, sm3_gerror_irq_on, NULL,
+      "GERROR_IRQ_CFG1" },
+    { SM3_GERROR_IRQ_CFG2, 4, 0, CFG2_W, sm3_gerror_irq_on, NULL,
+      "GERROR_IRQ_CFG2" },
+    { SM3_STRTAB_BASE, 8, 0, SM3_STRTAB_BASE_ADDR | SM3_STRTAB_BASE_RA,
+      sm3_smmuen_on, NULL, "STRTAB_BASE" },
+    { SM3_STRTAB_BASE_CFG, 4, 0, STRCFG_W, sm3_smmuen_on,
+      sm3_strtab_cfg_written, "STRTAB_BASE_CFG" },
+    { SM3_CMDQ_BASE, 8, 0, Q_BASE_W, sm3_cmdq_on, NULL, "CMDQ_BASE" },
+    { SM3_CMDQ_PROD, 4, 0, SM3_Q_IDX, NULL, sm3_cmdq_prod_written,
+      "CMDQ_PROD" },
+    { SM3_CMDQ_CONS, 4, 0, SM3_Q_IDX, sm3_cmdq_on, NULL, "CMDQ_CONS" },
+    { SM3_EVENTQ_BASE, 8, 0, Q_BASE_W, sm3_eventq_on, NULL, "EVENTQ_BASE" },
+    { SM3_EVENTQ_PROD, 4, 0, Q_PROD_W, sm3_eventq_on, NULL, "EVENTQ_PROD" },
+    { SM3_EVENTQ_CONS, 4, 0, Q_PROD_W, NULL, NULL, "EVENTQ_CONS" },
+    { SM3_EVENTQ_IRQ_CFG0, 8, 0, CFG0_W, sm3_eventq_irq_on, NULL,
+      "EVENTQ_IRQ_CFG0" },
+    { SM3_EVENTQ_IRQ_CFG1, 4, 0, 0xffffffff, sm3_eventq_irq_on, NULL,
+      "EVENTQ_IRQ_CFG1" },
+    { SM3_EVENTQ_IRQ_CFG2, 4, 0, CFG2_W, sm3_eventq_irq_on, NULL,
+      "EVENTQ_IRQ_CFG2" },
+    { SM3_PRIQ_BASE, 8, 0, Q_BASE_W, sm3_priq_on, NULL, "PRIQ_BASE" },
+    { SM3_PRIQ_PROD, 4, 0, Q_PROD_W, sm3_priq_on, NULL, "PRIQ_PROD" },
+    { SM3_PRIQ_CONS, 4, 0, Q_PROD_W, NULL, NULL, "PRIQ_CONS" },
+    { SM3_PRIQ_IRQ_CFG0, 8, 0, CFG0_W, sm3_priq_irq_on, NULL,
+      "PRIQ_IRQ_CFG0" },
+    { SM3_PRIQ_IRQ_CFG1, 4, 0, 0xffffffff, sm3_priq_irq_on, NULL,
+      "PRIQ_IRQ_CFG1" },
+    { SM3_PRIQ_IRQ_CFG2, 4, 0, CFG2_W, sm3_priq_irq_on, NULL,
+      "PRIQ_IRQ_CFG2" },
+    /* CoreSight identification: JEP106 Arm (0x43b), part 0x0e0, rev 0. */
+    RO(SM3_PIDR4, 4, 0x04, "PIDR4"),
+    RO(SM3_PIDR5, 4, 0, "PIDR5"),
+    RO(SM3_PIDR6, 4, 0, "PIDR6"),
+    RO(SM3_PIDR7, 4, 0, "PIDR7"),
+    RO(SM3_PIDR0, 4, 0xe0, "PIDR0"),
+    RO(SM3_PIDR1, 4, 0xb0, "PIDR1"),
+    RO(SM3_PIDR2, 4, 0x0b, "PIDR2"),
+    RO(SM3_PIDR3, 4, 0, "PIDR3"),
+    RO(SM3_CIDR0, 4, 0x0d, "CIDR0"),
+    RO(SM3_CIDR1, 4, 0xf0, "CIDR1"),
+    RO(SM3_CIDR2, 4, 0x05, "CIDR2"),
+    RO(SM3_CIDR3, 4, 0xb1, "CIDR3"),
+};
+
+const Sm3RegDesc *sm3_reg_table(unsigned *n)
+{
+    *n = G_N_ELEMENTS(sm3_regs);
+    return sm3_regs;
+}
+
+/* The row whose first byte is @offset (binary search), or NULL. */
+const Sm3RegDesc *sm3_reg_find(uint32_t offset)
+{
+    unsigned lo = 0, hi = G_N_ELEMENTS(sm3_regs);
+
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+
+        if (sm3_regs[mid].offset == offset) {
+            return &sm3_regs[mid];
+        }
+        if (sm3_regs[mid].offset < offset) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+/* The PRIQ and MSI registers exist only with the features behind them. */
+static bool sm3_reg_present(const Sm3 *s, const Sm3RegDesc *d)
+{
+    bool priq = d->offset >= SM3_PRIQ_BASE && d->offset <= SM3_PRIQ_IRQ_CFG2;
+    bool msi_cfg = d->offset == SM3_GERROR_IRQ_CFG0 ||
+                   d->offset == SM3_GERROR_IRQ_CFG1 ||
+                   d->offset == SM3_GERROR_IRQ_CFG2 ||
+                   d->offset == SM3_EVENTQ_IRQ_CFG0 ||
+                   d->offset == SM3_EVENTQ_IRQ_CFG1 ||
+                   d->offset == SM3_EVENTQ_IRQ_CFG2 ||
+                   d->offset == SM3_PRIQ_IRQ_CFG0 ||
+                   d->offset == SM3_PRIQ_IRQ_CFG1 ||
+                   d->offset == SM3_PRIQ_IRQ_CFG2;
+
+    if (priq && !s->f.pri) {
+        return false;
+    }
+    /*
+     * Without MSIs, IRQ_CFG0/1 are RES0; IRQ_CFG2 too (its attributes
+     * describe the MSI write).
+     */
+    return !(msi_cfg && !s->f.msi);
+}
+
+void sm3_regs_reset(Sm3 *s)
+{
+    unsigned i;
+
+    memset(s->regs, 0, sizeof(s->regs));
+    for (i = 0; i < G_N_ELEMENTS(sm3_regs); i++) {
+        const Sm3RegDesc *d = &sm3_regs[i];
+
+        if (d->size == 8) {
+            sm3_set_reg64(s, d->offset, d->reset);
+        } else {
+            sm3_set_reg32(s, d->offset, (uint32_t)d->reset);
+        }
+    }
+    for (i = 0; i <= 5; i++) {
+        sm3_set_reg32(s, SM3_IDR0 + 4 * i, (uint32_t)sm3_idr_value(&s->f, i));
+    }
+    sm3_set_reg32(s, SM3_IIDR, s->cfg.iidr ? s->cfg.iidr : SM3_DEFAULT_IIDR);
+}
+
+/* ---- MMIO ----------------------------------------------------------------- */
+
+/*
+ * Page 1 holds only EVENTQ_PROD/CONS and PRIQ_PROD/CONS.  The model also
+ * answers them at their page-0 offsets, as some implementations do
+ * (Linux's PAGE0_REGS_ONLY option relies on it).
+ */
+static bool sm3_page1_ok(uint32_t off)
+{
+    return off == SM3_EVENTQ_PROD || off == SM3_EVENTQ_CONS ||
+           off == SM3_PRIQ_PROD || off == SM3_PRIQ_CONS;
+}
+
+/*
+ * Find the row holding the 4-byte word at @off: the row itself, or the
+ * 8-byte row whose upper half it is (@hi set).
+ */
+static const Sm3RegDesc *sm3_reg_word(const Sm3 *s, uint64_t offset,
+                                      bool *hi)
+{
+    const Sm3RegDesc *d;
+    uint32_t off;
+
+    if (offset >= SM3_MMIO_SIZE) {
+        return NULL;
+    }
+    off = (uint32_t)(offset & (SM3_PAGE_SIZE - 1));
+    if (offset >= SM3_PAGE_SIZE && !sm3_page1_ok(off)) {
+        return NULL;
+    }
+    if (off >= SM3_REG_SPACE) {
+        return NULL;
+    }
+    *hi = false;
+    d = sm3_reg_find(off);
+    if (!d && off >= 4) {
+        d = sm3_reg_find(off - 4);
+        if (d && d->size != 8) {
+            d = NULL;
+        }
+        *hi = true;
+    }
+    if (d && !sm3_reg_present(s, d)) {
+        return NULL;
+    }
+    return d;
+}
+
+static uint32_t sm3_read32(Sm3 *s, uint64_t offset)
+{
+    bool hi;
+    const Sm3RegDesc *d = sm3_reg_word(s, offset, &hi);
+
+    if (!d) {
+        sm3_guest_error(s, "smmuv3: read of reserved offset 0x%" PRIx64,
+                        offset);
+        return 0;
+    }
+    return sm3_reg32(s, d->offset + (hi ? 4 : 0));
+}
+
+/* Apply a write of @val (under @bytes_mask) to the whole row @d. */
+static void sm3_write_row(Sm3 *s, const Sm3RegDesc *d, uint64_t val,
+                          uint64_t bytes_mask)
+{
+    uint64_t old = d->size == 8 ? sm3_reg64(s, d->offset)
+                                : sm3_reg32(s, d->offset);
+    uint64_t m = d->writable & bytes_mask;
+    uint64_t v = (old & ~m) | (val & m);
+
+    if (!d->writable) {
+        sm3_guest_error(s, "smmuv3: write to read-only %s ignored", d->name);
+        return;
+    }
+    if (d->locked && d->locked(s)) {
+        sm3_guest_error(s, "smmuv3: write to %s while it is constrained "
+                        "(enabled), ignored", d->name);
+        return;
+    }
+    if (d->size == 8) {
+        sm3_set_reg64(s, d->offset, v);
+    } else {
+        sm3_set_reg32(s, d->offset, (uint32_t)v);
+    }
+    if (d->written) {
+        d->written(s, old);
+    }
+}
+
+static void sm3_write32(Sm3 *s, uint64_t offset, uint32_t val)
+{
+    bool hi;
+    const Sm3RegDesc *d = sm3_reg_word(s, offset, &hi);
+
+    if (!d) {
+        sm3_guest_error(s, "smmuv3: write of reserved offset 0x%" PRIx64
+                        " ignored", offset);
+        return;
+    }
+    if (hi) {
+        sm3_write_row(s, d, (uint64_t)val << 32, UINT64_C(0xffffffff) << 32);
+    } else {
+        sm3_write_row(s, d, val, d->size == 8 ? UINT64_C(0xffffffff)
+                                               : UINT64_MAX);
+    }
+}
+
+uint64_t sm3_mmio_read(Sm3 *s, uint64_t offset, unsigned size)
+{
+    if ((size != 4 && size != 8) || (offset & (size - 1))) {
+        sm3_guest_error(s, "smmuv3: bad read size %u at 0x%" PRIx64,
+                        size, offset);
+        return 0;
+    }
+    if (size == 4) {
+        return sm3_read32(s, offset);
+    }
+    /*
+     * A 64-bit access to two 32-bit registers is CONSTRAINED
+     * UNPREDICTABLE; the model treats it as two 32-bit accesses.
+     */
+    return sm3_read32(s, offset) | ((uint64_t)sm3_read32(s, offset + 4) << 32);
+}
+
+void sm3_mmio_write(Sm3 *s, uint64_t offset, uint64_t val, unsigned size)
+{
+    bool hi;
+    const Sm3RegDesc *d;
+
+    if ((size != 4 && size != 8) || (offset & (size - 1))) {
+        sm3_guest_error(s, "smmuv3: bad write size %u at 0x%" PRIx64,
+                        size, offset);
+        return;
+    }
+    if (size == 4) {
+        sm3_write32(s, offset, (uint32_t)val);
+        return;
+    }
+    d = sm3_reg_word(s, offset, &hi);
+    if (d && d->size == 8 && !hi) {
+        sm3_write_row(s, d, val, UINT64_MAX);
+        return;
+    }
+    sm3_write32(s, offset, (uint32_t)val);
+    sm3_write32(s, offset + 4, (uint32_t)(val >> 32));
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+const char *sm3_check_config(const Sm3Config *cfg)
+{
+    const Sm3Features *f = &cfg->features;
+    static const uint8_t oas[] = { 32, 36, 40, 42, 44, 48, 52 };
+    bool oas_ok = false;
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(oas); i++) {
+        oas_ok |= f->oas_bits == oas[i];
+    }
+    if (!f->stage1 && !f->stage2) {
+        return "at least one translation stage is required";
+    }
+    if (!oas_ok) {
+        return "oas_bits must be 32, 36, 40, 42, 44, 48 or 52";
+    }
+    if (!(f->granules & (SM3_GRAN_4K | SM3_GRAN_16K | SM3_GRAN_64K))) {
+        return "at least one granule is required";
+    }
+    if (f->sidsize > 32 || f->ssidsize > 20) {
+        return "sidsize must be <= 32 and ssidsize <= 20";
+    }
+    if (f->cmdqs > 19 || f->eventqs > 19 || f->priqs > 19) {
+        return "queue sizes (log2) must be <= 19";
+    }
+    if (f->stall_model > SM3_STALL_FORCE) {
+        return "bad stall model";
+    }
+    if (f->httu > SM3_HTTU_AF_DIRTY) {
+        return "bad httu";
+    }
+    if (!cfg->host.read || !cfg->host.write) {
+        return "host read and write hooks are required";
+    }
+    return NULL;
+}
+
+Sm3 *sm3_new(const Sm3Config *cfg)
+{
+    Sm3 *s;
+
+    if (sm3_check_config(cfg)) {
+        return NULL;
+    }
+    s = g_new0(Sm3, 1);
+    s->cfg = *cfg;
+    s->f = cfg->features;
+    sm3_caches_new(s);
+    if (!s->tlb || !s->cfgc) {
+        sm3_caches_free(s);
+        g_free(s);
+        return NULL;
+    }
+    sm3_reset(s);
+    return s;
+}
+
+void sm3_free(Sm3 *s)
+{
+    if (s) {
+        sm3_caches_free(s);
+        g_free(s);
+    }
+}
+
+void sm3_reset(Sm3 *s)
+{
+    sm3_regs_reset(s);
+    memset(s->stalls, 0, sizeof(s->stalls));
+    s->atc_inv_error = false;
+    s->next_stag = 0;
+    sm3_invalidate_all(s);
+}
+
+bool sm3_has_pending_work(const Sm3 *s)
+{
+    return sm3_cmdq_pending(s);
+}
+
+unsigned sm3_process_commands(Sm3 *s, unsigned max)
+{
+    return sm3_cmdq_run(s, max);
+}
+
+Sm3Stats sm3_stats(const Sm3 *s)
+{
+    Sm3Stats st = s->st;
+
+    st.tlb = sm_cache_stats(s->tlb);
+    st.cfg = sm_cache_stats(s->cfgc);
+    return st;
+}
+
+/* ---- migration ------------------------------------------------------------ */
+
+void sm3_save(const Sm3 *s, Sm3State *st)
+{
+    unsigned i;
+
+    memset(st, 0, sizeof(*st));
+    st->version = SM3_STATE_VERSION;
+    memcpy(st->regs, s->regs, sizeof(st->regs));
+    st->atc_inv_error = s->atc_inv_error;
+    st->next_stag = s->next_stag;
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        st->stalls[i].valid = s->stalls[i].valid;
+        st->stalls[i].sid = s->stalls[i].sid;
+        st->stalls[i].stag = s->stalls[i].stag;
+    }
+}
+
+bool sm3_restore(Sm3 *s, const Sm3State *st)
+{
+    unsigned i;
+    uint32_t ids[8];
+
+    if (st->version != SM3_STATE_VERSION) {
+        return false;
+    }
+    /* Identification comes from this instance's features, not the stream */
+    for (i = 0; i < 8; i++) {
+        ids[i] = sm3_reg32(s, SM3_IDR0 + 4 * i);
+    }
+    memcpy(s->regs, st->regs, sizeof(s->regs));
+    for (i = 0; i < 8; i++) {
+        sm3_set_reg32(s, SM3_IDR0 + 4 * i, ids[i]);
+    }
+    s->atc_inv_error = st->atc_inv_error;
+    s->next_stag = st->next_stag;
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        s->stalls[i].valid = st->stalls[i].valid;
+        s->stalls[i].sid = st->stalls[i].sid;
+        s->stalls[i].stag = st->stalls[i].stag;
+    }
+    sm3_invalidate_all(s);
+    return true;
+}

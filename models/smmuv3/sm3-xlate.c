@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Upstream transactions (IHI 0070 chapter 3): global bypass, STE and CD
+ * lookup through the configuration cache, the TLB, the VMSAv8-64 walk,
+ * fault reporting (event records, CD.R/STE.S2R suppression) and the
+ * stall model (3.12).  ATS Translation Requests (3.9) share the path.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "sm3-internal.h"
+
+/* Everything one translation needs once the configuration is known. */
+typedef struct Sm3Ctx {
+    Sm3 *s;
+    const Sm3Request *req;
+    bool ats_req;            /* an ATS Translation Request */
+    Sm3Ste ste;
+    bool s1;                 /* stage 1 translates */
+    bool s2;                 /* stage 2 translates */
+    Sm3Cd cd;
+    Sm3S1Walk walk;
+    bool write, instr, priv; /* after STE.INSTCFG / PRIVCFG overrides */
+    /* Stage-2 fault details of a nested CD fetch (sm3_cd_s2()). */
+    SmWalkResult s2res;
+} Sm3Ctx;
+
+/* ---- results ------------------------------------------------------------ */
+
+static Sm3Xlate sm3_result(Sm3Outcome o, uint64_t pa)
+{
+    Sm3Xlate r;
+
+    memset(&r, 0, sizeof(r));
+    r.outcome = o;
+    r.pa = pa;
+    if (o == SM3_XLATE_BYPASS) {
+        r.perm = SM_PERM_ALL;
+    }
+    return r;
+}
+
+/* The common part of an event record for @req. */
+static void sm3_event_init(Sm3Event *ev, unsigned id, const Sm3Request *req)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->id = id;
+    ev->sid = req->sid;
+    ev->ssv = req->ssv;
+    ev->ssid = req->ssv ? req->ssid : 0;
+    ev->pnu = !req->priv;
+    ev->ind = req->instr;
+    ev->rnw = !req->write;
+    ev->input_addr = req->iova;
+}
+
+/* Terminate with @ev recorded (when @record). */
+static Sm3Xlate sm3_fail(Sm3 *s, const Sm3Event *ev, bool record)
+{
+    Sm3Xlate r = sm3_result(SM3_XLATE_FAULT, 0);
+
+    r.fault.event = ev->id;
+    r.fault.class = ev->class;
+    r.fault.stage2 = ev->s2;
+    r.fault.input_addr = ev->input_addr;
+    r.fault.ipa = ev->ipa;
+    r.fault.fetch_addr = ev->fetch_addr;
+    if (record) {
+        sm3_event_record(s, ev);
+        r.fault.recorded = true;
+    }
+    return r;
+}
+
+static Sm3Xlate sm3_fail_simple(Sm3 *s, const Sm3Request *req, unsigned id,
+                                uint64_t fetch_addr)
+{
+    Sm3Event ev;
+
+    sm3_event_init(&ev, id, req);
+    ev.fetch_addr = fetch_addr;
+    return sm3_fail(s, &ev, true);
+}
+
+/* ---- stalls (3.12.2) -------------------------------------------------------- */
+
+bool sm3_stall_pending(const Sm3 *s, uint32_t sid, uint16_t stag)
+{
+    unsigned i;
+
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        if (s->stalls[i].valid && s->stalls[i].sid == sid &&
+            s->stalls[i].stag == stag) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A free slot and a STAG not in use; false when IDR5.STALL_MAX are held. */
+static bool sm3_stall_alloc(Sm3 *s, uint32_t sid, uint16_t *stag)
+{
+    unsigned i, tries;
+
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        if (!s->stalls[i].valid) {
+            break;
+        }
+    }
+    if (i == SM3_MAX_STALLS) {
+        return false;
+    }
+    for (tries = 0; tries <= SM3_MAX_STALLS; tries++) {
+        uint16_t t = s->next_stag++;
+        unsigned j;
+        bool used = false;
+
+        for (j = 0; j < SM3_MAX_STALLS; j++) {
+            used |= s->stalls[j].valid && s->stalls[j].stag == t;
+        }
+        if (!used) {
+            s->stalls[i].valid = true;
+            s->stalls[i].sid = sid;
+            s->stalls[i].stag = t;
+            *stag = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
+                           uint16_t stag, bool retry)
+{
+    unsigned i, n = 0;
+
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        Sm3Stall *st = &s->stalls[i];
+
+        if (!st->valid || st->sid != sid || (match_stag && st->stag != stag)) {
+            continue;
+        }
+        st->valid = false;
+        n++;
+        if (s->cfg.hooks.stall_resolved) {
+            s->cfg.hooks.stall_resolved(s->cfg.host.opaque, sid, st->stag,
+                                        retry);
+        }
+    }
+    return n;
+}
+
+/* ---- configuration ---------------------------------------------------------- */
+
+static int sm3_get_ste(Sm3 *s, uint32_t sid, Sm3Ste *ste, Sm3Fetch *fetch)
+{
+    const Sm3CfgEntry *ce = sm3_cfg_lookup(s, false, sid, false, 0);
+    Sm3CfgEntry ne;
+    int evt;
+
+    memset(fetch, 0, sizeof(*fetch));
+    if (ce) {
+        *ste = ce->ste;
+        return SM3_EVT_NONE;
+    }
+    evt = sm3_ste_fetch(&s->cfg.host, &s->f,
+                        sm3_reg64(s, SM3_STRTAB_BASE),
+                        sm3_reg32(s, SM3_STRTAB_BASE_CFG), sid, ste, fetch);
+    if (evt == SM3_EVT_NONE) {
+        memset(&ne, 0, sizeof(ne));
+        ne.sid = sid;
+        ne.ste = *ste;
+        sm3_cfg_insert(s, &ne);
+    }
+    return evt;
+}
+
+static int sm3_walk_event(SmWalkOutcome o)
+{
+    switch (o) {
+    case SM_WALK_FAULT_TRANSLATION:
+        return SM3_EVT_F_TRANSLATION;
+    case SM_WALK_FAULT_ADDR_SIZE:
+        return SM3_EVT_F_ADDR_SIZE;
+    case SM_WALK_FAULT_ACCESS:
+        return SM3_EVT_F_ACCESS;
+    case SM_WALK_FAULT_PERMISSION:
+        return SM3_EVT_F_PERMISSION;
+    case SM_WALK_FAULT_EABT:
+        return SM3_EVT_F_WALK_EABT;
+    default:
+        return SM3_EVT_C_BAD_STE;
+    }
+}
+
+/* Stage 2 of a CD or L1CD address in a nested configuration. */
+static int sm3_cd_s2(void *opaque, uint64_t ipa, uint64_t *pa)
+{
+    Sm3Ctx *c = opaque;
+    SmWalkCfg cfg;
+    SmWalkReq req = { .addr = ipa, .priv = true };
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.s2 = c->ste.s2cfg;
+    cfg.attrs.requester_id = c->req->sid;
+    if (sm_walk(&c->s->cfg.host, &cfg, &req, &c->s2res)) {
+        *pa = c->s2res.ok.pa;
+        return SM3_EVT_NONE;
+    }
+    return sm3_walk_event(c->s2res.outcome);
+}
+
+/*
+ * The CD for this transaction, from the cache or the CD table.  On
+ * success c->s1 says whether stage 1 translates (S1DSS may bypass it).
+ */
+static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
+{
+    Sm3 *s = c->s;
+    const Sm3Request *req = c->req;
+    bool ssv = req->ssv;
+    uint32_t ssid = ssv ? req->ssid : 0;
+    const Sm3CfgEntry *ce = sm3_cfg_lookup(s, true, req->sid, ssv, ssid);
+    Sm3CfgEntry ne;
+    int evt;
+
+    memset(fetch, 0, sizeof(*fetch));
+    if (ce) {
+        c->cd = ce->cd;
+        c->s1 = !ce->s1_bypass;
+        return SM3_EVT_NONE;
+    }
+    evt = sm3_cd_fetch(&s->cfg.host, &s->f, &c->ste, req->sid, ssv, ssid,
+                       c->s2 ? sm3_cd_s2 : NULL, c, &c->cd, fetch);
+    if (evt != SM3_EVT_NONE) {
+        return evt;
+    }
+    c->s1 = !fetch->s1_bypass;
+    memset(&ne, 0, sizeof(ne));
+    ne.is_cd = true;
+    ne.sid = req->sid;
+    ne.ssv = ssv;
+    ne.ssid = ssid;
+    ne.s1_bypass = fetch->s1_bypass;
+    ne.cd = c->cd;
+    sm3_cfg_insert(s, &ne);
+    return SM3_EVT_NONE;
+}
+
+/* ---- TLB -------------------------------------------------------------------- */
+
+static uint16_t sm3_ctx_vmid(const Sm3Ctx *c)
+{
+    if (!c->s->f.stage2 || c->ste.world != SM3_WORLD_NS_EL1) {
+        return 0;
+    }
+    return c->s->f.vmid16 ? c->ste.s2vmid : (c->ste.s2vmid & 0xff);
+}
+
+static uint16_t sm3_ctx_asid(const Sm3Ctx *c)
+{
+    if (!c->s1 || c->ste.world == SM3_WORLD_NS_EL2) {
+        return 0;
+    }
+    return c->s->f.asid16 ? c->cd.asid : (c->cd.asid & 0xff);
+}
+
+static void sm3_add_shifts(Sm3TlbKey *k, SmGranule g)
+{
+    int level;
+
+    if (g >= SM_GRANULE_INVALID) {
+        return;
+    }
+    for (level = 3; level >= 1; level--) {
+        unsigned sh = sm_walk_level_shift(g, level);
+        unsigned i;
+        bool dup = false;
+
+        for (i = 0; i < k->n_shifts; i++) {
+            dup |= k->shifts[i] == sh;
+        }
+        if (!dup && k->n_shifts < SM3_TLB_MAX_SHIFTS) {
+            k->shifts[k->n_shifts++] = sh;
+        }
+    }
+}
+
+static void sm3_tlb_key(const Sm3Ctx *c, Sm3TlbKey *k)
+{
+    memset(k, 0, sizeof(*k));
+    k->world = c->ste.world == SM3_WORLD_NS_EL1 ? SM3_TLB_NS_EL1
+                                                : SM3_TLB_NS_EL2;
+    k->kind = c->s1 ? SM3_TLB_KIND_S1 : SM3_TLB_KIND_S2;
+    k->vmid = sm3_ctx_vmid(c);
+    k->asid = sm3_ctx_asid(c);
+    k->va = c->s1 ? c->walk.addr : c->req->iova;
+    if (c->s1) {
+        sm3_add_shifts(k, c->walk.cfg.granule);
+    }
+    if (c->s2) {
+        sm3_add_shifts(k, c->ste.s2cfg.granule);
+    }
+}
+
+static bool sm3_perm_ok(uint8_t perm, bool write, bool instr, bool priv)
+{
+    uint8_t need;
+
+    if (instr) {
+        need = priv ? SM_PERM_PX : SM_PERM_X;
+    } else if (write) {
+        need = priv ? SM_PERM_PW : SM_PERM_W;
+    } else {
+        need = priv ? SM_PERM_PR : SM_PERM_R;
+    }
+    return (perm & need) == need;
+}
+
+static Sm3Xlate sm3_ok(uint64_t iova, uint64_t pa_base, uint64_t mask,
+                       uint8_t perm, bool hit)
+{
+    Sm3Xlate r = sm3_result(SM3_XLATE_OK, pa_base | (iova & mask));
+
+    r.mask = mask;
+    r.perm = perm;
+    r.tlb_hit = hit;
+    return r;
+}
+
+/* ---- faults from the walk ---------------------------------------------------- */
+
+/*
+ * 3.12: a stallable fault (translation, address size, access flag,
+ * permission) stalls when the stage's stall enable (CD.S, STE.S2S) is
+ * set, or when the stall model forces it.  ATS Translation Requests never
+ * stall.
+ */
+static bool sm3_should_stall(const Sm3Ctx *c, int evt, bool stage2)
+{
+    const Sm3Features *f = &c->s->f;
+
+    if (c->ats_req || f->stall_model == SM3_STALL_NONE ||
+        evt < SM3_EVT_F_TRANSLATION || evt > SM3_EVT_F_PERMISSION) {
+        return false;
+    }
+    if (f->stall_model == SM3_STALL_FORCE) {
+        return true;
+    }
+    return stage2 ? c->ste.s2s : c->cd.s;
+}
+
+/*
+ * 5.2 STE.S2R and 5.4 CD.R: translation, address-size, access and
+ * permission faults are recorded only when the faulting stage asks for
+ * it; an external abort on a walk is always recorded.
+ */
+static bool sm3_should_record(const Sm3Ctx *c, int evt, bool stage2)
+{
+    if (evt < SM3_EVT_F_TRANSLATION || evt > SM3_EVT_F_PERMISSION) {
+        return true;
+    }
+    return stage2 ? c->ste.s2r : c->cd.r;
+}
+
+static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
+                               uint8_t class, uint64_t ipa, uint64_t fetch,
+                               bool ttrnw)
+{
+    Sm3 *s = c->s;
+    Sm3Event ev;
+    Sm3Xlate r;
+
+    sm3_event_init(&ev, evt, c->req);
+    ev.s2 = stage2;
+    ev.class = class;
+    ev.ipa = ipa;
+    ev.fetch_addr = fetch;
+    ev.ttrnw = ttrnw;
+    if (c->ats_req) {
+        /* 3.9.1: the ATS response reports it; no record. */
+        return sm3_fail(s, &ev, evt == SM3_EVT_F_WALK_EABT);
+    }
+    if (sm3_should_stall(c, evt, stage2) &&
+        sm3_stall_alloc(s, c->req->sid, &ev.stag)) {
+        ev.stall = true;
+        if (sm3_event_record(s, &ev)) {
+            r = sm3_fail(s, &ev, false);
+            r.outcome = SM3_XLATE_STALLED;
+            r.fault.recorded = true;
+            r.fault.stall = true;
+            r.fault.stag = ev.stag;
+            return r;
+        }
+        /* Nobody could be told about the stall: terminate instead. */
+        sm3_stall_resolve(s, c->req->sid, true, ev.stag, false);
+        return sm3_fail(s, &ev, false);
+    }
+    return sm3_fail(s, &ev, sm3_should_record(c, evt, stage2));
+}
+
+static Sm3Xlate sm3_walk_fault_res(Sm3Ctx *c, const SmWalkResult *res)
+{
+    const SmWalkFault *f = &res->fault;
+    int evt = sm3_walk_event(res->outcome);
+    bool stage2 = f->stage == 2;
+
+    if (res->outcome == SM_WALK_BAD_CONFIG) {
+        Sm3Event ev;
+
+        sm3_guest_error(c->s, "smmuv3: sid 0x%x: walk configuration "
+                        "unusable (%s)", c->req->sid,
+                        sm_walk_cfg_error_name(f->cfg_error));
+        sm3_event_init(&ev, stage2 || !c->s1 ? SM3_EVT_C_BAD_STE
+                                             : SM3_EVT_C_BAD_CD, c->req);
+        return sm3_fail(c->s, &ev, true);
+    }
+    /* Nested: stage-2 faults while fetching stage-1 tables are CLASS TT */
+    return sm3_walk_fault(c, evt, stage2,
+                          f->class == SM_WALK_CLASS_TT ? SM3_CLASS_TT
+                                                       : SM3_CLASS_IN,
+                          f->ipa, f->desc_addr, false);
+}
+
+/* ---- the walk ------------------------------------------------------------------ */
+
+static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
+{
+    Sm3 *s = c->s;
+    const Sm3Request *req = c->req;
+    Sm3TlbKey key;
+    const Sm3TlbEntry *te;
+    SmWalkCfg cfg;
+    SmWalkReq wreq;
+    SmWalkResult *res;
+    Sm3TlbEntry ne;
+    Sm3Xlate r;
+
+    if (c->s1) {
+        int evt = sm3_cd_select(&c->cd, req->iova, &c->walk);
+
+        if (evt != SM3_EVT_NONE) {
+            return sm3_walk_fault(c, evt, false, SM3_CLASS_IN, 0, 0, false);
+        }
+    }
+    sm3_tlb_key(c, &key);
+    te = sm3_tlb_lookup(s, &key);
+    if (te && sm3_perm_ok(te->perm, c->write, c->instr, c->priv)) {
+        return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
+    }
+
+    memset(&cfg, 0, sizeof(cfg));
+    if (c->s1) {
+        cfg.s1 = c->walk.cfg;
+    }
+    if (c->s2) {
+        cfg.s2 = c->ste.s2cfg;
+    }
+    cfg.attrs.requester_id = req->sid;
+    wreq.addr = key.va;
+    wreq.write = c->write;
+    wreq.instr = c->instr;
+    wreq.priv = c->priv;
+    res = g_new0(SmWalkResult, 1);
+    if (!sm_walk(&s->cfg.host, &cfg, &wreq, res)) {
+        r = sm3_walk_fault_res(c, res);
+        g_free(res);
+        return r;
+    }
+    memset(&ne, 0, sizeof(ne));
+    ne.mask = res->ok.addr_mask;
+    ne.va = key.va & ~ne.mask;
+    ne.pa = res->ok.pa & ~ne.mask;
+    ne.asid = key.asid;
+    ne.vmid = key.vmid;
+    ne.world = key.world;
+    ne.kind = key.kind;
+    /* EL2 without E2H has no ASIDs: every entry is global there. */
+    ne.global = !c->s1 || !res->ok.ng || c->ste.world == SM3_WORLD_NS_EL2;
+    ne.level = c->s1 ? res->ok.s1_level : res->ok.s2_level;
+    ne.granule_shift = sm_granule_shift(c->s1 ? c->walk.cfg.granule
+                                              : c->ste.s2cfg.granule);
+    ne.shift = (uint8_t)(64 - __builtin_clzll(ne.mask + 1) - 1);
+    ne.perm = res->ok.perm;
+    ne.dirty_on_write = res->ok.dirty_on_write;
+    if (ne.mask + 1 != 0) {
+        sm3_tlb_insert(s, &ne);
+    }
+    r = sm3_ok(key.va, ne.pa, ne.mask, ne.perm, false);
+    g_free(res);
+    return r;
+}
+
+/* ---- the front end -------------------------------------------------------------- */
+
+/* STE.INSTCFG / PRIVCFG override the incoming attributes (5.2). */
+static void sm3_apply_overrides(Sm3Ctx *c)
+{
+    c->write = c->req->write;
+    c->instr = c->req->instr;
+    c->priv = c->req->priv;
+    if (c->ste.instcfg == 2) {
+        c->instr = false;
+    } else if (c->ste.instcfg == 3 && !c->write) {
+        c->instr = true;
+    }
+    if (c->ste.privcfg == 2) {
+        c->priv = false;
+    } else if (c->ste.privcfg == 3) {
+        c->priv = true;
+    }
+}
+
+static Sm3Xlate sm3_config_fault(Sm3 *s, const Sm3Ctx *c, int evt,
+                                 const Sm3Fetch *fetch)
+{
+    Sm3Event ev;
+
+    if (fetch->stage2) {
+        /* A stage-2 fault translating a CD-table address: CLASS = CD. */
+        sm3_event_init(&ev, evt, c->req);
+        ev.s2 = true;
+        ev.class = SM3_CLASS_CD;
+        ev.ipa = fetch->addr;
+        ev.fetch_addr = c->s2res.fault.desc_addr;
+        return sm3_fail(s, &ev, c->ats_req ? evt == SM3_EVT_F_WALK_EABT
+                                           : c->ste.s2r ||
+                                             evt == SM3_EVT_F_WALK_EABT);
+    }
+    return sm3_fail_simple(s, c->req, evt, fetch->addr);
+}
+
+static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
+{
+    Sm3Ctx *c;
+    Sm3Fetch fetch;
+    Sm3Xlate r;
+    int evt;
+
+    s->st.translations++;
+    if (!sm3_enabled(s, SM3_CR0_SMMUEN)) {
+        if (ats_req) {
+            return sm3_result(SM3_XLATE_ABORT, 0);   /* UR response */
+        }
+        if (sm3_reg32(s, SM3_GBPA) & SM3_GBPA_ABORT) {
+            return sm3_result(SM3_XLATE_ABORT, 0);
+        }
+        return sm3_result(SM3_XLATE_BYPASS, req->iova);
+    }
+    if (req->instr && req->write) {
+        /* Not a transaction the model accepts: an instruction write. */
+        return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
+    }
+    if (req->ats_translated && !ats_req) {
+        if (!s->f.ats) {
+            return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
+        }
+        /* CR0.ATSCHK == 0: translated traffic is trusted (3.9.1.1). */
+        if (!sm3_enabled(s, SM3_CR0_ATSCHK)) {
+            return sm3_result(SM3_XLATE_BYPASS, req->iova);
+        }
+    }
+
+    c = g_new0(Sm3Ctx, 1);
+    c->s = s;
+    c->req = req;
+    c->ats_req = ats_req;
+    evt = sm3_get_ste(s, req->sid, &c->ste, &fetch);
+    if (evt != SM3_EVT_NONE) {
+        if (ats_req && fetch.invalid) {
+            r = sm3_result(SM3_XLATE_ABORT, 0);      /* CA, no event */
+        } else {
+            r = sm3_fail_simple(s, req, evt, fetch.addr);
+        }
+        goto out;
+    }
+    if (c->ste.mode == SM3_STE_MODE_ABORT) {
+        /* Config 0b000: abort, no event (5.2). */
+        r = sm3_result(SM3_XLATE_ABORT, 0);
+        goto out;
+    }
+    if (s->cfg.features.hyp && (sm3_reg32(s, SM3_CR2) & SM3_CR2_E2H) &&
+        c->ste.world == SM3_WORLD_NS_EL2) {
+        c->ste.world = SM3_WORLD_NS_EL2_E2H;
+    }
+
+    if (req->ats_translated && !ats_req) {
+        /* 3.9.1.2: Translated traffic needs EATS != 0 unless bypassed. */
+        if (c->ste.mode != SM3_STE_MODE_BYPASS &&
+            c->ste.eats == SM3_STE1_EATS_ABT) {
+            r = sm3_fail_simple(s, req, SM3_EVT_F_TRANSL_FORBIDDEN, 0);
+        } else {
+            r = sm3_result(SM3_XLATE_BYPASS, req->iova);
+        }
+        goto out;
+    }
+    if (ats_req && c->ste.mode != SM3_STE_MODE_BYPASS &&
+        c->ste.eats == SM3_STE1_EATS_ABT) {
+        r = sm3_fail_simple(s, req, SM3_EVT_F_BAD_ATS_TREQ, 0);
+        goto out;
+    }
+
+    c->s1 = c->ste.s1_enabled;
+    c->s2 = c->ste.s2_enabled;
+    if (!c->s1 && req->ssv) {
+        /* A SubstreamID needs stage 1 to select a CD (3.4.1). */
+        r = sm3_fail_simple(s, req, SM3_EVT_C_BAD_SUBSTREAMID, 0);
+        goto out;
+    }
+    if (c->ste.mode == SM3_STE_MODE_BYPASS) {
+        r = ats_req ? sm3_ok(req->iova, req->iova & ~UINT64_C(0xfff), 0xfff,
+                             SM_PERM_ALL, false)
+                    : sm3_result(SM3_XLATE_BYPASS, req->iova);
+        goto out;
+    }
+    if (c->s1) {
+        evt = sm3_get_cd(c, &fetch);
+        if (evt != SM3_EVT_NONE) {
+            r = sm3_config_fault(s, c, evt, &fetch);
+            goto out;
+        }
+    }
+    if (!c->s1 && !c->s2) {
+        r = ats_req ? sm3_ok(req->iova, req->iova & ~UINT64_C(0xfff), 0xfff,
+                             SM_PERM_ALL, false)
+                    : sm3_result(SM3_XLATE_BYPASS, req->iova);
+        goto out;
+    }
+    sm3_apply_overrides(c);
+    r = sm3_translate_tables(c);
+out:
+    g_free(c);
+    return r;
+}
+
+Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)
+{
+    return sm3_xlate(s, req, false);
+}
+
+Sm3Xlate sm3_ats_translate(Sm3 *s, const Sm3Request *req)
+{
+    if (!s->f.ats) {
+        return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
+    }
+    return sm3_xlate(s, req, true);
+}

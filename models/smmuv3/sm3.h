@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Public API of the emulator-independent SMMUv3 model (IHI 0070, v3.2,
+ * AArch64 translation tables, Non-secure state only).
+ *
+ * An emulator creates one Sm3 per SMMU instance from an Sm3Config, routes
+ * MMIO accesses of both 64KiB register pages to sm3_mmio_read/write(),
+ * asks sm3_translate() for every upstream transaction and lets the model
+ * reach guest memory, interrupts and MSIs through the SmHost hooks.  The
+ * model keeps no global state; any number of instances coexist.
+ */
+#ifndef SM3_H
+#define SM3_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sm-cache.h"
+#include "sm-host.h"
+#include "sm3-features.h"
+#include "sm3-ids.h"
+
+typedef struct Sm3 Sm3;
+
+/* Wired interrupt lines, as passed to SmHost.set_irq().  Edge: pulsed. */
+enum {
+    SM3_IRQ_EVENTQ = 0,
+    SM3_IRQ_PRIQ = 1,
+    SM3_IRQ_CMD_SYNC = 2,
+    SM3_IRQ_GERROR = 3,
+    SM3_IRQ_COUNT
+};
+
+/* Outstanding stalled transactions an instance can hold (IDR5.STALL_MAX) */
+#define SM3_MAX_STALLS 16
+
+/*
+ * Hooks specific to SMMUv3 that SmHost does not cover.  All may be NULL.
+ */
+typedef struct Sm3Hooks {
+    /*
+     * A stalled transaction (see SM3_XLATE_STALLED) was resolved by
+     * CMD_RESUME or CMD_STALL_TERM: @retry true means "translate it
+     * again now", false means "terminate it with an abort".
+     */
+    void (*stall_resolved)(void *opaque, uint32_t sid, uint16_t stag,
+                           bool retry);
+    /*
+     * Result of the ATC invalidation just passed to
+     * SmHost.atc_invalidate(): false (timeout, error) makes the next
+     * CMD_SYNC fail with CERROR_ATC_INV_SYNC.  NULL: always completes.
+     */
+    bool (*atc_inv_ok)(void *opaque, uint32_t sid);
+    /* CMD_SYNC with CS=SEV completed (IDR0.SEV). */
+    void (*sev)(void *opaque);
+} Sm3Hooks;
+
+typedef struct Sm3Config {
+    Sm3Features features;
+    /* TLB and configuration cache geometry; 0 picks a default. */
+    uint32_t tlb_entries, tlb_ways;
+    uint32_t cfg_entries, cfg_ways;
+    SmCachePolicy policy;
+    /*
+     * Commands consumed synchronously by a write to CMDQ_PROD (or by an
+     * enable).  0: none, the emulator calls sm3_process_commands().
+     */
+    uint32_t cmdq_batch;
+    /* IIDR value (implementation identification); 0: the model default */
+    uint32_t iidr;
+    SmHost host;
+    Sm3Hooks hooks;          /* called with host.opaque */
+} Sm3Config;
+
+/* ---- Lifecycle --------------------------------------------------------- */
+
+/*
+ * NULL when @cfg is acceptable, otherwise a static string saying why not
+ * (for error_setg() in the emulator's realize).
+ */
+const char *sm3_check_config(const Sm3Config *cfg);
+/* A new instance in its reset state, or NULL if @cfg is rejected. */
+Sm3 *sm3_new(const Sm3Config *cfg);
+void sm3_free(Sm3 *s);
+/* Architectural reset: registers to reset values, caches and stalls gone */
+void sm3_reset(Sm3 *s);
+/* Drop every cached STE, CD and translation (no host notification). */
+void sm3_invalidate_all(Sm3 *s);
+
+/* ---- Programming interface ---------------------------------------------- */
+
+/*
+ * @offset within the 128KiB register frame (page 1 at 0x10000), @size 4
+ * or 8.  Unknown offsets read as zero and ignore writes (guest error).
+ */
+uint64_t sm3_mmio_read(Sm3 *s, uint64_t offset, unsigned size);
+void sm3_mmio_write(Sm3 *s, uint64_t offset, uint64_t val, unsigned size);
+
+/*
+ * Consume at most @max commands from the command queue.  Returns how
+ * many were consumed.  Afterwards sm3_has_pending_work() says whether the
+ * emulator should call again (commands remain and the queue is neither
+ * disabled nor halted by an error).
+ */
+unsigned sm3_process_commands(Sm3 *s, unsigned max);
+bool sm3_has_pending_work(const Sm3 *s);
+
+/* ---- Translation -------------------------------------------------------- */
+
+typedef struct Sm3Request {
+    uint32_t sid;            /* StreamID */
+    uint32_t ssid;           /* SubstreamID, when @ssv */
+    bool ssv;
+    uint64_t iova;
+    uint64_t size;           /* bytes accessed (>= 1); informational */
+    bool write;              /* false: read */
+    bool instr;              /* instruction fetch (InD) */
+    bool priv;               /* privileged (PnU) */
+    /* PCIe ATS "translated" transaction: @iova is already a PA. */
+    bool ats_translated;
+} Sm3Request;
+
+typedef enum Sm3Outcome {
+    SM3_XLATE_OK = 0,        /* translated: pa/mask/perm valid */
+    SM3_XLATE_BYPASS,        /* not translated: pa == iova */
+    SM3_XLATE_ABORT,         /* terminated silently (GBPA, STE abort) */
+    SM3_XLATE_FAULT,         /* terminated with a fault (see fault) */
+    SM3_XLATE_STALLED,       /* held with fault.stag until RESUME */
+} Sm3Outcome;
+
+typedef struct Sm3Fault {
+    uint8_t event;           /* SM3_EVT_* */
+    uint8_t class;           /* SM3_CLASS_*, translation-related only */
+    bool stage2;
+    /* An event record was generated (false: CD.R / STE.S2R suppressed) */
+    bool recorded;
+    bool stall;              /* the record carries Stall = 1 */
+    uint16_t stag;
+    uint64_t input_addr;
+    uint64_t ipa;            /* stage-2 faults */
+    uint64_t fetch_addr;     /* F_*_FETCH, F_WALK_EABT */
+} Sm3Fault;
+
+/* Permission bits of Sm3Xlate.perm (the SM_PERM_* of sm-walk.h). */
+#define SM3_PERM_R   (1u << 0)
+#define SM3_PERM_W   (1u << 1)
+#define SM3_PERM_X   (1u << 2)
+#define SM3_PERM_PR  (1u << 3)
+#define SM3_PERM_PW  (1u << 4)
+#define SM3_PERM_PX  (1u << 5)
+
+typedef struct Sm3Xlate {
+    Sm3Outcome outcome;
+    uint64_t pa;             /* OK, BYPASS: output address of iova */
+    uint64_t mask;           /* OK: iova & mask is the offset in the page */
+    uint8_t perm;            /* OK: SM3_PERM_*; BYPASS: all */
+    bool tlb_hit;            /* OK: answered by the TLB */
+    Sm3Fault fault;          /* FAULT, STALLED (and ABORT: event 0) */
+} Sm3Xlate;
+
+/* Translate one upstream transaction. */
+Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req);
+
+/*
+ * PCIe ATS Translation Request (IDR0.ATS): never stalls; translation
+ * faults are returned (a response with R = W = 0), not recorded.  The
+ * result of a successful request has the permissions the ATC may cache.
+ */
+Sm3Xlate sm3_ats_translate(Sm3 *s, const Sm3Request *req);
+
+/*
+ * A PCIe page request (IDR0.PRI).  Queued on the PRI queue when enabled;
+ * false when it could not be queued (disabled, overflow, bus error).
+ */
+typedef struct Sm3PageRequest {
+    uint32_t sid;
+    uint32_t ssid;
+    bool ssv;
+    uint64_t addr;
+    uint16_t grpid;          /* PRG index, 9 bits */
+    bool last;
+    bool read, write, exec, priv;
+} Sm3PageRequest;
+
+bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr);
+
+/* Whether (@sid, @stag) is a transaction still held by a stall. */
+bool sm3_stall_pending(const Sm3 *s, uint32_t sid, uint16_t stag);
+
+/* ---- Statistics --------------------------------------------------------- */
+
+typedef struct Sm3Stats {
+    SmCacheStats tlb;
+    SmCacheStats cfg;
+    uint64_t commands;       /* consumed without error */
+    uint64_t events;         /* records written */
+    uint64_t events_lost;    /* dropped: queue full, disabled or abort */
+    uint64_t translations;
+} Sm3Stats;
+
+Sm3Stats sm3_stats(const Sm3 *s);
+
+/* ---- Migration ---------------------------------------------------------- */
+
+#define SM3_STATE_VERSION 1
+#define SM3_STATE_REGS    1024          /* 32-bit words of register page 0 */
+
+typedef struct Sm3StallState {
+    uint32_t sid;
+    uint16_t stag;
+    bool valid;
+} Sm3StallState;
+
+/* Architectural state only: caches are never migrated. */
+typedef struct Sm3State {
+    uint32_t version;
+    uint32_t regs[SM3_STATE_REGS];
+    bool atc_inv_error;
+    uint16_t next_stag;
+    Sm3StallState stalls[SM3_MAX_STALLS];
+} Sm3State;
+
+void sm3_save(const Sm3 *s, Sm3State *st);
+/*
+ * false (nothing changed) when @st has another version.  Feature-derived
+ * registers (IDR*, IIDR, AIDR, ID) keep this instance's values.  Caches
+ * are dropped.
+ */
+bool sm3_restore(Sm3 *s, const Sm3State *st);
+
+#endif /* SM3_H */

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Test bench for the SMMUv3 device model; see sm3-bench.h.
+ */
+#include <string.h>
+
+#include "sm3-bench.h"
+
+/* ---- host hooks -------------------------------------------------------- */
+
+static bool sm3b_in_err(Sm3Bench *b, uint64_t pa, size_t len)
+{
+    return b->err_hi > b->err_lo && pa < b->err_hi && pa + len > b->err_lo;
+}
+
+static SmBusResult sm3b_read(void *opaque, uint64_t pa, void *buf,
+                             size_t len, SmAttrs attrs)
+{
+    Sm3Bench *b = opaque;
+
+    if (pa >= SM3B_MEM_SIZE || len > SM3B_MEM_SIZE - pa ||
+        sm3b_in_err(b, pa, len)) {
+        memset(buf, 0xff, len);
+        return SM_BUS_ERROR;
+    }
+    memcpy(buf, b->mem + pa, len);
+    return SM_BUS_OK;
+}
+
+static SmBusResult sm3b_write(void *opaque, uint64_t pa, const void *buf,
+                              size_t len, SmAttrs attrs)
+{
+    Sm3Bench *b = opaque;
+
+    if (pa >= SM3B_MEM_SIZE || len > SM3B_MEM_SIZE - pa ||
+        sm3b_in_err(b, pa, len)) {
+        return SM_BUS_ERROR;
+    }
+    memcpy(b->mem + pa, buf, len);
+    return SM_BUS_OK;
+}
+
+static void sm3b_set_irq(void *opaque, unsigned line, bool level)
+{
+    Sm3Bench *b = opaque;
+
+    g_assert_cmpuint(line, <, SM3_IRQ_COUNT);
+    if (level) {
+        b->irq_pulses[line]++;
+    }
+}
+
+static SmBusResult sm3b_send_msi(void *opaque, uint64_t addr, uint32_t data,
+                                 SmAttrs attrs)
+{
+    Sm3Bench *b = opaque;
+    Sm3bMsi m = { addr, data };
+
+    if (b->msi_fail) {
+        return SM_BUS_ERROR;
+    }
+    g_array_append_val(b->msis, m);
+    /* Also land in memory, as a real MSI write to RAM would. */
+    if (addr < SM3B_MEM_SIZE - 4) {
+        memcpy(b->mem + addr, &data, 4);
+    }
+    return SM_BUS_OK;
+}
+
+static void sm3b_log(void *opaque, SmLogKind kind, const char *msg)
+{
+    Sm3Bench *b = opaque;
+
+    if (kind == SM_LOG_GUEST_ERROR) {
+        b->guest_errors++;
+    }
+    if (!b->quiet && b->logs->len < 10000) {
+        g_ptr_array_add(b->logs, g_strdup(msg));
+    }
+    if (g_getenv("SM3B_VERBOSE")) {
+        g_printerr("log: %s\n", msg);
+    }
+}
+
+static void sm3b_invalidated(void *opaque, const SmInval *inv)
+{
+    Sm3Bench *b = opaque;
+
+    if (b->invals->len < 100000) {
+        g_array_append_val(b->invals, *inv);
+    }
+}
+
+static void sm3b_atc_invalidate(void *opaque, uint32_t sid, uint32_t ssid,
+                                bool ssv, uint64_t addr, uint64_t size)
+{
+    Sm3Bench *b = opaque;
+    Sm3bAtc a = { sid, ssid, ssv, addr, size };
+
+    if (b->atcs->len < 100000) {
+        g_array_append_val(b->atcs, a);
+    }
+}
+
+static void sm3b_pri_response(void *opaque, uint32_t sid, uint32_t ssid,
+                              bool ssv, uint16_t grpid, unsigned resp)
+{
+    Sm3Bench *b = opaque;
+    Sm3bPri p = { sid, ssid, ssv, grpid, resp };
+
+    if (b->pris->len < 100000) {
+        g_array_append_val(b->pris, p);
+    }
+}
+
+static void sm3b_stall_resolved(void *opaque, uint32_t sid, uint16_t stag,
+                                bool retry)
+{
+    Sm3Bench *b = opaque;
+    Sm3bStall st = { sid, stag, retry };
+
+    if (b->stalls->len < 100000) {
+        g_array_append_val(b->stalls, st);
+    }
+}
+
+static bool sm3b_atc_inv_ok(void *opaque, uint32_t sid)
+{
+    Sm3Bench *b = opaque;
+
+    return !b->atc_fail;
+}
+
+static void sm3b_sev(void *opaque)
+{
+    Sm3Bench *b = opaque;
+
+    b->sevs++;
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+Sm3Features sm3b_all_features(void)
+{
+    Sm3Features f = {
+        .stage1 = true, .stage2 = true, .two_level_st = true,
+        .two_level_cd = true, .hyp = true, .ats = true, .pri = true,
+        .msi = true, .sev = true, .asid16 = true, .vmid16 = true,
+        .big_endian_tables = true, .ril = true, .httu = SM3_HTTU_AF_DIRTY,
+        .stall_model = SM3_STALL_AND_TERM,
+        .granules = SM3_GRAN_4K | SM3_GRAN_16K | SM3_GRAN_64K,
+        .oas_bits = 48, .sidsize = 16, .ssidsize = 8, .cmdqs = 8,
+        .eventqs = 8, .priqs = 8,
+    };
+
+    return f;
+}
+
+Sm3Bench *sm3b_new_cfg(const Sm3Config *cfg)
+{
+    Sm3Bench *b = g_new0(Sm3Bench, 1);
+
+    b->mem = g_malloc0(SM3B_MEM_SIZE);
+    b->next_alloc = 0x10000;
+    b->msis = g_array_new(false, true, sizeof(Sm3bMsi));
+    b->invals = g_array_new(false, true, sizeof(SmInval));
+    b->atcs = g_array_new(false, true, sizeof(Sm3bAtc));
+    b->pris = g_array_new(false, true, sizeof(Sm3bPri));
+    b->stalls = g_array_new(false, true, sizeof(Sm3bStall));
+    b->logs = g_ptr_array_new_with_free_func(g_free);
+    b->cfg = *cfg;
+    b->cfg.host.opaque = b;
+    b->cfg.host.read = sm3b_read;
+    b->cfg.host.write = sm3b_write;
+    b->cfg.host.set_irq = sm3b_set_irq;
+    b->cfg.host.send_msi = sm3b_send_msi;
+    b->cfg.host.log = sm3b_log;
+    b->cfg.host.invalidated = sm3b_invalidated;
+    b->cfg.host.atc_invalidate = sm3b_atc_invalidate;
+    b->cfg.host.pri_response = sm3b_pri_response;
+    b->cfg.hooks.stall_resolved = sm3b_stall_resolved;
+    b->cfg.hooks.atc_inv_ok = sm3b_atc_inv_ok;
+    b->cfg.hooks.sev = sm3b_sev;
+    b->s = sm3_new(&b->cfg);
+    g_assert_nonnull(b->s);
+    return b;
+}
+
+Sm3Bench *sm3b_new(const Sm3Features *f)
+{
+    Sm3Config cfg;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.features = f ? *f : sm3b_all_features();
+    cfg.tlb_entries = 16;
+    cfg.tlb_ways = 2;
+    cfg.cfg_entries = 8;
+    cfg.cfg_ways = 2;
+    cfg.cmdq_batch = 64;
+    return sm3b_new_cfg(&cfg);
+}
+
+void sm3b_clear_records(Sm3Bench *b)
+{
+    memset(b->irq_pulses, 0, sizeof(b->irq_pulses));
+    g_array_set_size(b->msis, 0);
+    g_array_set_size(b->invals, 0);
+    g_array_set_size(b->atcs, 0);
+    g_array_set_size(b->pris, 0);
+    g_array_set_size(b->stalls, 0);
+    g_ptr_array_set_size(b->logs, 0);
+    b->guest_errors = 0;
+    b->sevs = 0;
+}
+
+void sm3b_free(Sm3Bench *b)
+{
+    sm3_free(b->s);
+    g_free(b->mem);
+    g_array_free(b->msis, true);
+    g_array_free(b->invals, true);
+    g_array_free(b->atcs, true);
+    g_array_free(b->pris, true);
+    g_array_free(b->stalls, true);
+    g_ptr_array_free(b->logs, true);
+    g_free(b);
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+uint64_t sm3b_alloc(Sm3Bench *b, uint64_t size, uint64_t align)
+{
+    uint64_t pa = (b->next_alloc + align - 1) & ~(align - 1);
+
+    g_assert_cmpuint(pa + size, <=, SM3B_MEM_SIZE);
+    b->next_alloc = pa + size;
+    memset(b->mem + pa, 0, size);
+    return pa;
+}
+
+void sm3b_w64(Sm3Bench *b, uint64_t pa, uint64_t v)
+{
+    uint64_t le = GUINT64_TO_LE(v);
+
+    g_assert_cmpuint(pa + 8, <=, SM3B_MEM_SIZE);
+    memcpy(b->mem + pa, &le, 8);
+}
+
+uint64_t sm3b_r64(Sm3Bench *b, uint64_t pa)
+{
+    uint64_t le;
+
+    g_assert_cmpuint(pa + 8, <=, SM3B_MEM_SIZE);
+    memcpy(&le, b->mem + pa, 8);
+    return GUINT64_FROM_LE(le);
+}
+
+uint32_t sm3b_r32(Sm3Bench *b, uint64_t pa)
+{
+    uint32_t le;
+
+    g_assert_cmpuint(pa + 4, <=, SM3B_MEM_SIZE);
+    memcpy(&le, b->mem + pa, 4);
+    return GUINT32_FROM_LE(le);
+}
+
+/* ---- registers ---------------------------------------------------------- */
+
+uint32_t sm3b_rd(Sm3Bench *b, uint32_t off)
+{
+    return (uint32_t)sm3_mmio_read(b->s, off, 4);
+}
+
+void sm3b_wr(Sm3Bench *b, uint32_t off, uint32_t v)
+{
+    sm3_mmio_write(b->s, off, v, 4);
+}
+
+void sm3b_wr64(Sm3Bench *b, uint32_t off, uint64_t v)
+{
+    sm3_mmio_write(b->s, off, v, 8);
+}
+
+bool sm3b_log_contains(Sm3Bench *b, const char *needle)
+{
+    unsigned i;
+
+    for (i = 0; i < b->logs->len; i++) {
+        if (strstr(g_ptr_array_index(b->logs, i), needle)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void sm3b_enable(Sm3Bench *b, uint32_t cr0)
+{
+    sm3b_wr(b, SM3_CR0, cr0);
+    g_assert_cmphex(sm3b_rd(b, SM3_CR0ACK), ==, cr0);
+}
+
+void sm3b_setup(Sm3Bench *b, unsigned cmdq_log2, unsigned evtq_log2,
+                unsigned st_log2)
+{
+    b->cmdq_log2 = cmdq_log2;
+    b->evtq_log2 = evtq_log2;
+    b->strtab_log2 = st_log2;
+    b->cmdq_base = sm3b_alloc(b, 16u << cmdq_log2, 16u << cmdq_log2);
+    b->evtq_base = sm3b_alloc(b, 32u << evtq_log2, 32u << evtq_log2);
+    b->strtab = sm3b_alloc(b, 64u << st_log2, 64u << st_log2);
+    sm3b_wr64(b, SM3_CMDQ_BASE, b->cmdq_base | cmdq_log2);
+    sm3b_wr64(b, SM3_EVENTQ_BASE, b->evtq_base | evtq_log2);
+    sm3b_wr64(b, SM3_STRTAB_BASE, b->strtab);
+    sm3b_wr(b, SM3_STRTAB_BASE_CFG, st_log2);
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_SMMUEN);
+}
+
+/* ---- command and event queues --------------------------------------------- */
+
+void sm3b_cmd(Sm3Bench *b, uint64_t dw0, uint64_t dw1)
+{
+    uint32_t prod = sm3b_rd(b, SM3_CMDQ_PROD);
+    uint32_t mask = (1u << b->cmdq_log2) - 1;
+    uint64_t pa = b->cmdq_base + (uint64_t)(prod & mask) * 16;
+
+    sm3b_w64(b, pa, dw0);
+    sm3b_w64(b, pa + 8, dw1);
+    sm3b_wr(b, SM3_CMDQ_PROD, (prod + 1) & ((2u << b->cmdq_log2) - 1));
+}
+
+void sm3b_sync(Sm3Bench *b)
+{
+    sm3b_cmd(b, SM3_CMD_SYNC, 0);
+}
+
+uint32_t sm3b_cmdq_err(Sm3Bench *b)
+{
+    return sm_get(sm3b_rd(b, SM3_CMDQ_CONS), SM3_CMDQ_CONS_ERR);
+}
+
+unsigned sm3b_event_count(Sm3Bench *b)
+{
+    uint32_t m = (2u << b->evtq_log2) - 1;
+    uint32_t p = sm3b_rd(b, SM3_EVENTQ_PROD) & m;
+    uint32_t c = sm3b_rd(b, SM3_EVENTQ_CONS) & m;
+
+    return (p - c) & m;
+}
+
+bool sm3b_pop_event(Sm3Bench *b, uint64_t rec[4])
+{
+    uint32_t m = (2u << b->evtq_log2) - 1;
+    uint32_t cons = sm3b_rd(b, SM3_EVENTQ_CONS);
+    uint64_t pa;
+    unsigned i;
+
+    if (!sm3b_event_count(b)) {
+        return false;
+    }
+    pa = b->evtq_base + (uint64_t)(cons & ((1u << b->evtq_log2) - 1)) * 32;
+    for (i = 0; i < 4; i++) {
+        rec[i] = sm3b_r64(b, pa + 8 * i);
+    }
+    sm3b_wr(b, SM3_EVENTQ_CONS,
+            (cons & (uint32_t)SM3_Q_OVFLG) | (((cons & m) + 1) & m));
+    return true;
+}
+
+/* ---- configuration builders ------------------------------------------------- */
+
+uint64_t sm3b_ste_addr(Sm3Bench *b, uint32_t sid)
+{
+    return b->strtab + (uint64_t)sid * 64;
+}
+
+void sm3b_ste_write(Sm3Bench *b, uint32_t sid, const uint64_t ste[8])
+{
+    unsigned i;
+
+    for (i = 0; i < 8; i++) {
+        sm3b_w64(b, sm3b_ste_addr(b, sid) + 8 * i, ste[i]);
+    }
+}
+
+static void sm3b_ste_s2_fields(uint64_t ste[8], uint16_t vmid,
+                               uint64_t s2ttb, uint64_t extra)
+{
+    ste[2] = sm_prep(SM3_STE2_S2VMID, vmid) |
+             sm_prep(SM3_STE2_S2T0SZ, 16) |
+             sm_prep(SM3_STE2_S2SL0, 2) |
+             sm_prep(SM3_STE2_S2TG, SM3_STE2_S2TG_4K) |
+             sm_prep(SM3_STE2_S2PS, 5) |
+             SM3_STE2_S2AA64 | SM3_STE2_S2R | extra;
+    ste[3] = s2ttb & SM3_STE3_S2TTB;
+}
+
+void sm3b_ste_s1(Sm3Bench *b, uint32_t sid, uint64_t cdtab, unsigned cdmax,
+                 uint64_t dw1_extra)
+{
+    uint64_t ste[8] = { 0 };
+
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1) |
+             (cdtab & SM3_STE0_S1CONTEXTPTR) |
+             sm_prep(SM3_STE0_S1CDMAX, cdmax);
+    ste[1] = dw1_extra;
+    sm3b_ste_write(b, sid, ste);
+}
+
+void sm3b_ste_s2(Sm3Bench *b, uint32_t sid, uint16_t vmid, uint64_t s2ttb,
+                 uint64_t dw2_extra)
+{
+    uint64_t ste[8] = { 0 };
+
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_S2);
+    sm3b_ste_s2_fields(ste, vmid, s2ttb, dw2_extra);
+    sm3b_ste_write(b, sid, ste);
+}
+
+void sm3b_ste_nested(Sm3Bench *b, uint32_t sid, uint64_t cdtab,
+                     unsigned cdmax, uint16_t vmid, uint64_t s2ttb)
+{
+    uint64_t ste[8] = { 0 };
+
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED) |
+             (cdtab & SM3_STE0_S1CONTEXTPTR) |
+             sm_prep(SM3_STE0_S1CDMAX, cdmax);
+    sm3b_ste_s2_fields(ste, vmid, s2ttb, 0);
+    sm3b_ste_write(b, sid, ste);
+}
+
+void sm3b_ste_bypass(Sm3Bench *b, uint32_t sid)
+{
+    uint64_t ste[8] = { 0 };
+
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_BYPASS);
+    sm3b_ste_write(b, sid, ste);
+}
+
+void sm3b_cd(Sm3Bench *b, uint64_t cdtab, uint32_t ssid, uint16_t asid,
+             uint64_t ttb0, uint64_t dw0_extra)
+{
+    uint64_t pa = cdtab + (uint64_t)ssid * 64;
+    unsigned i;
+
+    for (i = 0; i < 8; i++) {
+        sm3b_w64(b, pa + 8 * i, 0);
+    }
+    sm3b_w64(b, pa, sm_prep(SM3_CD0_T0SZ, 16) | sm_prep(SM3_CD0_TG0, 0) |
+             SM3_CD0_EPD1 | SM3_CD0_V | sm_prep(SM3_CD0_IPS, 5) |
+             SM3_CD0_AA64 | SM3_CD0_R | SM3_CD0_A |
+             sm_prep(SM3_CD0_ASID, asid) | dw0_extra);
+    sm3b_w64(b, pa + 8, ttb0 & SM3_CD1_TTB0);
+}
+
+/* ---- page tables ------------------------------------------------------------ */
+
+uint64_t sm3b_pt_new(Sm3Bench *b)
+{
+    return sm3b_alloc(b, 4096, 4096);
+}
+
+static uint64_t sm3b_pt_index(uint64_t va, int level)
+{
+    return (va >> (12 + 9 * (3 - level))) & 0x1ff;
+}
+
+void sm3b_map(Sm3Bench *b, uint64_t root, uint64_t va, uint64_t pa,
+              int level, uint64_t attrs)
+{
+    uint64_t table = root;
+    int l;
+
+    for (l = 0; l < level; l++) {
+        uint64_t dpa = table + 8 * sm3b_pt_index(va, l);
+        uint64_t d = sm3b_r64(b, dpa);
+
+        if ((d & 3) != 3) {
+            uint64_t next = sm3b_pt_new(b);
+
+            d = next | 3;
+            sm3b_w64(b, dpa, d);
+        }
+        table = d & SM_MASK(47, 12);
+    }
+    sm3b_w64(b, table + 8 * sm3b_pt_index(va, level),
+             (pa & SM_MASK(47, 12)) | attrs | (level == 3 ? 3 : 1));
+}
+
+uint64_t sm3b_leaf(Sm3Bench *b, uint64_t root, uint64_t va, int level)
+{
+    uint64_t table = root;
+    int l;
+
+    for (l = 0; l < level; l++) {
+        uint64_t d = sm3b_r64(b, table + 8 * sm3b_pt_index(va, l));
+
+        if ((d & 3) != 3) {
+            return 0;
+        }
+        table = d & SM_MASK(47, 12);
+    }
+    return table + 8 * sm3b_pt_index(va, level);
+}
+
+/* ---- translation helpers ------------------------------------------------------ */
+
+Sm3Xlate sm3b_xlate(Sm3Bench *b, uint32_t sid, uint64_t iova, bool write)
+{
+    Sm3Request r = { .sid = sid, .iova = iova, .size = 4, .write = write };
+
+    return sm3_translate(b->s, &r);
+}
+
+Sm3Xlate sm3b_xlate_ssid(Sm3Bench *b, uint32_t sid, uint32_t ssid,
+                         uint64_t iova, bool write)
+{
+    Sm3Request r = { .sid = sid, .ssid = ssid, .ssv = true, .iova = iova,
+                     .size = 4, .write = write };
+
+    return sm3_translate(b->s, &r);
+}
