@@ -345,7 +345,7 @@ static int sm3_cmd_stall_term(Sm3 *s, const uint64_t cmd[2])
     return SM3_CERROR_NONE;
 }
 
-/* ---- CMD_SYNC (4.7.3) ------------------------------------------------------ */
+/* ---- CMD_SYNC (4.7.3) ---------------------------------------------------- */
 
 static int sm3_cmd_sync(Sm3 *s, const uint64_t cmd[2])
 {
@@ -376,16 +376,22 @@ static int sm3_cmd_sync(Sm3 *s, const uint64_t cmd[2])
     return SM3_CERROR_NONE;
 }
 
-/* ---- the table --------------------------------------------------------------- */
+/* ---- the table ----------------------------------------------------------- */
 
 static bool sm3_has_s2(const Sm3Features *f)
 {
     return f->stage2;
 }
 
+/* The NH forms act on stage-1 (and nested) entries only. */
+static bool sm3_has_s1(const Sm3Features *f)
+{
+    return f->stage1;
+}
+
 static bool sm3_has_hyp(const Sm3Features *f)
 {
-    return f->hyp;
+    return f->hyp && f->stage1;
 }
 
 static bool sm3_has_ats(const Sm3Features *f)
@@ -414,10 +420,14 @@ static const Sm3CmdDesc sm3_cmds[256] = {
     [SM3_CMD_CFGI_STE_RANGE] = { "CFGI_STE_RANGE", sm3_cmd_cfgi_ste_range },
     [SM3_CMD_CFGI_CD] = { "CFGI_CD", sm3_cmd_cfgi_cd },
     [SM3_CMD_CFGI_CD_ALL] = { "CFGI_CD_ALL", sm3_cmd_cfgi_cd_all },
-    [SM3_CMD_TLBI_NH_ALL] = { "TLBI_NH_ALL", sm3_cmd_tlbi_nh_all },
-    [SM3_CMD_TLBI_NH_ASID] = { "TLBI_NH_ASID", sm3_cmd_tlbi_nh_asid },
-    [SM3_CMD_TLBI_NH_VA] = { "TLBI_NH_VA", sm3_cmd_tlbi_nh_va },
-    [SM3_CMD_TLBI_NH_VAA] = { "TLBI_NH_VAA", sm3_cmd_tlbi_nh_vaa },
+    [SM3_CMD_TLBI_NH_ALL] = { "TLBI_NH_ALL", sm3_cmd_tlbi_nh_all,
+                              sm3_has_s1 },
+    [SM3_CMD_TLBI_NH_ASID] = { "TLBI_NH_ASID", sm3_cmd_tlbi_nh_asid,
+                              sm3_has_s1 },
+    [SM3_CMD_TLBI_NH_VA] = { "TLBI_NH_VA", sm3_cmd_tlbi_nh_va,
+                              sm3_has_s1 },
+    [SM3_CMD_TLBI_NH_VAA] = { "TLBI_NH_VAA", sm3_cmd_tlbi_nh_vaa,
+                              sm3_has_s1 },
     [SM3_CMD_TLBI_EL2_ALL] = { "TLBI_EL2_ALL", sm3_cmd_tlbi_el2_all,
                                sm3_has_hyp },
     [SM3_CMD_TLBI_EL2_ASID] = { "TLBI_EL2_ASID", sm3_cmd_tlbi_el2_asid,
@@ -447,7 +457,7 @@ const char *sm3_cmd_name(unsigned op)
     return "CMD_UNKNOWN";
 }
 
-/* ---- the consumer ------------------------------------------------------------ */
+/* ---- the consumer -------------------------------------------------------- */
 
 bool sm3_cmdq_pending(const Sm3 *s)
 {

@@ -142,7 +142,7 @@ void sm3_gerrorn_written(Sm3 *s, uint64_t old_val)
     }
 }
 
-/* ---- interrupts ------------------------------------------------------------ */
+/* ---- interrupts ---------------------------------------------------------- */
 
 bool sm3_send_msi(Sm3 *s, uint64_t addr, uint32_t data)
 {
@@ -175,7 +175,7 @@ bool sm3_signal(Sm3 *s, unsigned line, uint32_t cfg0)
     return true;
 }
 
-/* ---- event queue ------------------------------------------------------------ */
+/* ---- event queue --------------------------------------------------------- */
 
 /*
  * 7.2, 7.4: records are written only while the event queue is enabled and
@@ -220,7 +220,7 @@ bool sm3_event_record(Sm3 *s, const Sm3Event *ev)
     return true;
 }
 
-/* ---- PRI queue (chapter 8) ------------------------------------------------- */
+/* ---- PRI queue (chapter 8) ----------------------------------------------- */
 
 bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr)
 {
@@ -231,11 +231,16 @@ bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr)
         sm3_gerror_active(s, SM3_GERROR_PRIQ_ABT_ERR)) {
         return false;
     }
+    /*
+     * Unlike the event queue, the PRI queue takes nothing new while an
+     * overflow is unacknowledged (PROD.OVFLG != CONS.OVACKFLG).
+     */
+    prod = sm3_reg32(s, SM3_PRIQ_PROD);
+    if ((prod ^ sm3_reg32(s, SM3_PRIQ_CONS)) & SM3_Q_OVFLG) {
+        return false;
+    }
     if (sm3_q_full(s, &sm3_priq)) {
-        prod = sm3_reg32(s, SM3_PRIQ_PROD);
-        if (!((prod ^ sm3_reg32(s, SM3_PRIQ_CONS)) & SM3_Q_OVFLG)) {
-            sm3_set_reg32(s, SM3_PRIQ_PROD, prod ^ (uint32_t)SM3_Q_OVFLG);
-        }
+        sm3_set_reg32(s, SM3_PRIQ_PROD, prod ^ (uint32_t)SM3_Q_OVFLG);
         return false;
     }
     rec[0] = sm_prep(SM3_PRI0_SID, pr->sid);

@@ -254,5 +254,7 @@ void sm3_notify_inval(Sm3 *s, const SmInval *inv);
 /* Resolve the stalls of @sid (all, or only @stag when @match_stag). */
 unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
                            uint16_t stag, bool retry);
+/* Terminate every stalled transaction (reset, SMMUEN 1 -> 0). */
+unsigned sm3_stall_terminate_all(Sm3 *s);
 
 #endif /* SM3_INTERNAL_H */

@@ -169,6 +169,10 @@ static void sm3_cr0_written(Sm3 *s, uint64_t old_val)
 
     sm3_set_reg32(s, SM3_CR0, v);
     sm3_set_reg32(s, SM3_CR0ACK, v);
+    if ((old_val & SM3_CR0_SMMUEN) && !(v & SM3_CR0_SMMUEN)) {
+        /* Disabling the SMMU terminates what it holds stalled. */
+        sm3_stall_terminate_all(s);
+    }
     if ((v & SM3_CR0_CMDQEN) && s->cfg.cmdq_batch) {
         sm3_cmdq_run(s, s->cfg.cmdq_batch);
     }
@@ -383,7 +387,7 @@ void sm3_regs_reset(Sm3 *s)
     sm3_set_reg32(s, SM3_IIDR, s->cfg.iidr ? s->cfg.iidr : SM3_DEFAULT_IIDR);
 }
 
-/* ---- MMIO ----------------------------------------------------------------- */
+/* ---- MMIO ---------------------------------------------------------------- */
 
 /*
  * Page 1 holds only EVENTQ_PROD/CONS and PRIQ_PROD/CONS.  The model also
@@ -530,7 +534,7 @@ void sm3_mmio_write(Sm3 *s, uint64_t offset, uint64_t val, unsigned size)
     sm3_write32(s, offset + 4, (uint32_t)(val >> 32));
 }
 
-/* ---- lifecycle ------------------------------------------------------------ */
+/* ---- lifecycle ----------------------------------------------------------- */
 
 const char *sm3_check_config(const Sm3Config *cfg)
 {
@@ -599,6 +603,8 @@ void sm3_free(Sm3 *s)
 
 void sm3_reset(Sm3 *s)
 {
+    /* The requesters of stalled transactions get an abort. */
+    sm3_stall_terminate_all(s);
     sm3_regs_reset(s);
     memset(s->stalls, 0, sizeof(s->stalls));
     s->atc_inv_error = false;
@@ -625,7 +631,7 @@ Sm3Stats sm3_stats(const Sm3 *s)
     return st;
 }
 
-/* ---- migration ------------------------------------------------------------ */
+/* ---- migration ----------------------------------------------------------- */
 
 void sm3_save(const Sm3 *s, Sm3State *st)
 {

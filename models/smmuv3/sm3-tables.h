@@ -65,7 +65,7 @@
 #define   SM3_STE0_S1FMT_LINEAR     0
 #define   SM3_STE0_S1FMT_4K_L2      1   /* 2-level, 4KB leaf tables */
 #define   SM3_STE0_S1FMT_64K_L2     2   /* 2-level, 64KB leaf tables */
-#define SM3_STE0_S1CONTEXTPTR       SM_MASK(55, 6)
+#define SM3_STE0_S1CONTEXTPTR       SM_MASK(55, 6)   /* > OAS: C_BAD_STE */
 #define SM3_STE0_S1CDMAX            SM_MASK(63, 59)
 
 /* dword 1: bits [127:64] */
@@ -138,7 +138,8 @@
 #define SM3_STE3_S2NSA              SM_BIT(1)
 #define SM3_STE3_S2SL0_2            SM_BIT(2)
 #define SM3_STE3_S2DS               SM_BIT(3)
-#define SM3_STE3_S2TTB              SM_MASK(55, 4)
+#define SM3_STE3_S2TTB              SM_MASK(55, 4)   /* [55:52] RES0: kept to
+                                                        range-check them */
 #define SM3_STE3_S2SKL              SM_MASK(62, 61)
 
 /* dword 4: bits [319:256] */

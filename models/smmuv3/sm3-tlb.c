@@ -149,7 +149,7 @@ unsigned sm3_tlb_invalidate(Sm3 *s, const Sm3TlbScope *sc)
                                         (void *)sc);
 }
 
-/* ---- configuration cache ---------------------------------------------------- */
+/* ---- configuration cache ------------------------------------------------- */
 
 typedef struct Sm3CfgKey {
     bool is_cd;

@@ -15,6 +15,11 @@ typedef struct Sm3Ctx {
     Sm3 *s;
     const Sm3Request *req;
     bool ats_req;            /* an ATS Translation Request */
+    /*
+     * Split-stage ATS (STE.EATS == 0b10): the request gets stage 1 only
+     * (VA -> IPA), which must not meet combined entries in the TLB.
+     */
+    bool split;
     Sm3Ste ste;
     bool s1;                 /* stage 1 translates */
     bool s2;                 /* stage 2 translates */
@@ -82,7 +87,7 @@ static Sm3Xlate sm3_fail_simple(Sm3 *s, const Sm3Request *req, unsigned id,
     return sm3_fail(s, &ev, true);
 }
 
-/* ---- stalls (3.12.2) -------------------------------------------------------- */
+/* ---- stalls (3.12.2) ----------------------------------------------------- */
 
 bool sm3_stall_pending(const Sm3 *s, uint32_t sid, uint16_t stag)
 {
@@ -150,7 +155,20 @@ unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
     return n;
 }
 
-/* ---- configuration ---------------------------------------------------------- */
+unsigned sm3_stall_terminate_all(Sm3 *s)
+{
+    unsigned i, n = 0;
+
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        if (s->stalls[i].valid) {
+            n += sm3_stall_resolve(s, s->stalls[i].sid, true,
+                                   s->stalls[i].stag, false);
+        }
+    }
+    return n;
+}
+
+/* ---- configuration ------------------------------------------------------- */
 
 static int sm3_get_ste(Sm3 *s, uint32_t sid, Sm3Ste *ste, Sm3Fetch *fetch)
 {
@@ -247,7 +265,7 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
     return SM3_EVT_NONE;
 }
 
-/* ---- TLB -------------------------------------------------------------------- */
+/* ---- TLB ----------------------------------------------------------------- */
 
 static uint16_t sm3_ctx_vmid(const Sm3Ctx *c)
 {
@@ -308,7 +326,8 @@ static bool sm3_perm_ok(uint8_t perm, bool write, bool instr, bool priv)
     uint8_t need;
 
     if (instr) {
-        need = priv ? SM_PERM_PX : SM_PERM_X;
+        /* An instruction fetch is a read that also needs execute. */
+        need = priv ? SM_PERM_PX | SM_PERM_PR : SM_PERM_X | SM_PERM_R;
     } else if (write) {
         need = priv ? SM_PERM_PW : SM_PERM_W;
     } else {
@@ -328,7 +347,7 @@ static Sm3Xlate sm3_ok(uint64_t iova, uint64_t pa_base, uint64_t mask,
     return r;
 }
 
-/* ---- faults from the walk ---------------------------------------------------- */
+/* ---- faults from the walk ------------------------------------------------ */
 
 /*
  * 3.12: a stallable fault (translation, address size, access flag,
@@ -381,6 +400,11 @@ static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
         /* 3.9.1: the ATS response reports it; no record. */
         return sm3_fail(s, &ev, evt == SM3_EVT_F_WALK_EABT);
     }
+    /*
+     * A stalled transaction can only be resumed if software hears of it:
+     * its record is written whatever CD.R / STE.S2R say (our reading of
+     * 3.12.2; Linux always sets R with S).
+     */
     if (sm3_should_stall(c, evt, stage2) &&
         sm3_stall_alloc(s, c->req->sid, &ev.stag)) {
         ev.stall = true;
@@ -422,7 +446,63 @@ static Sm3Xlate sm3_walk_fault_res(Sm3Ctx *c, const SmWalkResult *res)
                           f->ipa, f->desc_addr, false);
 }
 
-/* ---- the walk ------------------------------------------------------------------ */
+/* ---- the walk ------------------------------------------------------------ */
+
+/*
+ * Split-stage ATS: stage-1 table addresses are IPAs.  These hooks let a
+ * stage-1-only walk read and update them through stage 2.
+ */
+static SmBusResult sm3_split_read(void *opaque, uint64_t ipa, void *buf,
+                                  size_t len, SmAttrs attrs)
+{
+    Sm3Ctx *c = opaque;
+    uint64_t pa;
+
+    if (sm3_cd_s2(c, ipa, &pa) != SM3_EVT_NONE) {
+        return SM_BUS_ERROR;
+    }
+    return c->s->cfg.host.read(c->s->cfg.host.opaque, pa, buf, len, attrs);
+}
+
+static SmBusResult sm3_split_write(void *opaque, uint64_t ipa,
+                                   const void *buf, size_t len,
+                                   SmAttrs attrs)
+{
+    Sm3Ctx *c = opaque;
+    uint64_t pa;
+
+    if (sm3_cd_s2(c, ipa, &pa) != SM3_EVT_NONE) {
+        return SM_BUS_ERROR;
+    }
+    return c->s->cfg.host.write(c->s->cfg.host.opaque, pa, buf, len, attrs);
+}
+
+/*
+ * A split-stage ATS Translation Request (3.9.1.3): the full nested walk
+ * decides success and faults; the answer is its stage-1 half (the IPA and
+ * stage-1 permissions), found by a stage-1 walk whose table accesses go
+ * through stage 2.  Neither walk uses or fills the TLB.
+ */
+static Sm3Xlate sm3_split_walk(Sm3Ctx *c, SmWalkCfg *cfg,
+                               const SmWalkReq *wreq, SmWalkResult *res)
+{
+    SmHost proxy = c->s->cfg.host;
+
+    cfg->s2 = c->ste.s2cfg;
+    if (!sm_walk(&c->s->cfg.host, cfg, wreq, res)) {
+        return sm3_walk_fault_res(c, res);
+    }
+    memset(&cfg->s2, 0, sizeof(cfg->s2));
+    proxy.opaque = c;
+    proxy.read = sm3_split_read;
+    proxy.write = sm3_split_write;
+    if (!sm_walk(&proxy, cfg, wreq, res)) {
+        /* The tables changed between the walks: report the second one. */
+        return sm3_walk_fault_res(c, res);
+    }
+    return sm3_ok(wreq->addr, res->ok.pa & ~res->ok.addr_mask,
+                  res->ok.addr_mask, res->ok.perm, false);
+}
 
 static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
 {
@@ -432,9 +512,9 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     const Sm3TlbEntry *te;
     SmWalkCfg cfg;
     SmWalkReq wreq;
-    SmWalkResult *res;
+    SmWalkResult walk_res;
+    SmWalkResult *res = &walk_res;
     Sm3TlbEntry ne;
-    Sm3Xlate r;
 
     if (c->s1) {
         int evt = sm3_cd_select(&c->cd, req->iova, &c->walk);
@@ -444,7 +524,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
         }
     }
     sm3_tlb_key(c, &key);
-    te = sm3_tlb_lookup(s, &key);
+    te = c->split ? NULL : sm3_tlb_lookup(s, &key);
     if (te && sm3_perm_ok(te->perm, c->write, c->instr, c->priv)) {
         return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
     }
@@ -461,11 +541,11 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     wreq.write = c->write;
     wreq.instr = c->instr;
     wreq.priv = c->priv;
-    res = g_new0(SmWalkResult, 1);
+    if (c->split) {
+        return sm3_split_walk(c, &cfg, &wreq, res);
+    }
     if (!sm_walk(&s->cfg.host, &cfg, &wreq, res)) {
-        r = sm3_walk_fault_res(c, res);
-        g_free(res);
-        return r;
+        return sm3_walk_fault_res(c, res);
     }
     memset(&ne, 0, sizeof(ne));
     ne.mask = res->ok.addr_mask;
@@ -480,18 +560,16 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     ne.level = c->s1 ? res->ok.s1_level : res->ok.s2_level;
     ne.granule_shift = sm_granule_shift(c->s1 ? c->walk.cfg.granule
                                               : c->ste.s2cfg.granule);
-    ne.shift = (uint8_t)(64 - __builtin_clzll(ne.mask + 1) - 1);
+    ne.shift = ne.mask + 1 ? (uint8_t)__builtin_ctzll(ne.mask + 1) : 64;
     ne.perm = res->ok.perm;
     ne.dirty_on_write = res->ok.dirty_on_write;
     if (ne.mask + 1 != 0) {
         sm3_tlb_insert(s, &ne);
     }
-    r = sm3_ok(key.va, ne.pa, ne.mask, ne.perm, false);
-    g_free(res);
-    return r;
+    return sm3_ok(key.va, ne.pa, ne.mask, ne.perm, false);
 }
 
-/* ---- the front end -------------------------------------------------------------- */
+/* ---- the front end ------------------------------------------------------- */
 
 /* STE.INSTCFG / PRIVCFG override the incoming attributes (5.2). */
 static void sm3_apply_overrides(Sm3Ctx *c)
@@ -530,107 +608,145 @@ static Sm3Xlate sm3_config_fault(Sm3 *s, const Sm3Ctx *c, int evt,
     return sm3_fail_simple(s, c->req, evt, fetch->addr);
 }
 
+/* An STE could not be used: report it as the architecture asks. */
+static Sm3Xlate sm3_ste_fault(Sm3 *s, const Sm3Request *req, bool ats_req,
+                              int evt, const Sm3Fetch *fetch)
+{
+    Sm3Event ev;
+
+    if (ats_req && fetch->invalid) {
+        return sm3_result(SM3_XLATE_ABORT, 0);      /* CA, no event */
+    }
+    if (evt == SM3_EVT_C_BAD_STREAMID &&
+        !(sm3_reg32(s, SM3_CR2) & SM3_CR2_RECINVSID)) {
+        /* 6.3.12 CR2.RECINVSID = 0: terminated, not recorded. */
+        sm3_event_init(&ev, evt, req);
+        return sm3_fail(s, &ev, false);
+    }
+    return sm3_fail_simple(s, req, evt, fetch->addr);
+}
+
+/*
+ * An ATS Translated transaction checked against its STE (CR0.ATSCHK = 1,
+ * 3.9.1.2): allowed when EATS != 0 or the STE bypasses; split-stage
+ * (EATS = 0b10) traffic carries an IPA that stage 2 still translates.
+ */
+static Sm3Xlate sm3_translated_traffic(Sm3Ctx *c)
+{
+    const Sm3Ste *ste = &c->ste;
+
+    if (ste->mode != SM3_STE_MODE_BYPASS && ste->eats == SM3_STE1_EATS_ABT) {
+        return sm3_fail_simple(c->s, c->req, SM3_EVT_F_TRANSL_FORBIDDEN, 0);
+    }
+    if (ste->eats == SM3_STE1_EATS_SPLIT && ste->s2_enabled) {
+        c->s2 = true;
+        sm3_apply_overrides(c);
+        return sm3_translate_tables(c);
+    }
+    return sm3_result(SM3_XLATE_BYPASS, c->req->iova);
+}
+
+/* No stage translates: bypass, or for ATS a full-permission identity. */
+static Sm3Xlate sm3_identity(const Sm3Ctx *c)
+{
+    uint64_t iova = c->req->iova;
+
+    if (c->ats_req) {
+        return sm3_ok(iova, iova & ~UINT64_C(0xfff), 0xfff, SM_PERM_ALL,
+                      false);
+    }
+    return sm3_result(SM3_XLATE_BYPASS, iova);
+}
+
+/* Everything before the STE: global bypass, UUT, fast-mode ATS. */
+static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
+                           Sm3Xlate *r)
+{
+    if (!sm3_enabled(s, SM3_CR0_SMMUEN)) {
+        if (ats_req || (sm3_reg32(s, SM3_GBPA) & SM3_GBPA_ABORT)) {
+            /* GBPA.ABORT; an ATS request gets Unsupported Request. */
+            *r = sm3_result(SM3_XLATE_ABORT, 0);
+        } else {
+            *r = sm3_result(SM3_XLATE_BYPASS, req->iova);
+        }
+        return true;
+    }
+    if (req->instr && req->write) {
+        /* Not a transaction the model accepts: an instruction write. */
+        *r = sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
+        return true;
+    }
+    if (req->ats_translated && !ats_req) {
+        if (!s->f.ats) {
+            *r = sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
+            return true;
+        }
+        /* CR0.ATSCHK == 0: translated traffic is trusted (3.9.1.1). */
+        if (!sm3_enabled(s, SM3_CR0_ATSCHK)) {
+            *r = sm3_result(SM3_XLATE_BYPASS, req->iova);
+            return true;
+        }
+    }
+    return false;
+}
+
 static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
 {
-    Sm3Ctx *c;
+    Sm3Ctx ctx;
+    Sm3Ctx *c = &ctx;
     Sm3Fetch fetch;
     Sm3Xlate r;
     int evt;
 
     s->st.translations++;
-    if (!sm3_enabled(s, SM3_CR0_SMMUEN)) {
-        if (ats_req) {
-            return sm3_result(SM3_XLATE_ABORT, 0);   /* UR response */
-        }
-        if (sm3_reg32(s, SM3_GBPA) & SM3_GBPA_ABORT) {
-            return sm3_result(SM3_XLATE_ABORT, 0);
-        }
-        return sm3_result(SM3_XLATE_BYPASS, req->iova);
+    if (sm3_early_exit(s, req, ats_req, &r)) {
+        return r;
     }
-    if (req->instr && req->write) {
-        /* Not a transaction the model accepts: an instruction write. */
-        return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
-    }
-    if (req->ats_translated && !ats_req) {
-        if (!s->f.ats) {
-            return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
-        }
-        /* CR0.ATSCHK == 0: translated traffic is trusted (3.9.1.1). */
-        if (!sm3_enabled(s, SM3_CR0_ATSCHK)) {
-            return sm3_result(SM3_XLATE_BYPASS, req->iova);
-        }
-    }
-
-    c = g_new0(Sm3Ctx, 1);
+    memset(c, 0, sizeof(*c));
     c->s = s;
     c->req = req;
     c->ats_req = ats_req;
     evt = sm3_get_ste(s, req->sid, &c->ste, &fetch);
     if (evt != SM3_EVT_NONE) {
-        if (ats_req && fetch.invalid) {
-            r = sm3_result(SM3_XLATE_ABORT, 0);      /* CA, no event */
-        } else {
-            r = sm3_fail_simple(s, req, evt, fetch.addr);
-        }
-        goto out;
+        return sm3_ste_fault(s, req, ats_req, evt, &fetch);
     }
     if (c->ste.mode == SM3_STE_MODE_ABORT) {
         /* Config 0b000: abort, no event (5.2). */
-        r = sm3_result(SM3_XLATE_ABORT, 0);
-        goto out;
+        return sm3_result(SM3_XLATE_ABORT, 0);
     }
-    if (s->cfg.features.hyp && (sm3_reg32(s, SM3_CR2) & SM3_CR2_E2H) &&
+    if (s->f.hyp && (sm3_reg32(s, SM3_CR2) & SM3_CR2_E2H) &&
         c->ste.world == SM3_WORLD_NS_EL2) {
         c->ste.world = SM3_WORLD_NS_EL2_E2H;
     }
-
     if (req->ats_translated && !ats_req) {
-        /* 3.9.1.2: Translated traffic needs EATS != 0 unless bypassed. */
-        if (c->ste.mode != SM3_STE_MODE_BYPASS &&
-            c->ste.eats == SM3_STE1_EATS_ABT) {
-            r = sm3_fail_simple(s, req, SM3_EVT_F_TRANSL_FORBIDDEN, 0);
-        } else {
-            r = sm3_result(SM3_XLATE_BYPASS, req->iova);
-        }
-        goto out;
+        return sm3_translated_traffic(c);
     }
     if (ats_req && c->ste.mode != SM3_STE_MODE_BYPASS &&
         c->ste.eats == SM3_STE1_EATS_ABT) {
-        r = sm3_fail_simple(s, req, SM3_EVT_F_BAD_ATS_TREQ, 0);
-        goto out;
+        return sm3_fail_simple(s, req, SM3_EVT_F_BAD_ATS_TREQ, 0);
     }
 
     c->s1 = c->ste.s1_enabled;
     c->s2 = c->ste.s2_enabled;
     if (!c->s1 && req->ssv) {
         /* A SubstreamID needs stage 1 to select a CD (3.4.1). */
-        r = sm3_fail_simple(s, req, SM3_EVT_C_BAD_SUBSTREAMID, 0);
-        goto out;
-    }
-    if (c->ste.mode == SM3_STE_MODE_BYPASS) {
-        r = ats_req ? sm3_ok(req->iova, req->iova & ~UINT64_C(0xfff), 0xfff,
-                             SM_PERM_ALL, false)
-                    : sm3_result(SM3_XLATE_BYPASS, req->iova);
-        goto out;
+        return sm3_fail_simple(s, req, SM3_EVT_C_BAD_SUBSTREAMID, 0);
     }
     if (c->s1) {
         evt = sm3_get_cd(c, &fetch);
         if (evt != SM3_EVT_NONE) {
-            r = sm3_config_fault(s, c, evt, &fetch);
-            goto out;
+            return sm3_config_fault(s, c, evt, &fetch);
         }
     }
+    if (ats_req && c->ste.eats == SM3_STE1_EATS_SPLIT && c->s1 && c->s2) {
+        c->s2 = false;           /* the answer is the stage-1 half */
+        c->split = true;
+    }
     if (!c->s1 && !c->s2) {
-        r = ats_req ? sm3_ok(req->iova, req->iova & ~UINT64_C(0xfff), 0xfff,
-                             SM_PERM_ALL, false)
-                    : sm3_result(SM3_XLATE_BYPASS, req->iova);
-        goto out;
+        return sm3_identity(c);
     }
     sm3_apply_overrides(c);
-    r = sm3_translate_tables(c);
-out:
-    g_free(c);
-    return r;
+    return sm3_translate_tables(c);
 }
 
 Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)

@@ -8,6 +8,23 @@
  * asks sm3_translate() for every upstream transaction and lets the model
  * reach guest memory, interrupts and MSIs through the SmHost hooks.  The
  * model keeps no global state; any number of instances coexist.
+ *
+ * Modelling choices where the architecture leaves room (each is also
+ * commented where it is made):
+ *  - enables, GBPA updates and IRQ_CTRL changes complete within the
+ *    register write (CR0ACK, IRQ_CTRLACK follow at once, GBPA.Update
+ *    reads back 0);
+ *  - EVENTQ_PROD/CONS and PRIQ_PROD/CONS answer at their page-1 offsets
+ *    and also at the page-0 offsets;
+ *  - a 64-bit access to a pair of 32-bit registers acts as two 32-bit
+ *    accesses;
+ *  - an interrupt source with an MSI address (IDR0.MSI) signals by MSI,
+ *    otherwise by a pulse on its wired line;
+ *  - CMD_SYNC with CS = SEV and no IDR0.SEV behaves as CS = NONE;
+ *  - with CR0.ATSCHK = 0 ATS-translated traffic bypasses without an STE
+ *    lookup (also for split-stage streams);
+ *  - a stalled fault is always recorded (whatever CD.R/STE.S2R say); a
+ *    stall that cannot be recorded, or beyond SM3_MAX_STALLS, terminates.
  */
 #ifndef SM3_H
 #define SM3_H
@@ -40,8 +57,9 @@ enum {
 typedef struct Sm3Hooks {
     /*
      * A stalled transaction (see SM3_XLATE_STALLED) was resolved by
-     * CMD_RESUME or CMD_STALL_TERM: @retry true means "translate it
-     * again now", false means "terminate it with an abort".
+     * CMD_RESUME or CMD_STALL_TERM (or terminated by sm3_reset() or by
+     * clearing CR0.SMMUEN): @retry true means "translate it again now",
+     * false means "terminate it with an abort".
      */
     void (*stall_resolved)(void *opaque, uint32_t sid, uint16_t stag,
                            bool retry);
@@ -100,7 +118,9 @@ void sm3_mmio_write(Sm3 *s, uint64_t offset, uint64_t val, unsigned size);
  * Consume at most @max commands from the command queue.  Returns how
  * many were consumed.  Afterwards sm3_has_pending_work() says whether the
  * emulator should call again (commands remain and the queue is neither
- * disabled nor halted by an error).
+ * disabled nor halted by an error).  Any MMIO write (CMDQ_PROD, CR0,
+ * GERRORN) can make work pending; with Sm3Config.cmdq_batch != 0 such a
+ * write already consumed up to cmdq_batch commands itself.
  */
 unsigned sm3_process_commands(Sm3 *s, unsigned max);
 bool sm3_has_pending_work(const Sm3 *s);
@@ -132,7 +152,11 @@ typedef struct Sm3Fault {
     uint8_t event;           /* SM3_EVT_* */
     uint8_t class;           /* SM3_CLASS_*, translation-related only */
     bool stage2;
-    /* An event record was generated (false: CD.R / STE.S2R suppressed) */
+    /*
+     * An event record was generated (false: suppressed by CD.R, STE.S2R
+     * or CR2.RECINVSID).  A generated record can still be lost to a
+     * disabled or full event queue (see Sm3Stats.events_lost).
+     */
     bool recorded;
     bool stall;              /* the record carries Stall = 1 */
     uint16_t stag;

@@ -312,10 +312,11 @@ void sm3b_setup(Sm3Bench *b, unsigned cmdq_log2, unsigned evtq_log2,
     sm3b_wr64(b, SM3_EVENTQ_BASE, b->evtq_base | evtq_log2);
     sm3b_wr64(b, SM3_STRTAB_BASE, b->strtab);
     sm3b_wr(b, SM3_STRTAB_BASE_CFG, st_log2);
+    sm3b_wr(b, SM3_CR2, SM3_CR2_RECINVSID);     /* as Linux programs it */
     sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_SMMUEN);
 }
 
-/* ---- command and event queues --------------------------------------------- */
+/* ---- command and event queues -------------------------------------------- */
 
 void sm3b_cmd(Sm3Bench *b, uint64_t dw0, uint64_t dw1)
 {
@@ -366,7 +367,7 @@ bool sm3b_pop_event(Sm3Bench *b, uint64_t rec[4])
     return true;
 }
 
-/* ---- configuration builders ------------------------------------------------- */
+/* ---- configuration builders ---------------------------------------------- */
 
 uint64_t sm3b_ste_addr(Sm3Bench *b, uint32_t sid)
 {
@@ -452,7 +453,7 @@ void sm3b_cd(Sm3Bench *b, uint64_t cdtab, uint32_t ssid, uint16_t asid,
     sm3b_w64(b, pa + 8, ttb0 & SM3_CD1_TTB0);
 }
 
-/* ---- page tables ------------------------------------------------------------ */
+/* ---- page tables --------------------------------------------------------- */
 
 uint64_t sm3b_pt_new(Sm3Bench *b)
 {
@@ -502,7 +503,7 @@ uint64_t sm3b_leaf(Sm3Bench *b, uint64_t root, uint64_t va, int level)
     return table + 8 * sm3b_pt_index(va, level);
 }
 
-/* ---- translation helpers ------------------------------------------------------ */
+/* ---- translation helpers ------------------------------------------------- */
 
 Sm3Xlate sm3b_xlate(Sm3Bench *b, uint32_t sid, uint64_t iova, bool write)
 {

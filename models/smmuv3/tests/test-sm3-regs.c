@@ -211,7 +211,8 @@ static void test_64bit_halves(void)
     g_assert_cmphex(sm3_mmio_read(b->s, SM3_STRTAB_BASE, 8), ==,
                     UINT64_C(0x4000abcd12345640) &
                     (SM3_STRTAB_BASE_ADDR | SM3_STRTAB_BASE_RA));
-    g_assert_cmphex(sm3b_rd(b, SM3_STRTAB_BASE + 4), ==, 0x4000abcd & 0x400fffff);
+    g_assert_cmphex(sm3b_rd(b, SM3_STRTAB_BASE + 4), ==,
+                    0x4000abcd & 0x400fffff);
     sm3b_wr64(b, SM3_CMDQ_BASE, UINT64_C(0xffffffffffffffff));
     g_assert_cmphex(sm3_mmio_read(b->s, SM3_CMDQ_BASE, 8), ==,
                     SM3_Q_BASE_ADDR | SM3_Q_BASE_RA | SM3_Q_BASE_LOG2SIZE);
@@ -402,6 +403,97 @@ static void test_save_restore(void)
     sm3b_free(b);
 }
 
+/*
+ * The programming sequence a Linux driver uses at probe time, with a
+ * 2-level stream table, the page-1 queue registers and MSI completion of
+ * CMD_SYNC, ending with a translation through a freshly written STE.
+ */
+static void test_linux_probe_sequence(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t l1, l2, cmdq, evtq, sync_word, ste[8] = { 0 };
+    uint32_t idr0, idr1, prod = 0;
+    unsigned i;
+
+#define CMD(d0, d1) do { \
+        sm3b_w64(b, cmdq + 16 * (prod & 0xff), d0); \
+        sm3b_w64(b, cmdq + 16 * (prod & 0xff) + 8, d1); \
+        prod = (prod + 1) & 0x1ff; \
+        sm3b_wr(b, SM3_CMDQ_PROD, prod); \
+    } while (0)
+
+    idr0 = sm3b_rd(b, SM3_IDR0);
+    idr1 = sm3b_rd(b, SM3_IDR1);
+    g_assert_cmpuint(sm_get(idr0, SM3_IDR0_ST_LEVEL), ==, 1);
+    g_assert_cmpuint(sm_get(idr1, SM3_IDR1_SIDSIZE), ==, 16);
+    /* Disable, then GBPA abort while the tables are built. */
+    sm3b_wr(b, SM3_CR0, 0);
+    g_assert_cmphex(sm3b_rd(b, SM3_CR0ACK), ==, 0);
+    sm3b_wr(b, SM3_GBPA, SM3_GBPA_UPDATE | SM3_GBPA_ABORT);
+    g_assert_false(sm3b_rd(b, SM3_GBPA) & SM3_GBPA_UPDATE);
+    sm3b_wr(b, SM3_CR1, 0x5 | (0x5 << 6) | (3 << 10));
+    sm3b_wr(b, SM3_CR2, SM3_CR2_RECINVSID | SM3_CR2_PTM);
+    /* 2-level stream table: SPLIT 8, 256 L1 descriptors. */
+    l1 = sm3b_alloc(b, 8 * 256, 64);
+    l2 = sm3b_alloc(b, 64 * 256, 64 * 256);
+    sm3b_w64(b, l1 + 8 * 1, l2 | 9);              /* Span 9: 256 STEs */
+    sm3b_wr64(b, SM3_STRTAB_BASE, l1 | SM3_STRTAB_BASE_RA);
+    sm3b_wr(b, SM3_STRTAB_BASE_CFG, 16 | (8 << 6) | (1 << 16));
+    /* Command queue of 256 entries. */
+    cmdq = sm3b_alloc(b, 16 * 256, 16 * 256);
+    sm3b_wr64(b, SM3_CMDQ_BASE, SM3_Q_BASE_RA | cmdq | 8);
+    sm3b_wr(b, SM3_CMDQ_PROD, 0);
+    sm3b_wr(b, SM3_CMDQ_CONS, 0);
+    sm3b_wr(b, SM3_CR0, SM3_CR0_CMDQEN);
+    g_assert_cmphex(sm3b_rd(b, SM3_CR0ACK), ==, SM3_CR0_CMDQEN);
+    /* Invalidate everything, then a CMD_SYNC completed by MSI write. */
+    sync_word = sm3b_alloc(b, 16, 16);
+    CMD(SM3_CMD_CFGI_STE_RANGE, 31);
+    CMD(SM3_CMD_TLBI_EL2_ALL, 0);
+    CMD(SM3_CMD_TLBI_NSNH_ALL, 0);
+    CMD(SM3_CMD_SYNC | sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ) |
+        sm_prep(SM3_CMD0_SYNC_MSIDATA, 0x1234), sync_word);
+    g_assert_cmphex(sm3b_r32(b, sync_word), ==, 0x1234);
+    g_assert_cmphex(sm3b_rd(b, SM3_CMDQ_CONS), ==, 4);
+    /* Event queue through the page-1 registers. */
+    evtq = sm3b_alloc(b, 32 * 128, 32 * 128);
+    sm3b_wr64(b, SM3_EVENTQ_BASE, SM3_Q_BASE_RA | evtq | 7);
+    sm3_mmio_write(b->s, SM3_PAGE_SIZE + SM3_EVENTQ_PROD, 0, 4);
+    sm3_mmio_write(b->s, SM3_PAGE_SIZE + SM3_EVENTQ_CONS, 0, 4);
+    sm3b_wr(b, SM3_CR0, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN);
+    sm3b_wr(b, SM3_IRQ_CTRL, 0);
+    g_assert_cmphex(sm3b_rd(b, SM3_IRQ_CTRLACK), ==, 0);
+    sm3b_wr64(b, SM3_GERROR_IRQ_CFG0, 0x4000);
+    sm3b_wr(b, SM3_GERROR_IRQ_CFG1, 1);
+    sm3b_wr64(b, SM3_EVENTQ_IRQ_CFG0, 0x4010);
+    sm3b_wr(b, SM3_EVENTQ_IRQ_CFG1, 2);
+    sm3b_wr(b, SM3_IRQ_CTRL, SM3_IRQ_CTRL_GERROR_IRQEN |
+            SM3_IRQ_CTRL_EVENTQ_IRQEN);
+    g_assert_cmphex(sm3b_rd(b, SM3_IRQ_CTRLACK), ==, 5);
+    sm3b_wr(b, SM3_CR0, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_SMMUEN);
+    g_assert_cmphex(sm3b_rd(b, SM3_CR0ACK), ==, 0xd);
+    /* A device at StreamID 0x103: bypass STE, then CFGI_STE + SYNC. */
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_BYPASS);
+    for (i = 0; i < 8; i++) {
+        sm3b_w64(b, l2 + 64 * 3 + 8 * i, ste[i]);
+    }
+    CMD(SM3_CMD_CFGI_STE | sm_prep(SM3_CMD0_SID, 0x103), 1);
+    CMD(SM3_CMD_SYNC | sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ) |
+        sm_prep(SM3_CMD0_SYNC_MSIDATA, 0x1235), sync_word);
+    g_assert_cmphex(sm3b_r32(b, sync_word), ==, 0x1235);
+    g_assert_cmpint(sm3b_xlate(b, 0x103, 0x5000, true).outcome, ==,
+                    SM3_XLATE_BYPASS);
+    /* A StreamID whose L1 descriptor is invalid: C_BAD_STREAMID, MSI. */
+    g_assert_cmpuint(sm3b_xlate(b, 0x203, 0x5000, true).fault.event, ==,
+                     SM3_EVT_C_BAD_STREAMID);
+    g_assert_cmphex(sm3_mmio_read(b->s, SM3_PAGE_SIZE + SM3_EVENTQ_PROD, 4),
+                    ==, 1);
+    g_assert_cmphex(sm3b_r32(b, 0x4010), ==, 2);
+    g_assert_cmphex(sm3b_rd(b, SM3_GERROR), ==, 0);
+    sm3b_free(b);
+#undef CMD
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -422,5 +514,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/regs/check-config", test_check_config);
     g_test_add_func("/sm3/regs/two-instances", test_two_instances);
     g_test_add_func("/sm3/regs/save-restore", test_save_restore);
+    g_test_add_func("/sm3/regs/linux-probe-sequence",
+                    test_linux_probe_sequence);
     return g_test_run();
 }

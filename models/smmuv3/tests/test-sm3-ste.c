@@ -83,7 +83,7 @@ static void bench_put_ste(Bench *b, uint64_t pa, const uint64_t *dw)
     }
 }
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static void feat_full(Sm3Features *f)
 {
@@ -154,7 +154,7 @@ static void assert_ok(const uint64_t *dw, const Sm3Features *f,
     g_assert_cmpstr(why, ==, "");
 }
 
-/* ---- golden decode -------------------------------------------------------- */
+/* ---- golden decode ------------------------------------------------------- */
 
 /*
  * Every field set to a distinct value.  The dwords were computed from the
@@ -286,6 +286,61 @@ static void test_golden_single_bits(void)
         g_assert_true(*(bool *)((char *)&s + bits[i].off));
         g_assert_false(s.v && bits[i].off != offsetof(Sm3Ste, v));
     }
+}
+
+/*
+ * Within each STE dword the field masks are contiguous and disjoint, and
+ * together with the Reserved bits they cover the dword exactly.
+ */
+static void test_masks_disjoint(void)
+{
+    static const uint64_t masks[][40] = {
+        { SM3_STE0_V, SM3_STE0_CONFIG, SM3_STE0_S1FMT, SM3_STE0_S1CONTEXTPTR,
+          SM3_STE0_S1CDMAX, SM_MASK(58, 56) },
+        { SM3_STE1_S1DSS, SM3_STE1_S1CIR, SM3_STE1_S1COR, SM3_STE1_S1CSH,
+          SM3_STE1_S2HWU59, SM3_STE1_S2HWU60, SM3_STE1_S2HWU61,
+          SM3_STE1_S2HWU62, SM3_STE1_DRE, SM3_STE1_CONT, SM3_STE1_DCP,
+          SM3_STE1_PPAR, SM3_STE1_MEV, SM3_STE1_SW_RESERVED, SM3_STE1_S1PIE,
+          SM3_STE1_S2FWB, SM3_STE1_S1MPAM, SM3_STE1_S1STALLD, SM3_STE1_EATS,
+          SM3_STE1_STRW, SM3_STE1_MEMATTR, SM3_STE1_MTCFG,
+          SM3_STE1_ALLOCCFG, SM_MASK(43, 41), SM3_STE1_SHCFG,
+          SM3_STE1_NSCFG, SM3_STE1_PRIVCFG, SM3_STE1_INSTCFG,
+          SM3_STE1_IMPDEF },
+        { SM3_STE2_S2VMID, SM3_STE2_IMPDEF, SM3_STE2_S2T0SZ, SM3_STE2_S2SL0,
+          SM3_STE2_S2IR0, SM3_STE2_S2OR0, SM3_STE2_S2SH0, SM3_STE2_S2TG,
+          SM3_STE2_S2PS, SM3_STE2_S2AA64, SM3_STE2_S2ENDI, SM3_STE2_S2AFFD,
+          SM3_STE2_S2PTW, SM3_STE2_S2HD, SM3_STE2_S2HA, SM3_STE2_S2S,
+          SM3_STE2_S2R, SM3_STE2_S2HAFT, SM3_STE2_S2PIE, SM3_STE2_S2POE,
+          SM3_STE2_DPT_VMATCH },
+        { SM3_STE3_S2NSW, SM3_STE3_S2NSA, SM3_STE3_S2SL0_2, SM3_STE3_S2DS,
+          SM3_STE3_S2TTB, SM_MASK(60, 56), SM3_STE3_S2SKL, SM_BIT(63) },
+        { SM3_STE4_IMPDEF, SM3_STE4_PARTID, SM3_STE4_S_S2T0SZ,
+          SM3_STE4_S_S2SL0, SM_MASK(45, 40), SM3_STE4_S_S2TG,
+          SM3_STE4_MECID },
+        { SM3_STE5_PMG, SM3_STE5_MPAM_NS, SM3_STE5_ASSUREDONLY, SM3_STE5_TL0,
+          SM3_STE5_TL1, SM3_STE5_VMSPTR, SM_MASK(63, 56) },
+        { SM3_STE6_S2SW, SM3_STE6_S2SA, SM3_STE6_S_S2SL0_2, SM_BIT(3),
+          SM3_STE6_S_S2TTB, SM_MASK(60, 56), SM3_STE6_S_S2SKL, SM_BIT(63) },
+        { SM3_STE7_S2POI },
+    };
+    unsigned d, i;
+
+    for (d = 0; d < G_N_ELEMENTS(masks); d++) {
+        uint64_t seen = 0;
+
+        for (i = 0; i < G_N_ELEMENTS(masks[d]) && masks[d][i]; i++) {
+            uint64_t m = masks[d][i];
+            uint64_t run = m >> __builtin_ctzll(m);
+
+            g_assert_cmphex(run & (run + 1), ==, 0);    /* contiguous */
+            g_assert_cmphex(seen & m, ==, 0);           /* disjoint */
+            seen |= m;
+        }
+        g_assert_cmphex(seen, ==, UINT64_MAX);
+    }
+    /* L1STD: Span [4:0], RES0 [5], L2Ptr [55:6] */
+    g_assert_cmphex(SM3_L1STD_SPAN | SM_BIT(5) | SM3_L1STD_L2PTR, ==,
+                    SM_MASK(55, 0));
 }
 
 /* ---- legal configurations --------------------------------------------- */
@@ -1191,6 +1246,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/ste/golden-decode", test_golden_decode);
     g_test_add_func("/sm3/ste/golden-single-bits", test_golden_single_bits);
+    g_test_add_func("/sm3/ste/masks-disjoint", test_masks_disjoint);
     g_test_add_func("/sm3/ste/modes", test_modes);
     g_test_add_func("/sm3/ste/reserved-config",
                     test_reserved_config_ignores_rest);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device-tree nodes for our SMMUs on the virt board, written with libfdt
+ * into the machine's tree before the board loads it into guest memory.
+ */
+#ifndef HW_SMMU_EXT_FDT_H
+#define HW_SMMU_EXT_FDT_H
+
+#include "exec/hwaddr.h"
+
+typedef struct SmmuExtFdtNode {
+    hwaddr base, size;
+    unsigned spi_base;          /* four SPIs: eventq, priq, cmdq-sync, gerror */
+    uint32_t msi_parent;        /* ITS phandle, 0: wired interrupts only */
+    uint32_t msi_devid;         /* DeviceID of the SMMU's own MSIs */
+} SmmuExtFdtNode;
+
+/* One iommu-map entry: requester ids [rid_base, rid_base + count). */
+typedef struct SmmuExtRidRange {
+    uint32_t rid_base;
+    uint32_t count;
+    uint32_t phandle;
+} SmmuExtRidRange;
+
+/* Add an "arm,smmu-v3" node; returns its phandle, 0 with @errp set. */
+uint32_t smmu_ext_fdt_add_smmuv3(void *fdt, const SmmuExtFdtNode *n,
+                                 Error **errp);
+
+/* Replace the iommu-map of @pcie_node by @ranges (none: remove it). */
+bool smmu_ext_fdt_set_iommu_map(void *fdt, const char *pcie_node,
+                                const SmmuExtRidRange *ranges, unsigned n,
+                                Error **errp);
+
+#endif /* HW_SMMU_EXT_FDT_H */

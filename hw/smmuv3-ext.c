@@ -1,0 +1,974 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arm-smmuv3-ext: a user-creatable SMMUv3 for the virt board.
+ *
+ *   -M virt,gic-version=3 -device arm-smmuv3-ext,primary-bus=pcie.0
+ *
+ * Everything architectural lives in models/smmuv3 (no QEMU headers); this
+ * file places the device in the virt memory map and interrupt space,
+ * describes it in the guest device tree, becomes the IOMMU of its primary
+ * PCI root bus and turns model results into IOMMUTLBEntry values.  QEMU's
+ * own files are untouched: the board is extended from the outside.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/module.h"
+#include "hw/arm/virt.h"
+#include "hw/boards.h"
+#include "hw/pci/pci_bus.h"
+#include "hw/pci/pci_host.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "sysemu/reset.h"
+#include "sysemu/sysemu.h"
+#include "exec/address-spaces.h"
+#include "smmuv3-ext.h"
+#include "sm3-internal.h"      /* sm3_event_name(): TODO move to sm3.h */
+#include "smmu-ext-fdt.h"
+#include "trace-hw_smmu_ext.h"
+
+/* Default placement: a hole of the virt memory map, then free SPIs. */
+#define SMMUV3_EXT_FRAME_SIZE   0x20000      /* two 64KiB register pages */
+#define SMMUV3_EXT_AUTO_BASE    0x09100000ULL
+#define SMMUV3_EXT_AUTO_SLOTS   8
+#define SMMUV3_EXT_NR_IRQS      4
+#define SMMUV3_EXT_FIRST_SPI    176          /* after virt's platform bus */
+#define SMMUV3_EXT_AUTO_ADDR    UINT64_MAX
+
+/* Commands processed per bottom-half run before yielding to the guest. */
+#define SMMUV3_EXT_CMDQ_BH_BATCH 256
+
+/* ---- Model access -------------------------------------------------------- */
+
+static void smmuv3_ext_kick_cmdq(SMMUv3ExtState *s)
+{
+    if (sm3_has_pending_work(s->model)) {
+        qemu_bh_schedule(s->cmdq_bh);
+    }
+}
+
+static void smmuv3_ext_cmdq_bh(void *opaque)
+{
+    SMMUv3ExtState *s = opaque;
+    unsigned n;
+
+    qemu_rec_mutex_lock(&s->lock);
+    n = sm3_process_commands(s->model, SMMUV3_EXT_CMDQ_BH_BATCH);
+    trace_smmuv3_ext_cmdq(s->id, n, sm3_has_pending_work(s->model));
+    smmuv3_ext_kick_cmdq(s);
+    qemu_rec_mutex_unlock(&s->lock);
+}
+
+static MemTxResult smmuv3_ext_mmio_read(void *opaque, hwaddr offset,
+                                        uint64_t *data, unsigned size,
+                                        MemTxAttrs attrs)
+{
+    SMMUv3ExtState *s = opaque;
+
+    qemu_rec_mutex_lock(&s->lock);
+    *data = sm3_mmio_read(s->model, offset, size);
+    qemu_rec_mutex_unlock(&s->lock);
+    trace_smmuv3_ext_mmio_read(s->id, offset, size, *data);
+    return MEMTX_OK;
+}
+
+static MemTxResult smmuv3_ext_mmio_write(void *opaque, hwaddr offset,
+                                         uint64_t data, unsigned size,
+                                         MemTxAttrs attrs)
+{
+    SMMUv3ExtState *s = opaque;
+
+    trace_smmuv3_ext_mmio_write(s->id, offset, size, data);
+    qemu_rec_mutex_lock(&s->lock);
+    sm3_mmio_write(s->model, offset, data, size);
+    smmuv3_ext_kick_cmdq(s);
+    qemu_rec_mutex_unlock(&s->lock);
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps smmuv3_ext_mmio_ops = {
+    .read_with_attrs = smmuv3_ext_mmio_read,
+    .write_with_attrs = smmuv3_ext_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 8 },
+};
+
+/* ---- Translation ---------------------------------------------------------- */
+
+static uint32_t smmuv3_ext_sid(SMMUv3ExtDev *dev)
+{
+    return PCI_BUILD_BDF(pci_bus_num(dev->bus), dev->devfn);
+}
+
+static IOMMUAccessFlags smmuv3_ext_perm(uint8_t perm)
+{
+    IOMMUAccessFlags f = IOMMU_NONE;
+
+    /* PCI transactions are unprivileged data accesses (no PASID prefix). */
+    if (perm & SM3_PERM_R) {
+        f |= IOMMU_RO;
+    }
+    if (perm & SM3_PERM_W) {
+        f |= IOMMU_WO;
+    }
+    return f;
+}
+
+static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
+                                          IOMMUAccessFlags flag,
+                                          int iommu_idx)
+{
+    SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
+    SMMUv3ExtState *s = dev->smmu;
+    IOMMUTLBEntry entry = {
+        .target_as = &address_space_memory,
+        .iova = addr,
+        .translated_addr = addr,
+        .addr_mask = 0,
+        .perm = IOMMU_NONE,
+    };
+    Sm3Request req = {
+        .sid = smmuv3_ext_sid(dev),
+        .iova = addr,
+        .size = 1,
+        .write = flag & IOMMU_WO,
+    };
+    Sm3Xlate r;
+
+    qemu_rec_mutex_lock(&s->lock);
+    r = sm3_translate(s->model, &req);
+    qemu_rec_mutex_unlock(&s->lock);
+
+    switch (r.outcome) {
+    case SM3_XLATE_OK:
+        entry.iova = addr & ~r.mask;
+        entry.translated_addr = r.pa & ~r.mask;
+        entry.addr_mask = r.mask;
+        entry.perm = smmuv3_ext_perm(r.perm);
+        trace_smmuv3_ext_translate(s->id, req.sid, addr, r.pa, r.mask,
+                                   r.perm, r.tlb_hit);
+        break;
+    case SM3_XLATE_BYPASS:
+        /* A page at a time: the answer can change with the next command. */
+        entry.iova = addr & ~(hwaddr)0xfff;
+        entry.translated_addr = entry.iova;
+        entry.addr_mask = 0xfff;
+        entry.perm = IOMMU_RW;
+        trace_smmuv3_ext_bypass(s->id, req.sid, addr);
+        break;
+    case SM3_XLATE_ABORT:
+        trace_smmuv3_ext_abort(s->id, req.sid, addr);
+        break;
+    case SM3_XLATE_FAULT:
+    case SM3_XLATE_STALLED:
+        /*
+         * QEMU's DMA API cannot hold a transaction: a stalled access fails
+         * now, while the model keeps the stall (and its STAG) until
+         * RESUME or STALL_TERM, as the guest expects.
+         */
+        trace_smmuv3_ext_fault(s->id, req.sid, addr,
+                               sm3_event_name(r.fault.event),
+                               r.fault.stage2, r.fault.recorded);
+        break;
+    }
+    return entry;
+}
+
+static int smmuv3_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
+                                          IOMMUNotifierFlag old_flags,
+                                          IOMMUNotifierFlag new_flags,
+                                          Error **errp)
+{
+    SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
+    SMMUv3ExtState *s = dev->smmu;
+
+    if (new_flags & IOMMU_NOTIFIER_MAP) {
+        error_setg(errp, "%s: MAP notifications are not supported "
+                   "(devices that need them, like VFIO, cannot be used "
+                   "behind this SMMU)", s->id);
+        return -EINVAL;
+    }
+    qemu_rec_mutex_lock(&s->lock);
+    if (old_flags == IOMMU_NOTIFIER_NONE && new_flags != IOMMU_NOTIFIER_NONE) {
+        QLIST_INSERT_HEAD(&s->notified, dev, next_notified);
+    } else if (old_flags != IOMMU_NOTIFIER_NONE &&
+               new_flags == IOMMU_NOTIFIER_NONE) {
+        QLIST_REMOVE(dev, next_notified);
+    }
+    qemu_rec_mutex_unlock(&s->lock);
+    return 0;
+}
+
+/*
+ * Tell @n that [lo, hi] (inclusive) is unmapped.  Notifier events must be
+ * naturally aligned power-of-two blocks inside the notifier's range, so
+ * the range is clipped and cut into the fewest such blocks (at most two
+ * per address bit).
+ */
+static void smmuv3_ext_unmap_range(SMMUv3ExtDev *dev, IOMMUNotifier *n,
+                                   hwaddr lo, hwaddr hi)
+{
+    IOMMUTLBEvent event = { .type = IOMMU_NOTIFIER_UNMAP };
+    unsigned i;
+
+    lo = MAX(lo, n->start);
+    hi = MIN(hi, n->end);
+    for (i = 0; i < 130 && lo <= hi; i++) {
+        unsigned align = lo ? ctz64(lo) : 64;
+        uint64_t span = hi - lo;
+        unsigned fit = span == UINT64_MAX ? 64 : 63 - clz64(span + 1);
+        unsigned k = MIN(align, fit);
+        uint64_t mask = k >= 64 ? UINT64_MAX : (1ULL << k) - 1;
+
+        event.entry = (IOMMUTLBEntry) {
+            .target_as = &address_space_memory,
+            .iova = lo,
+            .translated_addr = 0,
+            .addr_mask = mask,
+            .perm = IOMMU_NONE,
+        };
+        trace_smmuv3_ext_notify_unmap(dev->smmu->id, smmuv3_ext_sid(dev), lo,
+                                      mask);
+        memory_region_notify_iommu_one(n, &event);
+        if (mask == UINT64_MAX || lo + mask >= hi) {
+            break;
+        }
+        lo += mask + 1;
+    }
+}
+
+/* The model invalidated mappings: pass it on to IOMMU notifiers. */
+static void smmuv3_ext_invalidated(void *owner, const SmInval *inval)
+{
+    SMMUv3ExtState *s = owner;
+    SMMUv3ExtDev *dev;
+    IOMMUNotifier *n;
+    hwaddr lo = 0, hi = UINT64_MAX;
+
+    /*
+     * ASID and VMID scopes cannot be matched to devices without the
+     * configuration, and IPA ranges not to IOVAs under nesting: those
+     * unmap everything of every notified device, which is always safe.
+     */
+    if (inval->scope == SM_INVAL_RANGE && !inval->stage2 && inval->size) {
+        lo = inval->addr;
+        hi = inval->addr + inval->size - 1;
+        if (hi < lo) {
+            hi = UINT64_MAX;
+        }
+    }
+    QLIST_FOREACH(dev, &s->notified, next_notified) {
+        if (inval->scope == SM_INVAL_STREAM &&
+            inval->sid != smmuv3_ext_sid(dev)) {
+            continue;
+        }
+        IOMMU_NOTIFIER_FOREACH(n, &dev->iommu) {
+            smmuv3_ext_unmap_range(dev, n, lo, hi);
+        }
+    }
+}
+
+static void smmuv3_ext_replay(IOMMUMemoryRegion *mr, IOMMUNotifier *n)
+{
+    SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
+
+    /* Only UNMAP notifiers exist here: start them from a clean slate. */
+    smmuv3_ext_unmap_range(dev, n, 0, UINT64_MAX);
+}
+
+static AddressSpace *smmuv3_ext_find_add_as(PCIBus *bus, void *opaque,
+                                            int devfn)
+{
+    SMMUv3ExtState *s = opaque;
+    SMMUv3ExtBus *sbus = g_hash_table_lookup(s->buses, bus);
+    SMMUv3ExtDev *dev;
+
+    if (!sbus) {
+        sbus = g_new0(SMMUv3ExtBus, 1);
+        sbus->bus = bus;
+        g_hash_table_insert(s->buses, bus, sbus);
+    }
+    dev = sbus->devs[devfn];
+    if (!dev) {
+        g_autofree char *name = g_strdup_printf("%s-bus%p-devfn%d", s->id,
+                                                (void *)bus, devfn);
+
+        dev = sbus->devs[devfn] = g_new0(SMMUv3ExtDev, 1);
+        dev->smmu = s;
+        dev->bus = bus;
+        dev->devfn = devfn;
+        memory_region_init_iommu(&dev->iommu, sizeof(dev->iommu),
+                                 TYPE_SMMUV3_EXT_IOMMU_MR, OBJECT(s), name,
+                                 UINT64_MAX);
+        address_space_init(&dev->as, MEMORY_REGION(&dev->iommu), name);
+        trace_smmuv3_ext_add_as(s->id, PCI_BUILD_BDF(pci_bus_num(bus), devfn),
+                                name);
+    }
+    return &dev->as;
+}
+
+/* ---- Reset, statistics, migration ----------------------------------------- */
+
+static void smmuv3_ext_reset(void *opaque)
+{
+    SMMUv3ExtState *s = opaque;
+    SmInval all = { .scope = SM_INVAL_ALL };
+
+    trace_smmuv3_ext_reset(s->id);
+    qemu_rec_mutex_lock(&s->lock);
+    sm3_reset(s->model);
+    smmuv3_ext_invalidated(s, &all);
+    qemu_rec_mutex_unlock(&s->lock);
+}
+
+static bool smmuv3_ext_visit_cache(Visitor *v, const char *name,
+                                   SmCacheStats *c, Error **errp)
+{
+    bool ok;
+
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return false;
+    }
+    ok = visit_type_uint64(v, "lookups", &c->lookups, errp) &&
+         visit_type_uint64(v, "hits", &c->hits, errp) &&
+         visit_type_uint64(v, "misses", &c->misses, errp) &&
+         visit_type_uint64(v, "inserts", &c->inserts, errp) &&
+         visit_type_uint64(v, "evictions", &c->evictions, errp) &&
+         visit_type_uint64(v, "invalidations", &c->invalidations, errp);
+    if (ok) {
+        ok = visit_check_struct(v, errp);
+    }
+    visit_end_struct(v, NULL);
+    return ok;
+}
+
+/* qom-get <path> stats: a snapshot of the model's counters. */
+static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
+                                 void *opaque, Error **errp)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    Sm3Stats st;
+    bool ok;
+
+    if (!s->model) {
+        error_setg(errp, "%s: not realized", object_get_typename(obj));
+        return;
+    }
+    qemu_rec_mutex_lock(&s->lock);
+    st = sm3_stats(s->model);
+    qemu_rec_mutex_unlock(&s->lock);
+
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return;
+    }
+    ok = visit_type_uint64(v, "translations", &st.translations, errp) &&
+         visit_type_uint64(v, "commands", &st.commands, errp) &&
+         visit_type_uint64(v, "events", &st.events, errp) &&
+         visit_type_uint64(v, "events-lost", &st.events_lost, errp) &&
+         smmuv3_ext_visit_cache(v, "tlb", &st.tlb, errp) &&
+         smmuv3_ext_visit_cache(v, "config-cache", &st.cfg, errp);
+    if (ok) {
+        visit_check_struct(v, errp);
+    }
+    visit_end_struct(v, NULL);
+}
+
+static int smmuv3_ext_pre_save(void *opaque)
+{
+    SMMUv3ExtState *s = opaque;
+
+    qemu_rec_mutex_lock(&s->lock);
+    sm3_save(s->model, &s->arch);
+    qemu_rec_mutex_unlock(&s->lock);
+    return 0;
+}
+
+static int smmuv3_ext_post_load(void *opaque, int version_id)
+{
+    SMMUv3ExtState *s = opaque;
+    bool ok;
+
+    qemu_rec_mutex_lock(&s->lock);
+    ok = sm3_restore(s->model, &s->arch);   /* drops every cache */
+    smmuv3_ext_kick_cmdq(s);
+    qemu_rec_mutex_unlock(&s->lock);
+    if (!ok) {
+        error_report("%s: migration state version %u, expected %u", s->id,
+                     s->arch.version, SM3_STATE_VERSION);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_smmuv3_ext_stall = {
+    .name = "arm-smmuv3-ext/stall",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (VMStateField[]) {
+        VMSTATE_UINT32(sid, Sm3StallState),
+        VMSTATE_UINT16(stag, Sm3StallState),
+        VMSTATE_BOOL(valid, Sm3StallState),
+        VMSTATE_END_OF_LIST(),
+    },
+};
+
+static const VMStateDescription vmstate_smmuv3_ext = {
+    .name = TYPE_SMMUV3_EXT,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = smmuv3_ext_pre_save,
+    .post_load = smmuv3_ext_post_load,
+    .fields = (VMStateField[]) {
+        VMSTATE_UINT32(arch.version, SMMUv3ExtState),
+        VMSTATE_UINT32_ARRAY(arch.regs, SMMUv3ExtState, SM3_STATE_REGS),
+        VMSTATE_BOOL(arch.atc_inv_error, SMMUv3ExtState),
+        VMSTATE_UINT16(arch.next_stag, SMMUv3ExtState),
+        VMSTATE_STRUCT_ARRAY(arch.stalls, SMMUv3ExtState, SM3_MAX_STALLS, 1,
+                             vmstate_smmuv3_ext_stall, Sm3StallState),
+        VMSTATE_END_OF_LIST(),
+    },
+};
+
+/* ---- Realize: configuration ------------------------------------------------ */
+
+static bool smmuv3_ext_parse_stage(SMMUv3ExtState *s, Sm3Features *f,
+                                   Error **errp)
+{
+    if (!strcmp(s->stage, "1")) {
+        f->stage1 = true;
+    } else if (!strcmp(s->stage, "2")) {
+        f->stage2 = true;
+    } else if (!strcmp(s->stage, "nested")) {
+        f->stage1 = f->stage2 = true;
+    } else {
+        error_setg(errp, "stage=%s: expected 1, 2 or nested", s->stage);
+        return false;
+    }
+    return true;
+}
+
+static bool smmuv3_ext_parse_granules(SMMUv3ExtState *s, Sm3Features *f,
+                                      Error **errp)
+{
+    g_auto(GStrv) items = g_strsplit(s->granules, ",", 0);
+    unsigned i;
+
+    f->granules = 0;
+    for (i = 0; items[i]; i++) {
+        if (!g_ascii_strcasecmp(items[i], "4k")) {
+            f->granules |= SM3_GRAN_4K;
+        } else if (!g_ascii_strcasecmp(items[i], "16k")) {
+            f->granules |= SM3_GRAN_16K;
+        } else if (!g_ascii_strcasecmp(items[i], "64k")) {
+            f->granules |= SM3_GRAN_64K;
+        } else {
+            error_setg(errp, "granules=%s: '%s' is not 4k, 16k or 64k",
+                       s->granules, items[i]);
+            return false;
+        }
+    }
+    if (!f->granules) {
+        error_setg(errp, "granules: at least one of 4k, 16k, 64k is needed");
+        return false;
+    }
+    return true;
+}
+
+static bool smmuv3_ext_parse_httu(SMMUv3ExtState *s, Sm3Features *f,
+                                  Error **errp)
+{
+    if (!strcmp(s->httu, "off")) {
+        f->httu = SM3_HTTU_NONE;
+    } else if (!strcmp(s->httu, "af")) {
+        f->httu = SM3_HTTU_AF;
+    } else if (!strcmp(s->httu, "af+dirty")) {
+        f->httu = SM3_HTTU_AF_DIRTY;
+    } else {
+        error_setg(errp, "httu=%s: expected off, af or af+dirty", s->httu);
+        return false;
+    }
+    return true;
+}
+
+static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
+                                    Error **errp)
+{
+    Sm3Features *f = &cfg->features;
+    const char *why;
+
+    memset(cfg, 0, sizeof(*cfg));
+    if (!smmuv3_ext_parse_stage(s, f, errp) ||
+        !smmuv3_ext_parse_granules(s, f, errp) ||
+        !smmuv3_ext_parse_httu(s, f, errp)) {
+        return false;
+    }
+    f->two_level_st = s->two_level_st;
+    f->two_level_cd = s->two_level_cd;
+    f->hyp = s->hyp;
+    f->ats = s->ats;
+    f->pri = s->pri;
+    f->msi = s->msi;
+    f->asid16 = s->asid16;
+    f->vmid16 = s->vmid16;
+    f->ril = s->ril;
+    f->stall_model = s->stall ? SM3_STALL_AND_TERM : SM3_STALL_NONE;
+    f->oas_bits = s->oas;
+    f->sidsize = s->sidsize;
+    f->ssidsize = s->ssidsize;
+    f->cmdqs = s->cmdqs;
+    f->eventqs = s->eventqs;
+    f->priqs = s->priqs;
+    cfg->tlb_entries = s->tlb_entries;
+    cfg->tlb_ways = s->tlb_ways;
+    cfg->cfg_entries = s->cfg_entries;
+    cfg->cfg_ways = s->cfg_ways;
+    cfg->policy = SM_CACHE_LRU;
+    cfg->cmdq_batch = s->cmdq_batch;
+    smmu_ext_host_init(&cfg->host, &s->host);
+
+    why = sm3_check_config(cfg);
+    if (why) {
+        error_setg(errp, "unsupported configuration: %s", why);
+        return false;
+    }
+    return true;
+}
+
+/* ---- Realize: placement in the virt board ---------------------------------- */
+
+static VirtMachineState *smmuv3_ext_virt(Error **errp)
+{
+    Object *m = OBJECT(qdev_get_machine());
+    VirtMachineState *vms;
+
+    vms = (VirtMachineState *)object_dynamic_cast(m, TYPE_VIRT_MACHINE);
+    if (!vms) {
+        error_setg(errp, "needs the virt machine (-M virt), not %s",
+                   object_get_typename(m));
+        return NULL;
+    }
+    if (vms->iommu != VIRT_IOMMU_NONE) {
+        error_setg(errp, "cannot be combined with the board's own IOMMU "
+                   "(-M virt,iommu=...): drop one of the two");
+        return NULL;
+    }
+    return vms;
+}
+
+static int smmuv3_ext_list_bus(Object *obj, void *opaque)
+{
+    GString *names = opaque;
+
+    if (object_dynamic_cast(obj, TYPE_PCI_BUS)) {
+        g_string_append_printf(names, "%s%s", names->len ? ", " : "",
+                               BUS(obj)->name);
+    }
+    return 0;
+}
+
+static PCIBus *smmuv3_ext_find_bus(SMMUv3ExtState *s, Error **errp)
+{
+    g_autoptr(GString) names = g_string_new(NULL);
+    bool ambiguous = false;
+    Object *obj;
+    PCIBus *bus;
+    int devfn;
+
+    object_child_foreach_recursive(object_get_root(), smmuv3_ext_list_bus,
+                                   names);
+    if (!s->primary_bus_name || !*s->primary_bus_name) {
+        error_setg(errp, "primary-bus is required (PCI buses: %s)",
+                   names->len ? names->str : "none");
+        return NULL;
+    }
+    obj = object_resolve_path_type(s->primary_bus_name, TYPE_PCI_BUS,
+                                   &ambiguous);
+    if (!obj) {
+        error_setg(errp, "primary-bus=%s: %s (PCI buses: %s)",
+                   s->primary_bus_name,
+                   ambiguous ? "ambiguous name" : "no such PCI bus",
+                   names->len ? names->str : "none");
+        return NULL;
+    }
+    bus = PCI_BUS(obj);
+    if (!pci_bus_is_root(bus)) {
+        error_setg(errp, "primary-bus=%s is not a PCI root bus (use pcie.0 "
+                   "or the bus of a pxb-pcie)", s->primary_bus_name);
+        return NULL;
+    }
+    if (bus->iommu_fn) {
+        error_setg(errp, "primary-bus=%s already has an IOMMU: one SMMU "
+                   "per PCI root bus", s->primary_bus_name);
+        return NULL;
+    }
+    /* Devices realized before us have already fixed their DMA view. */
+    for (devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *d = bus->devices[devfn];
+
+        if (d && pci_get_word(d->config + PCI_CLASS_DEVICE) !=
+                 PCI_CLASS_BRIDGE_HOST) {
+            error_setg(errp, "%s (%02x.%x) on %s was created before this "
+                       "SMMU: put -device " TYPE_SMMUV3_EXT " before the PCI "
+                       "devices of its bus", object_get_typename(OBJECT(d)),
+                       PCI_SLOT(devfn), PCI_FUNC(devfn), s->primary_bus_name);
+            return NULL;
+        }
+    }
+    return bus;
+}
+
+static bool smmuv3_ext_range_free(hwaddr base, hwaddr size)
+{
+    MemoryRegionSection sec = memory_region_find(get_system_memory(), base,
+                                                 size);
+    bool busy = sec.mr != NULL;
+
+    if (sec.mr) {
+        memory_region_unref(sec.mr);
+    }
+    return !busy;
+}
+
+static bool smmuv3_ext_place_mmio(SMMUv3ExtState *s, Error **errp)
+{
+    unsigned i;
+
+    if (s->addr == SMMUV3_EXT_AUTO_ADDR) {
+        for (i = 0; i < SMMUV3_EXT_AUTO_SLOTS; i++) {
+            hwaddr base = SMMUV3_EXT_AUTO_BASE + i * SMMUV3_EXT_FRAME_SIZE;
+
+            if (smmuv3_ext_range_free(base, SMMUV3_EXT_FRAME_SIZE)) {
+                s->addr = base;
+                return true;
+            }
+        }
+        error_setg(errp, "no free slot for another SMMU at 0x%llx..0x%llx: "
+                   "give addr=", SMMUV3_EXT_AUTO_BASE,
+                   SMMUV3_EXT_AUTO_BASE +
+                   SMMUV3_EXT_AUTO_SLOTS * SMMUV3_EXT_FRAME_SIZE - 1);
+        return false;
+    }
+    if (s->addr & 0xffff) {
+        error_setg(errp, "addr=0x%" PRIx64 " is not 64KiB aligned", s->addr);
+        return false;
+    }
+    if (!smmuv3_ext_range_free(s->addr, SMMUV3_EXT_FRAME_SIZE)) {
+        error_setg(errp, "addr=0x%" PRIx64 ": 0x%x bytes there overlap "
+                   "another device", s->addr, SMMUV3_EXT_FRAME_SIZE);
+        return false;
+    }
+    return true;
+}
+
+/* SPIs handed out so far in this machine (hw/ may keep such state). */
+static DECLARE_BITMAP(smmuv3_ext_spis_used, 1024);
+
+static bool smmuv3_ext_place_irqs(SMMUv3ExtState *s, VirtMachineState *vms,
+                                  Error **errp)
+{
+    uint32_t nr_spis = object_property_get_uint(OBJECT(vms->gic), "num-irq",
+                                                &error_abort) - GIC_INTERNAL;
+    uint32_t spi = s->spi ? s->spi : SMMUV3_EXT_FIRST_SPI;
+    unsigned i;
+
+    nr_spis = MIN(nr_spis, 1024);
+    for (;;) {
+        if (spi < SMMUV3_EXT_FIRST_SPI || spi + SMMUV3_EXT_NR_IRQS > nr_spis) {
+            error_setg(errp, "spi=%u: four SPIs from %u..%u are needed, "
+                       "outside the board's own", spi, SMMUV3_EXT_FIRST_SPI,
+                       nr_spis - 1);
+            return false;
+        }
+        if (find_next_bit(smmuv3_ext_spis_used, spi + SMMUV3_EXT_NR_IRQS,
+                          spi) >= spi + SMMUV3_EXT_NR_IRQS) {
+            break;
+        }
+        if (s->spi) {
+            error_setg(errp, "spi=%u: already used by another SMMU", spi);
+            return false;
+        }
+        spi += SMMUV3_EXT_NR_IRQS;
+    }
+    s->spi = spi;
+    bitmap_set(smmuv3_ext_spis_used, spi, SMMUV3_EXT_NR_IRQS);
+    for (i = 0; i < SMMUV3_EXT_NR_IRQS; i++) {
+        s->host.irqs[i] = qdev_get_gpio_in(vms->gic, spi + i);
+    }
+    s->host.nr_irqs = SMMUV3_EXT_NR_IRQS;
+    return true;
+}
+
+/* ---- Realize: device tree ---------------------------------------------------- */
+
+static int smmuv3_ext_collect(Object *obj, void *opaque)
+{
+    GPtrArray *all = opaque;
+
+    if (object_dynamic_cast(obj, TYPE_SMMUV3_EXT) &&
+        SMMUV3_EXT(obj)->phandle) {
+        g_ptr_array_add(all, obj);
+    }
+    return 0;
+}
+
+static int smmuv3_ext_cmp_bus(gconstpointer a, gconstpointer b)
+{
+    const SMMUv3ExtState *x = *(SMMUv3ExtState * const *)a;
+    const SMMUv3ExtState *y = *(SMMUv3ExtState * const *)b;
+
+    return pci_bus_num(x->primary_bus) - pci_bus_num(y->primary_bus);
+}
+
+/*
+ * Once every device exists (and before the board loads the tree), give
+ * the PCIe node one iommu-map entry per SMMU: the requester ids from its
+ * root bus's number up to the next root bus's.  Every instance runs this;
+ * each run rebuilds the same complete map.
+ */
+static void smmuv3_ext_machine_done(Notifier *notifier, void *data)
+{
+    SMMUv3ExtState *s = container_of(notifier, SMMUv3ExtState, machine_done);
+    VirtMachineState *vms = VIRT_MACHINE(qdev_get_machine());
+    MachineState *ms = MACHINE(vms);
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    g_autofree SmmuExtRidRange *ranges = NULL;
+    unsigned i;
+
+    object_child_foreach_recursive(object_get_root(), smmuv3_ext_collect,
+                                   all);
+    g_ptr_array_sort(all, smmuv3_ext_cmp_bus);
+    ranges = g_new0(SmmuExtRidRange, MAX(all->len, 1));
+    for (i = 0; i < all->len; i++) {
+        SMMUv3ExtState *x = g_ptr_array_index(all, i);
+        uint32_t first = pci_bus_num(x->primary_bus);
+        uint32_t end = 256;
+
+        if (i + 1 < all->len) {
+            SMMUv3ExtState *next = g_ptr_array_index(all, i + 1);
+
+            end = pci_bus_num(next->primary_bus);
+        }
+        ranges[i] = (SmmuExtRidRange) {
+            .rid_base = first << 8,
+            .count = (end - first) << 8,
+            .phandle = x->phandle,
+        };
+    }
+    smmu_ext_fdt_set_iommu_map(ms->fdt, vms->pciehb_nodename, ranges,
+                               all->len, &error_fatal);
+    (void)s;
+}
+
+static bool smmuv3_ext_add_fdt(SMMUv3ExtState *s, VirtMachineState *vms,
+                               Error **errp)
+{
+    MachineState *ms = MACHINE(vms);
+    SmmuExtFdtNode node = {
+        .base = s->addr,
+        .size = SMMUV3_EXT_FRAME_SIZE,
+        .spi_base = s->spi,
+        .msi_parent = s->msi ? vms->msi_phandle : 0,
+        .msi_devid = s->msi_devid,
+    };
+
+    if (!ms->fdt) {
+        error_setg(errp, "the board has no device tree to describe us in");
+        return false;
+    }
+    s->phandle = smmu_ext_fdt_add_smmuv3(ms->fdt, &node, errp);
+    if (!s->phandle) {
+        return false;
+    }
+    s->machine_done.notify = smmuv3_ext_machine_done;
+    qemu_add_machine_init_done_notifier(&s->machine_done);
+    return true;
+}
+
+static void smmuv3_ext_realize(DeviceState *d, Error **errp)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(d);
+    VirtMachineState *vms;
+    Sm3Config cfg;
+
+    s->id = g_strdup(d->id ? d->id : TYPE_SMMUV3_EXT);
+    vms = smmuv3_ext_virt(errp);
+    if (!vms) {
+        return;
+    }
+    if (s->msi && !vms->msi_phandle) {
+        error_setg(errp, "msi=on needs an MSI controller: use "
+                   "-M virt,gic-version=3 (with its ITS)");
+        return;
+    }
+    s->primary_bus = smmuv3_ext_find_bus(s, errp);
+    if (!s->primary_bus) {
+        return;
+    }
+    s->host.id = s->id;
+    s->host.as = &address_space_memory;
+    s->host.msi_devid = s->msi_devid;
+    s->host.owner = s;
+    s->host.invalidated = smmuv3_ext_invalidated;
+    if (!smmuv3_ext_place_mmio(s, errp) ||
+        !smmuv3_ext_build_config(s, &cfg, errp) ||
+        !smmuv3_ext_place_irqs(s, vms, errp)) {
+        return;
+    }
+    s->model = sm3_new(&cfg);
+    if (!s->model) {
+        error_setg(errp, "the SMMUv3 model rejected the configuration");
+        return;
+    }
+    if (!smmuv3_ext_add_fdt(s, vms, errp)) {
+        sm3_free(s->model);
+        s->model = NULL;
+        return;
+    }
+    qemu_rec_mutex_init(&s->lock);
+    s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    s->cmdq_bh = qemu_bh_new(smmuv3_ext_cmdq_bh, s);
+    memory_region_init_io(&s->iomem, OBJECT(s), &smmuv3_ext_mmio_ops, s,
+                          TYPE_SMMUV3_EXT, SMMUV3_EXT_FRAME_SIZE);
+    memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
+    pci_setup_iommu(s->primary_bus, smmuv3_ext_find_add_as, s);
+    qemu_register_reset(smmuv3_ext_reset, s);
+    trace_smmuv3_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi);
+}
+
+/* ---- Type registration ---------------------------------------------------------- */
+
+static Property smmuv3_ext_properties[] = {
+    DEFINE_PROP_STRING("primary-bus", SMMUv3ExtState, primary_bus_name),
+    DEFINE_PROP_UINT64("addr", SMMUv3ExtState, addr, SMMUV3_EXT_AUTO_ADDR),
+    DEFINE_PROP_UINT32("spi", SMMUv3ExtState, spi, 0),
+    DEFINE_PROP_STRING("stage", SMMUv3ExtState, stage),
+    DEFINE_PROP_STRING("granules", SMMUv3ExtState, granules),
+    DEFINE_PROP_STRING("httu", SMMUv3ExtState, httu),
+    DEFINE_PROP_UINT8("oas", SMMUv3ExtState, oas, 48),
+    DEFINE_PROP_UINT8("sidsize", SMMUv3ExtState, sidsize, 16),
+    DEFINE_PROP_UINT8("ssidsize", SMMUv3ExtState, ssidsize, 20),
+    DEFINE_PROP_UINT8("cmdqs", SMMUv3ExtState, cmdqs, 19),
+    DEFINE_PROP_UINT8("eventqs", SMMUv3ExtState, eventqs, 19),
+    DEFINE_PROP_UINT8("priqs", SMMUv3ExtState, priqs, 19),
+    DEFINE_PROP_BOOL("msi", SMMUv3ExtState, msi, false),
+    DEFINE_PROP_UINT32("msi-devid", SMMUv3ExtState, msi_devid, 0xff00),
+    DEFINE_PROP_BOOL("ats", SMMUv3ExtState, ats, true),
+    DEFINE_PROP_BOOL("pri", SMMUv3ExtState, pri, true),
+    DEFINE_PROP_BOOL("stall", SMMUv3ExtState, stall, true),
+    DEFINE_PROP_BOOL("ril", SMMUv3ExtState, ril, true),
+    DEFINE_PROP_BOOL("hyp", SMMUv3ExtState, hyp, true),
+    DEFINE_PROP_BOOL("two-level-st", SMMUv3ExtState, two_level_st, true),
+    DEFINE_PROP_BOOL("two-level-cd", SMMUv3ExtState, two_level_cd, true),
+    DEFINE_PROP_BOOL("asid16", SMMUv3ExtState, asid16, true),
+    DEFINE_PROP_BOOL("vmid16", SMMUv3ExtState, vmid16, true),
+    DEFINE_PROP_UINT32("tlb-entries", SMMUv3ExtState, tlb_entries, 2048),
+    DEFINE_PROP_UINT32("tlb-ways", SMMUv3ExtState, tlb_ways, 4),
+    DEFINE_PROP_UINT32("cfg-entries", SMMUv3ExtState, cfg_entries, 64),
+    DEFINE_PROP_UINT32("cfg-ways", SMMUv3ExtState, cfg_ways, 4),
+    DEFINE_PROP_UINT32("cmdq-batch", SMMUv3ExtState, cmdq_batch, 64),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+/* Help text for -device arm-smmuv3-ext,help, in property order. */
+static const struct {
+    const char *name, *help;
+} smmuv3_ext_property_help[] = {
+    { "primary-bus", "PCI root bus to translate (pcie.0 or a pxb-pcie bus)" },
+    { "addr", "base of the 128KiB register frame (default: first free "
+              "slot from 0x9100000)" },
+    { "spi", "first of four GIC SPIs: eventq, priq, cmdq-sync, gerror "
+             "(default: first free from 176)" },
+    { "stage", "translation stages: 1, 2 or nested (both; default)" },
+    { "granules", "translation granules, comma-separated: 4k,16k,64k "
+                  "(default: all)" },
+    { "httu", "hardware table updates: off, af or af+dirty (default)" },
+    { "oas", "output address size in bits: 32, 36, 40, 42, 44, 48 "
+             "(default) or 52" },
+    { "sidsize", "StreamID bits, 0..32 (default 16)" },
+    { "ssidsize", "SubstreamID bits, 0..20 (default 20; 0: no PASIDs)" },
+    { "cmdqs", "log2 of the largest command queue (default 19)" },
+    { "eventqs", "log2 of the largest event queue (default 19)" },
+    { "priqs", "log2 of the largest PRI queue (default 19)" },
+    { "msi", "MSIs through the GICv3 ITS instead of wired SPIs" },
+    { "msi-devid", "ITS DeviceID of the SMMU's own MSIs (default 0xff00)" },
+    { "ats", "PCIe ATS: translation requests and ATC invalidation" },
+    { "pri", "PCIe PRI: page request queue" },
+    { "stall", "stall model: faults may stall until RESUME" },
+    { "ril", "range invalidation (TLBI with TG/SCALE/NUM)" },
+    { "hyp", "EL2 StreamWorld and TLBI_EL2_* commands" },
+    { "two-level-st", "2-level stream tables" },
+    { "two-level-cd", "2-level context-descriptor tables" },
+    { "asid16", "16-bit ASIDs (off: 8-bit)" },
+    { "vmid16", "16-bit VMIDs (off: 8-bit)" },
+    { "tlb-entries", "TLB entries (default 2048)" },
+    { "tlb-ways", "TLB associativity (default 4)" },
+    { "cfg-entries", "configuration cache entries (default 64)" },
+    { "cfg-ways", "configuration cache associativity (default 4)" },
+    { "cmdq-batch", "commands run at once on a CMDQ_PROD write; the rest "
+                    "run from the main loop (default 64)" },
+};
+
+static void smmuv3_ext_instance_init(Object *obj)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+
+    /* String properties cannot have static defaults in QEMU 7.2. */
+    s->stage = g_strdup("nested");
+    s->granules = g_strdup("4k,16k,64k");
+    s->httu = g_strdup("af+dirty");
+    object_property_add(obj, "stats", "SMMUv3ExtStats", smmuv3_ext_get_stats,
+                        NULL, NULL, NULL);
+    object_property_set_description(obj, "stats",
+                                    "model statistics: translations, TLB and "
+                                    "config-cache counters, commands, events");
+}
+
+static void smmuv3_ext_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    unsigned i;
+
+    dc->desc = "Arm SMMUv3 (smmu-ext model) for the virt board";
+    dc->realize = smmuv3_ext_realize;
+    dc->vmsd = &vmstate_smmuv3_ext;
+    dc->user_creatable = true;
+    dc->hotpluggable = false;
+    device_class_set_props(dc, smmuv3_ext_properties);
+    for (i = 0; i < ARRAY_SIZE(smmuv3_ext_property_help); i++) {
+        object_class_property_set_description(klass,
+                                              smmuv3_ext_property_help[i].name,
+                                              smmuv3_ext_property_help[i].help);
+    }
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static void smmuv3_ext_iommu_mr_class_init(ObjectClass *klass, void *data)
+{
+    IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
+
+    imrc->translate = smmuv3_ext_translate;
+    imrc->notify_flag_changed = smmuv3_ext_notify_flag_changed;
+    imrc->replay = smmuv3_ext_replay;
+}
+
+static const TypeInfo smmuv3_ext_types[] = {
+    {
+        .name = TYPE_SMMUV3_EXT,
+        .parent = TYPE_DEVICE,
+        .instance_size = sizeof(SMMUv3ExtState),
+        .instance_init = smmuv3_ext_instance_init,
+        .class_init = smmuv3_ext_class_init,
+    },
+    {
+        .name = TYPE_SMMUV3_EXT_IOMMU_MR,
+        .parent = TYPE_IOMMU_MEMORY_REGION,
+        .class_init = smmuv3_ext_iommu_mr_class_init,
+    },
+};
+
+DEFINE_TYPES(smmuv3_ext_types)

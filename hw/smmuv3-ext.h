@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arm-smmuv3-ext: the SMMUv3 model of models/smmuv3 as a user-creatable
+ * QEMU device for the virt board.
+ */
+#ifndef HW_SMMUV3_EXT_H
+#define HW_SMMUV3_EXT_H
+
+#include "exec/memory.h"
+#include "hw/pci/pci.h"
+#include "hw/qdev-core.h"
+#include "qemu/thread.h"
+#include "qemu/notify.h"
+#include "qom/object.h"
+#include "sm3.h"
+#include "smmu-ext-host.h"
+
+#define TYPE_SMMUV3_EXT "arm-smmuv3-ext"
+#define TYPE_SMMUV3_EXT_IOMMU_MR "arm-smmuv3-ext-iommu-memory-region"
+OBJECT_DECLARE_SIMPLE_TYPE(SMMUv3ExtState, SMMUV3_EXT)
+
+/* One upstream PCI function: its IOMMU region and address space. */
+typedef struct SMMUv3ExtDev {
+    IOMMUMemoryRegion iommu;
+    AddressSpace as;
+    SMMUv3ExtState *smmu;
+    PCIBus *bus;
+    uint8_t devfn;
+    QLIST_ENTRY(SMMUv3ExtDev) next_notified;
+} SMMUv3ExtDev;
+
+typedef struct SMMUv3ExtBus {
+    PCIBus *bus;
+    SMMUv3ExtDev *devs[PCI_DEVFN_MAX];
+} SMMUv3ExtBus;
+
+struct SMMUv3ExtState {
+    DeviceState parent_obj;
+
+    /* Properties */
+    char *primary_bus_name;
+    uint64_t addr;                  /* UINT64_MAX: first free slot */
+    uint32_t spi;                   /* 0: first free SPIs */
+    char *stage;                    /* "1", "2" or "nested" */
+    char *granules;                 /* "4k,16k,64k" */
+    char *httu;                     /* "off", "af" or "af+dirty" */
+    uint8_t oas, sidsize, ssidsize, cmdqs, eventqs, priqs;
+    bool msi, ats, pri, stall, ril, hyp, two_level_st, two_level_cd;
+    bool asid16, vmid16;
+    uint32_t msi_devid;
+    uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;
+    uint32_t cmdq_batch;
+
+    /* Runtime */
+    PCIBus *primary_bus;
+    Sm3 *model;
+    SmmuExtHost host;
+    Sm3State arch;                  /* migration buffer */
+    MemoryRegion iomem;
+    QEMUBH *cmdq_bh;
+    GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
+    QLIST_HEAD(, SMMUv3ExtDev) notified;
+    QemuRecMutex lock;
+    uint32_t phandle;
+    Notifier machine_done;
+    char *id;
+};
+
+#endif /* HW_SMMUV3_EXT_H */

@@ -1,0 +1,887 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of sm3-xlate.c: every path of an upstream transaction, each
+ * fault with its event record, record suppression, stalls, ATS.
+ */
+#include <string.h>
+
+#include "sm3-bench.h"
+#include "sm3-internal.h"
+
+#define SID     5
+#define VA      UINT64_C(0x40000000)
+#define PA      UINT64_C(0x00800000)
+
+typedef struct Env {
+    Sm3Bench *b;
+    uint64_t cdtab;
+    uint64_t root;
+} Env;
+
+static void env_s1(Env *e, const Sm3Features *f, uint64_t cd_extra)
+{
+    e->b = sm3b_new(f);
+    sm3b_setup(e->b, 4, 4, 4);
+    e->cdtab = sm3b_alloc(e->b, 64 * 16, 64 * 16);
+    e->root = sm3b_pt_new(e->b);
+    sm3b_cd(e->b, e->cdtab, 0, 0x11, e->root, cd_extra);
+    sm3b_ste_s1(e->b, SID, e->cdtab, 0, 0);
+    sm3b_map(e->b, e->root, VA, PA, 3, SM3B_S1_RW);
+}
+
+static void expect_event(Sm3Bench *b, unsigned id, uint64_t rec[4])
+{
+    g_assert_true(sm3b_pop_event(b, rec));
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_ID), ==, id);
+    g_assert_false(sm3b_pop_event(b, (uint64_t[4]){ 0 }));
+}
+
+static void test_s1_page(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    r = sm3b_xlate(e.b, SID, VA + 0x123, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x123);
+    g_assert_cmphex(r.mask, ==, 0xfff);
+    g_assert_true(r.perm & SM3_PERM_R);
+    g_assert_true(r.perm & SM3_PERM_W);
+    g_assert_false(r.tlb_hit);
+    r = sm3b_xlate(e.b, SID, VA + 0x456, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x456);
+    g_assert_true(r.tlb_hit);
+    g_assert_cmpuint(sm3_stats(e.b->s).tlb.hits, ==, 1);
+    g_assert_cmpuint(sm3_stats(e.b->s).cfg.hits, >=, 2);
+    g_assert_cmpuint(sm3b_event_count(e.b), ==, 0);
+    sm3b_free(e.b);
+}
+
+static void test_s1_block(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    sm3b_map(e.b, e.root, 0x80000000, 0x200000, 2, SM3B_S1_RW);
+    r = sm3b_xlate(e.b, SID, 0x80123456, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, 0x323456);
+    g_assert_cmphex(r.mask, ==, 0x1fffff);
+    r = sm3b_xlate(e.b, SID, 0x801fffff, false);
+    g_assert_true(r.tlb_hit);
+    g_assert_cmphex(r.pa, ==, 0x3fffff);
+    sm3b_free(e.b);
+}
+
+static void test_f_translation(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+    Sm3Request req = { .sid = SID, .iova = VA + 0x5000, .priv = true,
+                       .instr = false, .write = false };
+
+    env_s1(&e, NULL, 0);
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_true(r.fault.recorded);
+    g_assert_false(r.fault.stage2);
+    expect_event(e.b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SID), ==, SID);
+    g_assert_false(rec[0] & SM3_EVT0_SSV);
+    g_assert_true(rec[1] & SM3_EVT1_RNW);
+    g_assert_false(rec[1] & SM3_EVT1_PNU);
+    g_assert_false(rec[1] & SM3_EVT1_IND);
+    g_assert_false(rec[1] & SM3_EVT1_S2);
+    g_assert_false(rec[1] & SM3_EVT1_STALL);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_IN);
+    g_assert_cmphex(rec[2], ==, VA + 0x5000);
+    g_assert_cmphex(rec[3], ==, 0);
+    sm3b_free(e.b);
+}
+
+static void test_f_permission(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+
+    env_s1(&e, NULL, 0);
+    sm3b_map(e.b, e.root, VA + 0x1000, PA + 0x1000, 3,
+             SM3B_PTE_AP_RO_ALL | SM3B_PTE_AF | SM3B_PTE_NG);
+    r = sm3b_xlate(e.b, SID, VA + 0x1000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_false(r.perm & SM3_PERM_W);
+    /* The TLB entry does not allow the write: walk again, fault. */
+    r = sm3b_xlate(e.b, SID, VA + 0x1008, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_PERMISSION);
+    expect_event(e.b, SM3_EVT_F_PERMISSION, rec);
+    g_assert_false(rec[1] & SM3_EVT1_RNW);
+    g_assert_cmphex(rec[2], ==, VA + 0x1008);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_IN);
+    sm3b_free(e.b);
+}
+
+static void test_f_access(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+
+    env_s1(&e, NULL, 0);
+    sm3b_map(e.b, e.root, VA + 0x2000, PA, 3, SM3B_PTE_AP_RW_ALL);
+    r = sm3b_xlate(e.b, SID, VA + 0x2000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_ACCESS);
+    expect_event(e.b, SM3_EVT_F_ACCESS, rec);
+    sm3b_free(e.b);
+}
+
+/* HTTU: with CD.HA the walker sets the Access flag instead of faulting. */
+static void test_httu_af(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t leaf;
+
+    env_s1(&e, NULL, SM3_CD0_HA);
+    sm3b_map(e.b, e.root, VA + 0x2000, PA, 3, SM3B_PTE_AP_RW_ALL);
+    r = sm3b_xlate(e.b, SID, VA + 0x2000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    leaf = sm3b_leaf(e.b, e.root, VA + 0x2000, 3);
+    g_assert_true(sm3b_r64(e.b, leaf) & SM3B_PTE_AF);
+    sm3b_free(e.b);
+}
+
+/* HTTU is not acted on when not implemented: CD.HA is then C_BAD_CD. */
+static void test_httu_off(void)
+{
+    Sm3Features f = sm3b_all_features();
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+
+    f.httu = SM3_HTTU_NONE;
+    env_s1(&e, &f, SM3_CD0_HA);
+    r = sm3b_xlate(e.b, SID, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_CD);
+    expect_event(e.b, SM3_EVT_C_BAD_CD, rec);
+    sm3b_free(e.b);
+}
+
+static void test_f_addr_size(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+    uint64_t cd0;
+
+    env_s1(&e, NULL, 0);
+    /* IPS = 0b000 (32 bits): an output address above 4GB is too big. */
+    cd0 = sm3b_r64(e.b, e.cdtab);
+    sm3b_w64(e.b, e.cdtab, sm_set(cd0, SM3_CD0_IPS, 0));
+    sm3b_map(e.b, e.root, VA + 0x3000, UINT64_C(0x100000000), 3,
+             SM3B_S1_RW);
+    r = sm3b_xlate(e.b, SID, VA + 0x3000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_ADDR_SIZE);
+    expect_event(e.b, SM3_EVT_F_ADDR_SIZE, rec);
+    g_assert_cmphex(rec[2], ==, VA + 0x3000);
+    sm3b_free(e.b);
+}
+
+static void test_f_walk_eabt(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+
+    env_s1(&e, NULL, SM3_CD0_R);
+    e.b->err_lo = e.root;
+    e.b->err_hi = e.root + 4096;
+    r = sm3b_xlate(e.b, SID, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_WALK_EABT);
+    expect_event(e.b, SM3_EVT_F_WALK_EABT, rec);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_TT);
+    g_assert_cmphex(rec[2], ==, VA);
+    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, e.root + 8 * 0);
+    sm3b_free(e.b);
+}
+
+/* CD.R = 0: stage-1 faults are not recorded (the transaction still ends) */
+static void test_cd_r_suppresses(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t cd0;
+
+    env_s1(&e, NULL, 0);
+    cd0 = sm3b_r64(e.b, e.cdtab);
+    sm3b_w64(e.b, e.cdtab, cd0 & ~SM3_CD0_R);
+    r = sm3b_xlate(e.b, SID, VA + 0x7000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_false(r.fault.recorded);
+    g_assert_cmpuint(sm3b_event_count(e.b), ==, 0);
+    /* An external abort on the walk is recorded regardless. */
+    e.b->err_lo = e.root;
+    e.b->err_hi = e.root + 8;
+    r = sm3b_xlate(e.b, SID, VA + 0x7000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_WALK_EABT);
+    g_assert_true(r.fault.recorded);
+    g_assert_cmpuint(sm3b_event_count(e.b), ==, 1);
+    sm3b_free(e.b);
+}
+
+static void test_s2_only(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2 = 0, rec[4];
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    s2 = sm3b_pt_new(b);
+    sm3b_ste_s2(b, SID, 3, s2, 0);
+    sm3b_map(b, s2, 0x10000000, PA, 3, SM3B_S2_RW);
+    r = sm3b_xlate(b, SID, 0x10000abc, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0xabc);
+    /* Stage-2 fault: S2 = 1, IPA = the input. */
+    r = sm3b_xlate(b, SID, 0x10001abc, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_true(r.fault.stage2);
+    expect_event(b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_true(rec[1] & SM3_EVT1_S2);
+    g_assert_cmphex(rec[2], ==, 0x10001abc);
+    g_assert_cmphex(rec[3], ==, 0x10001000);
+    /* A SubstreamID needs stage 1. */
+    r = sm3b_xlate_ssid(b, SID, 1, 0x10000abc, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_SUBSTREAMID);
+    expect_event(b, SM3_EVT_C_BAD_SUBSTREAMID, rec);
+    g_assert_true(rec[0] & SM3_EVT0_SSV);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSID), ==, 1);
+    /* STE.S2R = 0 suppresses stage-2 fault records. */
+    sm3b_ste_s2(b, SID + 1, 3, s2, 0);
+    sm3b_w64(b, sm3b_ste_addr(b, SID + 1) + 16,
+             sm3b_r64(b, sm3b_ste_addr(b, SID + 1) + 16) & ~SM3_STE2_S2R);
+    r = sm3b_xlate(b, SID + 1, 0x10001abc, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_false(r.fault.recorded);
+    g_assert_cmpuint(sm3b_event_count(b), ==, 0);
+    sm3b_free(b);
+}
+
+/* Identity stage 2 of the bench RAM: one 1GB block at IPA 0. */
+static uint64_t s2_identity(Sm3Bench *b)
+{
+    uint64_t s2 = sm3b_pt_new(b);
+
+    sm3b_map(b, s2, 0, 0, 1, SM3B_S2_RW);
+    return s2;
+}
+
+static void test_nested(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2, cdtab, root, rec[4];
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    s2 = s2_identity(b);
+    cdtab = sm3b_alloc(b, 64, 64);
+    root = sm3b_pt_new(b);
+    sm3b_cd(b, cdtab, 0, 9, root, 0);
+    sm3b_ste_nested(b, SID, cdtab, 0, 4, s2);
+    sm3b_map(b, root, VA, PA, 3, SM3B_S1_RW);
+    r = sm3b_xlate(b, SID, VA + 0x10, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x10);
+    /* Stage 1 maps to an IPA stage 2 does not cover: S2 fault, IN. */
+    sm3b_map(b, root, VA + 0x1000, UINT64_C(0x80000000), 3, SM3B_S1_RW);
+    r = sm3b_xlate(b, SID, VA + 0x1010, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_true(r.fault.stage2);
+    expect_event(b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_true(rec[1] & SM3_EVT1_S2);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_IN);
+    g_assert_cmphex(rec[3], ==, UINT64_C(0x80000000));
+    sm3b_free(b);
+}
+
+/* Stage-1 table address outside stage 2: S2 fault with CLASS TT. */
+static void test_nested_tt_fault(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2, cdtab, rec[4];
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    s2 = s2_identity(b);
+    cdtab = sm3b_alloc(b, 64, 64);
+    sm3b_cd(b, cdtab, 0, 9, UINT64_C(0x40000000), 0);
+    sm3b_ste_nested(b, SID, cdtab, 0, 4, s2);
+    r = sm3b_xlate(b, SID, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    expect_event(b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_true(rec[1] & SM3_EVT1_S2);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_TT);
+    g_assert_cmphex(rec[3], ==, UINT64_C(0x40000000));
+    sm3b_free(b);
+}
+
+/* CD table at an IPA outside stage 2: S2 fault with CLASS CD. */
+static void test_nested_cd_fault(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2, rec[4];
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    s2 = s2_identity(b);
+    sm3b_ste_nested(b, SID, UINT64_C(0x40000000), 0, 4, s2);
+    r = sm3b_xlate(b, SID, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_cmpuint(r.fault.class, ==, SM3_CLASS_CD);
+    expect_event(b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_true(rec[1] & SM3_EVT1_S2);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_CD);
+    g_assert_cmphex(rec[3], ==, UINT64_C(0x40000000));
+    sm3b_free(b);
+}
+
+static void test_ste_errors(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t ste[8] = { 0 }, rec[4];
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    /* V = 0: C_BAD_STE */
+    r = sm3b_xlate(b, 1, 0x1000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_STE);
+    expect_event(b, SM3_EVT_C_BAD_STE, rec);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SID), ==, 1);
+    /* Config = abort: terminated silently. */
+    ste[0] = SM3_STE0_V;
+    sm3b_ste_write(b, 2, ste);
+    r = sm3b_xlate(b, 2, 0x1000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_ABORT);
+    g_assert_cmpuint(sm3b_event_count(b), ==, 0);
+    /* Bypass. */
+    sm3b_ste_bypass(b, 3);
+    r = sm3b_xlate(b, 3, 0x1234, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_BYPASS);
+    g_assert_cmphex(r.pa, ==, 0x1234);
+    /* StreamID beyond the table. */
+    r = sm3b_xlate(b, 16, 0x1000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_STREAMID);
+    expect_event(b, SM3_EVT_C_BAD_STREAMID, rec);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SID), ==, 16);
+    g_assert_true(sm3b_log_contains(b, "sid"));
+    /* CR2.RECINVSID = 0: still terminated, but not recorded. */
+    sm3b_wr(b, SM3_CR0, 0);
+    sm3b_wr(b, SM3_CR2, 0);
+    sm3b_wr(b, SM3_CR0, SM3_CR0_SMMUEN | SM3_CR0_EVENTQEN);
+    r = sm3b_xlate(b, 16, 0x1000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_false(r.fault.recorded);
+    g_assert_cmpuint(sm3b_event_count(b), ==, 0);
+    /* Bus error reading the STE: F_STE_FETCH with the STE address. */
+    b->err_lo = sm3b_ste_addr(b, 4);
+    b->err_hi = b->err_lo + 64;
+    r = sm3b_xlate(b, 4, 0x1000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_STE_FETCH);
+    expect_event(b, SM3_EVT_F_STE_FETCH, rec);
+    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, sm3b_ste_addr(b, 4));
+    sm3b_free(b);
+}
+
+static void test_cd_errors(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+
+    env_s1(&e, NULL, 0);
+    /* SSID beyond S1CDMax = 0 with a substream: C_BAD_SUBSTREAMID. */
+    r = sm3b_xlate_ssid(e.b, SID, 3, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_SUBSTREAMID);
+    expect_event(e.b, SM3_EVT_C_BAD_SUBSTREAMID, rec);
+    /* CD.V = 0: C_BAD_CD. */
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab + 64, 0, 0);
+    r = sm3b_xlate(e.b, SID + 1, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_CD);
+    expect_event(e.b, SM3_EVT_C_BAD_CD, rec);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SID), ==, SID + 1);
+    /* Bus error on the CD: F_CD_FETCH with the CD address. */
+    sm3b_ste_s1(e.b, SID + 2, e.cdtab + 128, 0, 0);
+    e.b->err_lo = e.cdtab + 128;
+    e.b->err_hi = e.cdtab + 192;
+    r = sm3b_xlate(e.b, SID + 2, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_CD_FETCH);
+    expect_event(e.b, SM3_EVT_F_CD_FETCH, rec);
+    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, e.cdtab + 128);
+    sm3b_free(e.b);
+}
+
+/* Substreams: S1CDMax > 0, S1DSS decides for traffic without one. */
+static void test_substreams(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4], root2;
+
+    env_s1(&e, NULL, 0);
+    root2 = sm3b_pt_new(e.b);
+    sm3b_cd(e.b, e.cdtab, 2, 0x22, root2, 0);
+    sm3b_map(e.b, root2, VA, PA + 0x5000, 3, SM3B_S1_RW);
+    sm3b_ste_s1(e.b, SID, e.cdtab, 2, 0);      /* 4 CDs, S1DSS = term */
+    r = sm3b_xlate_ssid(e.b, SID, 2, VA + 4, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x5004);
+    r = sm3b_xlate_ssid(e.b, SID, 0, VA + 4, false);
+    g_assert_cmphex(r.pa, ==, PA + 4);
+    r = sm3b_xlate(e.b, SID, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_STREAM_DISABLED);
+    expect_event(e.b, SM3_EVT_F_STREAM_DISABLED, rec);
+    r = sm3b_xlate_ssid(e.b, SID, 4, VA, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_SUBSTREAMID);
+    expect_event(e.b, SM3_EVT_C_BAD_SUBSTREAMID, rec);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSID), ==, 4);
+    /* S1DSS = bypass: no-substream traffic skips stage 1. */
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab, 2,
+                sm_prep(SM3_STE1_S1DSS, SM3_STE1_S1DSS_BYPASS));
+    r = sm3b_xlate(e.b, SID + 1, 0x1234, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_BYPASS);
+    /* S1DSS = substream 0. */
+    sm3b_ste_s1(e.b, SID + 2, e.cdtab, 2,
+                sm_prep(SM3_STE1_S1DSS, SM3_STE1_S1DSS_SSID0));
+    r = sm3b_xlate(e.b, SID + 2, VA + 8, false);
+    g_assert_cmphex(r.pa, ==, PA + 8);
+    sm3b_free(e.b);
+}
+
+/* ASIDs isolate substreams in the TLB. */
+static void test_tlb_tags_asid(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t root2;
+
+    env_s1(&e, NULL, 0);
+    root2 = sm3b_pt_new(e.b);
+    sm3b_cd(e.b, e.cdtab, 1, 0x22, root2, 0);
+    sm3b_map(e.b, root2, VA, PA + 0x9000, 3, SM3B_S1_RW);
+    sm3b_ste_s1(e.b, SID, e.cdtab, 1, 0);
+    r = sm3b_xlate_ssid(e.b, SID, 0, VA, false);
+    g_assert_cmphex(r.pa, ==, PA);
+    r = sm3b_xlate_ssid(e.b, SID, 1, VA, false);
+    g_assert_cmphex(r.pa, ==, PA + 0x9000);
+    g_assert_false(r.tlb_hit);
+    r = sm3b_xlate_ssid(e.b, SID, 0, VA, false);
+    g_assert_cmphex(r.pa, ==, PA);
+    g_assert_true(r.tlb_hit);
+    sm3b_free(e.b);
+}
+
+static void test_tbi(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, SM3_CD0_TBI0);
+    r = sm3b_xlate(e.b, SID, VA | UINT64_C(0xab00000000000000) | 0x44,
+                   false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x44);
+    sm3b_free(e.b);
+    /* Without TBI the tagged address is outside the TTB0 range. */
+    env_s1(&e, NULL, 0);
+    r = sm3b_xlate(e.b, SID, VA | UINT64_C(0xab00000000000000), false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_cmpuint(r.fault.class, ==, SM3_CLASS_IN);
+    sm3b_free(e.b);
+}
+
+/* STE.PRIVCFG forces privileged: an EL1-only page becomes accessible. */
+static void test_privcfg(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    sm3b_map(e.b, e.root, VA + 0x1000, PA, 3, SM3B_PTE_AF);  /* AP 00 */
+    r = sm3b_xlate(e.b, SID, VA + 0x1000, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_PERMISSION);
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab, 0, sm_prep(SM3_STE1_PRIVCFG, 3));
+    r = sm3b_xlate(e.b, SID + 1, VA + 0x1000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    sm3b_free(e.b);
+}
+
+static void test_f_uut(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+    Sm3Request req = { .sid = SID, .iova = VA, .write = true,
+                       .instr = true };
+
+    env_s1(&e, NULL, 0);
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_UUT);
+    expect_event(e.b, SM3_EVT_F_UUT, rec);
+    g_assert_true(rec[1] & SM3_EVT1_IND);
+    g_assert_true(rec[1] & SM3_EVT1_PNU);
+    g_assert_false(rec[1] & SM3_EVT1_RNW);
+    g_assert_cmphex(rec[2], ==, VA);
+    sm3b_free(e.b);
+}
+
+static void test_ats_translated(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+    Sm3Request req = { .sid = SID, .iova = 0x123000, .ats_translated = true,
+                       .write = true };
+    Sm3Features f = sm3b_all_features();
+
+    env_s1(&e, NULL, 0);
+    /* ATSCHK = 0: translated traffic passes. */
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_BYPASS);
+    g_assert_cmphex(r.pa, ==, 0x123000);
+    /* ATSCHK = 1 and EATS = 0: F_TRANSL_FORBIDDEN. */
+    sm3b_wr(e.b, SM3_CR0, sm3b_rd(e.b, SM3_CR0) | SM3_CR0_ATSCHK);
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSL_FORBIDDEN);
+    expect_event(e.b, SM3_EVT_F_TRANSL_FORBIDDEN, rec);
+    g_assert_false(rec[1] & SM3_EVT1_RNW);
+    g_assert_cmphex(rec[2], ==, 0x123000);
+    /* EATS = 1: allowed. */
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab, 0, sm_prep(SM3_STE1_EATS, 1));
+    req.sid = SID + 1;
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_BYPASS);
+    sm3b_free(e.b);
+    /* Without ATS, translated traffic is unsupported. */
+    f.ats = false;
+    env_s1(&e, &f, 0);
+    req.sid = SID;
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_UUT);
+    sm3b_free(e.b);
+}
+
+static void test_ats_request(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+    Sm3Request req = { .sid = SID, .iova = VA + 0x10 };
+
+    env_s1(&e, NULL, 0);
+    r = sm3_ats_translate(e.b->s, &req);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_BAD_ATS_TREQ);
+    expect_event(e.b, SM3_EVT_F_BAD_ATS_TREQ, rec);
+    g_assert_cmphex(rec[2], ==, VA + 0x10);
+    g_assert_true(rec[1] & SM3_EVT1_RNW);
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab, 0, sm_prep(SM3_STE1_EATS, 1));
+    req.sid = SID + 1;
+    r = sm3_ats_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x10);
+    /* A translation fault is answered, not recorded, and never stalls. */
+    req.iova = VA + 0x100000;
+    r = sm3_ats_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_false(r.fault.recorded);
+    g_assert_cmpuint(sm3b_event_count(e.b), ==, 0);
+    /* SMMUEN = 0: unsupported request. */
+    sm3b_wr(e.b, SM3_CR0, 0);
+    r = sm3_ats_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_ABORT);
+    sm3b_free(e.b);
+}
+
+/*
+ * Split-stage ATS (EATS = 0b10, nested): a Translation Request gets the
+ * stage-1 result (an IPA); the Translated transaction then goes through
+ * stage 2.
+ */
+static void test_ats_split_stage(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2, cdtab, root, ste1, ipa;
+    Sm3Request req = { .sid = SID, .iova = VA + 0x5010 };
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    s2 = sm3b_pt_new(b);
+    for (ipa = 0; ipa < SM3B_MEM_SIZE; ipa += 0x200000) {
+        sm3b_map(b, s2, ipa, ipa, 2, SM3B_S2_RW);
+    }
+    sm3b_map(b, s2, 0x1000000, 0x200000, 2, SM3B_S2_RW);
+    cdtab = sm3b_alloc(b, 64, 64);
+    /*
+     * The stage-1 root table lives at PA 0x380000, which stage 2 maps at
+     * IPA 0x1180000 only: the stage-1 walk must go through stage 2.
+     */
+    root = 0x380000;
+    g_assert_cmphex(b->next_alloc, <, root);
+    sm3b_cd(b, cdtab, 0, 9, 0x1180000, 0);
+    sm3b_ste_nested(b, SID, cdtab, 0, 4, s2);
+    ste1 = sm3b_ste_addr(b, SID) + 8;
+    sm3b_w64(b, ste1, sm_prep(SM3_STE1_EATS, SM3_STE1_EATS_SPLIT));
+    sm3b_map(b, root, VA + 0x5000, 0x1005000, 3, SM3B_S1_RW);
+    /* Untranslated traffic: both stages. */
+    r = sm3_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, 0x205010);
+    /* The Translation Request: stage 1 only, never from the TLB. */
+    r = sm3_ats_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, 0x1005010);
+    g_assert_false(r.tlb_hit);
+    /* The Translated transaction: stage 2 of the IPA (ATSCHK = 1). */
+    sm3b_wr(b, SM3_CR0, sm3b_rd(b, SM3_CR0) | SM3_CR0_ATSCHK);
+    req.iova = 0x1005010;
+    req.ats_translated = true;
+    r = sm3_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, 0x205010);
+    sm3b_free(b);
+}
+
+/* CD.S = 1: a translation fault stalls until RESUME or STALL_TERM. */
+static void test_stall_resume(void)
+{
+    Env e;
+    Sm3Xlate r;
+    uint64_t rec[4];
+    Sm3bStall *st;
+    uint16_t stag;
+
+    env_s1(&e, NULL, SM3_CD0_S);
+    r = sm3b_xlate(e.b, SID, VA + 0x4000, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_STALLED);
+    g_assert_true(r.fault.stall);
+    stag = r.fault.stag;
+    g_assert_true(sm3_stall_pending(e.b->s, SID, stag));
+    expect_event(e.b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_true(rec[1] & SM3_EVT1_STALL);
+    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_STAG), ==, stag);
+    /* Software fixes the mapping and resumes with retry. */
+    sm3b_map(e.b, e.root, VA + 0x4000, PA, 3, SM3B_S1_RW);
+    sm3b_cmd(e.b, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, SID) |
+             sm_prep(SM3_CMD0_RESUME_AC, SM3_RESUME_RETRY),
+             sm_prep(SM3_CMD1_RESUME_STAG, stag));
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, 0);
+    g_assert_cmpuint(e.b->stalls->len, ==, 1);
+    st = &g_array_index(e.b->stalls, Sm3bStall, 0);
+    g_assert_cmpuint(st->sid, ==, SID);
+    g_assert_cmpuint(st->stag, ==, stag);
+    g_assert_true(st->retry);
+    g_assert_false(sm3_stall_pending(e.b->s, SID, stag));
+    r = sm3b_xlate(e.b, SID, VA + 0x4000, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    /* RESUME of a STAG that is not stalled: ignored. */
+    sm3b_cmd(e.b, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, SID),
+             sm_prep(SM3_CMD1_RESUME_STAG, stag));
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, 0);
+    g_assert_cmpuint(e.b->stalls->len, ==, 1);
+    /* Abort response. */
+    r = sm3b_xlate(e.b, SID, VA + 0x8000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_STALLED);
+    sm3b_cmd(e.b, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, SID) |
+             sm_prep(SM3_CMD0_RESUME_AC, SM3_RESUME_ABORT),
+             sm_prep(SM3_CMD1_RESUME_STAG, r.fault.stag));
+    g_assert_cmpuint(e.b->stalls->len, ==, 2);
+    g_assert_false(g_array_index(e.b->stalls, Sm3bStall, 1).retry);
+    sm3b_free(e.b);
+}
+
+static void test_stall_term(void)
+{
+    Env e;
+    Sm3Xlate r1, r2;
+    unsigned i;
+
+    env_s1(&e, NULL, SM3_CD0_S);
+    r1 = sm3b_xlate(e.b, SID, VA + 0x4000, false);
+    r2 = sm3b_xlate(e.b, SID, VA + 0x5000, false);
+    g_assert_cmpint(r2.outcome, ==, SM3_XLATE_STALLED);
+    g_assert_cmpuint(r1.fault.stag, !=, r2.fault.stag);
+    sm3b_cmd(e.b, SM3_CMD_STALL_TERM | sm_prep(SM3_CMD0_SID, SID), 0);
+    g_assert_cmpuint(e.b->stalls->len, ==, 2);
+    for (i = 0; i < 2; i++) {
+        g_assert_false(g_array_index(e.b->stalls, Sm3bStall, i).retry);
+    }
+    g_assert_false(sm3_stall_pending(e.b->s, SID, r1.fault.stag));
+    /* More stalls than IDR5.STALL_MAX: the excess terminates. */
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        uint64_t rec[4];
+
+        r1 = sm3b_xlate(e.b, SID, VA + 0x10000 + i * 0x1000, false);
+        g_assert_cmpint(r1.outcome, ==, SM3_XLATE_STALLED);
+        while (sm3b_pop_event(e.b, rec)) {
+            /* drain */
+        }
+    }
+    r1 = sm3b_xlate(e.b, SID, VA + 0x100000, false);
+    g_assert_cmpint(r1.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_true(r1.fault.recorded);
+    sm3b_free(e.b);
+}
+
+/* Reset and SMMUEN 1 -> 0 terminate stalled transactions. */
+static void test_stall_terminated_by_disable(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, SM3_CD0_S);
+    r = sm3b_xlate(e.b, SID, VA + 0x4000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_STALLED);
+    sm3b_wr(e.b, SM3_CR0, SM3_CR0_EVENTQEN | SM3_CR0_CMDQEN);
+    g_assert_cmpuint(e.b->stalls->len, ==, 1);
+    g_assert_false(g_array_index(e.b->stalls, Sm3bStall, 0).retry);
+    g_assert_false(sm3_stall_pending(e.b->s, SID, r.fault.stag));
+    sm3b_wr(e.b, SM3_CR0, SM3_CR0_SMMUEN | SM3_CR0_EVENTQEN |
+            SM3_CR0_CMDQEN);
+    r = sm3b_xlate(e.b, SID, VA + 0x4000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_STALLED);
+    sm3_reset(e.b->s);
+    g_assert_cmpuint(e.b->stalls->len, ==, 2);
+    g_assert_false(sm3_stall_pending(e.b->s, SID, r.fault.stag));
+    sm3b_free(e.b);
+}
+
+/* A stall nobody can be told about (event queue full) terminates. */
+static void test_stall_eventq_full(void)
+{
+    Sm3Features f = sm3b_all_features();
+    Env e;
+    Sm3Xlate r;
+    unsigned i;
+
+    f.eventqs = 1;
+    env_s1(&e, &f, SM3_CD0_S);
+    for (i = 0; i < 2; i++) {
+        r = sm3b_xlate(e.b, SID, VA + 0x4000 + i * 0x1000, false);
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_STALLED);
+    }
+    r = sm3b_xlate(e.b, SID, VA + 0x8000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_false(r.fault.recorded);
+    g_assert_cmpuint(e.b->stalls->len, ==, 1);
+    g_assert_true(sm3b_rd(e.b, SM3_EVENTQ_PROD) & SM3_Q_OVFLG);
+    sm3b_free(e.b);
+}
+
+/* Stalls are neither advertised nor acted on with STALL_MODEL = none. */
+static void test_stall_absent(void)
+{
+    Sm3Features f = sm3b_all_features();
+    Env e;
+    Sm3Xlate r;
+
+    f.stall_model = SM3_STALL_NONE;
+    env_s1(&e, &f, 0);
+    r = sm3b_xlate(e.b, SID, VA + 0x4000, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    sm3b_cmd(e.b, SM3_CMD_STALL_TERM | sm_prep(SM3_CMD0_SID, SID), 0);
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_ILL);
+    sm3b_free(e.b);
+}
+
+/* Stage-2 stalls follow STE.S2S. */
+static void test_stall_s2(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2 = 0, rec[4];
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    s2 = sm3b_pt_new(b);
+    sm3b_ste_s2(b, SID, 3, s2, SM3_STE2_S2S);
+    r = sm3b_xlate(b, SID, 0x10001abc, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_STALLED);
+    expect_event(b, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_true(rec[1] & SM3_EVT1_STALL);
+    g_assert_true(rec[1] & SM3_EVT1_S2);
+    sm3b_free(b);
+}
+
+/* SMMUEN = 0 with translation tables in place: GBPA decides. */
+static void test_smmu_disabled(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    sm3b_wr(e.b, SM3_CR0, 0);
+    r = sm3b_xlate(e.b, SID, VA, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_BYPASS);
+    g_assert_cmphex(r.pa, ==, VA);
+    sm3b_free(e.b);
+}
+
+/* STRW = EL2: one VA range, no ASID; entries are global. */
+static void test_strw_el2(void)
+{
+    Env e;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab, 0,
+                sm_prep(SM3_STE1_STRW, SM3_STE1_STRW_EL2));
+    r = sm3b_xlate(e.b, SID + 1, VA + 0x20, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x20);
+    sm3b_free(e.b);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sm3/xlate/s1-page", test_s1_page);
+    g_test_add_func("/sm3/xlate/s1-block", test_s1_block);
+    g_test_add_func("/sm3/xlate/f-translation", test_f_translation);
+    g_test_add_func("/sm3/xlate/f-permission", test_f_permission);
+    g_test_add_func("/sm3/xlate/f-access", test_f_access);
+    g_test_add_func("/sm3/xlate/httu-af", test_httu_af);
+    g_test_add_func("/sm3/xlate/httu-off", test_httu_off);
+    g_test_add_func("/sm3/xlate/f-addr-size", test_f_addr_size);
+    g_test_add_func("/sm3/xlate/f-walk-eabt", test_f_walk_eabt);
+    g_test_add_func("/sm3/xlate/cd-r-suppresses", test_cd_r_suppresses);
+    g_test_add_func("/sm3/xlate/s2-only", test_s2_only);
+    g_test_add_func("/sm3/xlate/nested", test_nested);
+    g_test_add_func("/sm3/xlate/nested-tt-fault", test_nested_tt_fault);
+    g_test_add_func("/sm3/xlate/nested-cd-fault", test_nested_cd_fault);
+    g_test_add_func("/sm3/xlate/ste-errors", test_ste_errors);
+    g_test_add_func("/sm3/xlate/cd-errors", test_cd_errors);
+    g_test_add_func("/sm3/xlate/substreams", test_substreams);
+    g_test_add_func("/sm3/xlate/tlb-tags-asid", test_tlb_tags_asid);
+    g_test_add_func("/sm3/xlate/tbi", test_tbi);
+    g_test_add_func("/sm3/xlate/privcfg", test_privcfg);
+    g_test_add_func("/sm3/xlate/f-uut", test_f_uut);
+    g_test_add_func("/sm3/xlate/ats-translated", test_ats_translated);
+    g_test_add_func("/sm3/xlate/ats-request", test_ats_request);
+    g_test_add_func("/sm3/xlate/ats-split-stage", test_ats_split_stage);
+    g_test_add_func("/sm3/xlate/stall-resume", test_stall_resume);
+    g_test_add_func("/sm3/xlate/stall-term", test_stall_term);
+    g_test_add_func("/sm3/xlate/stall-terminated-by-disable",
+                    test_stall_terminated_by_disable);
+    g_test_add_func("/sm3/xlate/stall-eventq-full", test_stall_eventq_full);
+    g_test_add_func("/sm3/xlate/stall-absent", test_stall_absent);
+    g_test_add_func("/sm3/xlate/stall-s2", test_stall_s2);
+    g_test_add_func("/sm3/xlate/smmu-disabled", test_smmu_disabled);
+    g_test_add_func("/sm3/xlate/strw-el2", test_strw_el2);
+    return g_test_run();
+}
