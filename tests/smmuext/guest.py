@@ -26,6 +26,9 @@ SMMU_CHOICES = {
     "none": SmmuChoice("no IOMMU", "", (), "none"),
     "builtin": SmmuChoice("QEMU's built-in SMMUv3 (-M virt,iommu=smmuv3)",
                           "iommu=smmuv3", (), "arm-smmu-v3"),
+    "smmuv3-ext": SmmuChoice("our SMMUv3 (-device arm-smmuv3-ext)", "",
+                             ("arm-smmuv3-ext,primary-bus=pcie.0",),
+                             "arm-smmu-v3"),
 }
 
 # What MODE= selects: the kernel's DMA API mode and the domain type it gives.
