@@ -2,7 +2,8 @@
 # User-facing targets.  The work is done by scripts/ and meson/ninja.
 #
 #   make run     build what is missing, boot the guest behind an SMMU,
-#                print a summary (SMMU=none|builtin, MODE=strict|lazy|passthrough)
+#                print a summary (SMMU=smmuv3-ext|builtin|none,
+#                MODE=strict|lazy|passthrough)
 #   make check   every test: model unit tests, guest scenarios (pytest)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
@@ -10,7 +11,7 @@
 SHELL := /bin/bash
 PY := /usr/bin/python3
 MESON := meson
-SMMU ?= builtin
+SMMU ?= smmuv3-ext
 MODE ?= strict
 export SMMU MODE
 

@@ -470,6 +470,14 @@ static void sm3_cmdq_error(Sm3 *s, int err, unsigned op)
 {
     uint32_t cons = sm3_reg32(s, SM3_CMDQ_CONS);
 
+    if (err == SM3_CERROR_ILL) {
+        s->st.cerror_ill++;
+    } else if (err == SM3_CERROR_ABT) {
+        s->st.cerror_abt++;
+    } else if (err == SM3_CERROR_ATC_INV_SYNC) {
+        s->st.cerror_atc_inv_sync++;
+    }
+
     sm3_guest_error(s, "smmuv3: command 0x%02x (%s) failed: CERROR %d",
                     op, sm3_cmd_name(op), err);
     sm3_set_reg32(s, SM3_CMDQ_CONS,
@@ -519,6 +527,7 @@ unsigned sm3_cmdq_run(Sm3 *s, unsigned max)
         sm3_set_reg32(s, SM3_CMDQ_CONS, (cons & (uint32_t)SM3_CMDQ_CONS_ERR) |
                       sm3_q_next(s, &sm3_cmdq, cons));
         s->st.commands++;
+        s->st.cmds_by_op[sm_get(cmd[0], SM3_CMD0_OP)]++;
         n++;
     }
     return n;

@@ -147,13 +147,13 @@ typedef struct Sm3Event {
     uint64_t fetch_addr;
 } Sm3Event;
 
-const char *sm3_event_name(unsigned id);
+/* sm3_event_name() is public (sm3.h). */
 void sm3_event_encode(const Sm3Event *ev, uint64_t rec[4]);
 /* Queue @ev on the event queue; false when it was lost. */
 bool sm3_event_record(Sm3 *s, const Sm3Event *ev);
 
 /* ---- commands (sm3-cmd.c) ---- */
-const char *sm3_cmd_name(unsigned op);
+/* sm3_cmd_name() is public (sm3.h). */
 unsigned sm3_cmdq_run(Sm3 *s, unsigned max);
 bool sm3_cmdq_pending(const Sm3 *s);
 

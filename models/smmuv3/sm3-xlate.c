@@ -59,8 +59,8 @@ static void sm3_event_init(Sm3Event *ev, unsigned id, const Sm3Request *req)
     ev->input_addr = req->iova;
 }
 
-/* Terminate with @ev recorded (when @record). */
-static Sm3Xlate sm3_fail(Sm3 *s, const Sm3Event *ev, bool record)
+/* The result of a transaction terminated by @ev (nothing recorded). */
+static Sm3Xlate sm3_fault_result(const Sm3Event *ev)
 {
     Sm3Xlate r = sm3_result(SM3_XLATE_FAULT, 0);
 
@@ -70,9 +70,22 @@ static Sm3Xlate sm3_fail(Sm3 *s, const Sm3Event *ev, bool record)
     r.fault.input_addr = ev->input_addr;
     r.fault.ipa = ev->ipa;
     r.fault.fetch_addr = ev->fetch_addr;
+    return r;
+}
+
+/*
+ * Terminate with @ev recorded when @record; otherwise the fault is
+ * suppressed (counted in Sm3Stats.faults_suppressed).
+ */
+static Sm3Xlate sm3_fail(Sm3 *s, const Sm3Event *ev, bool record)
+{
+    Sm3Xlate r = sm3_fault_result(ev);
+
     if (record) {
         sm3_event_record(s, ev);
         r.fault.recorded = true;
+    } else {
+        s->st.faults_suppressed++;
     }
     return r;
 }
@@ -321,19 +334,17 @@ static void sm3_tlb_key(const Sm3Ctx *c, Sm3TlbKey *k)
     }
 }
 
-static bool sm3_perm_ok(uint8_t perm, bool write, bool instr, bool priv)
+/*
+ * Whether a cached entry's permissions allow this access.  The rule is
+ * the walker's own (sm_walk_perm_allows), so a hit never allows what a
+ * walk of the same tables would refuse, nor the other way round.
+ */
+static bool sm3_perm_ok(const Sm3Ctx *c, uint8_t perm)
 {
-    uint8_t need;
+    SmWalkReq wreq = { .write = c->write, .instr = c->instr,
+                       .priv = c->priv };
 
-    if (instr) {
-        /* An instruction fetch is a read that also needs execute. */
-        need = priv ? SM_PERM_PX | SM_PERM_PR : SM_PERM_X | SM_PERM_R;
-    } else if (write) {
-        need = priv ? SM_PERM_PW : SM_PERM_W;
-    } else {
-        need = priv ? SM_PERM_PR : SM_PERM_R;
-    }
-    return (perm & need) == need;
+    return sm_walk_perm_allows(perm, &wreq);
 }
 
 static Sm3Xlate sm3_ok(uint64_t iova, uint64_t pa_base, uint64_t mask,
@@ -409,7 +420,7 @@ static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
         sm3_stall_alloc(s, c->req->sid, &ev.stag)) {
         ev.stall = true;
         if (sm3_event_record(s, &ev)) {
-            r = sm3_fail(s, &ev, false);
+            r = sm3_fault_result(&ev);
             r.outcome = SM3_XLATE_STALLED;
             r.fault.recorded = true;
             r.fault.stall = true;
@@ -418,7 +429,7 @@ static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
         }
         /* Nobody could be told about the stall: terminate instead. */
         sm3_stall_resolve(s, c->req->sid, true, ev.stag, false);
-        return sm3_fail(s, &ev, false);
+        return sm3_fault_result(&ev);
     }
     return sm3_fail(s, &ev, sm3_should_record(c, evt, stage2));
 }
@@ -525,7 +536,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     }
     sm3_tlb_key(c, &key);
     te = c->split ? NULL : sm3_tlb_lookup(s, &key);
-    if (te && sm3_perm_ok(te->perm, c->write, c->instr, c->priv)) {
+    if (te && sm3_perm_ok(c, te->perm)) {
         return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
     }
 

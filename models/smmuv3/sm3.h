@@ -211,7 +211,18 @@ bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr);
 /* Whether (@sid, @stag) is a transaction still held by a stall. */
 bool sm3_stall_pending(const Sm3 *s, uint32_t sid, uint16_t stag);
 
+/* ---- Names for logs and traces ------------------------------------------ */
+
+/* "F_TRANSLATION", ...; "EVT_UNKNOWN" for an id the model never records */
+const char *sm3_event_name(unsigned id);
+/* "CMD_SYNC", ...; "CMD_UNKNOWN" for an opcode the model does not know */
+const char *sm3_cmd_name(unsigned op);
+
 /* ---- Statistics --------------------------------------------------------- */
+
+/* Sizes of the per-type arrays: opcodes and event ids are 8-bit fields */
+#define SM3_STATS_OPS    256
+#define SM3_STATS_EVENTS 256
 
 typedef struct Sm3Stats {
     SmCacheStats tlb;
@@ -220,6 +231,20 @@ typedef struct Sm3Stats {
     uint64_t events;         /* records written */
     uint64_t events_lost;    /* dropped: queue full, disabled or abort */
     uint64_t translations;
+    /* commands consumed without error, by opcode (CMD0.OP) */
+    uint64_t cmds_by_op[SM3_STATS_OPS];
+    /* event records written to the event queue, by event id */
+    uint64_t events_by_id[SM3_STATS_EVENTS];
+    /* commands that stopped the queue, by CMDQ_CONS.ERR code */
+    uint64_t cerror_ill;
+    uint64_t cerror_abt;
+    uint64_t cerror_atc_inv_sync;
+    /*
+     * Faulting transactions for which no event record was generated:
+     * CD.R / STE.S2R clear, CR2.RECINVSID clear, or an ATS Translation
+     * Request (its fault goes back in the response instead).
+     */
+    uint64_t faults_suppressed;
 } Sm3Stats;
 
 Sm3Stats sm3_stats(const Sm3 *s);

@@ -6,7 +6,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from . import ktap, paths
+from . import ktap, paths, qmp
 
 
 class ConfigError(Exception):
@@ -19,6 +19,7 @@ class SmmuChoice:
     machine_opts: str          # appended to -M virt,...
     devices: tuple             # extra -device arguments, before the PCI devices
     guest_driver: str          # what the guest's iommu-probe test expects
+    stats_path: str = ""       # QOM path of a device with a 'stats' property
 
 
 # What SMMU= selects.  Later issues add our own devices here.
@@ -27,8 +28,8 @@ SMMU_CHOICES = {
     "builtin": SmmuChoice("QEMU's built-in SMMUv3 (-M virt,iommu=smmuv3)",
                           "iommu=smmuv3", (), "arm-smmu-v3"),
     "smmuv3-ext": SmmuChoice("our SMMUv3 (-device arm-smmuv3-ext)", "",
-                             ("arm-smmuv3-ext,primary-bus=pcie.0",),
-                             "arm-smmu-v3"),
+                             ("arm-smmuv3-ext,primary-bus=pcie.0,id=smmu0",),
+                             "arm-smmu-v3", "/machine/peripheral/smmu0"),
 }
 
 # What MODE= selects: the kernel's DMA API mode and the domain type it gives.
@@ -116,11 +117,14 @@ def qemu_command(scenario, disk):
            "-append", append]
     for dev in smmu.devices:
         cmd += ["-device", dev]
+    # Without VIRTIO_F_ACCESS_PLATFORM the guest's virtio drivers bypass the
+    # DMA API (and QEMU the IOMMU): only MSI writes would be translated.
+    virtio = "disable-legacy=on,iommu_platform=on"
     cmd += ["-drive", "file=%s,format=raw,if=none,id=disk0,cache=none" % disk.path,
-            "-device", "virtio-blk-pci,drive=disk0"]
+            "-device", "virtio-blk-pci,drive=disk0," + virtio]
     if scenario.net:
         cmd += ["-netdev", "hubport,id=net0,hubid=0",
-                "-device", "virtio-net-pci,netdev=net0,romfile="]
+                "-device", "virtio-net-pci,netdev=net0,romfile=," + virtio]
     return cmd
 
 
@@ -133,6 +137,8 @@ class BootResult:
     returncode: int
     timed_out: bool
     report: ktap.KtapReport = field(default_factory=ktap.KtapReport)
+    stats: dict = None         # the SMMU's 'stats' after the guest stopped
+    error: str = ""            # what went wrong talking to QEMU, if anything
 
     def log_tail(self, lines=60):
         with open(self.log_path, errors="replace") as f:
@@ -140,28 +146,49 @@ class BootResult:
 
 
 def boot(scenario, log_name=None):
-    """Boot once, wait for power-off or the timeout, parse the console."""
+    """Boot once, wait for the guest to power off (or the timeout), read the
+    SMMU's statistics over QMP, then quit QEMU and parse the console."""
     for f in (paths.QEMU, paths.KERNEL, paths.INITRD):
         if not os.path.exists(f):
             raise ConfigError("%s is missing: run 'make qemu guest' first" % f)
+    smmu = smmu_choice(scenario.smmu)
     disk = ensure_disk(scenario.disk_mb)
-    cmd = qemu_command(scenario, disk)
+    name = log_name or scenario.name
+    sock = qmp.socket_path(name)
+    if os.path.exists(sock):
+        os.unlink(sock)
+    cmd = qemu_command(scenario, disk) + [
+        "-qmp", "unix:%s,server=on,wait=off" % sock, "-no-shutdown"]
     os.makedirs(paths.LOGS, exist_ok=True)
-    log_path = os.path.join(paths.LOGS, (log_name or scenario.name) + ".log")
+    log_path = os.path.join(paths.LOGS, name + ".log")
     start = time.monotonic()
-    timed_out = False
+    timed_out, stats, error = False, None, ""
     with open(log_path, "wb") as log:
         log.write(("# " + " ".join(cmd) + "\n").encode())
         log.flush()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT)
+        mon = None
         try:
-            rc = proc.wait(timeout=scenario.timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            proc.kill()
-            rc = proc.wait()
+            mon = qmp.Qmp(sock, alive=lambda: proc.poll() is None)
+            if mon.wait_event("SHUTDOWN", scenario.timeout) is None:
+                timed_out = True
+            elif smmu.stats_path:
+                stats = mon.command("qom-get", path=smmu.stats_path,
+                                    property="stats")
+            mon.command("quit")
+        except qmp.QmpError as e:
+            error = str(e)
+        finally:
+            if mon:
+                mon.close()
+            try:
+                rc = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                rc = proc.wait()
     elapsed = time.monotonic() - start
     with open(log_path, errors="replace") as f:
         report = ktap.parse(f.read())
-    return BootResult(scenario, cmd, log_path, elapsed, rc, timed_out, report)
+    return BootResult(scenario, cmd, log_path, elapsed, rc, timed_out, report,
+                      stats, error)

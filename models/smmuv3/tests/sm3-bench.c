@@ -371,7 +371,42 @@ bool sm3b_pop_event(Sm3Bench *b, uint64_t rec[4])
 
 uint64_t sm3b_ste_addr(Sm3Bench *b, uint32_t sid)
 {
-    return b->strtab + (uint64_t)sid * 64;
+    uint64_t l1pa, l1, l2;
+
+    if (!b->strtab_2lvl) {
+        return b->strtab + (uint64_t)sid * 64;
+    }
+    l1pa = b->strtab + (uint64_t)(sid >> b->strtab_split) * 8;
+    l1 = sm3b_r64(b, l1pa);
+    if (!sm_get(l1, SM3_L1STD_SPAN)) {
+        l2 = sm3b_alloc(b, UINT64_C(64) << b->strtab_split,
+                        UINT64_C(64) << b->strtab_split);
+        /* Span n: the L2 table holds 2^(n - 1) STEs (5.1). */
+        l1 = sm_prep(SM3_L1STD_SPAN, b->strtab_split + 1) |
+             (l2 & SM3_L1STD_L2PTR);
+        sm3b_w64(b, l1pa, l1);
+    }
+    l2 = l1 & SM3_L1STD_L2PTR;
+    return l2 + (uint64_t)(sid & ((1u << b->strtab_split) - 1)) * 64;
+}
+
+void sm3b_st_2lvl(Sm3Bench *b, unsigned split, unsigned log2size)
+{
+    uint32_t cr0 = sm3b_rd(b, SM3_CR0);
+    uint64_t l1_bytes = UINT64_C(8) << (log2size > split ?
+                                        log2size - split : 0);
+
+    sm3b_enable(b, cr0 & ~(uint32_t)SM3_CR0_SMMUEN);
+    b->strtab = sm3b_alloc(b, l1_bytes, l1_bytes < 64 ? 64 : l1_bytes);
+    b->strtab_2lvl = true;
+    b->strtab_split = split;
+    b->strtab_log2 = log2size;
+    sm3b_wr64(b, SM3_STRTAB_BASE, b->strtab);
+    sm3b_wr(b, SM3_STRTAB_BASE_CFG,
+            sm_prep(SM3_STRTAB_BASE_CFG_FMT, SM3_STRTAB_FMT_2LVL) |
+            sm_prep(SM3_STRTAB_BASE_CFG_SPLIT, split) |
+            sm_prep(SM3_STRTAB_BASE_CFG_LOG2SIZE, log2size));
+    sm3b_enable(b, cr0);
 }
 
 void sm3b_ste_write(Sm3Bench *b, uint32_t sid, const uint64_t ste[8])
@@ -501,6 +536,59 @@ uint64_t sm3b_leaf(Sm3Bench *b, uint64_t root, uint64_t va, int level)
         table = d & SM_MASK(47, 12);
     }
     return table + 8 * sm3b_pt_index(va, level);
+}
+
+/* ---- page tables of any granule ------------------------------------------ */
+
+unsigned sm3b_level_shift(unsigned gshift, int level)
+{
+    return gshift + (unsigned)(3 - level) * (gshift - 3);
+}
+
+void sm3b_pt_init(Sm3Bench *b, Sm3bPt *pt, unsigned gshift,
+                  unsigned ia_bits, int start)
+{
+    unsigned sh = sm3b_level_shift(gshift, start);
+    uint64_t bytes = UINT64_C(8) << (ia_bits > sh ? ia_bits - sh : 0);
+    uint64_t gran = UINT64_C(1) << gshift;
+
+    pt->gshift = gshift;
+    pt->ia_bits = ia_bits;
+    pt->start = start;
+    /* Tables are aligned to their size, and to at least a granule. */
+    bytes = bytes < gran ? gran : bytes;
+    pt->root = sm3b_alloc(b, bytes, bytes);
+}
+
+static uint64_t sm3b_pt_idx(const Sm3bPt *pt, uint64_t va, int level)
+{
+    unsigned sh = sm3b_level_shift(pt->gshift, level);
+    unsigned bits = level == pt->start ? pt->ia_bits - sh : pt->gshift - 3;
+
+    return (va >> sh) & ((UINT64_C(1) << bits) - 1);
+}
+
+void sm3b_pt_map(Sm3Bench *b, const Sm3bPt *pt, uint64_t va, uint64_t pa,
+                 int level, uint64_t attrs)
+{
+    uint64_t table = pt->root;
+    uint64_t amask = SM_MASK(47, pt->gshift);
+    int l;
+
+    for (l = pt->start; l < level; l++) {
+        uint64_t dpa = table + 8 * sm3b_pt_idx(pt, va, l);
+        uint64_t d = sm3b_r64(b, dpa);
+
+        if ((d & 3) != 3) {
+            d = sm3b_alloc(b, UINT64_C(1) << pt->gshift,
+                           UINT64_C(1) << pt->gshift) | 3;
+            sm3b_w64(b, dpa, d);
+        }
+        table = d & amask;
+    }
+    sm3b_w64(b, table + 8 * sm3b_pt_idx(pt, va, level),
+             (pa & SM_MASK(47, sm3b_level_shift(pt->gshift, level))) |
+             attrs | (level == 3 ? 3 : 1));
 }
 
 /* ---- translation helpers ------------------------------------------------- */

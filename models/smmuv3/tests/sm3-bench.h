@@ -66,6 +66,9 @@ typedef struct Sm3Bench {
     unsigned priq_log2;
     uint64_t cmdq_base, evtq_base, priq_base, strtab;
     unsigned strtab_log2;
+    /* 2-level stream table (sm3b_st_2lvl()): STEs per L2 table, log2 */
+    bool strtab_2lvl;
+    unsigned strtab_split;
 } Sm3Bench;
 
 /* Everything on: S1+S2, 2-level tables, HYP, ATS, PRI, MSI, SEV, ... */
@@ -144,6 +147,40 @@ void sm3b_map(Sm3Bench *b, uint64_t root, uint64_t va, uint64_t pa,
               int level, uint64_t attrs);
 /* Address of the leaf descriptor for @va (0 if not mapped). */
 uint64_t sm3b_leaf(Sm3Bench *b, uint64_t root, uint64_t va, int level);
+
+/*
+ * Replace the stream table by a 2-level one of 2^@log2size StreamIDs
+ * with 2^@split STEs per level-2 table (SMMUEN is dropped around the
+ * change, so caches see a fresh table).  Level-2 tables are allocated by
+ * sm3b_ste_addr() on first use.
+ */
+void sm3b_st_2lvl(Sm3Bench *b, unsigned split, unsigned log2size);
+
+/* ---- page tables of any granule ---- */
+
+/* One translation table tree, described independently of the model. */
+typedef struct Sm3bPt {
+    unsigned gshift;         /* granule: 12 (4K), 14 (16K) or 16 (64K) */
+    unsigned ia_bits;        /* input address size */
+    int start;               /* start level */
+    uint64_t root;           /* (concatenated) start-level table(s) */
+} Sm3bPt;
+
+/* log2 of the bytes one descriptor at @level maps (granule 2^@gshift) */
+unsigned sm3b_level_shift(unsigned gshift, int level);
+/*
+ * A fresh empty tree.  The start-level table holds 2^(ia_bits - shift)
+ * entries: more than one granule's worth makes concatenated tables
+ * (stage 2), fewer a short table.
+ */
+void sm3b_pt_init(Sm3Bench *b, Sm3bPt *pt, unsigned gshift,
+                  unsigned ia_bits, int start);
+/*
+ * Map @va -> @pa with a leaf at @level (3: page, lower: block) and
+ * attribute bits @attrs; intermediate tables are created as needed.
+ */
+void sm3b_pt_map(Sm3Bench *b, const Sm3bPt *pt, uint64_t va, uint64_t pa,
+                 int level, uint64_t attrs);
 
 /* ---- translation helpers ---- */
 Sm3Xlate sm3b_xlate(Sm3Bench *b, uint32_t sid, uint64_t iova, bool write);
