@@ -512,7 +512,7 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     f->hyp = s->hyp;
     f->ats = s->ats;
     f->pri = s->pri;
-    f->msi = s->msi;
+    f->msi = s->msi == ON_OFF_AUTO_ON;
     f->asid16 = s->asid16;
     f->vmid16 = s->vmid16;
     f->ril = s->ril;
@@ -772,7 +772,7 @@ static bool smmuv3_ext_add_fdt(SMMUv3ExtState *s, VirtMachineState *vms,
         .base = s->addr,
         .size = SMMUV3_EXT_FRAME_SIZE,
         .spi_base = s->spi,
-        .msi_parent = s->msi ? vms->msi_phandle : 0,
+        .msi_parent = s->msi == ON_OFF_AUTO_ON ? vms->msi_phandle : 0,
         .msi_devid = s->msi_devid,
     };
 
@@ -800,9 +800,15 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     if (!vms) {
         return;
     }
-    if (s->msi && !vms->msi_phandle) {
-        error_setg(errp, "msi=on needs an MSI controller: use "
-                   "-M virt,gic-version=3 (with its ITS)");
+    /* Linux handles platform MSIs only through a GICv3 ITS. */
+    if (s->msi == ON_OFF_AUTO_AUTO) {
+        s->msi = vms->its && vms->gic_version != VIRT_GIC_VERSION_2 &&
+                 vms->msi_phandle ? ON_OFF_AUTO_ON : ON_OFF_AUTO_OFF;
+    }
+    if (s->msi == ON_OFF_AUTO_ON &&
+        (!vms->its || vms->gic_version == VIRT_GIC_VERSION_2)) {
+        error_setg(errp, "msi=on needs the GICv3 ITS: use "
+                   "-M virt,gic-version=3 (its=on)");
         return;
     }
     s->primary_bus = smmuv3_ext_find_bus(s, errp);
@@ -855,7 +861,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_UINT8("cmdqs", SMMUv3ExtState, cmdqs, 19),
     DEFINE_PROP_UINT8("eventqs", SMMUv3ExtState, eventqs, 19),
     DEFINE_PROP_UINT8("priqs", SMMUv3ExtState, priqs, 19),
-    DEFINE_PROP_BOOL("msi", SMMUv3ExtState, msi, false),
+    DEFINE_PROP_ON_OFF_AUTO("msi", SMMUv3ExtState, msi, ON_OFF_AUTO_AUTO),
     DEFINE_PROP_UINT32("msi-devid", SMMUv3ExtState, msi_devid, 0xff00),
     DEFINE_PROP_BOOL("ats", SMMUv3ExtState, ats, true),
     DEFINE_PROP_BOOL("pri", SMMUv3ExtState, pri, true),
@@ -887,15 +893,15 @@ static const struct {
     { "granules", "translation granules, comma-separated: 4k,16k,64k "
                   "(default: all)" },
     { "httu", "hardware table updates: off, af or af+dirty (default)" },
-    { "oas", "output address size in bits: 32, 36, 40, 42, 44, 48 "
-             "(default) or 52" },
-    { "sidsize", "StreamID bits, 0..32 (default 16)" },
-    { "ssidsize", "SubstreamID bits, 0..20 (default 20; 0: no PASIDs)" },
-    { "cmdqs", "log2 of the largest command queue (default 19)" },
-    { "eventqs", "log2 of the largest event queue (default 19)" },
-    { "priqs", "log2 of the largest PRI queue (default 19)" },
-    { "msi", "MSIs through the GICv3 ITS instead of wired SPIs" },
-    { "msi-devid", "ITS DeviceID of the SMMU's own MSIs (default 0xff00)" },
+    { "oas", "output address size in bits: 32, 36, 40, 42, 44, 48 or 52" },
+    { "sidsize", "StreamID bits, 0..32" },
+    { "ssidsize", "SubstreamID bits, 0..20 (0: no PASIDs)" },
+    { "cmdqs", "log2 of the largest command queue" },
+    { "eventqs", "log2 of the largest event queue" },
+    { "priqs", "log2 of the largest PRI queue" },
+    { "msi", "MSIs through the GICv3 ITS instead of wired SPIs (auto: "
+             "when the board has an ITS)" },
+    { "msi-devid", "ITS DeviceID of the SMMU's own MSIs" },
     { "ats", "PCIe ATS: translation requests and ATC invalidation" },
     { "pri", "PCIe PRI: page request queue" },
     { "stall", "stall model: faults may stall until RESUME" },
@@ -905,12 +911,12 @@ static const struct {
     { "two-level-cd", "2-level context-descriptor tables" },
     { "asid16", "16-bit ASIDs (off: 8-bit)" },
     { "vmid16", "16-bit VMIDs (off: 8-bit)" },
-    { "tlb-entries", "TLB entries (default 2048)" },
-    { "tlb-ways", "TLB associativity (default 4)" },
-    { "cfg-entries", "configuration cache entries (default 64)" },
-    { "cfg-ways", "configuration cache associativity (default 4)" },
+    { "tlb-entries", "TLB entries" },
+    { "tlb-ways", "TLB associativity" },
+    { "cfg-entries", "configuration cache entries" },
+    { "cfg-ways", "configuration cache associativity" },
     { "cmdq-batch", "commands run at once on a CMDQ_PROD write; the rest "
-                    "run from the main loop (default 64)" },
+                    "run from the main loop" },
 };
 
 static void smmuv3_ext_instance_init(Object *obj)

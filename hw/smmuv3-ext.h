@@ -12,6 +12,7 @@
 #include "qemu/thread.h"
 #include "qemu/notify.h"
 #include "qom/object.h"
+#include "qapi/qapi-types-common.h"
 #include "sm3.h"
 #include "smmu-ext-host.h"
 
@@ -45,7 +46,8 @@ struct SMMUv3ExtState {
     char *granules;                 /* "4k,16k,64k" */
     char *httu;                     /* "off", "af" or "af+dirty" */
     uint8_t oas, sidsize, ssidsize, cmdqs, eventqs, priqs;
-    bool msi, ats, pri, stall, ril, hyp, two_level_st, two_level_cd;
+    OnOffAuto msi;                  /* auto: on when the board has an ITS */
+    bool ats, pri, stall, ril, hyp, two_level_st, two_level_cd;
     bool asid16, vmid16;
     uint32_t msi_devid;
     uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;

@@ -20,6 +20,8 @@ class SmmuChoice:
     devices: tuple             # extra -device arguments, before the PCI devices
     guest_driver: str          # what the guest's iommu-probe test expects
     stats_path: str = ""       # QOM path of a device with a 'stats' property
+    default_irq: str = "wired"     # how its interrupts arrive by default
+    irq_option: str = ""           # device option choosing msi/wired
 
 
 # What SMMU= selects.  Later issues add our own devices here.
@@ -29,7 +31,8 @@ SMMU_CHOICES = {
                           "iommu=smmuv3", (), "arm-smmu-v3"),
     "smmuv3-ext": SmmuChoice("our SMMUv3 (-device arm-smmuv3-ext)", "",
                              ("arm-smmuv3-ext,primary-bus=pcie.0,id=smmu0",),
-                             "arm-smmu-v3", "/machine/peripheral/smmu0"),
+                             "arm-smmu-v3", "/machine/peripheral/smmu0",
+                             "msi", "msi"),
 }
 
 # What MODE= selects: the kernel's DMA API mode and the domain type it gives.
@@ -60,13 +63,16 @@ def mode_choice(name):
 class Scenario:
     smmu: str = "builtin"
     mode: str = "strict"
+    irq: str = ""              # "msi" or "wired"; "": the SMMU's default
     disk_mb: int = DEFAULT_DISK_MB
     net: bool = True
     timeout: int = 900
 
     @property
     def name(self):
-        return "%s-%s" % (self.smmu, self.mode) if self.smmu != "none" else "none"
+        if self.smmu == "none":
+            return "none"
+        return "-".join([self.smmu, self.mode] + ([self.irq] if self.irq else []))
 
 
 @dataclass
@@ -98,7 +104,7 @@ def ensure_disk(size_mb):
     return Disk(path, h.hexdigest(), size_mb)
 
 
-def qemu_command(scenario, disk):
+def qemu_command(scenario, disk, only=None):
     smmu = smmu_choice(scenario.smmu)
     cmdline_opt, domain = mode_choice(scenario.mode)
     machine = "virt,gic-version=3"
@@ -108,14 +114,19 @@ def qemu_command(scenario, disk):
         "console=ttyAMA0", "loglevel=3", "panic=-1", cmdline_opt,
         "smmuext.iommu=" + smmu.guest_driver,
         "smmuext.domain=" + domain,
+        "smmuext.smmu_irq=" + (scenario.irq or smmu.default_irq),
         "smmuext.disk_sha256=" + disk.sha256,
-    ])
+    ] + (["smmuext.only=" + ",".join(only)] if only else []))
     cmd = [paths.QEMU, "-M", machine, "-cpu", "cortex-a72", "-smp", "2",
            "-m", "1G", "-nographic", "-no-reboot", "-nodefaults",
            "-serial", "stdio", "-monitor", "none",
            "-kernel", paths.KERNEL, "-initrd", paths.INITRD,
            "-append", append]
     for dev in smmu.devices:
+        if scenario.irq:
+            if not smmu.irq_option:
+                raise ConfigError("SMMU=%s cannot choose its interrupts" % scenario.smmu)
+            dev += ",%s=%s" % (smmu.irq_option, "on" if scenario.irq == "msi" else "off")
         cmd += ["-device", dev]
     # Without VIRTIO_F_ACCESS_PLATFORM the guest's virtio drivers bypass the
     # DMA API (and QEMU the IOMMU): only MSI writes would be translated.
@@ -145,50 +156,130 @@ class BootResult:
             return "".join(f.readlines()[-lines:])
 
 
-def boot(scenario, log_name=None):
-    """Boot once, wait for the guest to power off (or the timeout), read the
-    SMMU's statistics over QMP, then quit QEMU and parse the console."""
+class Vm:
+    """One QEMU process with its serial log and a QMP connection."""
+
+    def __init__(self, cmd, log_path, name):
+        self.sock = qmp.socket_path(name)
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        self.cmd = cmd + ["-qmp", "unix:%s,server=on,wait=off" % self.sock,
+                          "-no-shutdown"]
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
+        self.log.write(("# " + " ".join(self.cmd) + "\n").encode())
+        self.log.flush()
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.mon = qmp.Qmp(self.sock, alive=lambda: self.proc.poll() is None)
+
+    def console(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def wait_console(self, text, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if text in self.console():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def finish(self):
+        """Quit QEMU (if it still runs) and return its exit code."""
+        try:
+            if self.proc.poll() is None:
+                self.mon.command("quit")
+        except qmp.QmpError:
+            pass
+        self.mon.close()
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.log.close()
+        return rc
+
+
+def _prepare(scenario, log_name):
     for f in (paths.QEMU, paths.KERNEL, paths.INITRD):
         if not os.path.exists(f):
             raise ConfigError("%s is missing: run 'make qemu guest' first" % f)
-    smmu = smmu_choice(scenario.smmu)
-    disk = ensure_disk(scenario.disk_mb)
-    name = log_name or scenario.name
-    sock = qmp.socket_path(name)
-    if os.path.exists(sock):
-        os.unlink(sock)
-    cmd = qemu_command(scenario, disk) + [
-        "-qmp", "unix:%s,server=on,wait=off" % sock, "-no-shutdown"]
     os.makedirs(paths.LOGS, exist_ok=True)
-    log_path = os.path.join(paths.LOGS, name + ".log")
+    name = log_name or scenario.name
+    return name, os.path.join(paths.LOGS, name + ".log")
+
+
+def _read_stats(vm, smmu):
+    if not smmu.stats_path:
+        return None
+    return vm.mon.command("qom-get", path=smmu.stats_path, property="stats")
+
+
+def boot(scenario, log_name=None, only=None):
+    """Boot once, wait for the guest to power off (or the timeout), read the
+    SMMU's statistics over QMP, then quit QEMU and parse the console."""
+    name, log_path = _prepare(scenario, log_name)
+    smmu = smmu_choice(scenario.smmu)
+    cmd = qemu_command(scenario, ensure_disk(scenario.disk_mb), only)
     start = time.monotonic()
-    timed_out, stats, error = False, None, ""
-    with open(log_path, "wb") as log:
-        log.write(("# " + " ".join(cmd) + "\n").encode())
-        log.flush()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT)
-        mon = None
-        try:
-            mon = qmp.Qmp(sock, alive=lambda: proc.poll() is None)
-            if mon.wait_event("SHUTDOWN", scenario.timeout) is None:
-                timed_out = True
-            elif smmu.stats_path:
-                stats = mon.command("qom-get", path=smmu.stats_path,
-                                    property="stats")
-            mon.command("quit")
-        except qmp.QmpError as e:
-            error = str(e)
-        finally:
-            if mon:
-                mon.close()
-            try:
-                rc = proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                rc = proc.wait()
+    timed_out, stats, error, vm = False, None, "", None
+    try:
+        vm = Vm(cmd, log_path, name)
+        if vm.mon.wait_event("SHUTDOWN", scenario.timeout) is None:
+            timed_out = True
+        else:
+            stats = _read_stats(vm, smmu)
+    except qmp.QmpError as e:
+        error = str(e)
+    rc = vm.finish() if vm else -1
     elapsed = time.monotonic() - start
     with open(log_path, errors="replace") as f:
         report = ktap.parse(f.read())
     return BootResult(scenario, cmd, log_path, elapsed, rc, timed_out, report,
                       stats, error)
+
+
+def boot_with_migration(scenario, test, delay=2.0, log_name=None):
+    """Run guest test @test, and @delay seconds into it save the VM, stop
+    it and continue it in a new QEMU process restored from the saved
+    state.  The KTAP report is that of both consoles together."""
+    name, log_path = _prepare(scenario, log_name)
+    smmu = smmu_choice(scenario.smmu)
+    cmd = qemu_command(scenario, ensure_disk(scenario.disk_mb), [test])
+    state = os.path.join(paths.LOGS, name + ".vmstate")
+    start = time.monotonic()
+    src = Vm(cmd, log_path, name + "-src")
+    try:
+        if not src.wait_console("# running " + test, scenario.timeout):
+            raise qmp.QmpError("guest never started " + test)
+        time.sleep(delay)
+        src.mon.command("migrate", uri="exec:cat > " + state)
+        deadline = time.monotonic() + 120
+        while True:
+            status = src.mon.command("query-migrate").get("status")
+            if status == "completed":
+                break
+            if status in ("failed", "cancelled") or time.monotonic() > deadline:
+                raise qmp.QmpError("migration %s" % status)
+            time.sleep(0.1)
+        src_console = src.console()
+    finally:
+        src.finish()
+    dst_log = os.path.join(paths.LOGS, name + "-dst.log")
+    dst = Vm(cmd + ["-incoming", "exec:cat " + state], dst_log, name + "-dst")
+    timed_out, stats, error = False, None, ""
+    try:
+        if dst.mon.wait_event("SHUTDOWN", scenario.timeout) is None:
+            timed_out = True
+        else:
+            stats = _read_stats(dst, smmu)
+    except qmp.QmpError as e:
+        error = str(e)
+    rc = dst.finish()
+    combined = src_console + dst.console()
+    with open(log_path, "w") as f:
+        f.write(combined)
+    return BootResult(scenario, cmd, log_path, time.monotonic() - start, rc,
+                      timed_out, ktap.parse(combined), stats, error)

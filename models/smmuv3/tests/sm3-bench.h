@@ -3,8 +3,9 @@
  * Test bench for the SMMUv3 device model: flat guest memory behind the
  * SmHost hooks (with an injectable bus-error window), recording of every
  * interrupt, MSI, invalidation notice, ATC/PRI callback, stall resolution
- * and log line, plus builders for queues, STEs, CDs and 4KB-granule page
- * tables.  Builders use the field masks of sm3-regs.h / sm3-tables.h.
+ * and log line, plus builders for queues, linear and 2-level stream
+ * tables, STEs, CDs and page tables (4KB granule, or any granule through
+ * Sm3bPt).  Builders use the field masks of sm3-regs.h / sm3-tables.h.
  */
 #ifndef SM3_BENCH_H
 #define SM3_BENCH_H

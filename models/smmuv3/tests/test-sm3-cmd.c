@@ -822,8 +822,208 @@ static void test_pri_resp(void)
     sm3b_free(e.b);
 }
 
+/* ---- every command once: consumed, counted by opcode, its effect -------- */
+
+/* What a command shows the host (the bench's records). */
+typedef struct OpCase {
+    const char *name;        /* the spec's name; also sm3_cmd_name() */
+    uint8_t op;              /* the architected opcode (4.x) */
+    uint64_t dw0;            /* besides the opcode */
+    uint64_t dw1;
+    int inval_scope;         /* -1: no invalidation notice */
+    unsigned atcs, pris, sync_irqs, msis, sevs;
+} OpCase;
+
+#define NO_INV  -1
+/* Field positions from the spec's command layouts (4.x), as numbers. */
+#define CMD_SID ((uint64_t)SID << 32)
+#define TLBI_VA_DW1 (VA | (1u << 10))              /* TG = 4K */
+#define C_VMID  ((uint64_t)VMID << 32)
+#define C_ASID  ((uint64_t)ASID << 48)
+#define C_CS(cs) ((uint64_t)(cs) << 12)
+
+static const OpCase op_cases[] = {
+    { "PREFETCH_CONFIG", 0x01, CMD_SID, 0, NO_INV },
+    { "PREFETCH_ADDR", 0x02, CMD_SID, VA, NO_INV },
+    { "CFGI_STE", 0x03, CMD_SID, 0, SM_INVAL_STREAM },
+    { "CFGI_STE_RANGE", 0x04, CMD_SID, 3, SM_INVAL_STREAM },
+    /* CFGI_ALL is CFGI_STE_RANGE with Range = 31 (4.3.3). */
+    { "CFGI_ALL", 0x04, 0, 31, SM_INVAL_STREAM },
+    { "CFGI_CD", 0x05, CMD_SID | (1u << 11), 0, SM_INVAL_STREAM },
+    { "CFGI_CD_ALL", 0x06, CMD_SID, 0, SM_INVAL_STREAM },
+    { "TLBI_NH_ALL", 0x10, C_VMID, 0,
+      SM_INVAL_VMID },
+    { "TLBI_NH_ASID", 0x11, C_ASID, 0,
+      SM_INVAL_ASID },
+    { "TLBI_NH_VA", 0x12, C_ASID, TLBI_VA_DW1,
+      SM_INVAL_RANGE },
+    { "TLBI_NH_VAA", 0x13, 0, TLBI_VA_DW1, SM_INVAL_RANGE },
+    { "TLBI_EL2_ALL", 0x20, 0, 0, SM_INVAL_ALL },
+    { "TLBI_EL2_ASID", 0x21, C_ASID, 0,
+      SM_INVAL_ASID },
+    { "TLBI_EL2_VA", 0x22, C_ASID, TLBI_VA_DW1,
+      SM_INVAL_RANGE },
+    { "TLBI_EL2_VAA", 0x23, 0, TLBI_VA_DW1, SM_INVAL_RANGE },
+    { "TLBI_S12_VMALL", 0x28, C_VMID, 0,
+      SM_INVAL_VMID },
+    { "TLBI_S2_IPA", 0x2a, C_VMID, TLBI_VA_DW1,
+      SM_INVAL_RANGE },
+    { "TLBI_NSNH_ALL", 0x30, 0, 0, SM_INVAL_ALL },
+    { "ATC_INV", 0x40, CMD_SID, VA, NO_INV, .atcs = 1 },
+    { "PRI_RESP", 0x41, CMD_SID, (1u << 12) | 5, NO_INV,
+      .pris = 1 },
+    { "RESUME", 0x44, CMD_SID, 7, NO_INV },
+    { "STALL_TERM", 0x45, CMD_SID, 0, NO_INV },
+    { "CMD_SYNC.NONE", 0x46, 0, 0, NO_INV },
+    { "CMD_SYNC.IRQ", 0x46, C_CS(1), 0, NO_INV,
+      .sync_irqs = 1 },
+    { "CMD_SYNC.MSI", 0x46, C_CS(1) |
+      ((uint64_t)0x5eed << 32), 0x8000, NO_INV, .msis = 1 },
+    { "CMD_SYNC.SEV", 0x46, C_CS(2), 0, NO_INV,
+      .sevs = 1 },
+};
+
+static void test_op(gconstpointer data)
+{
+    const OpCase *t = data;
+    Env e;
+    Sm3Stats st;
+    unsigned i;
+    uint64_t other = 0;
+    g_autofree char *base = g_strdup(t->name);
+
+    env_s1(&e, NULL);
+    /* Warm the caches so that invalidations have something to drop. */
+    sm3b_map(e.b, e.root, VA, PA, 3, SM3B_S1_RW);
+    g_assert_cmphex(pa_of(&e, SID, VA), ==, PA);
+    sm3b_clear_records(e.b);
+    sm3b_cmd(e.b, t->op | t->dw0, t->dw1);
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_NONE);
+    g_assert_cmphex(sm3b_rd(e.b, SM3_CMDQ_CONS), ==,
+                    sm3b_rd(e.b, SM3_CMDQ_PROD));
+    g_assert_false(sm3b_rd(e.b, SM3_GERROR) & SM3_GERROR_CMDQ_ERR);
+    st = sm3_stats(e.b->s);
+    g_assert_cmpuint(st.commands, ==, 1);
+    g_assert_cmpuint(st.cmds_by_op[t->op], ==, 1);
+    for (i = 0; i < SM3_STATS_OPS; i++) {
+        other += i == t->op ? 0 : st.cmds_by_op[i];
+    }
+    g_assert_cmpuint(other, ==, 0);
+    /* The name without the ".variant" suffix is the model's name. */
+    if (strchr(base, '.')) {
+        *strchr(base, '.') = 0;
+    }
+    if (strcmp(base, "CFGI_ALL") != 0) {
+        g_assert_cmpstr(sm3_cmd_name(t->op), ==, base);
+    }
+    if (t->inval_scope == NO_INV) {
+        g_assert_cmpuint(e.b->invals->len, ==, 0);
+    } else {
+        g_assert_cmpuint(e.b->invals->len, ==, 1);
+        g_assert_cmpint(last_inval(&e)->scope, ==, t->inval_scope);
+    }
+    g_assert_cmpuint(e.b->atcs->len, ==, t->atcs);
+    g_assert_cmpuint(e.b->pris->len, ==, t->pris);
+    g_assert_cmpuint(e.b->irq_pulses[SM3_IRQ_CMD_SYNC], ==, t->sync_irqs);
+    g_assert_cmpuint(e.b->msis->len, ==, t->msis);
+    if (t->msis) {
+        g_assert_cmphex(sm3b_r32(e.b, 0x8000), ==, 0x5eed);
+    }
+    g_assert_cmpuint(e.b->sevs, ==, t->sevs);
+    sm3b_free(e.b);
+}
+
+/* ---- command errors: counted by kind, acknowledged, restarted ---------- */
+
+static void ack_cmdq_err(Env *e)
+{
+    uint32_t gerror = sm3b_rd(e->b, SM3_GERROR);
+
+    g_assert_true((gerror ^ sm3b_rd(e->b, SM3_GERRORN)) &
+                  SM3_GERROR_CMDQ_ERR);
+    sm3b_wr(e->b, SM3_GERRORN, gerror);
+}
+
+static void test_cerror_stats(void)
+{
+    Env e;
+    Sm3Stats st;
+    uint32_t cons;
+
+    env_s1(&e, NULL);
+    /* CERROR_ILL: an unallocated opcode. */
+    sm3b_cmd(e.b, 0x7f, 0);
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_ILL);
+    cons = sm3b_rd(e.b, SM3_CMDQ_CONS) & 0xfffff;
+    /* Software replaces the bad command with a good one and acks. */
+    sm3b_w64(e.b, e.b->cmdq_base + 16 * (cons & 31), SM3_CMD_SYNC);
+    ack_cmdq_err(&e);
+    g_assert_cmphex(sm3b_rd(e.b, SM3_CMDQ_CONS) & 0xfffff, ==,
+                    sm3b_rd(e.b, SM3_CMDQ_PROD));
+    /* CERROR_ATC_INV_SYNC: the device did not complete an ATC_INV. */
+    e.b->atc_fail = true;
+    sm3b_cmd(e.b, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, SID), 0);
+    sm3b_sync(e.b);
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_ATC_INV_SYNC);
+    e.b->atc_fail = false;
+    ack_cmdq_err(&e);
+    /* CERROR_ABT: the command queue itself cannot be read. */
+    e.b->err_lo = e.b->cmdq_base;
+    e.b->err_hi = e.b->cmdq_base + (16u << e.b->cmdq_log2);
+    sm3b_sync(e.b);
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_ABT);
+    e.b->err_hi = e.b->err_lo = 0;
+    ack_cmdq_err(&e);
+    g_assert_cmphex(sm3b_rd(e.b, SM3_CMDQ_CONS) & 0xfffff, ==,
+                    sm3b_rd(e.b, SM3_CMDQ_PROD));
+    st = sm3_stats(e.b->s);
+    g_assert_cmpuint(st.cerror_ill, ==, 1);
+    g_assert_cmpuint(st.cerror_atc_inv_sync, ==, 1);
+    g_assert_cmpuint(st.cerror_abt, ==, 1);
+    /* SYNC (replaced ILL), ATC_INV, SYNC retried, SYNC after the abort */
+    g_assert_cmpuint(st.cmds_by_op[SM3_CMD_SYNC], ==, 3);
+    g_assert_cmpuint(st.cmds_by_op[SM3_CMD_ATC_INV], ==, 1);
+    g_assert_cmpuint(st.commands, ==, 4);
+    sm3b_free(e.b);
+}
+
+/* Leaf = 1 and a range reaching the top of the address space. */
+static void test_tlbi_range_leaf_top(void)
+{
+    Env e;
+    unsigned i;
+    uint64_t cmd = SM3_CMD_TLBI_NH_VAA | sm_prep(SM3_CMD0_TLBI_VMID, VMID);
+
+    env_s1(&e, NULL);
+    for (i = 0; i < 3; i++) {
+        sm3b_map(e.b, e.root, VA + i * 0x1000, PA + i * 0x1000, 3,
+                 SM3B_S1_RW);
+        pa_of(&e, SID, VA + i * 0x1000);
+        remap(&e, e.root, VA + i * 0x1000, PA2 + i * 0x1000);
+    }
+    /* Leaf = 1, NUM = 0, SCALE = 0: page 1 only (leaf entries only). */
+    sm3b_cmd(e.b, cmd, (VA + 0x1000) | SM3_CMD1_TLBI_LEAF |
+             sm_prep(SM3_CMD1_TLBI_TG, 1));
+    g_assert_cmphex(pa_of(&e, SID, VA), ==, PA);
+    g_assert_cmphex(pa_of(&e, SID, VA + 0x1000), ==, PA2 + 0x1000);
+    g_assert_cmphex(pa_of(&e, SID, VA + 0x2000), ==, PA + 0x2000);
+    /* NUM = 31, SCALE = 31 from VA: clipped at the top, covers page 2. */
+    sm3b_cmd(e.b, cmd | sm_prep(SM3_CMD0_TLBI_NUM, 31) |
+             sm_prep(SM3_CMD0_TLBI_SCALE, 31),
+             (VA + 0x2000) | sm_prep(SM3_CMD1_TLBI_TG, 1));
+    g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_NONE);
+    g_assert_cmphex(pa_of(&e, SID, VA), ==, PA);
+    g_assert_cmphex(pa_of(&e, SID, VA + 0x2000), ==, PA2 + 0x2000);
+    g_assert_cmphex(last_inval(&e)->addr, ==, VA + 0x2000);
+    g_assert_cmphex(last_inval(&e)->addr + last_inval(&e)->size, >=,
+                    VA + 0x2000);
+    sm3b_free(e.b);
+}
+
 int main(int argc, char **argv)
 {
+    unsigned i;
+
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/cmd/prefetch", test_prefetch);
     g_test_add_func("/sm3/cmd/cerror-ill", test_cerror_ill);
@@ -851,5 +1051,13 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/cmd/tlbi-s2-ipa-range", test_tlbi_s2_ipa_range);
     g_test_add_func("/sm3/cmd/atc-inv", test_atc_inv);
     g_test_add_func("/sm3/cmd/pri-resp", test_pri_resp);
+    g_test_add_func("/sm3/cmd/cerror-stats", test_cerror_stats);
+    g_test_add_func("/sm3/cmd/tlbi-range-leaf-top", test_tlbi_range_leaf_top);
+    for (i = 0; i < G_N_ELEMENTS(op_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/sm3/cmd/op/%s",
+                                                op_cases[i].name);
+
+        g_test_add_data_func(path, &op_cases[i], test_op);
+    }
     return g_test_run();
 }

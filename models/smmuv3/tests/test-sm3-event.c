@@ -264,8 +264,314 @@ static void test_gerror_handshake(void)
     sm3b_free(b);
 }
 
+/* ---- every event type, as written to the event queue ------------------- */
+
+/*
+ * Raw record layout from IHI 0070 7.3, written here as plain bit
+ * positions so that a wrong field mask in the model cannot hide.
+ */
+#define RAW0(id, sid)       ((uint64_t)(id) | ((uint64_t)(sid) << 32))
+#define RAW0_SSID(ssid)     (SM_BIT(11) | ((uint64_t)(ssid) << 12))
+#define RAW1_PNU            SM_BIT(33)
+#define RAW1_IND            SM_BIT(34)
+#define RAW1_RNW            SM_BIT(35)
+#define RAW1_S2             SM_BIT(39)
+#define RAW1_CLASS(c)       ((uint64_t)(c) << 40)
+
+#define RSID    1                       /* stage-1 stream, 4 CDs */
+#define RVA     UINT64_C(0x40000000)
+#define RPA     UINT64_C(0x00800000)
+
+typedef struct RawEnv {
+    Sm3Bench *b;
+    uint64_t cdtab;
+    uint64_t root;
+} RawEnv;
+
+typedef struct RawCase {
+    const char *path;
+    uint8_t id;              /* the architected number (7.3) */
+    /* Provoke the event; fill the exact record expected. */
+    void (*provoke)(RawEnv *e, uint64_t want[4]);
+} RawCase;
+
+static Sm3Xlate raw_xlate(RawEnv *e, uint32_t sid, bool ssv, uint32_t ssid,
+                          uint64_t iova)
+{
+    Sm3Request r = { .sid = sid, .ssv = ssv, .ssid = ssid, .iova = iova,
+                     .size = 4 };
+
+    return sm3_translate(e->b->s, &r);
+}
+
+static void raw_f_uut(RawEnv *e, uint64_t want[4])
+{
+    Sm3Request r = { .sid = RSID, .ssv = true, .ssid = 3, .iova = 0x1234,
+                     .write = true, .instr = true };
+
+    sm3_translate(e->b->s, &r);
+    /* The incoming attributes: a write (RnW 0), instruction, unpriv. */
+    want[0] = RAW0(0x01, RSID) | RAW0_SSID(3);
+    want[1] = RAW1_PNU | RAW1_IND;
+    want[2] = 0x1234;
+}
+
+static void raw_c_bad_streamid(RawEnv *e, uint64_t want[4])
+{
+    raw_xlate(e, 100, true, 2, RVA);       /* 16 STEs */
+    want[0] = RAW0(0x02, 100) | RAW0_SSID(2);
+}
+
+static void raw_f_ste_fetch(RawEnv *e, uint64_t want[4])
+{
+    uint64_t ste = sm3b_ste_addr(e->b, 2);
+
+    e->b->err_lo = ste;
+    e->b->err_hi = ste + 64;
+    raw_xlate(e, 2, false, 0, RVA);
+    want[0] = RAW0(0x03, 2);
+    want[3] = ste;
+}
+
+static void raw_c_bad_ste(RawEnv *e, uint64_t want[4])
+{
+    uint64_t pa = sm3b_ste_addr(e->b, 3);
+
+    sm3b_ste_s2(e->b, 3, 1, sm3b_pt_new(e->b), 0);
+    /* S2TG = 0b11 is reserved. */
+    sm3b_w64(e->b, pa + 16, sm3b_r64(e->b, pa + 16) | SM_MASK(47, 46));
+    raw_xlate(e, 3, false, 0, RVA);
+    want[0] = RAW0(0x04, 3);
+}
+
+static void raw_f_bad_ats_treq(RawEnv *e, uint64_t want[4])
+{
+    Sm3Request r = { .sid = RSID, .iova = 0x5000, .priv = true };
+
+    sm3_ats_translate(e->b->s, &r);        /* STE.EATS = 0 */
+    want[0] = RAW0(0x05, RSID);
+    want[1] = RAW1_RNW;
+    want[2] = 0x5000;
+}
+
+static void raw_f_stream_disabled(RawEnv *e, uint64_t want[4])
+{
+    raw_xlate(e, RSID, false, 0, RVA);     /* CDMAX > 0, S1DSS = 0 */
+    want[0] = RAW0(0x06, RSID);
+}
+
+static void raw_f_transl_forbidden(RawEnv *e, uint64_t want[4])
+{
+    Sm3Request r = { .sid = RSID, .iova = 0x6000, .ats_translated = true };
+
+    sm3b_wr(e->b, SM3_CR0, sm3b_rd(e->b, SM3_CR0) | SM3_CR0_ATSCHK);
+    sm3_translate(e->b->s, &r);
+    want[0] = RAW0(0x07, RSID);
+    want[1] = RAW1_RNW;
+    want[2] = 0x6000;
+}
+
+static void raw_c_bad_substreamid(RawEnv *e, uint64_t want[4])
+{
+    raw_xlate(e, RSID, true, 9, RVA);      /* 4 CDs */
+    want[0] = RAW0(0x08, RSID) | RAW0_SSID(9);
+}
+
+static void raw_f_cd_fetch(RawEnv *e, uint64_t want[4])
+{
+    e->b->err_lo = e->cdtab + 2 * 64;
+    e->b->err_hi = e->cdtab + 3 * 64;
+    raw_xlate(e, RSID, true, 2, RVA);
+    want[0] = RAW0(0x09, RSID) | RAW0_SSID(2);
+    want[3] = e->cdtab + 2 * 64;
+}
+
+static void raw_c_bad_cd(RawEnv *e, uint64_t want[4])
+{
+    raw_xlate(e, RSID, true, 1, RVA);      /* CD 1: V = 0 */
+    want[0] = RAW0(0x0a, RSID) | RAW0_SSID(1);
+}
+
+static void raw_f_walk_eabt(RawEnv *e, uint64_t want[4])
+{
+    Sm3Request r = { .sid = RSID, .ssv = true, .ssid = 0,
+                     .iova = RVA + 0x10, .priv = true };
+
+    e->b->err_lo = e->root;
+    e->b->err_hi = e->root + 4096;
+    sm3_translate(e->b->s, &r);
+    want[0] = RAW0(0x0b, RSID) | RAW0_SSID(0);
+    /* A stage-1 descriptor fetch: S2 = 0, CLASS = TT (7.3.12). */
+    want[1] = RAW1_RNW | RAW1_CLASS(1);
+    want[2] = RVA + 0x10;
+    want[3] = e->root;                     /* level 0, index 0 */
+}
+
+static void raw_f_translation(RawEnv *e, uint64_t want[4])
+{
+    Sm3Request r = { .sid = RSID, .ssv = true, .ssid = 0,
+                     .iova = RVA + 0x7000, .instr = true };
+
+    sm3_translate(e->b->s, &r);
+    want[0] = RAW0(0x10, RSID) | RAW0_SSID(0);
+    want[1] = RAW1_PNU | RAW1_IND | RAW1_RNW | RAW1_CLASS(2);
+    want[2] = RVA + 0x7000;
+}
+
+static void raw_f_addr_size(RawEnv *e, uint64_t want[4])
+{
+    uint64_t cd0 = sm3b_r64(e->b, e->cdtab);
+
+    /* CD.IPS = 32 bits; the leaf outputs 4GB. */
+    sm3b_w64(e->b, e->cdtab, sm_set(cd0, SM3_CD0_IPS, 0));
+    sm3b_map(e->b, e->root, RVA + 0x3000, UINT64_C(0x100000000), 3,
+             SM3B_S1_RW);
+    raw_xlate(e, RSID, true, 0, RVA + 0x3000);
+    want[0] = RAW0(0x11, RSID) | RAW0_SSID(0);
+    want[1] = RAW1_PNU | RAW1_RNW | RAW1_CLASS(2);
+    want[2] = RVA + 0x3000;
+}
+
+static void raw_f_access(RawEnv *e, uint64_t want[4])
+{
+    Sm3Request r = { .sid = RSID, .ssv = true, .ssid = 0,
+                     .iova = RVA + 0x2008, .write = true, .priv = true };
+
+    sm3b_map(e->b, e->root, RVA + 0x2000, RPA, 3, SM3B_PTE_AP_RW_ALL);
+    sm3_translate(e->b->s, &r);
+    want[0] = RAW0(0x12, RSID) | RAW0_SSID(0);
+    want[1] = RAW1_CLASS(2);
+    want[2] = RVA + 0x2008;
+}
+
+static void raw_f_permission(RawEnv *e, uint64_t want[4])
+{
+    sm3b_map(e->b, e->root, RVA + 0x1000, RPA, 3,
+             SM3B_PTE_AP_RO_ALL | SM3B_PTE_AF | SM3B_PTE_NG);
+    {
+        Sm3Request r = { .sid = RSID, .ssv = true, .ssid = 0,
+                         .iova = RVA + 0x1004, .write = true };
+
+        sm3_translate(e->b->s, &r);
+    }
+    want[0] = RAW0(0x13, RSID) | RAW0_SSID(0);
+    want[1] = RAW1_PNU | RAW1_CLASS(2);
+    want[2] = RVA + 0x1004;
+}
+
+static const RawCase raw_cases[] = {
+    { "/sm3/event/raw/F_UUT", 0x01, raw_f_uut },
+    { "/sm3/event/raw/C_BAD_STREAMID", 0x02, raw_c_bad_streamid },
+    { "/sm3/event/raw/F_STE_FETCH", 0x03, raw_f_ste_fetch },
+    { "/sm3/event/raw/C_BAD_STE", 0x04, raw_c_bad_ste },
+    { "/sm3/event/raw/F_BAD_ATS_TREQ", 0x05, raw_f_bad_ats_treq },
+    { "/sm3/event/raw/F_STREAM_DISABLED", 0x06, raw_f_stream_disabled },
+    { "/sm3/event/raw/F_TRANSL_FORBIDDEN", 0x07, raw_f_transl_forbidden },
+    { "/sm3/event/raw/C_BAD_SUBSTREAMID", 0x08, raw_c_bad_substreamid },
+    { "/sm3/event/raw/F_CD_FETCH", 0x09, raw_f_cd_fetch },
+    { "/sm3/event/raw/C_BAD_CD", 0x0a, raw_c_bad_cd },
+    { "/sm3/event/raw/F_WALK_EABT", 0x0b, raw_f_walk_eabt },
+    { "/sm3/event/raw/F_TRANSLATION", 0x10, raw_f_translation },
+    { "/sm3/event/raw/F_ADDR_SIZE", 0x11, raw_f_addr_size },
+    { "/sm3/event/raw/F_ACCESS", 0x12, raw_f_access },
+    { "/sm3/event/raw/F_PERMISSION", 0x13, raw_f_permission },
+};
+
+/*
+ * One fault, one record: exactly the expected 32 bytes, read back from
+ * guest memory at the event queue slot (little-endian, 7.3), the queue's
+ * PROD advanced by one, the event counted by type.
+ */
+static void test_raw_event(gconstpointer data)
+{
+    const RawCase *t = data;
+    RawEnv e;
+    uint64_t want[4] = { 0 }, got[4];
+    uint8_t bytes[32];
+    unsigned i;
+    Sm3Stats st;
+
+    e.b = sm3b_new(NULL);
+    sm3b_setup(e.b, 4, 4, 4);
+    e.cdtab = sm3b_alloc(e.b, 64 * 4, 64 * 4);
+    e.root = sm3b_pt_new(e.b);
+    sm3b_cd(e.b, e.cdtab, 0, 0x11, e.root, 0);
+    sm3b_cd(e.b, e.cdtab, 2, 0x12, e.root, 0);
+    sm3b_w64(e.b, e.cdtab + 64, 0);              /* CD 1 invalid */
+    sm3b_ste_s1(e.b, RSID, e.cdtab, 2, 0);
+    sm3b_map(e.b, e.root, RVA, RPA, 3, SM3B_S1_RW);
+
+    g_assert_cmpuint(sm3b_event_count(e.b), ==, 0);
+    t->provoke(&e, want);
+    g_assert_cmpuint(sm3b_event_count(e.b), ==, 1);
+    memcpy(bytes, e.b->mem + e.b->evtq_base, 32);
+    g_assert_cmpuint(bytes[0], ==, t->id);       /* byte 0: event number */
+    g_assert_true(sm3b_pop_event(e.b, got));
+    for (i = 0; i < 4; i++) {
+        g_test_message("dw%u: got 0x%016" G_GINT64_MODIFIER "x want 0x%016"
+                       G_GINT64_MODIFIER "x", i, got[i], want[i]);
+        g_assert_cmphex(got[i], ==, want[i]);
+    }
+    st = sm3_stats(e.b->s);
+    g_assert_cmpuint(st.events, ==, 1);
+    g_assert_cmpuint(st.events_by_id[t->id], ==, 1);
+    g_assert_cmpstr(sm3_event_name(t->id), ==, t->path + strlen(
+                    "/sm3/event/raw/"));
+    sm3b_free(e.b);
+}
+
+/* ---- statistics by type -------------------------------------------------- */
+
+static void test_stats_events(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    Sm3Request bad = { .sid = 100, .iova = 0 };
+    Sm3Stats st;
+    unsigned i;
+    uint64_t sum = 0;
+
+    sm3b_setup(b, 4, 4, 4);
+    for (i = 0; i < 3; i++) {
+        sm3_translate(b->s, &bad);           /* C_BAD_STREAMID */
+    }
+    bad.sid = 1;                             /* STE all zero: V = 0 */
+    sm3_translate(b->s, &bad);
+    /*
+     * CR2.RECINVSID = 0: a bad StreamID is not recorded (suppressed).
+     * CR2 only changes while SMMUEN = 0.
+     */
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN);
+    sm3b_wr(b, SM3_CR2, 0);
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_SMMUEN);
+    bad.sid = 100;
+    sm3_translate(b->s, &bad);
+    st = sm3_stats(b->s);
+    g_assert_cmpuint(st.events_by_id[SM3_EVT_C_BAD_STREAMID], ==, 3);
+    g_assert_cmpuint(st.events_by_id[SM3_EVT_C_BAD_STE], ==, 1);
+    for (i = 0; i < SM3_STATS_EVENTS; i++) {
+        sum += st.events_by_id[i];
+    }
+    g_assert_cmpuint(sum, ==, st.events);
+    g_assert_cmpuint(st.events, ==, 4);
+    g_assert_cmpuint(st.faults_suppressed, ==, 1);
+    g_assert_cmpuint(st.translations, ==, 5);
+    /* A full queue loses records: not written, so not counted by type. */
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN);
+    sm3b_wr(b, SM3_CR2, SM3_CR2_RECINVSID);
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_SMMUEN);
+    for (i = 0; i < 20; i++) {
+        sm3_translate(b->s, &bad);
+    }
+    st = sm3_stats(b->s);
+    g_assert_cmpuint(st.events_by_id[SM3_EVT_C_BAD_STREAMID], ==, 3 + 12);
+    g_assert_cmpuint(st.events_lost, ==, 8);
+    sm3b_free(b);
+}
+
 int main(int argc, char **argv)
 {
+    unsigned i;
+
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/event/golden-translation", test_golden_translation);
     g_test_add_func("/sm3/event/golden-permission", test_golden_permission);
@@ -280,5 +586,10 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/event/priq-msi", test_priq_msi);
     g_test_add_func("/sm3/event/no-msi-wired", test_no_msi_wired);
     g_test_add_func("/sm3/event/gerror-handshake", test_gerror_handshake);
+    g_test_add_func("/sm3/event/stats-by-type", test_stats_events);
+    for (i = 0; i < G_N_ELEMENTS(raw_cases); i++) {
+        g_test_add_data_func(raw_cases[i].path, &raw_cases[i],
+                             test_raw_event);
+    }
     return g_test_run();
 }

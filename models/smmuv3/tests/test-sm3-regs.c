@@ -494,8 +494,522 @@ static void test_linux_probe_sequence(void)
 #undef CMD
 }
 
+/* ---- every optional feature: not advertised, and not acted on ----------- */
+
+#define OSID    5
+#define OVA     UINT64_C(0x40000000)
+#define OPA     UINT64_C(0x00800000)
+
+/*
+ * Each action does something that needs one feature and asserts the
+ * outcome both ways: accepted when @off is false, refused the
+ * architected way when it is true.
+ */
+typedef void (*OffAction)(Sm3Bench *b, bool off);
+
+typedef struct OffCase {
+    const char *name;
+    void (*switch_off)(Sm3Features *f);
+    unsigned idr;            /* IDR<n> holding the field */
+    uint32_t field;
+    uint32_t on_val;         /* field value with every feature on */
+    uint32_t off_val;        /* ... with this feature off */
+    OffAction act[2];
+} OffCase;
+
+static Sm3Xlate off_xlate(Sm3Bench *b, uint32_t sid, bool ssv, uint32_t ssid)
+{
+    Sm3Request r = { .sid = sid, .ssv = ssv, .ssid = ssid,
+                     .iova = OVA + 0x10, .size = 4 };
+
+    return sm3_translate(b->s, &r);
+}
+
+static void expect_xlate(Sm3Xlate r, bool off, unsigned evt)
+{
+    if (off) {
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+        g_assert_cmpuint(r.fault.event, ==, evt);
+    } else {
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    }
+}
+
+/* A stage-1 stream OSID through CD @ssid with @cd_extra, 4K tables. */
+static void off_s1_stream(Sm3Bench *b, unsigned cdmax, uint64_t cd_extra,
+                          uint64_t ste1)
+{
+    uint64_t cdtab = sm3b_alloc(b, 64u << cdmax, 64u << cdmax);
+    uint64_t root = sm3b_pt_new(b);
+    unsigned i;
+
+    for (i = 0; i < (1u << cdmax); i++) {
+        sm3b_cd(b, cdtab, i, 0x10 + i, root, cd_extra);
+    }
+    sm3b_ste_s1(b, OSID, cdtab, cdmax, ste1);
+    sm3b_map(b, root, OVA, OPA, 3, SM3B_S1_RW);
+}
+
+static unsigned off_cmd(Sm3Bench *b, uint64_t dw0, uint64_t dw1)
+{
+    unsigned err;
+
+    sm3b_cmd(b, dw0, dw1);
+    err = sm3b_cmdq_err(b);
+    if (err) {
+        sm3b_wr(b, SM3_GERRORN, sm3b_rd(b, SM3_GERROR));
+        /* Skip the refused command so the queue goes on. */
+        sm3b_wr(b, SM3_CMDQ_CONS, sm3b_rd(b, SM3_CMDQ_PROD));
+    }
+    return err;
+}
+
+static void expect_cmd(Sm3Bench *b, bool off, uint64_t dw0, uint64_t dw1)
+{
+    g_assert_cmpuint(off_cmd(b, dw0, dw1), ==,
+                     off ? SM3_CERROR_ILL : SM3_CERROR_NONE);
+}
+
+static void act_ste_s1(Sm3Bench *b, bool off)
+{
+    off_s1_stream(b, 0, 0, 0);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_STE);
+}
+
+static void act_ste_s2(Sm3Bench *b, bool off)
+{
+    uint64_t s2 = sm3b_pt_new(b);
+
+    sm3b_ste_s2(b, OSID, 1, s2, 0);
+    sm3b_map(b, s2, OVA, OPA, 3, SM3B_S2_RW);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_STE);
+}
+
+static void act_tlbi_nh(Sm3Bench *b, bool off)
+{
+    expect_cmd(b, off, SM3_CMD_TLBI_NH_ALL, 0);
+}
+
+static void act_tlbi_s2(Sm3Bench *b, bool off)
+{
+    expect_cmd(b, off, SM3_CMD_TLBI_S2_IPA, OVA);
+    expect_cmd(b, off, SM3_CMD_TLBI_S12_VMALL, 0);
+}
+
+static void act_tlbi_el2(Sm3Bench *b, bool off)
+{
+    expect_cmd(b, off, SM3_CMD_TLBI_EL2_ALL, 0);
+    expect_cmd(b, off, SM3_CMD_TLBI_EL2_VA, OVA);
+}
+
+/* CR2.E2H is RES0 without HYP: the write does not stick. */
+static void act_e2h(Sm3Bench *b, bool off)
+{
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN);
+    sm3b_wr(b, SM3_CR2, SM3_CR2_E2H | SM3_CR2_RECINVSID);
+    g_assert_cmpuint(!!(sm3b_rd(b, SM3_CR2) & SM3_CR2_E2H), ==, !off);
+}
+
+/* A 2-level stream table format does not stick without ST_LEVEL. */
+static void act_st_2lvl(Sm3Bench *b, bool off)
+{
+    uint64_t ste[8] = { 0 };
+
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN);
+    sm3b_wr(b, SM3_STRTAB_BASE_CFG, sm_prep(SM3_STRTAB_BASE_CFG_FMT, 1) |
+            sm_prep(SM3_STRTAB_BASE_CFG_SPLIT, 6) | 4);
+    g_assert_cmpuint(sm_get(sm3b_rd(b, SM3_STRTAB_BASE_CFG),
+                            SM3_STRTAB_BASE_CFG_FMT), ==, off ? 0 : 1);
+    sm3b_enable(b, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_SMMUEN);
+    /* Off: still the linear table; STE OSID is read from base + 64 * 5 */
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_BYPASS);
+    sm3b_ste_write(b, OSID, ste);
+    if (off) {
+        g_assert_cmpint(off_xlate(b, OSID, false, 0).outcome, ==,
+                        SM3_XLATE_BYPASS);
+    } else {
+        /* On: base + 8 * 0 is an L1STD (here the zero STE 0): no L2. */
+        g_assert_cmpint(off_xlate(b, OSID, false, 0).outcome, ==,
+                        SM3_XLATE_FAULT);
+    }
+}
+
+static void act_cd_2lvl(Sm3Bench *b, bool off)
+{
+    uint64_t l1 = sm3b_alloc(b, 64, 64);
+    uint64_t l2 = sm3b_alloc(b, 4096, 4096);
+    uint64_t root = sm3b_pt_new(b);
+    uint64_t ste[8] = { 0 };
+
+    sm3b_w64(b, l1, l2 | 1);
+    sm3b_cd(b, l2, 1, 0x21, root, 0);
+    sm3b_map(b, root, OVA, OPA, 3, SM3B_S1_RW);
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1) |
+             l1 | sm_prep(SM3_STE0_S1FMT, SM3_STE0_S1FMT_4K_L2) |
+             sm_prep(SM3_STE0_S1CDMAX, 6);
+    sm3b_ste_write(b, OSID, ste);
+    expect_xlate(off_xlate(b, OSID, true, 1), off, SM3_EVT_C_BAD_STE);
+}
+
+static void act_atc_inv(Sm3Bench *b, bool off)
+{
+    expect_cmd(b, off, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, OSID), 0);
+}
+
+static void act_ats_request(Sm3Bench *b, bool off)
+{
+    Sm3Request r = { .sid = OSID, .iova = OVA };
+    Sm3Xlate x;
+
+    off_s1_stream(b, 0, 0, sm_prep(SM3_STE1_EATS, SM3_STE1_EATS_FULL));
+    x = sm3_ats_translate(b->s, &r);
+    if (off) {
+        g_assert_cmpuint(x.fault.event, ==, SM3_EVT_F_UUT);
+    } else {
+        g_assert_cmpint(x.outcome, ==, SM3_XLATE_OK);
+    }
+    r.ats_translated = true;
+    x = sm3_translate(b->s, &r);
+    if (off) {
+        g_assert_cmpuint(x.fault.event, ==, SM3_EVT_F_UUT);
+    } else {
+        g_assert_cmpint(x.outcome, ==, SM3_XLATE_BYPASS);
+    }
+}
+
+static void act_pri(Sm3Bench *b, bool off)
+{
+    uint64_t priq = sm3b_alloc(b, 16 * 16, 16 * 16);
+    Sm3PageRequest pr = { .sid = OSID, .addr = OVA, .read = true,
+                          .last = true };
+
+    expect_cmd(b, off, SM3_CMD_PRI_RESP | sm_prep(SM3_CMD0_SID, OSID),
+               sm_prep(SM3_CMD1_PRI_RESP, 1));
+    sm3b_wr64(b, SM3_PRIQ_BASE, priq | 4);
+    sm3b_wr(b, SM3_CR0, sm3b_rd(b, SM3_CR0) | SM3_CR0_PRIQEN);
+    g_assert_cmpuint(sm3_page_request(b->s, &pr), ==, !off);
+}
+
+static void act_msi(Sm3Bench *b, bool off)
+{
+    uint64_t msi = sm3b_alloc(b, 8, 8);
+
+    sm3b_clear_records(b);
+    expect_cmd(b, false, SM3_CMD_SYNC |
+               sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ) |
+               sm_prep(SM3_CMD0_SYNC_MSIDATA, 0x77), msi);
+    /* Without MSIs the MSI address is ignored: the wired line fires. */
+    g_assert_cmpuint(b->msis->len, ==, off ? 0 : 1);
+    g_assert_cmpuint(b->irq_pulses[SM3_IRQ_CMD_SYNC], ==, off ? 1 : 0);
+}
+
+static void act_sev(Sm3Bench *b, bool off)
+{
+    sm3b_clear_records(b);
+    expect_cmd(b, false, SM3_CMD_SYNC |
+               sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_SEV), 0);
+    g_assert_cmpuint(b->sevs, ==, off ? 0 : 1);
+}
+
+static void act_asid16(Sm3Bench *b, bool off)
+{
+    off_s1_stream(b, 0, sm_prep(SM3_CD0_ASID, 0x1ff), 0);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_CD);
+}
+
+static void act_vmid16(Sm3Bench *b, bool off)
+{
+    uint64_t s2 = sm3b_pt_new(b);
+
+    sm3b_ste_s2(b, OSID, 0x1ff, s2, 0);
+    sm3b_map(b, s2, OVA, OPA, 3, SM3B_S2_RW);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_STE);
+}
+
+/* Range fields are ignored without RIL: one page, not five. */
+static void act_ril(Sm3Bench *b, bool off)
+{
+    const SmInval *inv;
+
+    sm3b_clear_records(b);
+    expect_cmd(b, false, SM3_CMD_TLBI_NH_VAA |
+               sm_prep(SM3_CMD0_TLBI_NUM, 4),
+               OVA | sm_prep(SM3_CMD1_TLBI_TG, 1));
+    g_assert_cmpuint(b->invals->len, ==, 1);
+    inv = &g_array_index(b->invals, SmInval, 0);
+    g_assert_cmphex(inv->size, ==, off ? 0x1000 : 5 * 0x1000);
+}
+
+static void act_httu_ha(Sm3Bench *b, bool off)
+{
+    off_s1_stream(b, 0, SM3_CD0_HA, 0);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_CD);
+}
+
+static void act_httu_hd(Sm3Bench *b, bool off)
+{
+    off_s1_stream(b, 0, SM3_CD0_HA | SM3_CD0_HD, 0);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_CD);
+}
+
+static void act_stall_cd(Sm3Bench *b, bool off)
+{
+    off_s1_stream(b, 0, SM3_CD0_S, 0);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_CD);
+}
+
+static void act_stall_cmds(Sm3Bench *b, bool off)
+{
+    expect_cmd(b, off, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, OSID), 0);
+    expect_cmd(b, off, SM3_CMD_STALL_TERM | sm_prep(SM3_CMD0_SID, OSID), 0);
+}
+
+/* A CD using granule 2^@gshift (TG0 @tg0), with tables to match. */
+static void act_granule(Sm3Bench *b, bool off, unsigned gshift,
+                        unsigned tg0)
+{
+    uint64_t cdtab = sm3b_alloc(b, 64, 64);
+    Sm3bPt pt;
+
+    /* 48-bit VA: start level 0 for 4K and 16K, 1 for 64K. */
+    sm3b_pt_init(b, &pt, gshift, 48, gshift == 16 ? 1 : 0);
+    sm3b_pt_map(b, &pt, OVA, OPA, 3, SM3B_S1_RW);
+    sm3b_cd(b, cdtab, 0, 0x31, pt.root, sm_prep(SM3_CD0_TG0, tg0));
+    sm3b_ste_s1(b, OSID, cdtab, 0, 0);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_CD);
+}
+
+/*
+ * A stage-2 STE using granule 2^@gshift (S2TG @s2tg): 40-bit IPA,
+ * starting at level @start (S2SL0 @sl0).
+ */
+static void act_granule_s2(Sm3Bench *b, bool off, unsigned gshift,
+                           unsigned s2tg, int start, unsigned sl0)
+{
+    uint64_t ste[8] = { 0 };
+    Sm3bPt pt;
+
+    sm3b_pt_init(b, &pt, gshift, 40, start);
+    sm3b_pt_map(b, &pt, OVA, OPA, 3, SM3B_S2_RW);
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_S2);
+    ste[2] = sm_prep(SM3_STE2_S2VMID, 3) | sm_prep(SM3_STE2_S2T0SZ, 24) |
+             sm_prep(SM3_STE2_S2SL0, sl0) | sm_prep(SM3_STE2_S2TG, s2tg) |
+             sm_prep(SM3_STE2_S2PS, 5) | SM3_STE2_S2AA64 | SM3_STE2_S2R;
+    ste[3] = pt.root & SM3_STE3_S2TTB;
+    sm3b_ste_write(b, OSID, ste);
+    expect_xlate(off_xlate(b, OSID, false, 0), off, SM3_EVT_C_BAD_STE);
+}
+
+static void act_gran4k(Sm3Bench *b, bool off)
+{
+    act_granule(b, off, 12, 0);
+}
+
+static void act_gran4k_s2(Sm3Bench *b, bool off)
+{
+    act_granule_s2(b, off, 12, 0, 1, 1);
+}
+
+static void act_gran16k_s2(Sm3Bench *b, bool off)
+{
+    act_granule_s2(b, off, 14, 2, 1, 2);
+}
+
+static void act_gran64k_s2(Sm3Bench *b, bool off)
+{
+    act_granule_s2(b, off, 16, 1, 2, 1);
+}
+
+static void act_gran16k(Sm3Bench *b, bool off)
+{
+    act_granule(b, off, 14, 2);
+}
+
+static void act_gran64k(Sm3Bench *b, bool off)
+{
+    act_granule(b, off, 16, 1);
+}
+
+/* Without substreams every SubstreamID is out of range (S1CDMAX is 0). */
+static void act_ssid(Sm3Bench *b, bool off)
+{
+    off_s1_stream(b, 2, 0, 0);
+    expect_xlate(off_xlate(b, OSID, true, 1), off,
+                 SM3_EVT_C_BAD_SUBSTREAMID);
+}
+
+static void off_stage1(Sm3Features *f)
+{
+    f->stage1 = false;
+}
+
+static void off_stage2(Sm3Features *f)
+{
+    f->stage2 = false;
+}
+
+static void off_st2(Sm3Features *f)
+{
+    f->two_level_st = false;
+}
+
+static void off_cd2(Sm3Features *f)
+{
+    f->two_level_cd = false;
+}
+
+static void off_hyp(Sm3Features *f)
+{
+    f->hyp = false;
+}
+
+static void off_ats(Sm3Features *f)
+{
+    f->ats = false;
+}
+
+static void off_pri(Sm3Features *f)
+{
+    f->pri = false;
+}
+
+static void off_msi(Sm3Features *f)
+{
+    f->msi = false;
+}
+
+static void off_sev(Sm3Features *f)
+{
+    f->sev = false;
+}
+
+static void off_asid16(Sm3Features *f)
+{
+    f->asid16 = false;
+}
+
+static void off_vmid16(Sm3Features *f)
+{
+    f->vmid16 = false;
+}
+
+static void off_ril(Sm3Features *f)
+{
+    f->ril = false;
+}
+
+static void off_httu(Sm3Features *f)
+{
+    f->httu = SM3_HTTU_NONE;
+}
+
+static void off_httu_d(Sm3Features *f)
+{
+    f->httu = SM3_HTTU_AF;
+}
+
+static void off_stall(Sm3Features *f)
+{
+    f->stall_model = SM3_STALL_NONE;
+}
+
+static void off_4k(Sm3Features *f)
+{
+    f->granules &= ~SM3_GRAN_4K;
+}
+
+static void off_16k(Sm3Features *f)
+{
+    f->granules &= ~SM3_GRAN_16K;
+}
+
+static void off_64k(Sm3Features *f)
+{
+    f->granules &= ~SM3_GRAN_64K;
+}
+
+static void off_ssid(Sm3Features *f)
+{
+    f->ssidsize = 0;
+}
+
+/* IDR field positions from the spec (6.3.1 - 6.3.6), as plain masks. */
+static const OffCase off_cases[] = {
+    { "stage1", off_stage1, 0, 1u << 1, 1, 0,
+      { act_ste_s1, act_tlbi_nh } },
+    { "stage2", off_stage2, 0, 1u << 0, 1, 0,
+      { act_ste_s2, act_tlbi_s2 } },
+    { "two_level_st", off_st2, 0, 3u << 27, 1, 0, { act_st_2lvl } },
+    { "two_level_cd", off_cd2, 0, 1u << 19, 1, 0, { act_cd_2lvl } },
+    { "hyp", off_hyp, 0, 1u << 9, 1, 0, { act_tlbi_el2, act_e2h } },
+    { "ats", off_ats, 0, 1u << 10, 1, 0, { act_atc_inv, act_ats_request } },
+    { "pri", off_pri, 0, 1u << 16, 1, 0, { act_pri } },
+    { "pri-queue-size", off_pri, 1, 0x1fu << 11, 8, 0, { act_pri } },
+    { "msi", off_msi, 0, 1u << 13, 1, 0, { act_msi } },
+    { "sev", off_sev, 0, 1u << 14, 1, 0, { act_sev } },
+    { "asid16", off_asid16, 0, 1u << 12, 1, 0, { act_asid16 } },
+    { "vmid16", off_vmid16, 0, 1u << 18, 1, 0, { act_vmid16 } },
+    { "ril", off_ril, 3, 1u << 10, 1, 0, { act_ril } },
+    { "httu-none", off_httu, 0, 3u << 6, 2, 0, { act_httu_ha, act_httu_hd } },
+    { "httu-af-only", off_httu_d, 0, 3u << 6, 2, 1, { act_httu_hd } },
+    { "stall-none", off_stall, 0, 3u << 24, 0, 1,
+      { act_stall_cd, act_stall_cmds } },
+    { "stall-max", off_stall, 5, 0xffffu << 16, SM3_MAX_STALLS, 0,
+      { act_stall_cmds } },
+    { "gran4k", off_4k, 5, 1u << 4, 1, 0, { act_gran4k, act_gran4k_s2 } },
+    { "gran16k", off_16k, 5, 1u << 5, 1, 0, { act_gran16k, act_gran16k_s2 } },
+    { "gran64k", off_64k, 5, 1u << 6, 1, 0, { act_gran64k, act_gran64k_s2 } },
+    { "ssidsize0", off_ssid, 1, 0x1fu << 6, 8, 0, { act_ssid } },
+};
+
+static Sm3Bench *off_bench(const Sm3Features *f)
+{
+    Sm3Bench *b = sm3b_new(f);
+
+    sm3b_setup(b, 4, 4, 4);
+    return b;
+}
+
+static uint32_t off_idr_field(Sm3Bench *b, const OffCase *t)
+{
+    uint32_t v = sm3b_rd(b, SM3_IDR0 + 4 * t->idr) & t->field;
+
+    return v >> __builtin_ctz(t->field);
+}
+
+static void test_feature_off(gconstpointer data)
+{
+    const OffCase *t = data;
+    Sm3Features f = sm3b_all_features();
+    Sm3Bench *b;
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(t->act); i++) {
+        if (!t->act[i]) {
+            continue;
+        }
+        /* Everything on: advertised and accepted. */
+        b = off_bench(&f);
+        g_assert_cmphex(off_idr_field(b, t), ==, t->on_val);
+        t->act[i](b, false);
+        sm3b_free(b);
+    }
+    t->switch_off(&f);                /* sm3b_new() asserts it is valid */
+    for (i = 0; i < G_N_ELEMENTS(t->act); i++) {
+        if (!t->act[i]) {
+            continue;
+        }
+        b = off_bench(&f);
+        g_assert_cmphex(off_idr_field(b, t), ==, t->off_val);
+        t->act[i](b, true);
+        sm3b_free(b);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    unsigned i;
+
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/regs/table-shape", test_table_shape);
     g_test_add_func("/sm3/regs/reset-values", test_reset_values);
@@ -516,5 +1030,11 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/regs/save-restore", test_save_restore);
     g_test_add_func("/sm3/regs/linux-probe-sequence",
                     test_linux_probe_sequence);
+    for (i = 0; i < G_N_ELEMENTS(off_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/sm3/regs/feature-off/%s",
+                                                off_cases[i].name);
+
+        g_test_add_data_func(path, &off_cases[i], test_feature_off);
+    }
     return g_test_run();
 }

@@ -847,8 +847,427 @@ static void test_strw_el2(void)
     sm3b_free(e.b);
 }
 
+/* ---- one permission rule for hits and walks ------------------------------ */
+
+/* Leaf attributes with distinct permission sets (Arm ARM D8.4.1). */
+static const uint64_t perm_pages[] = {
+    SM3B_PTE_AF | SM3B_PTE_NG | SM_BIT(6),                  /* EL0+1 RW */
+    SM3B_PTE_AF | SM3B_PTE_NG | SM_MASK(7, 6),              /* EL0+1 RO */
+    SM3B_PTE_AF | SM3B_PTE_NG,                              /* EL1 RW */
+    SM3B_PTE_AF | SM3B_PTE_NG | SM_BIT(7),                  /* EL1 RO */
+    SM3B_PTE_AF | SM3B_PTE_NG | SM_MASK(7, 6) | SM_BIT(54), /* RO, UXN */
+    SM3B_PTE_AF | SM3B_PTE_NG | SM_MASK(7, 6) | SM_BIT(53), /* RO, PXN */
+    SM3B_PTE_AF | SM3B_PTE_NG | SM_BIT(7) | SM_BIT(54),     /* EL1 RO UXN */
+};
+
+/* The six access kinds: {read, write, instruction} x {unpriv, priv}. */
+static Sm3Request perm_req(unsigned kind, uint64_t iova)
+{
+    Sm3Request r = { .sid = SID, .iova = iova, .size = 4 };
+
+    r.write = kind % 3 == 1;
+    r.instr = kind % 3 == 2;
+    r.priv = kind >= 3;
+    return r;
+}
+
+static void drain_events(Sm3Bench *b)
+{
+    uint64_t rec[4];
+    unsigned n = 0;
+
+    while (n++ < 64 && sm3b_pop_event(b, rec)) {
+        continue;
+    }
+}
+
+/*
+ * For every page and access B: the outcome of B on a cold TLB (a walk)
+ * equals its outcome after the TLB was filled by any other permitted
+ * access F (a hit when permitted), and a repeat of B answers the same.
+ */
+static void test_perm_consistency(void)
+{
+    Env e;
+    unsigned p, fill, kind, hits = 0, faults = 0;
+
+    env_s1(&e, NULL, 0);
+    for (p = 0; p < G_N_ELEMENTS(perm_pages); p++) {
+        sm3b_map(e.b, e.root, VA + 0x10000 + p * 0x1000,
+                 PA + p * 0x1000, 3, perm_pages[p]);
+    }
+    for (p = 0; p < G_N_ELEMENTS(perm_pages); p++) {
+        uint64_t iova = VA + 0x10000 + p * 0x1000 + 0x18;
+
+        for (kind = 0; kind < 6; kind++) {
+            Sm3Request rb = perm_req(kind, iova);
+            Sm3Xlate cold, again;
+
+            sm3_invalidate_all(e.b->s);
+            cold = sm3_translate(e.b->s, &rb);
+            g_assert_false(cold.tlb_hit);
+            again = sm3_translate(e.b->s, &rb);
+            g_assert_cmpint(again.outcome, ==, cold.outcome);
+            g_assert_cmpuint(again.fault.event, ==, cold.fault.event);
+            g_assert_cmphex(again.pa, ==, cold.pa);
+            if (cold.outcome == SM3_XLATE_OK) {
+                g_assert_true(again.tlb_hit);
+                g_assert_cmphex(cold.pa, ==, PA + p * 0x1000 + 0x18);
+            } else {
+                g_assert_cmpint(cold.outcome, ==, SM3_XLATE_FAULT);
+                g_assert_cmpuint(cold.fault.event, ==, SM3_EVT_F_PERMISSION);
+                faults++;
+            }
+            for (fill = 0; fill < 6; fill++) {
+                Sm3Request rf = perm_req(fill, iova);
+                Sm3Xlate f, warm;
+
+                sm3_invalidate_all(e.b->s);
+                f = sm3_translate(e.b->s, &rf);
+                if (f.outcome != SM3_XLATE_OK) {
+                    continue;
+                }
+                warm = sm3_translate(e.b->s, &rb);
+                g_assert_cmpint(warm.outcome, ==, cold.outcome);
+                g_assert_cmpuint(warm.fault.event, ==, cold.fault.event);
+                g_assert_cmphex(warm.pa, ==, cold.pa);
+                if (warm.outcome == SM3_XLATE_OK) {
+                    g_assert_true(warm.tlb_hit);
+                    hits++;
+                }
+            }
+            drain_events(e.b);
+        }
+    }
+    /* Both paths were really exercised. */
+    g_assert_cmpuint(hits, >, 20);
+    g_assert_cmpuint(faults, >, 10);
+    sm3b_free(e.b);
+}
+
+/* An instruction fetch needs read and execute, on a hit as on a walk. */
+static void test_perm_instr_after_fill(void)
+{
+    Env e;
+    Sm3Request rd = { .sid = SID, .iova = VA + 0x20000, .priv = true };
+    Sm3Request ifetch = rd;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    /* EL0-writable: never executable at EL1 (PX clear). */
+    sm3b_map(e.b, e.root, VA + 0x20000, PA, 3, SM3B_S1_RW);
+    ifetch.instr = true;
+    r = sm3_translate(e.b->s, &rd);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_false(r.perm & SM3_PERM_PX);
+    r = sm3_translate(e.b->s, &ifetch);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_PERMISSION);
+    /* Unprivileged execute is allowed (UXN clear): a hit. */
+    ifetch.priv = false;
+    r = sm3_translate(e.b->s, &ifetch);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_true(r.tlb_hit);
+    sm3b_free(e.b);
+}
+
+/* ---- end to end: granule x stage x leaf ---------------------------------- */
+
+#define E2E_IN       UINT64_C(0x4000000000)   /* 256G: VA and IPA input */
+#define E2E_IPA_OUT  UINT64_C(0x80000000)     /* nested: stage-1 output */
+#define E2E_PA_OUT   UINT64_C(0x100000000)    /* final output */
+#define E2E_SID      0x123
+
+/* Geometry per granule, from the spec's encodings (not the model's). */
+typedef struct E2eGran {
+    const char *name;
+    unsigned gshift;
+    unsigned tg0;            /* CD.TG0 */
+    unsigned s2tg;           /* STE.S2TG */
+    int s1_start;            /* 48-bit VA */
+    int s2_start;            /* 40-bit IPA */
+    unsigned s2sl0;          /* STE.S2SL0 for s2_start */
+} E2eGran;
+
+static const E2eGran e2e_grans[] = {
+    /* 4K: 40-bit IPA at level 1 = two concatenated tables. */
+    { "4k", 12, 0, 0, 0, 1, 1 },
+    { "16k", 14, 2, 2, 0, 1, 2 },
+    { "64k", 16, 1, 1, 1, 2, 1 },
+};
+
+enum { E2E_S1, E2E_S2, E2E_NESTED };
+static const char *const e2e_stage_names[] = { "s1", "s2", "nested" };
+
+typedef struct E2eCase {
+    char *path;
+    const E2eGran *g;
+    int stage;
+    bool block;
+    bool st_2lvl;            /* 2-level stream table, else linear */
+    bool tbi;                /* tagged IOVA with CD.TBI0 */
+} E2eCase;
+
+/*
+ * Expected permissions, derived by hand from the descriptors written:
+ * S1 page AP=01 (EL0 RW, so not PX): R W X PR PW; S1 block AP=11: R X PR
+ * PX; S2 page S2AP=11: all; S2 block S2AP=01, XN: R PR.  Nested is the
+ * intersection.
+ */
+#define E2E_S1_PAGE_PERM   (SM3_PERM_R | SM3_PERM_W | SM3_PERM_X | \
+                            SM3_PERM_PR | SM3_PERM_PW)
+#define E2E_S1_BLOCK_PERM  (SM3_PERM_R | SM3_PERM_X | SM3_PERM_PR | \
+                            SM3_PERM_PX)
+#define E2E_S2_PAGE_PERM   0x3f
+#define E2E_S2_BLOCK_PERM  (SM3_PERM_R | SM3_PERM_PR)
+
+static uint64_t e2e_s2_attrs(bool block)
+{
+    return block ? SM3B_S2AP_R | SM3B_PTE_AF | SM_MASK(5, 2) | SM_BIT(54)
+                 : SM3B_S2_RW;
+}
+
+static void e2e_ste(Sm3Bench *b, const E2eCase *t, uint64_t cdtab,
+                    uint64_t s2ttb)
+{
+    static const unsigned config[] = {
+        SM3_STE0_CONFIG_S1, SM3_STE0_CONFIG_S2, SM3_STE0_CONFIG_NESTED,
+    };
+    uint64_t ste[8] = { 0 };
+
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, config[t->stage]);
+    if (t->stage != E2E_S2) {
+        ste[0] |= cdtab & SM3_STE0_S1CONTEXTPTR;
+    }
+    if (t->stage != E2E_S1) {
+        ste[2] = sm_prep(SM3_STE2_S2VMID, 7) |
+                 sm_prep(SM3_STE2_S2T0SZ, 64 - 40) |
+                 sm_prep(SM3_STE2_S2SL0, t->g->s2sl0) |
+                 sm_prep(SM3_STE2_S2TG, t->g->s2tg) |
+                 sm_prep(SM3_STE2_S2PS, 5) |
+                 SM3_STE2_S2AA64 | SM3_STE2_S2R;
+        ste[3] = s2ttb & SM3_STE3_S2TTB;
+    }
+    sm3b_ste_write(b, E2E_SID, ste);
+}
+
+static void test_e2e(gconstpointer data)
+{
+    const E2eCase *t = data;
+    const E2eGran *g = t->g;
+    int leaf = t->block ? 2 : 3;
+    uint64_t size = UINT64_C(1) << sm3b_level_shift(g->gshift, leaf);
+    uint64_t off = size - 0x10 + 4;
+    uint64_t in = E2E_IN + off;
+    uint64_t s1_out = t->stage == E2E_NESTED ? E2E_IPA_OUT : E2E_PA_OUT;
+    uint8_t perm = 0x3f;
+    Sm3bPt s1, s2;
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t cdtab = 0, ipa;
+    Sm3Request req = { .sid = E2E_SID, .size = 4, .priv = true };
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 10);
+    if (t->st_2lvl) {
+        sm3b_st_2lvl(b, 6, 16);
+    }
+    if (t->stage != E2E_S1) {
+        sm3b_pt_init(b, &s2, g->gshift, 40, g->s2_start);
+        /* Identity for the CD and stage-1 tables (guest RAM). */
+        for (ipa = 0; ipa < SM3B_MEM_SIZE;
+             ipa += UINT64_C(1) << sm3b_level_shift(g->gshift, 2)) {
+            sm3b_pt_map(b, &s2, ipa, ipa, 2, SM3B_S2_RW);
+        }
+        perm &= t->block ? E2E_S2_BLOCK_PERM : E2E_S2_PAGE_PERM;
+    }
+    if (t->stage != E2E_S2) {
+        sm3b_pt_init(b, &s1, g->gshift, 48, g->s1_start);
+        cdtab = sm3b_alloc(b, 64, 64);
+        sm3b_cd(b, cdtab, 0, 0x21, s1.root,
+                sm_prep(SM3_CD0_TG0, g->tg0) | (t->tbi ? SM3_CD0_TBI0 : 0));
+        sm3b_pt_map(b, &s1, E2E_IN, s1_out, leaf,
+                    t->block ? SM3B_PTE_AF | SM3B_PTE_NG | SM_MASK(7, 6)
+                             : SM3B_S1_RW);
+        perm &= t->block ? E2E_S1_BLOCK_PERM : E2E_S1_PAGE_PERM;
+    }
+    if (t->stage != E2E_S1) {
+        sm3b_pt_map(b, &s2, t->stage == E2E_NESTED ? E2E_IPA_OUT : E2E_IN,
+                    E2E_PA_OUT, leaf, e2e_s2_attrs(t->block));
+    }
+    e2e_ste(b, t, cdtab, t->stage != E2E_S1 ? s2.root : 0);
+
+    req.iova = t->tbi ? in | UINT64_C(0x5a00000000000000) : in;
+    r = sm3_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, E2E_PA_OUT + off);
+    g_assert_cmphex(r.mask, ==, size - 1);
+    g_assert_cmphex(r.perm, ==, perm);
+    g_assert_false(r.tlb_hit);
+    /* The other end of the same page/block, from the TLB. */
+    req.iova = (req.iova & ~(size - 1)) + 8;
+    r = sm3_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_true(r.tlb_hit);
+    g_assert_cmphex(r.pa, ==, E2E_PA_OUT + 8);
+    g_assert_cmphex(r.perm, ==, perm);
+    /* Just past it: not mapped. */
+    req.iova += size;
+    r = sm3_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSLATION);
+    g_assert_cmpuint(r.fault.stage2, ==, t->stage == E2E_S2);
+    /* A write to the read-only blocks is refused, walk and all. */
+    if (t->block) {
+        req.iova = in;
+        req.write = true;
+        r = sm3_translate(b->s, &req);
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+        g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_PERMISSION);
+    }
+    g_assert_cmpuint(b->guest_errors, ==, 0);
+    sm3b_free(b);
+}
+
+static GPtrArray *e2e_cases;
+
+static void e2e_add(const E2eGran *g, int stage, bool block, bool st_2lvl,
+                    bool tbi, const char *path)
+{
+    E2eCase *t = g_new0(E2eCase, 1);
+
+    t->g = g;
+    t->stage = stage;
+    t->block = block;
+    t->st_2lvl = st_2lvl;
+    t->tbi = tbi;
+    t->path = g_strdup(path);
+    g_ptr_array_add(e2e_cases, t);
+    g_test_add_data_func(t->path, t, test_e2e);
+}
+
+static void e2e_free(gpointer p)
+{
+    E2eCase *t = p;
+
+    g_free(t->path);
+    g_free(t);
+}
+
+static void e2e_register(void)
+{
+    unsigned gi, n = 0;
+    int stage;
+
+    e2e_cases = g_ptr_array_new_with_free_func(e2e_free);
+    for (gi = 0; gi < G_N_ELEMENTS(e2e_grans); gi++) {
+        for (stage = E2E_S1; stage <= E2E_NESTED; stage++) {
+            unsigned blk;
+
+            for (blk = 0; blk < 2; blk++) {
+                g_autofree char *path =
+                    g_strdup_printf("/sm3/xlate/granule/%s/%s/%s",
+                                    e2e_grans[gi].name,
+                                    e2e_stage_names[stage],
+                                    blk ? "block" : "page");
+
+                /* Alternate linear and 2-level stream tables. */
+                e2e_add(&e2e_grans[gi], stage, blk, n++ % 2, false, path);
+            }
+        }
+        {
+            g_autofree char *path =
+                g_strdup_printf("/sm3/xlate/granule/%s/tbi",
+                                e2e_grans[gi].name);
+
+            e2e_add(&e2e_grans[gi], E2E_NESTED, false, true, true, path);
+        }
+    }
+}
+
+/* ---- SubstreamIDs through a 2-level CD table ----------------------------- */
+
+typedef struct SsidCase {
+    const char *path;
+    unsigned s1fmt;          /* STE.S1FMT */
+    unsigned l2_log2;        /* CDs per leaf table (log2): 6 or 10 */
+} SsidCase;
+
+static const SsidCase ssid_cases[] = {
+    { "/sm3/xlate/ssid/2lvl-4k", SM3_STE0_S1FMT_4K_L2, 6 },
+    { "/sm3/xlate/ssid/2lvl-64k", SM3_STE0_S1FMT_64K_L2, 10 },
+};
+
+/* A CD for @ssid in a 2-level CD table rooted at @l1 (leaves on demand). */
+static void ssid_cd(Sm3Bench *b, uint64_t l1, unsigned l2_log2,
+                    uint32_t ssid, uint16_t asid, uint64_t ttb)
+{
+    uint64_t l1pa = l1 + 8 * (ssid >> l2_log2);
+    uint64_t d = sm3b_r64(b, l1pa);
+    uint64_t bytes = UINT64_C(64) << l2_log2;
+
+    if (!(d & 1)) {
+        d = sm3b_alloc(b, bytes, bytes) | 1;        /* L1CD.V */
+        sm3b_w64(b, l1pa, d);
+    }
+    sm3b_cd(b, d & SM_MASK(51, 12), ssid & ((1u << l2_log2) - 1), asid,
+            ttb, 0);
+}
+
+static void test_ssid_2lvl(gconstpointer data)
+{
+    const SsidCase *t = data;
+    static const uint32_t ssids[] = { 0, 1, 0x3f, 0x40, 0xc5, 0xff };
+    Sm3Bench *b = sm3b_new(NULL);     /* SSIDSIZE 8 */
+    uint64_t l1, ste[8] = { 0 };
+    uint64_t roots[G_N_ELEMENTS(ssids)];
+    unsigned i;
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    sm3b_st_2lvl(b, 4, 8);
+    l1 = sm3b_alloc(b, 4096, 4096);
+    for (i = 0; i < G_N_ELEMENTS(ssids); i++) {
+        roots[i] = sm3b_pt_new(b);
+        ssid_cd(b, l1, t->l2_log2, ssids[i], 0x100 + i, roots[i]);
+        sm3b_map(b, roots[i], VA, PA + i * 0x1000, 3, SM3B_S1_RW);
+    }
+    ste[0] = SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1) |
+             (l1 & SM3_STE0_S1CONTEXTPTR) |
+             sm_prep(SM3_STE0_S1FMT, t->s1fmt) |
+             sm_prep(SM3_STE0_S1CDMAX, 8);
+    sm3b_ste_write(b, SID, ste);          /* S1DSS = 0: terminate */
+    for (i = 0; i < G_N_ELEMENTS(ssids); i++) {
+        r = sm3b_xlate_ssid(b, SID, ssids[i], VA + 0x10, false);
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+        g_assert_cmphex(r.pa, ==, PA + i * 0x1000 + 0x10);
+    }
+    /* No SSV with S1DSS = terminate. */
+    r = sm3b_xlate(b, SID, VA + 0x20, false);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_STREAM_DISABLED);
+    sm3b_pop_event(b, (uint64_t[4]){ 0 });
+    /* A leaf table that does not exist (L1CD.V = 0): C_BAD_SUBSTREAMID */
+    r = sm3b_xlate_ssid(b, SID, ((0x2u << t->l2_log2) & 0xff) | 0x2,
+                        VA, false);
+    if (t->l2_log2 == 6) {
+        uint64_t rec[4];
+
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+        g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_SUBSTREAMID);
+        expect_event(b, SM3_EVT_C_BAD_SUBSTREAMID, rec);
+        g_assert_true(rec[0] & SM3_EVT0_SSV);
+    } else {
+        /* 64K leaves: every SSID < 256 is in leaf 0, but CD 2 is V = 0 */
+        g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+        g_assert_cmpuint(r.fault.event, ==, SM3_EVT_C_BAD_CD);
+    }
+    sm3b_free(b);
+}
+
 int main(int argc, char **argv)
 {
+    unsigned i;
+    int ret;
+
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/xlate/s1-page", test_s1_page);
     g_test_add_func("/sm3/xlate/s1-block", test_s1_block);
@@ -883,5 +1302,15 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/xlate/stall-s2", test_stall_s2);
     g_test_add_func("/sm3/xlate/smmu-disabled", test_smmu_disabled);
     g_test_add_func("/sm3/xlate/strw-el2", test_strw_el2);
-    return g_test_run();
+    g_test_add_func("/sm3/xlate/perm-consistency", test_perm_consistency);
+    g_test_add_func("/sm3/xlate/perm-instr-after-fill",
+                    test_perm_instr_after_fill);
+    e2e_register();
+    for (i = 0; i < G_N_ELEMENTS(ssid_cases); i++) {
+        g_test_add_data_func(ssid_cases[i].path, &ssid_cases[i],
+                             test_ssid_2lvl);
+    }
+    ret = g_test_run();
+    g_ptr_array_free(e2e_cases, true);
+    return ret;
 }
