@@ -623,6 +623,10 @@ static int testdev_dma_page(SmmuTestdevState *s, uint64_t iova, void *buf,
     SmmuExtAtsFault f;
     MemTxResult res;
 
+    if ((testdev_job_ats(s) || testdev_job_pasid(s)) && !s->smmu) {
+        /* Only after a migration to a machine without the SMMU. */
+        return SMMU_TESTDEV_ERR_NO_SMMU;
+    }
     if (testdev_job_ats(s)) {
         return testdev_dma_ats(s, iova, buf, len, write);
     }

@@ -27,7 +27,6 @@
 #include "sysemu/sysemu.h"
 #include "exec/address-spaces.h"
 #include "smmuv3-ext.h"
-#include "sm3-internal.h"      /* sm3_event_name(): TODO move to sm3.h */
 #include "smmu-ext-fdt.h"
 #include "trace-hw_smmu_ext.h"
 
@@ -347,6 +346,30 @@ static bool smmuv3_ext_visit_cache(Visitor *v, const char *name,
     return ok;
 }
 
+/* A struct of the non-zero counters of @counts, named by @name_of. */
+static bool smmuv3_ext_visit_by_name(Visitor *v, const char *name,
+                                     uint64_t *counts, unsigned n,
+                                     const char *(*name_of)(unsigned),
+                                     Error **errp)
+{
+    bool ok = true;
+    unsigned i;
+
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return false;
+    }
+    for (i = 0; i < n && ok; i++) {
+        if (counts[i]) {
+            ok = visit_type_uint64(v, name_of(i), &counts[i], errp);
+        }
+    }
+    if (ok) {
+        ok = visit_check_struct(v, errp);
+    }
+    visit_end_struct(v, NULL);
+    return ok;
+}
+
 /* qom-get <path> stats: a snapshot of the model's counters. */
 static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
                                  void *opaque, Error **errp)
@@ -370,6 +393,16 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
          visit_type_uint64(v, "commands", &st.commands, errp) &&
          visit_type_uint64(v, "events", &st.events, errp) &&
          visit_type_uint64(v, "events-lost", &st.events_lost, errp) &&
+         visit_type_uint64(v, "faults-suppressed", &st.faults_suppressed,
+                           errp) &&
+         visit_type_uint64(v, "cerror-ill", &st.cerror_ill, errp) &&
+         visit_type_uint64(v, "cerror-abt", &st.cerror_abt, errp) &&
+         visit_type_uint64(v, "cerror-atc-inv-sync", &st.cerror_atc_inv_sync,
+                           errp) &&
+         smmuv3_ext_visit_by_name(v, "commands-by-type", st.cmds_by_op,
+                                  SM3_STATS_OPS, sm3_cmd_name, errp) &&
+         smmuv3_ext_visit_by_name(v, "events-by-type", st.events_by_id,
+                                  SM3_STATS_EVENTS, sm3_event_name, errp) &&
          smmuv3_ext_visit_cache(v, "tlb", &st.tlb, errp) &&
          smmuv3_ext_visit_cache(v, "config-cache", &st.cfg, errp);
     if (ok) {

@@ -20,6 +20,7 @@ import re
 import socket
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -97,9 +98,10 @@ def qemu_bin():
 class Qemu:
     """One QEMU process with QMP on stdio and, optionally, qtest."""
 
-    def __init__(self, binary, devices, qtest=False, extra=()):
+    def __init__(self, binary, devices, qtest=False, extra=(),
+                 machine="virt"):
         self.tmp = tempfile.TemporaryDirectory()
-        args = [binary, "-M", "virt", "-nodefaults", "-display", "none",
+        args = [binary, "-M", machine, "-nodefaults", "-display", "none",
                 "-qmp", "stdio"]
         self.qt = None
         self.events = []
@@ -283,8 +285,9 @@ def test_properties_have_help(qemu_bin):
 def test_info_pci_shows_ids_and_bar(start):
     q = start(["smmu-testdev,id=td0"])
     info = q.hmp("info pci")
-    block = info[info.index("PCI device %04x:%04x" % (D["SMMU_TESTDEV_VENDOR"],
-                                                      D["SMMU_TESTDEV_DEVICE"])):]
+    ids = "PCI device %04x:%04x" % (D["SMMU_TESTDEV_VENDOR"],
+                                    D["SMMU_TESTDEV_DEVICE"])
+    block = info[info.index(ids):]
     assert "Class 0255" in info          # PCI_CLASS_OTHERS (0xff)
     assert 'id "td0"' in block
     assert "BAR0: 32 bit memory" in block
@@ -654,12 +657,31 @@ def mock_set(d, prop, value):
     d.q.qmp("qom-set", path=MOCK, property=prop, value=value)
 
 
-def wait_idle(d, tries=200):
-    for _ in range(tries):
-        st = d.r32(R.STATUS)
-        if not st & R.STATUS_BUSY:
-            return d.result()
-    raise AssertionError("still busy: status 0x%x" % st)
+def poll(cond, timeout=30.0):
+    """Whether @cond() became true within @timeout seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.01)
+    return cond()
+
+
+def wait_idle(d):
+    if not poll(lambda: not d.r32(R.STATUS) & R.STATUS_BUSY):
+        raise AssertionError("still busy: status 0x%x" % d.r32(R.STATUS))
+    return d.result()
+
+
+def test_dma_through_builtin_smmuv3_in_bypass(start):
+    """The bus's IOMMU region is used: QEMU's SMMUv3, disabled (bypass)."""
+    q = start(["smmu-testdev,id=td,addr=05.0"], qtest=True,
+              machine="virt,iommu=smmuv3")
+    assert "smmuv3" in q.hmp("info mtree")
+    d = Endpoint(q)
+    dst = RAM + 0x700000
+    assert ok(d.run(R.OP_WRITE, dst=dst, length=4096, pattern=21))
+    assert d.q.memread(dst, 4096) == pattern_bytes(21, 0, 4096)
 
 
 def test_untranslated_dma_ignores_mock(tdm):
@@ -853,17 +875,13 @@ def test_migration_while_waiting_for_page_response(start, tmp_path):
     assert res["status"] == R.STATUS_BUSY | R.STATUS_PRI_WAIT, res
     state = str(tmp_path / "state")
     src.qmp("migrate", uri="exec:cat > " + state)
-    for _ in range(500):
-        if src.qmp("query-migrate").get("status") in ("completed", "failed"):
-            break
+    assert poll(lambda: src.qmp("query-migrate").get("status")
+                in ("completed", "failed"))
     assert src.qmp("query-migrate")["status"] == "completed"
 
     dst = start(devices, qtest=True, extra=mock + ["-incoming",
                                                    "exec:cat " + state])
-    for _ in range(500):
-        if dst.qmp("query-status")["status"] == "running":
-            break
-    assert dst.qmp("query-status")["status"] == "running"
+    assert poll(lambda: dst.qmp("query-status")["status"] == "running")
     d2 = Endpoint(dst, program=False)
     assert d2.r32(R.STATUS) == R.STATUS_BUSY | R.STATUS_PRI_WAIT
     assert d2.r64(R.DONE_COUNT) == 1 and d2.r64(R.ATC_MISSES) == 2

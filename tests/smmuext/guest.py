@@ -278,6 +278,7 @@ def boot_with_migration(scenario, test, delay=2.0, log_name=None):
     except qmp.QmpError as e:
         error = str(e)
     rc = dst.finish()
+    os.unlink(state)
     combined = src_console + dst.console()
     with open(log_path, "w") as f:
         f.write(combined)
