@@ -31,4 +31,18 @@ bool smmu_ext_fdt_set_iommu_map(void *fdt, const char *pcie_node,
                                 const SmmuExtRidRange *ranges, unsigned n,
                                 Error **errp);
 
+/*
+ * Describe PCI expander root buses (pxb-pcie, numbers @bus_nrs, ascending)
+ * as host bridges of their own, so that a guest booted with this device
+ * tree (no ACPI) finds the devices behind them: each gets the ECAM slice,
+ * bus range and a share of the memory windows of @main_node, which keeps
+ * the buses below the first expander.
+ */
+bool smmu_ext_fdt_add_expanders(void *fdt, const char *main_node,
+                                const unsigned *bus_nrs, unsigned n,
+                                Error **errp);
+/* Path of the node describing expander bus @bus_nr (g_free it). */
+char *smmu_ext_fdt_expander_node(void *fdt, const char *main_node,
+                                 unsigned bus_nr);
+
 #endif /* HW_SMMU_EXT_FDT_H */

@@ -26,7 +26,9 @@
 #include "sysemu/reset.h"
 #include "sysemu/sysemu.h"
 #include "exec/address-spaces.h"
+#include <libfdt.h>
 #include "smmuv3-ext.h"
+#include "smmu-ext-ats.h"
 #include "smmu-ext-fdt.h"
 #include "trace-hw_smmu_ext.h"
 
@@ -37,6 +39,7 @@
 #define SMMUV3_EXT_NR_IRQS      4
 #define SMMUV3_EXT_FIRST_SPI    176          /* after virt's platform bus */
 #define SMMUV3_EXT_AUTO_ADDR    UINT64_MAX
+#define SMMUV3_EXT_MSI_DEVID_BASE 0xff00     /* above typical PCI RIDs */
 
 /* Commands processed per bottom-half run before yielding to the guest. */
 #define SMMUV3_EXT_CMDQ_BH_BATCH 256
@@ -311,6 +314,243 @@ static AddressSpace *smmuv3_ext_find_add_as(PCIBus *bus, void *opaque,
     return &dev->as;
 }
 
+/* ---- PASID, ATS and PRI for endpoints (smmu-ext-ats.h) --------------------- */
+
+static uint32_t smmuv3_ext_dev_sid(PCIDevice *dev)
+{
+    return PCI_BUILD_BDF(pci_bus_num(pci_get_bus(dev)), dev->devfn);
+}
+
+static SmmuExtAtsFaultKind smmuv3_ext_fault_kind(uint8_t event)
+{
+    switch (event) {
+    case SM3_EVT_F_TRANSLATION:
+    case SM3_EVT_F_ACCESS:
+    case SM3_EVT_F_ADDR_SIZE:
+        return SMMU_EXT_ATS_FAULT_TRANSLATION;
+    case SM3_EVT_F_PERMISSION:
+        return SMMU_EXT_ATS_FAULT_PERMISSION;
+    default:
+        return SMMU_EXT_ATS_FAULT_ABORT;
+    }
+}
+
+static void smmuv3_ext_fill_fault(SmmuExtAtsFault *f, const Sm3Xlate *r,
+                                  uint64_t addr)
+{
+    f->kind = r->outcome == SM3_XLATE_ABORT ? SMMU_EXT_ATS_FAULT_ABORT :
+              smmuv3_ext_fault_kind(r->fault.event);
+    f->code = r->fault.event;
+    f->addr = addr;
+    f->recorded = r->fault.recorded;
+}
+
+static bool smmuv3_ext_ats_serves_bus(Object *obj, PCIBus *root)
+{
+    return SMMUV3_EXT(obj)->primary_bus == root;
+}
+
+/* DMA with an optional PASID, one translation granule at a time. */
+static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
+                                      uint32_t pasid, bool pasid_valid,
+                                      uint64_t addr, void *buf, uint64_t len,
+                                      bool write, bool translated,
+                                      SmmuExtAtsFault *fault)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    uint8_t *p = buf;
+
+    memset(fault, 0, sizeof(*fault));
+    while (len) {
+        Sm3Request req = {
+            .sid = smmuv3_ext_dev_sid(dev),
+            .ssid = pasid,
+            .ssv = pasid_valid,
+            .iova = addr,
+            .size = len,
+            .write = write,
+            .ats_translated = translated,
+        };
+        uint64_t mask = 0xfff, pa, chunk;
+        MemTxResult res;
+        Sm3Xlate r;
+
+        qemu_rec_mutex_lock(&s->lock);
+        r = sm3_translate(s->model, &req);
+        qemu_rec_mutex_unlock(&s->lock);
+        if (r.outcome == SM3_XLATE_OK) {
+            mask = r.mask;
+            pa = r.pa;
+        } else if (r.outcome == SM3_XLATE_BYPASS) {
+            pa = r.pa;
+        } else {
+            smmuv3_ext_fill_fault(fault, &r, addr);
+            return MEMTX_DECODE_ERROR;
+        }
+        chunk = MIN(len, mask + 1 - (addr & mask));
+        res = address_space_rw(&address_space_memory, pa,
+                               MEMTXATTRS_UNSPECIFIED, p, chunk, write);
+        if (res != MEMTX_OK) {
+            fault->kind = SMMU_EXT_ATS_FAULT_BUS;
+            fault->addr = addr;
+            return res;
+        }
+        addr += chunk;
+        p += chunk;
+        len -= chunk;
+    }
+    return MEMTX_OK;
+}
+
+/*
+ * A PCIe Translation Request.  Configuration errors complete with
+ * Completer Abort, a stream that may not use ATS with Unsupported Request,
+ * and translation or permission faults with R = W = 0.
+ */
+static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
+                                                uint32_t pasid,
+                                                bool pasid_valid,
+                                                uint64_t iova, bool write)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    SmmuExtAtsXlate x = { .status = SMMU_EXT_ATS_XLATE_SUCCESS };
+    Sm3Request req = {
+        .sid = smmuv3_ext_dev_sid(dev),
+        .ssid = pasid,
+        .ssv = pasid_valid,
+        .iova = iova,
+        .size = 1,
+        .write = write,
+    };
+    Sm3Xlate r;
+
+    qemu_rec_mutex_lock(&s->lock);
+    r = sm3_ats_translate(s->model, &req);
+    qemu_rec_mutex_unlock(&s->lock);
+    switch (r.outcome) {
+    case SM3_XLATE_OK:
+        x.size = MAX(r.mask + 1, 0x1000);
+        x.translated_addr = r.pa & ~(x.size - 1);
+        x.perm = (r.perm & SM3_PERM_R ? SMMU_EXT_ATS_PERM_R : 0) |
+                 (r.perm & SM3_PERM_W ? SMMU_EXT_ATS_PERM_W : 0) |
+                 (r.perm & SM3_PERM_X ? SMMU_EXT_ATS_PERM_X : 0);
+        break;
+    case SM3_XLATE_BYPASS:
+        x.size = 0x1000;
+        x.translated_addr = iova & ~0xfffULL;
+        x.perm = SMMU_EXT_ATS_PERM_R | SMMU_EXT_ATS_PERM_W;
+        break;
+    case SM3_XLATE_ABORT:
+        x.status = SMMU_EXT_ATS_XLATE_CA;
+        smmuv3_ext_fill_fault(&x.fault, &r, iova);
+        break;
+    case SM3_XLATE_FAULT:
+    case SM3_XLATE_STALLED:
+        smmuv3_ext_fill_fault(&x.fault, &r, iova);
+        if (r.fault.event == SM3_EVT_F_BAD_ATS_TREQ) {
+            x.status = SMMU_EXT_ATS_XLATE_UR;
+        } else if (x.fault.kind == SMMU_EXT_ATS_FAULT_ABORT) {
+            x.status = SMMU_EXT_ATS_XLATE_CA;
+        }
+        break;
+    }
+    return x;
+}
+
+static bool smmuv3_ext_ats_page_request(Object *obj, PCIDevice *dev,
+                                        uint32_t pasid, bool pasid_valid,
+                                        uint64_t addr, bool read, bool write,
+                                        uint16_t prgi, bool last)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    Sm3PageRequest pr = {
+        .sid = smmuv3_ext_dev_sid(dev),
+        .ssid = pasid,
+        .ssv = pasid_valid,
+        .addr = addr,
+        .grpid = prgi,
+        .last = last,
+        .read = read,
+        .write = write,
+    };
+    bool ok;
+
+    qemu_rec_mutex_lock(&s->lock);
+    ok = sm3_page_request(s->model, &pr);
+    qemu_rec_mutex_unlock(&s->lock);
+    return ok;
+}
+
+static void smmuv3_ext_ats_register(Object *obj, PCIDevice *dev,
+                                    const SmmuExtAtsEndpointOps *ops,
+                                    void *opaque)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    SMMUv3ExtEndpoint *ep;
+
+    if (!ops) {
+        g_hash_table_remove(s->endpoints, dev);
+        return;
+    }
+    ep = g_new0(SMMUv3ExtEndpoint, 1);
+    ep->dev = dev;
+    ep->ops = ops;
+    ep->opaque = opaque;
+    g_hash_table_replace(s->endpoints, dev, ep);
+}
+
+static SMMUv3ExtEndpoint *smmuv3_ext_endpoint(SMMUv3ExtState *s, uint32_t sid)
+{
+    GHashTableIter it;
+    SMMUv3ExtEndpoint *ep;
+
+    g_hash_table_iter_init(&it, s->endpoints);
+    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&ep)) {
+        if (smmuv3_ext_dev_sid(ep->dev) == sid) {
+            return ep;
+        }
+    }
+    return NULL;
+}
+
+/* CMD_ATC_INV: forwarded to the endpoint; no endpoint, nothing cached. */
+static void smmuv3_ext_atc_invalidate(void *owner, uint32_t sid, uint32_t ssid,
+                                      bool ssv, uint64_t addr, uint64_t size)
+{
+    SMMUv3ExtState *s = owner;
+    SMMUv3ExtEndpoint *ep = smmuv3_ext_endpoint(s, sid);
+
+    s->atc_inv_ok = true;
+    if (ep && ep->ops->atc_invalidate) {
+        s->atc_inv_ok = ep->ops->atc_invalidate(ep->opaque, ssid, ssv, addr,
+                                                size);
+    }
+}
+
+static bool smmuv3_ext_atc_inv_ok(void *opaque, uint32_t sid)
+{
+    SMMUv3ExtState *s = container_of(opaque, SMMUv3ExtState, host);
+
+    return s->atc_inv_ok;
+}
+
+/* CMD_PRI_RESP Resp (0 Deny, 1 Fail, 2 Success) to a PCIe response code. */
+static void smmuv3_ext_pri_response(void *owner, uint32_t sid, uint32_t ssid,
+                                    bool ssv, uint16_t grpid, unsigned resp)
+{
+    SMMUv3ExtState *s = owner;
+    SMMUv3ExtEndpoint *ep = smmuv3_ext_endpoint(s, sid);
+    static const unsigned pcie_code[] = {
+        SMMU_EXT_ATS_PRI_INVALID, SMMU_EXT_ATS_PRI_FAILURE,
+        SMMU_EXT_ATS_PRI_SUCCESS, SMMU_EXT_ATS_PRI_FAILURE,
+    };
+
+    if (ep && ep->ops->pri_response) {
+        ep->ops->pri_response(ep->opaque, ssid, ssv, grpid,
+                              pcie_code[resp & 3]);
+    }
+}
+
 /* ---- Reset, statistics, migration ----------------------------------------- */
 
 static void smmuv3_ext_reset(void *opaque)
@@ -563,6 +803,7 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     cfg->policy = SM_CACHE_LRU;
     cfg->cmdq_batch = s->cmdq_batch;
     smmu_ext_host_init(&cfg->host, &s->host);
+    cfg->hooks.atc_inv_ok = smmuv3_ext_atc_inv_ok;
 
     why = sm3_check_config(cfg);
     if (why) {
@@ -736,6 +977,34 @@ static bool smmuv3_ext_place_irqs(SMMUv3ExtState *s, VirtMachineState *vms,
     return true;
 }
 
+static int smmuv3_ext_devid_used(Object *obj, void *opaque)
+{
+    uint32_t *devid = opaque;
+
+    return object_dynamic_cast(obj, TYPE_SMMUV3_EXT) &&
+           SMMUV3_EXT(obj)->model && SMMUV3_EXT(obj)->msi_devid == *devid;
+}
+
+/*
+ * The ITS DeviceID of our MSIs must be unique per SMMU: by default the
+ * first of 0xff00, 0xff01, ... that no other instance has taken.
+ */
+static bool smmuv3_ext_pick_msi_devid(SMMUv3ExtState *s, Error **errp)
+{
+    uint32_t devid = s->msi_devid ? s->msi_devid : SMMUV3_EXT_MSI_DEVID_BASE;
+
+    while (object_child_foreach_recursive(object_get_root(),
+                                          smmuv3_ext_devid_used, &devid)) {
+        if (s->msi_devid || devid == SMMUV3_EXT_MSI_DEVID_BASE + 0xff) {
+            error_setg(errp, "msi-devid=0x%x is used by another SMMU", devid);
+            return false;
+        }
+        devid++;
+    }
+    s->msi_devid = devid;
+    return true;
+}
+
 /* ---- Realize: device tree ---------------------------------------------------- */
 
 static int smmuv3_ext_collect(Object *obj, void *opaque)
@@ -749,52 +1018,83 @@ static int smmuv3_ext_collect(Object *obj, void *opaque)
     return 0;
 }
 
-static int smmuv3_ext_cmp_bus(gconstpointer a, gconstpointer b)
+static int smmuv3_ext_collect_roots(Object *obj, void *opaque)
 {
-    const SMMUv3ExtState *x = *(SMMUv3ExtState * const *)a;
-    const SMMUv3ExtState *y = *(SMMUv3ExtState * const *)b;
+    GArray *roots = opaque;
 
-    return pci_bus_num(x->primary_bus) - pci_bus_num(y->primary_bus);
+    if (object_dynamic_cast(obj, TYPE_PCI_BUS) &&
+        pci_bus_is_root(PCI_BUS(obj))) {
+        unsigned nr = pci_bus_num(PCI_BUS(obj));
+
+        g_array_append_val(roots, nr);
+    }
+    return 0;
+}
+
+static gint smmuv3_ext_cmp_uint(gconstpointer a, gconstpointer b)
+{
+    return (gint)*(const unsigned *)a - (gint)*(const unsigned *)b;
+}
+
+/* The device-tree node of the host bridge in front of root bus @nr. */
+static char *smmuv3_ext_host_node(VirtMachineState *vms, unsigned nr)
+{
+    if (nr == 0) {
+        return g_strdup(vms->pciehb_nodename);
+    }
+    return smmu_ext_fdt_expander_node(MACHINE(vms)->fdt, vms->pciehb_nodename,
+                                      nr);
 }
 
 /*
- * Once every device exists (and before the board loads the tree), give
- * the PCIe node one iommu-map entry per SMMU: the requester ids from its
- * root bus's number up to the next root bus's.  Every instance runs this;
- * each run rebuilds the same complete map.
+ * Once every device exists (and before the board loads the tree): PCI
+ * expander root buses become host bridges of their own in the tree, and
+ * every SMMU's host bridge gets an iommu-map for the requester ids of its
+ * root bus's range.  Every instance runs this; later runs find the work
+ * done and rewrite the same maps.
  */
 static void smmuv3_ext_machine_done(Notifier *notifier, void *data)
 {
-    SMMUv3ExtState *s = container_of(notifier, SMMUv3ExtState, machine_done);
     VirtMachineState *vms = VIRT_MACHINE(qdev_get_machine());
-    MachineState *ms = MACHINE(vms);
+    void *fdt = MACHINE(vms)->fdt;
     g_autoptr(GPtrArray) all = g_ptr_array_new();
-    g_autofree SmmuExtRidRange *ranges = NULL;
-    unsigned i;
+    g_autoptr(GArray) roots = g_array_new(false, false, sizeof(unsigned));
+    unsigned *nrs, n, i, j;
 
+    object_child_foreach_recursive(object_get_root(), smmuv3_ext_collect_roots,
+                                   roots);
+    g_array_sort(roots, smmuv3_ext_cmp_uint);
+    nrs = (unsigned *)roots->data;
+    n = roots->len;
+    if (n > 1 && nrs[0] == 0) {
+        g_autofree char *first = smmuv3_ext_host_node(vms, nrs[1]);
+
+        if (first && fdt_path_offset(fdt, first) < 0) {
+            smmu_ext_fdt_add_expanders(fdt, vms->pciehb_nodename, nrs + 1,
+                                       n - 1, &error_fatal);
+        }
+    }
     object_child_foreach_recursive(object_get_root(), smmuv3_ext_collect,
                                    all);
-    g_ptr_array_sort(all, smmuv3_ext_cmp_bus);
-    ranges = g_new0(SmmuExtRidRange, MAX(all->len, 1));
     for (i = 0; i < all->len; i++) {
         SMMUv3ExtState *x = g_ptr_array_index(all, i);
-        uint32_t first = pci_bus_num(x->primary_bus);
-        uint32_t end = 256;
+        unsigned first = pci_bus_num(x->primary_bus), end = 256;
+        g_autofree char *node = smmuv3_ext_host_node(vms, first);
+        SmmuExtRidRange range;
 
-        if (i + 1 < all->len) {
-            SMMUv3ExtState *next = g_ptr_array_index(all, i + 1);
-
-            end = pci_bus_num(next->primary_bus);
+        for (j = 0; j < n; j++) {
+            if (nrs[j] > first) {
+                end = nrs[j];
+                break;
+            }
         }
-        ranges[i] = (SmmuExtRidRange) {
+        range = (SmmuExtRidRange) {
             .rid_base = first << 8,
             .count = (end - first) << 8,
             .phandle = x->phandle,
         };
+        smmu_ext_fdt_set_iommu_map(fdt, node, &range, 1, &error_fatal);
     }
-    smmu_ext_fdt_set_iommu_map(ms->fdt, vms->pciehb_nodename, ranges,
-                               all->len, &error_fatal);
-    (void)s;
 }
 
 static bool smmuv3_ext_add_fdt(SMMUv3ExtState *s, VirtMachineState *vms,
@@ -848,11 +1148,16 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     if (!s->primary_bus) {
         return;
     }
+    if (!smmuv3_ext_pick_msi_devid(s, errp)) {
+        return;
+    }
     s->host.id = s->id;
     s->host.as = &address_space_memory;
     s->host.msi_devid = s->msi_devid;
     s->host.owner = s;
     s->host.invalidated = smmuv3_ext_invalidated;
+    s->host.atc_invalidate = smmuv3_ext_atc_invalidate;
+    s->host.pri_response = smmuv3_ext_pri_response;
     if (!smmuv3_ext_place_mmio(s, errp) ||
         !smmuv3_ext_build_config(s, &cfg, errp) ||
         !smmuv3_ext_place_irqs(s, vms, errp)) {
@@ -870,6 +1175,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     }
     qemu_rec_mutex_init(&s->lock);
     s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    s->endpoints = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->cmdq_bh = qemu_bh_new(smmuv3_ext_cmdq_bh, s);
     memory_region_init_io(&s->iomem, OBJECT(s), &smmuv3_ext_mmio_ops, s,
                           TYPE_SMMUV3_EXT, SMMUV3_EXT_FRAME_SIZE);
@@ -895,7 +1201,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_UINT8("eventqs", SMMUv3ExtState, eventqs, 19),
     DEFINE_PROP_UINT8("priqs", SMMUv3ExtState, priqs, 19),
     DEFINE_PROP_ON_OFF_AUTO("msi", SMMUv3ExtState, msi, ON_OFF_AUTO_AUTO),
-    DEFINE_PROP_UINT32("msi-devid", SMMUv3ExtState, msi_devid, 0xff00),
+    DEFINE_PROP_UINT32("msi-devid", SMMUv3ExtState, msi_devid, 0),
     DEFINE_PROP_BOOL("ats", SMMUv3ExtState, ats, true),
     DEFINE_PROP_BOOL("pri", SMMUv3ExtState, pri, true),
     DEFINE_PROP_BOOL("stall", SMMUv3ExtState, stall, true),
@@ -934,7 +1240,8 @@ static const struct {
     { "priqs", "log2 of the largest PRI queue" },
     { "msi", "MSIs through the GICv3 ITS instead of wired SPIs (auto: "
              "when the board has an ITS)" },
-    { "msi-devid", "ITS DeviceID of the SMMU's own MSIs" },
+    { "msi-devid", "ITS DeviceID of the SMMU's own MSIs (0: the first "
+                   "free from 0xff00)" },
     { "ats", "PCIe ATS: translation requests and ATC invalidation" },
     { "pri", "PCIe PRI: page request queue" },
     { "stall", "stall model: faults may stall until RESUME" },
@@ -970,6 +1277,7 @@ static void smmuv3_ext_instance_init(Object *obj)
 static void smmuv3_ext_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
+    SmmuExtAtsIfClass *aic = SMMU_EXT_ATS_IF_CLASS(klass);
     unsigned i;
 
     dc->desc = "Arm SMMUv3 (smmu-ext model) for the virt board";
@@ -984,6 +1292,12 @@ static void smmuv3_ext_class_init(ObjectClass *klass, void *data)
                                               smmuv3_ext_property_help[i].help);
     }
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+
+    aic->serves_bus = smmuv3_ext_ats_serves_bus;
+    aic->dma = smmuv3_ext_ats_dma;
+    aic->translate = smmuv3_ext_ats_translate;
+    aic->page_request = smmuv3_ext_ats_page_request;
+    aic->register_endpoint = smmuv3_ext_ats_register;
 }
 
 static void smmuv3_ext_iommu_mr_class_init(ObjectClass *klass, void *data)
@@ -1002,6 +1316,10 @@ static const TypeInfo smmuv3_ext_types[] = {
         .instance_size = sizeof(SMMUv3ExtState),
         .instance_init = smmuv3_ext_instance_init,
         .class_init = smmuv3_ext_class_init,
+        .interfaces = (InterfaceInfo[]) {
+            { TYPE_SMMU_EXT_ATS_IF },
+            { }
+        },
     },
     {
         .name = TYPE_SMMUV3_EXT_IOMMU_MR,

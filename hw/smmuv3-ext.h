@@ -30,6 +30,13 @@ typedef struct SMMUv3ExtDev {
     QLIST_ENTRY(SMMUv3ExtDev) next_notified;
 } SMMUv3ExtDev;
 
+/* An endpoint that registered for ATC invalidations and PRI responses. */
+typedef struct SMMUv3ExtEndpoint {
+    PCIDevice *dev;
+    const struct SmmuExtAtsEndpointOps *ops;
+    void *opaque;
+} SMMUv3ExtEndpoint;
+
 typedef struct SMMUv3ExtBus {
     PCIBus *bus;
     SMMUv3ExtDev *devs[PCI_DEVFN_MAX];
@@ -66,6 +73,8 @@ struct SMMUv3ExtState {
     uint32_t phandle;
     Notifier machine_done;
     char *id;
+    GHashTable *endpoints;          /* PCIDevice * -> SMMUv3ExtEndpoint * */
+    bool atc_inv_ok;                /* result of the last ATC invalidation */
 };
 
 #endif /* HW_SMMUV3_EXT_H */

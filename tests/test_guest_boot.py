@@ -10,10 +10,16 @@ SCENARIOS = [
     guest.Scenario(smmu="builtin", mode="strict"),
     guest.Scenario(smmu="builtin", mode="lazy"),
     guest.Scenario(smmu="builtin", mode="passthrough"),
-    guest.Scenario(smmu="smmuv3-ext", mode="strict"),
-    guest.Scenario(smmu="smmuv3-ext", mode="lazy"),
-    guest.Scenario(smmu="smmuv3-ext", mode="passthrough"),
+    # Ours: the acceptance workload (256 MiB disk) in every mode, with MSIs
+    # (the default with an ITS) and with wired interrupts.
+    guest.Scenario(smmu="smmuv3-ext", mode="strict", disk_mb=256),
+    guest.Scenario(smmu="smmuv3-ext", mode="lazy", disk_mb=256),
+    guest.Scenario(smmu="smmuv3-ext", mode="passthrough", disk_mb=256),
     guest.Scenario(smmu="smmuv3-ext", mode="strict", irq="wired"),
+    guest.Scenario(smmu="smmuv3-ext", mode="lazy", irq="wired"),
+    guest.Scenario(smmu="smmuv3-ext", mode="passthrough", irq="wired"),
+    # Two instances: pcie.0 and a pxb-pcie root bus, a disk behind each.
+    guest.Scenario(smmu="smmuv3-ext", mode="strict", instances=2),
 ]
 OURS = [s for s in SCENARIOS if s.smmu == "smmuv3-ext"]
 

@@ -26,27 +26,59 @@ pci_dev_of() {
     return 1
 }
 
-disk_pci_dev() {
-    wait_for "$DISK_DEV" || fail "no $DISK_DEV"
-    pci_dev_of "/sys/block/${DISK_DEV#/dev/}/device"
-}
-
 # Uptime in milliseconds.
 now_ms() {
     awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
 }
 
-# Read the whole disk with O_DIRECT in blocks of $1 bytes, compare sha256.
-dma_read_check() {
-    [ -n "$DISK_SHA256" ] || skip "no smmuext.disk_sha256 given"
-    wait_for "$DISK_DEV" || fail "no $DISK_DEV"
+# The test disks, one "serial sha256 iommu" line each (smmuext.disks), or
+# /dev/vda alone with smmuext.disk_sha256 when no list is given.
+disk_list() {
+    if [ -n "$DISKS" ]; then
+        echo "$DISKS" | tr ';' '\n' | tr '/' ' ' | grep -v '^ *$'
+    else
+        echo "vda ${DISK_SHA256:--} -"
+    fi
+}
+
+# /dev node of the disk with virtio serial $1 (bounded wait for it).
+disk_dev() {
+    n=0
+    while [ $n -lt 100 ]; do
+        for b in /sys/block/vd*; do
+            [ -e "$b" ] || continue
+            if [ "${b##*/}" = "$1" ] || [ "$(cat "$b/serial" 2>/dev/null)" = "$1" ]; then
+                echo "/dev/${b##*/}"
+                return 0
+            fi
+        done
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+
+# Read disk $2 with O_DIRECT in blocks of $1 bytes, compare with sha256 $3.
+dma_read_one() {
     t0=$(now_ms)
-    sum=$(dd if="$DISK_DEV" bs="$1" iflag=direct 2>/tmp/dd.err |
+    sum=$(dd if="$2" bs="$1" iflag=direct 2>/tmp/dd.err |
           sha256sum | cut -d' ' -f1)
     t1=$(now_ms)
     cat /tmp/dd.err
     echo "elapsed_ms: $((t1 - t0))"
-    [ "$sum" = "$DISK_SHA256" ] ||
-        fail "sha256 mismatch: guest $sum, host $DISK_SHA256"
-    echo "sha256 matches ($sum)"
+    [ "$sum" = "$3" ] || fail "$2: sha256 mismatch: guest $sum, host $3"
+    echo "$2: sha256 matches ($sum)"
+}
+
+# Read every test disk in blocks of $1 bytes and check its sha256.
+dma_read_check() {
+    found=0
+    for line in $(disk_list | tr ' ' ','); do
+        serial=${line%%,*}; rest=${line#*,}; sha=${rest%%,*}
+        [ "$sha" != - ] || skip "no sha256 given for disk $serial"
+        dev=$(disk_dev "$serial") || fail "no disk with serial $serial"
+        dma_read_one "$1" "$dev" "$sha"
+        found=1
+    done
+    [ $found = 1 ] || skip "no test disk"
 }

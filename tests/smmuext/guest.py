@@ -22,17 +22,19 @@ class SmmuChoice:
     stats_path: str = ""       # QOM path of a device with a 'stats' property
     default_irq: str = "wired"     # how its interrupts arrive by default
     irq_option: str = ""           # device option choosing msi/wired
+    bases: tuple = ()              # register base of each instance (hex)
 
 
 # What SMMU= selects.  Later issues add our own devices here.
 SMMU_CHOICES = {
-    "none": SmmuChoice("no IOMMU", "", (), "none"),
+    "none": SmmuChoice("no IOMMU", "", (), "none", bases=("none",)),
     "builtin": SmmuChoice("QEMU's built-in SMMUv3 (-M virt,iommu=smmuv3)",
-                          "iommu=smmuv3", (), "arm-smmu-v3"),
+                          "iommu=smmuv3", (), "arm-smmu-v3",
+                          bases=("9050000",)),
     "smmuv3-ext": SmmuChoice("our SMMUv3 (-device arm-smmuv3-ext)", "",
                              ("arm-smmuv3-ext,primary-bus=pcie.0,id=smmu0",),
                              "arm-smmu-v3", "/machine/peripheral/smmu0",
-                             "msi", "msi"),
+                             "msi", "msi", ("9100000", "9120000")),
 }
 
 # What MODE= selects: the kernel's DMA API mode and the domain type it gives.
@@ -64,6 +66,7 @@ class Scenario:
     smmu: str = "builtin"
     mode: str = "strict"
     irq: str = ""              # "msi" or "wired"; "": the SMMU's default
+    instances: int = 1         # 2: a second SMMU on a pxb-pcie root bus
     disk_mb: int = DEFAULT_DISK_MB
     net: bool = True
     timeout: int = 900
@@ -72,7 +75,9 @@ class Scenario:
     def name(self):
         if self.smmu == "none":
             return "none"
-        return "-".join([self.smmu, self.mode] + ([self.irq] if self.irq else []))
+        return "-".join([self.smmu, self.mode] + ([self.irq] if self.irq else []) +
+                        (["x%d" % self.instances] if self.instances > 1 else []) +
+                        (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []))
 
 
 @dataclass
@@ -82,10 +87,10 @@ class Disk:
     size_mb: int
 
 
-def ensure_disk(size_mb):
+def ensure_disk(size_mb, name="disk"):
     """A raw disk of random data, made once; its sha256 is kept beside it."""
     os.makedirs(paths.GUEST, exist_ok=True)
-    path = os.path.join(paths.GUEST, "disk-%dM.raw" % size_mb)
+    path = os.path.join(paths.GUEST, "%s-%dM.raw" % (name, size_mb))
     sumfile = path + ".sha256"
     if os.path.exists(path) and os.path.exists(sumfile) and \
             os.path.getsize(path) == size_mb << 20:
@@ -107,35 +112,55 @@ def ensure_disk(size_mb):
 def qemu_command(scenario, disk, only=None):
     smmu = smmu_choice(scenario.smmu)
     cmdline_opt, domain = mode_choice(scenario.mode)
+    if scenario.instances > len(smmu.bases):
+        raise ConfigError("SMMU=%s has no %d-instance set-up" % (
+            scenario.smmu, scenario.instances))
     machine = "virt,gic-version=3"
     if smmu.machine_opts:
         machine += "," + smmu.machine_opts
+    # Without VIRTIO_F_ACCESS_PLATFORM the guest's virtio drivers bypass the
+    # DMA API (and QEMU the IOMMU): only MSI writes would be translated.
+    virtio = "disable-legacy=on,iommu_platform=on"
+    disks = [("disk0", disk, ",bus=pcie.0")]
+    if scenario.instances > 1:
+        disks.append(("disk1", ensure_disk(scenario.disk_mb, "disk1"),
+                      ",bus=rp1"))
+    expect = ";".join("%s/%s/%s" % (serial, d.sha256, smmu.bases[i])
+                      for i, (serial, d, _) in enumerate(disks))
     append = " ".join([
         "console=ttyAMA0", "loglevel=3", "panic=-1", cmdline_opt,
         "smmuext.iommu=" + smmu.guest_driver,
         "smmuext.domain=" + domain,
         "smmuext.smmu_irq=" + (scenario.irq or smmu.default_irq),
-        "smmuext.disk_sha256=" + disk.sha256,
+        "smmuext.disks=" + expect,
     ] + (["smmuext.only=" + ",".join(only)] if only else []))
     cmd = [paths.QEMU, "-M", machine, "-cpu", "cortex-a72", "-smp", "2",
            "-m", "1G", "-nographic", "-no-reboot", "-nodefaults",
            "-serial", "stdio", "-monitor", "none",
            "-kernel", paths.KERNEL, "-initrd", paths.INITRD,
            "-append", append]
+    irq_opt = ""
+    if scenario.irq:
+        if not smmu.irq_option:
+            raise ConfigError("SMMU=%s cannot choose its interrupts" % scenario.smmu)
+        irq_opt = ",%s=%s" % (smmu.irq_option,
+                              "on" if scenario.irq == "msi" else "off")
     for dev in smmu.devices:
-        if scenario.irq:
-            if not smmu.irq_option:
-                raise ConfigError("SMMU=%s cannot choose its interrupts" % scenario.smmu)
-            dev += ",%s=%s" % (smmu.irq_option, "on" if scenario.irq == "msi" else "off")
-        cmd += ["-device", dev]
-    # Without VIRTIO_F_ACCESS_PLATFORM the guest's virtio drivers bypass the
-    # DMA API (and QEMU the IOMMU): only MSI writes would be translated.
-    virtio = "disable-legacy=on,iommu_platform=on"
-    cmd += ["-drive", "file=%s,format=raw,if=none,id=disk0,cache=none" % disk.path,
-            "-device", "virtio-blk-pci,drive=disk0," + virtio]
+        cmd += ["-device", dev + irq_opt]
+    for serial, d, bus in disks[:1]:
+        cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),
+                "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, virtio, bus)]
+    if scenario.instances > 1:
+        # A second root bus, its own SMMU (before its devices), a root port.
+        cmd += ["-device", "pxb-pcie,bus_nr=128,id=pxb1,bus=pcie.0",
+                "-device", "arm-smmuv3-ext,primary-bus=pxb1,id=smmu1" + irq_opt,
+                "-device", "pcie-root-port,bus=pxb1,chassis=1,id=rp1"]
+        for serial, d, bus in disks[1:]:
+            cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),
+                    "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, virtio, bus)]
     if scenario.net:
         cmd += ["-netdev", "hubport,id=net0,hubid=0",
-                "-device", "virtio-net-pci,netdev=net0,romfile=," + virtio]
+                "-device", "virtio-net-pci,netdev=net0,romfile=,bus=pcie.0," + virtio]
     return cmd
 
 

@@ -40,6 +40,8 @@ class Qmp:
                 chunk = self.sock.recv(65536)
             except socket.timeout:
                 return None
+            except OSError as e:
+                raise QmpError("QMP connection lost: %s" % e)
             if not chunk:
                 raise QmpError("QMP connection closed")
             self.buf += chunk
@@ -50,7 +52,10 @@ class Qmp:
         msg = {"execute": name}
         if args:
             msg["arguments"] = args
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        try:
+            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        except OSError as e:
+            raise QmpError("QMP connection lost: %s" % e)
         while True:
             reply = self._read(timeout)
             if reply is None:

@@ -5,7 +5,9 @@
 . /etc/testlib.sh
 [ "$EXPECT_IOMMU" != none ] || skip "no IOMMU"
 [ -n "$EXPECT_DOMAIN" ] || skip "no smmuext.domain expectation given"
-dev=$(disk_pci_dev) || fail "no PCI device behind $DISK_DEV"
+serial=$(disk_list | head -n 1 | cut -d' ' -f1)
+blk=$(disk_dev "$serial") || fail "no disk with serial $serial"
+dev=$(pci_dev_of "/sys/block/${blk#/dev/}/device") || fail "no PCI device behind $blk"
 [ -e "$dev/iommu_group/type" ] || fail "no iommu_group/type for $dev"
 type=$(cat "$dev/iommu_group/type")
 echo "domain type: $type"

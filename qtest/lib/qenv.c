@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The usual test set-up: see qenv.h. */
+#include <glib.h>
+#include <string.h>
+
+#include "qenv.h"
+
+QEnv *qenv_new(const char *smmu_props, const char *td_props,
+               const char *extra)
+{
+    QEnv *e = g_new0(QEnv, 1);
+    g_autofree char *td = NULL;
+
+    if (td_props) {
+        td = g_strdup_printf("-device smmu-testdev,id=td0,bus=pcie.0,"
+                             "addr=02.0%s%s", *td_props ? "," : "",
+                             td_props);
+    }
+    e->qts = qtc_start("-m %u -device arm-smmuv3-ext,id=smmu0,"
+                       "primary-bus=pcie.0,addr=0x%" G_GINT64_MODIFIER "x%s%s"
+                       " %s %s", QENV_RAM_MB, QENV_SMMU_ADDR,
+                       smmu_props && *smmu_props ? "," : "",
+                       smmu_props ? smmu_props : "", td ? td : "",
+                       extra ? extra : "");
+    e->bus = qtc_bus(e->qts);
+    qalloc_init(&e->alloc, &e->bus, QALLOC_VIRT_RAM_BASE, QENV_ALLOC_SIZE);
+    e->ecam = qpci_ecam_base(&e->bus);
+    e->smmu_base = qtc_qom_get_uint(e->qts, QENV_SMMU_PATH, "addr");
+    e->spi = qtc_qom_get_uint(e->qts, QENV_SMMU_PATH, "spi");
+    return e;
+}
+
+QEnv *qenv_start(const char *smmu_props, const char *td_props,
+                 const QSm3Opts *opts)
+{
+    QEnv *e = qenv_new(smmu_props, td_props, NULL);
+
+    qsm3_init(&e->smmu, &e->bus, &e->alloc, e->smmu_base, opts);
+    if (td_props) {
+        qtd_init(&e->td, &e->bus, e->ecam, 0, QENV_TD_DEVFN, QENV_TD_BAR);
+    }
+    return e;
+}
+
+void qenv_free(QEnv *e)
+{
+    if (e) {
+        qtc_quit(e->qts);
+        g_free(e->gic_path);
+        g_free(e);
+    }
+}
+
+void qenv_intercept_irqs(QEnv *e)
+{
+    e->gic_path = qtc_qom_find_child(e->qts, "/machine/unattached",
+                                     "arm-gicv3");
+    g_assert(e->gic_path);
+    qtc_irq_intercept_in(e->qts, e->gic_path);
+}
+
+unsigned qenv_irq_raised(QEnv *e, unsigned line)
+{
+    qtc_sync(e->qts);
+    return qtc_irq_raised(e->qts, e->spi + line);
+}
+
+uint64_t qenv_buf(QEnv *e, uint64_t size)
+{
+    return qalloc(&e->alloc, size, size);
+}
+
+void qenv_fill(QEnv *e, uint64_t pa, uint8_t byte, uint64_t size)
+{
+    qtc_memset(e->qts, pa, byte, size);
+}
+
+uint32_t qenv_ld32(QEnv *e, uint64_t pa)
+{
+    return qbus_ld32(&e->bus, pa);
+}
+
+/* ---- translation contexts ------------------------------------------------ */
+
+unsigned qenv_ia_bits(unsigned gshift)
+{
+    return gshift == 12 ? 39 : gshift == 14 ? 47 : 42;
+}
+
+uint64_t qenv_level_size(unsigned gshift, unsigned level)
+{
+    return UINT64_C(1) << qsm3_level_shift(gshift, level);
+}
+
+void qenv_xlate_setup(QEnv *e, QEnvXlate *x, uint32_t sid, QEnvStage stage,
+                      unsigned gshift, unsigned cd_flags)
+{
+    QSm3 *s = &e->smmu;
+    unsigned ia = qenv_ia_bits(gshift);
+    uint64_t ste[8], cd[8];
+
+    memset(x, 0, sizeof(*x));
+    x->stage = stage;
+    x->gshift = gshift;
+    x->asid = 1;
+    x->vmid = 1;
+    x->cd_flags = cd_flags;
+    if (stage != QENV_S1) {
+        qsm3_pt_init(&x->s2, &e->bus, &e->alloc, true, gshift, ia);
+    }
+    if (stage != QENV_S2) {
+        qsm3_pt_init(&x->s1, &e->bus, &e->alloc, false, gshift, ia);
+        x->cdtab = qsm3_cdtab_linear(s, 0);
+        qsm3_cd_build(s, cd, &x->s1, x->asid, cd_flags);
+        qsm3_cd_write(s, x->cdtab, cd);
+    }
+    switch (stage) {
+    case QENV_S1:
+        qsm3_ste_s1(ste, x->cdtab, SM3_STE0_S1FMT_LINEAR, 0,
+                    SM3_STE1_S1DSS_TERMINATE);
+        break;
+    case QENV_S2:
+        qsm3_ste_s2(s, ste, &x->s2, x->vmid);
+        break;
+    case QENV_NESTED:
+        qsm3_pt_identity(&x->s2, QALLOC_VIRT_RAM_BASE,
+                         (uint64_t)QENV_RAM_MB << 20);
+        qsm3_ste_nested(s, ste, x->cdtab, SM3_STE0_S1FMT_LINEAR, 0, &x->s2,
+                        x->vmid);
+        break;
+    }
+    qsm3_ste_write(s, sid, ste, true);
+}
+
+uint64_t qenv_xlate_map(QEnv *e, QEnvXlate *x, uint64_t iova, uint64_t pa,
+                        unsigned level, unsigned attrs)
+{
+    uint64_t ipa;
+
+    switch (x->stage) {
+    case QENV_S1:
+        return qsm3_pt_map(&x->s1, iova, pa, level, attrs);
+    case QENV_S2:
+        return qsm3_pt_map(&x->s2, iova, pa, level, attrs);
+    case QENV_NESTED:
+    default:
+        ipa = QENV_NESTED_IPA + (pa - QALLOC_VIRT_RAM_BASE);
+        qsm3_pt_map(&x->s2, ipa, pa, level, 0);
+        return qsm3_pt_map(&x->s1, iova, ipa, level, attrs);
+    }
+}

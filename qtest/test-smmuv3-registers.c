@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arm-smmuv3-ext QTest: the programming interface (IHI 0070 chapter 6):
+ * reset values, ID registers under property sets, read-only and reserved
+ * offsets, CR0/CR0ACK, IRQ_CTRL/IRQ_CTRLACK, GBPA updates, 32-bit halves
+ * of 64-bit registers, page-1 aliases, refused configurations.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "qenv.h"
+
+#define BASE QENV_SMMU_ADDR
+
+/* ---- reset values ------------------------------------------------------- */
+
+static void test_reset_values(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    static const struct {
+        uint32_t off, val;
+    } regs[] = {
+        { SM3_CR0, 0 }, { SM3_CR0ACK, 0 }, { SM3_CR1, 0 }, { SM3_CR2, 0 },
+        { SM3_STATUSR, 0 }, { SM3_GBPA, 0x1000 }, { SM3_IRQ_CTRL, 0 },
+        { SM3_IRQ_CTRLACK, 0 }, { SM3_GERROR, 0 }, { SM3_GERRORN, 0 },
+        { SM3_STRTAB_BASE, 0 }, { SM3_STRTAB_BASE + 4, 0 },
+        { SM3_STRTAB_BASE_CFG, 0 }, { SM3_CMDQ_BASE, 0 },
+        { SM3_CMDQ_PROD, 0 }, { SM3_CMDQ_CONS, 0 }, { SM3_EVENTQ_BASE, 0 },
+        { QSM3_P1(SM3_EVENTQ_PROD), 0 }, { QSM3_P1(SM3_EVENTQ_CONS), 0 },
+        { SM3_PRIQ_BASE, 0 }, { QSM3_P1(SM3_PRIQ_PROD), 0 },
+        { SM3_GERROR_IRQ_CFG0, 0 }, { SM3_EVENTQ_IRQ_CFG1, 0 },
+        { SM3_AIDR, 0x02 },
+        /* CoreSight identification: Arm (JEP106 0x43b), part 0x0e0 */
+        { SM3_PIDR0, 0xe0 }, { SM3_PIDR1, 0xb0 }, { SM3_PIDR2, 0x0b },
+        { SM3_PIDR4, 0x04 }, { SM3_CIDR0, 0x0d }, { SM3_CIDR1, 0xf0 },
+        { SM3_CIDR2, 0x05 }, { SM3_CIDR3, 0xb1 },
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(regs); i++) {
+        uint32_t v = qtc_readl(e->qts, BASE + regs[i].off);
+
+        if (v != regs[i].val) {
+            g_error("offset 0x%x: 0x%x after reset, expected 0x%x",
+                    regs[i].off, v, regs[i].val);
+        }
+    }
+    g_assert_cmphex(e->smmu_base, ==, BASE);
+    g_assert_cmpuint(e->spi, ==, 176);
+    qenv_free(e);
+}
+
+/* Default properties: everything the model implements is advertised. */
+static void test_idr_defaults(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    uint32_t idr0 = qtc_readl(e->qts, BASE + SM3_IDR0);
+    uint32_t idr1 = qtc_readl(e->qts, BASE + SM3_IDR1);
+    uint32_t idr5 = qtc_readl(e->qts, BASE + SM3_IDR5);
+
+    g_assert(idr0 & SM3_IDR0_S1P);
+    g_assert(idr0 & SM3_IDR0_S2P);
+    g_assert_cmpuint(sm_get(idr0, SM3_IDR0_TTF), ==, SM3_IDR0_TTF_AA64);
+    g_assert_cmpuint(sm_get(idr0, SM3_IDR0_HTTU), ==, 2);
+    g_assert(idr0 & SM3_IDR0_ATS);
+    g_assert(idr0 & SM3_IDR0_PRI);
+    g_assert(idr0 & SM3_IDR0_MSI);          /* GICv3 ITS present: auto */
+    g_assert(idr0 & SM3_IDR0_HYP);
+    g_assert(idr0 & SM3_IDR0_ASID16);
+    g_assert(idr0 & SM3_IDR0_VMID16);
+    g_assert(idr0 & SM3_IDR0_CD2L);
+    g_assert_cmpuint(sm_get(idr0, SM3_IDR0_ST_LEVEL), ==, 1);
+    g_assert_cmpuint(sm_get(idr0, SM3_IDR0_STALL_MODEL), ==, 0);
+    g_assert_cmpuint(sm_get(idr0, SM3_IDR0_TTENDIAN), ==,
+                     SM3_IDR0_TTENDIAN_LE);
+    g_assert_cmpuint(sm_get(idr1, SM3_IDR1_SIDSIZE), ==, 16);
+    g_assert_cmpuint(sm_get(idr1, SM3_IDR1_SSIDSIZE), ==, 20);
+    g_assert_cmpuint(sm_get(idr1, SM3_IDR1_CMDQS), ==, 19);
+    g_assert_cmpuint(sm_get(idr1, SM3_IDR1_EVENTQS), ==, 19);
+    g_assert_cmpuint(sm_get(idr1, SM3_IDR1_PRIQS), ==, 19);
+    g_assert(qtc_readl(e->qts, BASE + SM3_IDR3) & SM3_IDR3_RIL);
+    g_assert_cmpuint(sm_get(idr5, SM3_IDR5_OAS), ==, 5);
+    g_assert(idr5 & SM3_IDR5_GRAN4K);
+    g_assert(idr5 & SM3_IDR5_GRAN16K);
+    g_assert(idr5 & SM3_IDR5_GRAN64K);
+    g_assert_cmpuint(sm_get(idr5, SM3_IDR5_STALL_MAX), >, 0);
+    qenv_free(e);
+}
+
+/* ---- IDR fields per property set (table-driven) ------------------------- */
+
+typedef struct IdrCase {
+    const char *name;
+    const char *props;
+    unsigned idr;            /* 0..5 */
+    uint64_t mask;
+    uint64_t expect;         /* field value (shifted down) */
+} IdrCase;
+
+static const IdrCase idr_cases[] = {
+    { "stage-1/s1p", "stage=1", 0, SM3_IDR0_S1P, 1 },
+    { "stage-1/s2p", "stage=1", 0, SM3_IDR0_S2P, 0 },
+    { "stage-2/s1p", "stage=2", 0, SM3_IDR0_S1P, 0 },
+    { "stage-2/s2p", "stage=2", 0, SM3_IDR0_S2P, 1 },
+    { "stage-nested", "stage=nested", 0, SM3_IDR0_S1P | SM3_IDR0_S2P, 3 },
+    { "granules-4k", "granules=4k", 5,
+      SM3_IDR5_GRAN4K | SM3_IDR5_GRAN16K | SM3_IDR5_GRAN64K, 1 },
+    { "granules-64k", "granules=64k", 5,
+      SM3_IDR5_GRAN4K | SM3_IDR5_GRAN16K | SM3_IDR5_GRAN64K, 4 },
+    { "granules-16k-64k", "granules=16k,,64k", 5,
+      SM3_IDR5_GRAN4K | SM3_IDR5_GRAN16K | SM3_IDR5_GRAN64K, 6 },
+    { "oas-32", "oas=32", 5, SM3_IDR5_OAS, 0 },
+    { "oas-40", "oas=40", 5, SM3_IDR5_OAS, 2 },
+    { "oas-44", "oas=44", 5, SM3_IDR5_OAS, 4 },
+    { "oas-48", "oas=48", 5, SM3_IDR5_OAS, 5 },
+    { "oas-52", "oas=52", 5, SM3_IDR5_OAS, 6 },
+    { "ats-off", "ats=off", 0, SM3_IDR0_ATS, 0 },
+    { "ats-on", "ats=on", 0, SM3_IDR0_ATS, 1 },
+    { "pri-off", "pri=off", 0, SM3_IDR0_PRI, 0 },
+    { "pri-off/priqs", "pri=off", 1, SM3_IDR1_PRIQS, 0 },
+    { "msi-off", "msi=off", 0, SM3_IDR0_MSI, 0 },
+    { "msi-on", "msi=on", 0, SM3_IDR0_MSI, 1 },
+    { "stall-off", "stall=off", 0, SM3_IDR0_STALL_MODEL, 1 },
+    { "stall-off/stall-max", "stall=off", 5, SM3_IDR5_STALL_MAX, 0 },
+    { "ril-off", "ril=off", 3, SM3_IDR3_RIL, 0 },
+    { "hyp-off", "hyp=off", 0, SM3_IDR0_HYP, 0 },
+    { "httu-off", "httu=off", 0, SM3_IDR0_HTTU, 0 },
+    { "httu-af", "httu=af", 0, SM3_IDR0_HTTU, 1 },
+    { "two-level-st-off", "two-level-st=off", 0, SM3_IDR0_ST_LEVEL, 0 },
+    { "two-level-cd-off", "two-level-cd=off", 0, SM3_IDR0_CD2L, 0 },
+    { "asid16-off", "asid16=off", 0, SM3_IDR0_ASID16, 0 },
+    { "vmid16-off", "vmid16=off", 0, SM3_IDR0_VMID16, 0 },
+    { "sidsize-8", "sidsize=8", 1, SM3_IDR1_SIDSIZE, 8 },
+    { "sidsize-32", "sidsize=32", 1, SM3_IDR1_SIDSIZE, 32 },
+    { "ssidsize-0", "ssidsize=0", 1, SM3_IDR1_SSIDSIZE, 0 },
+    { "ssidsize-5", "ssidsize=5", 1, SM3_IDR1_SSIDSIZE, 5 },
+    { "cmdqs-10", "cmdqs=10", 1, SM3_IDR1_CMDQS, 10 },
+    { "eventqs-7", "eventqs=7", 1, SM3_IDR1_EVENTQS, 7 },
+    { "priqs-4", "priqs=4", 1, SM3_IDR1_PRIQS, 4 },
+};
+
+static void test_idr_case(const void *opaque)
+{
+    const IdrCase *c = opaque;
+    QEnv *e = qenv_new(c->props, NULL, NULL);
+    uint32_t v = qtc_readl(e->qts, BASE + SM3_IDR0 + 4 * c->idr);
+
+    if (sm_get(v, c->mask) != c->expect) {
+        g_error("%s: IDR%u = 0x%08x, field 0x%" G_GINT64_MODIFIER "x = 0x%"
+                G_GINT64_MODIFIER "x, expected 0x%" G_GINT64_MODIFIER "x",
+                c->props, c->idr, v, c->mask, sm_get(v, c->mask), c->expect);
+    }
+    qenv_free(e);
+}
+
+/* ---- read-only and reserved offsets ------------------------------------------ */
+
+static void test_read_only(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    static const uint32_t ro[] = {
+        SM3_IDR0, SM3_IDR1, SM3_IDR2, SM3_IDR3, SM3_IDR4, SM3_IDR5,
+        SM3_IIDR, SM3_AIDR, SM3_CR0ACK, SM3_STATUSR, SM3_AGBPA,
+        SM3_IRQ_CTRLACK, SM3_GERROR, SM3_PIDR0, SM3_CIDR0,
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(ro); i++) {
+        uint32_t before = qtc_readl(e->qts, BASE + ro[i]);
+
+        qtc_writel(e->qts, BASE + ro[i], ~before);
+        g_assert_cmphex(qtc_readl(e->qts, BASE + ro[i]), ==, before);
+    }
+    qenv_free(e);
+}
+
+static void test_reserved_offsets(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    /* Holes of page 0, page 1 outside the queue indexes, IMPDEF space. */
+    static const uint32_t rsv[] = {
+        0x030, 0x038, 0x04c, 0x058, 0x05c, 0x0e0, 0x100, 0x800, 0xe00,
+        0x1000, 0x8000, 0xfffc, 0x10000, 0x10020, 0x10090, 0x100b0,
+        0x1fffc,
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(rsv); i++) {
+        qtc_writel(e->qts, BASE + rsv[i], 0xffffffff);
+        g_assert_cmphex(qtc_readl(e->qts, BASE + rsv[i]), ==, 0);
+    }
+    /* Writes there changed nothing that is architected. */
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_CR0), ==, 0);
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_CMDQ_BASE), ==, 0);
+    qenv_free(e);
+}
+
+/* Registers of absent features are RES0: PRIQ with pri=off, MSI cfg. */
+static void test_absent_feature_registers(void)
+{
+    QEnv *e = qenv_new("pri=off,msi=off", NULL, NULL);
+    static const uint32_t regs[] = {
+        SM3_PRIQ_BASE, SM3_PRIQ_IRQ_CFG1, SM3_GERROR_IRQ_CFG0,
+        SM3_GERROR_IRQ_CFG1, SM3_EVENTQ_IRQ_CFG0, SM3_EVENTQ_IRQ_CFG2,
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(regs); i++) {
+        qtc_writel(e->qts, BASE + regs[i], 0x40000040);
+        g_assert_cmphex(qtc_readl(e->qts, BASE + regs[i]), ==, 0);
+    }
+    g_assert_cmphex(qtc_readl(e->qts, BASE + QSM3_P1(SM3_PRIQ_PROD)), ==, 0);
+    qenv_free(e);
+}
+
+/* ---- handshakes ------------------------------------------------------------- */
+
+static void test_cr0_handshake(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    QSm3Opts o = { .no_enable = true };
+    QSm3 *s = &e->smmu;
+    static const uint32_t seq[] = {
+        SM3_CR0_CMDQEN, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN,
+        SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_PRIQEN,
+        SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_PRIQEN |
+        SM3_CR0_ATSCHK,
+        SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN | SM3_CR0_PRIQEN |
+        SM3_CR0_ATSCHK | SM3_CR0_SMMUEN,
+        SM3_CR0_SMMUEN, 0,
+    };
+    unsigned i;
+
+    qsm3_init(s, &e->bus, &e->alloc, e->smmu_base, &o);
+    for (i = 0; i < G_N_ELEMENTS(seq); i++) {
+        g_assert(qsm3_set_cr0(s, seq[i]));
+        g_assert_cmphex(qsm3_readl(s, SM3_CR0), ==, seq[i]);
+        g_assert_cmphex(qsm3_readl(s, SM3_CR0ACK), ==, seq[i]);
+    }
+    qenv_free(e);
+}
+
+/* Enables of absent features do not stick (PRIQEN, ATSCHK). */
+static void test_cr0_absent_bits(void)
+{
+    QEnv *e = qenv_new("pri=off,ats=off", NULL, NULL);
+
+    qtc_writel(e->qts, BASE + SM3_CR0, SM3_CR0_PRIQEN | SM3_CR0_ATSCHK |
+               SM3_CR0_EVENTQEN);
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_CR0ACK), ==,
+                    SM3_CR0_EVENTQEN);
+    qenv_free(e);
+}
+
+static void test_irq_ctrl_handshake(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    QSm3 *s = &e->smmu;
+    QSm3Opts o = { .no_enable = true };
+    uint32_t all = SM3_IRQ_CTRL_GERROR_IRQEN | SM3_IRQ_CTRL_PRIQ_IRQEN |
+                   SM3_IRQ_CTRL_EVENTQ_IRQEN;
+
+    qsm3_init(s, &e->bus, &e->alloc, e->smmu_base, &o);
+    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_GERROR_IRQEN));
+    g_assert(qsm3_set_irq_ctrl(s, all));
+    g_assert_cmphex(qsm3_readl(s, SM3_IRQ_CTRLACK), ==, all);
+    /* Reserved bits do not stick. */
+    qsm3_writel(s, SM3_IRQ_CTRL, 0xfffffff0 | SM3_IRQ_CTRL_EVENTQ_IRQEN);
+    g_assert_cmphex(qsm3_readl(s, SM3_IRQ_CTRLACK), ==,
+                    SM3_IRQ_CTRL_EVENTQ_IRQEN);
+    g_assert(qsm3_set_irq_ctrl(s, 0));
+    qenv_free(e);
+}
+
+/* IRQ_CFGn are read-only while their interrupt is enabled (6.3.20). */
+static void test_irq_cfg_locked_when_enabled(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    QSm3 *s = &e->smmu;
+    QSm3Opts o = { .no_enable = true };
+
+    qsm3_init(s, &e->bus, &e->alloc, e->smmu_base, &o);
+    qsm3_writeq(s, SM3_EVENTQ_IRQ_CFG0, 0x40001000);
+    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_EVENTQ_IRQEN));
+    qsm3_writeq(s, SM3_EVENTQ_IRQ_CFG0, 0x40002000);
+    qsm3_writel(s, SM3_EVENTQ_IRQ_CFG1, 0x1234);
+    g_assert_cmphex(qsm3_readq(s, SM3_EVENTQ_IRQ_CFG0), ==, 0x40001000);
+    g_assert_cmphex(qsm3_readl(s, SM3_EVENTQ_IRQ_CFG1), ==, 0);
+    g_assert(qsm3_set_irq_ctrl(s, 0));
+    qsm3_writeq(s, SM3_EVENTQ_IRQ_CFG0, 0x40002000);
+    g_assert_cmphex(qsm3_readq(s, SM3_EVENTQ_IRQ_CFG0), ==, 0x40002000);
+    qenv_free(e);
+}
+
+static void test_gbpa_update(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    QSm3 *s = &e->smmu;
+
+    s->bus = &e->bus;
+    s->base = e->smmu_base;
+    /* Without Update the write is ignored. */
+    qsm3_writel(s, SM3_GBPA, SM3_GBPA_ABORT);
+    g_assert_cmphex(qsm3_readl(s, SM3_GBPA), ==, 0x1000);
+    /* With Update it takes effect and Update reads back 0. */
+    g_assert(qsm3_set_gbpa(s, SM3_GBPA_ABORT | 0x1000));
+    g_assert_cmphex(qsm3_readl(s, SM3_GBPA), ==, SM3_GBPA_ABORT | 0x1000);
+    g_assert(qsm3_set_gbpa(s, sm_prep(SM3_GBPA_SHCFG, 2) |
+                           sm_prep(SM3_GBPA_MEMATTR, 0xf) | SM3_GBPA_MTCFG));
+    g_assert_cmphex(qsm3_readl(s, SM3_GBPA), ==,
+                    sm_prep(SM3_GBPA_SHCFG, 2) |
+                    sm_prep(SM3_GBPA_MEMATTR, 0xf) | SM3_GBPA_MTCFG);
+    qenv_free(e);
+}
+
+/* SMMUEN = 0: GBPA.ABORT decides between bypass and abort. */
+static void test_gbpa_abort_dma(void)
+{
+    QEnv *e = qenv_new(NULL, "", NULL);
+    QSm3 *s = &e->smmu;
+    uint64_t buf;
+
+    s->bus = &e->bus;
+    s->base = e->smmu_base;
+    qtd_init(&e->td, &e->bus, e->ecam, 0, QENV_TD_DEVFN, QENV_TD_BAR);
+    buf = qenv_buf(e, 4096);
+    g_assert(qtd_write(&e->td, buf, 64, 0xa5a5a5a5));
+    g_assert_cmphex(qenv_ld32(e, buf), ==, 0xa5a5a5a5);
+    g_assert(qsm3_set_gbpa(s, SM3_GBPA_ABORT));
+    g_assert(!qtd_write(&e->td, buf + 64, 64, 0x5a5a5a5a));
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_DMA);
+    g_assert_cmphex(qenv_ld32(e, buf + 64), ==, 0);
+    g_assert(qsm3_set_gbpa(s, 0));
+    g_assert(qtd_write(&e->td, buf + 64, 64, 0x5a5a5a5a));
+    g_assert_cmphex(qenv_ld32(e, buf + 64), ==, 0x5a5a5a5a);
+    qenv_free(e);
+}
+
+/* ---- 64-bit registers -------------------------------------------------------- */
+
+static void test_64bit_halves(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    static const uint32_t regs[] = {
+        SM3_STRTAB_BASE, SM3_CMDQ_BASE, SM3_EVENTQ_BASE, SM3_PRIQ_BASE,
+        SM3_GERROR_IRQ_CFG0, SM3_EVENTQ_IRQ_CFG0, SM3_PRIQ_IRQ_CFG0,
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(regs); i++) {
+        uint64_t a = BASE + regs[i];
+        uint64_t v = UINT64_C(0x0000001234567840) |
+                     (regs[i] == SM3_STRTAB_BASE ? 0 : 3);
+
+        /* low half, then high half */
+        qtc_writel(e->qts, a, (uint32_t)v);
+        qtc_writel(e->qts, a + 4, (uint32_t)(v >> 32));
+        g_assert_cmphex(qtc_readq(e->qts, a), ==,
+                        regs[i] >= SM3_GERROR_IRQ_CFG0 &&
+                        regs[i] != SM3_STRTAB_BASE &&
+                        regs[i] != SM3_CMDQ_BASE &&
+                        regs[i] != SM3_EVENTQ_BASE &&
+                        regs[i] != SM3_PRIQ_BASE ? (v & ~UINT64_C(3)) : v);
+        g_assert_cmphex(qtc_readl(e->qts, a + 4), ==, v >> 32);
+        /* a 64-bit write, read back in halves */
+        qtc_writeq(e->qts, a, 0);
+        g_assert_cmphex(qtc_readl(e->qts, a), ==, 0);
+        g_assert_cmphex(qtc_readl(e->qts, a + 4), ==, 0);
+    }
+    qenv_free(e);
+}
+
+/* Writable masks: reserved bits of 64-bit registers read as zero. */
+static void test_64bit_reserved_bits(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+
+    qtc_writeq(e->qts, BASE + SM3_STRTAB_BASE, UINT64_MAX);
+    g_assert_cmphex(qtc_readq(e->qts, BASE + SM3_STRTAB_BASE), ==,
+                    SM3_STRTAB_BASE_ADDR | SM3_STRTAB_BASE_RA);
+    qtc_writeq(e->qts, BASE + SM3_CMDQ_BASE, UINT64_MAX);
+    g_assert_cmphex(qtc_readq(e->qts, BASE + SM3_CMDQ_BASE), ==,
+                    SM3_Q_BASE_ADDR | SM3_Q_BASE_RA | SM3_Q_BASE_LOG2SIZE);
+    /* FMT 0b1x is reserved: only the bits outside the fields are RES0. */
+    qtc_writel(e->qts, BASE + SM3_STRTAB_BASE_CFG, UINT32_MAX);
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_STRTAB_BASE_CFG) &
+                    ~(uint32_t)SM3_STRTAB_BASE_CFG_FMT, ==,
+                    SM3_STRTAB_BASE_CFG_LOG2SIZE | SM3_STRTAB_BASE_CFG_SPLIT);
+    qenv_free(e);
+}
+
+/* ---- page 1 -------------------------------------------------------------------- */
+
+static void test_page1_aliases(void)
+{
+    QEnv *e = qenv_new(NULL, NULL, NULL);
+    static const uint32_t regs[] = {
+        SM3_EVENTQ_PROD, SM3_EVENTQ_CONS, SM3_PRIQ_PROD, SM3_PRIQ_CONS,
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(regs); i++) {
+        uint32_t v = 0x5 + i;
+
+        qtc_writel(e->qts, BASE + QSM3_P1(regs[i]), v);
+        g_assert_cmphex(qtc_readl(e->qts, BASE + regs[i]), ==, v);
+        qtc_writel(e->qts, BASE + regs[i], v + 0x10);
+        g_assert_cmphex(qtc_readl(e->qts, BASE + QSM3_P1(regs[i])), ==,
+                        v + 0x10);
+    }
+    qenv_free(e);
+}
+
+/* ---- constrained registers ------------------------------------------------------ */
+
+static void test_locked_while_enabled(void)
+{
+    QEnv *e = qenv_start(NULL, NULL, NULL);
+    QSm3 *s = &e->smmu;
+    uint64_t st = qsm3_readq(s, SM3_STRTAB_BASE);
+    uint32_t cfg = qsm3_readl(s, SM3_STRTAB_BASE_CFG);
+    uint64_t cq = qsm3_readq(s, SM3_CMDQ_BASE);
+    uint64_t eq = qsm3_readq(s, SM3_EVENTQ_BASE);
+    uint32_t cr1 = qsm3_readl(s, SM3_CR1);
+
+    qsm3_writeq(s, SM3_STRTAB_BASE, 0x40800000);
+    qsm3_writel(s, SM3_STRTAB_BASE_CFG, 3);
+    qsm3_writeq(s, SM3_CMDQ_BASE, 0x40900000 | 4);
+    qsm3_writeq(s, SM3_EVENTQ_BASE, 0x40a00000 | 4);
+    qsm3_writel(s, SM3_CR1, 0);
+    g_assert_cmphex(qsm3_readq(s, SM3_STRTAB_BASE), ==, st);
+    g_assert_cmphex(qsm3_readl(s, SM3_STRTAB_BASE_CFG), ==, cfg);
+    g_assert_cmphex(qsm3_readq(s, SM3_CMDQ_BASE), ==, cq);
+    g_assert_cmphex(qsm3_readq(s, SM3_EVENTQ_BASE), ==, eq);
+    g_assert_cmphex(qsm3_readl(s, SM3_CR1), ==, cr1);
+    /* Disabled again, they are writable. */
+    g_assert(qsm3_set_cr0(s, 0));
+    qsm3_writel(s, SM3_STRTAB_BASE_CFG, 3);
+    g_assert_cmphex(qsm3_readl(s, SM3_STRTAB_BASE_CFG), ==, 3);
+    qenv_free(e);
+}
+
+static void test_cr2_e2h_needs_hyp(void)
+{
+    QEnv *e = qenv_new("hyp=off", NULL, NULL);
+
+    qtc_writel(e->qts, BASE + SM3_CR2, 0x7);
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_CR2), ==,
+                    SM3_CR2_RECINVSID | SM3_CR2_PTM);
+    qenv_free(e);
+    e = qenv_new("hyp=on", NULL, NULL);
+    qtc_writel(e->qts, BASE + SM3_CR2, 0x7);
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_CR2), ==, 0x7);
+    qenv_free(e);
+}
+
+/* 2-level stream table format is reserved without IDR0.ST_LEVEL. */
+static void test_strtab_2lvl_refused(void)
+{
+    QEnv *e = qenv_new("two-level-st=off", NULL, NULL);
+
+    qtc_writel(e->qts, BASE + SM3_STRTAB_BASE_CFG,
+               sm_prep(SM3_STRTAB_BASE_CFG_FMT, SM3_STRTAB_FMT_2LVL) | 8);
+    g_assert_cmphex(qtc_readl(e->qts, BASE + SM3_STRTAB_BASE_CFG), ==, 8);
+    qenv_free(e);
+}
+
+/* ---- device reset ------------------------------------------------------------------ */
+
+static void test_system_reset(void)
+{
+    QEnv *e = qenv_start(NULL, NULL, NULL);
+    g_autofree char *r = NULL;
+
+    g_assert_cmphex(qsm3_readl(&e->smmu, SM3_CR0ACK) & SM3_CR0_SMMUEN, ==,
+                    SM3_CR0_SMMUEN);
+    r = qtc_qmp_ok(e->qts, "{'execute': 'system_reset'}");
+    /* The reset is requested; the main loop performs it. */
+    qtc_sync(e->qts);
+    qtc_clock_step(e->qts, 1000000);
+    g_assert_cmphex(qsm3_readl(&e->smmu, SM3_CR0), ==, 0);
+    g_assert_cmphex(qsm3_readl(&e->smmu, SM3_CR0ACK), ==, 0);
+    g_assert_cmphex(qsm3_readq(&e->smmu, SM3_STRTAB_BASE), ==, 0);
+    g_assert_cmphex(qsm3_readl(&e->smmu, SM3_GBPA), ==, 0x1000);
+    qenv_free(e);
+}
+
+/* ---- refused configurations ---------------------------------------------------------- */
+
+typedef struct BadCase {
+    const char *name;
+    const char *args;
+    const char *message;
+} BadCase;
+
+static const BadCase bad_cases[] = {
+    { "stage", "-device arm-smmuv3-ext,primary-bus=pcie.0,stage=3",
+      "stage=3" },
+    { "granules", "-device arm-smmuv3-ext,primary-bus=pcie.0,granules=8k",
+      "8k" },
+    { "addr-unaligned",
+      "-device arm-smmuv3-ext,primary-bus=pcie.0,addr=0x9101000",
+      "aligned" },
+    { "no-bus", "-device arm-smmuv3-ext", "primary-bus" },
+    { "device-before-smmu",
+      "-device smmu-testdev,bus=pcie.0 "
+      "-device arm-smmuv3-ext,primary-bus=pcie.0", "before" },
+    { "board-iommu", "-machine iommu=smmuv3 "
+      "-device arm-smmuv3-ext,primary-bus=pcie.0", "IOMMU" },
+};
+
+static void test_bad_config(const void *opaque)
+{
+    const BadCase *c = opaque;
+    g_autofree char *err = NULL;
+    QTestClient *q = qtc_try_start(&err, c->args);
+
+    if (q) {
+        qtc_quit(q);
+        g_error("'%s' was accepted", c->args);
+    }
+    if (!strstr(err, c->message)) {
+        g_error("'%s': expected '%s' in:\n%s", c->args, c->message, err);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    unsigned i;
+
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/arm-smmuv3-ext/registers/reset-values",
+                    test_reset_values);
+    g_test_add_func("/arm-smmuv3-ext/registers/idr/defaults",
+                    test_idr_defaults);
+    for (i = 0; i < G_N_ELEMENTS(idr_cases); i++) {
+        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/registers/"
+                                             "idr/%s", idr_cases[i].name);
+
+        g_test_add_data_func(p, &idr_cases[i], test_idr_case);
+    }
+    g_test_add_func("/arm-smmuv3-ext/registers/read-only", test_read_only);
+    g_test_add_func("/arm-smmuv3-ext/registers/reserved-offsets",
+                    test_reserved_offsets);
+    g_test_add_func("/arm-smmuv3-ext/registers/absent-feature-registers",
+                    test_absent_feature_registers);
+    g_test_add_func("/arm-smmuv3-ext/registers/cr0-handshake",
+                    test_cr0_handshake);
+    g_test_add_func("/arm-smmuv3-ext/registers/cr0-absent-bits",
+                    test_cr0_absent_bits);
+    g_test_add_func("/arm-smmuv3-ext/registers/irq-ctrl-handshake",
+                    test_irq_ctrl_handshake);
+    g_test_add_func("/arm-smmuv3-ext/registers/irq-cfg-locked",
+                    test_irq_cfg_locked_when_enabled);
+    g_test_add_func("/arm-smmuv3-ext/registers/gbpa-update",
+                    test_gbpa_update);
+    g_test_add_func("/arm-smmuv3-ext/registers/gbpa-abort-dma",
+                    test_gbpa_abort_dma);
+    g_test_add_func("/arm-smmuv3-ext/registers/64bit-halves",
+                    test_64bit_halves);
+    g_test_add_func("/arm-smmuv3-ext/registers/64bit-reserved-bits",
+                    test_64bit_reserved_bits);
+    g_test_add_func("/arm-smmuv3-ext/registers/page1-aliases",
+                    test_page1_aliases);
+    g_test_add_func("/arm-smmuv3-ext/registers/locked-while-enabled",
+                    test_locked_while_enabled);
+    g_test_add_func("/arm-smmuv3-ext/registers/cr2-e2h-needs-hyp",
+                    test_cr2_e2h_needs_hyp);
+    g_test_add_func("/arm-smmuv3-ext/registers/strtab-2lvl-refused",
+                    test_strtab_2lvl_refused);
+    g_test_add_func("/arm-smmuv3-ext/registers/system-reset",
+                    test_system_reset);
+    for (i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
+        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/registers/"
+                                             "refused/%s", bad_cases[i].name);
+
+        g_test_add_data_func(p, &bad_cases[i], test_bad_config);
+    }
+    return g_test_run();
+}
