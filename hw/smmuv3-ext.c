@@ -46,6 +46,36 @@
 
 /* ---- Model access -------------------------------------------------------- */
 
+/*
+ * Every call into the model holds the lock.  The model's own memory
+ * accesses (table walks, queues, MSIs) can land on our registers when the
+ * guest points a base register there; such a nested access would re-enter
+ * the model in the middle of an operation, so it fails instead, as a bus
+ * error does (the model then reports F_WALK_EABT, CERROR_ABT, ...).
+ */
+static void smmuv3_ext_lock(SMMUv3ExtState *s)
+{
+    qemu_rec_mutex_lock(&s->lock);
+    s->depth++;
+}
+
+static void smmuv3_ext_unlock(SMMUv3ExtState *s)
+{
+    s->depth--;
+    qemu_rec_mutex_unlock(&s->lock);
+}
+
+static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
+{
+    if (s->depth > 1) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: the SMMU accessed its own "
+                      "register 0x%" HWADDR_PRIx " (a table or queue points "
+                      "there): refused\n", s->id, offset);
+        return true;
+    }
+    return false;
+}
+
 static void smmuv3_ext_kick_cmdq(SMMUv3ExtState *s)
 {
     if (sm3_has_pending_work(s->model)) {
@@ -58,11 +88,11 @@ static void smmuv3_ext_cmdq_bh(void *opaque)
     SMMUv3ExtState *s = opaque;
     unsigned n;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     n = sm3_process_commands(s->model, SMMUV3_EXT_CMDQ_BH_BATCH);
     trace_smmuv3_ext_cmdq(s->id, n, sm3_has_pending_work(s->model));
     smmuv3_ext_kick_cmdq(s);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
 }
 
 static MemTxResult smmuv3_ext_mmio_read(void *opaque, hwaddr offset,
@@ -71,9 +101,14 @@ static MemTxResult smmuv3_ext_mmio_read(void *opaque, hwaddr offset,
 {
     SMMUv3ExtState *s = opaque;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
+    if (smmuv3_ext_nested(s, offset)) {
+        smmuv3_ext_unlock(s);
+        *data = 0;
+        return MEMTX_ERROR;
+    }
     *data = sm3_mmio_read(s->model, offset, size);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     trace_smmuv3_ext_mmio_read(s->id, offset, size, *data);
     return MEMTX_OK;
 }
@@ -85,10 +120,14 @@ static MemTxResult smmuv3_ext_mmio_write(void *opaque, hwaddr offset,
     SMMUv3ExtState *s = opaque;
 
     trace_smmuv3_ext_mmio_write(s->id, offset, size, data);
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
+    if (smmuv3_ext_nested(s, offset)) {
+        smmuv3_ext_unlock(s);
+        return MEMTX_ERROR;
+    }
     sm3_mmio_write(s->model, offset, data, size);
     smmuv3_ext_kick_cmdq(s);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     return MEMTX_OK;
 }
 
@@ -142,9 +181,9 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     };
     Sm3Xlate r;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     r = sm3_translate(s->model, &req);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
 
     switch (r.outcome) {
     case SM3_XLATE_OK:
@@ -195,14 +234,14 @@ static int smmuv3_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
                    "behind this SMMU)", s->id);
         return -EINVAL;
     }
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     if (old_flags == IOMMU_NOTIFIER_NONE && new_flags != IOMMU_NOTIFIER_NONE) {
         QLIST_INSERT_HEAD(&s->notified, dev, next_notified);
     } else if (old_flags != IOMMU_NOTIFIER_NONE &&
                new_flags == IOMMU_NOTIFIER_NONE) {
         QLIST_REMOVE(dev, next_notified);
     }
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     return 0;
 }
 
@@ -375,9 +414,9 @@ static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
         MemTxResult res;
         Sm3Xlate r;
 
-        qemu_rec_mutex_lock(&s->lock);
+        smmuv3_ext_lock(s);
         r = sm3_translate(s->model, &req);
-        qemu_rec_mutex_unlock(&s->lock);
+        smmuv3_ext_unlock(s);
         if (r.outcome == SM3_XLATE_OK) {
             mask = r.mask;
             pa = r.pa;
@@ -424,9 +463,9 @@ static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
     };
     Sm3Xlate r;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     r = sm3_ats_translate(s->model, &req);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     switch (r.outcome) {
     case SM3_XLATE_OK:
         x.size = MAX(r.mask + 1, 0x1000);
@@ -475,9 +514,9 @@ static bool smmuv3_ext_ats_page_request(Object *obj, PCIDevice *dev,
     };
     bool ok;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     ok = sm3_page_request(s->model, &pr);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     return ok;
 }
 
@@ -559,10 +598,10 @@ static void smmuv3_ext_reset(void *opaque)
     SmInval all = { .scope = SM_INVAL_ALL };
 
     trace_smmuv3_ext_reset(s->id);
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     sm3_reset(s->model);
     smmuv3_ext_invalidated(s, &all);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
 }
 
 static bool smmuv3_ext_visit_cache(Visitor *v, const char *name,
@@ -622,9 +661,9 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
         error_setg(errp, "%s: not realized", object_get_typename(obj));
         return;
     }
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     st = sm3_stats(s->model);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
 
     if (!visit_start_struct(v, name, NULL, 0, errp)) {
         return;
@@ -655,9 +694,9 @@ static int smmuv3_ext_pre_save(void *opaque)
 {
     SMMUv3ExtState *s = opaque;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     sm3_save(s->model, &s->arch);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     return 0;
 }
 
@@ -666,10 +705,10 @@ static int smmuv3_ext_post_load(void *opaque, int version_id)
     SMMUv3ExtState *s = opaque;
     bool ok;
 
-    qemu_rec_mutex_lock(&s->lock);
+    smmuv3_ext_lock(s);
     ok = sm3_restore(s->model, &s->arch);   /* drops every cache */
     smmuv3_ext_kick_cmdq(s);
-    qemu_rec_mutex_unlock(&s->lock);
+    smmuv3_ext_unlock(s);
     if (!ok) {
         error_report("%s: migration state version %u, expected %u", s->id,
                      s->arch.version, SM3_STATE_VERSION);

@@ -70,6 +70,7 @@ struct SMMUv3ExtState {
     GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
     QLIST_HEAD(, SMMUv3ExtDev) notified;
     QemuRecMutex lock;
+    unsigned depth;                 /* model calls in progress (lock held) */
     uint32_t phandle;
     Notifier machine_done;
     char *id;
