@@ -29,6 +29,7 @@
 #include <libfdt.h>
 #include "smmuv3-ext.h"
 #include "smmu-ext-ats.h"
+#include "smmu-ext-compat.h"
 #include "smmu-ext-fdt.h"
 #include "trace-hw_smmu_ext.h"
 
@@ -914,7 +915,7 @@ static PCIBus *smmuv3_ext_find_bus(SMMUv3ExtState *s, Error **errp)
                    "or the bus of a pxb-pcie)", s->primary_bus_name);
         return NULL;
     }
-    if (bus->iommu_fn) {
+    if (smmu_ext_pci_bus_has_iommu(bus)) {
         error_setg(errp, "primary-bus=%s already has an IOMMU: one SMMU "
                    "per PCI root bus", s->primary_bus_name);
         return NULL;
@@ -1219,7 +1220,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     memory_region_init_io(&s->iomem, OBJECT(s), &smmuv3_ext_mmio_ops, s,
                           TYPE_SMMUV3_EXT, SMMUV3_EXT_FRAME_SIZE);
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
-    pci_setup_iommu(s->primary_bus, smmuv3_ext_find_add_as, s);
+    smmu_ext_pci_setup_iommu(s->primary_bus, smmuv3_ext_find_add_as, s);
     qemu_register_reset(smmuv3_ext_reset, s);
     trace_smmuv3_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi);
 }
@@ -1313,7 +1314,8 @@ static void smmuv3_ext_instance_init(Object *obj)
                                     "config-cache counters, commands, events");
 }
 
-static void smmuv3_ext_class_init(ObjectClass *klass, void *data)
+static void smmuv3_ext_class_init(ObjectClass *klass,
+                                  SMMU_EXT_CLASS_DATA data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     SmmuExtAtsIfClass *aic = SMMU_EXT_ATS_IF_CLASS(klass);
@@ -1339,7 +1341,8 @@ static void smmuv3_ext_class_init(ObjectClass *klass, void *data)
     aic->register_endpoint = smmuv3_ext_ats_register;
 }
 
-static void smmuv3_ext_iommu_mr_class_init(ObjectClass *klass, void *data)
+static void smmuv3_ext_iommu_mr_class_init(ObjectClass *klass,
+                                           SMMU_EXT_CLASS_DATA data)
 {
     IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
 
