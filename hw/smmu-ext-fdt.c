@@ -109,11 +109,12 @@ bool smmu_ext_fdt_set_iommu_map(void *fdt, const char *pcie_node,
                   "iommu-map", errp);
 }
 
-/* ---- PCI expander root buses ---------------------------------------------- */
+/* ---- PCI expander root buses --------------------------------------------- */
 
 /* One "ranges" entry of a PCI host node: 3 + 2 + 2 cells. */
 enum { PCI_RANGE_CELLS = 7 };
-#define PCI_RANGE_SPACE(hi)   (((hi) >> 24) & 3)   /* 1 I/O, 2 MMIO32, 3 MMIO64 */
+/* Address space of a range: 1 I/O, 2 MMIO32, 3 MMIO64 */
+#define PCI_RANGE_SPACE(hi)   (((hi) >> 24) & 3)
 
 static uint64_t fdt_cells64(const fdt32_t *c)
 {

@@ -140,7 +140,7 @@ static const MemoryRegionOps smmuv3_ext_mmio_ops = {
     .impl = { .min_access_size = 4, .max_access_size = 8 },
 };
 
-/* ---- Translation ---------------------------------------------------------- */
+/* ---- Translation --------------------------------------------------------- */
 
 static uint32_t smmuv3_ext_sid(SMMUv3ExtDev *dev)
 {
@@ -354,7 +354,7 @@ static AddressSpace *smmuv3_ext_find_add_as(PCIBus *bus, void *opaque,
     return &dev->as;
 }
 
-/* ---- PASID, ATS and PRI for endpoints (smmu-ext-ats.h) --------------------- */
+/* ---- PASID, ATS and PRI for endpoints (smmu-ext-ats.h) ------------------- */
 
 static uint32_t smmuv3_ext_dev_sid(PCIDevice *dev)
 {
@@ -591,7 +591,7 @@ static void smmuv3_ext_pri_response(void *owner, uint32_t sid, uint32_t ssid,
     }
 }
 
-/* ---- Reset, statistics, migration ----------------------------------------- */
+/* ---- Reset, statistics, migration ---------------------------------------- */
 
 static void smmuv3_ext_reset(void *opaque)
 {
@@ -747,7 +747,7 @@ static const VMStateDescription vmstate_smmuv3_ext = {
     },
 };
 
-/* ---- Realize: configuration ------------------------------------------------ */
+/* ---- Realize: configuration ---------------------------------------------- */
 
 static bool smmuv3_ext_parse_stage(SMMUv3ExtState *s, Sm3Features *f,
                                    Error **errp)
@@ -853,7 +853,7 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     return true;
 }
 
-/* ---- Realize: placement in the virt board ---------------------------------- */
+/* ---- Realize: placement in the virt board -------------------------------- */
 
 static VirtMachineState *smmuv3_ext_virt(Error **errp)
 {
@@ -1045,7 +1045,7 @@ static bool smmuv3_ext_pick_msi_devid(SMMUv3ExtState *s, Error **errp)
     return true;
 }
 
-/* ---- Realize: device tree ---------------------------------------------------- */
+/* ---- Realize: device tree ------------------------------------------------ */
 
 static int smmuv3_ext_collect(Object *obj, void *opaque)
 {
@@ -1225,7 +1225,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     trace_smmuv3_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi);
 }
 
-/* ---- Type registration ---------------------------------------------------------- */
+/* ---- Type registration --------------------------------------------------- */
 
 static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_STRING("primary-bus", SMMUv3ExtState, primary_bus_name),
