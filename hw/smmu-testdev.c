@@ -82,7 +82,10 @@ struct SmmuTestdevState {
     Object *smmu;              /* registered with (referenced), or NULL */
 
     /* Properties */
-    bool prop_pasid, prop_ats, prop_pri;
+    bool prop_pasid, prop_ats, prop_pri, prop_notifier;
+    IOMMUNotifier unmap_notifier;
+    MemoryRegion *notified_mr;          /* where unmap_notifier is */
+    uint64_t unmap_events, unmap_iova, unmap_mask;
 
     /* Extended capability offsets, 0 when absent */
     uint16_t ats_cap, pasid_cap, pri_cap;
@@ -1015,6 +1018,12 @@ static uint64_t *testdev_reg64(SmmuTestdevState *s, hwaddr off)
         return &s->job_bytes;
     case SMMU_TESTDEV_ATC_HITS:
         return &s->atc_hits;
+    case SMMU_TESTDEV_UNMAP_EVENTS:
+        return &s->unmap_events;
+    case SMMU_TESTDEV_UNMAP_IOVA:
+        return &s->unmap_iova;
+    case SMMU_TESTDEV_UNMAP_MASK:
+        return &s->unmap_mask;
     case SMMU_TESTDEV_ATC_MISSES:
         return &s->atc_misses;
     case SMMU_TESTDEV_ATC_INV_REQS:
@@ -1089,6 +1098,9 @@ static void testdev_ctrl_write(SmmuTestdevState *s, uint32_t val)
         s->atc_inv_entries = 0;
         s->pri_reqs = 0;
         s->pri_resps = 0;
+        s->unmap_events = 0;
+        s->unmap_iova = 0;
+        s->unmap_mask = 0;
     }
     if (val & SMMU_TESTDEV_CTRL_FLUSH_ATC) {
         testdev_atc_flush(s);
@@ -1308,6 +1320,37 @@ static void testdev_dc_realize(DeviceState *dev, Error **errp)
     k->parent_dc_realize(dev, errp);
 }
 
+static void testdev_unmap_notify(IOMMUNotifier *n, IOMMUTLBEntry *entry)
+{
+    SmmuTestdevState *s = container_of(n, SmmuTestdevState, unmap_notifier);
+
+    s->unmap_events++;
+    s->unmap_iova = entry->iova;
+    s->unmap_mask = entry->addr_mask;
+}
+
+/* iommu-notifier=on: watch UNMAP events of our DMA address space. */
+static bool testdev_watch_unmaps(SmmuTestdevState *s, Error **errp)
+{
+    AddressSpace *as = pci_device_iommu_address_space(PCI_DEVICE(s));
+
+    if (!memory_region_is_iommu(as->root)) {
+        error_setg(errp, "smmu-testdev: iommu-notifier=on needs an IOMMU "
+                   "in front of the device (create it first)");
+        return false;
+    }
+    iommu_notifier_init(&s->unmap_notifier, testdev_unmap_notify,
+                        IOMMU_NOTIFIER_UNMAP, 0, HWADDR_MAX, 0);
+    if (memory_region_register_iommu_notifier(as->root, &s->unmap_notifier,
+                                              errp)) {
+        return false;
+    }
+    s->notified_mr = as->root;
+    object_property_add_uint64_ptr(OBJECT(s), "unmap-events",
+                                   &s->unmap_events, OBJ_PROP_FLAG_READ);
+    return true;
+}
+
 static void testdev_realize(PCIDevice *pdev, Error **errp)
 {
     SmmuTestdevState *s = SMMU_TESTDEV(pdev);
@@ -1324,6 +1367,9 @@ static void testdev_realize(PCIDevice *pdev, Error **errp)
     }
     if (s->prop_pri && !s->prop_ats) {
         error_setg(errp, "smmu-testdev: pri=on needs ats=on");
+        return;
+    }
+    if (s->prop_notifier && !testdev_watch_unmaps(s, errp)) {
         return;
     }
 
@@ -1386,6 +1432,12 @@ fail:
 static void testdev_exit(PCIDevice *pdev)
 {
     SmmuTestdevState *s = SMMU_TESTDEV(pdev);
+
+    if (s->notified_mr) {
+        memory_region_unregister_iommu_notifier(s->notified_mr,
+                                                &s->unmap_notifier);
+        s->notified_mr = NULL;
+    }
 
     if (s->smmu) {
         smmu_ext_ats_register(s->smmu, pdev, NULL, NULL);
@@ -1776,6 +1828,8 @@ static Property testdev_properties[] = {
     DEFINE_PROP_BOOL("pasid", SmmuTestdevState, prop_pasid, false),
     DEFINE_PROP_BOOL("ats", SmmuTestdevState, prop_ats, false),
     DEFINE_PROP_BOOL("pri", SmmuTestdevState, prop_pri, false),
+    DEFINE_PROP_BOOL("iommu-notifier", SmmuTestdevState, prop_notifier,
+                     false),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -1810,6 +1864,9 @@ static void testdev_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "pri",
         "Expose a Page Request Interface capability; faulting ATS "
         "translations then send page requests (needs ats=on, default off)");
+    object_class_property_set_description(klass, "iommu-notifier",
+        "Register an IOMMU UNMAP notifier on the DMA address space, as "
+        "vhost does, and count its events in UNMAP_EVENTS (default off)");
 }
 
 static const TypeInfo testdev_info = {

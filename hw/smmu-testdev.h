@@ -165,6 +165,16 @@
 #define   SMMU_TESTDEV_PRI_LAST_VALID  SMMU_TESTDEV_MASK(31, 31)
 
 /*
+ * IOMMU UNMAP notifications seen (property iommu-notifier=on): the device
+ * registers an UNMAP notifier on its DMA address space, as vhost does, so
+ * that tests can watch the SMMU's invalidations reach notifiers.  Cleared
+ * by CTRL.CLEAR_STATS; not migrated.
+ */
+#define SMMU_TESTDEV_UNMAP_EVENTS      0x0f0   /* 64, RO: events seen */
+#define SMMU_TESTDEV_UNMAP_IOVA        0x0f8   /* 64, RO: last event's IOVA */
+#define SMMU_TESTDEV_UNMAP_MASK        0x100   /* 64, RO: its address mask */
+
+/*
  * The SEED pattern.  The byte at offset @off from the job's base address
  * (SRC for VERIFY, DST for WRITE) is byte (@off % 4) of the little-endian
  * word smmu_testdev_pattern_word(seed, @off / 4).  The data at an address

@@ -23,6 +23,9 @@ class SmmuChoice:
     default_irq: str = "wired"     # how its interrupts arrive by default
     irq_option: str = ""           # device option choosing msi/wired
     bases: tuple = ()              # register base of each instance (hex)
+    # Devices after the SMMUs: a DMA-less smmu-testdev that counts the IOMMU
+    # UNMAP notifications reaching it, as vhost would see them.
+    watchers: tuple = ()
 
 
 # What SMMU= selects.  Later issues add our own devices here.
@@ -34,7 +37,9 @@ SMMU_CHOICES = {
     "smmuv3-ext": SmmuChoice("our SMMUv3 (-device arm-smmuv3-ext)", "",
                              ("arm-smmuv3-ext,primary-bus=pcie.0,id=smmu0",),
                              "arm-smmu-v3", "/machine/peripheral/smmu0",
-                             "msi", "msi", ("9100000", "9120000")),
+                             "msi", "msi", ("9100000", "9120000"),
+                             ("smmu-testdev,bus=pcie.0,iommu-notifier=on,"
+                              "id=unmapwatch",)),
 }
 
 # What MODE= selects: the kernel's DMA API mode and the domain type it gives.
@@ -147,6 +152,8 @@ def qemu_command(scenario, disk, only=None):
                               "on" if scenario.irq == "msi" else "off")
     for dev in smmu.devices:
         cmd += ["-device", dev + irq_opt]
+    for dev in smmu.watchers:
+        cmd += ["-device", dev]
     for serial, d, bus in disks[:1]:
         cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),
                 "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, virtio, bus)]
@@ -239,7 +246,12 @@ def _prepare(scenario, log_name):
 def _read_stats(vm, smmu):
     if not smmu.stats_path:
         return None
-    return vm.mon.command("qom-get", path=smmu.stats_path, property="stats")
+    stats = vm.mon.command("qom-get", path=smmu.stats_path, property="stats")
+    if smmu.watchers:
+        stats["notifier-unmaps"] = vm.mon.command(
+            "qom-get", path="/machine/peripheral/unmapwatch",
+            property="unmap-events")
+    return stats
 
 
 def boot(scenario, log_name=None, only=None):
