@@ -4,7 +4,8 @@
 #   make run     build what is missing, boot the guest behind an SMMU,
 #                print a summary (SMMU=smmuv3-ext|builtin|none,
 #                MODE=strict|lazy|passthrough)
-#   make check   every test: model unit tests, guest scenarios (pytest)
+#   make check   every test: model unit tests, guest scenarios (pytest),
+#                QTest suites of arm-smmuv3-ext (make qtest)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
 
@@ -16,7 +17,7 @@ MODE ?= strict
 export SMMU MODE
 
 .PHONY: help run check bench clean distclean bootstrap qemu guest models \
-        unit coverage pytest
+        unit coverage pytest qtest
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -38,12 +39,15 @@ models: build/models/build.ninja
 	ninja -C build/models
 
 unit: models
-	$(MESON) test -C build/models --print-errorlogs
+	$(MESON) test -C build/models --no-suite qtest --print-errorlogs
+
+qtest: models qemu
+	$(MESON) test -C build/models --suite qtest --print-errorlogs
 
 pytest: qemu guest
 	$(PY) -m pytest tests
 
-check: bootstrap unit pytest
+check: bootstrap unit pytest qtest
 
 run:
 	@scripts/run --check-args
@@ -52,11 +56,12 @@ run:
 
 bench: qemu guest
 	$(PY) bench/dma_read.py
+	$(PY) bench/testdev_bench.py
 
 coverage:
 	scripts/bootstrap packages
 	[ -f build/coverage/build.ninja ] || $(MESON) setup build/coverage -Db_coverage=true
-	$(MESON) test -C build/coverage --print-errorlogs
+	$(MESON) test -C build/coverage --no-suite qtest --print-errorlogs
 	gcovr -r . --filter 'models/' --exclude '.*/tests/.*' build/coverage
 
 clean:

@@ -126,6 +126,7 @@ static MemTxResult smmuv3_ext_mmio_write(void *opaque, hwaddr offset,
         smmuv3_ext_unlock(s);
         return MEMTX_ERROR;
     }
+    s->gen++;
     sm3_mmio_write(s->model, offset, data, size);
     smmuv3_ext_kick_cmdq(s);
     smmuv3_ext_unlock(s);
@@ -161,6 +162,21 @@ static IOMMUAccessFlags smmuv3_ext_perm(uint8_t perm)
     return f;
 }
 
+/*
+ * When a translation fails, QEMU's memory core still walks the rest of the
+ * access in pieces of at most 8 bytes, translating each.  A real SMMU sees
+ * one transaction and records one event, so a piece that directly follows
+ * the previous failure of the same device, in the same page, with the
+ * same access and nothing else in between, fails without a new record.
+ */
+static bool smmuv3_ext_is_retried_piece(SMMUv3ExtState *s, SMMUv3ExtDev *dev,
+                                        hwaddr addr, IOMMUAccessFlags flag)
+{
+    return dev->fault_gen == s->gen && flag == dev->fault_flag &&
+           addr > dev->fault_addr && addr - dev->fault_addr <= 8 &&
+           (addr & ~(hwaddr)0xfff) == (dev->fault_addr & ~(hwaddr)0xfff);
+}
+
 static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
                                           IOMMUAccessFlags flag,
                                           int iommu_idx)
@@ -183,7 +199,22 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     Sm3Xlate r;
 
     smmuv3_ext_lock(s);
+    if (smmuv3_ext_is_retried_piece(s, dev, addr, flag)) {
+        /* Fails again, without a second record of the same fault. */
+        dev->fault_addr = addr;
+        smmuv3_ext_unlock(s);
+        entry.iova = addr & ~(hwaddr)0xfff;
+        entry.addr_mask = 0xfff;
+        return entry;
+    }
     r = sm3_translate(s->model, &req);
+    s->gen++;
+    if (r.outcome == SM3_XLATE_FAULT || r.outcome == SM3_XLATE_STALLED ||
+        r.outcome == SM3_XLATE_ABORT) {
+        dev->fault_gen = s->gen;
+        dev->fault_addr = addr;
+        dev->fault_flag = flag;
+    }
     smmuv3_ext_unlock(s);
 
     switch (r.outcome) {
@@ -204,6 +235,13 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
         trace_smmuv3_ext_bypass(s->id, req.sid, addr);
         break;
     case SM3_XLATE_ABORT:
+        /*
+         * Failures cover the whole page as well: with a zero mask QEMU
+         * would retry the rest of the access in small pieces, and each
+         * piece would fault (and be recorded) again.
+         */
+        entry.iova = addr & ~(hwaddr)0xfff;
+        entry.addr_mask = 0xfff;
         trace_smmuv3_ext_abort(s->id, req.sid, addr);
         break;
     case SM3_XLATE_FAULT:
@@ -213,6 +251,8 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
          * now, while the model keeps the stall (and its STAG) until
          * RESUME or STALL_TERM, as the guest expects.
          */
+        entry.iova = addr & ~(hwaddr)0xfff;
+        entry.addr_mask = 0xfff;
         trace_smmuv3_ext_fault(s->id, req.sid, addr,
                                sm3_event_name(r.fault.event),
                                r.fault.stage2, r.fault.recorded);

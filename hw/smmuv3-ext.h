@@ -28,6 +28,10 @@ typedef struct SMMUv3ExtDev {
     PCIBus *bus;
     uint8_t devfn;
     QLIST_ENTRY(SMMUv3ExtDev) next_notified;
+    /* The last failed translation, to recognise QEMU's retried pieces. */
+    uint64_t fault_gen;             /* SMMUv3ExtState.gen when it failed */
+    hwaddr fault_addr;
+    IOMMUAccessFlags fault_flag;
 } SMMUv3ExtDev;
 
 /* An endpoint that registered for ATC invalidations and PRI responses. */
@@ -71,6 +75,7 @@ struct SMMUv3ExtState {
     QLIST_HEAD(, SMMUv3ExtDev) notified;
     QemuRecMutex lock;
     unsigned depth;                 /* model calls in progress (lock held) */
+    uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;
     Notifier machine_done;
     char *id;

@@ -153,7 +153,7 @@ static void test_idr_case(const void *opaque)
     qenv_free(e);
 }
 
-/* ---- read-only and reserved offsets ------------------------------------------ */
+/* ---- read-only and reserved offsets -------------------------------------- */
 
 static void test_read_only(void)
 {
@@ -213,7 +213,7 @@ static void test_absent_feature_registers(void)
     qenv_free(e);
 }
 
-/* ---- handshakes ------------------------------------------------------------- */
+/* ---- handshakes ---------------------------------------------------------- */
 
 static void test_cr0_handshake(void)
 {
@@ -336,7 +336,7 @@ static void test_gbpa_abort_dma(void)
     qenv_free(e);
 }
 
-/* ---- 64-bit registers -------------------------------------------------------- */
+/* ---- 64-bit registers ---------------------------------------------------- */
 
 static void test_64bit_halves(void)
 {
@@ -389,7 +389,7 @@ static void test_64bit_reserved_bits(void)
     qenv_free(e);
 }
 
-/* ---- page 1 -------------------------------------------------------------------- */
+/* ---- page 1 -------------------------------------------------------------- */
 
 static void test_page1_aliases(void)
 {
@@ -411,7 +411,7 @@ static void test_page1_aliases(void)
     qenv_free(e);
 }
 
-/* ---- constrained registers ------------------------------------------------------ */
+/* ---- constrained registers ----------------------------------------------- */
 
 static void test_locked_while_enabled(void)
 {
@@ -465,7 +465,7 @@ static void test_strtab_2lvl_refused(void)
     qenv_free(e);
 }
 
-/* ---- device reset ------------------------------------------------------------------ */
+/* ---- device reset -------------------------------------------------------- */
 
 static void test_system_reset(void)
 {
@@ -485,7 +485,7 @@ static void test_system_reset(void)
     qenv_free(e);
 }
 
-/* ---- refused configurations ---------------------------------------------------------- */
+/* ---- refused configurations ---------------------------------------------- */
 
 typedef struct BadCase {
     const char *name;

@@ -33,7 +33,7 @@ static void dma_ok(QEnv *e, uint64_t iova, uint64_t pa, uint32_t pattern)
     qsm3_evt_none(&e->smmu);
 }
 
-/* ---- stage x granule x leaf level ------------------------------------------ */
+/* ---- stage x granule x leaf level ---------------------------------------- */
 
 typedef struct XlateCase {
     const char *name;
@@ -122,7 +122,7 @@ static void test_s1_scatter(void)
     qenv_free(e);
 }
 
-/* ---- stream table formats ------------------------------------------------------ */
+/* ---- stream table formats ------------------------------------------------ */
 
 static void test_2level_stream_table(void)
 {
@@ -184,7 +184,7 @@ static void test_ste_abort(void)
     qenv_free(e);
 }
 
-/* ---- S1DSS: traffic without a SubstreamID when S1CDMax > 0 ------------------ */
+/* ---- S1DSS: traffic without a SubstreamID when S1CDMax > 0 --------------- */
 
 static void s1dss_setup(QEnv *e, QSm3Pt *pt, unsigned s1dss, uint64_t buf)
 {
@@ -239,7 +239,7 @@ static void test_s1dss_terminate(void)
     qenv_free(e);
 }
 
-/* ---- TBI ------------------------------------------------------------------------- */
+/* ---- TBI ----------------------------------------------------------------- */
 
 static void test_tbi(void)
 {
@@ -254,7 +254,7 @@ static void test_tbi(void)
     qenv_free(e);
 }
 
-/* ---- permissions ------------------------------------------------------------------ */
+/* ---- permissions --------------------------------------------------------- */
 
 typedef struct PermCase {
     const char *name;
@@ -301,7 +301,7 @@ static void test_permissions(const void *opaque)
     qenv_free(e);
 }
 
-/* ---- Access flag and dirty state --------------------------------------------------- */
+/* ---- Access flag and dirty state ----------------------------------------- */
 
 /* AF = 0, no hardware update: F_ACCESS (stage 1, CLASS IN). */
 static void test_af_fault(void)

@@ -20,15 +20,32 @@ typedef struct Sm3Ctx {
      * (VA -> IPA), which must not meet combined entries in the TLB.
      */
     bool split;
-    Sm3Ste ste;
+    /*
+     * The STE in use: the configuration cache's entry on a hit (valid
+     * until the next insert into or invalidation of that cache), else
+     * @ste_buf.  Read-only: the effective StreamWorld is @world.
+     */
+    const Sm3Ste *ste;
+    Sm3StreamWorld world;    /* ste->world, NS_EL2_E2H when CR2.E2H == 1 */
     bool s1;                 /* stage 1 translates */
     bool s2;                 /* stage 2 translates */
-    Sm3Cd cd;
-    Sm3S1Walk walk;
+    /* The CD in use: a cache entry, @cd_buf, or sm3_no_cd (no stage 1) */
+    const Sm3Cd *cd;
+    Sm3S1Walk walk;          /* set by sm3_cd_select() when @s1 */
     bool write, instr, priv; /* after STE.INSTCFG / PRIVCFG overrides */
+    /*
+     * The members below are large and only used off the TLB-hit path, so
+     * sm3_xlate() leaves them uninitialised: each is written before it is
+     * read (sm_walk() fills all of a result).
+     */
     /* Stage-2 fault details of a nested CD fetch (sm3_cd_s2()). */
     SmWalkResult s2res;
+    Sm3Ste ste_buf;          /* a fetched STE, or a cached one copied */
+    Sm3Cd cd_buf;            /* a fetched CD */
 } Sm3Ctx;
+
+/* The CD of a transaction without stage 1: every field 0. */
+static const Sm3Cd sm3_no_cd;
 
 /* ---- results ------------------------------------------------------------ */
 
@@ -53,7 +70,7 @@ static void sm3_event_init(Sm3Event *ev, unsigned id, const Sm3Request *req)
     ev->sid = req->sid;
     ev->ssv = req->ssv;
     ev->ssid = req->ssv ? req->ssid : 0;
-    ev->pnu = !req->priv;
+    ev->pnu = req->priv;       /* PnU: 1 = privileged */
     ev->ind = req->instr;
     ev->rnw = !req->write;
     ev->input_addr = req->iova;
@@ -183,24 +200,31 @@ unsigned sm3_stall_terminate_all(Sm3 *s)
 
 /* ---- configuration ------------------------------------------------------- */
 
-static int sm3_get_ste(Sm3 *s, uint32_t sid, Sm3Ste *ste, Sm3Fetch *fetch)
+/*
+ * Point c->ste at the STE of @sid: the cached copy (not copied: the hit
+ * path is hot), or c->ste_buf read from the stream table and cached.
+ */
+static int sm3_get_ste(Sm3Ctx *c, uint32_t sid, Sm3Fetch *fetch)
 {
+    Sm3 *s = c->s;
     const Sm3CfgEntry *ce = sm3_cfg_lookup(s, false, sid, false, 0);
     Sm3CfgEntry ne;
     int evt;
 
     memset(fetch, 0, sizeof(*fetch));
     if (ce) {
-        *ste = ce->ste;
+        c->ste = &ce->ste;
         return SM3_EVT_NONE;
     }
     evt = sm3_ste_fetch(&s->cfg.host, &s->f,
                         sm3_reg64(s, SM3_STRTAB_BASE),
-                        sm3_reg32(s, SM3_STRTAB_BASE_CFG), sid, ste, fetch);
+                        sm3_reg32(s, SM3_STRTAB_BASE_CFG), sid, &c->ste_buf,
+                        fetch);
+    c->ste = &c->ste_buf;
     if (evt == SM3_EVT_NONE) {
         memset(&ne, 0, sizeof(ne));
         ne.sid = sid;
-        ne.ste = *ste;
+        ne.ste = c->ste_buf;
         sm3_cfg_insert(s, &ne);
     }
     return evt;
@@ -232,7 +256,7 @@ static int sm3_cd_s2(void *opaque, uint64_t ipa, uint64_t *pa)
     SmWalkReq req = { .addr = ipa, .priv = true };
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.s2 = c->ste.s2cfg;
+    cfg.s2 = c->ste->s2cfg;
     cfg.attrs.requester_id = c->req->sid;
     if (sm_walk(&c->s->cfg.host, &cfg, &req, &c->s2res)) {
         *pa = c->s2res.ok.pa;
@@ -257,12 +281,23 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
 
     memset(fetch, 0, sizeof(*fetch));
     if (ce) {
-        c->cd = ce->cd;
+        c->cd = &ce->cd;
         c->s1 = !ce->s1_bypass;
         return SM3_EVT_NONE;
     }
-    evt = sm3_cd_fetch(&s->cfg.host, &s->f, &c->ste, req->sid, ssv, ssid,
-                       c->s2 ? sm3_cd_s2 : NULL, c, &c->cd, fetch);
+    /*
+     * The insert below may evict the cached STE c->ste points to: work on
+     * a copy from here on.  The CD is checked against the STE's effective
+     * StreamWorld.
+     */
+    if (c->ste != &c->ste_buf) {
+        c->ste_buf = *c->ste;
+        c->ste = &c->ste_buf;
+    }
+    c->ste_buf.world = c->world;
+    evt = sm3_cd_fetch(&s->cfg.host, &s->f, c->ste, req->sid, ssv, ssid,
+                       c->s2 ? sm3_cd_s2 : NULL, c, &c->cd_buf, fetch);
+    c->cd = &c->cd_buf;
     if (evt != SM3_EVT_NONE) {
         return evt;
     }
@@ -273,7 +308,7 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
     ne.ssv = ssv;
     ne.ssid = ssid;
     ne.s1_bypass = fetch->s1_bypass;
-    ne.cd = c->cd;
+    ne.cd = c->cd_buf;
     sm3_cfg_insert(s, &ne);
     return SM3_EVT_NONE;
 }
@@ -282,34 +317,55 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
 
 static uint16_t sm3_ctx_vmid(const Sm3Ctx *c)
 {
-    if (!c->s->f.stage2 || c->ste.world != SM3_WORLD_NS_EL1) {
+    if (!c->s->f.stage2 || c->world != SM3_WORLD_NS_EL1) {
         return 0;
     }
-    return c->s->f.vmid16 ? c->ste.s2vmid : (c->ste.s2vmid & 0xff);
+    return c->s->f.vmid16 ? c->ste->s2vmid : (c->ste->s2vmid & 0xff);
 }
 
 static uint16_t sm3_ctx_asid(const Sm3Ctx *c)
 {
-    if (!c->s1 || c->ste.world == SM3_WORLD_NS_EL2) {
+    if (!c->s1 || c->world == SM3_WORLD_NS_EL2) {
         return 0;
     }
-    return c->s->f.asid16 ? c->cd.asid : (c->cd.asid & 0xff);
+    return c->s->f.asid16 ? c->cd->asid : (c->cd->asid & 0xff);
 }
+
+/*
+ * Leaf entry sizes (log2) of each granule, levels 3, 2, 1: what
+ * sm_walk_level_shift() gives, as constants for the per-translation path.
+ */
+#define SM3_LEVEL_SHIFT(gs, level) ((gs) + ((gs) - 3) * (3 - (level)))
+#define SM3_LEAF_SHIFTS(gs) \
+    { SM3_LEVEL_SHIFT(gs, 3), SM3_LEVEL_SHIFT(gs, 2), SM3_LEVEL_SHIFT(gs, 1) }
+
+static const uint8_t sm3_leaf_shifts[SM_GRANULE_INVALID][3] = {
+    [SM_GRANULE_4K] = SM3_LEAF_SHIFTS(12),
+    [SM_GRANULE_16K] = SM3_LEAF_SHIFTS(14),
+    [SM_GRANULE_64K] = SM3_LEAF_SHIFTS(16),
+};
+
+G_STATIC_ASSERT(SM3_TLB_MAX_SHIFTS >= 3);
 
 static void sm3_add_shifts(Sm3TlbKey *k, SmGranule g)
 {
-    int level;
+    unsigned i, j;
 
     if (g >= SM_GRANULE_INVALID) {
         return;
     }
-    for (level = 3; level >= 1; level--) {
-        unsigned sh = sm_walk_level_shift(g, level);
-        unsigned i;
+    if (!k->n_shifts) {
+        /* The first stage: three distinct sizes, nothing to merge */
+        memcpy(k->shifts, sm3_leaf_shifts[g], 3);
+        k->n_shifts = 3;
+        return;
+    }
+    for (i = 0; i < 3; i++) {
+        uint8_t sh = sm3_leaf_shifts[g][i];
         bool dup = false;
 
-        for (i = 0; i < k->n_shifts; i++) {
-            dup |= k->shifts[i] == sh;
+        for (j = 0; j < k->n_shifts; j++) {
+            dup |= k->shifts[j] == sh;
         }
         if (!dup && k->n_shifts < SM3_TLB_MAX_SHIFTS) {
             k->shifts[k->n_shifts++] = sh;
@@ -320,7 +376,7 @@ static void sm3_add_shifts(Sm3TlbKey *k, SmGranule g)
 static void sm3_tlb_key(const Sm3Ctx *c, Sm3TlbKey *k)
 {
     memset(k, 0, sizeof(*k));
-    k->world = c->ste.world == SM3_WORLD_NS_EL1 ? SM3_TLB_NS_EL1
+    k->world = c->world == SM3_WORLD_NS_EL1 ? SM3_TLB_NS_EL1
                                                 : SM3_TLB_NS_EL2;
     k->kind = c->s1 ? SM3_TLB_KIND_S1 : SM3_TLB_KIND_S2;
     k->vmid = sm3_ctx_vmid(c);
@@ -330,7 +386,7 @@ static void sm3_tlb_key(const Sm3Ctx *c, Sm3TlbKey *k)
         sm3_add_shifts(k, c->walk.cfg.granule);
     }
     if (c->s2) {
-        sm3_add_shifts(k, c->ste.s2cfg.granule);
+        sm3_add_shifts(k, c->ste->s2cfg.granule);
     }
 }
 
@@ -377,7 +433,7 @@ static bool sm3_should_stall(const Sm3Ctx *c, int evt, bool stage2)
     if (f->stall_model == SM3_STALL_FORCE) {
         return true;
     }
-    return stage2 ? c->ste.s2s : c->cd.s;
+    return stage2 ? c->ste->s2s : c->cd->s;
 }
 
 /*
@@ -390,7 +446,7 @@ static bool sm3_should_record(const Sm3Ctx *c, int evt, bool stage2)
     if (evt < SM3_EVT_F_TRANSLATION || evt > SM3_EVT_F_PERMISSION) {
         return true;
     }
-    return stage2 ? c->ste.s2r : c->cd.r;
+    return stage2 ? c->ste->s2r : c->cd->r;
 }
 
 static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
@@ -499,7 +555,7 @@ static Sm3Xlate sm3_split_walk(Sm3Ctx *c, SmWalkCfg *cfg,
 {
     SmHost proxy = c->s->cfg.host;
 
-    cfg->s2 = c->ste.s2cfg;
+    cfg->s2 = c->ste->s2cfg;
     if (!sm_walk(&c->s->cfg.host, cfg, wreq, res)) {
         return sm3_walk_fault_res(c, res);
     }
@@ -528,7 +584,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     Sm3TlbEntry ne;
 
     if (c->s1) {
-        int evt = sm3_cd_select(&c->cd, req->iova, &c->walk);
+        int evt = sm3_cd_select(c->cd, req->iova, &c->walk);
 
         if (evt != SM3_EVT_NONE) {
             return sm3_walk_fault(c, evt, false, SM3_CLASS_IN, 0, 0, false);
@@ -545,7 +601,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
         cfg.s1 = c->walk.cfg;
     }
     if (c->s2) {
-        cfg.s2 = c->ste.s2cfg;
+        cfg.s2 = c->ste->s2cfg;
     }
     cfg.attrs.requester_id = req->sid;
     wreq.addr = key.va;
@@ -567,10 +623,10 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     ne.world = key.world;
     ne.kind = key.kind;
     /* EL2 without E2H has no ASIDs: every entry is global there. */
-    ne.global = !c->s1 || !res->ok.ng || c->ste.world == SM3_WORLD_NS_EL2;
+    ne.global = !c->s1 || !res->ok.ng || c->world == SM3_WORLD_NS_EL2;
     ne.level = c->s1 ? res->ok.s1_level : res->ok.s2_level;
     ne.granule_shift = sm_granule_shift(c->s1 ? c->walk.cfg.granule
-                                              : c->ste.s2cfg.granule);
+                                              : c->ste->s2cfg.granule);
     ne.shift = ne.mask + 1 ? (uint8_t)__builtin_ctzll(ne.mask + 1) : 64;
     ne.perm = res->ok.perm;
     ne.dirty_on_write = res->ok.dirty_on_write;
@@ -588,14 +644,14 @@ static void sm3_apply_overrides(Sm3Ctx *c)
     c->write = c->req->write;
     c->instr = c->req->instr;
     c->priv = c->req->priv;
-    if (c->ste.instcfg == 2) {
+    if (c->ste->instcfg == 2) {
         c->instr = false;
-    } else if (c->ste.instcfg == 3 && !c->write) {
+    } else if (c->ste->instcfg == 3 && !c->write) {
         c->instr = true;
     }
-    if (c->ste.privcfg == 2) {
+    if (c->ste->privcfg == 2) {
         c->priv = false;
-    } else if (c->ste.privcfg == 3) {
+    } else if (c->ste->privcfg == 3) {
         c->priv = true;
     }
 }
@@ -613,7 +669,7 @@ static Sm3Xlate sm3_config_fault(Sm3 *s, const Sm3Ctx *c, int evt,
         ev.ipa = fetch->addr;
         ev.fetch_addr = c->s2res.fault.desc_addr;
         return sm3_fail(s, &ev, c->ats_req ? evt == SM3_EVT_F_WALK_EABT
-                                           : c->ste.s2r ||
+                                           : c->ste->s2r ||
                                              evt == SM3_EVT_F_WALK_EABT);
     }
     return sm3_fail_simple(s, c->req, evt, fetch->addr);
@@ -644,7 +700,7 @@ static Sm3Xlate sm3_ste_fault(Sm3 *s, const Sm3Request *req, bool ats_req,
  */
 static Sm3Xlate sm3_translated_traffic(Sm3Ctx *c)
 {
-    const Sm3Ste *ste = &c->ste;
+    const Sm3Ste *ste = c->ste;
 
     if (ste->mode != SM3_STE_MODE_BYPASS && ste->eats == SM3_STE1_EATS_ABT) {
         return sm3_fail_simple(c->s, c->req, SM3_EVT_F_TRANSL_FORBIDDEN, 0);
@@ -713,32 +769,37 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     if (sm3_early_exit(s, req, ats_req, &r)) {
         return r;
     }
-    memset(c, 0, sizeof(*c));
+    /* Not memset: see Sm3Ctx for the members left uninitialised. */
     c->s = s;
     c->req = req;
     c->ats_req = ats_req;
-    evt = sm3_get_ste(s, req->sid, &c->ste, &fetch);
+    c->split = false;
+    c->s1 = false;
+    c->s2 = false;
+    c->cd = &sm3_no_cd;
+    evt = sm3_get_ste(c, req->sid, &fetch);
     if (evt != SM3_EVT_NONE) {
         return sm3_ste_fault(s, req, ats_req, evt, &fetch);
     }
-    if (c->ste.mode == SM3_STE_MODE_ABORT) {
+    if (c->ste->mode == SM3_STE_MODE_ABORT) {
         /* Config 0b000: abort, no event (5.2). */
         return sm3_result(SM3_XLATE_ABORT, 0);
     }
+    c->world = c->ste->world;
     if (s->f.hyp && (sm3_reg32(s, SM3_CR2) & SM3_CR2_E2H) &&
-        c->ste.world == SM3_WORLD_NS_EL2) {
-        c->ste.world = SM3_WORLD_NS_EL2_E2H;
+        c->world == SM3_WORLD_NS_EL2) {
+        c->world = SM3_WORLD_NS_EL2_E2H;
     }
     if (req->ats_translated && !ats_req) {
         return sm3_translated_traffic(c);
     }
-    if (ats_req && c->ste.mode != SM3_STE_MODE_BYPASS &&
-        c->ste.eats == SM3_STE1_EATS_ABT) {
+    if (ats_req && c->ste->mode != SM3_STE_MODE_BYPASS &&
+        c->ste->eats == SM3_STE1_EATS_ABT) {
         return sm3_fail_simple(s, req, SM3_EVT_F_BAD_ATS_TREQ, 0);
     }
 
-    c->s1 = c->ste.s1_enabled;
-    c->s2 = c->ste.s2_enabled;
+    c->s1 = c->ste->s1_enabled;
+    c->s2 = c->ste->s2_enabled;
     if (!c->s1 && req->ssv) {
         /* A SubstreamID needs stage 1 to select a CD (3.4.1). */
         return sm3_fail_simple(s, req, SM3_EVT_C_BAD_SUBSTREAMID, 0);
@@ -749,7 +810,7 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
             return sm3_config_fault(s, c, evt, &fetch);
         }
     }
-    if (ats_req && c->ste.eats == SM3_STE1_EATS_SPLIT && c->s1 && c->s2) {
+    if (ats_req && c->ste->eats == SM3_STE1_EATS_SPLIT && c->s1 && c->s2) {
         c->s2 = false;           /* the answer is the stage-1 half */
         c->split = true;
     }

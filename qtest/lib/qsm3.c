@@ -68,7 +68,7 @@ void qsm3_gerror_ack(QSm3 *s, uint32_t bits)
     qsm3_writel(s, SM3_GERRORN, qsm3_readl(s, SM3_GERRORN) ^ bits);
 }
 
-/* ---- set-up ----------------------------------------------------------------- */
+/* ---- set-up -------------------------------------------------------------- */
 
 static uint64_t qsm3_q_base(uint64_t addr, unsigned log2n)
 {
@@ -147,6 +147,7 @@ void qsm3_init(QSm3 *s, const QBus *bus, QGuestAlloc *alloc, uint64_t base,
                 sm_prep(SM3_CR1_QUEUE_IC, 1) | sm_prep(SM3_CR1_QUEUE_OC, 1) |
                 sm_prep(SM3_CR1_QUEUE_SH, 3) | sm_prep(SM3_CR1_TABLE_IC, 1) |
                 sm_prep(SM3_CR1_TABLE_OC, 1) | sm_prep(SM3_CR1_TABLE_SH, 3));
+    qsm3_writel(s, SM3_CR2, o.cr2);
     if (o.no_enable) {
         return;
     }
@@ -162,7 +163,7 @@ void qsm3_init(QSm3 *s, const QBus *bus, QGuestAlloc *alloc, uint64_t base,
     g_assert(qsm3_set_cr0(s, cr0 | SM3_CR0_SMMUEN));
 }
 
-/* ---- stream table ------------------------------------------------------------- */
+/* ---- stream table -------------------------------------------------------- */
 
 uint64_t qsm3_ste_addr(QSm3 *s, uint32_t sid)
 {
@@ -226,7 +227,7 @@ void qsm3_ste_bypass(uint64_t ste[8])
     ste[1] = sm_prep(SM3_STE1_SHCFG, 1);
 }
 
-/* ---- page tables ------------------------------------------------------------------ */
+/* ---- page tables --------------------------------------------------------- */
 
 unsigned qsm3_level_shift(unsigned gshift, unsigned level)
 {
@@ -383,7 +384,7 @@ void qsm3_pt_identity(QSm3Pt *pt, uint64_t base, uint64_t size)
     }
 }
 
-/* ---- context descriptors, STEs -------------------------------------------------- */
+/* ---- context descriptors, STEs ------------------------------------------- */
 
 static unsigned qsm3_ps_enc(QSm3 *s)
 {
@@ -514,7 +515,7 @@ uint64_t qsm3_setup_s1(QSm3 *s, uint32_t sid, const QSm3Pt *pt,
     return cdtab;
 }
 
-/* ---- commands ------------------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------ */
 
 static uint32_t qsm3_q_mask(unsigned log2n)
 {
@@ -605,7 +606,7 @@ void qsm3_tlbi_nsnh_all(QSm3 *s)
     qsm3_cmd(s, SM3_CMD_TLBI_NSNH_ALL, 0);
 }
 
-/* ---- event and PRI queues ---------------------------------------------------------- */
+/* ---- event and PRI queues ------------------------------------------------ */
 
 unsigned qsm3_evt_pending(QSm3 *s)
 {
@@ -631,20 +632,6 @@ bool qsm3_evt_peek(QSm3 *s, uint64_t rec[4])
         rec[i] = qbus_ld64(s->bus, slot + 8 * i);
     }
     return true;
-}
-
-unsigned qsm3_evt_drain_dups(QSm3 *s, const uint64_t rec[4])
-{
-    uint64_t r[4];
-    unsigned n = 0;
-
-    while (n < 4096 && qsm3_evt_peek(s, r) && r[0] == rec[0] &&
-           (r[1] & ~SM3_EVT1_STAG) == (rec[1] & ~SM3_EVT1_STAG) &&
-           (r[2] >> 12) == (rec[2] >> 12)) {
-        qsm3_evt_pop(s, r);
-        n++;
-    }
-    return n;
 }
 
 bool qsm3_evt_pop(QSm3 *s, uint64_t rec[4])
@@ -691,7 +678,6 @@ void qsm3_evt_expect(QSm3 *s, unsigned id, uint64_t rec[4])
 
         g_error("expected event 0x%02x, got %s", id, txt);
     }
-    qsm3_evt_drain_dups(s, r);
     if (rec) {
         memcpy(rec, r, sizeof(r));
     }

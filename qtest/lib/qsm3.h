@@ -35,6 +35,7 @@ typedef struct QSm3Opts {
     bool no_enable;          /* program registers, leave CR0 at 0 */
     bool no_eventq;          /* leave EVENTQEN clear */
     uint32_t cr0_extra;      /* e.g. SM3_CR0_ATSCHK */
+    uint32_t cr2;            /* e.g. SM3_CR2_RECINVSID */
 } QSm3Opts;
 
 typedef struct QSm3 {
@@ -76,7 +77,7 @@ uint32_t qsm3_gerror_active(QSm3 *s);
 /* Acknowledge @bits: toggle them in GERRORN. */
 void qsm3_gerror_ack(QSm3 *s, uint32_t bits);
 
-/* ---- set-up ---------------------------------------------------------------- */
+/* ---- set-up -------------------------------------------------------------- */
 
 /*
  * Attach to the SMMU at @base, allocate queues and the stream table,
@@ -86,7 +87,7 @@ void qsm3_gerror_ack(QSm3 *s, uint32_t bits);
 void qsm3_init(QSm3 *s, const QBus *bus, QGuestAlloc *alloc, uint64_t base,
                const QSm3Opts *opts);
 
-/* ---- stream table ---------------------------------------------------------- */
+/* ---- stream table -------------------------------------------------------- */
 
 /* Address of the STE of @sid (allocates its level-2 table if needed). */
 uint64_t qsm3_ste_addr(QSm3 *s, uint32_t sid);
@@ -99,7 +100,7 @@ void qsm3_ste_bypass(uint64_t ste[8]);
 /* Valid = 0 */
 void qsm3_ste_invalid(uint64_t ste[8]);
 
-/* ---- page tables ------------------------------------------------------------ */
+/* ---- page tables --------------------------------------------------------- */
 
 /* Descriptor attributes for qsm3_pt_map(). */
 #define QSM3_PT_RO        (1u << 0)   /* no write permission */
@@ -148,7 +149,7 @@ void qsm3_pt_identity(QSm3Pt *pt, uint64_t base, uint64_t size);
 unsigned qsm3_tg0(unsigned gshift);
 unsigned qsm3_s2tg(unsigned gshift);
 
-/* ---- context descriptors and STE builders ----------------------------------- */
+/* ---- context descriptors and STE builders -------------------------------- */
 
 #define QSM3_CD_TBI       (1u << 0)
 #define QSM3_CD_HA        (1u << 1)
@@ -190,7 +191,7 @@ void qsm3_ste_nested(QSm3 *s, uint64_t ste[8], uint64_t cdtab,
 uint64_t qsm3_setup_s1(QSm3 *s, uint32_t sid, const QSm3Pt *pt,
                        uint16_t asid, unsigned cd_flags);
 
-/* ---- commands ---------------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------ */
 
 /* Queue one command (does not wait). */
 void qsm3_cmd_queue(QSm3 *s, uint64_t dw0, uint64_t dw1);
@@ -209,7 +210,7 @@ void qsm3_cfgi_all(QSm3 *s);
 void qsm3_tlbi_nh_all(QSm3 *s);
 void qsm3_tlbi_nsnh_all(QSm3 *s);
 
-/* ---- event and PRI queues ------------------------------------------------------ */
+/* ---- event and PRI queues ------------------------------------------------ */
 
 /* Records waiting in the event queue. */
 unsigned qsm3_evt_pending(QSm3 *s);
@@ -217,17 +218,7 @@ unsigned qsm3_evt_pending(QSm3 *s);
 bool qsm3_evt_pop(QSm3 *s, uint64_t rec[4]);
 /* Read the next record without consuming it. */
 bool qsm3_evt_peek(QSm3 *s, uint64_t rec[4]);
-/*
- * Pop the records right after @rec that repeat it (same dword 0, same
- * dword 1 but STAG, input address in the same 4KiB page): QEMU's memory
- * core retries a failed DMA access in 4-byte pieces, and each piece is
- * translated (and may be recorded) again.  Returns how many.
- */
-unsigned qsm3_evt_drain_dups(QSm3 *s, const uint64_t rec[4]);
-/*
- * Pop one record and assert its event ID; returns it in @rec.  Repeats
- * of it are drained (qsm3_evt_drain_dups()).
- */
+/* Pop one record and assert its event ID; returns it in @rec. */
 void qsm3_evt_expect(QSm3 *s, unsigned id, uint64_t rec[4]);
 /* Assert the event queue is empty. */
 void qsm3_evt_none(QSm3 *s);

@@ -93,6 +93,20 @@ uint32_t qtd_wait(QTestDev *d)
     return st;
 }
 
+uint32_t qtd_wait_idle(QTestDev *d)
+{
+    uint32_t st = 0;
+    unsigned i;
+
+    for (i = 0; i < QTD_POLL_MAX; i++) {
+        st = qtd_readl(d, SMMU_TESTDEV_STATUS);
+        if (!(st & SMMU_TESTDEV_STATUS_BUSY)) {
+            break;
+        }
+    }
+    return st;
+}
+
 uint32_t qtd_run(QTestDev *d, uint32_t op, uint64_t src, uint64_t dst,
                  uint32_t len, uint32_t count, uint64_t stride,
                  uint32_t pattern)

@@ -76,6 +76,9 @@ unsigned qtd_error(QTestDev *d);
 /* Wait (bounded) while STATUS.BUSY and not PRI_WAIT; returns STATUS. */
 uint32_t qtd_wait(QTestDev *d);
 
+/* Wait (bounded) until not BUSY, also through PRI waits; STATUS. */
+uint32_t qtd_wait_idle(QTestDev *d);
+
 /* Offset of PCIe extended capability @id, 0 if absent. */
 unsigned qtd_find_ext_cap(QTestDev *d, unsigned id);
 /* Set the Enable bit of the ATS / PASID / PRI capability. */

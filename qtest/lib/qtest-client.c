@@ -42,7 +42,24 @@ struct QTestClient {
 
 #define QTC_MAX_LIVE 16
 static volatile pid_t qtc_live[QTC_MAX_LIVE];
+static char *qtc_live_dir[QTC_MAX_LIVE];
 static bool qtc_handlers_set;
+
+/* Remove what a client may have created in its directory. */
+static void qtc_remove_dir(const char *dir)
+{
+    static const char *const names[] = {
+        "stderr", "qtest.sock", "qmp.sock", "mig.sock",
+    };
+    char path[512];
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
 
 static void qtc_kill_all(void)
 {
@@ -55,6 +72,9 @@ static void qtc_kill_all(void)
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
             qtc_live[i] = 0;
+            if (qtc_live_dir[i]) {
+                qtc_remove_dir(qtc_live_dir[i]);
+            }
         }
     }
 }
@@ -66,7 +86,7 @@ static void qtc_fatal_signal(int sig)
     raise(sig);
 }
 
-static void qtc_track(pid_t pid)
+static void qtc_track(pid_t pid, const char *dir)
 {
     unsigned i;
 
@@ -81,6 +101,8 @@ static void qtc_track(pid_t pid)
     }
     for (i = 0; i < QTC_MAX_LIVE; i++) {
         if (!qtc_live[i]) {
+            g_free(qtc_live_dir[i]);
+            qtc_live_dir[i] = g_strdup(dir);
             qtc_live[i] = pid;
             return;
         }
@@ -251,7 +273,7 @@ QTestClient *qtc_try_start(char **stderr_out, const char *extra_args)
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    qtc_track(q->pid);
+    qtc_track(q->pid, q->tmpdir);
     q->qt_fd = qtc_accept(q, qt_lfd);
     if (q->qt_fd >= 0) {
         q->qmp_fd = qtc_accept(q, qmp_lfd);
@@ -654,7 +676,7 @@ QBus qtc_bus(QTestClient *q)
     };
 }
 
-/* ---- QMP ------------------------------------------------------------------ */
+/* ---- QMP ----------------------------------------------------------------- */
 
 static char *qtc_vqmp(QTestClient *q, const char *fmt, va_list ap)
 {

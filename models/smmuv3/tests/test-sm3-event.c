@@ -312,7 +312,7 @@ static void raw_f_uut(RawEnv *e, uint64_t want[4])
     sm3_translate(e->b->s, &r);
     /* The incoming attributes: a write (RnW 0), instruction, unpriv. */
     want[0] = RAW0(0x01, RSID) | RAW0_SSID(3);
-    want[1] = RAW1_PNU | RAW1_IND;
+    want[1] = RAW1_IND;
     want[2] = 0x1234;
 }
 
@@ -326,8 +326,8 @@ static void raw_f_ste_fetch(RawEnv *e, uint64_t want[4])
 {
     uint64_t ste = sm3b_ste_addr(e->b, 2);
 
-    e->b->err_lo = ste;
-    e->b->err_hi = ste + 64;
+    e->b->tm->err_lo = ste;
+    e->b->tm->err_hi = ste + 64;
     raw_xlate(e, 2, false, 0, RVA);
     want[0] = RAW0(0x03, 2);
     want[3] = ste;
@@ -350,7 +350,7 @@ static void raw_f_bad_ats_treq(RawEnv *e, uint64_t want[4])
 
     sm3_ats_translate(e->b->s, &r);        /* STE.EATS = 0 */
     want[0] = RAW0(0x05, RSID);
-    want[1] = RAW1_RNW;
+    want[1] = RAW1_PNU | RAW1_RNW;         /* a privileged read request */
     want[2] = 0x5000;
 }
 
@@ -379,8 +379,8 @@ static void raw_c_bad_substreamid(RawEnv *e, uint64_t want[4])
 
 static void raw_f_cd_fetch(RawEnv *e, uint64_t want[4])
 {
-    e->b->err_lo = e->cdtab + 2 * 64;
-    e->b->err_hi = e->cdtab + 3 * 64;
+    e->b->tm->err_lo = e->cdtab + 2 * 64;
+    e->b->tm->err_hi = e->cdtab + 3 * 64;
     raw_xlate(e, RSID, true, 2, RVA);
     want[0] = RAW0(0x09, RSID) | RAW0_SSID(2);
     want[3] = e->cdtab + 2 * 64;
@@ -397,12 +397,12 @@ static void raw_f_walk_eabt(RawEnv *e, uint64_t want[4])
     Sm3Request r = { .sid = RSID, .ssv = true, .ssid = 0,
                      .iova = RVA + 0x10, .priv = true };
 
-    e->b->err_lo = e->root;
-    e->b->err_hi = e->root + 4096;
+    e->b->tm->err_lo = e->root;
+    e->b->tm->err_hi = e->root + 4096;
     sm3_translate(e->b->s, &r);
     want[0] = RAW0(0x0b, RSID) | RAW0_SSID(0);
     /* A stage-1 descriptor fetch: S2 = 0, CLASS = TT (7.3.12). */
-    want[1] = RAW1_RNW | RAW1_CLASS(1);
+    want[1] = RAW1_PNU | RAW1_RNW | RAW1_CLASS(1);
     want[2] = RVA + 0x10;
     want[3] = e->root;                     /* level 0, index 0 */
 }
@@ -414,7 +414,7 @@ static void raw_f_translation(RawEnv *e, uint64_t want[4])
 
     sm3_translate(e->b->s, &r);
     want[0] = RAW0(0x10, RSID) | RAW0_SSID(0);
-    want[1] = RAW1_PNU | RAW1_IND | RAW1_RNW | RAW1_CLASS(2);
+    want[1] = RAW1_IND | RAW1_RNW | RAW1_CLASS(2);
     want[2] = RVA + 0x7000;
 }
 
@@ -428,7 +428,7 @@ static void raw_f_addr_size(RawEnv *e, uint64_t want[4])
              SM3B_S1_RW);
     raw_xlate(e, RSID, true, 0, RVA + 0x3000);
     want[0] = RAW0(0x11, RSID) | RAW0_SSID(0);
-    want[1] = RAW1_PNU | RAW1_RNW | RAW1_CLASS(2);
+    want[1] = RAW1_RNW | RAW1_CLASS(2);
     want[2] = RVA + 0x3000;
 }
 
@@ -440,7 +440,7 @@ static void raw_f_access(RawEnv *e, uint64_t want[4])
     sm3b_map(e->b, e->root, RVA + 0x2000, RPA, 3, SM3B_PTE_AP_RW_ALL);
     sm3_translate(e->b->s, &r);
     want[0] = RAW0(0x12, RSID) | RAW0_SSID(0);
-    want[1] = RAW1_CLASS(2);
+    want[1] = RAW1_PNU | RAW1_CLASS(2);
     want[2] = RVA + 0x2008;
 }
 
@@ -455,7 +455,7 @@ static void raw_f_permission(RawEnv *e, uint64_t want[4])
         sm3_translate(e->b->s, &r);
     }
     want[0] = RAW0(0x13, RSID) | RAW0_SSID(0);
-    want[1] = RAW1_PNU | RAW1_CLASS(2);
+    want[1] = RAW1_CLASS(2);
     want[2] = RVA + 0x1004;
 }
 

@@ -94,7 +94,7 @@ static void test_f_translation(void)
     g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SID), ==, SID);
     g_assert_false(rec[0] & SM3_EVT0_SSV);
     g_assert_true(rec[1] & SM3_EVT1_RNW);
-    g_assert_false(rec[1] & SM3_EVT1_PNU);
+    g_assert_true(rec[1] & SM3_EVT1_PNU);     /* a privileged request */
     g_assert_false(rec[1] & SM3_EVT1_IND);
     g_assert_false(rec[1] & SM3_EVT1_S2);
     g_assert_false(rec[1] & SM3_EVT1_STALL);
@@ -200,8 +200,8 @@ static void test_f_walk_eabt(void)
     uint64_t rec[4];
 
     env_s1(&e, NULL, SM3_CD0_R);
-    e.b->err_lo = e.root;
-    e.b->err_hi = e.root + 4096;
+    e.b->tm->err_lo = e.root;
+    e.b->tm->err_hi = e.root + 4096;
     r = sm3b_xlate(e.b, SID, VA, false);
     g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_WALK_EABT);
     expect_event(e.b, SM3_EVT_F_WALK_EABT, rec);
@@ -227,8 +227,8 @@ static void test_cd_r_suppresses(void)
     g_assert_false(r.fault.recorded);
     g_assert_cmpuint(sm3b_event_count(e.b), ==, 0);
     /* An external abort on the walk is recorded regardless. */
-    e.b->err_lo = e.root;
-    e.b->err_hi = e.root + 8;
+    e.b->tm->err_lo = e.root;
+    e.b->tm->err_hi = e.root + 8;
     r = sm3b_xlate(e.b, SID, VA + 0x7000, false);
     g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_WALK_EABT);
     g_assert_true(r.fault.recorded);
@@ -390,8 +390,8 @@ static void test_ste_errors(void)
     g_assert_false(r.fault.recorded);
     g_assert_cmpuint(sm3b_event_count(b), ==, 0);
     /* Bus error reading the STE: F_STE_FETCH with the STE address. */
-    b->err_lo = sm3b_ste_addr(b, 4);
-    b->err_hi = b->err_lo + 64;
+    b->tm->err_lo = sm3b_ste_addr(b, 4);
+    b->tm->err_hi = b->tm->err_lo + 64;
     r = sm3b_xlate(b, 4, 0x1000, false);
     g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_STE_FETCH);
     expect_event(b, SM3_EVT_F_STE_FETCH, rec);
@@ -418,8 +418,8 @@ static void test_cd_errors(void)
     g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SID), ==, SID + 1);
     /* Bus error on the CD: F_CD_FETCH with the CD address. */
     sm3b_ste_s1(e.b, SID + 2, e.cdtab + 128, 0, 0);
-    e.b->err_lo = e.cdtab + 128;
-    e.b->err_hi = e.cdtab + 192;
+    e.b->tm->err_lo = e.cdtab + 128;
+    e.b->tm->err_hi = e.cdtab + 192;
     r = sm3b_xlate(e.b, SID + 2, VA, false);
     g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_CD_FETCH);
     expect_event(e.b, SM3_EVT_F_CD_FETCH, rec);
@@ -535,7 +535,7 @@ static void test_f_uut(void)
     g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_UUT);
     expect_event(e.b, SM3_EVT_F_UUT, rec);
     g_assert_true(rec[1] & SM3_EVT1_IND);
-    g_assert_true(rec[1] & SM3_EVT1_PNU);
+    g_assert_false(rec[1] & SM3_EVT1_PNU);    /* unprivileged */
     g_assert_false(rec[1] & SM3_EVT1_RNW);
     g_assert_cmphex(rec[2], ==, VA);
     sm3b_free(e.b);
@@ -633,7 +633,7 @@ static void test_ats_split_stage(void)
      * IPA 0x1180000 only: the stage-1 walk must go through stage 2.
      */
     root = 0x380000;
-    g_assert_cmphex(b->next_alloc, <, root);
+    g_assert_cmphex(b->tm->next, <, root);
     sm3b_cd(b, cdtab, 0, 9, 0x1180000, 0);
     sm3b_ste_nested(b, SID, cdtab, 0, 4, s2);
     ste1 = sm3b_ste_addr(b, SID) + 8;

@@ -1,0 +1,704 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arm-smmuv3-ext QTest: SubstreamIDs (PASID DMA), PCIe ATS, PRI and the
+ * stall model, through smmu-testdev,pasid=on,ats=on,pri=on and the
+ * smmu-ext-ats-if interface arm-smmuv3-ext implements.  Checked: CD
+ * selection through linear and 2-level CD tables, substream errors, ATS
+ * translation and the endpoint's ATC (hits, ATC_INV), F_BAD_ATS_TREQ and
+ * F_TRANSL_FORBIDDEN, page requests in the PRI queue and CMD_PRI_RESP,
+ * PRIQ interrupts, stall records with RESUME and STALL_TERM.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "qenv.h"
+
+#define IOVA            UINT64_C(0x80000000)
+#define TD_ALL          "pasid=on,ats=on,pri=on"
+
+/* A stage-1 STE for the testdev with a CD table of 2^@cdmax entries. */
+typedef struct Pasid {
+    QEnv *e;
+    uint64_t cdtab;
+    bool two_level;
+    unsigned cdmax;
+} Pasid;
+
+static void pasid_setup(Pasid *p, QEnv *e, bool two_level, unsigned cdmax,
+                        unsigned s1dss)
+{
+    QSm3 *s = &e->smmu;
+    uint64_t ste[8];
+
+    p->e = e;
+    p->two_level = two_level;
+    p->cdmax = cdmax;
+    p->cdtab = two_level ? qsm3_cdtab_2lvl(s, cdmax)
+                         : qsm3_cdtab_linear(s, cdmax);
+    qsm3_ste_s1(ste, p->cdtab, two_level ? SM3_STE0_S1FMT_4K_L2
+                                         : SM3_STE0_S1FMT_LINEAR,
+                cdmax, s1dss);
+    qsm3_ste_write(s, QENV_TD_SID, ste, true);
+}
+
+/* A CD for @ssid whose table maps IOVA to @pa. */
+static void pasid_map(Pasid *p, uint32_t ssid, uint64_t pa, unsigned flags)
+{
+    QSm3 *s = &p->e->smmu;
+    QSm3Pt pt;
+    uint64_t cd[8];
+
+    qsm3_pt_init(&pt, &p->e->bus, &p->e->alloc, false, 12, 39);
+    qsm3_pt_map(&pt, IOVA, pa, 3, 0);
+    qsm3_cd_build(s, cd, &pt, 0x10 + ssid, flags);
+    qsm3_cd_write(s, qsm3_cd_addr(s, p->cdtab, p->two_level, ssid), cd);
+}
+
+static QEnv *start_pasid(const char *props)
+{
+    QEnv *e = qenv_start(props, TD_ALL, NULL);
+
+    qtd_enable_pasid(&e->td);
+    return e;
+}
+
+/* ---- SubstreamIDs -------------------------------------------------------- */
+
+static void test_pasid_linear(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t a = qenv_buf(e, 4096), b = qenv_buf(e, 4096);
+
+    pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
+    pasid_map(&p, 3, a, 0);
+    pasid_map(&p, 9, b, 0);
+    g_assert(qtd_write_pasid(&e->td, IOVA + 0x10, 16, 0x3333, 3));
+    g_assert(qtd_write_pasid(&e->td, IOVA + 0x10, 16, 0x9999, 9));
+    g_assert_cmphex(qenv_ld32(e, a + 0x10), ==, 0x3333);
+    g_assert_cmphex(qenv_ld32(e, b + 0x10), ==, 0x9999);
+    qsm3_evt_none(&e->smmu);
+    qenv_free(e);
+}
+
+static void test_pasid_2level(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t a = qenv_buf(e, 4096), b = qenv_buf(e, 4096);
+
+    pasid_setup(&p, e, true, 10, SM3_STE1_S1DSS_TERMINATE);
+    pasid_map(&p, 5, a, 0);                 /* leaf table 0 */
+    pasid_map(&p, 700, b, 0);               /* leaf table 10 */
+    g_assert(qtd_write_pasid(&e->td, IOVA + 0x20, 16, 0x0505, 5));
+    g_assert(qtd_write_pasid(&e->td, IOVA + 0x20, 16, 0x0700, 700));
+    g_assert_cmphex(qenv_ld32(e, a + 0x20), ==, 0x0505);
+    g_assert_cmphex(qenv_ld32(e, b + 0x20), ==, 0x0700);
+    qsm3_evt_none(&e->smmu);
+    qenv_free(e);
+}
+
+/* Non-PASID traffic with S1DSS = SSID0 next to PASID traffic. */
+static void test_pasid_with_ssid0(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t a = qenv_buf(e, 4096), b = qenv_buf(e, 4096);
+
+    pasid_setup(&p, e, false, 3, SM3_STE1_S1DSS_SSID0);
+    pasid_map(&p, 0, a, 0);
+    pasid_map(&p, 2, b, 0);
+    g_assert(qtd_write(&e->td, IOVA, 16, 0xaaaa));
+    g_assert(qtd_write_pasid(&e->td, IOVA, 16, 0xbbbb, 2));
+    g_assert_cmphex(qenv_ld32(e, a), ==, 0xaaaa);
+    g_assert_cmphex(qenv_ld32(e, b), ==, 0xbbbb);
+    qenv_free(e);
+}
+
+static void expect_pasid_fault(QEnv *e, uint32_t pasid, unsigned id,
+                               uint64_t rec[4])
+{
+    g_assert(!qtd_write_pasid(&e->td, IOVA, 4, 1, pasid));
+    qsm3_evt_expect(&e->smmu, id, rec);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 1);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SSID), ==, pasid);
+}
+
+/* SSID beyond S1CDMax: C_BAD_SUBSTREAMID. */
+static void test_bad_substreamid_range(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t rec[4];
+
+    pasid_setup(&p, e, false, 2, SM3_STE1_S1DSS_TERMINATE);
+    expect_pasid_fault(e, 4, SM3_EVT_C_BAD_SUBSTREAMID, rec);
+    qenv_free(e);
+}
+
+/* 2-level CD table whose L1CD is invalid: C_BAD_SUBSTREAMID. */
+static void test_bad_substreamid_l1cd(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t rec[4];
+
+    pasid_setup(&p, e, true, 8, SM3_STE1_S1DSS_TERMINATE);
+    pasid_map(&p, 1, qenv_buf(e, 4096), 0);
+    expect_pasid_fault(e, 200, SM3_EVT_C_BAD_SUBSTREAMID, rec);
+    qenv_free(e);
+}
+
+/*
+ * S1DSS = SSID0 reserves CD 0 for PASID-less traffic: SubstreamID 0 is
+ * F_STREAM_DISABLED (7.3.7).
+ */
+static void test_bad_substreamid_ssid0(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t rec[4];
+
+    pasid_setup(&p, e, false, 3, SM3_STE1_S1DSS_SSID0);
+    pasid_map(&p, 0, qenv_buf(e, 4096), 0);
+    expect_pasid_fault(e, 0, SM3_EVT_F_STREAM_DISABLED, rec);
+    qenv_free(e);
+}
+
+/* A CD with V = 0 behind a valid SSID: C_BAD_CD with the SSID. */
+static void test_bad_cd_ssid(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t rec[4];
+
+    pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
+    pasid_map(&p, 6, qenv_buf(e, 4096), QSM3_CD_INVALID);
+    expect_pasid_fault(e, 6, SM3_EVT_C_BAD_CD, rec);
+    qenv_free(e);
+}
+
+/* A translation fault of PASID traffic carries SSV and the SSID. */
+static void test_pasid_translation_fault_record(void)
+{
+    QEnv *e = start_pasid(NULL);
+    Pasid p;
+    uint64_t rec[4];
+
+    pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
+    pasid_map(&p, 7, qenv_buf(e, 4096), 0);
+    g_assert(!qtd_write_pasid(&e->td, IOVA + 0x3000, 4, 1, 7));
+    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSLATION, rec);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 1);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SSID), ==, 7);
+    g_assert_cmphex(rec[2], ==, IOVA + 0x3000);
+    /* The testdev saw the SMMU's verdict through the interface. */
+    g_assert_cmphex(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_FAULT_INFO),
+                           SMMU_TESTDEV_FAULT_CODE), ==,
+                    SM3_EVT_F_TRANSLATION);
+    qenv_free(e);
+}
+
+/* ---- ATS ----------------------------------------------------------------- */
+
+static void set_eats(QEnv *e, unsigned eats)
+{
+    uint64_t ste[8];
+
+    qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
+    ste[1] = sm_set(ste[1], SM3_STE1_EATS, eats);
+    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
+}
+
+/* S1 mapping IOVA -> @pa for PASID-less traffic, EATS = @eats, ATS on. */
+static QEnv *start_ats(const char *props, const QSm3Opts *o, uint64_t *pa,
+                       unsigned eats, unsigned attrs)
+{
+    QEnv *e = qenv_start(props, TD_ALL, o);
+    QEnvXlate x;
+
+    *pa = qenv_buf(e, 4096);
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    qenv_xlate_map(e, &x, IOVA, *pa, 3, attrs);
+    set_eats(e, eats);
+    qtd_enable_ats(&e->td);
+    return e;
+}
+
+static void test_ats_translate_hit(void)
+{
+    uint64_t pa;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
+
+    g_assert(qtd_write(&e->td, IOVA + 0x40, 16, 0xa75a75));
+    g_assert_cmphex(qenv_ld32(e, pa + 0x40), ==, 0xa75a75);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_MISSES), ==, 1);
+    g_assert(qtd_write(&e->td, IOVA + 0x80, 16, 0xa75a76));
+    g_assert_cmphex(qenv_ld32(e, pa + 0x80), ==, 0xa75a76);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_MISSES), ==, 1);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_HITS), >=, 1);
+    qsm3_evt_none(&e->smmu);
+    qenv_free(e);
+}
+
+/* STE.EATS = 0: a Translation Request is F_BAD_ATS_TREQ, answered UR. */
+static void test_bad_ats_treq(void)
+{
+    uint64_t pa, rec[4];
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_ABT, 0);
+
+    g_assert(!qtd_write(&e->td, IOVA, 16, 1));
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_ATS);
+    g_assert_cmpuint(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_FAULT_INFO),
+                            SMMU_TESTDEV_FAULT_XLATE), ==, 1);   /* UR */
+    qsm3_evt_expect(&e->smmu, SM3_EVT_F_BAD_ATS_TREQ, rec);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
+    g_assert_cmphex(rec[2] & ~UINT64_C(0xfff), ==, IOVA);
+    qenv_free(e);
+}
+
+/*
+ * CR0.ATSCHK = 1: translated traffic from a stream whose EATS became 0
+ * (its ATC still holds the translation) is F_TRANSL_FORBIDDEN.
+ */
+static void test_transl_forbidden(void)
+{
+    QSm3Opts o = { .cr0_extra = SM3_CR0_ATSCHK };
+    uint64_t pa, rec[4];
+    QEnv *e = start_ats(NULL, &o, &pa, SM3_STE1_EATS_FULL, 0);
+
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x1));
+    set_eats(e, SM3_STE1_EATS_ABT);
+    g_assert(!qtd_write(&e->td, IOVA + 0x100, 16, 0x2));
+    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSL_FORBIDDEN, rec);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
+    g_assert_cmphex(qenv_ld32(e, pa + 0x100), ==, 0);
+    qenv_free(e);
+}
+
+/* Without ATSCHK translated traffic is not checked against EATS. */
+static void test_translated_unchecked(void)
+{
+    uint64_t pa;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
+
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x1));
+    set_eats(e, SM3_STE1_EATS_ABT);
+    g_assert(qtd_write(&e->td, IOVA + 0x100, 16, 0x2));
+    g_assert_cmphex(qenv_ld32(e, pa + 0x100), ==, 0x2);
+    qenv_free(e);
+}
+
+/* ATC_INV reaches the endpoint and drops its entry. */
+static void test_atc_inv(void)
+{
+    uint64_t pa, pb;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
+    QEnvXlate x;
+
+    pb = qenv_buf(e, 4096);
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x10));
+    /* New tables (other ASID) for the same IOVA; TLB and config fresh. */
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    qenv_xlate_map(e, &x, IOVA, pb, 3, 0);
+    set_eats(e, SM3_STE1_EATS_FULL);
+    qsm3_tlbi_nh_all(&e->smmu);
+    /* The endpoint's ATC still answers: stale. */
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x20));
+    g_assert_cmphex(qenv_ld32(e, pa), ==, 0x20);
+    /* ATC_INV of the page (Size 0: 4KiB). */
+    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             IOVA & SM3_CMD1_ATC_ADDR);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_REQS), ==, 1);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 1);
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x30));
+    g_assert_cmphex(qenv_ld32(e, pb), ==, 0x30);
+    qenv_free(e);
+}
+
+/* ATC_INV of a range that misses the entry keeps it. */
+static void test_atc_inv_other_range(void)
+{
+    uint64_t pa;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
+
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x10));
+    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             (IOVA + 0x100000) & SM3_CMD1_ATC_ADDR);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_REQS), ==, 1);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 0);
+    qenv_free(e);
+}
+
+/* ATC_INV with Size 52: the whole address space. */
+static void test_atc_inv_all(void)
+{
+    uint64_t pa;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
+
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x10));
+    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             sm_prep(SM3_CMD1_ATC_SIZE, 52));
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 1);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_MISSES), ==, 1);
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x11));
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_MISSES), ==, 2);
+    qenv_free(e);
+}
+
+/* A read-only page: the ATS answer has R only; a write fails, unrecorded. */
+static void test_ats_read_only(void)
+{
+    uint64_t pa;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, QSM3_PT_RO);
+    uint32_t op = SMMU_TESTDEV_OP_WRITE | SMMU_TESTDEV_OP_NO_PRI |
+                  sm_prep_td(SMMU_TESTDEV_OP_PAT, SMMU_TESTDEV_PAT_CONST);
+
+    g_assert(qtd_read(&e->td, IOVA, 16));
+    g_assert(!(qtd_run(&e->td, op, 0, IOVA, 16, 1, 0, 1) &
+               SMMU_TESTDEV_STATUS_DONE));
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_ATS);
+    g_assert_cmphex(qenv_ld32(e, pa), ==, 0);
+    /* ATS translation faults are answered, not recorded. */
+    qsm3_evt_none(&e->smmu);
+    qenv_free(e);
+}
+
+/* STE.V = 0: a Translation Request completes with CA, no event. */
+static void test_ats_invalid_ste_ca(void)
+{
+    QEnv *e = qenv_start(NULL, TD_ALL, NULL);
+    uint32_t op = SMMU_TESTDEV_OP_READ;
+
+    qtd_enable_ats(&e->td);
+    g_assert(!(qtd_run(&e->td, op, IOVA, 0, 16, 1, 0, 0) &
+               SMMU_TESTDEV_STATUS_DONE));
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_ATS);
+    g_assert_cmpuint(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_FAULT_INFO),
+                            SMMU_TESTDEV_FAULT_XLATE), ==, 2);   /* CA */
+    qsm3_evt_none(&e->smmu);
+    qenv_free(e);
+}
+
+/*
+ * CERROR_ATC_INV_SYNC needs an endpoint whose invalidation fails;
+ * smmu-testdev always completes invalidations, so it is not reachable.
+ */
+static void test_cerror_atc_inv_sync(void)
+{
+    g_test_skip("not reachable: smmu-testdev always reports ATC "
+                "invalidations complete (docs/smmu-testdev.md)");
+}
+
+/* ---- PRI ----------------------------------------------------------------- */
+
+static QEnv *start_pri(uint64_t *pa, unsigned credits)
+{
+    QEnv *e = qenv_start(NULL, TD_ALL, NULL);
+    QEnvXlate x;
+
+    *pa = qenv_buf(e, 4096);
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    /* IOVA is not mapped yet: the page request will map it. */
+    set_eats(e, SM3_STE1_EATS_FULL);
+    qtd_enable_ats(&e->td);
+    qtd_enable_pri(&e->td, credits);
+    return e;
+}
+
+/* CMD_PRI_RESP Resp: 0b00 Deny, 0b01 Fail, 0b10 Success. */
+#define PRI_DENY        0
+#define PRI_FAIL        1
+#define PRI_SUCCESS     2
+
+static void pri_resp(QEnv *e, unsigned grpid, unsigned resp)
+{
+    qsm3_cmd(&e->smmu, SM3_CMD_PRI_RESP | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             sm_prep(SM3_CMD1_PRI_GRPID, grpid) |
+             sm_prep(SM3_CMD1_PRI_RESP, resp));
+}
+
+/* Fault -> page request in the PRI queue -> map -> Success -> done. */
+static void test_pri_success(void)
+{
+    uint64_t pa, pr[2];
+    QEnv *e = start_pri(&pa, 8);
+    QEnvXlate x;
+    uint32_t st;
+
+    st = qtd_write(&e->td, IOVA + 0x20, 16, 0x9a9e) ? 0 :
+         qtd_readl(&e->td, SMMU_TESTDEV_STATUS);
+    g_assert(st & SMMU_TESTDEV_STATUS_PRI_WAIT);
+    g_assert(qsm3_priq_pop(&e->smmu, pr));
+    g_assert_cmphex(sm_get(pr[0], SM3_PRI0_SID), ==, QENV_TD_SID);
+    g_assert(pr[0] & SM3_PRI0_WRITE);
+    g_assert(pr[0] & SM3_PRI0_LAST);
+    g_assert(!(pr[0] & SM3_PRI0_SSV));
+    g_assert_cmphex(pr[1] & SM3_PRI1_ADDR, ==, IOVA);
+    /* Map the page (same tables: the CD of the set-up), then answer. */
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    qenv_xlate_map(e, &x, IOVA, pa, 3, 0);
+    set_eats(e, SM3_STE1_EATS_FULL);
+    pri_resp(e, sm_get(pr[1], SM3_PRI1_GRPID), PRI_SUCCESS);
+    st = qtd_wait_idle(&e->td);
+    if (!(st & SMMU_TESTDEV_STATUS_DONE)) {
+        g_error("after PRI Success: STATUS 0x%x ERROR 0x%x FAULT_INFO 0x%x "
+                "PRI_LAST 0x%x PRI_RESPS %u PRI_REQS %u", st,
+                qtd_readl(&e->td, SMMU_TESTDEV_ERROR),
+                qtd_readl(&e->td, SMMU_TESTDEV_FAULT_INFO),
+                qtd_readl(&e->td, SMMU_TESTDEV_PRI_LAST),
+                (unsigned)qtd_readq(&e->td, SMMU_TESTDEV_PRI_RESPS),
+                (unsigned)qtd_readq(&e->td, SMMU_TESTDEV_PRI_REQS));
+    }
+    g_assert_cmphex(qenv_ld32(e, pa + 0x20), ==, 0x9a9e);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_PRI_RESPS), ==, 1);
+    qenv_free(e);
+}
+
+/* PRI_RESP Deny (PCIe Invalid Request): the job fails PRI_DENIED. */
+static void test_pri_deny(void)
+{
+    uint64_t pa, pr[2];
+    QEnv *e = start_pri(&pa, 8);
+
+    g_assert(!qtd_write(&e->td, IOVA, 16, 1));
+    g_assert(qsm3_priq_pop(&e->smmu, pr));
+    pri_resp(e, sm_get(pr[1], SM3_PRI1_GRPID), PRI_DENY);
+    g_assert(qtd_wait_idle(&e->td) & SMMU_TESTDEV_STATUS_ERROR);
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_PRI_DENIED);
+    g_assert_cmphex(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_PRI_LAST),
+                           SMMU_TESTDEV_PRI_LAST_CODE), ==, 1);
+    qenv_free(e);
+}
+
+/* PRI_RESP Fail (PCIe Response Failure). */
+static void test_pri_fail(void)
+{
+    uint64_t pa, pr[2];
+    QEnv *e = start_pri(&pa, 8);
+
+    g_assert(!qtd_write(&e->td, IOVA, 16, 1));
+    g_assert(qsm3_priq_pop(&e->smmu, pr));
+    pri_resp(e, sm_get(pr[1], SM3_PRI1_GRPID), PRI_FAIL);
+    g_assert(qtd_wait_idle(&e->td) & SMMU_TESTDEV_STATUS_ERROR);
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_PRI_DENIED);
+    g_assert_cmphex(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_PRI_LAST),
+                           SMMU_TESTDEV_PRI_LAST_CODE), ==, 0xf);
+    qenv_free(e);
+}
+
+/* PRIQ with PASID traffic: SSV and the PASID in the page request. */
+static void test_pri_with_pasid(void)
+{
+    QEnv *e = qenv_start(NULL, TD_ALL, NULL);
+    Pasid p;
+    uint64_t pr[2];
+
+    qtd_enable_pasid(&e->td);
+    pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
+    pasid_map(&p, 11, qenv_buf(e, 4096), 0);
+    set_eats(e, SM3_STE1_EATS_FULL);
+    qtd_enable_ats(&e->td);
+    qtd_enable_pri(&e->td, 4);
+    g_assert(!qtd_write_pasid(&e->td, IOVA + 0x5000, 16, 1, 11));
+    g_assert(qsm3_priq_pop(&e->smmu, pr));
+    g_assert(pr[0] & SM3_PRI0_SSV);
+    g_assert_cmphex(sm_get(pr[0], SM3_PRI0_SSID), ==, 11);
+    g_assert_cmphex(pr[1] & SM3_PRI1_ADDR, ==, IOVA + 0x5000);
+    qenv_free(e);
+}
+
+static void test_priq_msi(void)
+{
+    uint64_t pa, pr[2];
+    QEnv *e = start_pri(&pa, 8);
+    uint64_t mbox = qenv_buf(e, 64);
+
+    qsm3_writeq(&e->smmu, SM3_PRIQ_IRQ_CFG0, mbox);
+    qsm3_writel(&e->smmu, SM3_PRIQ_IRQ_CFG1, 0x9919004);
+    g_assert(qsm3_set_irq_ctrl(&e->smmu, SM3_IRQ_CTRL_PRIQ_IRQEN));
+    g_assert(!qtd_write(&e->td, IOVA, 16, 1));
+    g_assert(qsm3_priq_pop(&e->smmu, pr));
+    g_assert_cmphex(qenv_ld32(e, mbox), ==, 0x9919004);
+    qenv_free(e);
+}
+
+static void test_priq_wired_irq(void)
+{
+    QEnv *e = qenv_start("msi=off", TD_ALL, NULL);
+    QEnvXlate x;
+    uint64_t pr[2];
+
+    qenv_intercept_irqs(e);
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    set_eats(e, SM3_STE1_EATS_FULL);
+    qtd_enable_ats(&e->td);
+    qtd_enable_pri(&e->td, 8);
+    g_assert(qsm3_set_irq_ctrl(&e->smmu, SM3_IRQ_CTRL_PRIQ_IRQEN));
+    g_assert(!qtd_write(&e->td, IOVA, 16, 1));
+    g_assert(qsm3_priq_pop(&e->smmu, pr));
+    g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_PRIQ), ==, 1);
+    qenv_free(e);
+}
+
+/* ---- stall model --------------------------------------------------------- */
+
+static QEnv *start_stall(unsigned cd_flags, uint64_t rec[4])
+{
+    QEnv *e = qenv_start(NULL, "", NULL);
+    QEnvXlate x;
+
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, cd_flags);
+    g_assert(!qtd_write(&e->td, IOVA + 0x10, 4, 1));
+    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSLATION, rec);
+    return e;
+}
+
+/* CD.S = 1: the record says Stall with a STAG; RESUME takes it. */
+static void test_stall_resume(void)
+{
+    uint64_t rec[4];
+    QEnv *e = start_stall(QSM3_CD_STALL, rec);
+
+    g_assert(rec[1] & SM3_EVT1_STALL);
+    g_assert_cmphex(rec[2], ==, IOVA + 0x10);
+    qsm3_cmd(&e->smmu, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, QENV_TD_SID) |
+             sm_prep(SM3_CMD0_RESUME_AC, SM3_RESUME_TERM),
+             sm_prep(SM3_CMD1_RESUME_STAG, sm_get(rec[1], SM3_EVT1_STAG)));
+    g_assert_cmphex(qsm3_gerror_active(&e->smmu), ==, 0);
+    qenv_free(e);
+}
+
+/* Each stalled transaction has its own STAG. */
+static void test_stall_distinct_stags(void)
+{
+    uint64_t r1[4], r2[4];
+    QEnv *e = start_stall(QSM3_CD_STALL, r1);
+
+    g_assert(!qtd_write(&e->td, IOVA + 0x7000, 4, 1));
+    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSLATION, r2);
+    g_assert(r2[1] & SM3_EVT1_STALL);
+    g_assert_cmphex(sm_get(r1[1], SM3_EVT1_STAG), !=,
+                    sm_get(r2[1], SM3_EVT1_STAG));
+    qsm3_cmd(&e->smmu, SM3_CMD_STALL_TERM |
+             sm_prep(SM3_CMD0_SID, QENV_TD_SID), 0);
+    qenv_free(e);
+}
+
+static void test_stall_term(void)
+{
+    uint64_t rec[4];
+    QEnv *e = start_stall(QSM3_CD_STALL, rec);
+
+    qsm3_cmd(&e->smmu, SM3_CMD_STALL_TERM |
+             sm_prep(SM3_CMD0_SID, QENV_TD_SID), 0);
+    /* A RESUME racing with the termination is ignored (4.6.1). */
+    qsm3_cmd(&e->smmu, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             sm_prep(SM3_CMD1_RESUME_STAG, sm_get(rec[1], SM3_EVT1_STAG)));
+    g_assert_cmphex(qsm3_gerror_active(&e->smmu), ==, 0);
+    qenv_free(e);
+}
+
+/* CD.S = 0: terminate model, no Stall bit. */
+static void test_no_stall(void)
+{
+    uint64_t rec[4];
+    QEnv *e = start_stall(0, rec);
+
+    g_assert(!(rec[1] & SM3_EVT1_STALL));
+    qenv_free(e);
+}
+
+/* STE.S1STALLD = 1 forbids CD.S = 1: C_BAD_CD. */
+static void test_stall_disabled_by_ste(void)
+{
+    QEnv *e = qenv_start(NULL, "", NULL);
+    QEnvXlate x;
+    uint64_t ste[8], rec[4];
+
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_STALL);
+    qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
+    ste[1] |= SM3_STE1_S1STALLD;
+    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
+    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
+    qsm3_evt_expect(&e->smmu, SM3_EVT_C_BAD_CD, rec);
+    qenv_free(e);
+}
+
+/* stall=off: CD.S = 1 is illegal on a terminate-only SMMU: C_BAD_CD. */
+static void test_stall_unsupported(void)
+{
+    QEnv *e = qenv_start("stall=off", "", NULL);
+    QEnvXlate x;
+    uint64_t rec[4];
+
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_STALL);
+    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
+    qsm3_evt_expect(&e->smmu, SM3_EVT_C_BAD_CD, rec);
+    qenv_free(e);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/linear-cd",
+                    test_pasid_linear);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/2level-cd",
+                    test_pasid_2level);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/with-s1dss-ssid0",
+                    test_pasid_with_ssid0);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/c-bad-substreamid",
+                    test_bad_substreamid_range);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/"
+                    "c-bad-substreamid-l1cd", test_bad_substreamid_l1cd);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/"
+                    "f-stream-disabled-ssid0", test_bad_substreamid_ssid0);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/c-bad-cd",
+                    test_bad_cd_ssid);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/fault-record",
+                    test_pasid_translation_fault_record);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translate-hit",
+                    test_ats_translate_hit);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/f-bad-ats-treq",
+                    test_bad_ats_treq);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/f-transl-forbidden",
+                    test_transl_forbidden);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translated-unchecked",
+                    test_translated_unchecked);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv",
+                    test_atc_inv);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv-other-range",
+                    test_atc_inv_other_range);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv-all",
+                    test_atc_inv_all);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/read-only",
+                    test_ats_read_only);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/invalid-ste-ca",
+                    test_ats_invalid_ste_ca);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/cerror-atc-inv-sync",
+                    test_cerror_atc_inv_sync);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/success",
+                    test_pri_success);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/deny", test_pri_deny);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/fail", test_pri_fail);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/with-pasid",
+                    test_pri_with_pasid);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-msi",
+                    test_priq_msi);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-wired-irq",
+                    test_priq_wired_irq);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/resume",
+                    test_stall_resume);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/distinct-stags",
+                    test_stall_distinct_stags);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/term",
+                    test_stall_term);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/terminate-model",
+                    test_no_stall);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/s1stalld",
+                    test_stall_disabled_by_ste);
+    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/unsupported",
+                    test_stall_unsupported);
+    return g_test_run();
+}
