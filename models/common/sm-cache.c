@@ -191,6 +191,25 @@ void *sm_cache_lookup(SmCache *c, uint64_t set_hint, SmCacheMatchFn match,
     return sm_cache_slot_data(c, slot);
 }
 
+void *sm_cache_lookup_any(SmCache *c, const uint64_t *set_hints, unsigned n,
+                          SmCacheMatchFn match, const void *key)
+{
+    unsigned i;
+
+    c->stats.lookups++;
+    for (i = 0; i < n; i++) {
+        int64_t slot = sm_cache_find(c, set_hints[i], match, key);
+
+        if (slot >= 0) {
+            c->stats.hits++;
+            sm_cache_touch(c, slot);
+            return sm_cache_slot_data(c, slot);
+        }
+    }
+    c->stats.misses++;
+    return NULL;
+}
+
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
                     SmCacheMatchFn match, const void *key)
 {

@@ -96,6 +96,17 @@ uint32_t sm_cache_set_of(const SmCache *c, uint64_t set_hint);
 void *sm_cache_lookup(SmCache *c, uint64_t set_hint, SmCacheMatchFn match,
                       const void *key);
 
+/*
+ * One lookup of an entry that may live in any of @n sets (a TLB holding
+ * several page sizes, each placed by its own size): the sets of
+ * @set_hints[0], [1], ... are searched in order and the first match is
+ * the answer.  Counts a single lookup and a hit or a miss, and refreshes
+ * the entry found for LRU, exactly as sm_cache_lookup() on the hint that
+ * finds it would; a miss touches no LRU state.
+ */
+void *sm_cache_lookup_any(SmCache *c, const uint64_t *set_hints, unsigned n,
+                          SmCacheMatchFn match, const void *key);
+
 /* As sm_cache_lookup() but touches neither statistics nor LRU state. */
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
                     SmCacheMatchFn match, const void *key);

@@ -28,8 +28,12 @@ typedef struct Sm3RegDesc {
     uint8_t size;                 /* 4 or 8 */
     uint64_t reset;               /* before feature-derived fix-ups */
     uint64_t writable;            /* bits a write may change */
-    /* true: the register is constrained now, writes are ignored */
-    bool (*locked)(const Sm3 *s);
+    /*
+     * The register is constrained (writes ignored) while lock_bit is set
+     * in control register lock_ctrl or in its acknowledge register
+     * lock_ack: 0 for registers that are never locked.
+     */
+    uint32_t lock_ctrl, lock_ack, lock_bit;
     /* called after storage changed; NULL: storage only */
     void (*written)(Sm3 *s, uint64_t old_val);
     const char *name;

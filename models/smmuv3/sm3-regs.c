@@ -97,54 +97,18 @@ uint64_t sm3_idr_value(const Sm3Features *f, unsigned idx)
     return v;
 }
 
-/* ---- lock predicates: when the spec makes a register read-only ---------- */
+/* ---- locks: when the spec makes a register read-only ------------------- */
 
-static bool sm3_smmuen_on(const Sm3 *s)
+/*
+ * A control bit counts from the write that sets it until its
+ * acknowledgement clears: either copy set locks the register (6.3.9 CR0
+ * for the tables and queues, 6.3.20 IRQ_CTRL for IRQ_CFGn).
+ */
+static bool sm3_reg_locked(const Sm3 *s, const Sm3RegDesc *d)
 {
-    return ((sm3_reg32(s, SM3_CR0) | sm3_reg32(s, SM3_CR0ACK)) &
-            SM3_CR0_SMMUEN) != 0;
-}
-
-static bool sm3_cr0_bit_on(const Sm3 *s, uint32_t bit)
-{
-    return ((sm3_reg32(s, SM3_CR0) | sm3_reg32(s, SM3_CR0ACK)) & bit) != 0;
-}
-
-static bool sm3_cmdq_on(const Sm3 *s)
-{
-    return sm3_cr0_bit_on(s, SM3_CR0_CMDQEN);
-}
-
-static bool sm3_eventq_on(const Sm3 *s)
-{
-    return sm3_cr0_bit_on(s, SM3_CR0_EVENTQEN);
-}
-
-static bool sm3_priq_on(const Sm3 *s)
-{
-    return sm3_cr0_bit_on(s, SM3_CR0_PRIQEN);
-}
-
-static bool sm3_irqen_on(const Sm3 *s, uint32_t bit)
-{
-    return ((sm3_reg32(s, SM3_IRQ_CTRL) | sm3_reg32(s, SM3_IRQ_CTRLACK)) &
-            bit) != 0;
-}
-
-/* 6.3.20: IRQ_CFGn are read-only while the interrupt is enabled. */
-static bool sm3_gerror_irq_on(const Sm3 *s)
-{
-    return sm3_irqen_on(s, SM3_IRQ_CTRL_GERROR_IRQEN);
-}
-
-static bool sm3_eventq_irq_on(const Sm3 *s)
-{
-    return sm3_irqen_on(s, SM3_IRQ_CTRL_EVENTQ_IRQEN);
-}
-
-static bool sm3_priq_irq_on(const Sm3 *s)
-{
-    return sm3_irqen_on(s, SM3_IRQ_CTRL_PRIQ_IRQEN);
+    return d->lock_bit &&
+           ((sm3_reg32(s, d->lock_ctrl) | sm3_reg32(s, d->lock_ack)) &
+            d->lock_bit) != 0;
 }
 
 /* ---- side effects ------------------------------------------------------- */
@@ -245,7 +209,27 @@ static void sm3_cmdq_prod_written(Sm3 *s, uint64_t old_val)
 #define STRCFG_W  (SM3_STRTAB_BASE_CFG_LOG2SIZE | SM3_STRTAB_BASE_CFG_SPLIT | \
                    SM3_STRTAB_BASE_CFG_FMT)
 
-#define RO(off, sz, rst, nm)  { off, sz, rst, 0, NULL, NULL, nm }
+/* Lock fields of a row: never, by a CR0 enable, by an IRQ_CTRL enable */
+#define UNLOCKED     0, 0, 0
+#define CR0_LOCK(b)  SM3_CR0, SM3_CR0ACK, SM3_CR0_##b
+#define IRQ_LOCK(b)  SM3_IRQ_CTRL, SM3_IRQ_CTRLACK, SM3_IRQ_CTRL_##b##_IRQEN
+
+#define RO(off, sz, rst, nm)  { off, sz, rst, 0, UNLOCKED, NULL, nm }
+
+/* 6.3.20-22: the MSI address, data and attributes of interrupt @irq */
+#define IRQ_CFG_ROWS(irq) \
+    { SM3_##irq##_IRQ_CFG0, 8, 0, CFG0_W, IRQ_LOCK(irq), NULL, \
+      #irq "_IRQ_CFG0" }, \
+    { SM3_##irq##_IRQ_CFG1, 4, 0, 0xffffffff, IRQ_LOCK(irq), NULL, \
+      #irq "_IRQ_CFG1" }, \
+    { SM3_##irq##_IRQ_CFG2, 4, 0, CFG2_W, IRQ_LOCK(irq), NULL, \
+      #irq "_IRQ_CFG2" }
+
+/* An output queue (the SMMU produces): base, PROD, CONS */
+#define OUTQ_ROWS(q) \
+    { SM3_##q##_BASE, 8, 0, Q_BASE_W, CR0_LOCK(q##EN), NULL, #q "_BASE" }, \
+    { SM3_##q##_PROD, 4, 0, Q_PROD_W, CR0_LOCK(q##EN), NULL, #q "_PROD" }, \
+    { SM3_##q##_CONS, 4, 0, Q_PROD_W, UNLOCKED, NULL, #q "_CONS" }
 
 /* Sorted by offset (sm3_reg_find relies on it; the unit test checks). */
 static const Sm3RegDesc sm3_regs[] = {
@@ -257,51 +241,32 @@ static const Sm3RegDesc sm3_regs[] = {
     RO(SM3_IDR5, 4, 0, "IDR5"),
     RO(SM3_IIDR, 4, 0, "IIDR"),
     RO(SM3_AIDR, 4, 0x02, "AIDR"),            /* SMMUv3.2 */
-    { SM3_CR0, 4, 0, 0x1df, NULL, sm3_cr0_written, "CR0" },
+    { SM3_CR0, 4, 0, 0x1df, UNLOCKED, sm3_cr0_written, "CR0" },
     RO(SM3_CR0ACK, 4, 0, "CR0ACK"),
-    { SM3_CR1, 4, 0, 0xfff, sm3_smmuen_on, NULL, "CR1" },
-    { SM3_CR2, 4, 0, 0x7, sm3_smmuen_on, sm3_cr2_written, "CR2" },
+    { SM3_CR1, 4, 0, 0xfff, CR0_LOCK(SMMUEN), NULL, "CR1" },
+    { SM3_CR2, 4, 0, 0x7, CR0_LOCK(SMMUEN), sm3_cr2_written, "CR2" },
     RO(SM3_STATUSR, 4, 0, "STATUSR"),
     /* Reset: abort clear, SHCFG = use incoming (IMPLEMENTATION DEFINED). */
-    { SM3_GBPA, 4, 0x1000, GBPA_W, NULL, sm3_gbpa_written, "GBPA" },
+    { SM3_GBPA, 4, 0x1000, GBPA_W, UNLOCKED, sm3_gbpa_written, "GBPA" },
     RO(SM3_AGBPA, 4, 0, "AGBPA"),
-    { SM3_IRQ_CTRL, 4, 0, 0x7, NULL, sm3_irq_ctrl_written, "IRQ_CTRL" },
+    { SM3_IRQ_CTRL, 4, 0, 0x7, UNLOCKED, sm3_irq_ctrl_written, "IRQ_CTRL" },
     RO(SM3_IRQ_CTRLACK, 4, 0, "IRQ_CTRLACK"),
     RO(SM3_GERROR, 4, 0, "GERROR"),
-    { SM3_GERRORN, 4, 0, SM3_GERROR_ALL, NULL, sm3_gerrorn_written,
+    { SM3_GERRORN, 4, 0, SM3_GERROR_ALL, UNLOCKED, sm3_gerrorn_written,
       "GERRORN" },
-    { SM3_GERROR_IRQ_CFG0, 8, 0, CFG0_W, sm3_gerror_irq_on, NULL,
-      "GERROR_IRQ_CFG0" },
-    { SM3_GERROR_IRQ_CFG1, 4, 0, 0xffffffff, sm3_gerror_irq_on, NULL,
-      "GERROR_IRQ_CFG1" },
-    { SM3_GERROR_IRQ_CFG2, 4, 0, CFG2_W, sm3_gerror_irq_on, NULL,
-      "GERROR_IRQ_CFG2" },
+    IRQ_CFG_ROWS(GERROR),
     { SM3_STRTAB_BASE, 8, 0, SM3_STRTAB_BASE_ADDR | SM3_STRTAB_BASE_RA,
-      sm3_smmuen_on, NULL, "STRTAB_BASE" },
-    { SM3_STRTAB_BASE_CFG, 4, 0, STRCFG_W, sm3_smmuen_on,
+      CR0_LOCK(SMMUEN), NULL, "STRTAB_BASE" },
+    { SM3_STRTAB_BASE_CFG, 4, 0, STRCFG_W, CR0_LOCK(SMMUEN),
       sm3_strtab_cfg_written, "STRTAB_BASE_CFG" },
-    { SM3_CMDQ_BASE, 8, 0, Q_BASE_W, sm3_cmdq_on, NULL, "CMDQ_BASE" },
-    { SM3_CMDQ_PROD, 4, 0, SM3_Q_IDX, NULL, sm3_cmdq_prod_written,
+    { SM3_CMDQ_BASE, 8, 0, Q_BASE_W, CR0_LOCK(CMDQEN), NULL, "CMDQ_BASE" },
+    { SM3_CMDQ_PROD, 4, 0, SM3_Q_IDX, UNLOCKED, sm3_cmdq_prod_written,
       "CMDQ_PROD" },
-    { SM3_CMDQ_CONS, 4, 0, SM3_Q_IDX, sm3_cmdq_on, NULL, "CMDQ_CONS" },
-    { SM3_EVENTQ_BASE, 8, 0, Q_BASE_W, sm3_eventq_on, NULL, "EVENTQ_BASE" },
-    { SM3_EVENTQ_PROD, 4, 0, Q_PROD_W, sm3_eventq_on, NULL, "EVENTQ_PROD" },
-    { SM3_EVENTQ_CONS, 4, 0, Q_PROD_W, NULL, NULL, "EVENTQ_CONS" },
-    { SM3_EVENTQ_IRQ_CFG0, 8, 0, CFG0_W, sm3_eventq_irq_on, NULL,
-      "EVENTQ_IRQ_CFG0" },
-    { SM3_EVENTQ_IRQ_CFG1, 4, 0, 0xffffffff, sm3_eventq_irq_on, NULL,
-      "EVENTQ_IRQ_CFG1" },
-    { SM3_EVENTQ_IRQ_CFG2, 4, 0, CFG2_W, sm3_eventq_irq_on, NULL,
-      "EVENTQ_IRQ_CFG2" },
-    { SM3_PRIQ_BASE, 8, 0, Q_BASE_W, sm3_priq_on, NULL, "PRIQ_BASE" },
-    { SM3_PRIQ_PROD, 4, 0, Q_PROD_W, sm3_priq_on, NULL, "PRIQ_PROD" },
-    { SM3_PRIQ_CONS, 4, 0, Q_PROD_W, NULL, NULL, "PRIQ_CONS" },
-    { SM3_PRIQ_IRQ_CFG0, 8, 0, CFG0_W, sm3_priq_irq_on, NULL,
-      "PRIQ_IRQ_CFG0" },
-    { SM3_PRIQ_IRQ_CFG1, 4, 0, 0xffffffff, sm3_priq_irq_on, NULL,
-      "PRIQ_IRQ_CFG1" },
-    { SM3_PRIQ_IRQ_CFG2, 4, 0, CFG2_W, sm3_priq_irq_on, NULL,
-      "PRIQ_IRQ_CFG2" },
+    { SM3_CMDQ_CONS, 4, 0, SM3_Q_IDX, CR0_LOCK(CMDQEN), NULL, "CMDQ_CONS" },
+    OUTQ_ROWS(EVENTQ),
+    IRQ_CFG_ROWS(EVENTQ),
+    OUTQ_ROWS(PRIQ),
+    IRQ_CFG_ROWS(PRIQ),
     /* CoreSight identification: JEP106 Arm (0x43b), part 0x0e0, rev 0. */
     RO(SM3_PIDR4, 4, 0x04, "PIDR4"),
     RO(SM3_PIDR5, 4, 0, "PIDR5"),
@@ -461,7 +426,7 @@ static void sm3_write_row(Sm3 *s, const Sm3RegDesc *d, uint64_t val,
         sm3_guest_error(s, "smmuv3: write to read-only %s ignored", d->name);
         return;
     }
-    if (d->locked && d->locked(s)) {
+    if (sm3_reg_locked(s, d)) {
         sm3_guest_error(s, "smmuv3: write to %s while it is constrained "
                         "(enabled), ignored", d->name);
         return;

@@ -77,32 +77,36 @@ static bool sm3_tlb_match(const void *entry, const void *key)
     const Sm3TlbEntry *e = entry;
     const Sm3TlbKey *k = key;
 
-    return e->world == k->world && e->kind == k->kind &&
-           e->vmid == k->vmid && (e->global || e->asid == k->asid) &&
-           (k->va & ~e->mask) == e->va;
+    /* The address first: it is what tells entries of one set apart. */
+    return (k->va & ~e->mask) == e->va && e->world == k->world &&
+           e->kind == k->kind && e->vmid == k->vmid &&
+           (e->global || e->asid == k->asid);
 }
 
 /*
- * Probe every entry size the configuration allows without touching the
- * counters, then account exactly one lookup (hit or miss).
+ * Probe every entry size the configuration allows, smallest first, as a
+ * single lookup: one hit or one miss is counted.
  */
 const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
 {
-    unsigned i;
+    uint64_t hints[SM3_TLB_MAX_SHIFTS];
+    unsigned i, n = MIN(key->n_shifts, SM3_TLB_MAX_SHIFTS);
 
-    for (i = 0; i < key->n_shifts && i < SM3_TLB_MAX_SHIFTS; i++) {
-        uint64_t hint = sm3_tlb_hint(key->world, key->kind, key->vmid,
-                                     key->va, key->shifts[i]);
-
-        if (sm_cache_peek(s->tlb, hint, sm3_tlb_match, key)) {
-            return sm_cache_lookup(s->tlb, hint, sm3_tlb_match, key);
-        }
+    if (!n) {
+        /*
+         * No stage has a valid granule (validation rules it out): still
+         * one lookup, as for a 4 KiB entry, whose answer is not used.
+         */
+        sm_cache_lookup(s->tlb, sm3_tlb_hint(key->world, key->kind,
+                                             key->vmid, key->va, 12),
+                        sm3_tlb_match, key);
+        return NULL;
     }
-    sm_cache_lookup(s->tlb, sm3_tlb_hint(key->world, key->kind, key->vmid,
-                                         key->va, key->n_shifts ?
-                                         key->shifts[0] : 12),
-                    sm3_tlb_match, key);
-    return NULL;
+    for (i = 0; i < n; i++) {
+        hints[i] = sm3_tlb_hint(key->world, key->kind, key->vmid, key->va,
+                                key->shifts[i]);
+    }
+    return sm_cache_lookup_any(s->tlb, hints, n, sm3_tlb_match, key);
 }
 
 void sm3_tlb_insert(Sm3 *s, const Sm3TlbEntry *e)

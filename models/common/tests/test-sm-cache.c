@@ -357,6 +357,39 @@ static void test_stats(void)
     sm_cache_free(c);
 }
 
+/* sm_cache_lookup_any(): several sets, one lookup, LRU as lookup() */
+static void test_lookup_any(void)
+{
+    SmCache *c = t_new(8, 2, SM_CACHE_LRU, 0);      /* 4 sets of 2 */
+    uint64_t hints[] = { 1, 2, 3 };
+    uint64_t tag = 7;
+    SmCacheStats s;
+    TEntry *e;
+
+    g_assert_null(sm_cache_lookup_any(c, hints, 3, t_match, &tag));
+    g_assert_null(sm_cache_lookup_any(c, hints, 0, t_match, &tag));
+    t_put(c, 3, 7);
+    t_put(c, 2, 8);
+    e = sm_cache_lookup_any(c, hints, 3, t_match, &tag);
+    g_assert_nonnull(e);
+    g_assert_cmpuint(e->val, ==, 70);
+    /* Not in the sets searched */
+    g_assert_null(sm_cache_lookup_any(c, hints, 2, t_match, &tag));
+    s = sm_cache_stats(c);
+    g_assert_cmpuint(s.lookups, ==, 4);
+    g_assert_cmpuint(s.hits, ==, 1);
+    g_assert_cmpuint(s.misses, ==, 3);
+    /* A hit refreshes the entry for LRU; a miss refreshes nothing */
+    t_put(c, 3, 9);                    /* set 3: 7, then 9 */
+    g_assert_true(sm_cache_lookup_any(c, hints, 3, t_match, &tag) == e);
+    g_assert_null(sm_cache_lookup_any(c, hints, 3, t_match,
+                                      &(uint64_t){ 5 }));
+    t_put(c, 3, 11);                   /* evicts 9, the least recent */
+    g_assert_true(t_has(c, 3, 7));
+    g_assert_false(t_has(c, 3, 9));
+    sm_cache_free(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -373,5 +406,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/cache/invalidate", test_invalidate);
     g_test_add_func("/sm/cache/foreach", test_foreach);
     g_test_add_func("/sm/cache/stats", test_stats);
+    g_test_add_func("/sm/cache/lookup-any", test_lookup_any);
     return g_test_run();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests for the VMSAv8-64 walker.  A flat-memory bench (guest RAM
- * in a g_malloc'ed buffer behind the SmHost read/write hooks, with bus
+ * Unit tests for the VMSAv8-64 walker.  The shared flat-memory bench
+ * (sm-testmem.h: guest RAM behind the SmHost read/write hooks, with bus
  * error injection) holds page tables built by small helpers below.  The
  * descriptor bits are spelled out here independently of sm-walk.c, from
  * Arm ARM D8.3, so a wrong field in the model cannot pass by agreeing
@@ -13,6 +13,7 @@
 
 #include "sm-bits.h"
 #include "sm-walk.h"
+#include "sm-testmem.h"
 
 /* Descriptor bits (Arm ARM D8.3). */
 #define D_VALID     (UINT64_C(1) << 0)
@@ -40,105 +41,44 @@
 
 #define RAM_SIZE    (32u << 20)
 
-/* ---- Bench ------------------------------------------------------------- */
+/* ---- Bench (sm-testmem) ----------------------------------------------- */
 
-typedef struct Bench {
-    uint8_t *ram;            /* guest PA [0, RAM_SIZE) */
-    uint64_t next;           /* bump allocator */
-    bool be;                 /* how the builder writes descriptors */
-    bool fail_read;          /* inject a bus error on reads of fail_pa */
-    bool fail_write;         /* ... on writes of fail_pa */
-    uint64_t fail_pa;
-    unsigned reads;
-    unsigned writes;
-    SmHost host;
-} Bench;
-
-static bool b_hits(const Bench *b, uint64_t pa, size_t len)
-{
-    return pa <= b->fail_pa && b->fail_pa < pa + len;
-}
-
+/*
+ * The shared flat memory (sm-testmem.h); its be flag says how the
+ * builders below write descriptors.  Every walk in this file is made for
+ * requester 0x42, which each read checks.
+ */
 static SmBusResult b_read(void *opaque, uint64_t pa, void *buf, size_t len,
                           SmAttrs attrs)
 {
-    Bench *b = opaque;
-
-    b->reads++;
     g_assert_cmpuint(attrs.requester_id, ==, 0x42);
-    if ((b->fail_read && b_hits(b, pa, len)) || pa >= RAM_SIZE ||
-        RAM_SIZE - pa < len) {
-        return SM_BUS_ERROR;
-    }
-    memcpy(buf, b->ram + pa, len);
-    return SM_BUS_OK;
+    return sm_tm_read(opaque, pa, buf, len, attrs);
 }
 
-static SmBusResult b_write(void *opaque, uint64_t pa, const void *buf,
-                           size_t len, SmAttrs attrs)
+static SmTestMem *b_new(void)
 {
-    Bench *b = opaque;
+    SmTestMem *b = sm_tm_new(RAM_SIZE);
 
-    b->writes++;
-    if ((b->fail_write && b_hits(b, pa, len)) || pa >= RAM_SIZE ||
-        RAM_SIZE - pa < len) {
-        return SM_BUS_ERROR;
-    }
-    memcpy(b->ram + pa, buf, len);
-    return SM_BUS_OK;
-}
-
-static Bench *b_new(void)
-{
-    Bench *b = g_new0(Bench, 1);
-
-    b->ram = g_malloc0(RAM_SIZE);
-    b->next = 0x10000;             /* keep PA 0 unused */
-    b->host.opaque = b;
     b->host.read = b_read;
-    b->host.write = b_write;
+    b->host.log = NULL;
     return b;
 }
 
-static void b_free(Bench *b)
+/* Inject a bus error on @dir (SM_TM_ERR_*) accesses of the byte at @pa. */
+static void b_fail(SmTestMem *b, unsigned dir, uint64_t pa)
 {
-    g_free(b->ram);
-    g_free(b);
+    sm_tm_set_error(b, pa, pa + 1, dir);
 }
 
 /* @size bytes of zeroed RAM aligned to @size (at least 4K). */
-static uint64_t b_alloc(Bench *b, uint64_t size)
+static uint64_t b_alloc(SmTestMem *b, uint64_t size)
 {
     uint64_t align = MAX(size, 4096);
-    uint64_t pa;
 
     while (align & (align - 1)) {
         align += align & -align;
     }
-    pa = (b->next + align - 1) & ~(align - 1);
-    g_assert_cmpuint(pa + size, <=, RAM_SIZE);
-    b->next = pa + size;
-    return pa;
-}
-
-static uint64_t b_rd64(Bench *b, uint64_t pa)
-{
-    uint64_t v = 0;
-    unsigned i;
-
-    for (i = 0; i < 8; i++) {
-        v |= (uint64_t)b->ram[pa + (b->be ? 7 - i : i)] << (8 * i);
-    }
-    return v;
-}
-
-static void b_wr64(Bench *b, uint64_t pa, uint64_t v)
-{
-    unsigned i;
-
-    for (i = 0; i < 8; i++) {
-        b->ram[pa + (b->be ? 7 - i : i)] = (uint8_t)(v >> (8 * i));
-    }
+    return sm_tm_alloc(b, size, align);
 }
 
 static unsigned g_shift(SmGranule g)
@@ -156,7 +96,7 @@ static unsigned t_shift(SmGranule g, int level)
  * A stage configuration with a freshly allocated start table.  For stage
  * 2, @sl0 selects the start level; for stage 1 it is ignored.
  */
-static SmWalkStageCfg b_stage(Bench *b, SmGranule g, unsigned ias,
+static SmWalkStageCfg b_stage(SmTestMem *b, SmGranule g, unsigned ias,
                               bool s2, unsigned sl0)
 {
     SmWalkStageCfg sc = {
@@ -178,7 +118,7 @@ static SmWalkStageCfg b_stage(Bench *b, SmGranule g, unsigned ias,
  * on the way.  @off is added to table addresses written in descriptors
  * (stage-1 tables of a nested walk live at IPA = PA + off).
  */
-static uint64_t b_slot(Bench *b, const SmWalkStageCfg *sc, bool s2,
+static uint64_t b_slot(SmTestMem *b, const SmWalkStageCfg *sc, bool s2,
                        uint64_t off, uint64_t in, int level)
 {
     int start = sm_walk_start_level(sc, s2);
@@ -196,10 +136,10 @@ static uint64_t b_slot(Bench *b, const SmWalkStageCfg *sc, bool s2,
         if (l == level) {
             return slot;
         }
-        d = b_rd64(b, slot);
+        d = sm_tm_r64(b, slot);
         if (!(d & D_VALID)) {
             table = b_alloc(b, UINT64_C(1) << gs);
-            b_wr64(b, slot, (table + off) | D_TABLE);
+            sm_tm_w64(b, slot, (table + off) | D_TABLE);
         } else {
             table = (d & SM_MASK(47, gs)) - off;
         }
@@ -207,13 +147,13 @@ static uint64_t b_slot(Bench *b, const SmWalkStageCfg *sc, bool s2,
 }
 
 /* Map @in -> @oa with a leaf at @level; returns the leaf's PA. */
-static uint64_t b_map(Bench *b, const SmWalkStageCfg *sc, bool s2,
+static uint64_t b_map(SmTestMem *b, const SmWalkStageCfg *sc, bool s2,
                       uint64_t off, uint64_t in, uint64_t oa, int level,
                       uint64_t attrs)
 {
     uint64_t slot = b_slot(b, sc, s2, off, in, level);
 
-    b_wr64(b, slot, oa | attrs | (level == 3 ? D_TABLE : D_BLOCK));
+    sm_tm_w64(b, slot, oa | attrs | (level == 3 ? D_TABLE : D_BLOCK));
     return slot;
 }
 
@@ -231,7 +171,7 @@ static SmWalkCfg t_cfg2(const SmWalkStageCfg *s2)
     return c;
 }
 
-static SmWalkResult *t_walk(Bench *b, const SmWalkCfg *cfg, uint64_t addr,
+static SmWalkResult *t_walk(SmTestMem *b, const SmWalkCfg *cfg, uint64_t addr,
                             bool write, bool instr, bool priv)
 {
     static SmWalkResult res;   /* test-local convenience only */
@@ -243,7 +183,7 @@ static SmWalkResult *t_walk(Bench *b, const SmWalkCfg *cfg, uint64_t addr,
     return &res;
 }
 
-static SmWalkResult *t_read(Bench *b, const SmWalkCfg *cfg, uint64_t addr)
+static SmWalkResult *t_read(SmTestMem *b, const SmWalkCfg *cfg, uint64_t addr)
 {
     return t_walk(b, cfg, addr, false, false, true);
 }
@@ -432,7 +372,7 @@ static void test_perm_allows(void)
 
 static void test_bad_config(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkCfg cfg = { .attrs = { .requester_id = 0x42 } };
     SmWalkResult *r;
 
@@ -456,7 +396,7 @@ static void test_bad_config(void)
     g_assert_cmpuint(r->fault.stage, ==, 2);
     g_assert_cmpuint(r->n_accesses, ==, 0);
     g_assert_cmpuint(b->reads, ==, 0);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 /* ---- Successful walks -------------------------------------------------- */
@@ -475,7 +415,7 @@ static void test_leaf_sweep(void)
         for (stage = 1; stage <= 2; stage++) {
             for (level = 1; level <= 3; level++) {
                 bool s2 = stage == 2;
-                Bench *b;
+                SmTestMem *b;
                 SmWalkStageCfg sc;
                 SmWalkCfg cfg;
                 unsigned sh = t_shift(gs[gi], level);
@@ -512,7 +452,7 @@ static void test_leaf_sweep(void)
                     g_assert_cmpuint(r->ok.s1_attrindx, ==, 5);
                     g_assert_cmpuint(r->ok.s1_sh, ==, 3);
                 }
-                b_free(b);
+                sm_tm_free(b);
             }
         }
     }
@@ -536,7 +476,7 @@ static void test_s1_start_levels(void)
     unsigned i;
 
     for (i = 0; i < G_N_ELEMENTS(c); i++) {
-        Bench *b = b_new();
+        SmTestMem *b = b_new();
         SmWalkStageCfg sc = b_stage(b, c[i].g, c[i].ias, false, 0);
         SmWalkCfg cfg;
         uint64_t in = sm_low_mask(c[i].ias) & ~UINT64_C(0xfff) &
@@ -552,7 +492,7 @@ static void test_s1_start_levels(void)
         g_assert_cmpuint(r->n_accesses, ==, 4 - c[i].start);
         g_assert_cmpint(r->accesses[0].level, ==, c[i].start);
         g_assert_cmpint(r->accesses[r->n_accesses - 1].level, ==, 3);
-        b_free(b);
+        sm_tm_free(b);
     }
 }
 
@@ -574,7 +514,7 @@ static void test_s2_start_levels(void)
     unsigned i;
 
     for (i = 0; i < G_N_ELEMENTS(c); i++) {
-        Bench *b = b_new();
+        SmTestMem *b = b_new();
         SmWalkStageCfg sc = b_stage(b, c[i].g, c[i].ias, true, c[i].sl0);
         SmWalkCfg cfg;
         uint64_t in = sm_low_mask(c[i].ias) & UINT64_C(0xa5a5a5a50000);
@@ -587,7 +527,7 @@ static void test_s2_start_levels(void)
         r = t_walk(b, &cfg, in | 0x10, true, false, false);
         t_expect_ok(r, 0x77770000 | (in & sm_low_mask(gs)) | 0x10, gs);
         g_assert_cmpuint(r->n_accesses, ==, 4 - c[i].start);
-        b_free(b);
+        sm_tm_free(b);
     }
 }
 
@@ -602,7 +542,7 @@ static void test_s2_concat(void)
 
     for (gi = 0; gi < G_N_ELEMENTS(gs); gi++) {
         for (extra = 1; extra <= 4; extra++) {
-            Bench *b = b_new();
+            SmTestMem *b = b_new();
             SmGranule g = gs[gi];
             /* Start at level 2: sl0 0 for 4K, 1 for 16K/64K. */
             unsigned sl0 = g == SM_GRANULE_4K ? 0 : 1;
@@ -629,7 +569,7 @@ static void test_s2_concat(void)
             /* One bit above the input size is out of range. */
             r = t_read(b, &cfg, top + low);
             t_expect_fault(r, SM_WALK_FAULT_TRANSLATION, 2, 2);
-            b_free(b);
+            sm_tm_free(b);
         }
     }
 }
@@ -637,7 +577,7 @@ static void test_s2_concat(void)
 /* 64K granule with a 52-bit output: OA[51:48] in descriptor [15:12]. */
 static void test_oa52(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_64K, 52, false, 0);
     SmWalkCfg cfg;
     uint64_t in = UINT64_C(0xf000012340000);
@@ -646,7 +586,7 @@ static void test_oa52(void)
 
     sc.oas_bits = 52;
     slot = b_map(b, &sc, false, 0, in, UINT64_C(0x40000000000), 1, S1_RW);
-    b_wr64(b, slot, b_rd64(b, slot) | (UINT64_C(0xa) << 12));
+    sm_tm_w64(b, slot, sm_tm_r64(b, slot) | (UINT64_C(0xa) << 12));
     cfg = t_cfg1(&sc);
     r = t_read(b, &cfg, in);
     t_expect_ok(r, UINT64_C(0xa000000000000) | UINT64_C(0x40000000000) |
@@ -655,13 +595,13 @@ static void test_oa52(void)
     cfg.s1.oas_bits = 48;
     r = t_read(b, &cfg, in);
     t_expect_fault(r, SM_WALK_FAULT_TRANSLATION, 1, 1);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 /* Stage 1 upper (TTB1) range: top bits must be ones. */
 static void test_s1_upper(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 39, false, 0);
     SmWalkCfg cfg;
     uint64_t va = UINT64_C(0xffffff8000201000);
@@ -678,7 +618,7 @@ static void test_s1_upper(void)
     r = t_read(b, &cfg, va & sm_low_mask(39));
     t_expect_fault(r, SM_WALK_FAULT_TRANSLATION, 1, 1);
     g_assert_cmpuint(r->n_accesses, ==, 0);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 /* ---- Nested ------------------------------------------------------------ */
@@ -686,7 +626,7 @@ static void test_s1_upper(void)
 #define IPA_OFF     UINT64_C(0x800000000)   /* S1 tables: IPA = PA + this */
 
 typedef struct Nested {
-    Bench *b;
+    SmTestMem *b;
     SmWalkStageCfg s1;
     SmWalkStageCfg s2;
     SmWalkCfg cfg;
@@ -747,7 +687,7 @@ static void test_nested_ok(void)
     for (i = 20; i < 24; i++) {
         g_assert_cmpuint(r->accesses[i].stage, ==, 2);
     }
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 /* The result is valid for the smaller of the two leaves. */
@@ -760,14 +700,14 @@ static void test_nested_sizes(void)
     n_setup(&n, 0x40000000, 0x200000, 0x200000);
     /* Stage 1: a 1G block at level 1; stage 2: a 2M block. */
     slot = n_s1_slot(&n, 0x40000000, 1);
-    b_wr64(n.b, slot, 0x0 | S1_RW | D_BLOCK);
+    sm_tm_w64(n.b, slot, 0x0 | S1_RW | D_BLOCK);
     b_map(n.b, &n.s2, true, 0, 0x0, 0x3fe00000, 2, S2_RW | D_CONTIG);
     r = t_read(n.b, &n.cfg, 0x40012345);
     t_expect_ok(r, 0x3fe12345, 21);
     g_assert_cmpint(r->ok.s1_level, ==, 1);
     g_assert_cmpint(r->ok.s2_level, ==, 2);
     g_assert_true(r->ok.s2_contig);
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 static void test_nested_s2_fault_tt(void)
@@ -781,13 +721,13 @@ static void test_nested_s2_fault_tt(void)
     /* Unmap (at stage 2) the page holding the stage-1 level-2 table. */
     l2_slot = n_s1_slot(&n, 0x123456789000, 2);
     l2_ipa = l2_slot + IPA_OFF;
-    b_wr64(n.b, b_slot(n.b, &n.s2, true, 0, l2_ipa, 3), 0);
+    sm_tm_w64(n.b, b_slot(n.b, &n.s2, true, 0, l2_ipa, 3), 0);
     r = t_read(n.b, &n.cfg, 0x123456789abc);
     t_expect_fault(r, SM_WALK_FAULT_TRANSLATION, 2, 3);
     g_assert_cmpint(r->fault.class, ==, SM_WALK_CLASS_TT);
     g_assert_cmphex(r->fault.ipa, ==, l2_ipa);
     g_assert_cmphex(r->fault.input_addr, ==, 0x123456789abc);
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 static void test_nested_s2_fault_in(void)
@@ -808,7 +748,7 @@ static void test_nested_s2_fault_in(void)
     r = t_read(n.b, &n.cfg, 0x123456789abc);
     t_expect_ok(r, 0x7654321abc, 12);
     g_assert_cmpuint(r->ok.perm & (SM_PERM_W | SM_PERM_PW), ==, 0);
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 static void test_nested_s1_fault(void)
@@ -817,11 +757,11 @@ static void test_nested_s1_fault(void)
     SmWalkResult *r;
 
     n_setup(&n, 0x123456789000, 0x40001000, 0x7654321000);
-    b_wr64(n.b, n_s1_slot(&n, 0x123456789000, 3), 0);
+    sm_tm_w64(n.b, n_s1_slot(&n, 0x123456789000, 3), 0);
     r = t_read(n.b, &n.cfg, 0x123456789abc);
     t_expect_fault(r, SM_WALK_FAULT_TRANSLATION, 1, 3);
     g_assert_cmpint(r->fault.class, ==, SM_WALK_CLASS_IN);
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 /* Stage-1 HA write-back needs stage-2 write permission on the table. */
@@ -835,7 +775,7 @@ static void test_nested_ha_needs_s2_write(void)
     n_setup(&n, 0x123456789000, 0x40001000, 0x7654321000);
     n.cfg.s1.ha = true;
     leaf = n_s1_slot(&n, 0x123456789000, 3);
-    b_wr64(n.b, leaf, b_rd64(n.b, leaf) & ~D_AF);
+    sm_tm_w64(n.b, leaf, sm_tm_r64(n.b, leaf) & ~D_AF);
     ipa = (leaf & ~UINT64_C(0xfff)) + IPA_OFF;
     b_map(n.b, &n.s2, true, 0, ipa, leaf & ~UINT64_C(0xfff), 3,
           D_AF | D_S2AP_R);
@@ -843,19 +783,19 @@ static void test_nested_ha_needs_s2_write(void)
     t_expect_fault(r, SM_WALK_FAULT_PERMISSION, 2, 3);
     g_assert_cmpint(r->fault.class, ==, SM_WALK_CLASS_TT);
     g_assert_cmphex(r->fault.ipa, ==, leaf + IPA_OFF);
-    g_assert_false(b_rd64(n.b, leaf) & D_AF);
+    g_assert_false(sm_tm_r64(n.b, leaf) & D_AF);
 
     /* Writable at stage 2: AF is set through the IPA. */
     b_map(n.b, &n.s2, true, 0, ipa, leaf & ~UINT64_C(0xfff), 3, S2_RW);
     r = t_read(n.b, &n.cfg, 0x123456789abc);
     t_expect_ok(r, 0x7654321abc, 12);
-    g_assert_true(b_rd64(n.b, leaf) & D_AF);
+    g_assert_true(sm_tm_r64(n.b, leaf) & D_AF);
     /* 20 walk reads, a 4-read S2 walk for the write, the write, 4 more */
     g_assert_cmpuint(r->n_accesses, ==, 29);
     g_assert_true(r->accesses[24].write);
     g_assert_cmpuint(r->accesses[24].stage, ==, 1);
     g_assert_cmphex(r->accesses[24].addr, ==, leaf);
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 /* S2PTW: stage-1 tables in stage-2 Device memory fault (CLASS TT). */
@@ -881,14 +821,14 @@ static void test_nested_s2ptw(void)
     b_map(n.b, &n.s2, true, 0, 0x40001000, 0x7654321000, 3,
           D_AF | D_S2AP_R);
     t_expect_ok(t_read(n.b, &n.cfg, 0x123456789000), 0x7654321000, 12);
-    b_free(n.b);
+    sm_tm_free(n.b);
 }
 
 /* ---- Faults ------------------------------------------------------------ */
 
 static void test_translation_faults(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
     SmWalkCfg cfg = t_cfg1(&sc);
     uint64_t va = 0x7f1234567000;
@@ -900,13 +840,13 @@ static void test_translation_faults(void)
     /* An invalid descriptor at each level. */
     for (level = 0; level <= 3; level++) {
         uint64_t slot = b_slot(b, &sc, false, 0, va, level);
-        uint64_t keep = b_rd64(b, slot);
+        uint64_t keep = sm_tm_r64(b, slot);
 
-        b_wr64(b, slot, keep & ~D_VALID);
+        sm_tm_w64(b, slot, keep & ~D_VALID);
         r = t_read(b, &cfg, va);
         t_expect_fault(r, SM_WALK_FAULT_TRANSLATION, 1, level);
         g_assert_cmpuint(r->n_accesses, ==, level + 1);
-        b_wr64(b, slot, keep);
+        sm_tm_w64(b, slot, keep);
     }
     /* Out of range input: fault at the start level, nothing read. */
     r = t_read(b, &cfg, va | (UINT64_C(1) << 48));
@@ -915,12 +855,12 @@ static void test_translation_faults(void)
     g_assert_cmphex(r->fault.input_addr, ==, va | (UINT64_C(1) << 48));
     /* Reserved: block encoding at level 3. */
     b_map(b, &sc, false, 0, va, 0x9000, 3, S1_RW);
-    b_wr64(b, b_slot(b, &sc, false, 0, va, 3), 0x9000 | S1_RW | D_BLOCK);
+    sm_tm_w64(b, b_slot(b, &sc, false, 0, va, 3), 0x9000 | S1_RW | D_BLOCK);
     t_expect_fault(t_read(b, &cfg, va), SM_WALK_FAULT_TRANSLATION, 1, 3);
     /* Reserved: block at level 0 with 4K. */
-    b_wr64(b, b_slot(b, &sc, false, 0, va, 0), S1_RW | D_BLOCK);
+    sm_tm_w64(b, b_slot(b, &sc, false, 0, va, 0), S1_RW | D_BLOCK);
     t_expect_fault(t_read(b, &cfg, va), SM_WALK_FAULT_TRANSLATION, 1, 0);
-    b_free(b);
+    sm_tm_free(b);
 
     /* Reserved: block at level 1 with 16K. */
     b = b_new();
@@ -928,12 +868,12 @@ static void test_translation_faults(void)
     cfg = t_cfg1(&sc);
     b_map(b, &sc, false, 0, va, 0, 1, S1_RW);
     t_expect_fault(t_read(b, &cfg, va), SM_WALK_FAULT_TRANSLATION, 1, 1);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 static void test_addr_size_faults(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
     SmWalkCfg cfg;
     uint64_t va = 0x7f1234567000;
@@ -946,12 +886,12 @@ static void test_addr_size_faults(void)
     t_expect_ok(t_read(b, &cfg, va), UINT64_C(0xff00000000), 12);
     /* Output address above OAS. */
     slot = b_slot(b, &sc, false, 0, va, 3);
-    b_wr64(b, slot, UINT64_C(0x10000000000) | S1_RW | D_TABLE);
+    sm_tm_w64(b, slot, UINT64_C(0x10000000000) | S1_RW | D_TABLE);
     r = t_read(b, &cfg, va);
     t_expect_fault(r, SM_WALK_FAULT_ADDR_SIZE, 1, 3);
     /* Next-level table address above OAS, reported for that lookup. */
     slot = b_slot(b, &sc, false, 0, va, 1);
-    b_wr64(b, slot, b_rd64(b, slot) | (UINT64_C(1) << 45));
+    sm_tm_w64(b, slot, sm_tm_r64(b, slot) | (UINT64_C(1) << 45));
     r = t_read(b, &cfg, va);
     t_expect_fault(r, SM_WALK_FAULT_ADDR_SIZE, 1, 2);
     g_assert_cmpuint(r->n_accesses, ==, 2);
@@ -960,7 +900,7 @@ static void test_addr_size_faults(void)
     r = t_read(b, &cfg, va);
     t_expect_fault(r, SM_WALK_FAULT_ADDR_SIZE, 1, 0);
     g_assert_cmpuint(r->n_accesses, ==, 0);
-    b_free(b);
+    sm_tm_free(b);
 
     /* Stage 2, with a 32-bit PA. */
     b = b_new();
@@ -971,7 +911,7 @@ static void test_addr_size_faults(void)
     r = t_read(b, &cfg, 0x1000);
     t_expect_fault(r, SM_WALK_FAULT_ADDR_SIZE, 2, 3);
     g_assert_cmphex(r->fault.ipa, ==, 0x1000);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 static void test_access_flag(void)
@@ -980,7 +920,7 @@ static void test_access_flag(void)
 
     for (stage = 1; stage <= 2; stage++) {
         bool s2 = stage == 2;
-        Bench *b = b_new();
+        SmTestMem *b = b_new();
         SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 39, s2, 1);
         uint64_t attrs = (s2 ? S2_RW : S1_RW) & ~D_AF;
         uint64_t slot = b_map(b, &sc, s2, 0, 0x200000, 0x4000000, 2, attrs);
@@ -995,14 +935,14 @@ static void test_access_flag(void)
         st->affd = true;
         r = t_read(b, c, 0x201000);
         t_expect_ok(r, 0x4001000, 21);
-        g_assert_false(b_rd64(b, slot) & D_AF);
+        g_assert_false(sm_tm_r64(b, slot) & D_AF);
         g_assert_cmpuint(b->writes, ==, 0);
         /* HA: AF written back to memory, and the write is recorded. */
         st->affd = false;
         st->ha = true;
         r = t_read(b, c, 0x201000);
         t_expect_ok(r, 0x4001000, 21);
-        g_assert_cmphex(b_rd64(b, slot), ==, 0x4000000 | attrs | D_AF |
+        g_assert_cmphex(sm_tm_r64(b, slot), ==, 0x4000000 | attrs | D_AF |
                         D_BLOCK);
         g_assert_cmpuint(b->writes, ==, 1);
         g_assert_cmpuint(r->n_accesses, ==, 3);
@@ -1012,13 +952,13 @@ static void test_access_flag(void)
         r = t_read(b, c, 0x201000);
         t_expect_ok(r, 0x4001000, 21);
         g_assert_cmpuint(b->writes, ==, 1);
-        b_free(b);
+        sm_tm_free(b);
     }
 }
 
 static void test_dirty_s1(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 39, false, 0);
     uint64_t clean = S1_RW | D_AP2 | D_DBM;
     uint64_t slot = b_map(b, &sc, false, 0, 0x3000, 0x8000, 3, clean);
@@ -1043,25 +983,25 @@ static void test_dirty_s1(void)
     g_assert_cmpuint(b->writes, ==, 0);
     /* Hierarchical read-only still wins over DBM. */
     tslot = b_slot(b, &sc, false, 0, 0x3000, 2);
-    b_wr64(b, tslot, b_rd64(b, tslot) | D_APT1);
+    sm_tm_w64(b, tslot, sm_tm_r64(b, tslot) | D_APT1);
     r = t_walk(b, &cfg, 0x3000, true, false, true);
     t_expect_fault(r, SM_WALK_FAULT_PERMISSION, 1, 3);
     g_assert_cmpuint(b->writes, ==, 0);
-    b_wr64(b, tslot, b_rd64(b, tslot) & ~D_APT1);
+    sm_tm_w64(b, tslot, sm_tm_r64(b, tslot) & ~D_APT1);
     /* A write makes it dirty: AP[2] cleared in memory, access allowed. */
     r = t_walk(b, &cfg, 0x3000, true, false, false);
     t_expect_ok(r, 0x8000, 12);
-    g_assert_cmphex(b_rd64(b, slot), ==, (0x8000 | clean | D_TABLE) &
+    g_assert_cmphex(sm_tm_r64(b, slot), ==, (0x8000 | clean | D_TABLE) &
                     ~D_AP2);
     g_assert_true(r->ok.perm & SM_PERM_W);
     g_assert_false(r->ok.dirty_on_write);
     g_assert_cmpuint(b->writes, ==, 1);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 static void test_dirty_s2(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_64K, 42, true, 1);
     uint64_t clean = (S2_RW & ~D_S2AP_W) | D_DBM;
     uint64_t slot = b_map(b, &sc, true, 0, 0x20000000, 0x60000000, 2, clean);
@@ -1074,9 +1014,9 @@ static void test_dirty_s2(void)
     cfg.s2.ha = cfg.s2.hd = true;
     r = t_walk(b, &cfg, 0x20000000, true, false, false);
     t_expect_ok(r, 0x60000000, 29);
-    g_assert_cmphex(b_rd64(b, slot), ==, 0x60000000 | clean | D_S2AP_W |
+    g_assert_cmphex(sm_tm_r64(b, slot), ==, 0x60000000 | clean | D_S2AP_W |
                     D_BLOCK);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 /* Stage-1 AP[2:1] x privilege x access. */
@@ -1095,7 +1035,7 @@ static void test_s1_ap(void)
     unsigned k;
 
     for (i = 0; i < G_N_ELEMENTS(c); i++) {
-        Bench *b = b_new();
+        SmTestMem *b = b_new();
         SmWalkStageCfg sc = b_stage(b, SM_GRANULE_16K, 36, false, 0);
         SmWalkCfg cfg = t_cfg1(&sc);
 
@@ -1115,20 +1055,20 @@ static void test_s1_ap(void)
                 t_expect_fault(r, SM_WALK_FAULT_PERMISSION, 1, 3);
             }
         }
-        b_free(b);
+        sm_tm_free(b);
     }
 }
 
 /* UXN/PXN, EL0-writable implies PXN, and the hierarchical table bits. */
 static void test_s1_xn_and_tables(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 39, false, 0);
     SmWalkCfg cfg = t_cfg1(&sc);
     uint64_t slot = b_map(b, &sc, false, 0, 0x1000, 0x2000, 3,
                           D_AF | D_AP1 | D_AP2);
     uint64_t tslot = b_slot(b, &sc, false, 0, 0x1000, 1);
-    uint64_t tdesc = b_rd64(b, tslot);
+    uint64_t tdesc = sm_tm_r64(b, tslot);
     SmWalkResult *r;
 
     /* Read-only everywhere, executable everywhere. */
@@ -1138,57 +1078,57 @@ static void test_s1_xn_and_tables(void)
                     SM_PERM_PX);
     t_expect_ok(t_walk(b, &cfg, 0x1000, false, true, true), 0x2000, 12);
     /* UXN */
-    b_wr64(b, slot, 0x2000 | D_AF | D_AP1 | D_AP2 | D_TABLE | D_UXN);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_AP1 | D_AP2 | D_TABLE | D_UXN);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, true, false),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
     t_expect_ok(t_walk(b, &cfg, 0x1000, false, true, true), 0x2000, 12);
     /* PXN */
-    b_wr64(b, slot, 0x2000 | D_AF | D_AP1 | D_AP2 | D_TABLE | D_PXN);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_AP1 | D_AP2 | D_TABLE | D_PXN);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, true, true),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
     t_expect_ok(t_walk(b, &cfg, 0x1000, false, true, false), 0x2000, 12);
     /* Writable at EL0: never privileged-executable. */
-    b_wr64(b, slot, 0x2000 | D_AF | D_AP1 | D_TABLE);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_AP1 | D_TABLE);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, true, true),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
     /* Executable but not readable at EL0 (AP 00): instr fetch needs R. */
-    b_wr64(b, slot, 0x2000 | D_AF | D_TABLE);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_TABLE);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, true, false),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
 
     /* Hierarchical: leaf RW everywhere, executable everywhere. */
-    b_wr64(b, slot, 0x2000 | D_AF | D_AP1 | D_TABLE);
-    b_wr64(b, tslot, tdesc | D_APT0);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_AP1 | D_TABLE);
+    sm_tm_w64(b, tslot, tdesc | D_APT0);
     r = t_walk(b, &cfg, 0x1000, true, false, true);
     t_expect_ok(r, 0x2000, 12);
     g_assert_cmphex(r->ok.perm, ==, SM_PERM_PR | SM_PERM_PW | SM_PERM_PX |
                     SM_PERM_X);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, false, false),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
-    b_wr64(b, tslot, tdesc | D_APT1);
+    sm_tm_w64(b, tslot, tdesc | D_APT1);
     t_expect_fault(t_walk(b, &cfg, 0x1000, true, false, true),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
     t_expect_ok(t_walk(b, &cfg, 0x1000, false, false, false), 0x2000, 12);
-    b_wr64(b, tslot, tdesc | D_UXNT);
+    sm_tm_w64(b, tslot, tdesc | D_UXNT);
     r = t_walk(b, &cfg, 0x1000, false, false, false);
     g_assert_cmphex(r->ok.perm, ==, SM_PERM_ALL & ~(SM_PERM_X | SM_PERM_PX));
-    b_wr64(b, slot, 0x2000 | D_AF | D_AP1 | D_AP2 | D_TABLE);
-    b_wr64(b, tslot, tdesc | D_PXNT);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_AP1 | D_AP2 | D_TABLE);
+    sm_tm_w64(b, tslot, tdesc | D_PXNT);
     r = t_walk(b, &cfg, 0x1000, false, true, false);
     t_expect_ok(r, 0x2000, 12);
     g_assert_cmphex(r->ok.perm, ==, SM_PERM_R | SM_PERM_X | SM_PERM_PR);
     /* HPD: the table bits are ignored. */
-    b_wr64(b, tslot, tdesc | D_PXNT | D_UXNT | D_APT0 | D_APT1);
+    sm_tm_w64(b, tslot, tdesc | D_PXNT | D_UXNT | D_APT0 | D_APT1);
     cfg.s1.hpd = true;
     r = t_walk(b, &cfg, 0x1000, false, true, false);
     g_assert_cmphex(r->ok.perm, ==, SM_PERM_R | SM_PERM_X | SM_PERM_PR |
                     SM_PERM_PX);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 static void test_s2_perm(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 40, true, 1);
     SmWalkCfg cfg = t_cfg2(&sc);
     uint64_t slot = b_map(b, &sc, true, 0, 0x1000, 0x2000, 3, D_AF);
@@ -1198,7 +1138,7 @@ static void test_s2_perm(void)
         bool rd = s2ap & 1;
         bool wr = s2ap & 2;
 
-        b_wr64(b, slot, 0x2000 | D_AF | D_TABLE | ((uint64_t)s2ap << 6));
+        sm_tm_w64(b, slot, 0x2000 | D_AF | D_TABLE | ((uint64_t)s2ap << 6));
         if (rd) {
             t_expect_ok(t_walk(b, &cfg, 0x1000, false, false, false),
                         0x2000, 12);
@@ -1215,45 +1155,45 @@ static void test_s2_perm(void)
         }
     }
     /* XN */
-    b_wr64(b, slot, 0x2000 | S2_RW | D_TABLE);
+    sm_tm_w64(b, slot, 0x2000 | S2_RW | D_TABLE);
     t_expect_ok(t_walk(b, &cfg, 0x1000, false, true, false), 0x2000, 12);
-    b_wr64(b, slot, 0x2000 | S2_RW | D_TABLE | D_UXN);
+    sm_tm_w64(b, slot, 0x2000 | S2_RW | D_TABLE | D_UXN);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, true, true),
                    SM_WALK_FAULT_PERMISSION, 2, 3);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 /* EL2-style single-privilege stage 1: AP[1], PXN and APTable[0] ignored. */
 static void test_s1_single_priv(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 39, false, 0);
     SmWalkCfg cfg;
     uint64_t slot = b_map(b, &sc, false, 0, 0x1000, 0x2000, 3,
                           D_AF | D_PXN);
     uint64_t tslot = b_slot(b, &sc, false, 0, 0x1000, 1);
-    uint64_t tdesc = b_rd64(b, tslot);
+    uint64_t tdesc = sm_tm_r64(b, tslot);
     SmWalkResult *r;
 
     sc.single_priv = true;
     cfg = t_cfg1(&sc);
-    b_wr64(b, tslot, tdesc | D_APT0 | D_PXNT);
+    sm_tm_w64(b, tslot, tdesc | D_APT0 | D_PXNT);
     r = t_walk(b, &cfg, 0x1000, true, false, false);
     t_expect_ok(r, 0x2000, 12);
     g_assert_cmphex(r->ok.perm, ==, SM_PERM_ALL);
     t_expect_ok(t_walk(b, &cfg, 0x1000, false, true, true), 0x2000, 12);
     /* Bit 54 is XN; APTable[1] and XNTable still apply. */
-    b_wr64(b, slot, 0x2000 | D_AF | D_UXN | D_TABLE);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_UXN | D_TABLE);
     t_expect_fault(t_walk(b, &cfg, 0x1000, false, true, true),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
-    b_wr64(b, slot, 0x2000 | D_AF | D_TABLE);
-    b_wr64(b, tslot, tdesc | D_APT1 | D_UXNT);
+    sm_tm_w64(b, slot, 0x2000 | D_AF | D_TABLE);
+    sm_tm_w64(b, tslot, tdesc | D_APT1 | D_UXNT);
     r = t_walk(b, &cfg, 0x1000, false, false, false);
     t_expect_ok(r, 0x2000, 12);
     g_assert_cmphex(r->ok.perm, ==, SM_PERM_R | SM_PERM_PR);
     t_expect_fault(t_walk(b, &cfg, 0x1000, true, false, true),
                    SM_WALK_FAULT_PERMISSION, 1, 3);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 /* FEAT_XNX: stage-2 XN[1:0] in bits [54:53]. */
@@ -1262,7 +1202,7 @@ static void test_s2_xnx(void)
     static const uint8_t want[4] = {
         SM_PERM_X | SM_PERM_PX, SM_PERM_X, 0, SM_PERM_PX,
     };
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_16K, 36, true, 1);
     SmWalkCfg cfg;
     uint64_t slot = b_map(b, &sc, true, 0, 0x4000, 0x8000, 3, S2_RW);
@@ -1273,7 +1213,7 @@ static void test_s2_xnx(void)
     for (xn = 0; xn < 4; xn++) {
         SmWalkResult *r;
 
-        b_wr64(b, slot, 0x8000 | S2_RW | D_TABLE | ((uint64_t)xn << 53));
+        sm_tm_w64(b, slot, 0x8000 | S2_RW | D_TABLE | ((uint64_t)xn << 53));
         r = t_read(b, &cfg, 0x4000);
         t_expect_ok(r, 0x8000, 14);
         g_assert_cmphex(r->ok.perm & (SM_PERM_X | SM_PERM_PX), ==, want[xn]);
@@ -1286,14 +1226,14 @@ static void test_s2_xnx(void)
     }
     /* Without XNX, bit 53 means nothing at stage 2. */
     cfg.s2.xnx = false;
-    b_wr64(b, slot, 0x8000 | S2_RW | D_TABLE | D_PXN);
+    sm_tm_w64(b, slot, 0x8000 | S2_RW | D_TABLE | D_PXN);
     g_assert_cmphex(t_read(b, &cfg, 0x4000)->ok.perm, ==, SM_PERM_ALL);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 static void test_big_endian(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc;
     SmWalkCfg cfg;
     uint64_t slot;
@@ -1308,17 +1248,17 @@ static void test_big_endian(void)
     cfg = t_cfg1(&sc);
     r = t_read(b, &cfg, 0x7f0000201234);
     t_expect_ok(r, 0xc0de234, 12);
-    g_assert_true(b_rd64(b, slot) & D_AF);     /* written back BE */
+    g_assert_true(sm_tm_r64(b, slot) & D_AF);     /* written back BE */
     /* Read as little-endian, the same tables make no sense. */
     cfg.s1.big_endian = false;
     r = t_read(b, &cfg, 0x7f0000201234);
     g_assert_cmpint(r->outcome, !=, SM_WALK_OK);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 static void test_eabt(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
     SmWalkCfg cfg = t_cfg1(&sc);
     uint64_t l2 = b_map(b, &sc, false, 0, 0x1000, 0x2000, 3, S1_RW & ~D_AF);
@@ -1328,34 +1268,32 @@ static void test_eabt(void)
     SmWalkResult *r;
 
     l2 = b_slot(b, &sc, false, 0, 0x1000, 2);
-    b->fail_read = true;
-    b->fail_pa = l2;
+    b_fail(b, SM_TM_ERR_READ, l2);
     r = t_read(b, &cfg, 0x1000);
     t_expect_fault(r, SM_WALK_FAULT_EABT, 1, 2);
     g_assert_cmphex(r->fault.desc_addr, ==, l2);
     g_assert_cmpint(r->fault.class, ==, SM_WALK_CLASS_TT);
-    b->fail_read = false;
+    sm_tm_clear_error(b);
     /* Write-back of the Access flag fails. */
     cfg.s1.ha = true;
-    b->fail_write = true;
-    b->fail_pa = b_slot(b, &sc, false, 0, 0x1000, 3);
+    b_fail(b, SM_TM_ERR_WRITE, b_slot(b, &sc, false, 0, 0x1000, 3));
     r = t_read(b, &cfg, 0x1000);
     t_expect_fault(r, SM_WALK_FAULT_EABT, 1, 3);
-    g_assert_cmphex(r->fault.desc_addr, ==, b->fail_pa);
+    g_assert_cmphex(r->fault.desc_addr, ==, b->err_lo);
     /* A host without memory hooks: every access aborts. */
     r = &res;
     sm_walk(&nohost, &cfg, &req, r);
     t_expect_fault(r, SM_WALK_FAULT_EABT, 1, 0);
     cfg.s1.ha = false;
     cfg.s1.affd = true;
-    b->fail_write = false;
+    sm_tm_clear_error(b);
     t_expect_ok(t_read(b, &cfg, 0x1000), 0x2000, 12);
     nohost.read = b_read;
     nohost.opaque = b;
     cfg.s1.ha = true;
     sm_walk(&nohost, &cfg, &req, r);
     t_expect_fault(r, SM_WALK_FAULT_EABT, 1, 3);
-    b_free(b);
+    sm_tm_free(b);
 
     /* Stage 2 of a nested walk: the final IPA's walk is CLASS IN. */
     {
@@ -1364,21 +1302,21 @@ static void test_eabt(void)
 
         n_setup(&n, 0x123456789000, 0x40001000, 0x7654321000);
         s2slot = b_slot(n.b, &n.s2, true, 0, 0x40001000, 3);
-        n.b->fail_read = true;
-        n.b->fail_pa = s2slot;
+        b_fail(n.b, SM_TM_ERR_READ, s2slot);
         r = t_read(n.b, &n.cfg, 0x123456789000);
         t_expect_fault(r, SM_WALK_FAULT_EABT, 2, 3);
         g_assert_cmpint(r->fault.class, ==, SM_WALK_CLASS_IN);
         g_assert_cmphex(r->fault.desc_addr, ==, s2slot);
         g_assert_cmphex(r->fault.ipa, ==, 0x40001000);
         /* ... and a stage-1 table's stage-2 walk is CLASS TT. */
-        n.b->fail_pa = b_slot(n.b, &n.s2, true, 0, n.s1.ttb, 3);
+        b_fail(n.b, SM_TM_ERR_READ,
+               b_slot(n.b, &n.s2, true, 0, n.s1.ttb, 3));
         r = t_read(n.b, &n.cfg, 0x123456789000);
         t_expect_fault(r, SM_WALK_FAULT_EABT, 2, 3);
         g_assert_cmpint(r->fault.class, ==, SM_WALK_CLASS_TT);
         g_assert_cmphex(r->fault.ipa, ==, n.s1.ttb + 8 * 0x24);
-        g_assert_cmphex(r->fault.desc_addr, ==, n.b->fail_pa);
-        b_free(n.b);
+        g_assert_cmphex(r->fault.desc_addr, ==, n.b->err_lo);
+        sm_tm_free(n.b);
     }
 }
 
@@ -1388,7 +1326,7 @@ static void test_eabt(void)
  */
 static void test_random_garbage(void)
 {
-    Bench *b = b_new();
+    SmTestMem *b = b_new();
     GRand *rnd = g_rand_new_with_seed(20260221);
     uint64_t pa;
     unsigned i;
@@ -1401,7 +1339,7 @@ static void test_random_garbage(void)
         if (g_rand_boolean(rnd)) {
             v = (v & ~SM_MASK(47, 18)) | 3;
         }
-        b_wr64(b, pa, v);
+        sm_tm_w64(b, pa, v);
     }
     for (i = 0; i < 20000; i++) {
         SmWalkCfg cfg = { .attrs = { .requester_id = 0x42 } };
@@ -1455,7 +1393,7 @@ static void test_random_garbage(void)
         g_assert_cmpuint(seen[i], >, 0);
     }
     g_rand_free(rnd);
-    b_free(b);
+    sm_tm_free(b);
 }
 
 int main(int argc, char **argv)

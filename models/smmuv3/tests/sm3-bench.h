@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "sm-testmem.h"
 #include "sm3.h"
 #include "sm3-regs.h"
 #include "sm3-tables.h"
@@ -45,10 +46,12 @@ typedef struct Sm3bStall {
 typedef struct Sm3Bench {
     Sm3 *s;
     Sm3Config cfg;
+    /*
+     * Guest RAM at PA 0 (tm->ram, also reachable as @mem), its allocator
+     * (tm->next) and its bus-error window (tm->err_lo, tm->err_hi).
+     */
+    SmTestMem *tm;
     uint8_t *mem;
-    uint64_t next_alloc;
-    /* Accesses touching [err_lo, err_hi) get SM_BUS_ERROR. */
-    uint64_t err_lo, err_hi;
     bool msi_fail;           /* send_msi returns SM_BUS_ERROR */
     bool atc_fail;           /* atc_inv_ok hook returns false */
     bool quiet;              /* do not keep log lines (fuzzing) */
@@ -76,6 +79,10 @@ typedef struct Sm3Bench {
 Sm3Features sm3b_all_features(void);
 /* Bench with @f (NULL: all features), small caches, cmdq_batch 64. */
 Sm3Bench *sm3b_new(const Sm3Features *f);
+/* The same with other cache geometry (entries and ways of each cache). */
+Sm3Bench *sm3b_new_caches(const Sm3Features *f, unsigned tlb_entries,
+                          unsigned tlb_ways, unsigned cfg_entries,
+                          unsigned cfg_ways);
 Sm3Bench *sm3b_new_cfg(const Sm3Config *cfg);
 void sm3b_free(Sm3Bench *b);
 void sm3b_clear_records(Sm3Bench *b);

@@ -27,17 +27,9 @@ typedef struct Env {
 static void env_s1(Env *e, const Sm3Features *f)
 {
     uint64_t ste2;
-    Sm3Config cfg;
 
     /* Caches large enough that nothing is evicted: stale means stale. */
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.features = f ? *f : sm3b_all_features();
-    cfg.tlb_entries = 1024;
-    cfg.tlb_ways = 8;
-    cfg.cfg_entries = 256;
-    cfg.cfg_ways = 8;
-    cfg.cmdq_batch = 64;
-    e->b = sm3b_new_cfg(&cfg);
+    e->b = sm3b_new_caches(f, 1024, 8, 256, 8);
     sm3b_setup(e->b, 5, 4, 4);
     e->cdtab = sm3b_alloc(e->b, 64 * 16, 64 * 16);
     e->root = sm3b_pt_new(e->b);
@@ -186,8 +178,8 @@ static void test_cerror_abt(void)
     Env e;
 
     env_s1(&e, NULL);
-    e.b->err_lo = e.b->cmdq_base + 16;
-    e.b->err_hi = e.b->cmdq_base + 32;
+    e.b->tm->err_lo = e.b->cmdq_base + 16;
+    e.b->tm->err_hi = e.b->cmdq_base + 32;
     sm3b_sync(e.b);
     sm3b_sync(e.b);
     sm3b_sync(e.b);
@@ -195,7 +187,7 @@ static void test_cerror_abt(void)
     g_assert_cmphex(sm3b_rd(e.b, SM3_CMDQ_CONS) & SM3_Q_IDX, ==, 1);
     g_assert_true(sm3b_rd(e.b, SM3_GERROR) & SM3_GERROR_CMDQ_ERR);
     /* Memory fixed, error acknowledged: the rest runs. */
-    e.b->err_lo = e.b->err_hi = 0;
+    e.b->tm->err_lo = e.b->tm->err_hi = 0;
     sm3b_wr(e.b, SM3_GERRORN, sm3b_rd(e.b, SM3_GERROR));
     g_assert_cmphex(sm3b_rd(e.b, SM3_CMDQ_CONS) & SM3_Q_IDX, ==, 3);
     sm3b_free(e.b);
@@ -968,11 +960,11 @@ static void test_cerror_stats(void)
     e.b->atc_fail = false;
     ack_cmdq_err(&e);
     /* CERROR_ABT: the command queue itself cannot be read. */
-    e.b->err_lo = e.b->cmdq_base;
-    e.b->err_hi = e.b->cmdq_base + (16u << e.b->cmdq_log2);
+    e.b->tm->err_lo = e.b->cmdq_base;
+    e.b->tm->err_hi = e.b->cmdq_base + (16u << e.b->cmdq_log2);
     sm3b_sync(e.b);
     g_assert_cmpuint(sm3b_cmdq_err(e.b), ==, SM3_CERROR_ABT);
-    e.b->err_hi = e.b->err_lo = 0;
+    e.b->tm->err_hi = e.b->tm->err_lo = 0;
     ack_cmdq_err(&e);
     g_assert_cmphex(sm3b_rd(e.b, SM3_CMDQ_CONS) & 0xfffff, ==,
                     sm3b_rd(e.b, SM3_CMDQ_PROD));

@@ -244,11 +244,11 @@ static void op_misc(Fuzz *z)
         sm3_page_request(z->b->s, &pr);
         break;
     case 1:
-        z->b->err_lo = z->arena + rnd(z, ARENA_SIZE);
-        z->b->err_hi = z->b->err_lo + rnd(z, 0x2000);
+        z->b->tm->err_lo = z->arena + rnd(z, ARENA_SIZE);
+        z->b->tm->err_hi = z->b->tm->err_lo + rnd(z, 0x2000);
         break;
     case 2:
-        z->b->err_lo = z->b->err_hi = 0;
+        z->b->tm->err_lo = z->b->tm->err_hi = 0;
         break;
     case 3:
         z->b->msi_fail = !z->b->msi_fail;
@@ -365,7 +365,7 @@ static void setup(Fuzz *z)
 
     sm3b_setup(b, 6, 5, 6);
     z->arena = sm3b_alloc(b, ARENA_SIZE, 0x10000);
-    b->next_alloc = z->arena;      /* tables inside the arena */
+    b->tm->next = z->arena;      /* tables inside the arena */
     z->cdtab = sm3b_alloc(b, 64 * 8, 64 * 8);
     z->s1root = sm3b_pt_new(b);
     z->s2root = sm3b_pt_new(b);
@@ -377,7 +377,7 @@ static void setup(Fuzz *z)
     }
     sm3b_map(b, z->s1root, 0x40200000, 0x400000, 2, SM3B_S1_RW);
     write_config(z);
-    b->next_alloc = z->arena + ARENA_SIZE;
+    b->tm->next = z->arena + ARENA_SIZE;
 }
 
 static void run_seed(uint64_t seed, const Sm3Features *f, unsigned iters)

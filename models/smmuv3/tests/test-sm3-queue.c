@@ -179,12 +179,12 @@ static void test_eventq_abort(void)
     uint64_t rec[4];
 
     sm3b_setup(b, 4, 2, 4);
-    b->err_lo = b->evtq_base;
-    b->err_hi = b->evtq_base + 32 * 4;
+    b->tm->err_lo = b->evtq_base;
+    b->tm->err_hi = b->evtq_base + 32 * 4;
     bad_sid(b, 0x100);
     g_assert_cmphex(sm3b_rd(b, SM3_GERROR), ==, SM3_GERROR_EVENTQ_ABT_ERR);
     g_assert_cmphex(sm3b_rd(b, SM3_EVENTQ_PROD), ==, 0);
-    b->err_lo = b->err_hi = 0;
+    b->tm->err_lo = b->tm->err_hi = 0;
     bad_sid(b, 0x101);
     g_assert_cmpuint(sm3b_event_count(b), ==, 0);   /* still active */
     sm3b_wr(b, SM3_GERRORN, sm3b_rd(b, SM3_GERROR));
@@ -238,8 +238,8 @@ static void test_priq(void)
     g_assert_cmphex(sm3b_rd(b, SM3_PRIQ_PROD) & 3, ==, 3);
     /* Bus error: PRIQ_ABT_ERR. */
     sm3b_wr(b, SM3_PRIQ_CONS, 3 | SM3_Q_OVFLG);
-    b->err_lo = base;
-    b->err_hi = base + 32;
+    b->tm->err_lo = base;
+    b->tm->err_hi = base + 32;
     g_assert_false(sm3_page_request(b->s, &pr));
     g_assert_true(sm3b_rd(b, SM3_GERROR) & SM3_GERROR_PRIQ_ABT_ERR);
     sm3b_free(b);

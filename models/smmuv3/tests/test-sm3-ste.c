@@ -10,100 +10,12 @@
 #include <glib.h>
 
 #include "sm3-tables.h"
-
-/* ---- flat-memory bench --------------------------------------------------- */
-
-#define BENCH_MEM_SIZE   (4u << 20)
-
-typedef struct Bench {
-    uint8_t *mem;
-    uint64_t err_lo, err_hi;     /* reads touching [lo, hi) fail */
-    unsigned n_logs;
-    unsigned n_reads;
-    uint32_t last_requester;
-    char last_log[256];
-    SmHost host;
-} Bench;
-
-static SmBusResult bench_read(void *opaque, uint64_t pa, void *buf,
-                              size_t len, SmAttrs attrs)
-{
-    Bench *b = opaque;
-
-    b->n_reads++;
-    b->last_requester = attrs.requester_id;
-    if (pa >= BENCH_MEM_SIZE || len > BENCH_MEM_SIZE - pa ||
-        (pa < b->err_hi && pa + len > b->err_lo)) {
-        return SM_BUS_ERROR;
-    }
-    memcpy(buf, b->mem + pa, len);
-    return SM_BUS_OK;
-}
-
-static void bench_log(void *opaque, SmLogKind kind, const char *msg)
-{
-    Bench *b = opaque;
-
-    g_assert_cmpint(kind, ==, SM_LOG_GUEST_ERROR);
-    b->n_logs++;
-    g_strlcpy(b->last_log, msg, sizeof(b->last_log));
-}
-
-static Bench *bench_new(void)
-{
-    Bench *b = g_new0(Bench, 1);
-
-    b->mem = g_malloc0(BENCH_MEM_SIZE);
-    b->host.opaque = b;
-    b->host.read = bench_read;
-    b->host.log = bench_log;
-    return b;
-}
-
-static void bench_free(Bench *b)
-{
-    g_free(b->mem);
-    g_free(b);
-}
-
-static void bench_put64(Bench *b, uint64_t pa, uint64_t val)
-{
-    uint64_t le = GUINT64_TO_LE(val);
-
-    g_assert_cmpuint(pa + 8, <=, BENCH_MEM_SIZE);
-    memcpy(b->mem + pa, &le, 8);
-}
-
-static void bench_put_ste(Bench *b, uint64_t pa, const uint64_t *dw)
-{
-    unsigned i;
-
-    for (i = 0; i < SM3_STE_DWORDS; i++) {
-        bench_put64(b, pa + 8 * i, dw[i]);
-    }
-}
+#include "sm3-tabtest.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void feat_full(Sm3Features *f)
-{
-    memset(f, 0, sizeof(*f));
-    f->stage1 = true;
-    f->stage2 = true;
-    f->two_level_st = true;
-    f->two_level_cd = true;
-    f->hyp = true;
-    f->ats = true;
-    f->asid16 = true;
-    f->vmid16 = true;
-    f->big_endian_tables = true;
-    f->httu = SM3_HTTU_AF_DIRTY;
-    f->stall_model = SM3_STALL_AND_TERM;
-    f->granules = SM3_GRAN_4K | SM3_GRAN_16K | SM3_GRAN_64K;
-    f->oas_bits = 48;
-    f->sidsize = 16;
-    f->ssidsize = 20;
-}
+/* A script step: decoded member @m of the STE is @v. */
+#define EXPECT(m, v)    SM3T_EXPECT(Sm3Ste, m, v)
 
 /*
  * A legal nested STE: CD at 0x10000, stage 2 4K granule, 40-bit IPA
@@ -129,29 +41,18 @@ static int check(const uint64_t *dw, const Sm3Features *f, Sm3Ste *ste,
     return sm3_ste_validate(ste, f, why);
 }
 
-static void assert_bad(const uint64_t *dw, const Sm3Features *f,
-                       const char *needle)
+static int ste_check(const uint64_t *dw, const Sm3Features *f, void *ctx,
+                     void *out, const char **why)
 {
-    Sm3Ste ste;
-    const char *why = NULL;
-
-    g_assert_cmpint(check(dw, f, &ste, &why), ==, SM3_EVT_C_BAD_STE);
-    g_assert_nonnull(why);
-    if (!strstr(why, needle)) {
-        g_error("reason '%s' does not mention '%s'", why, needle);
-    }
+    return check(dw, f, out, why);
 }
+
+static const Sm3tKind ste_kind = { SM3_EVT_C_BAD_STE, ste_check };
 
 static void assert_ok(const uint64_t *dw, const Sm3Features *f,
                       Sm3Ste *ste)
 {
-    const char *why = NULL;
-    int evt = check(dw, f, ste, &why);
-
-    if (evt != SM3_EVT_NONE) {
-        g_error("unexpected C_BAD_STE: %s", why);
-    }
-    g_assert_cmpstr(why, ==, "");
+    sm3t_expect_ok(&ste_kind, dw, f, NULL, ste);
 }
 
 /* ---- golden decode ------------------------------------------------------- */
@@ -167,94 +68,100 @@ static const uint64_t golden_ste[8] = {
     0x207654321fedcba3ull, 0x0123456789abcdefull,
 };
 
+/* Every field of golden_ste[], decoded */
+static const Sm3tStep golden_ste_fields[] = {
+    EXPECT(v, true),
+    EXPECT(config, 7),
+    EXPECT(s1fmt, 2),
+    EXPECT(s1contextptr, 0x0000123456789ac0ull),
+    EXPECT(s1cdmax, 11),
+
+    EXPECT(s1dss, 2),
+    EXPECT(s1cir, 1),
+    EXPECT(s1cor, 3),
+    EXPECT(s1csh, 2),
+    EXPECT(s2hwu59, true),
+    EXPECT(s2hwu60, false),
+    EXPECT(s2hwu61, true),
+    EXPECT(s2hwu62, false),
+    EXPECT(dre, true),
+    EXPECT(cont, 0xa),
+    EXPECT(dcp, true),
+    EXPECT(ppar, false),
+    EXPECT(mev, true),
+    EXPECT(sw_reserved, 6),
+    EXPECT(s1pie, true),
+    EXPECT(s2fwb, false),
+    EXPECT(s1mpam, true),
+    EXPECT(s1stalld, true),
+    EXPECT(eats, 2),
+    EXPECT(strw, 2),
+    EXPECT(memattr, 0xd),
+    EXPECT(mtcfg, true),
+    EXPECT(alloccfg, 0xb),
+    EXPECT(shcfg, 1),
+    EXPECT(nscfg, 3),
+    EXPECT(privcfg, 2),
+    EXPECT(instcfg, 3),
+    EXPECT(impdef1, 0xabc),
+
+    EXPECT(s2vmid, 0x1234),
+    EXPECT(impdef2, 0x5678),
+    EXPECT(s2t0sz, 25),
+    EXPECT(s2sl0, 1),
+    EXPECT(s2ir0, 1),
+    EXPECT(s2or0, 2),
+    EXPECT(s2sh0, 3),
+    EXPECT(s2tg, 2),
+    EXPECT(s2ps, 5),
+    EXPECT(s2aa64, true),
+    EXPECT(s2endi, true),
+    EXPECT(s2affd, false),
+    EXPECT(s2ptw, true),
+    EXPECT(s2hd, true),
+    EXPECT(s2ha, false),
+    EXPECT(s2s, true),
+    EXPECT(s2r, true),
+    EXPECT(s2haft, false),
+    EXPECT(s2pie, true),
+    EXPECT(s2poe, false),
+    EXPECT(dpt_vmatch, 2),
+
+    EXPECT(s2nsw, true),
+    EXPECT(s2nsa, false),
+    EXPECT(s2sl0_2, true),
+    EXPECT(s2ds, false),
+    EXPECT(s2ttb, 0x00abcdef01234560ull),
+    EXPECT(s2skl, 3),
+
+    EXPECT(impdef4, 0xbeef),
+    EXPECT(partid, 0x4321),
+    EXPECT(s_s2t0sz, 0x2a),
+    EXPECT(s_s2sl0, 2),
+    EXPECT(s_s2tg, 1),
+    EXPECT(mecid, 0x9876),
+    EXPECT(pmg, 0x5a),
+    EXPECT(mpam_ns, true),
+    EXPECT(assuredonly, false),
+    EXPECT(tl0, true),
+    EXPECT(tl1, true),
+    EXPECT(vmsptr, 0x00123456789ab000ull),
+    EXPECT(s2sw, true),
+    EXPECT(s2sa, true),
+    EXPECT(s_s2sl0_2, false),
+    EXPECT(s_s2ttb, 0x007654321fedcba0ull),
+    EXPECT(s_s2skl, 1),
+    EXPECT(s2poi, 0x0123456789abcdefull),
+    SM3T_END(),
+};
+
 static void test_golden_decode(void)
 {
     Sm3Ste s;
 
     sm3_ste_decode(golden_ste, &s);
     g_assert_cmpmem(s.raw, sizeof(s.raw), golden_ste, sizeof(golden_ste));
-    g_assert_true(s.v);
-    g_assert_cmpuint(s.config, ==, 7);
-    g_assert_cmpuint(s.s1fmt, ==, 2);
-    g_assert_cmphex(s.s1contextptr, ==, 0x0000123456789ac0ull);
-    g_assert_cmpuint(s.s1cdmax, ==, 11);
-
-    g_assert_cmpuint(s.s1dss, ==, 2);
-    g_assert_cmpuint(s.s1cir, ==, 1);
-    g_assert_cmpuint(s.s1cor, ==, 3);
-    g_assert_cmpuint(s.s1csh, ==, 2);
-    g_assert_true(s.s2hwu59);
-    g_assert_false(s.s2hwu60);
-    g_assert_true(s.s2hwu61);
-    g_assert_false(s.s2hwu62);
-    g_assert_true(s.dre);
-    g_assert_cmpuint(s.cont, ==, 0xa);
-    g_assert_true(s.dcp);
-    g_assert_false(s.ppar);
-    g_assert_true(s.mev);
-    g_assert_cmpuint(s.sw_reserved, ==, 6);
-    g_assert_true(s.s1pie);
-    g_assert_false(s.s2fwb);
-    g_assert_true(s.s1mpam);
-    g_assert_true(s.s1stalld);
-    g_assert_cmpuint(s.eats, ==, 2);
-    g_assert_cmpuint(s.strw, ==, 2);
-    g_assert_cmpuint(s.memattr, ==, 0xd);
-    g_assert_true(s.mtcfg);
-    g_assert_cmpuint(s.alloccfg, ==, 0xb);
-    g_assert_cmpuint(s.shcfg, ==, 1);
-    g_assert_cmpuint(s.nscfg, ==, 3);
-    g_assert_cmpuint(s.privcfg, ==, 2);
-    g_assert_cmpuint(s.instcfg, ==, 3);
-    g_assert_cmphex(s.impdef1, ==, 0xabc);
-
-    g_assert_cmphex(s.s2vmid, ==, 0x1234);
-    g_assert_cmphex(s.impdef2, ==, 0x5678);
-    g_assert_cmpuint(s.s2t0sz, ==, 25);
-    g_assert_cmpuint(s.s2sl0, ==, 1);
-    g_assert_cmpuint(s.s2ir0, ==, 1);
-    g_assert_cmpuint(s.s2or0, ==, 2);
-    g_assert_cmpuint(s.s2sh0, ==, 3);
-    g_assert_cmpuint(s.s2tg, ==, 2);
-    g_assert_cmpuint(s.s2ps, ==, 5);
-    g_assert_true(s.s2aa64);
-    g_assert_true(s.s2endi);
-    g_assert_false(s.s2affd);
-    g_assert_true(s.s2ptw);
-    g_assert_true(s.s2hd);
-    g_assert_false(s.s2ha);
-    g_assert_true(s.s2s);
-    g_assert_true(s.s2r);
-    g_assert_false(s.s2haft);
-    g_assert_true(s.s2pie);
-    g_assert_false(s.s2poe);
-    g_assert_cmpuint(s.dpt_vmatch, ==, 2);
-
-    g_assert_true(s.s2nsw);
-    g_assert_false(s.s2nsa);
-    g_assert_true(s.s2sl0_2);
-    g_assert_false(s.s2ds);
-    g_assert_cmphex(s.s2ttb, ==, 0x00abcdef01234560ull);
-    g_assert_cmpuint(s.s2skl, ==, 3);
-
-    g_assert_cmphex(s.impdef4, ==, 0xbeef);
-    g_assert_cmphex(s.partid, ==, 0x4321);
-    g_assert_cmpuint(s.s_s2t0sz, ==, 0x2a);
-    g_assert_cmpuint(s.s_s2sl0, ==, 2);
-    g_assert_cmpuint(s.s_s2tg, ==, 1);
-    g_assert_cmphex(s.mecid, ==, 0x9876);
-    g_assert_cmphex(s.pmg, ==, 0x5a);
-    g_assert_true(s.mpam_ns);
-    g_assert_false(s.assuredonly);
-    g_assert_true(s.tl0);
-    g_assert_true(s.tl1);
-    g_assert_cmphex(s.vmsptr, ==, 0x00123456789ab000ull);
-    g_assert_true(s.s2sw);
-    g_assert_true(s.s2sa);
-    g_assert_false(s.s_s2sl0_2);
-    g_assert_cmphex(s.s_s2ttb, ==, 0x007654321fedcba0ull);
-    g_assert_cmpuint(s.s_s2skl, ==, 1);
-    g_assert_cmphex(s.s2poi, ==, 0x0123456789abcdefull);
+    sm3t_expect_fields(&s, golden_ste_fields);
 }
 
 /* Single-bit fields each alone: a mask one bit off cannot pass. */
@@ -323,20 +230,10 @@ static void test_masks_disjoint(void)
           SM3_STE6_S_S2TTB, SM_MASK(60, 56), SM3_STE6_S_S2SKL, SM_BIT(63) },
         { SM3_STE7_S2POI },
     };
-    unsigned d, i;
+    unsigned d;
 
     for (d = 0; d < G_N_ELEMENTS(masks); d++) {
-        uint64_t seen = 0;
-
-        for (i = 0; i < G_N_ELEMENTS(masks[d]) && masks[d][i]; i++) {
-            uint64_t m = masks[d][i];
-            uint64_t run = m >> __builtin_ctzll(m);
-
-            g_assert_cmphex(run & (run + 1), ==, 0);    /* contiguous */
-            g_assert_cmphex(seen & m, ==, 0);           /* disjoint */
-            seen |= m;
-        }
-        g_assert_cmphex(seen, ==, UINT64_MAX);
+        sm3t_assert_tiles(masks[d], G_N_ELEMENTS(masks[d]));
     }
     /* L1STD: Span [4:0], RES0 [5], L2Ptr [55:6] */
     g_assert_cmphex(SM3_L1STD_SPAN | SM_BIT(5) | SM3_L1STD_L2PTR, ==,
@@ -364,7 +261,7 @@ static void test_modes(void)
     Sm3Features f;
     unsigned i;
 
-    feat_full(&f);
+    sm3t_features_full(&f);
     for (i = 0; i < G_N_ELEMENTS(rows); i++) {
         uint64_t dw[8];
         Sm3Ste s;
@@ -388,7 +285,7 @@ static void test_reserved_config_ignores_rest(void)
     Sm3Features f;
     Sm3Ste s;
 
-    feat_full(&f);
+    sm3t_features_full(&f);
     dw[0] |= SM_MASK(63, 4);
     assert_ok(dw, &f, &s);
     g_assert_cmpint(s.mode, ==, SM3_STE_MODE_ABORT);
@@ -402,7 +299,7 @@ static void test_bypass_ignores_stage_fields(void)
     Sm3Features f;
     Sm3Ste s;
 
-    feat_full(&f);
+    sm3t_features_full(&f);
     f.vmid16 = false;
     dw[1] = SM3_STE1_S1STALLD | sm_prep(SM3_STE1_EATS, 2);
     assert_ok(dw, &f, &s);
@@ -418,7 +315,7 @@ static void test_bad_v0(void)
     Sm3Ste s;
     const char *why;
 
-    feat_full(&f);
+    sm3t_features_full(&f);
     ste_nested(dw);
     dw[0] &= ~SM3_STE0_V;
     g_assert_cmpint(check(dw, &f, &s, &why), ==, SM3_EVT_C_BAD_STE);
@@ -428,423 +325,355 @@ static void test_bad_v0(void)
     g_assert_cmpint(sm3_ste_validate(&s, &f, NULL), ==, SM3_EVT_C_BAD_STE);
 }
 
-static void test_bad_s1_not_implemented(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
+/*
+ * Scripts from ste_nested() and every feature: each edits the STE or the
+ * features and expects it legal, ILLEGAL for a reason, or decoded so.
+ */
+static const Sm3tStep ste_bad_s1_not_implemented[] = {
+    SM3T_FEAT(stage1, false),
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_BAD("stage 1 is not implemented"),
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED),
+    SM3T_BAD("stage 1 is not implemented"),
+    SM3T_END(),
+};
 
-    feat_full(&f);
-    f.stage1 = false;
-    ste_nested(dw);
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    assert_bad(dw, &f, "stage 1 is not implemented");
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED);
-    assert_bad(dw, &f, "stage 1 is not implemented");
-}
-
-static void test_bad_s2_not_implemented(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    f.stage2 = false;
-    ste_nested(dw);
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S2);
-    assert_bad(dw, &f, "stage 2 is not implemented");
+static const Sm3tStep ste_bad_s2_not_implemented[] = {
+    SM3T_FEAT(stage2, false),
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S2),
+    SM3T_BAD("stage 2 is not implemented"),
     /* stage 1 only is fine, and the VMID is then ignored */
-    f.vmid16 = false;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2VMID, 0x1ff);
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    assert_ok(dw, &f, &s);
-}
+    SM3T_FEAT(vmid16, false),
+    SM3T_SET(2, SM3_STE2_S2VMID, 0x1ff),
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_OK(),
+    SM3T_END(),
+};
 
-static void test_bad_eats(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
+static const Sm3tStep ste_bad_eats[] = {
     /* split-stage needs Config 0b111 ... */
-    dw[1] |= sm_prep(SM3_STE1_EATS, SM3_STE1_EATS_SPLIT);
-    assert_ok(dw, &f, &s);
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    assert_bad(dw, &f, "split-stage");
+    SM3T_SET(1, SM3_STE1_EATS, SM3_STE1_EATS_SPLIT),
+    SM3T_OK(),
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_BAD("split-stage"),
     /* ... and S2S == 0 */
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED);
-    dw[2] |= SM3_STE2_S2S;
-    assert_bad(dw, &f, "split-stage");
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED),
+    SM3T_OR(2, SM3_STE2_S2S),
+    SM3T_BAD("split-stage"),
     /* full ATS with stage-2 stalls */
-    dw[1] = sm_set(dw[1], SM3_STE1_EATS, SM3_STE1_EATS_FULL);
-    assert_bad(dw, &f, "full ATS");
+    SM3T_SET(1, SM3_STE1_EATS, SM3_STE1_EATS_FULL),
+    SM3T_BAD("full ATS"),
     /* ... legal when stage 2 bypasses (our SMMUv3.1+ reading) */
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    assert_ok(dw, &f, &s);
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_OK(),
     /* EATS 0b11 without DPT behaves as 0b00 */
-    dw[1] = sm_set(dw[1], SM3_STE1_EATS, SM3_STE1_EATS_DPT);
-    assert_ok(dw, &f, &s);
+    SM3T_SET(1, SM3_STE1_EATS, SM3_STE1_EATS_DPT),
+    SM3T_OK(),
     /* without ATS, EATS is IGNORED */
-    f.ats = false;
-    dw[1] = sm_set(dw[1], SM3_STE1_EATS, SM3_STE1_EATS_SPLIT);
-    assert_ok(dw, &f, &s);
-}
+    SM3T_FEAT(ats, false),
+    SM3T_SET(1, SM3_STE1_EATS, SM3_STE1_EATS_SPLIT),
+    SM3T_OK(),
+    SM3T_END(),
+};
 
-static void test_bad_strw(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    dw[1] |= sm_prep(SM3_STE1_STRW, 1);
-    assert_bad(dw, &f, "STRW");
-    dw[1] = sm_set(dw[1], SM3_STE1_STRW, 3);
-    assert_bad(dw, &f, "STRW");
+static const Sm3tStep ste_bad_strw[] = {
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_SET(1, SM3_STE1_STRW, 1),
+    SM3T_BAD("STRW"),
+    SM3T_SET(1, SM3_STE1_STRW, 3),
+    SM3T_BAD("STRW"),
     /* EL2: legal with Hyp, selects the EL2 StreamWorld, no VMID check */
-    f.vmid16 = false;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2VMID, 0x100);
-    dw[1] = sm_set(dw[1], SM3_STE1_STRW, SM3_STE1_STRW_EL2);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpint(s.world, ==, SM3_WORLD_NS_EL2);
+    SM3T_FEAT(vmid16, false),
+    SM3T_SET(2, SM3_STE2_S2VMID, 0x100),
+    SM3T_SET(1, SM3_STE1_STRW, SM3_STE1_STRW_EL2),
+    SM3T_OK(),
+    EXPECT(world, SM3_WORLD_NS_EL2),
     /* STRW is RES0 (IGNORED) without Hyp */
-    f.hyp = false;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2VMID, 0);
-    dw[1] = sm_set(dw[1], SM3_STE1_STRW, 3);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpint(s.world, ==, SM3_WORLD_NS_EL1);
+    SM3T_FEAT(hyp, false),
+    SM3T_SET(2, SM3_STE2_S2VMID, 0),
+    SM3T_SET(1, SM3_STE1_STRW, 3),
+    SM3T_OK(),
+    EXPECT(world, SM3_WORLD_NS_EL1),
     /* ... and IGNORED when stage 2 translates */
-    f.hyp = true;
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpint(s.world, ==, SM3_WORLD_NS_EL1);
-}
+    SM3T_FEAT(hyp, true),
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED),
+    SM3T_OK(),
+    EXPECT(world, SM3_WORLD_NS_EL1),
+    SM3T_END(),
+};
 
-static void test_bad_s1stalld(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
+static const Sm3tStep ste_bad_s1stalld[] = {
+    SM3T_OR(1, SM3_STE1_S1STALLD),
+    SM3T_OK(),
+    SM3T_FEAT(stall_model, SM3_STALL_NONE),
+    SM3T_BAD("S1STALLD"),
+    SM3T_FEAT(stall_model, SM3_STALL_FORCE),
+    SM3T_OR(2, SM3_STE2_S2S),
+    SM3T_BAD("S1STALLD"),
+    SM3T_END(),
+};
 
-    feat_full(&f);
-    ste_nested(dw);
-    dw[1] |= SM3_STE1_S1STALLD;
-    assert_ok(dw, &f, &s);
-    f.stall_model = SM3_STALL_NONE;
-    assert_bad(dw, &f, "S1STALLD");
-    f.stall_model = SM3_STALL_FORCE;
-    dw[2] |= SM3_STE2_S2S;
-    assert_bad(dw, &f, "S1STALLD");
-}
-
-static void test_bad_s1cdmax(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    f.ssidsize = 8;
-    ste_nested(dw);
-    dw[0] |= sm_prep(SM3_STE0_S1CDMAX, 8);
-    assert_ok(dw, &f, &s);
-    dw[0] = sm_set(dw[0], SM3_STE0_S1CDMAX, 9);
-    assert_bad(dw, &f, "S1CDMax");
+static const Sm3tStep ste_bad_s1cdmax[] = {
+    SM3T_FEAT(ssidsize, 8),
+    SM3T_SET(0, SM3_STE0_S1CDMAX, 8),
+    SM3T_OK(),
+    SM3T_SET(0, SM3_STE0_S1CDMAX, 9),
+    SM3T_BAD("S1CDMax"),
     /* IGNORED without substream support */
-    f.ssidsize = 0;
-    assert_ok(dw, &f, &s);
-}
+    SM3T_FEAT(ssidsize, 0),
+    SM3T_OK(),
+    SM3T_END(),
+};
 
-static void test_bad_s1fmt_no_cd2l(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    f.two_level_cd = false;
-    ste_nested(dw);
-    dw[0] |= sm_prep(SM3_STE0_S1CDMAX, 4) |
-             sm_prep(SM3_STE0_S1FMT, SM3_STE0_S1FMT_4K_L2);
-    assert_bad(dw, &f, "CD2L");
-    dw[0] = sm_set(dw[0], SM3_STE0_S1FMT, SM3_STE0_S1FMT_64K_L2);
-    assert_bad(dw, &f, "CD2L");
+static const Sm3tStep ste_bad_s1fmt_no_cd2l[] = {
+    SM3T_FEAT(two_level_cd, false),
+    SM3T_SET(0, SM3_STE0_S1CDMAX, 4),
+    SM3T_SET(0, SM3_STE0_S1FMT, SM3_STE0_S1FMT_4K_L2),
+    SM3T_BAD("CD2L"),
+    SM3T_SET(0, SM3_STE0_S1FMT, SM3_STE0_S1FMT_64K_L2),
+    SM3T_BAD("CD2L"),
     /* 0b11 is Reserved and behaves as linear: legal */
-    dw[0] = sm_set(dw[0], SM3_STE0_S1FMT, 3);
-    assert_ok(dw, &f, &s);
+    SM3T_SET(0, SM3_STE0_S1FMT, 3),
+    SM3T_OK(),
     /* with S1CDMax == 0 the format is IGNORED */
-    dw[0] = sm_set(dw[0], SM3_STE0_S1FMT, 2);
-    dw[0] = sm_set(dw[0], SM3_STE0_S1CDMAX, 0);
-    assert_ok(dw, &f, &s);
-}
+    SM3T_SET(0, SM3_STE0_S1FMT, 2),
+    SM3T_SET(0, SM3_STE0_S1CDMAX, 0),
+    SM3T_OK(),
+    SM3T_END(),
+};
 
-static void test_bad_s1contextptr_range(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    f.oas_bits = 40;
-    ste_nested(dw);
-    dw[0] = sm_set(dw[0], SM3_STE0_S1CONTEXTPTR, (1ull << 40) >> 6);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2PS, 2);
-    assert_bad(dw, &f, "S1ContextPtr");
+static const Sm3tStep ste_bad_s1contextptr_range[] = {
+    SM3T_FEAT(oas_bits, 40),
+    SM3T_SET(0, SM3_STE0_S1CONTEXTPTR, (1ull << 40) >> 6),
+    SM3T_SET(2, SM3_STE2_S2PS, 2),
+    SM3T_BAD("S1ContextPtr"),
     /* bits [55:52] belong to the field too */
-    f.oas_bits = 52;
-    dw[0] = sm_set(dw[0], SM3_STE0_S1CONTEXTPTR, (1ull << 55) >> 6);
-    assert_bad(dw, &f, "S1ContextPtr");
-    dw[0] = sm_set(dw[0], SM3_STE0_S1CONTEXTPTR, ((1ull << 52) - 64) >> 6);
-    assert_ok(dw, &f, &s);
-}
+    SM3T_FEAT(oas_bits, 52),
+    SM3T_SET(0, SM3_STE0_S1CONTEXTPTR, (1ull << 55) >> 6),
+    SM3T_BAD("S1ContextPtr"),
+    SM3T_SET(0, SM3_STE0_S1CONTEXTPTR, ((1ull << 52) - 64) >> 6),
+    SM3T_OK(),
+    SM3T_END(),
+};
 
-static void test_bad_s2s(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
+static const Sm3tStep ste_bad_s2s[] = {
+    SM3T_OR(2, SM3_STE2_S2S),
+    SM3T_OK(),
+    SM3T_FEAT(stall_model, SM3_STALL_NONE),
+    SM3T_BAD("S2S set"),
+    SM3T_FEAT(stall_model, SM3_STALL_FORCE),
+    SM3T_CLR(2, SM3_STE2_S2S),
+    SM3T_BAD("S2S clear"),
+    SM3T_END(),
+};
 
-    feat_full(&f);
-    ste_nested(dw);
-    dw[2] |= SM3_STE2_S2S;
-    assert_ok(dw, &f, &s);
-    f.stall_model = SM3_STALL_NONE;
-    assert_bad(dw, &f, "S2S set");
-    f.stall_model = SM3_STALL_FORCE;
-    dw[2] &= ~SM3_STE2_S2S;
-    assert_bad(dw, &f, "S2S clear");
-}
-
-static void test_bad_s2aa64(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
-    dw[2] &= ~SM3_STE2_S2AA64;
-    assert_bad(dw, &f, "S2AA64");
+static const Sm3tStep ste_bad_s2aa64[] = {
+    SM3T_CLR(2, SM3_STE2_S2AA64),
+    SM3T_BAD("S2AA64"),
     /* IGNORED when stage 2 bypasses */
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    assert_ok(dw, &f, &s);
-}
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_OK(),
+    SM3T_END(),
+};
 
-static void test_bad_s2_httu(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
-    dw[2] |= SM3_STE2_S2HA | SM3_STE2_S2HD;
-    assert_ok(dw, &f, &s);
-    g_assert_true(s.s2cfg.ha);
-    g_assert_true(s.s2cfg.hd);
-    f.httu = SM3_HTTU_AF;
-    assert_bad(dw, &f, "S2HD");
-    dw[2] &= ~SM3_STE2_S2HD;
-    assert_ok(dw, &f, &s);
-    f.httu = SM3_HTTU_NONE;
-    assert_bad(dw, &f, "HTTU is not implemented");
-    dw[2] = (dw[2] & ~SM3_STE2_S2HA) | SM3_STE2_S2HD;
-    assert_bad(dw, &f, "HTTU is not implemented");
+static const Sm3tStep ste_bad_s2_httu[] = {
+    SM3T_OR(2, SM3_STE2_S2HA | SM3_STE2_S2HD),
+    SM3T_OK(),
+    EXPECT(s2cfg.ha, true),
+    EXPECT(s2cfg.hd, true),
+    SM3T_FEAT(httu, SM3_HTTU_AF),
+    SM3T_BAD("S2HD"),
+    SM3T_CLR(2, SM3_STE2_S2HD),
+    SM3T_OK(),
+    SM3T_FEAT(httu, SM3_HTTU_NONE),
+    SM3T_BAD("HTTU is not implemented"),
+    SM3T_CLR(2, SM3_STE2_S2HA),
+    SM3T_OR(2, SM3_STE2_S2HD),
+    SM3T_BAD("HTTU is not implemented"),
     /* {S2HA, S2HD} = 0b01 is Reserved, behaves as no HTTU */
-    f.httu = SM3_HTTU_AF_DIRTY;
-    assert_ok(dw, &f, &s);
-    g_assert_false(s.s2cfg.ha);
-    g_assert_false(s.s2cfg.hd);
-}
+    SM3T_FEAT(httu, SM3_HTTU_AF_DIRTY),
+    SM3T_OK(),
+    EXPECT(s2cfg.ha, false),
+    EXPECT(s2cfg.hd, false),
+    SM3T_END(),
+};
 
-static void test_bad_s2tg(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
+static const Sm3tStep ste_bad_s2tg[] = {
+    SM3T_SET(2, SM3_STE2_S2TG, 3),
+    SM3T_BAD("S2TG"),
+    SM3T_FEAT(granules, SM3_GRAN_64K),
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_4K),
+    SM3T_BAD("S2TG"),
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_16K),
+    SM3T_BAD("S2TG"),
+    SM3T_END(),
+};
 
-    feat_full(&f);
-    ste_nested(dw);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, 3);
-    assert_bad(dw, &f, "S2TG");
-    f.granules = SM3_GRAN_64K;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_4K);
-    assert_bad(dw, &f, "S2TG");
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_16K);
-    assert_bad(dw, &f, "S2TG");
-}
-
-static void test_bad_s2ttb_range(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
+static const Sm3tStep ste_bad_s2ttb_range[] = {
     /* S2PS 40 bits: a 40-bit TTB is out of range */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2PS, 2);
-    dw[3] = 1ull << 40;
-    assert_bad(dw, &f, "S2TTB");
+    SM3T_SET(2, SM3_STE2_S2PS, 2),
+    SM3T_RAW(3, 1ull << 40),
+    SM3T_BAD("S2TTB"),
     /* S2PS above the OAS is capped to it: PS 52 on a 48-bit OAS */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2PS, 6);
-    dw[3] = 1ull << 48;
-    assert_bad(dw, &f, "S2TTB");
+    SM3T_SET(2, SM3_STE2_S2PS, 6),
+    SM3T_RAW(3, 1ull << 48),
+    SM3T_BAD("S2TTB"),
     /* OAS 52, PS 52: 4K granule still limits the TTB to 48 bits */
-    f.oas_bits = 52;
-    assert_bad(dw, &f, "S2TTB");
+    SM3T_FEAT(oas_bits, 52),
+    SM3T_BAD("S2TTB"),
     /* ... the 64KB granule does not (T0SZ 24, SL0 1: level 2) */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_64K);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpuint(s.s2geom.output_bits, ==, 52);
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_64K),
+    SM3T_OK(),
+    EXPECT(s2geom.output_bits, 52),
     /* an unaligned TTB is not ILLEGAL: the SMMU aligns it */
-    f.oas_bits = 48;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_4K);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2PS, 5);
-    dw[3] = 0x20ff0;
-    assert_ok(dw, &f, &s);
-    g_assert_cmphex(s.s2ttb, ==, 0x20ff0);
-    g_assert_cmphex(s.s2cfg.ttb, ==, 0x20000);   /* 2 x 4KB concatenated */
-}
+    SM3T_FEAT(oas_bits, 48),
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_4K),
+    SM3T_SET(2, SM3_STE2_S2PS, 5),
+    SM3T_RAW(3, 0x20ff0),
+    SM3T_OK(),
+    EXPECT(s2ttb, 0x20ff0),
+    EXPECT(s2cfg.ttb, 0x20000), /* 2 x 4KB concatenated */
+    SM3T_END(),
+};
 
-static void test_bad_s2t0sz(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
+static const Sm3tStep ste_bad_s2t0sz[] = {
     /* minimum MAX(16, 64 - IAS): IAS = OAS = 48 */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 15);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 2);
-    assert_bad(dw, &f, "S2T0SZ");
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 16);
-    assert_ok(dw, &f, &s);
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 15),
+    SM3T_SET(2, SM3_STE2_S2SL0, 2),
+    SM3T_BAD("S2T0SZ"),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 16),
+    SM3T_OK(),
     /* a smaller IAS raises the minimum */
-    f.oas_bits = 40;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2PS, 2);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 1);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 23);
-    assert_bad(dw, &f, "S2T0SZ");
+    SM3T_FEAT(oas_bits, 40),
+    SM3T_SET(2, SM3_STE2_S2PS, 2),
+    SM3T_SET(2, SM3_STE2_S2SL0, 1),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 23),
+    SM3T_BAD("S2T0SZ"),
     /* maximum 39 without small translation tables */
-    f.oas_bits = 48;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 40);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 0);
-    assert_bad(dw, &f, "S2T0SZ");
+    SM3T_FEAT(oas_bits, 48),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 40),
+    SM3T_SET(2, SM3_STE2_S2SL0, 0),
+    SM3T_BAD("S2T0SZ"),
     /* 64KB granule allows down to 12 when the IAS is 52 */
-    f.oas_bits = 52;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_64K);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 12);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 2);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2PS, 6);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpuint(s.s2geom.start_level, ==, 1);
-    g_assert_cmpuint(s.s2geom.concat, ==, 1);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 11);
-    assert_bad(dw, &f, "S2T0SZ");
-}
+    SM3T_FEAT(oas_bits, 52),
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_64K),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 12),
+    SM3T_SET(2, SM3_STE2_S2SL0, 2),
+    SM3T_SET(2, SM3_STE2_S2PS, 6),
+    SM3T_OK(),
+    EXPECT(s2geom.start_level, 1),
+    EXPECT(s2geom.concat, 1),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 11),
+    SM3T_BAD("S2T0SZ"),
+    SM3T_END(),
+};
 
-static void test_bad_s2sl0_reserved(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
+static const Sm3tStep ste_bad_s2sl0_reserved[] = {
     /* 4K: SL0 0b11 needs FEAT_TTST */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 3);
-    assert_bad(dw, &f, "S2SL0 reserved");
+    SM3T_SET(2, SM3_STE2_S2SL0, 3),
+    SM3T_BAD("S2SL0 reserved"),
     /* 64K: SL0 0b11 always reserved */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_64K);
-    assert_bad(dw, &f, "S2SL0 reserved");
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_64K),
+    SM3T_BAD("S2SL0 reserved"),
     /* 16K: SL0 0b11 needs DS */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_16K);
-    assert_bad(dw, &f, "S2SL0 reserved");
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_16K),
+    SM3T_BAD("S2SL0 reserved"),
     /* 4K level 0 needs a 44-bit PA */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_4K);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 2);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 22);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpuint(s.s2geom.start_level, ==, 0);
-    f.oas_bits = 42;
-    assert_bad(dw, &f, "S2SL0 reserved");
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_4K),
+    SM3T_SET(2, SM3_STE2_S2SL0, 2),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 22),
+    SM3T_OK(),
+    EXPECT(s2geom.start_level, 0),
+    SM3T_FEAT(oas_bits, 42),
+    SM3T_BAD("S2SL0 reserved"),
     /* 16K level 1 needs a 42-bit PA; 64K level 1 a 44-bit one */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_16K);
-    assert_ok(dw, &f, &s);
-    g_assert_cmpuint(s.s2geom.start_level, ==, 1);
-    f.oas_bits = 40;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 24);
-    assert_bad(dw, &f, "S2SL0 reserved");
-    f.oas_bits = 42;
-    dw[2] = sm_set(dw[2], SM3_STE2_S2TG, SM3_STE2_S2TG_64K);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 22);
-    assert_bad(dw, &f, "S2SL0 reserved");
-}
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_16K),
+    SM3T_OK(),
+    EXPECT(s2geom.start_level, 1),
+    SM3T_FEAT(oas_bits, 40),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 24),
+    SM3T_BAD("S2SL0 reserved"),
+    SM3T_FEAT(oas_bits, 42),
+    SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_64K),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 22),
+    SM3T_BAD("S2SL0 reserved"),
+    SM3T_END(),
+};
 
-static void test_bad_s2sl0_inconsistent(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    ste_nested(dw);
+static const Sm3tStep ste_bad_s2sl0_inconsistent[] = {
     /* 4K, level 2 start: 30..34 bits of IPA (1..16 tables) */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 0);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 30);       /* 34 bits */
-    assert_ok(dw, &f, &s);
-    g_assert_cmpuint(s.s2geom.start_level, ==, 2);
-    g_assert_cmpuint(s.s2geom.concat, ==, 16);
-    g_assert_cmphex(s.s2cfg.ttb, ==, 0x20000);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 29);       /* 35 bits: 32 */
-    assert_bad(dw, &f, "inconsistent");
+    SM3T_SET(2, SM3_STE2_S2SL0, 0),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 30), /* 34 bits */
+    SM3T_OK(),
+    EXPECT(s2geom.start_level, 2),
+    EXPECT(s2geom.concat, 16),
+    EXPECT(s2cfg.ttb, 0x20000),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 29), /* 35 bits: 32 */
+    SM3T_BAD("inconsistent"),
     /* 4K, level 1 start: 31 bits is too small */
-    dw[2] = sm_set(dw[2], SM3_STE2_S2SL0, 1);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 34);       /* 30 bits */
-    assert_bad(dw, &f, "inconsistent");
-    dw[2] = sm_set(dw[2], SM3_STE2_S2T0SZ, 33);       /* 31 bits */
-    assert_ok(dw, &f, &s);
-    g_assert_cmpuint(s.s2geom.concat, ==, 1);
-}
+    SM3T_SET(2, SM3_STE2_S2SL0, 1),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 34), /* 30 bits */
+    SM3T_BAD("inconsistent"),
+    SM3T_SET(2, SM3_STE2_S2T0SZ, 33), /* 31 bits */
+    SM3T_OK(),
+    EXPECT(s2geom.concat, 1),
+    SM3T_END(),
+};
 
-static void test_bad_s2endi(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
+static const Sm3tStep ste_bad_s2endi[] = {
+    SM3T_OR(2, SM3_STE2_S2ENDI),
+    SM3T_OK(),
+    EXPECT(s2cfg.big_endian, true),
+    SM3T_FEAT(big_endian_tables, false),
+    SM3T_BAD("S2ENDI"),
+    SM3T_END(),
+};
 
-    feat_full(&f);
-    ste_nested(dw);
-    dw[2] |= SM3_STE2_S2ENDI;
-    assert_ok(dw, &f, &s);
-    g_assert_true(s.s2cfg.big_endian);
-    f.big_endian_tables = false;
-    assert_bad(dw, &f, "S2ENDI");
-}
-
-static void test_bad_vmid16(void)
-{
-    uint64_t dw[8];
-    Sm3Features f;
-    Sm3Ste s;
-
-    feat_full(&f);
-    f.vmid16 = false;
-    ste_nested(dw);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2VMID, 0xff);
-    assert_ok(dw, &f, &s);
-    dw[2] = sm_set(dw[2], SM3_STE2_S2VMID, 0x100);
-    assert_bad(dw, &f, "S2VMID");
+static const Sm3tStep ste_bad_vmid16[] = {
+    SM3T_FEAT(vmid16, false),
+    SM3T_SET(2, SM3_STE2_S2VMID, 0xff),
+    SM3T_OK(),
+    SM3T_SET(2, SM3_STE2_S2VMID, 0x100),
+    SM3T_BAD("S2VMID"),
     /* a stage-1-only EL1 stream is VMID-tagged too */
-    dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1);
-    assert_bad(dw, &f, "S2VMID");
-    f.vmid16 = true;
-    assert_ok(dw, &f, &s);
+    SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
+    SM3T_BAD("S2VMID"),
+    SM3T_FEAT(vmid16, true),
+    SM3T_OK(),
+    SM3T_END(),
+};
+
+static const Sm3tCase ste_scripts[] = {
+    { "/sm3/ste/bad/s1-not-implemented", ste_bad_s1_not_implemented },
+    { "/sm3/ste/bad/s2-not-implemented", ste_bad_s2_not_implemented },
+    { "/sm3/ste/bad/eats", ste_bad_eats },
+    { "/sm3/ste/bad/strw", ste_bad_strw },
+    { "/sm3/ste/bad/s1stalld", ste_bad_s1stalld },
+    { "/sm3/ste/bad/s1cdmax", ste_bad_s1cdmax },
+    { "/sm3/ste/bad/s1fmt-no-cd2l", ste_bad_s1fmt_no_cd2l },
+    { "/sm3/ste/bad/s1contextptr-range", ste_bad_s1contextptr_range },
+    { "/sm3/ste/bad/s2s", ste_bad_s2s },
+    { "/sm3/ste/bad/s2aa64", ste_bad_s2aa64 },
+    { "/sm3/ste/bad/s2-httu", ste_bad_s2_httu },
+    { "/sm3/ste/bad/s2tg", ste_bad_s2tg },
+    { "/sm3/ste/bad/s2ttb-range", ste_bad_s2ttb_range },
+    { "/sm3/ste/bad/s2t0sz", ste_bad_s2t0sz },
+    { "/sm3/ste/bad/s2sl0-reserved", ste_bad_s2sl0_reserved },
+    { "/sm3/ste/bad/s2sl0-inconsistent", ste_bad_s2sl0_inconsistent },
+    { "/sm3/ste/bad/s2endi", ste_bad_s2endi },
+    { "/sm3/ste/bad/vmid16", ste_bad_vmid16 },
+};
+
+static void run_script(const void *data)
+{
+    const Sm3tCase *c = data;
+    uint64_t dw[8];
+    Sm3Features f;
+    Sm3Ste s;
+
+    sm3t_features_full(&f);
+    ste_nested(dw);
+    sm3t_run(&ste_kind, c->steps, dw, &f, NULL, &s);
 }
 
 /* ---- stage-2 geometry -------------------------------------------------- */
@@ -873,7 +702,7 @@ static void test_s2_geometry(void)
     Sm3Features f;
     unsigned i;
 
-    feat_full(&f);
+    sm3t_features_full(&f);
     for (i = 0; i < G_N_ELEMENTS(rows); i++) {
         uint64_t dw[8];
         Sm3Ste s;
@@ -917,7 +746,7 @@ static void test_helpers(void)
     g_assert_cmpint(sm3_tg_granule(2, true), ==, SM_GRANULE_4K);
     g_assert_cmpint(sm3_tg_granule(3, true), ==, SM_GRANULE_64K);
     g_assert_cmpuint(sm3_granule_shift(SM_GRANULE_INVALID), ==, 0);
-    feat_full(&f);
+    sm3t_features_full(&f);
     g_assert_false(sm3_granule_supported(&f, SM_GRANULE_INVALID));
     g_assert_cmphex(sm3_align_ttb(0x12345678, 9, 48), ==, 0x12345000);
     g_assert_cmphex(sm3_align_ttb(0x1234567f, 0, 48), ==, 0x12345678);
@@ -929,58 +758,67 @@ static void test_helpers(void)
 
 #define ST_BASE       0x100000ull
 
-static void test_st_linear(void)
-{
-    Bench *b = bench_new();
+/* What every Stream table test starts from: memory and all features. */
+typedef struct StEnv {
+    SmTestMem *b;
     Sm3Features f;
     Sm3Fetch fault;
-    uint64_t pa;
+    uint64_t pa;             /* the STE address sm3_ste_locate() found */
+} StEnv;
 
-    feat_full(&f);
-    /* LOG2SIZE 8; low bits of the base below the table size ignored */
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE | 0x3fc0 |
-                                   SM3_ST_BASE_RA, 8, 0x25, &pa, &fault),
-                    ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, ST_BASE + 0x25 * 64);
-    g_assert_cmpstr(fault.reason, ==, "");
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, 8, 0xff, &pa,
-                                   &fault), ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, ST_BASE + 0xff * 64);
-    /* no memory is read for a linear lookup */
-    g_assert_cmpuint(b->n_reads, ==, 0);
-    bench_free(b);
+static void env_setup(StEnv *e, gconstpointer data)
+{
+    e->b = sm3t_mem_new();
+    sm3t_features_full(&e->f);
 }
 
-static void test_st_bad_streamid(void)
+static void env_teardown(StEnv *e, gconstpointer data)
 {
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
-    uint64_t pa;
+    sm_tm_free(e->b);
+}
 
-    feat_full(&f);
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, 8, 0x100, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_nonnull(strstr(fault.reason, "Stream table size"));
+static int locate(StEnv *e, uint64_t base, uint32_t cfg, uint32_t sid)
+{
+    return sm3_ste_locate(&e->b->host, &e->f, base, cfg, sid, &e->pa,
+                          &e->fault);
+}
+
+static int fetch(StEnv *e, uint64_t base, uint32_t cfg, uint32_t sid,
+                 Sm3Ste *s)
+{
+    return sm3_ste_fetch(&e->b->host, &e->f, base, cfg, sid, s, &e->fault);
+}
+
+static void test_st_linear(StEnv *e, gconstpointer data)
+{
+    /* LOG2SIZE 8; low bits of the base below the table size ignored */
+    g_assert_cmpint(locate(e, ST_BASE | 0x3fc0 | SM3_ST_BASE_RA, 8, 0x25), ==,
+                    SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, ST_BASE + 0x25 * 64);
+    g_assert_cmpstr(e->fault.reason, ==, "");
+    g_assert_cmpint(locate(e, ST_BASE, 8, 0xff), ==, SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, ST_BASE + 0xff * 64);
+    /* no memory is read for a linear lookup */
+    g_assert_cmpuint(e->b->reads, ==, 0);
+}
+
+static void test_st_bad_streamid(StEnv *e, gconstpointer data)
+{
+    g_assert_cmpint(locate(e, ST_BASE, 8, 0x100), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_nonnull(strstr(e->fault.reason, "Stream table size"));
     /* LOG2SIZE is capped by SIDSIZE */
-    f.sidsize = 4;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, 8, 0x10, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, 8, 0xf, &pa,
-                                   &fault), ==, SM3_EVT_NONE);
+    e->f.sidsize = 4;
+    g_assert_cmpint(locate(e, ST_BASE, 8, 0x10), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_cmpint(locate(e, ST_BASE, 8, 0xf), ==, SM3_EVT_NONE);
     /* 32-bit StreamIDs with SIDSIZE 32 */
-    f.sidsize = 32;
-    f.oas_bits = 52;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, 0, 32, 0xffffffffu, &pa,
-                                   &fault), ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, 0xffffffffull * 64);
+    e->f.sidsize = 32;
+    e->f.oas_bits = 52;
+    g_assert_cmpint(locate(e, 0, 32, 0xffffffffu), ==, SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, 0xffffffffull * 64);
     /* SIDSIZE 0: only StreamID 0 */
-    f.sidsize = 0;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, 8, 1, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, 8, 0, &pa,
-                                   &fault), ==, SM3_EVT_NONE);
-    bench_free(b);
+    e->f.sidsize = 0;
+    g_assert_cmpint(locate(e, ST_BASE, 8, 1), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_cmpint(locate(e, ST_BASE, 8, 0), ==, SM3_EVT_NONE);
 }
 
 static uint32_t st_cfg_2lvl(unsigned log2size, unsigned split)
@@ -996,253 +834,204 @@ static uint64_t l1std(uint64_t l2ptr, unsigned span)
     return l2ptr | span;
 }
 
-static void st_2lvl_case(unsigned split)
+/* A 2-level table of 2^16 StreamIDs with SPLIT @data */
+static void test_st_2lvl(StEnv *e, gconstpointer data)
 {
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
-    uint64_t pa;
+    unsigned split = GPOINTER_TO_UINT(data);
     uint32_t sid = (3u << split) | 5;
     uint64_t l2 = 0x200000;
 
-    feat_full(&f);
-    bench_put64(b, ST_BASE + 3 * 8, l1std(l2, split + 1));
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, st_cfg_2lvl(16,
-                                   split), sid, &pa, &fault),
-                    ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, l2 + 5 * 64);
-    g_assert_cmpuint(b->last_requester, ==, sid);
+    sm_tm_w64(e->b, ST_BASE + 3 * 8, l1std(l2, split + 1));
+    g_assert_cmpint(locate(e, ST_BASE, st_cfg_2lvl(16, split), sid), ==,
+                    SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, l2 + 5 * 64);
+    g_assert_cmpuint(e->b->last_requester, ==, sid);
     /* last StreamID of the level-2 array */
     sid = (3u << split) | ((1u << split) - 1);
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, st_cfg_2lvl(16,
-                                   split), sid, &pa, &fault),
-                    ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, l2 + ((1u << split) - 1) * 64);
+    g_assert_cmpint(locate(e, ST_BASE, st_cfg_2lvl(16, split), sid), ==,
+                    SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, l2 + ((1u << split) - 1) * 64);
     /* an L1STD index the table does not have is C_BAD_STREAMID */
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, st_cfg_2lvl(16,
-                                   split), 1u << 16, &pa, &fault),
-                    ==, SM3_EVT_C_BAD_STREAMID);
-    bench_free(b);
+    g_assert_cmpint(locate(e, ST_BASE, st_cfg_2lvl(16, split), 1u << 16), ==,
+                    SM3_EVT_C_BAD_STREAMID);
 }
 
-static void test_st_2lvl_split6(void)
+static void test_st_2lvl_reserved_split(StEnv *e, gconstpointer data)
 {
-    st_2lvl_case(6);
-}
-
-static void test_st_2lvl_split8(void)
-{
-    st_2lvl_case(8);
-}
-
-static void test_st_2lvl_split10(void)
-{
-    st_2lvl_case(10);
-}
-
-static void test_st_2lvl_reserved_split(void)
-{
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
-    uint64_t pa;
-
-    feat_full(&f);
     /* SPLIT 7 (Reserved) behaves as 6: sid 0x45 -> L1 index 1, L2 5 */
-    bench_put64(b, ST_BASE + 8, l1std(0x300000, 7));
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, st_cfg_2lvl(12, 7),
-                                   0x45, &pa, &fault), ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, 0x300000 + 5 * 64);
+    sm_tm_w64(e->b, ST_BASE + 8, l1std(0x300000, 7));
+    g_assert_cmpint(locate(e, ST_BASE, st_cfg_2lvl(12, 7), 0x45), ==,
+                    SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, 0x300000 + 5 * 64);
     /* FMT 0b10 (Reserved) behaves as linear */
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE,
-                                   sm_prep(SM3_ST_CFG_LOG2SIZE, 12) |
-                                   sm_prep(SM3_ST_CFG_FMT, 2), 0x45, &pa,
-                                   &fault), ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, ST_BASE + 0x45 * 64);
+    g_assert_cmpint(locate(e, ST_BASE, sm_prep(SM3_ST_CFG_LOG2SIZE, 12) |
+                           sm_prep(SM3_ST_CFG_FMT, 2), 0x45),
+                    ==, SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, ST_BASE + 0x45 * 64);
     /* without 2-level support FMT is RES0: linear */
-    f.two_level_st = false;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, st_cfg_2lvl(12, 6),
-                                   0x45, &pa, &fault), ==, SM3_EVT_NONE);
-    g_assert_cmphex(pa, ==, ST_BASE + 0x45 * 64);
-    bench_free(b);
+    e->f.two_level_st = false;
+    g_assert_cmpint(locate(e, ST_BASE, st_cfg_2lvl(12, 6), 0x45), ==,
+                    SM3_EVT_NONE);
+    g_assert_cmphex(e->pa, ==, ST_BASE + 0x45 * 64);
 }
 
-static void test_st_2lvl_span(void)
+static void test_st_2lvl_span(StEnv *e, gconstpointer data)
 {
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
-    uint64_t pa;
     uint32_t cfg = st_cfg_2lvl(16, 8);
 
-    feat_full(&f);
     /* Span 0: invalid */
-    bench_put64(b, ST_BASE, l1std(0x200000, 0));
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 1, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_cmphex(fault.addr, ==, ST_BASE);
-    g_assert_nonnull(strstr(fault.reason, "Span invalid"));
+    sm_tm_w64(e->b, ST_BASE, l1std(0x200000, 0));
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 1), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_cmphex(e->fault.addr, ==, ST_BASE);
+    g_assert_nonnull(strstr(e->fault.reason, "Span invalid"));
     /* Span 12..31: Reserved, behave as 0 */
-    bench_put64(b, ST_BASE, l1std(0x200000, 12));
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 1, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
+    sm_tm_w64(e->b, ST_BASE, l1std(0x200000, 12));
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 1), ==, SM3_EVT_C_BAD_STREAMID);
     /* Span 10 > SPLIT + 1 = 9 */
-    bench_put64(b, ST_BASE, l1std(0x200000, 10));
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 1, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_nonnull(strstr(fault.reason, "SPLIT"));
+    sm_tm_w64(e->b, ST_BASE, l1std(0x200000, 10));
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 1), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_nonnull(strstr(e->fault.reason, "SPLIT"));
     /* Span 3: four STEs; StreamID 4 is beyond it */
-    bench_put64(b, ST_BASE, l1std(0x200000 | 0xc0, 3));
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 3, &pa,
-                                   &fault), ==, SM3_EVT_NONE);
+    sm_tm_w64(e->b, ST_BASE, l1std(0x200000 | 0xc0, 3));
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 3), ==, SM3_EVT_NONE);
     /* L2Ptr[7:0] are taken as zero for a 4-entry array */
-    g_assert_cmphex(pa, ==, 0x200000 + 3 * 64);
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 4, &pa,
-                                   &fault), ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_nonnull(strstr(fault.reason, "beyond the L1STD Span"));
-    bench_free(b);
+    g_assert_cmphex(e->pa, ==, 0x200000 + 3 * 64);
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 4), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_nonnull(strstr(e->fault.reason, "beyond the L1STD Span"));
 }
 
-static void test_st_fetch_fault(void)
+static void test_st_fetch_fault(StEnv *e, gconstpointer data)
 {
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
     Sm3Ste s;
-    uint64_t pa;
     uint32_t cfg = st_cfg_2lvl(16, 6);
 
-    feat_full(&f);
     /* bus error on the L1STD */
-    b->err_lo = ST_BASE + 2 * 8;
-    b->err_hi = b->err_lo + 1;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 0x85, &pa,
-                                   &fault), ==, SM3_EVT_F_STE_FETCH);
-    g_assert_cmphex(fault.addr, ==, ST_BASE + 2 * 8);
+    e->b->err_lo = ST_BASE + 2 * 8;
+    e->b->err_hi = e->b->err_lo + 1;
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 0x85), ==, SM3_EVT_F_STE_FETCH);
+    g_assert_cmphex(e->fault.addr, ==, ST_BASE + 2 * 8);
     /* bus error on the STE itself, through sm3_ste_fetch() */
-    b->err_lo = b->err_hi = 0;
-    bench_put64(b, ST_BASE + 2 * 8, l1std(0x200000, 7));
-    b->err_lo = 0x200000 + 5 * 64 + 32;
-    b->err_hi = b->err_lo + 8;
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, cfg, 0x85, &s,
-                                  &fault), ==, SM3_EVT_F_STE_FETCH);
-    g_assert_cmphex(fault.addr, ==, 0x200000 + 5 * 64);
-    g_assert_cmpuint(b->n_logs, ==, 1);
-    g_assert_nonnull(strstr(b->last_log, "bus error reading the STE"));
+    e->b->err_lo = e->b->err_hi = 0;
+    sm_tm_w64(e->b, ST_BASE + 2 * 8, l1std(0x200000, 7));
+    e->b->err_lo = 0x200000 + 5 * 64 + 32;
+    e->b->err_hi = e->b->err_lo + 8;
+    g_assert_cmpint(fetch(e, ST_BASE, cfg, 0x85, &s), ==, SM3_EVT_F_STE_FETCH);
+    g_assert_cmphex(e->fault.addr, ==, 0x200000 + 5 * 64);
+    g_assert_cmpuint(e->b->n_logs, ==, 1);
+    g_assert_nonnull(strstr(e->b->last_log, "bus error reading the STE"));
     g_assert_false(s.v);
     /* a linear table beyond the OAS: F_STE_FETCH, untruncated address */
-    f.oas_bits = 32;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, 1ull << 32, 4, 1, &pa,
-                                   &fault), ==, SM3_EVT_F_STE_FETCH);
-    g_assert_cmphex(fault.addr, ==, (1ull << 32) + 64);
+    e->f.oas_bits = 32;
+    g_assert_cmpint(locate(e, 1ull << 32, 4, 1), ==, SM3_EVT_F_STE_FETCH);
+    g_assert_cmphex(e->fault.addr, ==, (1ull << 32) + 64);
     /* an L1STD beyond the OAS */
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, 1ull << 32, cfg, 1, &pa,
-                                   &fault), ==, SM3_EVT_F_STE_FETCH);
-    g_assert_cmphex(fault.addr, ==, 1ull << 32);
+    g_assert_cmpint(locate(e, 1ull << 32, cfg, 1), ==, SM3_EVT_F_STE_FETCH);
+    g_assert_cmphex(e->fault.addr, ==, 1ull << 32);
     /* no read hook at all behaves as a bus error */
-    b->host.read = NULL;
-    f.oas_bits = 48;
-    g_assert_cmpint(sm3_ste_locate(&b->host, &f, ST_BASE, cfg, 0x85, &pa,
-                                   &fault), ==, SM3_EVT_F_STE_FETCH);
-    bench_free(b);
+    e->b->host.read = NULL;
+    e->f.oas_bits = 48;
+    g_assert_cmpint(locate(e, ST_BASE, cfg, 0x85), ==, SM3_EVT_F_STE_FETCH);
 }
 
-static void test_ste_fetch_ok(void)
+static void test_ste_fetch_ok(StEnv *e, gconstpointer data)
 {
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
     Sm3Ste s;
     uint64_t dw[8];
     uint32_t cfg = st_cfg_2lvl(16, 10);
 
-    feat_full(&f);
     ste_nested(dw);
-    bench_put64(b, ST_BASE + 8, l1std(0x200000, 11));
-    bench_put_ste(b, 0x200000 + 0x3ff * 64, dw);
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, cfg, 0x7ff, &s,
-                                  &fault), ==, SM3_EVT_NONE);
+    sm_tm_w64(e->b, ST_BASE + 8, l1std(0x200000, 11));
+    sm_tm_put(e->b, 0x200000 + 0x3ff * 64, dw, SM3_STE_DWORDS);
+    g_assert_cmpint(fetch(e, ST_BASE, cfg, 0x7ff, &s), ==, SM3_EVT_NONE);
     g_assert_cmpmem(s.raw, sizeof(s.raw), dw, sizeof(dw));
     g_assert_cmpint(s.mode, ==, SM3_STE_MODE_NESTED);
     g_assert_cmphex(s.s1contextptr, ==, 0x10000);
-    g_assert_cmpuint(b->n_logs, ==, 0);
-    bench_free(b);
+    g_assert_cmpuint(e->b->n_logs, ==, 0);
 }
 
-static void test_ste_fetch_bad(void)
+static void test_ste_fetch_bad(StEnv *e, gconstpointer data)
 {
-    Bench *b = bench_new();
-    Sm3Features f;
-    Sm3Fetch fault;
     Sm3Ste s;
     uint64_t dw[8];
 
-    feat_full(&f);
     /* V == 0: C_BAD_STE, flagged invalid, logged */
     ste_nested(dw);
     dw[0] &= ~SM3_STE0_V;
-    bench_put_ste(b, ST_BASE + 2 * 64, dw);
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, 4, 2, &s, &fault),
-                    ==, SM3_EVT_C_BAD_STE);
-    g_assert_true(fault.invalid);
-    g_assert_cmphex(fault.addr, ==, ST_BASE + 2 * 64);
-    g_assert_cmpuint(b->n_logs, ==, 1);
-    g_assert_nonnull(strstr(b->last_log, "C_BAD_STE"));
+    sm_tm_put(e->b, ST_BASE + 2 * 64, dw, SM3_STE_DWORDS);
+    g_assert_cmpint(fetch(e, ST_BASE, 4, 2, &s), ==, SM3_EVT_C_BAD_STE);
+    g_assert_true(e->fault.invalid);
+    g_assert_cmphex(e->fault.addr, ==, ST_BASE + 2 * 64);
+    g_assert_cmpuint(e->b->n_logs, ==, 1);
+    g_assert_nonnull(strstr(e->b->last_log, "C_BAD_STE"));
     /* ILLEGAL but valid: not flagged invalid */
     dw[0] |= SM3_STE0_V;
     dw[2] &= ~SM3_STE2_S2AA64;
-    bench_put_ste(b, ST_BASE + 2 * 64, dw);
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, 4, 2, &s, &fault),
-                    ==, SM3_EVT_C_BAD_STE);
-    g_assert_false(fault.invalid);
+    sm_tm_put(e->b, ST_BASE + 2 * 64, dw, SM3_STE_DWORDS);
+    g_assert_cmpint(fetch(e, ST_BASE, 4, 2, &s), ==, SM3_EVT_C_BAD_STE);
+    g_assert_false(e->fault.invalid);
     /* C_BAD_STREAMID is logged too */
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, 4, 16, &s, &fault),
-                    ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_cmpuint(b->n_logs, ==, 3);
+    g_assert_cmpint(fetch(e, ST_BASE, 4, 16, &s), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_cmpuint(e->b->n_logs, ==, 3);
     /* a reserved Config aborts silently, but the guest error is logged */
     dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, 1);
-    bench_put_ste(b, ST_BASE + 2 * 64, dw);
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, 4, 2, &s, &fault),
-                    ==, SM3_EVT_NONE);
+    sm_tm_put(e->b, ST_BASE + 2 * 64, dw, SM3_STE_DWORDS);
+    g_assert_cmpint(fetch(e, ST_BASE, 4, 2, &s), ==, SM3_EVT_NONE);
     g_assert_cmpint(s.mode, ==, SM3_STE_MODE_ABORT);
-    g_assert_cmpuint(b->n_logs, ==, 4);
-    g_assert_nonnull(strstr(b->last_log, "reserved"));
+    g_assert_cmpuint(e->b->n_logs, ==, 4);
+    g_assert_nonnull(strstr(e->b->last_log, "reserved"));
     /* Config 0b000 is not logged; nor is anything without a log hook */
     dw[0] = sm_set(dw[0], SM3_STE0_CONFIG, 0);
-    bench_put_ste(b, ST_BASE + 2 * 64, dw);
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, 4, 2, &s, &fault),
-                    ==, SM3_EVT_NONE);
-    g_assert_cmpuint(b->n_logs, ==, 4);
-    b->host.log = NULL;
-    g_assert_cmpint(sm3_ste_fetch(&b->host, &f, ST_BASE, 4, 16, &s, &fault),
-                    ==, SM3_EVT_C_BAD_STREAMID);
-    g_assert_cmpuint(b->n_logs, ==, 4);
-    bench_free(b);
+    sm_tm_put(e->b, ST_BASE + 2 * 64, dw, SM3_STE_DWORDS);
+    g_assert_cmpint(fetch(e, ST_BASE, 4, 2, &s), ==, SM3_EVT_NONE);
+    g_assert_cmpuint(e->b->n_logs, ==, 4);
+    e->b->host.log = NULL;
+    g_assert_cmpint(fetch(e, ST_BASE, 4, 16, &s), ==, SM3_EVT_C_BAD_STREAMID);
+    g_assert_cmpuint(e->b->n_logs, ==, 4);
 }
 
 /* Two benches at once: no shared state between instances */
 static void test_two_instances(void)
 {
-    Bench *b1 = bench_new(), *b2 = bench_new();
+    SmTestMem *b1 = sm3t_mem_new(), *b2 = sm3t_mem_new();
     Sm3Features f;
     Sm3Fetch fault;
     uint64_t pa1, pa2;
 
-    feat_full(&f);
-    bench_put64(b1, ST_BASE, l1std(0x200000, 2));
-    bench_put64(b2, ST_BASE, l1std(0x300000, 2));
+    sm3t_features_full(&f);
+    sm_tm_w64(b1, ST_BASE, l1std(0x200000, 2));
+    sm_tm_w64(b2, ST_BASE, l1std(0x300000, 2));
     g_assert_cmpint(sm3_ste_locate(&b1->host, &f, ST_BASE, st_cfg_2lvl(8, 6),
                                    1, &pa1, &fault), ==, SM3_EVT_NONE);
     g_assert_cmpint(sm3_ste_locate(&b2->host, &f, ST_BASE, st_cfg_2lvl(8, 6),
                                    1, &pa2, &fault), ==, SM3_EVT_NONE);
     g_assert_cmphex(pa1, ==, 0x200040);
     g_assert_cmphex(pa2, ==, 0x300040);
-    bench_free(b1);
-    bench_free(b2);
+    sm_tm_free(b1);
+    sm_tm_free(b2);
 }
+
+/* Tests on a fresh StEnv (env_setup(), env_teardown()), @arg as their data */
+static const struct {
+    const char *path;
+    void (*fn)(StEnv *e, gconstpointer data);
+    unsigned arg;
+} st_env_tests[] = {
+    { "/sm3/ste/st/linear", test_st_linear, 0 },
+    { "/sm3/ste/st/bad-streamid", test_st_bad_streamid, 0 },
+    { "/sm3/ste/st/2lvl-split6", test_st_2lvl, 6 },
+    { "/sm3/ste/st/2lvl-split8", test_st_2lvl, 8 },
+    { "/sm3/ste/st/2lvl-split10", test_st_2lvl, 10 },
+    { "/sm3/ste/st/2lvl-reserved-split", test_st_2lvl_reserved_split, 0 },
+    { "/sm3/ste/st/2lvl-span", test_st_2lvl_span, 0 },
+    { "/sm3/ste/st/fetch-fault", test_st_fetch_fault, 0 },
+    { "/sm3/ste/fetch/ok", test_ste_fetch_ok, 0 },
+    { "/sm3/ste/fetch/bad", test_ste_fetch_bad, 0 },
+};
 
 int main(int argc, char **argv)
 {
+    unsigned i;
+
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/ste/golden-decode", test_golden_decode);
     g_test_add_func("/sm3/ste/golden-single-bits", test_golden_single_bits);
@@ -1253,41 +1042,17 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/ste/bypass-ignores-stage-fields",
                     test_bypass_ignores_stage_fields);
     g_test_add_func("/sm3/ste/bad/v0", test_bad_v0);
-    g_test_add_func("/sm3/ste/bad/s1-not-implemented",
-                    test_bad_s1_not_implemented);
-    g_test_add_func("/sm3/ste/bad/s2-not-implemented",
-                    test_bad_s2_not_implemented);
-    g_test_add_func("/sm3/ste/bad/eats", test_bad_eats);
-    g_test_add_func("/sm3/ste/bad/strw", test_bad_strw);
-    g_test_add_func("/sm3/ste/bad/s1stalld", test_bad_s1stalld);
-    g_test_add_func("/sm3/ste/bad/s1cdmax", test_bad_s1cdmax);
-    g_test_add_func("/sm3/ste/bad/s1fmt-no-cd2l", test_bad_s1fmt_no_cd2l);
-    g_test_add_func("/sm3/ste/bad/s1contextptr-range",
-                    test_bad_s1contextptr_range);
-    g_test_add_func("/sm3/ste/bad/s2s", test_bad_s2s);
-    g_test_add_func("/sm3/ste/bad/s2aa64", test_bad_s2aa64);
-    g_test_add_func("/sm3/ste/bad/s2-httu", test_bad_s2_httu);
-    g_test_add_func("/sm3/ste/bad/s2tg", test_bad_s2tg);
-    g_test_add_func("/sm3/ste/bad/s2ttb-range", test_bad_s2ttb_range);
-    g_test_add_func("/sm3/ste/bad/s2t0sz", test_bad_s2t0sz);
-    g_test_add_func("/sm3/ste/bad/s2sl0-reserved", test_bad_s2sl0_reserved);
-    g_test_add_func("/sm3/ste/bad/s2sl0-inconsistent",
-                    test_bad_s2sl0_inconsistent);
-    g_test_add_func("/sm3/ste/bad/s2endi", test_bad_s2endi);
-    g_test_add_func("/sm3/ste/bad/vmid16", test_bad_vmid16);
+    for (i = 0; i < G_N_ELEMENTS(ste_scripts); i++) {
+        g_test_add_data_func(ste_scripts[i].path, &ste_scripts[i],
+                             run_script);
+    }
     g_test_add_func("/sm3/ste/s2-geometry", test_s2_geometry);
     g_test_add_func("/sm3/ste/helpers", test_helpers);
-    g_test_add_func("/sm3/ste/st/linear", test_st_linear);
-    g_test_add_func("/sm3/ste/st/bad-streamid", test_st_bad_streamid);
-    g_test_add_func("/sm3/ste/st/2lvl-split6", test_st_2lvl_split6);
-    g_test_add_func("/sm3/ste/st/2lvl-split8", test_st_2lvl_split8);
-    g_test_add_func("/sm3/ste/st/2lvl-split10", test_st_2lvl_split10);
-    g_test_add_func("/sm3/ste/st/2lvl-reserved-split",
-                    test_st_2lvl_reserved_split);
-    g_test_add_func("/sm3/ste/st/2lvl-span", test_st_2lvl_span);
-    g_test_add_func("/sm3/ste/st/fetch-fault", test_st_fetch_fault);
-    g_test_add_func("/sm3/ste/fetch/ok", test_ste_fetch_ok);
-    g_test_add_func("/sm3/ste/fetch/bad", test_ste_fetch_bad);
+    for (i = 0; i < G_N_ELEMENTS(st_env_tests); i++) {
+        g_test_add(st_env_tests[i].path, StEnv,
+                   GUINT_TO_POINTER(st_env_tests[i].arg), env_setup,
+                   st_env_tests[i].fn, env_teardown);
+    }
     g_test_add_func("/sm3/ste/two-instances", test_two_instances);
     return g_test_run();
 }
