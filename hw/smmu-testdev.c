@@ -83,6 +83,7 @@ struct SmmuTestdevState {
 
     /* Properties */
     bool prop_pasid, prop_ats, prop_pri, prop_notifier;
+    bool fail_atc_inv;                  /* CTRL.FAIL_ATC_INV, one-shot */
     IOMMUNotifier unmap_notifier;
     MemoryRegion *notified_mr;          /* where unmap_notifier is */
     uint64_t unmap_events, unmap_iova, unmap_mask;
@@ -406,10 +407,15 @@ static bool testdev_atc_invalidate(void *opaque, uint32_t pasid,
     if (size == 0) {
         addr = 0;
     }
+    s->atc_inv_reqs++;
+    if (s->fail_atc_inv) {
+        /* Asked to fail: nothing is dropped, the SMMU hears an error. */
+        s->fail_atc_inv = false;
+        return false;
+    }
     /* Without a PASID, an invalidation covers every PASID. */
     dropped = testdev_atc_drop(s, !pasid_valid, pasid_valid, pasid, addr,
                                last);
-    s->atc_inv_reqs++;
     s->atc_inv_entries += dropped;
     trace_smmu_testdev_atc_inval(s->name, pasid, pasid_valid, addr, size,
                                  dropped);
@@ -1105,7 +1111,11 @@ static void testdev_ctrl_write(SmmuTestdevState *s, uint32_t val)
     if (val & SMMU_TESTDEV_CTRL_FLUSH_ATC) {
         testdev_atc_flush(s);
     }
+    if (val & SMMU_TESTDEV_CTRL_FAIL_ATC_INV) {
+        s->fail_atc_inv = true;
+    }
     if (val & ~(uint32_t)(SMMU_TESTDEV_CTRL_CLEAR_STATS |
+                          SMMU_TESTDEV_CTRL_FAIL_ATC_INV |
                           SMMU_TESTDEV_CTRL_FLUSH_ATC)) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: reserved CTRL bits 0x%x\n",
                       s->name, val);
@@ -1287,6 +1297,7 @@ static void testdev_reset(DeviceState *dev)
     s->irq_enable = 0;
     s->irq_status = 0;
     s->irq_level = false;
+    s->fail_atc_inv = false;
     s->job_ns = s->total_ns = s->jobs = s->job_bytes = 0;
     s->atc_hits = s->atc_misses = s->atc_inv_reqs = s->atc_inv_entries = 0;
     s->pri_reqs = s->pri_resps = 0;

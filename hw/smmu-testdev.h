@@ -158,6 +158,8 @@
 #define SMMU_TESTDEV_CTRL              0x0e0   /* 32, WO (reads 0) */
 #define   SMMU_TESTDEV_CTRL_CLEAR_STATS SMMU_TESTDEV_MASK(0, 0)
 #define   SMMU_TESTDEV_CTRL_FLUSH_ATC  SMMU_TESTDEV_MASK(1, 1)
+/* The next ATC invalidation request fails (as a timed-out one would). */
+#define   SMMU_TESTDEV_CTRL_FAIL_ATC_INV SMMU_TESTDEV_MASK(2, 2)
 
 #define SMMU_TESTDEV_PRI_LAST          0x0e4   /* 32, RO: last response */
 #define   SMMU_TESTDEV_PRI_LAST_CODE   SMMU_TESTDEV_MASK(3, 0)

@@ -382,13 +382,33 @@ static void test_ats_invalid_ste_ca(void)
 }
 
 /*
- * CERROR_ATC_INV_SYNC needs an endpoint whose invalidation fails;
- * smmu-testdev always completes invalidations, so it is not reachable.
+ * An ATC invalidation the endpoint fails (CTRL.FAIL_ATC_INV) fails the
+ * CMD_SYNC that follows it with CERROR_ATC_INV_SYNC; after GERRORN
+ * acknowledges, the queue restarts at that CMD_SYNC and completes it.
  */
 static void test_cerror_atc_inv_sync(void)
 {
-    g_test_skip("not reachable: smmu-testdev always reports ATC "
-                "invalidations complete (docs/smmu-testdev.md)");
+    uint64_t pa;
+    QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
+
+    g_assert(qtd_write(&e->td, IOVA, 16, 0x10));
+    qtd_writel(&e->td, SMMU_TESTDEV_CTRL, SMMU_TESTDEV_CTRL_FAIL_ATC_INV);
+    qsm3_cmd_queue(&e->smmu, SM3_CMD_ATC_INV |
+                   sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+                   sm_prep(SM3_CMD1_ATC_SIZE, 52));
+    g_assert_cmpuint(qsm3_sync(&e->smmu), ==, SM3_CERROR_ATC_INV_SYNC);
+    g_assert_cmphex(qsm3_gerror_active(&e->smmu), ==, SM3_GERROR_CMDQ_ERR);
+    /* The failed invalidation dropped nothing. */
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_REQS), ==, 1);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 0);
+    qsm3_gerror_ack(&e->smmu, SM3_GERROR_CMDQ_ERR);
+    g_assert_cmpuint(qsm3_sync(&e->smmu), ==, 0);
+    g_assert_cmphex(qsm3_gerror_active(&e->smmu), ==, 0);
+    /* The next invalidation works again. */
+    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             sm_prep(SM3_CMD1_ATC_SIZE, 52));
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 1);
+    qenv_free(e);
 }
 
 /* ---- PRI ----------------------------------------------------------------- */
