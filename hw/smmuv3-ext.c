@@ -77,6 +77,25 @@ static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
     return false;
 }
 
+/*
+ * Lock for an upstream transaction.  One that arrives while this thread is
+ * already inside the model was started by the model's own memory access
+ * (an event queue aimed at a device's doorbell, say); serving it would
+ * re-enter the model and could recurse without end, so it is refused.
+ */
+static bool smmuv3_ext_lock_upstream(SMMUv3ExtState *s)
+{
+    smmuv3_ext_lock(s);
+    if (s->depth > 1) {
+        smmuv3_ext_unlock(s);
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: a transaction caused by the "
+                      "SMMU's own memory access came back to it: refused\n",
+                      s->id);
+        return false;
+    }
+    return true;
+}
+
 static void smmuv3_ext_kick_cmdq(SMMUv3ExtState *s)
 {
     if (sm3_has_pending_work(s->model)) {
@@ -198,7 +217,9 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     };
     Sm3Xlate r;
 
-    smmuv3_ext_lock(s);
+    if (!smmuv3_ext_lock_upstream(s)) {
+        return entry;
+    }
     if (smmuv3_ext_is_retried_piece(s, dev, addr, flag)) {
         /* Fails again, without a second record of the same fault. */
         dev->fault_addr = addr;
@@ -455,7 +476,11 @@ static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
         MemTxResult res;
         Sm3Xlate r;
 
-        smmuv3_ext_lock(s);
+        if (!smmuv3_ext_lock_upstream(s)) {
+            fault->kind = SMMU_EXT_ATS_FAULT_ABORT;
+            fault->addr = addr;
+            return MEMTX_DECODE_ERROR;
+        }
         r = sm3_translate(s->model, &req);
         smmuv3_ext_unlock(s);
         if (r.outcome == SM3_XLATE_OK) {
@@ -504,7 +529,12 @@ static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
     };
     Sm3Xlate r;
 
-    smmuv3_ext_lock(s);
+    if (!smmuv3_ext_lock_upstream(s)) {
+        x.status = SMMU_EXT_ATS_XLATE_CA;
+        x.fault.kind = SMMU_EXT_ATS_FAULT_ABORT;
+        x.fault.addr = iova;
+        return x;
+    }
     r = sm3_ats_translate(s->model, &req);
     smmuv3_ext_unlock(s);
     switch (r.outcome) {
@@ -555,7 +585,9 @@ static bool smmuv3_ext_ats_page_request(Object *obj, PCIDevice *dev,
     };
     bool ok;
 
-    smmuv3_ext_lock(s);
+    if (!smmuv3_ext_lock_upstream(s)) {
+        return false;
+    }
     ok = sm3_page_request(s->model, &pr);
     smmuv3_ext_unlock(s);
     return ok;

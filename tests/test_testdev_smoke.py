@@ -24,32 +24,14 @@ import time
 
 import pytest
 
-from smmuext import paths
+from smmuext import cheader, paths
 
 HEADER = os.path.join(paths.TOP, "hw", "smmu-testdev.h")
 
 
 def _header_defines():
     """SMMU_TESTDEV_* integer constants of hw/smmu-testdev.h."""
-    env = {}
-    mask = re.compile(r"SMMU_TESTDEV_MASK\((\d+),\s*(\d+)\)")
-    with open(HEADER) as f:
-        text = f.read()
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S).replace("\\\n", " ")
-    for m in re.finditer(r"^#define\s+(SMMU_TESTDEV_\w+)\s+(.+)$", text,
-                         re.M):
-        name, expr = m.group(1), m.group(2).strip()
-        if "(" in name or name == "SMMU_TESTDEV_MASK":
-            continue
-        expr = mask.sub(lambda g: "(((1 << (%s + 1)) - 1) & ~((1 << %s) - 1))"
-                        % (g.group(1), g.group(2)), expr)
-        expr = re.sub(r"UINT64_C\((\w+)\)", r"\1", expr)
-        expr = re.sub(r"(0x[0-9a-fA-F]+|\d+)[uU]", r"\1", expr)
-        try:
-            env[name] = eval(expr, {}, dict(env))   # noqa: S307 (our header)
-        except Exception:  # noqa: BLE001 (non-numeric macros)
-            pass
-    return env
+    return cheader.defines(HEADER, ("SMMU_TESTDEV_",))
 
 
 D = _header_defines()

@@ -23,13 +23,15 @@ typedef struct Sm3Ctx {
     /*
      * The STE in use: the configuration cache's entry on a hit (valid
      * until the next insert into or invalidation of that cache), else
-     * @ste_buf.  Read-only: the effective StreamWorld is @world.
+     * @ste_buf; always @ste_buf once the translation inserts into that
+     * cache or a walk may write guest memory (sm3_ctx_own_config()).
+     * Read-only; the effective StreamWorld is @world, not ste->world.
      */
     const Sm3Ste *ste;
     Sm3StreamWorld world;    /* ste->world, NS_EL2_E2H when CR2.E2H == 1 */
     bool s1;                 /* stage 1 translates */
     bool s2;                 /* stage 2 translates */
-    /* The CD in use: a cache entry, @cd_buf, or sm3_no_cd (no stage 1) */
+    /* The CD in use: as @ste, @cd_buf, or sm3_no_cd (no stage 1) */
     const Sm3Cd *cd;
     Sm3S1Walk walk;          /* set by sm3_cd_select() when @s1 */
     bool write, instr, priv; /* after STE.INSTCFG / PRIVCFG overrides */
@@ -516,6 +518,25 @@ static Sm3Xlate sm3_walk_fault_res(Sm3Ctx *c, const SmWalkResult *res)
 /* ---- the walk ------------------------------------------------------------ */
 
 /*
+ * Make c->ste and c->cd private copies.  A walk writes guest memory
+ * (Access flag and dirty updates, event records), and such a write can
+ * reach a device that starts DMA at once, so another translation may run
+ * inside this one and replace the configuration cache entries the
+ * pointers refer to.  Only the miss path pays for the copies.
+ */
+static void sm3_ctx_own_config(Sm3Ctx *c)
+{
+    if (c->ste != &c->ste_buf) {
+        c->ste_buf = *c->ste;
+        c->ste = &c->ste_buf;
+    }
+    if (c->cd != &c->cd_buf && c->cd != &sm3_no_cd) {
+        c->cd_buf = *c->cd;
+        c->cd = &c->cd_buf;
+    }
+}
+
+/*
  * Split-stage ATS: stage-1 table addresses are IPAs.  These hooks let a
  * stage-1-only walk read and update them through stage 2.
  */
@@ -596,6 +617,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
         return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
     }
 
+    sm3_ctx_own_config(c);
     memset(&cfg, 0, sizeof(cfg));
     if (c->s1) {
         cfg.s1 = c->walk.cfg;

@@ -92,6 +92,11 @@ static void test_tags(void)
     g_assert_cmpuint(sm3_stats(b->s).tlb.lookups, ==, 7);
     g_assert_cmpuint(sm3_stats(b->s).tlb.hits, ==, 2);
     g_assert_cmpuint(sm3_stats(b->s).tlb.misses, ==, 5);
+    /* No entry size to probe (no valid granule): no answer, one lookup */
+    k = key(0x40000abc, 1, 2);
+    k.n_shifts = 0;
+    g_assert_null(sm3_tlb_lookup(b->s, &k));
+    g_assert_cmpuint(sm3_stats(b->s).tlb.lookups, ==, 8);
     sm3b_free(b);
 }
 
