@@ -54,16 +54,29 @@
  * the model in the middle of an operation, so it fails instead, as a bus
  * error does (the model then reports F_WALK_EABT, CERROR_ABT, ...).
  */
+/* Identifies the calling thread without a system call. */
+static __thread char smmuv3_ext_thread_tag;
+
+/*
+ * A recursive spinlock: a translation must cost nanoseconds, and a mutex
+ * costs more than the TLB hit it protects.  Holders are brief; the
+ * longest is a bounded batch of commands.
+ */
 static void smmuv3_ext_lock(SMMUv3ExtState *s)
 {
-    qemu_rec_mutex_lock(&s->lock);
+    if (qatomic_read(&s->owner) != &smmuv3_ext_thread_tag) {
+        qemu_spin_lock(&s->lock);
+        qatomic_set(&s->owner, &smmuv3_ext_thread_tag);
+    }
     s->depth++;
 }
 
 static void smmuv3_ext_unlock(SMMUv3ExtState *s)
 {
-    s->depth--;
-    qemu_rec_mutex_unlock(&s->lock);
+    if (--s->depth == 0) {
+        qatomic_set(&s->owner, NULL);
+        qemu_spin_unlock(&s->lock);
+    }
 }
 
 static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
@@ -1285,7 +1298,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
         s->model = NULL;
         return;
     }
-    qemu_rec_mutex_init(&s->lock);
+    qemu_spin_init(&s->lock);
     s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->endpoints = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->cmdq_bh = qemu_bh_new(smmuv3_ext_cmdq_bh, s);

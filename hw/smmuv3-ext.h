@@ -73,7 +73,8 @@ struct SMMUv3ExtState {
     QEMUBH *cmdq_bh;
     GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
     QLIST_HEAD(, SMMUv3ExtDev) notified;
-    QemuRecMutex lock;
+    QemuSpin lock;
+    void *owner;                    /* thread holding the lock, or NULL */
     unsigned depth;                 /* model calls in progress (lock held) */
     uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;
