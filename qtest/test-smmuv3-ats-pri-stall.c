@@ -64,118 +64,108 @@ static QEnv *start_pasid(const char *props)
 
 /* ---- SubstreamIDs -------------------------------------------------------- */
 
-static void test_pasid_linear(void)
+/*
+ * Two DMAs to IOVA that different CDs map to different frames: each
+ * lands in its own.  A SubstreamID of -1 is traffic without a PASID.
+ */
+typedef struct PasidDmaCase {
+    const char *name;
+    bool two_level;
+    unsigned cdmax;          /* log2 of the CD table's entries */
+    unsigned s1dss;
+    uint32_t cd[2];          /* the CD (SSID) mapping each frame */
+    int pasid[2];            /* the SubstreamID of each DMA */
+    uint64_t off;
+    uint32_t pattern[2];
+} PasidDmaCase;
+
+static const PasidDmaCase pasid_dma_cases[] = {
+    { "linear-cd", false, 4, SM3_STE1_S1DSS_TERMINATE, { 3, 9 }, { 3, 9 },
+      0x10, { 0x3333, 0x9999 } },
+    /* SSID 5 in leaf table 0, SSID 700 in leaf table 10 */
+    { "2level-cd", true, 10, SM3_STE1_S1DSS_TERMINATE, { 5, 700 },
+      { 5, 700 }, 0x20, { 0x0505, 0x0700 } },
+    /* Non-PASID traffic with S1DSS = SSID0 next to PASID traffic. */
+    { "with-s1dss-ssid0", false, 3, SM3_STE1_S1DSS_SSID0, { 0, 2 },
+      { -1, 2 }, 0, { 0xaaaa, 0xbbbb } },
+};
+
+static void test_pasid_dma(const void *opaque)
 {
+    const PasidDmaCase *c = opaque;
     QEnv *e = start_pasid(NULL);
     Pasid p;
-    uint64_t a = qenv_buf(e, 4096), b = qenv_buf(e, 4096);
+    uint64_t frame[2];
+    unsigned i;
 
-    pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
-    pasid_map(&p, 3, a, 0);
-    pasid_map(&p, 9, b, 0);
-    g_assert(qtd_write_pasid(&e->td, IOVA + 0x10, 16, 0x3333, 3));
-    g_assert(qtd_write_pasid(&e->td, IOVA + 0x10, 16, 0x9999, 9));
-    g_assert_cmphex(qenv_ld32(e, a + 0x10), ==, 0x3333);
-    g_assert_cmphex(qenv_ld32(e, b + 0x10), ==, 0x9999);
+    pasid_setup(&p, e, c->two_level, c->cdmax, c->s1dss);
+    for (i = 0; i < 2; i++) {
+        frame[i] = qenv_buf(e, 4096);
+        pasid_map(&p, c->cd[i], frame[i], 0);
+    }
+    for (i = 0; i < 2; i++) {
+        g_assert(c->pasid[i] < 0 ?
+                 qtd_write(&e->td, IOVA + c->off, 16, c->pattern[i]) :
+                 qtd_write_pasid(&e->td, IOVA + c->off, 16, c->pattern[i],
+                                 c->pasid[i]));
+    }
+    for (i = 0; i < 2; i++) {
+        g_assert_cmphex(qenv_ld32(e, frame[i] + c->off), ==, c->pattern[i]);
+    }
     qsm3_evt_none(&e->smmu);
-    qenv_free(e);
-}
-
-static void test_pasid_2level(void)
-{
-    QEnv *e = start_pasid(NULL);
-    Pasid p;
-    uint64_t a = qenv_buf(e, 4096), b = qenv_buf(e, 4096);
-
-    pasid_setup(&p, e, true, 10, SM3_STE1_S1DSS_TERMINATE);
-    pasid_map(&p, 5, a, 0);                 /* leaf table 0 */
-    pasid_map(&p, 700, b, 0);               /* leaf table 10 */
-    g_assert(qtd_write_pasid(&e->td, IOVA + 0x20, 16, 0x0505, 5));
-    g_assert(qtd_write_pasid(&e->td, IOVA + 0x20, 16, 0x0700, 700));
-    g_assert_cmphex(qenv_ld32(e, a + 0x20), ==, 0x0505);
-    g_assert_cmphex(qenv_ld32(e, b + 0x20), ==, 0x0700);
-    qsm3_evt_none(&e->smmu);
-    qenv_free(e);
-}
-
-/* Non-PASID traffic with S1DSS = SSID0 next to PASID traffic. */
-static void test_pasid_with_ssid0(void)
-{
-    QEnv *e = start_pasid(NULL);
-    Pasid p;
-    uint64_t a = qenv_buf(e, 4096), b = qenv_buf(e, 4096);
-
-    pasid_setup(&p, e, false, 3, SM3_STE1_S1DSS_SSID0);
-    pasid_map(&p, 0, a, 0);
-    pasid_map(&p, 2, b, 0);
-    g_assert(qtd_write(&e->td, IOVA, 16, 0xaaaa));
-    g_assert(qtd_write_pasid(&e->td, IOVA, 16, 0xbbbb, 2));
-    g_assert_cmphex(qenv_ld32(e, a), ==, 0xaaaa);
-    g_assert_cmphex(qenv_ld32(e, b), ==, 0xbbbb);
-    qenv_free(e);
-}
-
-static void expect_pasid_fault(QEnv *e, uint32_t pasid, unsigned id,
-                               uint64_t rec[4])
-{
-    g_assert(!qtd_write_pasid(&e->td, IOVA, 4, 1, pasid));
-    qsm3_evt_expect(&e->smmu, id, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 1);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SSID), ==, pasid);
-}
-
-/* SSID beyond S1CDMax: C_BAD_SUBSTREAMID. */
-static void test_bad_substreamid_range(void)
-{
-    QEnv *e = start_pasid(NULL);
-    Pasid p;
-    uint64_t rec[4];
-
-    pasid_setup(&p, e, false, 2, SM3_STE1_S1DSS_TERMINATE);
-    expect_pasid_fault(e, 4, SM3_EVT_C_BAD_SUBSTREAMID, rec);
-    qenv_free(e);
-}
-
-/* 2-level CD table whose L1CD is invalid: C_BAD_SUBSTREAMID. */
-static void test_bad_substreamid_l1cd(void)
-{
-    QEnv *e = start_pasid(NULL);
-    Pasid p;
-    uint64_t rec[4];
-
-    pasid_setup(&p, e, true, 8, SM3_STE1_S1DSS_TERMINATE);
-    pasid_map(&p, 1, qenv_buf(e, 4096), 0);
-    expect_pasid_fault(e, 200, SM3_EVT_C_BAD_SUBSTREAMID, rec);
     qenv_free(e);
 }
 
 /*
- * S1DSS = SSID0 reserves CD 0 for PASID-less traffic: SubstreamID 0 is
- * F_STREAM_DISABLED (7.3.7).
+ * Substream errors: a PASID write of IOVA that must fail with record @id
+ * carrying SSV = 1 and the SubstreamID.
  */
-static void test_bad_substreamid_ssid0(void)
+typedef struct PasidFaultCase {
+    const char *name;
+    bool two_level;
+    unsigned cdmax;          /* log2 of the CD table's entries */
+    unsigned s1dss;
+    int map_ssid;            /* a CD for this SSID (-1: none) */
+    unsigned cd_flags;       /* ... with these flags */
+    uint32_t pasid;          /* the faulting SubstreamID */
+    unsigned id;
+} PasidFaultCase;
+
+static const PasidFaultCase pasid_fault_cases[] = {
+    /* SSID beyond S1CDMax: C_BAD_SUBSTREAMID. */
+    { "c-bad-substreamid", false, 2, SM3_STE1_S1DSS_TERMINATE, -1, 0, 4,
+      SM3_EVT_C_BAD_SUBSTREAMID },
+    /* 2-level CD table whose L1CD is invalid: C_BAD_SUBSTREAMID. */
+    { "c-bad-substreamid-l1cd", true, 8, SM3_STE1_S1DSS_TERMINATE, 1, 0, 200,
+      SM3_EVT_C_BAD_SUBSTREAMID },
+    /*
+     * S1DSS = SSID0 reserves CD 0 for PASID-less traffic: SubstreamID 0
+     * is F_STREAM_DISABLED (7.3.7).
+     */
+    { "f-stream-disabled-ssid0", false, 3, SM3_STE1_S1DSS_SSID0, 0, 0, 0,
+      SM3_EVT_F_STREAM_DISABLED },
+    /* A CD with V = 0 behind a valid SSID: C_BAD_CD with the SSID. */
+    { "c-bad-cd", false, 4, SM3_STE1_S1DSS_TERMINATE, 6, QSM3_CD_INVALID, 6,
+      SM3_EVT_C_BAD_CD },
+};
+
+static void test_pasid_fault(const void *opaque)
 {
+    const PasidFaultCase *c = opaque;
     QEnv *e = start_pasid(NULL);
     Pasid p;
     uint64_t rec[4];
 
-    pasid_setup(&p, e, false, 3, SM3_STE1_S1DSS_SSID0);
-    pasid_map(&p, 0, qenv_buf(e, 4096), 0);
-    expect_pasid_fault(e, 0, SM3_EVT_F_STREAM_DISABLED, rec);
-    qenv_free(e);
-}
-
-/* A CD with V = 0 behind a valid SSID: C_BAD_CD with the SSID. */
-static void test_bad_cd_ssid(void)
-{
-    QEnv *e = start_pasid(NULL);
-    Pasid p;
-    uint64_t rec[4];
-
-    pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
-    pasid_map(&p, 6, qenv_buf(e, 4096), QSM3_CD_INVALID);
-    expect_pasid_fault(e, 6, SM3_EVT_C_BAD_CD, rec);
+    pasid_setup(&p, e, c->two_level, c->cdmax, c->s1dss);
+    if (c->map_ssid >= 0) {
+        pasid_map(&p, c->map_ssid, qenv_buf(e, 4096), c->cd_flags);
+    }
+    g_assert(!qtd_write_pasid(&e->td, IOVA, 4, 1, c->pasid));
+    qsm3_evt_expect(&e->smmu, c->id, rec);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
+    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 1);
+    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SSID), ==, c->pasid);
+    qsm3_evt_none(&e->smmu);
     qenv_free(e);
 }
 
@@ -224,6 +214,19 @@ static QEnv *start_ats(const char *props, const QSm3Opts *o, uint64_t *pa,
     set_eats(e, eats);
     qtd_enable_ats(&e->td);
     return e;
+}
+
+/*
+ * CMD_ATC_INV for the testdev (+ CMD_SYNC), then the testdev's counters:
+ * invalidation requests received and ATC entries dropped so far.
+ */
+static void atc_inv(QEnv *e, uint64_t dw1, unsigned reqs, unsigned entries)
+{
+    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
+             dw1);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_REQS), ==, reqs);
+    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==,
+                     entries);
 }
 
 static void test_ats_translate_hit(void)
@@ -308,10 +311,7 @@ static void test_atc_inv(void)
     g_assert(qtd_write(&e->td, IOVA, 16, 0x20));
     g_assert_cmphex(qenv_ld32(e, pa), ==, 0x20);
     /* ATC_INV of the page (Size 0: 4KiB). */
-    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
-             IOVA & SM3_CMD1_ATC_ADDR);
-    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_REQS), ==, 1);
-    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 1);
+    atc_inv(e, IOVA & SM3_CMD1_ATC_ADDR, 1, 1);
     g_assert(qtd_write(&e->td, IOVA, 16, 0x30));
     g_assert_cmphex(qenv_ld32(e, pb), ==, 0x30);
     qenv_free(e);
@@ -324,10 +324,7 @@ static void test_atc_inv_other_range(void)
     QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
 
     g_assert(qtd_write(&e->td, IOVA, 16, 0x10));
-    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
-             (IOVA + 0x100000) & SM3_CMD1_ATC_ADDR);
-    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_REQS), ==, 1);
-    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 0);
+    atc_inv(e, (IOVA + 0x100000) & SM3_CMD1_ATC_ADDR, 1, 0);
     qenv_free(e);
 }
 
@@ -338,9 +335,7 @@ static void test_atc_inv_all(void)
     QEnv *e = start_ats(NULL, NULL, &pa, SM3_STE1_EATS_FULL, 0);
 
     g_assert(qtd_write(&e->td, IOVA, 16, 0x10));
-    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
-             sm_prep(SM3_CMD1_ATC_SIZE, 52));
-    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 1);
+    atc_inv(e, sm_prep(SM3_CMD1_ATC_SIZE, 52), 1, 1);
     g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_MISSES), ==, 1);
     g_assert(qtd_write(&e->td, IOVA, 16, 0x11));
     g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_MISSES), ==, 2);
@@ -405,9 +400,7 @@ static void test_cerror_atc_inv_sync(void)
     g_assert_cmpuint(qsm3_sync(&e->smmu), ==, 0);
     g_assert_cmphex(qsm3_gerror_active(&e->smmu), ==, 0);
     /* The next invalidation works again. */
-    qsm3_cmd(&e->smmu, SM3_CMD_ATC_INV | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
-             sm_prep(SM3_CMD1_ATC_SIZE, 52));
-    g_assert_cmpuint(qtd_readq(&e->td, SMMU_TESTDEV_ATC_INV_ENTRIES), ==, 1);
+    atc_inv(e, sm_prep(SM3_CMD1_ATC_SIZE, 52), 2, 1);
     qenv_free(e);
 }
 
@@ -476,35 +469,34 @@ static void test_pri_success(void)
     qenv_free(e);
 }
 
-/* PRI_RESP Deny (PCIe Invalid Request): the job fails PRI_DENIED. */
-static void test_pri_deny(void)
+/*
+ * A refusing PRI_RESP: the job fails PRI_DENIED, and the testdev saw the
+ * PCIe response code.
+ */
+typedef struct PriRefusal {
+    const char *name;
+    unsigned resp;           /* CMD_PRI_RESP Resp */
+    unsigned code;           /* PRI_LAST.CODE (PCIe PRG Response Code) */
+} PriRefusal;
+
+static const PriRefusal pri_refusals[] = {
+    { "deny", PRI_DENY, 1 },     /* PCIe Invalid Request */
+    { "fail", PRI_FAIL, 0xf },   /* PCIe Response Failure */
+};
+
+static void test_pri_refused(const void *opaque)
 {
+    const PriRefusal *c = opaque;
     uint64_t pa, pr[2];
     QEnv *e = start_pri(&pa, 8);
 
     g_assert(!qtd_write(&e->td, IOVA, 16, 1));
     g_assert(qsm3_priq_pop(&e->smmu, pr));
-    pri_resp(e, sm_get(pr[1], SM3_PRI1_GRPID), PRI_DENY);
+    pri_resp(e, sm_get(pr[1], SM3_PRI1_GRPID), c->resp);
     g_assert(qtd_wait_idle(&e->td) & SMMU_TESTDEV_STATUS_ERROR);
     g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_PRI_DENIED);
     g_assert_cmphex(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_PRI_LAST),
-                           SMMU_TESTDEV_PRI_LAST_CODE), ==, 1);
-    qenv_free(e);
-}
-
-/* PRI_RESP Fail (PCIe Response Failure). */
-static void test_pri_fail(void)
-{
-    uint64_t pa, pr[2];
-    QEnv *e = start_pri(&pa, 8);
-
-    g_assert(!qtd_write(&e->td, IOVA, 16, 1));
-    g_assert(qsm3_priq_pop(&e->smmu, pr));
-    pri_resp(e, sm_get(pr[1], SM3_PRI1_GRPID), PRI_FAIL);
-    g_assert(qtd_wait_idle(&e->td) & SMMU_TESTDEV_STATUS_ERROR);
-    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_PRI_DENIED);
-    g_assert_cmphex(sm_get(qtd_readl(&e->td, SMMU_TESTDEV_PRI_LAST),
-                           SMMU_TESTDEV_PRI_LAST_CODE), ==, 0xf);
+                           SMMU_TESTDEV_PRI_LAST_CODE), ==, c->code);
     qenv_free(e);
 }
 
@@ -570,8 +562,7 @@ static QEnv *start_stall(unsigned cd_flags, uint64_t rec[4])
     QEnvXlate x;
 
     qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, cd_flags);
-    g_assert(!qtd_write(&e->td, IOVA + 0x10, 4, 1));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSLATION, rec);
+    qenv_dma_fault(e, IOVA + 0x10, false, SM3_EVT_F_TRANSLATION, rec);
     return e;
 }
 
@@ -596,8 +587,7 @@ static void test_stall_distinct_stags(void)
     uint64_t r1[4], r2[4];
     QEnv *e = start_stall(QSM3_CD_STALL, r1);
 
-    g_assert(!qtd_write(&e->td, IOVA + 0x7000, 4, 1));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSLATION, r2);
+    qenv_dma_fault(e, IOVA + 0x7000, false, SM3_EVT_F_TRANSLATION, r2);
     g_assert(r2[1] & SM3_EVT1_STALL);
     g_assert_cmphex(sm_get(r1[1], SM3_EVT1_STAG), !=,
                     sm_get(r2[1], SM3_EVT1_STAG));
@@ -630,52 +620,44 @@ static void test_no_stall(void)
     qenv_free(e);
 }
 
-/* STE.S1STALLD = 1 forbids CD.S = 1: C_BAD_CD. */
-static void test_stall_disabled_by_ste(void)
+/* CD.S = 1 where stalls are not allowed: C_BAD_CD. */
+typedef struct StallRefusal {
+    const char *name;
+    const char *props;
+    bool s1stalld;           /* STE.S1STALLD = 1 */
+} StallRefusal;
+
+static const StallRefusal stall_refusals[] = {
+    /* STE.S1STALLD = 1 forbids CD.S = 1. */
+    { "s1stalld", NULL, true },
+    /* stall=off: CD.S = 1 is illegal on a terminate-only SMMU. */
+    { "unsupported", "stall=off", false },
+};
+
+static void test_stall_refused(const void *opaque)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
+    const StallRefusal *c = opaque;
+    QEnv *e = qenv_start(c->props, "", NULL);
     QEnvXlate x;
     uint64_t ste[8], rec[4];
 
     qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_STALL);
-    qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
-    ste[1] |= SM3_STE1_S1STALLD;
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_C_BAD_CD, rec);
-    qenv_free(e);
-}
-
-/* stall=off: CD.S = 1 is illegal on a terminate-only SMMU: C_BAD_CD. */
-static void test_stall_unsupported(void)
-{
-    QEnv *e = qenv_start("stall=off", "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_STALL);
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_C_BAD_CD, rec);
+    if (c->s1stalld) {
+        qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
+        ste[1] |= SM3_STE1_S1STALLD;
+        qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
+    }
+    qenv_dma_fault(e, IOVA, false, SM3_EVT_C_BAD_CD, rec);
     qenv_free(e);
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/linear-cd",
-                    test_pasid_linear);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/2level-cd",
-                    test_pasid_2level);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/with-s1dss-ssid0",
-                    test_pasid_with_ssid0);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/c-bad-substreamid",
-                    test_bad_substreamid_range);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/"
-                    "c-bad-substreamid-l1cd", test_bad_substreamid_l1cd);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/"
-                    "f-stream-disabled-ssid0", test_bad_substreamid_ssid0);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/c-bad-cd",
-                    test_bad_cd_ssid);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/pasid", pasid_dma_cases,
+                   test_pasid_dma);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/pasid", pasid_fault_cases,
+                   test_pasid_fault);
     g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/fault-record",
                     test_pasid_translation_fault_record);
     g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translate-hit",
@@ -700,8 +682,8 @@ int main(int argc, char **argv)
                     test_cerror_atc_inv_sync);
     g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/success",
                     test_pri_success);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/deny", test_pri_deny);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/fail", test_pri_fail);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/pri", pri_refusals,
+                   test_pri_refused);
     g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/with-pasid",
                     test_pri_with_pasid);
     g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-msi",
@@ -716,9 +698,7 @@ int main(int argc, char **argv)
                     test_stall_term);
     g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/terminate-model",
                     test_no_stall);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/s1stalld",
-                    test_stall_disabled_by_ste);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/unsupported",
-                    test_stall_unsupported);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/stall", stall_refusals,
+                   test_stall_refused);
     return g_test_run();
 }

@@ -14,6 +14,54 @@
 /* Guest physical addresses nothing answers (beyond RAM, below 4GiB). */
 #define HOLE            UINT64_C(0x7f000000)
 
+/*
+ * Every case below makes one 4-byte DMA of the testdev fail and checks
+ * the record it leaves (or that it leaves none).  A case names the
+ * machine (SMMU properties, qsm3_init options), a set-up hook, the
+ * access, the event ID and which record fields to check.
+ */
+typedef struct FaultCase FaultCase;
+
+/* What a set-up leaves for the checks. */
+typedef struct Fault {
+    QEnv *e;
+    QEnvXlate x;
+    uint64_t buf;            /* frame mapped at IOVA (map set-ups) */
+    uint64_t ipa;            /* expected IPA (starts as c->ipa) */
+    uint64_t fetch;          /* expected fetch address (starts as c->fetch) */
+} Fault;
+
+/* Record checks. */
+#define CK_XLATE    (1u << 0)    /* SID, SSV 0, RnW, S2, CLASS, InD, Stall,
+                                  * PnU 0 and the input address */
+#define CK_SID      (1u << 1)    /* SID of the testdev, SSV 0 */
+#define CK_IPA      (1u << 2)    /* IPA field = f->ipa */
+#define CK_FETCH    (1u << 3)    /* fetch address field = f->fetch */
+#define CK_UNTOUCHED (1u << 4)   /* the mapped frame was not written */
+#define CK_NONE     (1u << 5)    /* nothing recorded (id 0) */
+
+struct FaultCase {
+    const char *name;
+    const char *props;           /* arm-smmuv3-ext properties */
+    QSm3Opts opts;
+    void (*setup)(Fault *f, const FaultCase *c);   /* NULL: nothing */
+    /* for xlate_setup()/xlate_map() */
+    QEnvStage stage;
+    unsigned gshift;
+    unsigned cd_flags;
+    unsigned attrs;              /* leaf attributes of the IOVA mapping */
+    /* the access and the record */
+    uint64_t iova;
+    bool read;
+    unsigned id;
+    unsigned checks;
+    bool s2;
+    unsigned class;
+    uint64_t ipa;
+    uint64_t fetch;
+    void (*check)(Fault *f, const FaultCase *c, const uint64_t rec[4]);
+};
+
 static uint32_t rec_id(const uint64_t rec[4])
 {
     return sm_get(rec[0], SM3_EVT0_ID);
@@ -33,159 +81,127 @@ static void check_xlate_rec(const uint64_t rec[4], unsigned id, bool read,
         sm_get(rec[1], SM3_EVT1_CLASS) != class ||
         sm_get(rec[1], SM3_EVT1_IND) != 0 ||
         sm_get(rec[1], SM3_EVT1_STALL) != 0 ||
+        /* PCI DMA is unprivileged: PnU 0 (1 means privileged). */
+        sm_get(rec[1], SM3_EVT1_PNU) != 0 ||
         rec[2] != input) {
-        g_error("expected id 0x%x rnw %d s2 %d class %u input 0x%"
+        g_error("expected id 0x%x rnw %d s2 %d class %u pnu 0 input 0x%"
                 G_GINT64_MODIFIER "x, got %s", id, read, s2, class, input,
                 txt);
     }
 }
 
-/* A faulting 4-byte DMA: returns the first record (repeats drained). */
-static void fault_dma(QEnv *e, uint64_t iova, bool read, unsigned id,
-                      uint64_t rec[4])
+static void test_fault(const void *opaque)
 {
-    bool ok = read ? qtd_read(&e->td, iova, 4)
-                   : qtd_write(&e->td, iova, 4, 0xfa17fa17);
-
-    g_assert(!ok);
-    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_DMA);
-    g_assert_cmphex(qtd_readq(&e->td, SMMU_TESTDEV_FAULT_ADDR), ==,
-                    iova);
-    qsm3_evt_expect(&e->smmu, id, rec);
-}
-
-/* ---- F_TRANSLATION ------------------------------------------------------- */
-
-static void test_translation_s1_write(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
+    const FaultCase *c = opaque;
+    Fault f = { .ipa = c->ipa, .fetch = c->fetch };
     uint64_t rec[4];
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    fault_dma(e, IOVA + 0x124, false, SM3_EVT_F_TRANSLATION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_TRANSLATION, false, false, SM3_CLASS_IN,
-                    IOVA + 0x124);
-    qsm3_evt_none(&e->smmu);
-    qenv_free(e);
+    f.e = qenv_start(c->props, "", &c->opts);
+    if (c->setup) {
+        c->setup(&f, c);
+    }
+    qenv_dma_fault(f.e, c->iova, c->read, c->id, c->id ? rec : NULL);
+    if (c->checks & CK_XLATE) {
+        check_xlate_rec(rec, c->id, c->read, c->s2, c->class, c->iova);
+    }
+    if (c->checks & CK_SID) {
+        g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
+        g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 0);
+    }
+    if (c->checks & CK_IPA) {
+        g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, f.ipa);
+    }
+    if (c->checks & CK_FETCH) {
+        g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, f.fetch);
+    }
+    if (c->checks & CK_UNTOUCHED) {
+        g_assert_cmphex(qenv_ld32(f.e, f.buf + (c->iova - IOVA)), ==, 0);
+    }
+    if (c->check) {
+        c->check(&f, c, rec);
+    }
+    /* One record per faulting transaction. */
+    qsm3_evt_none(&f.e->smmu);
+    qenv_free(f.e);
 }
 
-static void test_translation_s1_read(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
+/* ---- set-ups ------------------------------------------------------------- */
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 16, 0);
-    fault_dma(e, IOVA + 0x10008, true, SM3_EVT_F_TRANSLATION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_TRANSLATION, true, false, SM3_CLASS_IN,
-                    IOVA + 0x10008);
-    qenv_free(e);
+/* qenv_xlate_setup() of c->stage, c->gshift, c->cd_flags; nothing mapped. */
+static void xlate_setup(Fault *f, const FaultCase *c)
+{
+    qenv_xlate_setup(f->e, &f->x, QENV_TD_SID, c->stage, c->gshift,
+                     c->cd_flags);
 }
 
-/* Beyond the range T0SZ covers: a translation fault too. */
-static void test_translation_s1_out_of_range(void)
+/* The same, plus one granule at IOVA mapped with c->attrs. */
+static void xlate_map(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-    uint64_t iova = UINT64_C(1) << 40;         /* 4K set-up: 39 bits */
+    uint64_t gran = UINT64_C(1) << c->gshift;
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    fault_dma(e, iova, false, SM3_EVT_F_TRANSLATION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_TRANSLATION, false, false, SM3_CLASS_IN,
-                    iova);
-    qenv_free(e);
+    f->buf = qenv_buf(f->e, gran);
+    xlate_setup(f, c);
+    qenv_xlate_map(f->e, &f->x, IOVA, f->buf, 3, c->attrs);
 }
 
-static void test_translation_s2(void)
+/* Nested: stage 1 maps IOVA to c->ipa, stage 2 lacks that IPA. */
+static void nested_s1_only(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 14, 0);
-    fault_dma(e, IOVA + 0x4000, false, SM3_EVT_F_TRANSLATION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_TRANSLATION, false, true, SM3_CLASS_IN,
-                    IOVA + 0x4000);
-    g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, IOVA + 0x4000);
-    qenv_free(e);
-}
-
-/* Nested: stage 1 maps the IOVA, stage 2 lacks the final IPA. */
-static void test_translation_nested_s2_in(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-    uint64_t ipa = QENV_NESTED_IPA + 0x123000;
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_NESTED, 12, 0);
-    qsm3_pt_map(&x.s1, IOVA, ipa, 3, 0);
-    fault_dma(e, IOVA + 0x10, false, SM3_EVT_F_TRANSLATION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_TRANSLATION, false, true, SM3_CLASS_IN,
-                    IOVA + 0x10);
-    g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, ipa);
-    qenv_free(e);
+    xlate_setup(f, c);
+    qsm3_pt_map(&f->x.s1, IOVA, c->ipa, 3, 0);
 }
 
 /*
- * Nested with a sparse stage 2 that maps the CD but not the stage-1
- * tables: the stage-1 walk faults at stage 2, CLASS = TT.
+ * Nested with a sparse stage 2 that maps the CD page if @map_cd and
+ * nothing else: returns the stage-1 table root and the CD table.
  */
-static void test_translation_nested_s2_tt(void)
+static void nested_sparse(Fault *f, bool map_cd, uint64_t *s1_root,
+                          uint64_t *cdtab)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
+    QEnv *e = f->e;
     QSm3 *s = &e->smmu;
     QSm3Pt s1, s2;
-    uint64_t cdtab, cd[8], ste[8], rec[4];
+    uint64_t cd[8], ste[8];
 
     qsm3_pt_init(&s2, &e->bus, &e->alloc, true, 12, 39);
     qsm3_pt_init(&s1, &e->bus, &e->alloc, false, 12, 39);
-    cdtab = qsm3_cdtab_linear(s, 0);
+    *cdtab = qsm3_cdtab_linear(s, 0);
     qsm3_cd_build(s, cd, &s1, 1, 0);
-    qsm3_cd_write(s, cdtab, cd);
-    qsm3_pt_map(&s2, cdtab & ~UINT64_C(0xfff), cdtab & ~UINT64_C(0xfff), 3,
-                0);
-    qsm3_ste_nested(s, ste, cdtab, 0, 0, &s2, 2);
+    qsm3_cd_write(s, *cdtab, cd);
+    if (map_cd) {
+        qsm3_pt_map(&s2, *cdtab & ~UINT64_C(0xfff),
+                    *cdtab & ~UINT64_C(0xfff), 3, 0);
+    }
+    qsm3_ste_nested(s, ste, *cdtab, 0, 0, &s2, 2);
     qsm3_ste_write(s, QENV_TD_SID, ste, true);
-    fault_dma(e, IOVA, false, SM3_EVT_F_TRANSLATION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_TRANSLATION, false, true, SM3_CLASS_TT,
-                    IOVA);
-    g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, s1.root & ~UINT64_C(0xfff));
-    qenv_free(e);
+    *s1_root = s1.root;
 }
 
-/* Nested: the CD itself is at an IPA stage 2 does not map: CLASS = CD. */
-static void test_translation_nested_s2_cd(void)
+/* The CD is reachable, the stage-1 tables are not: CLASS = TT. */
+static void nested_s2_tt(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QSm3 *s = &e->smmu;
-    QSm3Pt s1, s2;
-    uint64_t cdtab, cd[8], ste[8], rec[4];
+    uint64_t root, cdtab;
 
-    qsm3_pt_init(&s2, &e->bus, &e->alloc, true, 12, 39);
-    qsm3_pt_init(&s1, &e->bus, &e->alloc, false, 12, 39);
-    cdtab = qsm3_cdtab_linear(s, 0);
-    qsm3_cd_build(s, cd, &s1, 1, 0);
-    qsm3_cd_write(s, cdtab, cd);
-    qsm3_ste_nested(s, ste, cdtab, 0, 0, &s2, 2);
-    qsm3_ste_write(s, QENV_TD_SID, ste, true);
-    fault_dma(e, IOVA, true, SM3_EVT_F_TRANSLATION, rec);
-    g_assert(sm_get(rec[1], SM3_EVT1_S2));
-    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_CD);
-    g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, cdtab & ~UINT64_C(0xfff));
-    qenv_free(e);
+    nested_sparse(f, true, &root, &cdtab);
+    f->ipa = root & ~UINT64_C(0xfff);
 }
 
-/* ---- F_ADDR_SIZE --------------------------------------------------------- */
-
-static void test_addr_size_s1(void)
+/* The CD itself is at an IPA stage 2 does not map: CLASS = CD. */
+static void nested_s2_cd(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
+    uint64_t root, cdtab;
+
+    nested_sparse(f, false, &root, &cdtab);
+    f->ipa = cdtab & ~UINT64_C(0xfff);
+}
+
+/* Stage 1 with a 32-bit output size (CD.IPS 0), IOVA -> 8 GiB. */
+static void addr_size_s1(Fault *f, const FaultCase *c)
+{
+    QEnv *e = f->e;
     QSm3 *s = &e->smmu;
     QSm3Pt pt;
-    uint64_t cdtab, cd[8], ste[8], rec[4];
+    uint64_t cdtab, cd[8], ste[8];
 
     qsm3_pt_init(&pt, &e->bus, &e->alloc, false, 12, 39);
     cdtab = qsm3_cdtab_linear(s, 0);
@@ -195,321 +211,203 @@ static void test_addr_size_s1(void)
     qsm3_ste_s1(ste, cdtab, 0, 0, 0);
     qsm3_ste_write(s, QENV_TD_SID, ste, true);
     qsm3_pt_map(&pt, IOVA, UINT64_C(0x200000000), 3, 0);
-    fault_dma(e, IOVA + 8, false, SM3_EVT_F_ADDR_SIZE, rec);
-    check_xlate_rec(rec, SM3_EVT_F_ADDR_SIZE, false, false, SM3_CLASS_IN,
-                    IOVA + 8);
-    qenv_free(e);
 }
 
-static void test_addr_size_s2(void)
+/* Stage 2 with a 32-bit output size (STE.S2PS 0), IOVA -> 12 GiB. */
+static void addr_size_s2(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
+    QEnv *e = f->e;
     QSm3 *s = &e->smmu;
     QSm3Pt pt;
-    uint64_t ste[8], rec[4];
+    uint64_t ste[8];
 
     qsm3_pt_init(&pt, &e->bus, &e->alloc, true, 12, 32);
     qsm3_ste_s2(s, ste, &pt, 3);
     ste[2] = sm_set(ste[2], SM3_STE2_S2PS, 0);      /* 32-bit output */
     qsm3_ste_write(s, QENV_TD_SID, ste, true);
     qsm3_pt_map(&pt, IOVA, UINT64_C(0x300000000), 3, 0);
-    fault_dma(e, IOVA + 8, true, SM3_EVT_F_ADDR_SIZE, rec);
-    check_xlate_rec(rec, SM3_EVT_F_ADDR_SIZE, true, true, SM3_CLASS_IN,
-                    IOVA + 8);
-    qenv_free(e);
 }
 
-/* ---- F_ACCESS, F_PERMISSION ---------------------------------------------- */
-
-static void test_access_s2(void)
+/* STRTAB_BASE in a hole, then SMMUEN. */
+static void strtab_in_hole(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start("httu=off", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 12, 0);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_NO_AF);
-    fault_dma(e, IOVA + 0x40, false, SM3_EVT_F_ACCESS, rec);
-    check_xlate_rec(rec, SM3_EVT_F_ACCESS, false, true, SM3_CLASS_IN,
-                    IOVA + 0x40);
-    g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, IOVA);
-    qenv_free(e);
-}
-
-static void test_access_s1(void)
-{
-    QEnv *e = qenv_start("httu=off", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 14, 0);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_NO_AF);
-    fault_dma(e, IOVA + 0x44, true, SM3_EVT_F_ACCESS, rec);
-    check_xlate_rec(rec, SM3_EVT_F_ACCESS, true, false, SM3_CLASS_IN,
-                    IOVA + 0x44);
-    qenv_free(e);
-}
-
-static void test_permission_s1(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_RO);
-    fault_dma(e, IOVA + 0x200, false, SM3_EVT_F_PERMISSION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_PERMISSION, false, false, SM3_CLASS_IN,
-                    IOVA + 0x200);
-    g_assert_cmphex(qenv_ld32(e, buf + 0x200), ==, 0);
-    qenv_free(e);
-}
-
-static void test_permission_s2(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 65536);
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 16, 0);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_WO);
-    fault_dma(e, IOVA + 0x2000, true, SM3_EVT_F_PERMISSION, rec);
-    check_xlate_rec(rec, SM3_EVT_F_PERMISSION, true, true, SM3_CLASS_IN,
-                    IOVA + 0x2000);
-    g_assert_cmphex(rec[3] & SM3_EVT3_IPA, ==, IOVA + 0x2000);
-    qenv_free(e);
-}
-
-/* ---- configuration errors ------------------------------------------------ */
-
-static void test_bad_streamid(void)
-{
-    QSm3Opts o = { .sid_bits = 4, .cr2 = SM3_CR2_RECINVSID };
-    QEnv *e = qenv_start(NULL, "", &o);
-    uint64_t rec[4];
-
-    /* SID 0x10 is beyond a 16-entry stream table. */
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_STREAMID, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 0);
-    qenv_free(e);
-}
-
-/* CR2.RECINVSID = 0: out-of-range StreamIDs are not recorded. */
-static void test_bad_streamid_not_recorded(void)
-{
-    QSm3Opts o = { .sid_bits = 4 };
-    QEnv *e = qenv_start(NULL, "", &o);
-
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-    qsm3_evt_none(&e->smmu);
-    qenv_free(e);
-}
-
-/* 2-level stream table, level-1 descriptor with Span 0. */
-static void test_bad_streamid_l1_span0(void)
-{
-    QSm3Opts o = { .sid_bits = 12, .two_level = true, .split = 6,
-                   .cr2 = SM3_CR2_RECINVSID };
-    QEnv *e = qenv_start(NULL, "", &o);
-    uint64_t rec[4];
-
-    fault_dma(e, IOVA, true, SM3_EVT_C_BAD_STREAMID, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    qenv_free(e);
-}
-
-static void test_bad_ste_invalid(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    uint64_t rec[4];
-
-    /* The stream table starts zeroed: STE.V = 0. */
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_STE, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    qenv_free(e);
-}
-
-/* Stage-2 Config on an instance without stage 2. */
-static void test_bad_ste_config(void)
-{
-    QEnv *e = qenv_start("stage=1", "", NULL);
-    QSm3Pt pt;
-    uint64_t ste[8], rec[4];
-
-    qsm3_pt_init(&pt, &e->bus, &e->alloc, true, 12, 39);
-    qsm3_ste_s2(&e->smmu, ste, &pt, 1);
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_STE, rec);
-    qenv_free(e);
-}
-
-/* S2TG naming a granule the instance lacks. */
-static void test_bad_ste_granule(void)
-{
-    QEnv *e = qenv_start("granules=4k", "", NULL);
-    QSm3Pt pt;
-    uint64_t ste[8], rec[4];
-
-    qsm3_pt_init(&pt, &e->bus, &e->alloc, true, 16, 42);
-    qsm3_ste_s2(&e->smmu, ste, &pt, 1);
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_STE, rec);
-    qenv_free(e);
-}
-
-static void test_ste_fetch(void)
-{
-    QSm3Opts o = { .no_enable = true };
-    QEnv *e = qenv_start(NULL, "", &o);
-    QSm3 *s = &e->smmu;
-    uint64_t rec[4];
+    QSm3 *s = &f->e->smmu;
 
     qsm3_writeq(s, SM3_STRTAB_BASE, HOLE);
     g_assert(qsm3_set_cr0(s, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN));
     g_assert(qsm3_set_cr0(s, SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN |
                           SM3_CR0_SMMUEN));
-    fault_dma(e, IOVA, false, SM3_EVT_F_STE_FETCH, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, HOLE + 64 * QENV_TD_SID);
-    qenv_free(e);
 }
 
-static void test_cd_fetch(void)
+/* A stage-1 STE whose CD table is in a hole. */
+static void cdtab_in_hole(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    uint64_t ste[8], rec[4];
+    uint64_t ste[8];
 
     qsm3_ste_s1(ste, HOLE, 0, 0, 0);
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    fault_dma(e, IOVA, false, SM3_EVT_F_CD_FETCH, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, HOLE);
-    qenv_free(e);
+    qsm3_ste_write(&f->e->smmu, QENV_TD_SID, ste, true);
 }
 
-static void test_bad_cd_invalid(void)
+/* A CD with the 16-bit ASID 0x1234 (on an asid16=off instance). */
+static void cd_asid16(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_INVALID);
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_CD, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    qenv_free(e);
-}
-
-/* TG0 naming a granule the instance lacks. */
-static void test_bad_cd_granule(void)
-{
-    QEnv *e = qenv_start("granules=4k", "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 16, 0);
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_CD, rec);
-    qenv_free(e);
-}
-
-/* A CD on an instance with 8-bit ASIDs using a 16-bit one. */
-static void test_bad_cd_asid(void)
-{
-    QEnv *e = qenv_start("asid16=off", "", NULL);
-    QSm3 *s = &e->smmu;
     QSm3Pt pt;
-    uint64_t rec[4];
 
-    qsm3_pt_init(&pt, &e->bus, &e->alloc, false, 12, 39);
-    qsm3_setup_s1(s, QENV_TD_SID, &pt, 0x1234, 0);
-    fault_dma(e, IOVA, false, SM3_EVT_C_BAD_CD, rec);
-    qenv_free(e);
+    qsm3_pt_init(&pt, &f->e->bus, &f->e->alloc, false, 12, 39);
+    qsm3_setup_s1(&f->e->smmu, QENV_TD_SID, &pt, 0x1234, 0);
 }
 
-static void test_walk_eabt(void)
+/* A stage-1 table root in a hole. */
+static void walk_in_hole(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QSm3 *s = &e->smmu;
     QSm3Pt pt;
-    uint64_t rec[4];
 
-    qsm3_pt_init(&pt, &e->bus, &e->alloc, false, 12, 39);
+    qsm3_pt_init(&pt, &f->e->bus, &f->e->alloc, false, 12, 39);
     pt.root = HOLE;
-    qsm3_setup_s1(s, QENV_TD_SID, &pt, 1, 0);
-    fault_dma(e, IOVA, false, SM3_EVT_F_WALK_EABT, rec);
-    g_assert_cmpuint(sm_get(rec[1], SM3_EVT1_CLASS), ==, SM3_CLASS_TT);
-    g_assert_cmphex(rec[2], ==, IOVA);
-    /* The level-1 descriptor of IOVA 2GiB: index 2 of the root. */
-    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==, HOLE + 2 * 8);
-    qenv_free(e);
+    qsm3_setup_s1(&f->e->smmu, QENV_TD_SID, &pt, 1, 0);
 }
 
-static void test_stream_disabled(void)
+/* S1CDMax 4 with S1DSS = terminate: PASID-less traffic is refused. */
+static void s1dss_terminate(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
+    QEnv *e = f->e;
     QSm3 *s = &e->smmu;
     QSm3Pt pt;
     uint64_t cdtab = qsm3_cdtab_linear(s, 4);
-    uint64_t cd[8], ste[8], rec[4];
+    uint64_t cd[8], ste[8];
 
     qsm3_pt_init(&pt, &e->bus, &e->alloc, false, 12, 39);
     qsm3_cd_build(s, cd, &pt, 1, 0);
     qsm3_cd_write(s, cdtab, cd);
     qsm3_ste_s1(ste, cdtab, 0, 4, SM3_STE1_S1DSS_TERMINATE);
     qsm3_ste_write(s, QENV_TD_SID, ste, true);
-    fault_dma(e, IOVA + 0x100, true, SM3_EVT_F_STREAM_DISABLED, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 0);
-    qenv_free(e);
 }
 
-/* ---- suppression --------------------------------------------------------- */
-
-static void test_cd_r_suppresses(void)
+/* Stage 2 with STE.S2R = 0. */
+static void s2_no_record(Fault *f, const FaultCase *c)
 {
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_NO_RECORD);
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-    qsm3_evt_none(&e->smmu);
-    qenv_free(e);
-}
-
-static void test_s2r_suppresses(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
     uint64_t ste[8];
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 12, 0);
-    qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
+    xlate_setup(f, c);
+    qsm3_ste_read(&f->e->smmu, QENV_TD_SID, ste);
     ste[2] &= ~SM3_STE2_S2R;
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-    qsm3_evt_none(&e->smmu);
-    qenv_free(e);
+    qsm3_ste_write(&f->e->smmu, QENV_TD_SID, ste, true);
 }
 
-/* EVENTQEN = 0: faults still terminate, nothing is written. */
-static void test_eventq_disabled(void)
+/* EVENTQEN = 0: nothing was written to the queue either. */
+static void check_queue_untouched(Fault *f, const FaultCase *c,
+                                  const uint64_t rec[4])
 {
-    QSm3Opts o = { .no_eventq = true };
-    QEnv *e = qenv_start(NULL, "", &o);
-    QEnvXlate x;
-    uint64_t rec[4];
+    uint64_t r[4];
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-    g_assert_cmphex(qsm3_readl(&e->smmu, QSM3_P1(SM3_EVENTQ_PROD)), ==, 0);
-    g_assert_cmphex(qbus_ld64(&e->bus, e->smmu.evtq), ==, 0);
-    g_assert(!qsm3_evt_peek(&e->smmu, rec));
-    qenv_free(e);
+    g_assert_cmphex(qsm3_readl(&f->e->smmu, QSM3_P1(SM3_EVENTQ_PROD)), ==,
+                    0);
+    g_assert_cmphex(qbus_ld64(&f->e->bus, f->e->smmu.evtq), ==, 0);
+    g_assert(!qsm3_evt_peek(&f->e->smmu, r));
 }
+
+#define XL(st, g)        .setup = xlate_setup, .stage = st, .gshift = g
+#define XM(st, g, a)     .setup = xlate_map, .stage = st, .gshift = g, \
+                         .attrs = a
+/* A translation-related record of CLASS @cl. */
+#define EXPECT(i, rd, s2_, cl, ck) \
+    .id = i, .read = rd, .s2 = s2_, .class = cl, .checks = CK_XLATE | (ck)
+/* ... of CLASS IN (the input address itself). */
+#define EXPECT_IN(i, rd, s2_, ck)  EXPECT(i, rd, s2_, SM3_CLASS_IN, ck)
+
+static const FaultCase fault_cases[] = {
+    /* ---- F_TRANSLATION ---- */
+    { "f-translation/s1-write", XL(QENV_S1, 12), .iova = IOVA + 0x124,
+      EXPECT_IN(SM3_EVT_F_TRANSLATION, false, false, 0) },
+    { "f-translation/s1-read", XL(QENV_S1, 16), .iova = IOVA + 0x10008,
+      EXPECT_IN(SM3_EVT_F_TRANSLATION, true, false, 0) },
+    /* Beyond the range T0SZ covers (4K set-up: 39 bits). */
+    { "f-translation/s1-out-of-range", XL(QENV_S1, 12),
+      .iova = UINT64_C(1) << 40,
+      EXPECT_IN(SM3_EVT_F_TRANSLATION, false, false, 0) },
+    { "f-translation/s2", XL(QENV_S2, 14), .iova = IOVA + 0x4000,
+      EXPECT_IN(SM3_EVT_F_TRANSLATION, false, true, CK_IPA),
+      .ipa = IOVA + 0x4000 },
+    { "f-translation/nested-s2-in", .setup = nested_s1_only,
+      .stage = QENV_NESTED, .gshift = 12, .iova = IOVA + 0x10,
+      EXPECT_IN(SM3_EVT_F_TRANSLATION, false, true, CK_IPA),
+      .ipa = QENV_NESTED_IPA + 0x123000 },
+    { "f-translation/nested-s2-tt", .setup = nested_s2_tt, .iova = IOVA,
+      EXPECT(SM3_EVT_F_TRANSLATION, false, true, SM3_CLASS_TT, CK_IPA) },
+    { "f-translation/nested-s2-cd", .setup = nested_s2_cd, .iova = IOVA,
+      EXPECT(SM3_EVT_F_TRANSLATION, true, true, SM3_CLASS_CD, CK_IPA) },
+    /* ---- F_ADDR_SIZE ---- */
+    { "f-addr-size/s1", .setup = addr_size_s1, .iova = IOVA + 8,
+      EXPECT_IN(SM3_EVT_F_ADDR_SIZE, false, false, 0) },
+    { "f-addr-size/s2", .setup = addr_size_s2, .iova = IOVA + 8,
+      EXPECT_IN(SM3_EVT_F_ADDR_SIZE, true, true, 0) },
+    /* ---- F_ACCESS, F_PERMISSION ---- */
+    { "f-access/s1", "httu=off", XM(QENV_S1, 14, QSM3_PT_NO_AF),
+      .iova = IOVA + 0x44, EXPECT_IN(SM3_EVT_F_ACCESS, true, false, 0) },
+    { "f-access/s2", "httu=off", XM(QENV_S2, 12, QSM3_PT_NO_AF),
+      .iova = IOVA + 0x40,
+      EXPECT_IN(SM3_EVT_F_ACCESS, false, true, CK_IPA | CK_UNTOUCHED),
+      .ipa = IOVA },
+    { "f-permission/s1", XM(QENV_S1, 12, QSM3_PT_RO), .iova = IOVA + 0x200,
+      EXPECT_IN(SM3_EVT_F_PERMISSION, false, false, CK_UNTOUCHED) },
+    { "f-permission/s2", XM(QENV_S2, 16, QSM3_PT_WO), .iova = IOVA + 0x2000,
+      EXPECT_IN(SM3_EVT_F_PERMISSION, true, true, CK_IPA),
+      .ipa = IOVA + 0x2000 },
+    /* ---- configuration errors ---- */
+    /* SID 0x10 is beyond a 16-entry stream table. */
+    { "c-bad-streamid/out-of-range",
+      .opts = { .sid_bits = 4, .cr2 = SM3_CR2_RECINVSID }, .iova = IOVA,
+      .id = SM3_EVT_C_BAD_STREAMID, .checks = CK_SID },
+    /* CR2.RECINVSID = 0: out-of-range StreamIDs are not recorded. */
+    { "c-bad-streamid/not-recorded", .opts = { .sid_bits = 4 },
+      .iova = IOVA, .checks = CK_NONE },
+    /* 2-level stream table, level-1 descriptor with Span 0. */
+    { "c-bad-streamid/l1-span0",
+      .opts = { .sid_bits = 12, .two_level = true, .split = 6,
+                .cr2 = SM3_CR2_RECINVSID },
+      .iova = IOVA, .read = true, .id = SM3_EVT_C_BAD_STREAMID,
+      .checks = CK_SID },
+    /* The stream table starts zeroed: STE.V = 0. */
+    { "c-bad-ste/invalid", .iova = IOVA, .id = SM3_EVT_C_BAD_STE,
+      .checks = CK_SID },
+    /* Stage-2 Config on an instance without stage 2. */
+    { "c-bad-ste/config", "stage=1", XL(QENV_S2, 12), .iova = IOVA,
+      .id = SM3_EVT_C_BAD_STE, .checks = CK_SID },
+    /* S2TG naming a granule the instance lacks. */
+    { "c-bad-ste/granule", "granules=4k", XL(QENV_S2, 16), .iova = IOVA,
+      .id = SM3_EVT_C_BAD_STE, .checks = CK_SID },
+    { "f-ste-fetch", .opts = { .no_enable = true }, .setup = strtab_in_hole,
+      .iova = IOVA, .id = SM3_EVT_F_STE_FETCH, .checks = CK_SID | CK_FETCH,
+      .fetch = HOLE + 64 * QENV_TD_SID },
+    { "f-cd-fetch", .setup = cdtab_in_hole, .iova = IOVA,
+      .id = SM3_EVT_F_CD_FETCH, .checks = CK_SID | CK_FETCH, .fetch = HOLE },
+    { "c-bad-cd/invalid", XL(QENV_S1, 12), .cd_flags = QSM3_CD_INVALID,
+      .iova = IOVA, .id = SM3_EVT_C_BAD_CD, .checks = CK_SID },
+    /* TG0 naming a granule the instance lacks. */
+    { "c-bad-cd/granule", "granules=4k", XL(QENV_S1, 16), .iova = IOVA,
+      .id = SM3_EVT_C_BAD_CD, .checks = CK_SID },
+    /* A CD on an instance with 8-bit ASIDs using a 16-bit one. */
+    { "c-bad-cd/asid16", "asid16=off", .setup = cd_asid16, .iova = IOVA,
+      .id = SM3_EVT_C_BAD_CD, .checks = CK_SID },
+    /* The level-1 descriptor of IOVA 2GiB: index 2 of the root. */
+    { "f-walk-eabt", .setup = walk_in_hole, .iova = IOVA,
+      EXPECT(SM3_EVT_F_WALK_EABT, false, false, SM3_CLASS_TT, CK_FETCH),
+      .fetch = HOLE + 2 * 8 },
+    { "f-stream-disabled", .setup = s1dss_terminate, .iova = IOVA + 0x100,
+      .read = true, .id = SM3_EVT_F_STREAM_DISABLED, .checks = CK_SID },
+    /* ---- suppression ---- */
+    { "suppress/cd-r", XL(QENV_S1, 12), .cd_flags = QSM3_CD_NO_RECORD,
+      .iova = IOVA, .checks = CK_NONE },
+    { "suppress/ste-s2r", .setup = s2_no_record, .stage = QENV_S2,
+      .gshift = 12, .iova = IOVA, .checks = CK_NONE },
+    /* EVENTQEN = 0: faults still terminate, nothing is written. */
+    { "suppress/eventq-disabled", .opts = { .no_eventq = true },
+      XL(QENV_S1, 12), .iova = IOVA, .checks = CK_NONE,
+      .check = check_queue_untouched },
+    /* ---- record details ---- */
+    { "record/pnu-unprivileged", XL(QENV_S1, 12), .iova = IOVA,
+      EXPECT_IN(SM3_EVT_F_TRANSLATION, false, false, 0) },
+};
 
 /* ---- record details ------------------------------------------------------ */
 
@@ -555,80 +453,13 @@ static void test_one_record_per_transaction(void)
     qenv_free(e);
 }
 
-/* PCI DMA is unprivileged: the record's PnU is 0 (1 means privileged). */
-static void test_pnu_unprivileged(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QEnvXlate x;
-    uint64_t rec[4];
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    fault_dma(e, IOVA, false, SM3_EVT_F_TRANSLATION, rec);
-    g_assert_false(sm_get(rec[1], SM3_EVT1_PNU));
-    qenv_free(e);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/s1-write",
-                    test_translation_s1_write);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/s1-read",
-                    test_translation_s1_read);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/s1-out-of-range",
-                    test_translation_s1_out_of_range);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/s2",
-                    test_translation_s2);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/nested-s2-in",
-                    test_translation_nested_s2_in);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/nested-s2-tt",
-                    test_translation_nested_s2_tt);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-translation/nested-s2-cd",
-                    test_translation_nested_s2_cd);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-addr-size/s1",
-                    test_addr_size_s1);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-addr-size/s2",
-                    test_addr_size_s2);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-access/s1", test_access_s1);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-access/s2", test_access_s2);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-permission/s1",
-                    test_permission_s1);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-permission/s2",
-                    test_permission_s2);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-streamid/out-of-range",
-                    test_bad_streamid);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-streamid/not-recorded",
-                    test_bad_streamid_not_recorded);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-streamid/l1-span0",
-                    test_bad_streamid_l1_span0);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-ste/invalid",
-                    test_bad_ste_invalid);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-ste/config",
-                    test_bad_ste_config);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-ste/granule",
-                    test_bad_ste_granule);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-ste-fetch", test_ste_fetch);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-cd-fetch", test_cd_fetch);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-cd/invalid",
-                    test_bad_cd_invalid);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-cd/granule",
-                    test_bad_cd_granule);
-    g_test_add_func("/arm-smmuv3-ext/faults/c-bad-cd/asid16",
-                    test_bad_cd_asid);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-walk-eabt", test_walk_eabt);
-    g_test_add_func("/arm-smmuv3-ext/faults/f-stream-disabled",
-                    test_stream_disabled);
-    g_test_add_func("/arm-smmuv3-ext/faults/suppress/cd-r",
-                    test_cd_r_suppresses);
-    g_test_add_func("/arm-smmuv3-ext/faults/suppress/ste-s2r",
-                    test_s2r_suppresses);
-    g_test_add_func("/arm-smmuv3-ext/faults/suppress/eventq-disabled",
-                    test_eventq_disabled);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/faults", fault_cases, test_fault);
     g_test_add_func("/arm-smmuv3-ext/faults/record/sid-second-device",
                     test_sid_of_second_device);
     g_test_add_func("/arm-smmuv3-ext/faults/record/one-per-transaction",
                     test_one_record_per_transaction);
-    g_test_add_func("/arm-smmuv3-ext/faults/record/pnu-unprivileged",
-                    test_pnu_unprivileged);
     return g_test_run();
 }

@@ -158,8 +158,7 @@ static void test_cmdq_error_isolated(void)
     Two t;
 
     two_start(&t, NULL, NULL);
-    qsm3_cmd_queue(&t.s1, 0xfb, 0);
-    g_assert_cmpuint(qsm3_wait_cons(&t.s1), ==, SM3_CERROR_ILL);
+    qsm3_cmd_ill(&t.s1, 0xfb);
     g_assert_cmphex(qsm3_gerror_active(&t.e->smmu), ==, 0);
     g_assert_cmpuint(qsm3_sync(&t.e->smmu), ==, 0);
     qenv_free(t.e);
@@ -227,8 +226,7 @@ static void test_irqs_separate(void)
     qenv_intercept_irqs(t.e);
     g_assert(qsm3_set_irq_ctrl(&t.s1, SM3_IRQ_CTRL_GERROR_IRQEN));
     g_assert(qsm3_set_irq_ctrl(&t.e->smmu, SM3_IRQ_CTRL_GERROR_IRQEN));
-    qsm3_cmd_queue(&t.s1, 0xfb, 0);
-    g_assert_cmpuint(qsm3_wait_cons(&t.s1), ==, SM3_CERROR_ILL);
+    qsm3_cmd_ill(&t.s1, 0xfb);
     qtc_sync(t.e->qts);
     g_assert_cmpuint(qtc_irq_raised(t.e->qts, t.spi1 + QENV_IRQ_GERROR), ==,
                      1);

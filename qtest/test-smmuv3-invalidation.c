@@ -448,14 +448,7 @@ static const InvCase inv_cases[] = {
 
 int main(int argc, char **argv)
 {
-    unsigned i;
-
     g_test_init(&argc, &argv, NULL);
-    for (i = 0; i < G_N_ELEMENTS(inv_cases); i++) {
-        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/invalidation/%s",
-                                             inv_cases[i].name);
-
-        g_test_add_data_func(p, &inv_cases[i], test_inv);
-    }
+    QENV_ADD_TABLE("/arm-smmuv3-ext/invalidation", inv_cases, test_inv);
     return g_test_run();
 }

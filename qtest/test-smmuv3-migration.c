@@ -91,8 +91,7 @@ static void test_events_across(void)
     }
     qsm3_evt_none(&e->smmu);
     /* New records go on from where the queue was. */
-    g_assert(!qtd_write(&e->td, IOVA + 0x7000, 4, 1));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_F_TRANSLATION, rec);
+    qenv_dma_fault(e, IOVA + 0x7000, false, SM3_EVT_F_TRANSLATION, rec);
     g_assert_cmphex(rec[2], ==, IOVA + 0x7000);
     qenv_free(e);
 }
@@ -136,16 +135,13 @@ static void test_gerror_across(void)
     QSm3 *s = &e->smmu;
     uint32_t bad;
 
-    bad = s->cmdq_prod;
-    qsm3_cmd_queue(s, 0xfc, 0);
-    g_assert_cmpuint(qsm3_wait_cons(s), ==, SM3_CERROR_ILL);
+    bad = qsm3_cmd_ill(s, 0xfc);
     e = migrate(e, NULL, false);
     s = &e->smmu;
     g_assert_cmphex(qsm3_gerror_active(s), ==, SM3_GERROR_CMDQ_ERR);
     g_assert_cmpuint(sm_get(qsm3_readl(s, SM3_CMDQ_CONS), SM3_CMDQ_CONS_ERR),
                      ==, SM3_CERROR_ILL);
-    qbus_st64(&e->bus, s->cmdq + (bad & ((1u << s->cmdq_log2) - 1)) * 16,
-              SM3_CMD_SYNC);
+    qsm3_cmd_rewrite(s, bad, SM3_CMD_SYNC, 0);
     qsm3_gerror_ack(s, SM3_GERROR_CMDQ_ERR);
     g_assert_cmpuint(qsm3_wait_cons(s), ==, 0);
     g_assert_cmpuint(qsm3_sync(s), ==, 0);

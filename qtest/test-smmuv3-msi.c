@@ -14,66 +14,110 @@
 #define IOVA            UINT64_C(0x80000000)
 #define HOLE            UINT64_C(0x7f000000)
 
-static void trigger_gerror(QSm3 *s)
-{
-    qsm3_cmd_queue(s, 0xfd, 0);
-    g_assert_cmpuint(qsm3_wait_cons(s), ==, SM3_CERROR_ILL);
-}
+/* ---- one interrupt source, one target, one expectation ------------------ */
 
-static void trigger_event(QEnv *e)
+typedef enum MsiSrcId {
+    SRC_GERROR,
+    SRC_EVENTQ,
+    SRC_CMD_SYNC,
+} MsiSrcId;
+
+typedef struct MsiSrc {
+    uint32_t cfg0, cfg1;     /* IRQ_CFG0/1 (not for CMD_SYNC) */
+    uint32_t irqen;          /* IRQ_CTRL enable */
+    unsigned line;           /* wired line, QENV_IRQ_* */
+    uint64_t slot;           /* the source's word in the mailbox */
+    uint32_t abt;            /* GERROR.MSI_*_ABT_ERR */
+} MsiSrc;
+
+static const MsiSrc msi_srcs[] = {
+    [SRC_GERROR] = { SM3_GERROR_IRQ_CFG0, SM3_GERROR_IRQ_CFG1,
+                     SM3_IRQ_CTRL_GERROR_IRQEN, QENV_IRQ_GERROR, 0,
+                     SM3_GERROR_MSI_GERROR_ABT_ERR },
+    [SRC_EVENTQ] = { SM3_EVENTQ_IRQ_CFG0, SM3_EVENTQ_IRQ_CFG1,
+                     SM3_IRQ_CTRL_EVENTQ_IRQEN, QENV_IRQ_EVENTQ, 8,
+                     SM3_GERROR_MSI_EVENTQ_ABT_ERR },
+    [SRC_CMD_SYNC] = { 0, 0, 0, QENV_IRQ_CMD_SYNC, 16,
+                       SM3_GERROR_MSI_CMDQ_ABT_ERR },
+};
+
+#define MSI_ABT_ALL     (SM3_GERROR_MSI_GERROR_ABT_ERR | \
+                         SM3_GERROR_MSI_EVENTQ_ABT_ERR | \
+                         SM3_GERROR_MSI_CMDQ_ABT_ERR)
+
+typedef struct MsiCase {
+    const char *name;
+    const char *props;       /* "msi=on" or "msi=off" */
+    MsiSrcId src;
+    enum { TO_NONE, TO_RAM, TO_HOLE } to;   /* IRQ_CFG0 / MSIAddress */
+    uint32_t data;
+    bool lands;              /* @data is written to the source's slot */
+    unsigned wired;          /* raises of the source's wired line */
+    bool abort;              /* GERROR.MSI_*_ABT_ERR of the source */
+} MsiCase;
+
+static const MsiCase msi_cases[] = {
+    { "gerror", "msi=on", SRC_GERROR, TO_RAM, 0xa11ce001, true, 0, false },
+    { "eventq", "msi=on", SRC_EVENTQ, TO_RAM, 0xe7e7e002, true, 0, false },
+    { "cmd-sync", "msi=on", SRC_CMD_SYNC, TO_RAM, 0x5c5c0003, true, 0,
+      false },
+    /* Address 0: the wired line is used even with MSIs implemented. */
+    { "cfg0-zero-uses-wire", "msi=on", SRC_GERROR, TO_NONE, 0, false, 1,
+      false },
+    /* msi=off: IRQ_CFG0/1 are RES0, so only the wire is left. */
+    { "msi-off-wire", "msi=off", SRC_GERROR, TO_RAM, 0x1, false, 1, false },
+    /* MSI to a hole: GERROR.MSI_*_ABT_ERR for the source. */
+    { "abort/cmd-sync", "msi=on", SRC_CMD_SYNC, TO_HOLE, 1, false, 0, true },
+    { "abort/eventq", "msi=on", SRC_EVENTQ, TO_HOLE, 0, false, 0, true },
+    { "abort/gerror", "msi=on", SRC_GERROR, TO_HOLE, 0, false, 0, true },
+};
+
+static void test_msi(const void *opaque)
 {
+    const MsiCase *c = opaque;
+    const MsiSrc *src = &msi_srcs[c->src];
+    QEnv *e = qenv_start(c->props, c->src == SRC_EVENTQ ? "" : NULL, NULL);
+    QSm3 *s = &e->smmu;
+    uint64_t mbox = qenv_buf(e, 64);
+    uint64_t addr = c->to == TO_RAM ? mbox + src->slot :
+                    c->to == TO_HOLE ? HOLE : 0;
     QEnvXlate x;
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    g_assert(!qtd_write(&e->td, IOVA, 4, 1));
-}
-
-static void test_gerror_msi(void)
-{
-    QEnv *e = qenv_start("msi=on", NULL, NULL);
-    QSm3 *s = &e->smmu;
-    uint64_t mbox = qenv_buf(e, 64);
+    unsigned i;
 
     qenv_intercept_irqs(e);
-    qsm3_writeq(s, SM3_GERROR_IRQ_CFG0, mbox);
-    qsm3_writel(s, SM3_GERROR_IRQ_CFG1, 0xa11ce001);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_GERROR_IRQEN));
-    trigger_gerror(s);
-    g_assert_cmphex(qenv_ld32(e, mbox), ==, 0xa11ce001);
-    g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_GERROR), ==, 0);
-    qenv_free(e);
-}
+    if (c->src == SRC_CMD_SYNC) {
+        qsm3_cmd(s, SM3_CMD_SYNC | sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ) |
+                 sm_prep(SM3_CMD0_SYNC_MSIDATA, c->data),
+                 addr & SM3_CMD1_SYNC_MSIADDR);
+    } else {
+        if (addr) {
+            qsm3_writeq(s, src->cfg0, addr);
+        }
+        if (c->data) {
+            qsm3_writel(s, src->cfg1, c->data);
+        }
+        g_assert(qsm3_set_irq_ctrl(s, src->irqen));
+    }
+    if (c->src == SRC_GERROR) {
+        qsm3_cmd_ill(s, 0xfd);
+    } else if (c->src == SRC_EVENTQ) {
+        qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+        g_assert(!qtd_write(&e->td, IOVA, 4, 1));
+    }
+    /* The data word in the source's slot only; the others untouched. */
+    for (i = 0; i < G_N_ELEMENTS(msi_srcs); i++) {
+        bool mine = c->lands && i == c->src;
 
-static void test_eventq_msi(void)
-{
-    QEnv *e = qenv_start("msi=on", "", NULL);
-    QSm3 *s = &e->smmu;
-    uint64_t mbox = qenv_buf(e, 64);
-
-    qenv_intercept_irqs(e);
-    qsm3_writeq(s, SM3_EVENTQ_IRQ_CFG0, mbox + 8);
-    qsm3_writel(s, SM3_EVENTQ_IRQ_CFG1, 0xe7e7e002);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_EVENTQ_IRQEN));
-    trigger_event(e);
-    g_assert_cmphex(qenv_ld32(e, mbox + 8), ==, 0xe7e7e002);
-    g_assert_cmphex(qenv_ld32(e, mbox), ==, 0);
-    g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_EVENTQ), ==, 0);
-    qsm3_evt_expect(s, SM3_EVT_F_TRANSLATION, NULL);
-    qenv_free(e);
-}
-
-static void test_cmd_sync_msi(void)
-{
-    QEnv *e = qenv_start("msi=on", NULL, NULL);
-    QSm3 *s = &e->smmu;
-    uint64_t mbox = qenv_buf(e, 64);
-
-    qenv_intercept_irqs(e);
-    qsm3_cmd(s, SM3_CMD_SYNC | sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ) |
-             sm_prep(SM3_CMD0_SYNC_MSIDATA, 0x5c5c0003),
-             (mbox + 16) & SM3_CMD1_SYNC_MSIADDR);
-    g_assert_cmphex(qenv_ld32(e, mbox + 16), ==, 0x5c5c0003);
-    g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_CMD_SYNC), ==, 0);
+        g_assert_cmphex(qenv_ld32(e, mbox + msi_srcs[i].slot), ==,
+                        mine ? c->data : 0);
+    }
+    g_assert_cmpuint(qenv_irq_raised(e, src->line), ==, c->wired);
+    g_assert_cmphex(qsm3_gerror_active(s) & MSI_ABT_ALL, ==,
+                    c->abort ? src->abt : 0);
+    if (c->src == SRC_EVENTQ) {
+        /* The record itself is written, whatever happens to the MSI. */
+        qsm3_evt_expect(s, SM3_EVT_F_TRANSLATION, NULL);
+    }
     qenv_free(e);
 }
 
@@ -98,93 +142,11 @@ static void test_cmd_sync_msi_ordering(void)
     qenv_free(e);
 }
 
-/* Address 0: the wired line is used even with MSIs implemented. */
-static void test_cfg0_zero_uses_wire(void)
-{
-    QEnv *e = qenv_start("msi=on", NULL, NULL);
-    QSm3 *s = &e->smmu;
-
-    qenv_intercept_irqs(e);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_GERROR_IRQEN));
-    trigger_gerror(s);
-    g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_GERROR), ==, 1);
-    qenv_free(e);
-}
-
-/* msi=off: IRQ_CFG0/1 are RES0, so only the wire is left. */
-static void test_msi_off_wire(void)
-{
-    QEnv *e = qenv_start("msi=off", NULL, NULL);
-    QSm3 *s = &e->smmu;
-    uint64_t mbox = qenv_buf(e, 64);
-
-    qenv_intercept_irqs(e);
-    qsm3_writeq(s, SM3_GERROR_IRQ_CFG0, mbox);
-    qsm3_writel(s, SM3_GERROR_IRQ_CFG1, 0x1);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_GERROR_IRQEN));
-    trigger_gerror(s);
-    g_assert_cmphex(qenv_ld32(e, mbox), ==, 0);
-    g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_GERROR), ==, 1);
-    qenv_free(e);
-}
-
-/* MSI to a hole: GERROR.MSI_*_ABT_ERR for the source. */
-static void test_cmd_sync_msi_abort(void)
-{
-    QEnv *e = qenv_start("msi=on", NULL, NULL);
-    QSm3 *s = &e->smmu;
-
-    qsm3_cmd_queue(s, SM3_CMD_SYNC |
-                   sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ) |
-                   sm_prep(SM3_CMD0_SYNC_MSIDATA, 1),
-                   HOLE & SM3_CMD1_SYNC_MSIADDR);
-    qsm3_wait_cons(s);
-    g_assert(qsm3_gerror_active(s) & SM3_GERROR_MSI_CMDQ_ABT_ERR);
-    qenv_free(e);
-}
-
-static void test_eventq_msi_abort(void)
-{
-    QEnv *e = qenv_start("msi=on", "", NULL);
-    QSm3 *s = &e->smmu;
-
-    qsm3_writeq(s, SM3_EVENTQ_IRQ_CFG0, HOLE);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_EVENTQ_IRQEN));
-    trigger_event(e);
-    g_assert(qsm3_gerror_active(s) & SM3_GERROR_MSI_EVENTQ_ABT_ERR);
-    /* The record itself was still written. */
-    qsm3_evt_expect(s, SM3_EVT_F_TRANSLATION, NULL);
-    qenv_free(e);
-}
-
-static void test_gerror_msi_abort(void)
-{
-    QEnv *e = qenv_start("msi=on", NULL, NULL);
-    QSm3 *s = &e->smmu;
-
-    qsm3_writeq(s, SM3_GERROR_IRQ_CFG0, HOLE);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_GERROR_IRQEN));
-    trigger_gerror(s);
-    g_assert(qsm3_gerror_active(s) & SM3_GERROR_MSI_GERROR_ABT_ERR);
-    qenv_free(e);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/arm-smmuv3-ext/msi/gerror", test_gerror_msi);
-    g_test_add_func("/arm-smmuv3-ext/msi/eventq", test_eventq_msi);
-    g_test_add_func("/arm-smmuv3-ext/msi/cmd-sync", test_cmd_sync_msi);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/msi", msi_cases, test_msi);
     g_test_add_func("/arm-smmuv3-ext/msi/cmd-sync-ordering",
                     test_cmd_sync_msi_ordering);
-    g_test_add_func("/arm-smmuv3-ext/msi/cfg0-zero-uses-wire",
-                    test_cfg0_zero_uses_wire);
-    g_test_add_func("/arm-smmuv3-ext/msi/msi-off-wire", test_msi_off_wire);
-    g_test_add_func("/arm-smmuv3-ext/msi/abort/cmd-sync",
-                    test_cmd_sync_msi_abort);
-    g_test_add_func("/arm-smmuv3-ext/msi/abort/eventq",
-                    test_eventq_msi_abort);
-    g_test_add_func("/arm-smmuv3-ext/msi/abort/gerror",
-                    test_gerror_msi_abort);
     return g_test_run();
 }

@@ -103,8 +103,7 @@ static void test_stats_count_commands(void)
         qsm3_cmd_queue(s, SM3_CMD_PREFETCH_CONFIG, 0);
     }
     qsm3_sync(s);
-    st = qtc_qmp_ok(e->qts, "{'execute': 'qom-get', 'arguments': "
-                    "{'path': '" QENV_SMMU_PATH "', 'property': 'stats'}}");
+    st = qenv_stats(e);
     g_assert(strstr(st, "\"PREFETCH_CONFIG\": 7"));
     qenv_free(e);
 }
@@ -156,10 +155,7 @@ static void test_cerror_ill(const void *opaque)
     g_assert_cmphex(cons & 0xfffff, ==, bad);
     g_assert_cmphex(qsm3_gerror_active(s), ==, SM3_GERROR_CMDQ_ERR);
     /* Fix the command in place and acknowledge. */
-    qbus_st64(&e->bus, s->cmdq + (bad & ((1u << s->cmdq_log2) - 1)) * 16,
-              SM3_CMD_SYNC);
-    qbus_st64(&e->bus, s->cmdq + (bad & ((1u << s->cmdq_log2) - 1)) * 16 + 8,
-              0);
+    qsm3_cmd_rewrite(s, bad, SM3_CMD_SYNC, 0);
     qsm3_gerror_ack(s, SM3_GERROR_CMDQ_ERR);
     g_assert_cmphex(qsm3_gerror_active(s), ==, 0);
     g_assert_cmpuint(qsm3_wait_cons(s), ==, 0);
@@ -253,8 +249,7 @@ static void test_eventq_overflow(void)
     /* qsm3_evt_pop() copied OVFLG to OVACKFLG: acknowledged. */
     g_assert(qsm3_readl(s, QSM3_P1(SM3_EVENTQ_CONS)) & SM3_Q_OVFLG);
     /* Recording resumes. */
-    g_assert(!qtd_write(&e->td, IOVA + 0x9000, 4, 1));
-    qsm3_evt_expect(s, SM3_EVT_F_TRANSLATION, rec);
+    qenv_dma_fault(e, IOVA + 0x9000, false, SM3_EVT_F_TRANSLATION, rec);
     g_assert_cmphex(rec[2], ==, IOVA + 0x9000);
     /* A second overflow toggles OVFLG back. */
     for (i = 0; i < 4; i++) {
@@ -277,8 +272,7 @@ static void test_eventq_overflow_stats(void)
     for (i = 0; i < 6; i++) {
         g_assert(!qtd_write(&e->td, IOVA + i * 0x1000, 4, 1));
     }
-    st = qtc_qmp_ok(e->qts, "{'execute': 'qom-get', 'arguments': "
-                    "{'path': '" QENV_SMMU_PATH "', 'property': 'stats'}}");
+    st = qenv_stats(e);
     g_assert(strstr(st, "\"events-lost\": 4"));
     qenv_free(e);
 }
@@ -305,13 +299,12 @@ static void test_eventq_abort(void)
 
 /* ---- wired interrupts ---------------------------------------------------- */
 
-static void test_irq_eventq(void)
+/* Each case starts msi=off with the GIC's inputs intercepted. */
+static void irq_eventq(QEnv *e)
 {
-    QEnv *e = qenv_start("msi=off", "", NULL);
     QSm3 *s = &e->smmu;
     QEnvXlate x;
 
-    qenv_intercept_irqs(e);
     qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
     g_assert(!qtd_write(&e->td, IOVA, 4, 1));
     /* Not enabled: no interrupt. */
@@ -321,33 +314,45 @@ static void test_irq_eventq(void)
     g_assert(!qtd_write(&e->td, IOVA, 4, 1));
     g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_EVENTQ), >=, 1);
     g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_GERROR), ==, 0);
-    qenv_free(e);
 }
 
-static void test_irq_gerror(void)
+static void irq_gerror(QEnv *e)
 {
-    QEnv *e = qenv_start("msi=off", NULL, NULL);
-    QSm3 *s = &e->smmu;
-
-    qenv_intercept_irqs(e);
-    g_assert(qsm3_set_irq_ctrl(s, SM3_IRQ_CTRL_GERROR_IRQEN));
-    qsm3_cmd_queue(s, 0xfe, 0);
-    g_assert_cmpuint(qsm3_wait_cons(s), ==, SM3_CERROR_ILL);
+    g_assert(qsm3_set_irq_ctrl(&e->smmu, SM3_IRQ_CTRL_GERROR_IRQEN));
+    qsm3_cmd_ill(&e->smmu, 0xfe);
     g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_GERROR), ==, 1);
-    qenv_free(e);
 }
 
-static void test_irq_cmd_sync(void)
+static void irq_cmd_sync(QEnv *e)
 {
-    QEnv *e = qenv_start("msi=off", NULL, NULL);
     QSm3 *s = &e->smmu;
 
-    qenv_intercept_irqs(e);
     qsm3_cmd(s, SM3_CMD_SYNC | sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_IRQ), 0);
     g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_CMD_SYNC), ==, 1);
     qsm3_cmd(s, SM3_CMD_SYNC | sm_prep(SM3_CMD0_SYNC_CS, SM3_SYNC_CS_NONE),
              0);
     g_assert_cmpuint(qenv_irq_raised(e, QENV_IRQ_CMD_SYNC), ==, 1);
+}
+
+typedef struct IrqCase {
+    const char *name;
+    bool testdev;
+    void (*run)(QEnv *e);
+} IrqCase;
+
+static const IrqCase irq_cases[] = {
+    { "eventq", true, irq_eventq },
+    { "gerror", false, irq_gerror },
+    { "cmd-sync", false, irq_cmd_sync },
+};
+
+static void test_irq(const void *opaque)
+{
+    const IrqCase *c = opaque;
+    QEnv *e = qenv_start("msi=off", c->testdev ? "" : NULL, NULL);
+
+    qenv_intercept_irqs(e);
+    c->run(e);
     qenv_free(e);
 }
 
@@ -368,8 +373,6 @@ static void test_irq_second_instance_spis(void)
 
 int main(int argc, char **argv)
 {
-    unsigned i;
-
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/arm-smmuv3-ext/queues/cmdq/consume", test_consume);
     g_test_add_func("/arm-smmuv3-ext/queues/cmdq/wrap", test_wrap);
@@ -379,13 +382,8 @@ int main(int argc, char **argv)
                     test_disabled_queue_holds);
     g_test_add_func("/arm-smmuv3-ext/queues/cmdq/stats",
                     test_stats_count_commands);
-    for (i = 0; i < G_N_ELEMENTS(ill_cases); i++) {
-        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/queues/"
-                                             "cerror-ill/%s",
-                                             ill_cases[i].name);
-
-        g_test_add_data_func(p, &ill_cases[i], test_cerror_ill);
-    }
+    QENV_ADD_TABLE("/arm-smmuv3-ext/queues/cerror-ill", ill_cases,
+                   test_cerror_ill);
     g_test_add_func("/arm-smmuv3-ext/queues/cerror-abt/hole",
                     test_cerror_abt);
     g_test_add_func("/arm-smmuv3-ext/queues/cerror-abt/recover",
@@ -397,9 +395,7 @@ int main(int argc, char **argv)
     g_test_add_func("/arm-smmuv3-ext/queues/eventq/overflow-stats",
                     test_eventq_overflow_stats);
     g_test_add_func("/arm-smmuv3-ext/queues/eventq/abort", test_eventq_abort);
-    g_test_add_func("/arm-smmuv3-ext/queues/irq/eventq", test_irq_eventq);
-    g_test_add_func("/arm-smmuv3-ext/queues/irq/gerror", test_irq_gerror);
-    g_test_add_func("/arm-smmuv3-ext/queues/irq/cmd-sync", test_irq_cmd_sync);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/queues/irq", irq_cases, test_irq);
     g_test_add_func("/arm-smmuv3-ext/queues/irq/second-instance-spis",
                     test_irq_second_instance_spis);
     return g_test_run();

@@ -526,19 +526,13 @@ static void test_bad_config(const void *opaque)
 
 int main(int argc, char **argv)
 {
-    unsigned i;
-
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/arm-smmuv3-ext/registers/reset-values",
                     test_reset_values);
     g_test_add_func("/arm-smmuv3-ext/registers/idr/defaults",
                     test_idr_defaults);
-    for (i = 0; i < G_N_ELEMENTS(idr_cases); i++) {
-        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/registers/"
-                                             "idr/%s", idr_cases[i].name);
-
-        g_test_add_data_func(p, &idr_cases[i], test_idr_case);
-    }
+    QENV_ADD_TABLE("/arm-smmuv3-ext/registers/idr", idr_cases,
+                   test_idr_case);
     g_test_add_func("/arm-smmuv3-ext/registers/read-only", test_read_only);
     g_test_add_func("/arm-smmuv3-ext/registers/reserved-offsets",
                     test_reserved_offsets);
@@ -570,11 +564,7 @@ int main(int argc, char **argv)
                     test_strtab_2lvl_refused);
     g_test_add_func("/arm-smmuv3-ext/registers/system-reset",
                     test_system_reset);
-    for (i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
-        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/registers/"
-                                             "refused/%s", bad_cases[i].name);
-
-        g_test_add_data_func(p, &bad_cases[i], test_bad_config);
-    }
+    QENV_ADD_TABLE("/arm-smmuv3-ext/registers/refused", bad_cases,
+                   test_bad_config);
     return g_test_run();
 }

@@ -124,63 +124,76 @@ static void test_s1_scatter(void)
 
 /* ---- stream table formats ------------------------------------------------ */
 
-static void test_2level_stream_table(void)
+/*
+ * 2-level stream tables: SID 0x10 sits in the level-2 table of level-1
+ * descriptor 0, whose Span covers the whole split; descriptor 1 stays
+ * invalid.
+ */
+typedef struct StrtabCase {
+    const char *name;
+    unsigned sid_bits, split;
+    QEnvStage stage;
+    unsigned gshift;
+    uint64_t off;
+    uint32_t pattern;
+} StrtabCase;
+
+static const StrtabCase strtab_cases[] = {
+    /* 256 STEs per level-2 table */
+    { "2-level", 16, 8, QENV_S1, 12, 8, 0x2f2f2f2f },
+    /* 64 STEs per level-2 table */
+    { "2-level-split6", 12, 6, QENV_S2, 16, 0x8000, 0x66666666 },
+};
+
+static void test_strtab(const void *opaque)
 {
-    QSm3Opts o = { .sid_bits = 16, .two_level = true, .split = 8 };
+    const StrtabCase *c = opaque;
+    QSm3Opts o = { .sid_bits = c->sid_bits, .two_level = true,
+                   .split = c->split };
     QEnv *e = qenv_start(NULL, "", &o);
     QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
+    uint64_t buf = qenv_buf(e, UINT64_C(1) << c->gshift);
     uint64_t l1d;
 
-    /* SID 0x10: level-1 descriptor 0; its level-2 table holds 256 STEs. */
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    qenv_xlate_setup(e, &x, QENV_TD_SID, c->stage, c->gshift, 0);
     l1d = qbus_ld64(&e->bus, e->smmu.strtab);
-    g_assert_cmpuint(sm_get(l1d, SM3_L1STD_SPAN), ==, 9);
+    g_assert_cmpuint(sm_get(l1d, SM3_L1STD_SPAN), ==, c->split + 1);
     g_assert_cmphex(qbus_ld64(&e->bus, e->smmu.strtab + 8), ==, 0);
     qenv_xlate_map(e, &x, IOVA, buf, 3, 0);
-    dma_ok(e, IOVA + 8, buf + 8, 0x2f2f2f2f);
+    dma_ok(e, IOVA + c->off, buf + c->off, c->pattern);
     qenv_free(e);
 }
 
-/* A level-2 table whose Span covers a whole 64-STE split. */
-static void test_2level_stream_table_split6(void)
-{
-    QSm3Opts o = { .sid_bits = 12, .two_level = true, .split = 6 };
-    QEnv *e = qenv_start(NULL, "", &o);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 65536);
+/* STE.Config bypass: the IOVA is the address; abort: nothing is
+ * recorded either (5.2). */
+typedef struct SteCase {
+    const char *name;
+    void (*build)(uint64_t ste[8]);
+    bool passes;
+} SteCase;
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 16, 0);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, 0);
-    dma_ok(e, IOVA + 0x8000, buf + 0x8000, 0x66666666);
-    qenv_free(e);
-}
+static const SteCase ste_cases[] = {
+    { "bypass", qsm3_ste_bypass, true },
+    { "abort", qsm3_ste_abort, false },
+};
 
-static void test_ste_bypass(void)
+static void test_ste_config(const void *opaque)
 {
+    const SteCase *c = opaque;
     QEnv *e = qenv_start(NULL, "", NULL);
     uint64_t ste[8];
     uint64_t buf = qenv_buf(e, 4096);
 
-    qsm3_ste_bypass(ste);
+    c->build(ste);
     qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    dma_ok(e, buf, buf, 0x77777777);
-    qenv_free(e);
-}
-
-/* Config = abort: the DMA fails and nothing is recorded (5.2). */
-static void test_ste_abort(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    uint64_t ste[8];
-    uint64_t buf = qenv_buf(e, 4096);
-
-    qsm3_ste_abort(ste);
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    g_assert(!qtd_write(&e->td, buf, 64, 0x1));
-    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_DMA);
-    g_assert_cmphex(qenv_ld32(e, buf), ==, 0);
-    qsm3_evt_none(&e->smmu);
+    if (c->passes) {
+        dma_ok(e, buf, buf, 0x77777777);
+    } else {
+        g_assert(!qtd_write(&e->td, buf, 64, 0x1));
+        g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_DMA);
+        g_assert_cmphex(qenv_ld32(e, buf), ==, 0);
+        qsm3_evt_none(&e->smmu);
+    }
     qenv_free(e);
 }
 
@@ -200,42 +213,47 @@ static void s1dss_setup(QEnv *e, QSm3Pt *pt, unsigned s1dss, uint64_t buf)
     qsm3_ste_write(s, QENV_TD_SID, ste, true);
 }
 
-static void test_s1dss_ssid0(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QSm3Pt pt;
-    uint64_t buf = qenv_buf(e, 4096);
+/* What traffic without a SubstreamID does under each S1DSS. */
+typedef struct S1dssCase {
+    const char *name;
+    unsigned s1dss;
+    enum { VIA_CD0, BYPASS, REFUSED } expect;
+    uint64_t off;
+    uint32_t pattern;
+} S1dssCase;
 
-    s1dss_setup(e, &pt, SM3_STE1_S1DSS_SSID0, buf);
-    dma_ok(e, IOVA + 0x10, buf + 0x10, 0x01010101);
-    qenv_free(e);
-}
-
-static void test_s1dss_bypass(void)
-{
-    QEnv *e = qenv_start(NULL, "", NULL);
-    QSm3Pt pt;
-    uint64_t buf = qenv_buf(e, 4096);
-
-    s1dss_setup(e, &pt, SM3_STE1_S1DSS_BYPASS, buf);
+static const S1dssCase s1dss_cases[] = {
+    { "ssid0", SM3_STE1_S1DSS_SSID0, VIA_CD0, 0x10, 0x01010101 },
     /* Stage 1 bypassed: the IOVA is used as the address. */
-    dma_ok(e, buf + 0x20, buf + 0x20, 0x02020202);
-    qenv_free(e);
-}
+    { "bypass", SM3_STE1_S1DSS_BYPASS, BYPASS, 0x20, 0x02020202 },
+    { "terminate", SM3_STE1_S1DSS_TERMINATE, REFUSED, 0, 0x03030303 },
+};
 
-static void test_s1dss_terminate(void)
+static void test_s1dss(const void *opaque)
 {
+    const S1dssCase *c = opaque;
     QEnv *e = qenv_start(NULL, "", NULL);
     QSm3Pt pt;
     uint64_t buf = qenv_buf(e, 4096);
     uint64_t rec[4];
 
-    s1dss_setup(e, &pt, SM3_STE1_S1DSS_TERMINATE, buf);
-    g_assert(!qtd_write(&e->td, IOVA, 64, 0x03030303));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_F_STREAM_DISABLED, rec);
-    g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
-    g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 0);
-    g_assert_cmphex(qenv_ld32(e, buf), ==, 0);
+    s1dss_setup(e, &pt, c->s1dss, buf);
+    switch (c->expect) {
+    case VIA_CD0:
+        dma_ok(e, IOVA + c->off, buf + c->off, c->pattern);
+        break;
+    case BYPASS:
+        dma_ok(e, buf + c->off, buf + c->off, c->pattern);
+        break;
+    case REFUSED:
+        g_assert(!qtd_write(&e->td, IOVA + c->off, 64, c->pattern));
+        qsm3_evt_expect(&e->smmu, SM3_EVT_F_STREAM_DISABLED, rec);
+        g_assert_cmphex(sm_get(rec[0], SM3_EVT0_SID), ==, QENV_TD_SID);
+        g_assert_cmpuint(sm_get(rec[0], SM3_EVT0_SSV), ==, 0);
+        g_assert_cmphex(qenv_ld32(e, buf), ==, 0);
+        qsm3_evt_none(&e->smmu);
+        break;
+    }
     qenv_free(e);
 }
 
@@ -303,174 +321,144 @@ static void test_permissions(const void *opaque)
 
 /* ---- Access flag and dirty state ----------------------------------------- */
 
-/* AF = 0, no hardware update: F_ACCESS (stage 1, CLASS IN). */
-static void test_af_fault(void)
+/* Descriptor bits: AF, AP[2] (stage 1) / S2AP[1] (stage 2), DBM. */
+#define DESC_AF         SM_BIT(10)
+#define DESC_AP2        SM_BIT(7)
+#define DESC_S2AP_W     SM_BIT(7)
+#define DESC_DBM        SM_BIT(51)
+
+/*
+ * One page at IOVA in a context with hardware update enables: CD flags
+ * for stage 1, STE.S2HA/S2HD for stage 2.  @run gets the frame and the
+ * address of the leaf descriptor.
+ */
+typedef struct HwCase {
+    const char *name;
+    const char *props;       /* httu=... */
+    QEnvStage stage;
+    unsigned cd_flags;
+    uint64_t ste2;           /* STE dword 2 bits to set */
+    unsigned attrs;
+    void (*run)(QEnv *e, uint64_t buf, uint64_t desc);
+} HwCase;
+
+static uint64_t ld_desc(QEnv *e, uint64_t desc)
 {
-    QEnv *e = qenv_start("httu=off", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
+    return qbus_ld64(&e->bus, desc);
+}
+
+/* AF = 0, no hardware update: F_ACCESS (stage 1, CLASS IN). */
+static void run_af_fault(QEnv *e, uint64_t buf, uint64_t desc)
+{
     uint64_t rec[4];
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_NO_AF);
-    g_assert(!qtd_write(&e->td, IOVA + 0x80, 4, 1));
-    qsm3_evt_expect(&e->smmu, SM3_EVT_F_ACCESS, rec);
+    qenv_dma_fault(e, IOVA + 0x80, false, SM3_EVT_F_ACCESS, rec);
     g_assert_cmphex(rec[2], ==, IOVA + 0x80);
-    qenv_free(e);
 }
 
 /* CD.AFFD = 1: an AF = 0 descriptor is used as if AF were 1. */
-static void test_af_fault_disabled(void)
+static void run_af_fault_disabled(QEnv *e, uint64_t buf, uint64_t desc)
 {
-    QEnv *e = qenv_start("httu=off", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_AFFD);
-    qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_NO_AF);
     dma_ok(e, IOVA, buf, 0x0af0af0a);
-    qenv_free(e);
 }
 
-/* httu=af and CD.HA: the SMMU sets AF in the descriptor in memory. */
-static void test_af_hw_update_s1(void)
+/* The SMMU sets AF in the descriptor in memory. */
+static void run_af_hw_update(QEnv *e, uint64_t buf, uint64_t desc)
 {
-    QEnv *e = qenv_start("httu=af", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t d;
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_HA);
-    d = qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_NO_AF);
-    g_assert(!(qbus_ld64(&e->bus, d) & SM_BIT(10)));
+    g_assert(!(ld_desc(e, desc) & DESC_AF));
     dma_ok(e, IOVA, buf, 0x1af1af1a);
-    g_assert(qbus_ld64(&e->bus, d) & SM_BIT(10));
-    qenv_free(e);
+    g_assert(ld_desc(e, desc) & DESC_AF);
 }
 
-/* Stage 2 AF update with STE.S2HA. */
-static void test_af_hw_update_s2(void)
+/* DBM: a write makes the page writable-dirty. */
+static void run_dirty_s1(QEnv *e, uint64_t buf, uint64_t desc)
 {
-    QEnv *e = qenv_start("httu=af", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t ste[8], d;
+    uint64_t v;
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 12, 0);
-    qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
-    ste[2] |= SM3_STE2_S2HA;
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    d = qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_NO_AF);
-    dma_ok(e, IOVA, buf, 0x2af2af2a);
-    g_assert(qbus_ld64(&e->bus, d) & SM_BIT(10));
-    qenv_free(e);
-}
-
-/* httu=af+dirty, CD.HA/HD, DBM: a write makes the page writable-dirty. */
-static void test_dirty_hw_update_s1(void)
-{
-    QEnv *e = qenv_start("httu=af+dirty", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t d, v;
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12,
-                     QSM3_CD_HA | QSM3_CD_HD);
-    d = qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_RO | QSM3_PT_DBM);
     /* A read leaves it clean (AP[2] = 1). */
     g_assert(qtd_read(&e->td, IOVA, 64));
-    g_assert(qbus_ld64(&e->bus, d) & SM_BIT(7));
+    g_assert(ld_desc(e, desc) & DESC_AP2);
     g_assert(qtd_write(&e->td, IOVA, 64, 0xd1d1d1d1));
-    v = qbus_ld64(&e->bus, d);
-    g_assert(!(v & SM_BIT(7)));              /* AP[2] cleared: dirty */
-    g_assert(v & SM_BIT(51));
+    v = ld_desc(e, desc);
+    g_assert(!(v & DESC_AP2));               /* AP[2] cleared: dirty */
+    g_assert(v & DESC_DBM);
     g_assert_cmphex(qenv_ld32(e, buf), ==, 0xd1d1d1d1);
     qsm3_evt_none(&e->smmu);
-    qenv_free(e);
 }
 
 /* Without CD.HD a clean DBM page is still read-only: F_PERMISSION. */
-static void test_dirty_no_hd(void)
+static void run_dirty_no_hd(QEnv *e, uint64_t buf, uint64_t desc)
 {
-    QEnv *e = qenv_start("httu=af+dirty", "", NULL);
-    QEnvXlate x;
-    uint64_t buf = qenv_buf(e, 4096);
-    uint64_t d;
-
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_HA);
-    d = qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_RO | QSM3_PT_DBM);
     g_assert(!qtd_write(&e->td, IOVA, 64, 1));
     qsm3_evt_expect(&e->smmu, SM3_EVT_F_PERMISSION, NULL);
-    g_assert(qbus_ld64(&e->bus, d) & SM_BIT(7));
-    qenv_free(e);
+    g_assert(ld_desc(e, desc) & DESC_AP2);
 }
 
-/* Stage 2 dirty: S2AP[1] (write) is set by STE.S2HD. */
-static void test_dirty_hw_update_s2(void)
+/* Stage 2 dirty: S2AP[1] (write) is set. */
+static void run_dirty_s2(QEnv *e, uint64_t buf, uint64_t desc)
 {
-    QEnv *e = qenv_start("httu=af+dirty", "", NULL);
+    g_assert(qtd_write(&e->td, IOVA, 64, 0xd2d2d2d2));
+    g_assert(ld_desc(e, desc) & DESC_S2AP_W);
+    g_assert_cmphex(qenv_ld32(e, buf), ==, 0xd2d2d2d2);
+}
+
+static const HwCase hw_cases[] = {
+    { "af/fault", "httu=off", QENV_S1, 0, 0, QSM3_PT_NO_AF, run_af_fault },
+    { "af/affd", "httu=off", QENV_S1, QSM3_CD_AFFD, 0, QSM3_PT_NO_AF,
+      run_af_fault_disabled },
+    /* httu=af and CD.HA */
+    { "af/hw-update-s1", "httu=af", QENV_S1, QSM3_CD_HA, 0, QSM3_PT_NO_AF,
+      run_af_hw_update },
+    /* Stage 2 AF update with STE.S2HA. */
+    { "af/hw-update-s2", "httu=af", QENV_S2, 0, SM3_STE2_S2HA,
+      QSM3_PT_NO_AF, run_af_hw_update },
+    /* httu=af+dirty, CD.HA/HD, DBM on a clean (AP[2] = 1) page. */
+    { "dirty/hw-update-s1", "httu=af+dirty", QENV_S1,
+      QSM3_CD_HA | QSM3_CD_HD, 0, QSM3_PT_RO | QSM3_PT_DBM, run_dirty_s1 },
+    { "dirty/no-hd", "httu=af+dirty", QENV_S1, QSM3_CD_HA, 0,
+      QSM3_PT_RO | QSM3_PT_DBM, run_dirty_no_hd },
+    /* STE.S2HA/S2HD, DBM on a clean (S2AP[1] = 0) page. */
+    { "dirty/hw-update-s2", "httu=af+dirty", QENV_S2, 0,
+      SM3_STE2_S2HA | SM3_STE2_S2HD, QSM3_PT_RO | QSM3_PT_DBM,
+      run_dirty_s2 },
+};
+
+static void test_hw_update(const void *opaque)
+{
+    const HwCase *c = opaque;
+    QEnv *e = qenv_start(c->props, "", NULL);
     QEnvXlate x;
     uint64_t buf = qenv_buf(e, 4096);
-    uint64_t ste[8], d;
+    uint64_t ste[8], desc;
 
-    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S2, 12, 0);
-    qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
-    ste[2] |= SM3_STE2_S2HA | SM3_STE2_S2HD;
-    qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
-    d = qenv_xlate_map(e, &x, IOVA, buf, 3, QSM3_PT_RO | QSM3_PT_DBM);
-    g_assert(qtd_write(&e->td, IOVA, 64, 0xd2d2d2d2));
-    g_assert(qbus_ld64(&e->bus, d) & SM_BIT(7));
-    g_assert_cmphex(qenv_ld32(e, buf), ==, 0xd2d2d2d2);
+    qenv_xlate_setup(e, &x, QENV_TD_SID, c->stage, 12, c->cd_flags);
+    if (c->ste2) {
+        qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);
+        ste[2] |= c->ste2;
+        qsm3_ste_write(&e->smmu, QENV_TD_SID, ste, true);
+    }
+    desc = qenv_xlate_map(e, &x, IOVA, buf, 3, c->attrs);
+    c->run(e, buf, desc);
     qenv_free(e);
 }
 
 int main(int argc, char **argv)
 {
-    unsigned i;
-
     g_test_init(&argc, &argv, NULL);
-    for (i = 0; i < G_N_ELEMENTS(xlate_cases); i++) {
-        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/translation/%s",
-                                             xlate_cases[i].name);
-
-        g_test_add_data_func(p, &xlate_cases[i], test_xlate);
-    }
+    QENV_ADD_TABLE("/arm-smmuv3-ext/translation", xlate_cases, test_xlate);
     g_test_add_func("/arm-smmuv3-ext/translation/s1/4k/4-level",
                     test_s1_4k_4level);
     g_test_add_func("/arm-smmuv3-ext/translation/s1/scatter",
                     test_s1_scatter);
-    g_test_add_func("/arm-smmuv3-ext/translation/strtab/2-level",
-                    test_2level_stream_table);
-    g_test_add_func("/arm-smmuv3-ext/translation/strtab/2-level-split6",
-                    test_2level_stream_table_split6);
-    g_test_add_func("/arm-smmuv3-ext/translation/ste/bypass",
-                    test_ste_bypass);
-    g_test_add_func("/arm-smmuv3-ext/translation/ste/abort", test_ste_abort);
-    g_test_add_func("/arm-smmuv3-ext/translation/s1dss/ssid0",
-                    test_s1dss_ssid0);
-    g_test_add_func("/arm-smmuv3-ext/translation/s1dss/bypass",
-                    test_s1dss_bypass);
-    g_test_add_func("/arm-smmuv3-ext/translation/s1dss/terminate",
-                    test_s1dss_terminate);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/translation/strtab", strtab_cases,
+                   test_strtab);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/translation/ste", ste_cases,
+                   test_ste_config);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/translation/s1dss", s1dss_cases,
+                   test_s1dss);
     g_test_add_func("/arm-smmuv3-ext/translation/tbi", test_tbi);
-    for (i = 0; i < G_N_ELEMENTS(perm_cases); i++) {
-        g_autofree char *p = g_strdup_printf("/arm-smmuv3-ext/translation/"
-                                             "perm/%s", perm_cases[i].name);
-
-        g_test_add_data_func(p, &perm_cases[i], test_permissions);
-    }
-    g_test_add_func("/arm-smmuv3-ext/translation/af/fault", test_af_fault);
-    g_test_add_func("/arm-smmuv3-ext/translation/af/affd",
-                    test_af_fault_disabled);
-    g_test_add_func("/arm-smmuv3-ext/translation/af/hw-update-s1",
-                    test_af_hw_update_s1);
-    g_test_add_func("/arm-smmuv3-ext/translation/af/hw-update-s2",
-                    test_af_hw_update_s2);
-    g_test_add_func("/arm-smmuv3-ext/translation/dirty/hw-update-s1",
-                    test_dirty_hw_update_s1);
-    g_test_add_func("/arm-smmuv3-ext/translation/dirty/no-hd",
-                    test_dirty_no_hd);
-    g_test_add_func("/arm-smmuv3-ext/translation/dirty/hw-update-s2",
-                    test_dirty_hw_update_s2);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/translation/perm", perm_cases,
+                   test_permissions);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/translation", hw_cases, test_hw_update);
     return g_test_run();
 }

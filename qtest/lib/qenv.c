@@ -65,6 +65,42 @@ unsigned qenv_irq_raised(QEnv *e, unsigned line)
     return qtc_irq_raised(e->qts, e->spi + line);
 }
 
+void qenv_dma_fault(QEnv *e, uint64_t iova, bool read, unsigned id,
+                    uint64_t rec[4])
+{
+    bool ok = read ? qtd_read(&e->td, iova, 4)
+                   : qtd_write(&e->td, iova, 4, 0xfa17fa17);
+
+    g_assert(!ok);
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_DMA);
+    g_assert_cmphex(qtd_readq(&e->td, SMMU_TESTDEV_FAULT_ADDR), ==, iova);
+    if (id) {
+        qsm3_evt_expect(&e->smmu, id, rec);
+    } else {
+        qsm3_evt_none(&e->smmu);
+    }
+}
+
+char *qenv_stats(QEnv *e)
+{
+    return qtc_qmp_ok(e->qts, "{'execute': 'qom-get', 'arguments': "
+                      "{'path': '" QENV_SMMU_PATH "', 'property': 'stats'}}");
+}
+
+void qenv_add_table(const char *prefix, const void *table, size_t n,
+                    size_t size, void (*fn)(const void *))
+{
+    const char *row = table;
+    size_t i;
+
+    for (i = 0; i < n; i++, row += size) {
+        g_autofree char *path = g_strdup_printf("%s/%s", prefix,
+                                                *(const char *const *)row);
+
+        g_test_add_data_func(path, row, fn);
+    }
+}
+
 uint64_t qenv_buf(QEnv *e, uint64_t size)
 {
     return qalloc(&e->alloc, size, size);

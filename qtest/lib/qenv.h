@@ -9,6 +9,9 @@
 #ifndef QENV_H
 #define QENV_H
 
+#include <glib.h>
+#include <stddef.h>
+
 #include "qalloc.h"
 #include "qsm3.h"
 #include "qtd.h"
@@ -55,6 +58,32 @@ void qenv_intercept_irqs(QEnv *e);
 #define QENV_IRQ_CMD_SYNC   2
 #define QENV_IRQ_GERROR     3
 unsigned qenv_irq_raised(QEnv *e, unsigned line);
+
+/*
+ * A 4-byte DMA read (@read) or write of @iova by the testdev that must
+ * fail: asserts the DMA error and FAULT_ADDR = @iova, then pops the
+ * event record and asserts its ID is @id (into @rec, which may be NULL),
+ * or with @id = 0 asserts that nothing was recorded.
+ */
+void qenv_dma_fault(QEnv *e, uint64_t iova, bool read, unsigned id,
+                    uint64_t rec[4]);
+/* The SMMU's "stats" property (JSON text; g_free it). */
+char *qenv_stats(QEnv *e);
+
+/*
+ * Register one GLib test per element of a case table: the path is
+ * "@prefix/<name>", <name> the element's first member (const char *),
+ * and the test function gets the element.  QENV_ADD_TABLE() takes the
+ * array itself and checks that "name" comes first.
+ */
+void qenv_add_table(const char *prefix, const void *table, size_t n,
+                    size_t size, void (*fn)(const void *));
+#define QENV_ADD_TABLE(prefix, table, fn)                                   \
+    do {                                                                    \
+        G_STATIC_ASSERT(offsetof(__typeof__((table)[0]), name) == 0);       \
+        qenv_add_table(prefix, table, G_N_ELEMENTS(table),                  \
+                       sizeof((table)[0]), fn);                             \
+    } while (0)
 
 /* A zeroed, @size-aligned buffer of @size bytes of guest RAM. */
 uint64_t qenv_buf(QEnv *e, uint64_t size);

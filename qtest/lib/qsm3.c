@@ -522,12 +522,24 @@ static uint32_t qsm3_q_mask(unsigned log2n)
     return (2u << log2n) - 1;          /* index plus wrap bit */
 }
 
+uint64_t qsm3_cmd_slot(QSm3 *s, uint32_t index)
+{
+    return s->cmdq + (uint64_t)(index & ((1u << s->cmdq_log2) - 1)) *
+           SM3_CMD_SIZE;
+}
+
+void qsm3_cmd_rewrite(QSm3 *s, uint32_t index, uint64_t dw0, uint64_t dw1)
+{
+    uint64_t slot = qsm3_cmd_slot(s, index);
+
+    qbus_st64(s->bus, slot, dw0);
+    qbus_st64(s->bus, slot + 8, dw1);
+}
+
 void qsm3_cmd_queue(QSm3 *s, uint64_t dw0, uint64_t dw1)
 {
     uint32_t n = 1u << s->cmdq_log2;
     uint32_t mask = qsm3_q_mask(s->cmdq_log2);
-    uint64_t slot = s->cmdq + (uint64_t)(s->cmdq_prod & (n - 1)) *
-                    SM3_CMD_SIZE;
     unsigned i;
 
     /* Wait for room: full when the indexes differ only in the wrap bit. */
@@ -539,8 +551,7 @@ void qsm3_cmd_queue(QSm3 *s, uint64_t dw0, uint64_t dw1)
         }
     }
     g_assert_cmpuint(i, <, QSM3_POLL_MAX);
-    qbus_st64(s->bus, slot, dw0);
-    qbus_st64(s->bus, slot + 8, dw1);
+    qsm3_cmd_rewrite(s, s->cmdq_prod, dw0, dw1);
     s->cmdq_prod = (s->cmdq_prod + 1) & mask;
     qsm3_writel(s, SM3_CMDQ_PROD, s->cmdq_prod);
 }
@@ -585,6 +596,15 @@ void qsm3_cmd(QSm3 *s, uint64_t dw0, uint64_t dw1)
     }
 }
 
+uint32_t qsm3_cmd_ill(QSm3 *s, uint64_t dw0)
+{
+    uint32_t index = s->cmdq_prod;
+
+    qsm3_cmd_queue(s, dw0, 0);
+    g_assert_cmpuint(qsm3_wait_cons(s), ==, SM3_CERROR_ILL);
+    return index;
+}
+
 void qsm3_cfgi_ste(QSm3 *s, uint32_t sid)
 {
     qsm3_cmd(s, SM3_CMD_CFGI_STE | sm_prep(SM3_CMD0_SID, sid),
@@ -616,7 +636,9 @@ unsigned qsm3_evt_pending(QSm3 *s)
     return (prod - s->evtq_cons) & mask;
 }
 
-bool qsm3_evt_peek(QSm3 *s, uint64_t rec[4])
+/* Copy the record at our shadow CONS; returns the PROD register, or
+ * -1 (no record) when the queue is empty. */
+static int64_t qsm3_evt_read(QSm3 *s, uint64_t rec[4])
 {
     uint32_t mask = qsm3_q_mask(s->evtq_log2);
     uint32_t prod_reg = qsm3_readl(s, QSM3_P1(SM3_EVENTQ_PROD));
@@ -624,34 +646,31 @@ bool qsm3_evt_peek(QSm3 *s, uint64_t rec[4])
     int i;
 
     if ((prod_reg & mask) == s->evtq_cons) {
-        return false;
+        return -1;
     }
     slot = s->evtq + (uint64_t)(s->evtq_cons & ((1u << s->evtq_log2) - 1)) *
            SM3_EVT_SIZE;
     for (i = 0; i < 4; i++) {
         rec[i] = qbus_ld64(s->bus, slot + 8 * i);
     }
-    return true;
+    return prod_reg;
+}
+
+bool qsm3_evt_peek(QSm3 *s, uint64_t rec[4])
+{
+    return qsm3_evt_read(s, rec) >= 0;
 }
 
 bool qsm3_evt_pop(QSm3 *s, uint64_t rec[4])
 {
-    uint32_t mask = qsm3_q_mask(s->evtq_log2);
-    uint32_t prod_reg = qsm3_readl(s, QSM3_P1(SM3_EVENTQ_PROD));
-    uint64_t slot;
-    int i;
+    int64_t prod_reg = qsm3_evt_read(s, rec);
 
-    if ((prod_reg & mask) == s->evtq_cons) {
+    if (prod_reg < 0) {
         return false;
     }
-    slot = s->evtq + (uint64_t)(s->evtq_cons & ((1u << s->evtq_log2) - 1)) *
-           SM3_EVT_SIZE;
-    for (i = 0; i < 4; i++) {
-        rec[i] = qbus_ld64(s->bus, slot + 8 * i);
-    }
-    s->evtq_cons = (s->evtq_cons + 1) & mask;
+    s->evtq_cons = (s->evtq_cons + 1) & qsm3_q_mask(s->evtq_log2);
     qsm3_writel(s, QSM3_P1(SM3_EVENTQ_CONS),
-                s->evtq_cons | (prod_reg & SM3_Q_OVFLG));
+                s->evtq_cons | ((uint32_t)prod_reg & SM3_Q_OVFLG));
     return true;
 }
 

@@ -204,6 +204,15 @@ unsigned qsm3_sync(QSm3 *s);
 void qsm3_cmd(QSm3 *s, uint64_t dw0, uint64_t dw1);
 /* Wait (bounded) for CONS to reach PROD; returns CONS.ERR. */
 unsigned qsm3_wait_cons(QSm3 *s);
+/*
+ * Queue @dw0 (an illegal command, e.g. an unknown opcode), assert that
+ * it stops the queue with CERROR_ILL and return its index (PROD before).
+ */
+uint32_t qsm3_cmd_ill(QSm3 *s, uint64_t dw0);
+/* Guest address of the command slot of queue index @index. */
+uint64_t qsm3_cmd_slot(QSm3 *s, uint32_t index);
+/* Overwrite the command at @index (e.g. fix one that stopped the queue). */
+void qsm3_cmd_rewrite(QSm3 *s, uint32_t index, uint64_t dw0, uint64_t dw1);
 
 void qsm3_cfgi_ste(QSm3 *s, uint32_t sid);
 void qsm3_cfgi_all(QSm3 *s);

@@ -287,20 +287,12 @@ QTestClient *qtc_try_start(char **stderr_out, const char *extra_args)
             qtc_untrack(q->pid);
             q->pid = 0;
         }
-        if (stderr_out) {
-            *stderr_out = qtc_stderr(q);
-        }
-        qtc_free(q);
-        return NULL;
+        goto refused;
     }
     /* QEMU may still refuse its command line after connecting. */
     greeting = qtc_read_line_soft(q, q->qmp_fd, q->qmp_buf);
     if (!greeting) {
-        if (stderr_out) {
-            *stderr_out = qtc_stderr(q);
-        }
-        qtc_free(q);
-        return NULL;
+        goto refused;
     }
     g_assert(strstr(greeting, "\"QMP\""));
     g_free(greeting);
@@ -317,15 +309,19 @@ QTestClient *qtc_try_start(char **stderr_out, const char *extra_args)
         }
     }
     if (!resp) {
-        if (stderr_out) {
-            *stderr_out = qtc_stderr(q);
-        }
-        qtc_free(q);
-        return NULL;
+        goto refused;
     }
     g_assert(strstr(resp, "\"return\""));
     g_free(resp);
     return q;
+
+refused:
+    /* QEMU exited or broke off: hand back what it said. */
+    if (stderr_out) {
+        *stderr_out = qtc_stderr(q);
+    }
+    qtc_free(q);
+    return NULL;
 }
 
 QTestClient *qtc_start(const char *fmt, ...)

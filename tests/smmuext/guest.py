@@ -182,6 +182,7 @@ class BootResult:
     report: ktap.KtapReport = field(default_factory=ktap.KtapReport)
     stats: dict = None         # the SMMU's 'stats' after the guest stopped
     error: str = ""            # what went wrong talking to QEMU, if anything
+    stats_running: dict = None  # the same, sampled while the guest ran
 
     def log_tail(self, lines=60):
         with open(self.log_path, errors="replace") as f:
@@ -262,8 +263,14 @@ def boot(scenario, log_name=None, only=None):
     cmd = qemu_command(scenario, ensure_disk(scenario.disk_mb), only)
     start = time.monotonic()
     timed_out, stats, error, vm = False, None, "", None
+    running = None
     try:
         vm = Vm(cmd, log_path, name)
+        # Statistics are readable while the guest runs: sample them once
+        # the 4 KiB read is done and the 64 KiB one starts.
+        if smmu.stats_path and (not only or "dma-read-64k" in only) and \
+                vm.wait_console("# running dma-read-64k", scenario.timeout):
+            running = _read_stats(vm, smmu)
         if vm.mon.wait_event("SHUTDOWN", scenario.timeout) is None:
             timed_out = True
         else:
@@ -275,7 +282,7 @@ def boot(scenario, log_name=None, only=None):
     with open(log_path, errors="replace") as f:
         report = ktap.parse(f.read())
     return BootResult(scenario, cmd, log_path, elapsed, rc, timed_out, report,
-                      stats, error)
+                      stats, error, running)
 
 
 def boot_with_migration(scenario, test, delay=2.0, log_name=None):
