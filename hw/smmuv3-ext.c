@@ -1254,6 +1254,11 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     Sm3Config cfg;
 
     s->id = g_strdup(d->id ? d->id : TYPE_SMMUV3_EXT);
+    if (phase_check(PHASE_MACHINE_READY)) {
+        error_setg(errp, "cannot be added to a running machine: give "
+                   "-device " TYPE_SMMUV3_EXT " on the command line");
+        return;
+    }
     vms = smmuv3_ext_virt(errp);
     if (!vms) {
         return;

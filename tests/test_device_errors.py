@@ -77,3 +77,16 @@ def test_good_command_lines_start(built):
                    "-device", SMMU + ",primary-bus=pxb1"]):
         r = qemu("virt,gic-version=3", extra)
         assert r.returncode == 0, r.stderr
+
+
+def test_not_hot_pluggable(built):
+    """device_add at run time is refused; the machine keeps running."""
+    cmd = [paths.QEMU, "-M", "virt", "-nodefaults", "-display", "none",
+           "-qmp", "stdio"]
+    r = subprocess.run(cmd, input='{"execute":"qmp_capabilities"}\n'
+                       '{"execute":"device_add","arguments":{"driver":"'
+                       + SMMU + '","primary-bus":"pcie.0"}}\n'
+                       '{"execute":"query-status"}\n{"execute":"quit"}\n',
+                       capture_output=True, text=True, timeout=30)
+    assert '"error"' in r.stdout and "pluggable" in r.stdout, r.stdout
+    assert '"running": true' in r.stdout, r.stdout
