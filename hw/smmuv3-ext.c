@@ -47,13 +47,6 @@
 
 /* ---- Model access -------------------------------------------------------- */
 
-/*
- * Every call into the model holds the lock.  The model's own memory
- * accesses (table walks, queues, MSIs) can land on our registers when the
- * guest points a base register there; such a nested access would re-enter
- * the model in the middle of an operation, so it fails instead, as a bus
- * error does (the model then reports F_WALK_EABT, CERROR_ABT, ...).
- */
 /* Identifies the calling thread without a system call. */
 static __thread char smmuv3_ext_thread_tag;
 
@@ -79,6 +72,13 @@ static void smmuv3_ext_unlock(SMMUv3ExtState *s)
     }
 }
 
+/*
+ * Every call into the model holds the lock.  The model's own memory
+ * accesses (table walks, queues, MSIs) can land on our registers when the
+ * guest points a base register there; such a nested access would re-enter
+ * the model in the middle of an operation, so it fails instead, as a bus
+ * error does (the model then reports F_WALK_EABT, CERROR_ABT, ...).
+ */
 static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
 {
     if (s->depth > 1) {
@@ -90,6 +90,20 @@ static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
     return false;
 }
 
+/* Whether this thread took the BQL to enter the model (see below). */
+static __thread bool smmuv3_ext_took_bql;
+
+static void smmuv3_ext_unlock_upstream(SMMUv3ExtState *s)
+{
+    bool outermost = s->depth == 1;
+
+    smmuv3_ext_unlock(s);
+    if (outermost && smmuv3_ext_took_bql) {
+        smmuv3_ext_took_bql = false;
+        qemu_mutex_unlock_iothread();
+    }
+}
+
 /*
  * Lock for an upstream transaction.  One that arrives while this thread is
  * already inside the model was started by the model's own memory access
@@ -98,9 +112,19 @@ static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
  */
 static bool smmuv3_ext_lock_upstream(SMMUv3ExtState *s)
 {
+    /*
+     * Lock order is BQL, then the SMMU: a vCPU's register access comes
+     * with the BQL, and the model may reach device registers (an MSI to
+     * the ITS, a table in MMIO) whose handlers take it.  A device served
+     * by an iothread therefore takes the BQL first.
+     */
+    if (!qemu_mutex_iothread_locked()) {
+        qemu_mutex_lock_iothread();
+        smmuv3_ext_took_bql = true;
+    }
     smmuv3_ext_lock(s);
     if (s->depth > 1) {
-        smmuv3_ext_unlock(s);
+        smmuv3_ext_unlock_upstream(s);
         qemu_log_mask(LOG_GUEST_ERROR, "%s: a transaction caused by the "
                       "SMMU's own memory access came back to it: refused\n",
                       s->id);
@@ -236,7 +260,7 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     if (smmuv3_ext_is_retried_piece(s, dev, addr, flag)) {
         /* Fails again, without a second record of the same fault. */
         dev->fault_addr = addr;
-        smmuv3_ext_unlock(s);
+        smmuv3_ext_unlock_upstream(s);
         entry.iova = addr & ~(hwaddr)0xfff;
         entry.addr_mask = 0xfff;
         return entry;
@@ -249,7 +273,7 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
         dev->fault_addr = addr;
         dev->fault_flag = flag;
     }
-    smmuv3_ext_unlock(s);
+    smmuv3_ext_unlock_upstream(s);
 
     switch (r.outcome) {
     case SM3_XLATE_OK:
@@ -495,7 +519,7 @@ static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
             return MEMTX_DECODE_ERROR;
         }
         r = sm3_translate(s->model, &req);
-        smmuv3_ext_unlock(s);
+        smmuv3_ext_unlock_upstream(s);
         if (r.outcome == SM3_XLATE_OK) {
             mask = r.mask;
             pa = r.pa;
@@ -549,7 +573,7 @@ static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
         return x;
     }
     r = sm3_ats_translate(s->model, &req);
-    smmuv3_ext_unlock(s);
+    smmuv3_ext_unlock_upstream(s);
     switch (r.outcome) {
     case SM3_XLATE_OK:
         x.size = MAX(r.mask + 1, 0x1000);
@@ -602,7 +626,7 @@ static bool smmuv3_ext_ats_page_request(Object *obj, PCIDevice *dev,
         return false;
     }
     ok = sm3_page_request(s->model, &pr);
-    smmuv3_ext_unlock(s);
+    smmuv3_ext_unlock_upstream(s);
     return ok;
 }
 

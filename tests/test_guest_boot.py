@@ -18,6 +18,8 @@ SCENARIOS = [
     guest.Scenario(smmu="smmuv3-ext", mode="strict", irq="wired"),
     guest.Scenario(smmu="smmuv3-ext", mode="lazy", irq="wired"),
     guest.Scenario(smmu="smmuv3-ext", mode="passthrough", irq="wired"),
+    # The disk served by an iothread: DMA without the BQL.
+    guest.Scenario(smmu="smmuv3-ext", mode="strict", iothread=True),
     # Two instances: pcie.0 and a pxb-pcie root bus, a disk behind each.
     guest.Scenario(smmu="smmuv3-ext", mode="strict", instances=2),
 ]

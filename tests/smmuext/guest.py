@@ -72,6 +72,7 @@ class Scenario:
     mode: str = "strict"
     irq: str = ""              # "msi" or "wired"; "": the SMMU's default
     instances: int = 1         # 2: a second SMMU on a pxb-pcie root bus
+    iothread: bool = False     # disks served by an iothread (no BQL)
     disk_mb: int = DEFAULT_DISK_MB
     net: bool = True
     timeout: int = 900
@@ -82,7 +83,8 @@ class Scenario:
             return "none"
         return "-".join([self.smmu, self.mode] + ([self.irq] if self.irq else []) +
                         (["x%d" % self.instances] if self.instances > 1 else []) +
-                        (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []))
+                        (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []) +
+                        (["iothread"] if self.iothread else []))
 
 
 @dataclass
@@ -126,6 +128,7 @@ def qemu_command(scenario, disk, only=None):
     # Without VIRTIO_F_ACCESS_PLATFORM the guest's virtio drivers bypass the
     # DMA API (and QEMU the IOMMU): only MSI writes would be translated.
     virtio = "disable-legacy=on,iommu_platform=on"
+    blk = virtio + (",iothread=io0" if scenario.iothread else "")
     disks = [("disk0", disk, ",bus=pcie.0")]
     if scenario.instances > 1:
         disks.append(("disk1", ensure_disk(scenario.disk_mb, "disk1"),
@@ -144,6 +147,8 @@ def qemu_command(scenario, disk, only=None):
            "-serial", "stdio", "-monitor", "none",
            "-kernel", paths.KERNEL, "-initrd", paths.INITRD,
            "-append", append]
+    if scenario.iothread:
+        cmd += ["-object", "iothread,id=io0"]
     irq_opt = ""
     if scenario.irq:
         if not smmu.irq_option:
@@ -156,7 +161,7 @@ def qemu_command(scenario, disk, only=None):
         cmd += ["-device", dev]
     for serial, d, bus in disks[:1]:
         cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),
-                "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, virtio, bus)]
+                "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, blk, bus)]
     if scenario.instances > 1:
         # A second root bus, its own SMMU (before its devices), a root port.
         cmd += ["-device", "pxb-pcie,bus_nr=128,id=pxb1,bus=pcie.0",
@@ -164,7 +169,7 @@ def qemu_command(scenario, disk, only=None):
                 "-device", "pcie-root-port,bus=pxb1,chassis=1,id=rp1"]
         for serial, d, bus in disks[1:]:
             cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),
-                    "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, virtio, bus)]
+                    "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, blk, bus)]
     if scenario.net:
         cmd += ["-netdev", "hubport,id=net0,hubid=0",
                 "-device", "virtio-net-pci,netdev=net0,romfile=,bus=pcie.0," + virtio]
