@@ -735,6 +735,32 @@ static bool smmuv3_ext_visit_cache(Visitor *v, const char *name,
     return ok;
 }
 
+/* "walk-caches": {"s1l0": {...}, ..., "s2l2": {...}} */
+static bool smmuv3_ext_visit_walk_caches(Visitor *v, Sm3Stats *st,
+                                         Error **errp)
+{
+    bool ok = true;
+    unsigned stage, level;
+
+    if (!visit_start_struct(v, "walk-caches", NULL, 0, errp)) {
+        return false;
+    }
+    for (stage = 0; stage < SM3_WALKC_STAGES && ok; stage++) {
+        for (level = 0; level < SM3_WALKC_LEVELS && ok; level++) {
+            char name[8];
+
+            snprintf(name, sizeof(name), "s%ul%u", stage + 1, level);
+            ok = smmuv3_ext_visit_cache(v, name, &st->walkc[stage][level],
+                                        errp);
+        }
+    }
+    if (ok) {
+        ok = visit_check_struct(v, errp);
+    }
+    visit_end_struct(v, NULL);
+    return ok;
+}
+
 /* A struct of the non-zero counters of @counts, named by @name_of. */
 static bool smmuv3_ext_visit_by_name(Visitor *v, const char *name,
                                      uint64_t *counts, unsigned n,
@@ -793,7 +819,8 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
          smmuv3_ext_visit_by_name(v, "events-by-type", st.events_by_id,
                                   SM3_STATS_EVENTS, sm3_event_name, errp) &&
          smmuv3_ext_visit_cache(v, "tlb", &st.tlb, errp) &&
-         smmuv3_ext_visit_cache(v, "config-cache", &st.cfg, errp);
+         smmuv3_ext_visit_cache(v, "config-cache", &st.cfg, errp) &&
+         smmuv3_ext_visit_walk_caches(v, &st, errp);
     if (ok) {
         visit_check_struct(v, errp);
     }
@@ -949,6 +976,8 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     cfg->tlb_ways = s->tlb_ways;
     cfg->cfg_entries = s->cfg_entries;
     cfg->cfg_ways = s->cfg_ways;
+    memcpy(cfg->walkc_entries, s->walkc_entries, sizeof(cfg->walkc_entries));
+    memcpy(cfg->walkc_ways, s->walkc_ways, sizeof(cfg->walkc_ways));
     cfg->policy = SM_CACHE_LRU;
     cfg->cmdq_batch = s->cmdq_batch;
     smmu_ext_host_init(&cfg->host, &s->host);
@@ -1369,6 +1398,30 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_UINT32("tlb-ways", SMMUv3ExtState, tlb_ways, 4),
     DEFINE_PROP_UINT32("cfg-entries", SMMUv3ExtState, cfg_entries, 64),
     DEFINE_PROP_UINT32("cfg-ways", SMMUv3ExtState, cfg_ways, 4),
+    DEFINE_PROP_UINT32("walkc-s1l0-entries", SMMUv3ExtState,
+                       walkc_entries[0][0], 0),
+    DEFINE_PROP_UINT32("walkc-s1l0-ways", SMMUv3ExtState,
+                       walkc_ways[0][0], 0),
+    DEFINE_PROP_UINT32("walkc-s1l1-entries", SMMUv3ExtState,
+                       walkc_entries[0][1], 0),
+    DEFINE_PROP_UINT32("walkc-s1l1-ways", SMMUv3ExtState,
+                       walkc_ways[0][1], 0),
+    DEFINE_PROP_UINT32("walkc-s1l2-entries", SMMUv3ExtState,
+                       walkc_entries[0][2], 0),
+    DEFINE_PROP_UINT32("walkc-s1l2-ways", SMMUv3ExtState,
+                       walkc_ways[0][2], 0),
+    DEFINE_PROP_UINT32("walkc-s2l0-entries", SMMUv3ExtState,
+                       walkc_entries[1][0], 0),
+    DEFINE_PROP_UINT32("walkc-s2l0-ways", SMMUv3ExtState,
+                       walkc_ways[1][0], 0),
+    DEFINE_PROP_UINT32("walkc-s2l1-entries", SMMUv3ExtState,
+                       walkc_entries[1][1], 0),
+    DEFINE_PROP_UINT32("walkc-s2l1-ways", SMMUv3ExtState,
+                       walkc_ways[1][1], 0),
+    DEFINE_PROP_UINT32("walkc-s2l2-entries", SMMUv3ExtState,
+                       walkc_entries[1][2], 0),
+    DEFINE_PROP_UINT32("walkc-s2l2-ways", SMMUv3ExtState,
+                       walkc_ways[1][2], 0),
     DEFINE_PROP_UINT32("cmdq-batch", SMMUv3ExtState, cmdq_batch, 64),
     DEFINE_PROP_END_OF_LIST(),
 };
@@ -1409,6 +1462,30 @@ static const struct {
     { "tlb-ways", "TLB associativity" },
     { "cfg-entries", "configuration cache entries" },
     { "cfg-ways", "configuration cache associativity" },
+    { "walkc-s1l0-entries", "stage-1 level-0 walk cache entries "
+                             "(0: the default, 4294967295: off)" },
+    { "walkc-s1l0-ways", "stage-1 level-0 walk cache associativity when its "
+                          "entries are set (0: fully associative)" },
+    { "walkc-s1l1-entries", "stage-1 level-1 walk cache entries "
+                             "(0: the default, 4294967295: off)" },
+    { "walkc-s1l1-ways", "stage-1 level-1 walk cache associativity when its "
+                          "entries are set (0: fully associative)" },
+    { "walkc-s1l2-entries", "stage-1 level-2 walk cache entries "
+                             "(0: the default, 4294967295: off)" },
+    { "walkc-s1l2-ways", "stage-1 level-2 walk cache associativity when its "
+                          "entries are set (0: fully associative)" },
+    { "walkc-s2l0-entries", "stage-2 level-0 walk cache entries "
+                             "(0: the default, 4294967295: off)" },
+    { "walkc-s2l0-ways", "stage-2 level-0 walk cache associativity when its "
+                          "entries are set (0: fully associative)" },
+    { "walkc-s2l1-entries", "stage-2 level-1 walk cache entries "
+                             "(0: the default, 4294967295: off)" },
+    { "walkc-s2l1-ways", "stage-2 level-1 walk cache associativity when its "
+                          "entries are set (0: fully associative)" },
+    { "walkc-s2l2-entries", "stage-2 level-2 walk cache entries "
+                             "(0: the default, 4294967295: off)" },
+    { "walkc-s2l2-ways", "stage-2 level-2 walk cache associativity when its "
+                          "entries are set (0: fully associative)" },
     { "cmdq-batch", "commands run at once on a CMDQ_PROD write; the rest "
                     "run from the main loop" },
 };

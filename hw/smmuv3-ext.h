@@ -62,6 +62,8 @@ struct SMMUv3ExtState {
     bool asid16, vmid16;
     uint32_t msi_devid;
     uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;
+    uint32_t walkc_entries[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];
+    uint32_t walkc_ways[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];
     uint32_t cmdq_batch;
 
     /* Runtime */

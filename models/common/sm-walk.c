@@ -303,6 +303,7 @@ typedef struct SmWalkStage {
 
 typedef struct SmWalker {
     const SmHost *host;
+    const SmWalkCacheOps *wc;    /* NULL: no walk cache */
     SmAttrs attrs;
     SmWalkResult *res;
     SmWalkStage s1;
@@ -328,7 +329,7 @@ typedef struct SmWalkAcc {
 } SmWalkAcc;
 
 static void sm_walk_record(SmWalker *w, unsigned stage, int level,
-                           uint64_t pa, bool write)
+                           uint64_t pa, bool write, bool cached)
 {
     SmWalkResult *res = w->res;
 
@@ -339,8 +340,10 @@ static void sm_walk_record(SmWalker *w, unsigned stage, int level,
         a->stage = stage;
         a->level = level;
         a->write = write;
+        a->cached = cached;
     }
     res->n_accesses++;
+    res->n_cached += cached;
 }
 
 static SmWalkOutcome sm_walk_fail(SmWalkFault *f, SmWalkOutcome kind,
@@ -443,7 +446,7 @@ static SmWalkOutcome sm_walk_read_desc(SmWalker *w, const SmWalkStage *st,
     if (o != SM_WALK_OK) {
         return o;
     }
-    sm_walk_record(w, st->stage, level, pa, false);
+    sm_walk_record(w, st->stage, level, pa, false, false);
     if (!w->host->read ||
         w->host->read(w->host->opaque, pa, buf, sizeof(buf), w->attrs) !=
         SM_BUS_OK) {
@@ -473,7 +476,7 @@ static SmWalkOutcome sm_walk_write_desc(SmWalker *w, const SmWalkStage *st,
     if (o != SM_WALK_OK) {
         return o;
     }
-    sm_walk_record(w, st->stage, level, pa, true);
+    sm_walk_record(w, st->stage, level, pa, true, false);
     sm_walk_to_bytes(buf, desc, st->sc->big_endian);
     if (!w->host->write ||
         w->host->write(w->host->opaque, pa, buf, sizeof(buf), w->attrs) !=
@@ -501,6 +504,23 @@ static void sm_walk_table_attrs(SmWalkTableAttrs *ta, uint64_t desc)
     ta->read_only |= !!(desc & SM_DESC_APTABLE1);
     ta->uxn |= !!(desc & SM_DESC_UXNTABLE);
     ta->pxn |= !!(desc & SM_DESC_PXNTABLE);
+}
+
+/* Walk caches keep the accumulated attributes as SM_WALK_TBL_* bits. */
+static uint8_t sm_walk_ta_pack(const SmWalkTableAttrs *ta)
+{
+    return (ta->no_unpriv ? SM_WALK_TBL_NO_UNPRIV : 0) |
+           (ta->read_only ? SM_WALK_TBL_RO : 0) |
+           (ta->uxn ? SM_WALK_TBL_UXN : 0) |
+           (ta->pxn ? SM_WALK_TBL_PXN : 0);
+}
+
+static void sm_walk_ta_unpack(SmWalkTableAttrs *ta, uint8_t bits)
+{
+    ta->no_unpriv = bits & SM_WALK_TBL_NO_UNPRIV;
+    ta->read_only = bits & SM_WALK_TBL_RO;
+    ta->uxn = bits & SM_WALK_TBL_UXN;
+    ta->pxn = bits & SM_WALK_TBL_PXN;
 }
 
 /*
@@ -671,6 +691,46 @@ static bool sm_walk_in_range(const SmWalkStage *st, uint64_t in)
 }
 
 /*
+ * Partial-walk cache: find the deepest cached table descriptor for @in
+ * (levels 2 down to the start level) and continue the walk below it.
+ * Returns the level the walk goes on at (st->start on a miss).  A hit
+ * whose table no longer fits the output size was inserted under another
+ * configuration of the same context, changed without invalidation:
+ * CONSTRAINED UNPREDICTABLE, and the choice here is not to use it (the
+ * walk goes on to the next level up, at worst from the start level).
+ */
+static int sm_walk_cache_resume(SmWalker *w, const SmWalkStage *st,
+                                uint64_t in, uint64_t *table,
+                                SmWalkTableAttrs *ta)
+{
+    SmWalkTableDesc d;
+    int level;
+
+    for (level = 2; level >= st->start; level--) {
+        unsigned shift = sm_walk_level_shift(st->sc->granule, level);
+
+        if (w->wc->lookup(w->wc->opaque, st->stage, level, shift, in, &d) &&
+            sm_walk_oa_fits(st, d.table)) {
+            sm_walk_record(w, st->stage, level, d.table, false, true);
+            *table = d.table;
+            sm_walk_ta_unpack(ta, d.attrs);
+            return level + 1;
+        }
+    }
+    return st->start;
+}
+
+static void sm_walk_cache_fill(SmWalker *w, const SmWalkStage *st,
+                               int level, uint64_t in, uint64_t table,
+                               const SmWalkTableAttrs *ta)
+{
+    SmWalkTableDesc d = { .table = table, .attrs = sm_walk_ta_pack(ta) };
+
+    w->wc->insert(w->wc->opaque, st->stage, level,
+                  sm_walk_level_shift(st->sc->granule, level), in, &d);
+}
+
+/*
  * Walk one stage for input @in.  At most SM_WALK_LEVELS descriptors are
  * read; each iteration goes one level deeper or ends the walk.
  */
@@ -692,6 +752,9 @@ static SmWalkOutcome sm_walk_stage(SmWalker *w, const SmWalkStage *st,
     }
     if (!sm_walk_oa_fits(st, table)) {
         return sm_walk_fail(f, SM_WALK_FAULT_ADDR_SIZE, st, level, in);
+    }
+    if (w->wc && w->wc->lookup) {
+        level = sm_walk_cache_resume(w, st, in, &table, &ta);
     }
     for (i = 0; i < SM_WALK_LEVELS && level <= 3; i++, level++) {
         unsigned shift = sm_walk_level_shift(st->sc->granule, level);
@@ -716,6 +779,9 @@ static SmWalkOutcome sm_walk_stage(SmWalker *w, const SmWalkStage *st,
                 /* Reported against the lookup that would use it. */
                 return sm_walk_fail(f, SM_WALK_FAULT_ADDR_SIZE, st,
                                     level + 1, in);
+            }
+            if (w->wc && w->wc->insert) {
+                sm_walk_cache_fill(w, st, level, in, table, &ta);
             }
             continue;
         }
@@ -773,7 +839,8 @@ static bool sm_walk_bad_config(SmWalkResult *res, SmWalkCfgError e,
 bool sm_walk(const SmHost *host, const SmWalkCfg *cfg, const SmWalkReq *req,
              SmWalkResult *res)
 {
-    SmWalker w = { .host = host, .attrs = cfg->attrs, .res = res };
+    SmWalker w = { .host = host, .wc = cfg->wc, .attrs = cfg->attrs,
+                   .res = res };
     SmWalkAcc acc = { .write = req->write, .instr = req->instr,
                       .priv = req->priv };
     SmWalkLeaf l1 = { .level = -1 };

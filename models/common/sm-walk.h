@@ -102,6 +102,52 @@ typedef struct SmWalkStageCfg {
     bool ptw;
 } SmWalkStageCfg;
 
+/* ---- Walk caches (optional, supplied by the caller) -------------------- */
+
+/*
+ * Stage-1 hierarchical attributes (D8.4.1.3) a table descriptor passes
+ * down, accumulated from the start level: SmWalkTableDesc.attrs.
+ */
+#define SM_WALK_TBL_NO_UNPRIV  (1u << 0)   /* APTable[0] */
+#define SM_WALK_TBL_RO         (1u << 1)   /* APTable[1] */
+#define SM_WALK_TBL_UXN        (1u << 2)   /* UXNTable (XNTable) */
+#define SM_WALK_TBL_PXN        (1u << 3)   /* PXNTable */
+
+/* What a walk cache holds for one valid table descriptor. */
+typedef struct SmWalkTableDesc {
+    /*
+     * Next-level table address, as the walk uses it: an IPA for stage 1
+     * of a nested walk (so stage 2 still translates it), a PA otherwise.
+     */
+    uint64_t table;
+    /* SM_WALK_TBL_*, accumulated down to and including this level */
+    uint8_t attrs;
+} SmWalkTableDesc;
+
+/*
+ * A partial-walk cache the walker consults and fills; the walker itself
+ * keeps nothing between walks.  The caller owns the tags: the
+ * translation context (ASID, VMID, regime) is implied by @opaque, the
+ * rest is given per call.  @stage is 1 or 2, @level the level of the
+ * table descriptor (0..2), @shift log2 of the input region one
+ * descriptor of that level covers (sm_walk_level_shift()): an entry
+ * answers every input address with the same bits above @shift.
+ *
+ * Before reading descriptors, the walker looks up levels 2, 1, 0 (down
+ * to the stage's start level) and resumes below the first hit.  After
+ * reading a valid table descriptor whose next-level address fits the
+ * output size, it inserts it.  Faulting descriptors (invalid, reserved,
+ * address size) are never inserted.  Each hit is recorded in
+ * SmWalkResult.accesses with @cached set.
+ */
+typedef struct SmWalkCacheOps {
+    void *opaque;
+    bool (*lookup)(void *opaque, unsigned stage, int level, unsigned shift,
+                   uint64_t in, SmWalkTableDesc *out);
+    void (*insert)(void *opaque, unsigned stage, int level, unsigned shift,
+                   uint64_t in, const SmWalkTableDesc *d);
+} SmWalkCacheOps;
+
 /*
  * A whole translation: stage 1 alone, stage 2 alone, or both (nested)
  * depending on which stage is enabled.  Neither enabled is a bad config.
@@ -110,6 +156,8 @@ typedef struct SmWalkCfg {
     SmWalkStageCfg s1;
     SmWalkStageCfg s2;
     SmAttrs attrs;           /* attributes for the walker's own accesses */
+    /* Walk caches; NULL: every walk starts at the start level. */
+    const SmWalkCacheOps *wc;
 } SmWalkCfg;
 
 /* Why a stage configuration is unusable. */
@@ -183,6 +231,12 @@ typedef struct SmWalkAccess {
     uint8_t stage;           /* 1 or 2 */
     int8_t level;            /* 0..3 */
     bool write;              /* hardware AF/dirty write-back */
+    /*
+     * A walk-cache hit standing for the reads of the levels down to
+     * @level (no memory access): @addr is the next-level table address
+     * the cache returned (an IPA for stage 1 of a nested walk).
+     */
+    bool cached;
 } SmWalkAccess;
 
 /*
@@ -236,6 +290,7 @@ typedef struct SmWalkResult {
         SmWalkFault fault;   /* any other outcome */
     };
     unsigned n_accesses;     /* may exceed SM_WALK_MAX_ACCESSES */
+    unsigned n_cached;       /* of those, walk-cache hits (cached) */
     SmWalkAccess accesses[SM_WALK_MAX_ACCESSES];
 } SmWalkResult;
 

@@ -146,9 +146,17 @@ static void sm3_tlbi_addr(const Sm3 *s, const uint64_t cmd[2], bool ipa,
     }
 }
 
+/*
+ * TLB entries are all leaves.  Walk-cache entries are table descriptors:
+ * a Leaf = 1 command (VA/VAA/IPA forms) need not reach them (4.4.1), so
+ * it does not; every other command in the scope drops them too.
+ */
 static int sm3_tlbi_run(Sm3 *s, Sm3TlbScope *sc, SmInval *inv)
 {
     sm3_tlb_invalidate(s, sc);
+    if (!sc->leaf) {
+        sm3_walkc_invalidate(s, sc);
+    }
     sm3_notify_inval(s, inv);
     return SM3_CERROR_NONE;
 }

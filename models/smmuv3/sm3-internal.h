@@ -63,6 +63,7 @@ struct Sm3 {
     uint32_t regs[SM3_REG_SPACE / 4];
     SmCache *tlb;
     SmCache *cfgc;
+    SmCache *walkc[SM3_WALKC_STAGES][SM3_WALKC_LEVELS]; /* NULL: off */
     bool atc_inv_error;           /* an ATC_INV failed since last SYNC */
     uint16_t next_stag;
     Sm3Stall stalls[SM3_MAX_STALLS];
@@ -163,7 +164,11 @@ bool sm3_cmdq_pending(const Sm3 *s);
 
 /* ---- caches (sm3-tlb.c) ---- */
 void sm3_caches_new(Sm3 *s);
+/* Whether sm3_caches_new() built every cache the configuration asks for */
+bool sm3_caches_ok(const Sm3 *s);
 void sm3_caches_free(Sm3 *s);
+/* Copy the walk caches' counters into @out->walkc. */
+void sm3_walkc_stats(const Sm3 *s, Sm3Stats *out);
 
 /* Translation regimes a TLB entry belongs to (its StreamWorld). */
 enum {
@@ -225,6 +230,36 @@ typedef struct Sm3TlbScope {
 const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key);
 void sm3_tlb_insert(Sm3 *s, const Sm3TlbEntry *e);
 unsigned sm3_tlb_invalidate(Sm3 *s, const Sm3TlbScope *sc);
+
+/*
+ * Walk caches (sm3-tlb.c).  The context one translation's walks are
+ * tagged with: stage-1 entries by regime, VMID and ASID, stage-2
+ * entries by VMID.
+ */
+typedef struct Sm3WalkCtx {
+    Sm3 *s;
+    uint8_t world;           /* SM3_TLB_NS_* */
+    uint16_t asid, vmid;
+    /* EL2 without E2H has no ASIDs: VA forms of TLBI reach any ASID */
+    bool global;
+    SmWalkCacheOps ops;
+} Sm3WalkCtx;
+
+/* NULL when @cfg's walk-cache geometry is acceptable, else why not. */
+const char *sm3_walkc_check(const Sm3Config *cfg);
+/*
+ * Fill @wc for a translation in (@world, @vmid, @asid) and return the
+ * ops to put in SmWalkCfg.wc: NULL when every walk cache is off.
+ */
+const SmWalkCacheOps *sm3_walkc_ops(Sm3 *s, Sm3WalkCtx *wc, uint8_t world,
+                                    uint16_t vmid, uint16_t asid,
+                                    bool global);
+/*
+ * Drop the walk-cache entries a non-leaf TLB invalidation of scope @sc
+ * reaches: stage 1 for KIND_S1, stage 2 for KIND_S2, both when the
+ * scope has no kind.  The TTL hint is not applied (see sm3-tlb.c).
+ */
+unsigned sm3_walkc_invalidate(Sm3 *s, const Sm3TlbScope *sc);
 
 /* Configuration cache: decoded STEs and CDs. */
 typedef struct Sm3CfgEntry {

@@ -535,7 +535,7 @@ const char *sm3_check_config(const Sm3Config *cfg)
     if (!cfg->host.read || !cfg->host.write) {
         return "host read and write hooks are required";
     }
-    return NULL;
+    return sm3_walkc_check(cfg);
 }
 
 Sm3 *sm3_new(const Sm3Config *cfg)
@@ -549,7 +549,7 @@ Sm3 *sm3_new(const Sm3Config *cfg)
     s->cfg = *cfg;
     s->f = cfg->features;
     sm3_caches_new(s);
-    if (!s->tlb || !s->cfgc) {
+    if (!sm3_caches_ok(s)) {
         sm3_caches_free(s);
         g_free(s);
         return NULL;
@@ -593,6 +593,7 @@ Sm3Stats sm3_stats(const Sm3 *s)
 
     st.tlb = sm_cache_stats(s->tlb);
     st.cfg = sm_cache_stats(s->cfgc);
+    sm3_walkc_stats(s, &st);
     return st;
 }
 

@@ -12,8 +12,84 @@
 
 #include "sm3-internal.h"
 
+/*
+ * One cached table descriptor (IHI 0070 16.2: an SMMU may cache table
+ * descriptors of a walk, tagged like the TLB).  Only valid table
+ * descriptors are ever inserted (sm-walk.h); nothing here stores leaves.
+ *
+ * Choices where the architecture leaves room:
+ *  - A table descriptor changed in memory without a TLB invalidation
+ *    may be used stale (Arm ARM D8.13: table entries may be cached),
+ *    which this cache does until an invalidation reaches the entry.
+ *  - CONSTRAINED UNPREDICTABLE: a CD or STE whose walk parameters
+ *    (granule, HPD, TTBx, OAS) change for the same ASID/VMID without
+ *    TLB invalidation may translate with old or new tables.  Entries
+ *    here also match on the region size, so another granule never hits;
+ *    an HPD or TTBx change keeps using cached entries; a cached table
+ *    beyond the new output size is ignored by the walker.
+ *  - Stage-1 entries of a nested walk hold the next table's IPA, not
+ *    its PA, so stage-2 maintenance never has to reach stage-1 entries.
+ */
+typedef struct Sm3WalkEntry {
+    uint64_t base;           /* input region: in & ~(2^shift - 1) */
+    SmWalkTableDesc d;
+    uint16_t asid;           /* stage 1 only */
+    uint16_t vmid;
+    uint8_t world;           /* SM3_TLB_NS_* */
+    uint8_t shift;           /* region size: tells granules apart */
+    bool global;             /* stage 1, EL2 without E2H */
+} Sm3WalkEntry;
+
+static const uint32_t sm3_walkc_default[SM3_WALKC_STAGES][SM3_WALKC_LEVELS] = {
+    { SM3_DEFAULT_WALKC_S1L0, SM3_DEFAULT_WALKC_S1L1, SM3_DEFAULT_WALKC_S1L2 },
+    { SM3_DEFAULT_WALKC_S2L0, SM3_DEFAULT_WALKC_S2L1, SM3_DEFAULT_WALKC_S2L2 },
+};
+
+/* Parameters of walk cache [@st][@level]; false when it is off. */
+static bool sm3_walkc_params(const Sm3Config *cfg, unsigned st,
+                             unsigned level, SmCacheParams *p)
+{
+    static const char *const names[SM3_WALKC_STAGES][SM3_WALKC_LEVELS] = {
+        { "sm3-walk-s1l0", "sm3-walk-s1l1", "sm3-walk-s1l2" },
+        { "sm3-walk-s2l0", "sm3-walk-s2l1", "sm3-walk-s2l2" },
+    };
+    uint32_t n = cfg->walkc_entries[st][level];
+
+    if (n == SM3_WALKC_OFF) {
+        return false;
+    }
+    memset(p, 0, sizeof(*p));
+    p->name = names[st][level];
+    p->entries = n ? n : sm3_walkc_default[st][level];
+    p->ways = n ? cfg->walkc_ways[st][level] : SM3_DEFAULT_WALKC_WAYS;
+    p->policy = cfg->policy;
+    p->seed = 3 + st * SM3_WALKC_LEVELS + level;
+    p->entry_size = sizeof(Sm3WalkEntry);
+    return true;
+}
+
+const char *sm3_walkc_check(const Sm3Config *cfg)
+{
+    unsigned st, level;
+    SmCacheParams p;
+
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            if (sm3_walkc_params(cfg, st, level, &p) &&
+                sm_cache_check_params(&p)) {
+                return "walk cache: entries must be a multiple of ways, "
+                       "with a power-of-two number of sets";
+            }
+        }
+    }
+    return NULL;
+}
+
 void sm3_caches_new(Sm3 *s)
 {
+    unsigned st, level;
+    SmCacheParams p;
+
     SmCacheParams tlb = {
         .name = "sm3-tlb",
         .entries = s->cfg.tlb_entries ? s->cfg.tlb_entries
@@ -35,10 +111,45 @@ void sm3_caches_new(Sm3 *s)
 
     s->tlb = sm_cache_new(&tlb);
     s->cfgc = sm_cache_new(&cfg);
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            if (sm3_walkc_params(&s->cfg, st, level, &p)) {
+                s->walkc[st][level] = sm_cache_new(&p);
+            }
+        }
+    }
+}
+
+/* Whether every configured walk cache could be built. */
+bool sm3_caches_ok(const Sm3 *s)
+{
+    unsigned st, level;
+    SmCacheParams p;
+
+    if (!s->tlb || !s->cfgc) {
+        return false;
+    }
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            if (sm3_walkc_params(&s->cfg, st, level, &p) &&
+                !s->walkc[st][level]) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 void sm3_caches_free(Sm3 *s)
 {
+    unsigned st, level;
+
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            sm_cache_free(s->walkc[st][level]);
+            s->walkc[st][level] = NULL;
+        }
+    }
     if (s->tlb) {
         sm_cache_free(s->tlb);
         s->tlb = NULL;
@@ -51,11 +162,33 @@ void sm3_caches_free(Sm3 *s)
 
 void sm3_invalidate_all(Sm3 *s)
 {
+    unsigned st, level;
+
     sm_cache_invalidate_all(s->tlb);
     sm_cache_invalidate_all(s->cfgc);
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            if (s->walkc[st][level]) {
+                sm_cache_invalidate_all(s->walkc[st][level]);
+            }
+        }
+    }
 }
 
-/* ---- TLB ----------------------------------------------------------------- */
+void sm3_walkc_stats(const Sm3 *s, Sm3Stats *out)
+{
+    unsigned st, level;
+
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            if (s->walkc[st][level]) {
+                out->walkc[st][level] = sm_cache_stats(s->walkc[st][level]);
+            }
+        }
+    }
+}
+
+/* ---- TLB ---------------------------------------------------------------- */
 
 /*
  * Set selection: the page number at the entry's own size, mixed with the
@@ -153,7 +286,7 @@ unsigned sm3_tlb_invalidate(Sm3 *s, const Sm3TlbScope *sc)
                                         (void *)sc);
 }
 
-/* ---- configuration cache ------------------------------------------------- */
+/* ---- configuration cache ------------------------------------------------ */
 
 typedef struct Sm3CfgKey {
     bool is_cd;
@@ -227,4 +360,185 @@ unsigned sm3_cfg_invalidate(Sm3 *s, uint32_t sid_first, uint32_t sid_last,
     Sm3CfgScope sc = { sid_first, sid_last, ste, cd, match_ssid, ssid };
 
     return sm_cache_invalidate_matching(s->cfgc, sm3_cfg_in_scope, &sc);
+}
+
+/* ---- walk caches -------------------------------------------------------- */
+
+
+static uint64_t sm3_walkc_hint(const Sm3WalkEntry *k)
+{
+    uint64_t h = k->shift < 64 ? k->base >> k->shift : 0;
+
+    h ^= (uint64_t)k->vmid * 0x9e37u ^ (uint64_t)k->asid * 0x61c9u;
+    h ^= (uint64_t)k->world << 5;
+    return h ^ (h >> 17);
+}
+
+static bool sm3_walkc_match(const void *entry, const void *key)
+{
+    const Sm3WalkEntry *e = entry;
+    const Sm3WalkEntry *k = key;
+
+    return e->base == k->base && e->shift == k->shift &&
+           e->vmid == k->vmid && e->asid == k->asid && e->world == k->world;
+}
+
+/* The cache and key for (@stage, @level, @in) in context @wc. */
+static SmCache *sm3_walkc_key(const Sm3WalkCtx *wc, unsigned stage,
+                              int level, unsigned shift, uint64_t in,
+                              Sm3WalkEntry *k)
+{
+    if (stage < 1 || stage > SM3_WALKC_STAGES || level < 0 ||
+        level >= SM3_WALKC_LEVELS || shift >= 64) {
+        return NULL;
+    }
+    memset(k, 0, sizeof(*k));
+    k->base = in & ~sm_low_mask(shift);
+    k->shift = shift;
+    k->vmid = wc->vmid;
+    k->world = stage == 1 ? wc->world : SM3_TLB_NS_EL1;
+    k->asid = stage == 1 ? wc->asid : 0;
+    k->global = stage == 1 && wc->global;
+    return wc->s->walkc[stage - 1][level];
+}
+
+static bool sm3_walkc_lookup(void *opaque, unsigned stage, int level,
+                             unsigned shift, uint64_t in,
+                             SmWalkTableDesc *out)
+{
+    Sm3WalkEntry k;
+    SmCache *c = sm3_walkc_key(opaque, stage, level, shift, in, &k);
+    const Sm3WalkEntry *e;
+
+    if (!c) {
+        return false;
+    }
+    e = sm_cache_lookup(c, sm3_walkc_hint(&k), sm3_walkc_match, &k);
+    if (!e) {
+        return false;
+    }
+    *out = e->d;
+    return true;
+}
+
+static void sm3_walkc_insert(void *opaque, unsigned stage, int level,
+                             unsigned shift, uint64_t in,
+                             const SmWalkTableDesc *d)
+{
+    Sm3WalkEntry k;
+    SmCache *c = sm3_walkc_key(opaque, stage, level, shift, in, &k);
+    Sm3WalkEntry *e;
+
+    if (!c) {
+        return;
+    }
+    k.d = *d;
+    /*
+     * A walk only inserts after missing, but a walk nested inside it (a
+     * device reached by a descriptor write) may have inserted the same
+     * region meanwhile: refresh that entry rather than duplicate it.
+     */
+    e = sm_cache_peek(c, sm3_walkc_hint(&k), sm3_walkc_match, &k);
+    if (e) {
+        e->d = *d;
+        return;
+    }
+    sm_cache_insert(c, sm3_walkc_hint(&k), &k);
+}
+
+const SmWalkCacheOps *sm3_walkc_ops(Sm3 *s, Sm3WalkCtx *wc, uint8_t world,
+                                    uint16_t vmid, uint16_t asid,
+                                    bool global)
+{
+    unsigned st, level;
+    bool any = false;
+
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            any |= s->walkc[st][level] != NULL;
+        }
+    }
+    if (!any) {
+        return NULL;
+    }
+    wc->s = s;
+    wc->world = world;
+    wc->vmid = vmid;
+    wc->asid = asid;
+    wc->global = global;
+    wc->ops.opaque = wc;
+    wc->ops.lookup = sm3_walkc_lookup;
+    wc->ops.insert = sm3_walkc_insert;
+    return &wc->ops;
+}
+
+typedef struct Sm3WalkScope {
+    const Sm3TlbScope *sc;
+    bool stage1;
+} Sm3WalkScope;
+
+static bool sm3_walkc_in_scope(const void *entry, void *opaque)
+{
+    const Sm3WalkEntry *e = entry;
+    const Sm3WalkScope *ws = opaque;
+    const Sm3TlbScope *sc = ws->sc;
+
+    if ((sc->match_world && e->world != sc->world) ||
+        (sc->match_vmid && e->vmid != sc->vmid)) {
+        return false;
+    }
+    /*
+     * ASID forms (TLBI_NH_ASID, TLBI_EL2_ASID) reach the ASID's own
+     * entries, never ASID-less (EL2 without E2H) ones, as for the TLB.
+     * VA forms reach every ASID: a table descriptor has no nG, and one
+     * cached under another ASID may describe tables this ASID shares,
+     * so the ASID in the command is not trusted to bound the scope
+     * (over-invalidation is always permitted).
+     */
+    if (ws->stage1 && sc->match_asid && !sc->match_addr &&
+        (e->global || e->asid != sc->asid)) {
+        return false;
+    }
+    if (sc->match_addr) {
+        uint64_t last = sc->addr + (sc->size ? sc->size - 1 : 0);
+
+        if (last < sc->addr) {
+            last = UINT64_MAX;
+        }
+        if (e->base > last || e->base + sm_low_mask(e->shift) < sc->addr) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * TTL names the level of the leaf being invalidated (4.4.1); the table
+ * descriptors above it that lead there are in scope of a Leaf = 0
+ * command whatever TTL says, so TTL is not applied here.  A range is
+ * matched against each entry's whole region (overlap), which may drop
+ * more than needed: over-invalidation is always permitted.
+ */
+unsigned sm3_walkc_invalidate(Sm3 *s, const Sm3TlbScope *sc)
+{
+    unsigned st, level, n = 0;
+
+    for (st = 0; st < SM3_WALKC_STAGES; st++) {
+        Sm3WalkScope ws = { sc, st == 0 };
+
+        if (sc->match_kind &&
+            sc->kind != (st == 0 ? SM3_TLB_KIND_S1 : SM3_TLB_KIND_S2)) {
+            continue;
+        }
+        if (st == 1 && sc->match_world && sc->world != SM3_TLB_NS_EL1) {
+            continue;
+        }
+        for (level = 0; level < SM3_WALKC_LEVELS; level++) {
+            if (s->walkc[st][level]) {
+                n += sm_cache_invalidate_matching(s->walkc[st][level],
+                                                  sm3_walkc_in_scope, &ws);
+            }
+        }
+    }
+    return n;
 }

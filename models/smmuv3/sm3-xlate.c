@@ -603,6 +603,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     SmWalkResult walk_res;
     SmWalkResult *res = &walk_res;
     Sm3TlbEntry ne;
+    Sm3WalkCtx wctx;
 
     if (c->s1) {
         int evt = sm3_cd_select(c->cd, req->iova, &c->walk);
@@ -626,6 +627,9 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
         cfg.s2 = c->ste->s2cfg;
     }
     cfg.attrs.requester_id = req->sid;
+    /* Walk caches share the TLB's tags; only the miss path sets them up */
+    cfg.wc = sm3_walkc_ops(s, &wctx, key.world, key.vmid, key.asid,
+                           c->world == SM3_WORLD_NS_EL2);
     wreq.addr = key.va;
     wreq.write = c->write;
     wreq.instr = c->instr;

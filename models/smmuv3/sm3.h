@@ -73,12 +73,44 @@ typedef struct Sm3Hooks {
     void (*sev)(void *opaque);
 } Sm3Hooks;
 
+/*
+ * Walk caches: one per translation stage and level of the cached table
+ * descriptor.  Index [stage - 1][level] of Sm3Config.walkc_entries,
+ * walkc_ways and Sm3Stats.walkc.  Level 3 holds only leaf descriptors
+ * (the TLB's business), so there is no level-3 walk cache.
+ */
+#define SM3_WALKC_STAGES 2
+#define SM3_WALKC_LEVELS 3
+/* Sm3Config.walkc_entries value that disables one walk cache. */
+#define SM3_WALKC_OFF    UINT32_MAX
+/*
+ * Defaults (entries, all 4-way, Sm3Config.policy) when walkc_entries is
+ * 0, in the spirit of gem5's SMMUv3 walk cache: few entries at levels 0
+ * and 1, where one descriptor covers 512 GiB or 1 GiB (4K granule), a
+ * few hundred at level 2.  Stage 1: 4 + 32 + 256, stage 2: 4 + 32 + 128.
+ */
+#define SM3_DEFAULT_WALKC_S1L0   4
+#define SM3_DEFAULT_WALKC_S1L1   32
+#define SM3_DEFAULT_WALKC_S1L2   256
+#define SM3_DEFAULT_WALKC_S2L0   4
+#define SM3_DEFAULT_WALKC_S2L1   32
+#define SM3_DEFAULT_WALKC_S2L2   128
+#define SM3_DEFAULT_WALKC_WAYS   4
+
 typedef struct Sm3Config {
     Sm3Features features;
     /* TLB and configuration cache geometry; 0 picks a default. */
     uint32_t tlb_entries, tlb_ways;
     uint32_t cfg_entries, cfg_ways;
     SmCachePolicy policy;
+    /*
+     * Walk cache geometry, [stage - 1][level]: 0 entries picks the
+     * default above (and its ways), SM3_WALKC_OFF disables that cache;
+     * otherwise ways as for sm-cache (0: fully associative).  With every
+     * walk cache off, translation behaves exactly as without them.
+     */
+    uint32_t walkc_entries[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];
+    uint32_t walkc_ways[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];
     /*
      * Commands consumed synchronously by a write to CMDQ_PROD (or by an
      * enable).  0: none, the emulator calls sm3_process_commands().
@@ -102,7 +134,10 @@ Sm3 *sm3_new(const Sm3Config *cfg);
 void sm3_free(Sm3 *s);
 /* Architectural reset: registers to reset values, caches and stalls gone */
 void sm3_reset(Sm3 *s);
-/* Drop every cached STE, CD and translation (no host notification). */
+/*
+ * Drop every cached STE, CD, translation and walk-cache entry (no host
+ * notification).
+ */
 void sm3_invalidate_all(Sm3 *s);
 
 /* ---- Programming interface ---------------------------------------------- */
@@ -227,6 +262,8 @@ const char *sm3_cmd_name(unsigned op);
 typedef struct Sm3Stats {
     SmCacheStats tlb;
     SmCacheStats cfg;
+    /* [stage - 1][level]; all zero for a disabled walk cache */
+    SmCacheStats walkc[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];
     uint64_t commands;       /* consumed without error */
     uint64_t events;         /* records written */
     uint64_t events_lost;    /* dropped: queue full, disabled or abort */

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "sm-bits.h"
+#include "sm-cache.h"
 #include "sm-walk.h"
 #include "sm-testmem.h"
 
@@ -1396,6 +1397,382 @@ static void test_random_garbage(void)
     sm_tm_free(b);
 }
 
+/* ---- Walk caches (SmWalkCfg.wc) ----------------------------------------- */
+
+/*
+ * A tiny walk cache for the walker tests: one fully associative LRU
+ * sm-cache for every stage and level, tagged by (stage, level, shift,
+ * region), plus per [stage][level] counters of what the walker did.
+ */
+typedef struct TWcEntry {
+    uint64_t base;
+    SmWalkTableDesc d;
+    uint8_t stage;
+    int8_t level;
+    uint8_t shift;
+} TWcEntry;
+
+typedef struct TWc {
+    SmCache *c;
+    SmWalkCacheOps ops;
+    unsigned lookups[3][3];
+    unsigned hits[3][3];
+    unsigned inserts[3][3];
+} TWc;
+
+static bool twc_match(const void *entry, const void *key)
+{
+    const TWcEntry *e = entry;
+    const TWcEntry *k = key;
+
+    return e->base == k->base && e->stage == k->stage &&
+           e->level == k->level && e->shift == k->shift;
+}
+
+static void twc_key(TWcEntry *k, unsigned stage, int level, unsigned shift,
+                    uint64_t in)
+{
+    memset(k, 0, sizeof(*k));
+    g_assert_cmpuint(stage, >=, 1);
+    g_assert_cmpuint(stage, <=, 2);
+    g_assert_cmpint(level, >=, 0);
+    g_assert_cmpint(level, <=, 2);
+    k->base = in & ~sm_low_mask(shift);
+    k->stage = stage;
+    k->level = level;
+    k->shift = shift;
+}
+
+static bool twc_lookup(void *opaque, unsigned stage, int level,
+                       unsigned shift, uint64_t in, SmWalkTableDesc *out)
+{
+    TWc *t = opaque;
+    TWcEntry k;
+    const TWcEntry *e;
+
+    twc_key(&k, stage, level, shift, in);
+    t->lookups[stage][level]++;
+    e = sm_cache_lookup(t->c, k.base >> shift, twc_match, &k);
+    if (!e) {
+        return false;
+    }
+    t->hits[stage][level]++;
+    *out = e->d;
+    return true;
+}
+
+static void twc_insert(void *opaque, unsigned stage, int level,
+                       unsigned shift, uint64_t in, const SmWalkTableDesc *d)
+{
+    TWc *t = opaque;
+    TWcEntry k;
+
+    twc_key(&k, stage, level, shift, in);
+    /* The walker only inserts what it just missed. */
+    g_assert_null(sm_cache_peek(t->c, k.base >> shift, twc_match, &k));
+    k.d = *d;
+    t->inserts[stage][level]++;
+    sm_cache_insert(t->c, k.base >> shift, &k);
+}
+
+static TWc *twc_new(uint32_t entries)
+{
+    SmCacheParams p = { .name = "twc", .entries = entries,
+                        .entry_size = sizeof(TWcEntry) };
+    TWc *t = g_new0(TWc, 1);
+
+    t->c = sm_cache_new(&p);
+    g_assert_nonnull(t->c);
+    t->ops.opaque = t;
+    t->ops.lookup = twc_lookup;
+    t->ops.insert = twc_insert;
+    return t;
+}
+
+static void twc_free(TWc *t)
+{
+    sm_cache_free(t->c);
+    g_free(t);
+}
+
+/* Stage 1, 4K, 48 bits: a nearby address skips the top of the walk. */
+static void test_wc_s1_partial(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
+    SmWalkCfg cfg = t_cfg1(&sc);
+    SmWalkCfg plain = t_cfg1(&sc);
+    TWc *t = twc_new(16);
+    SmWalkResult *r;
+    SmWalkResult first;
+    unsigned reads;
+
+    b_map(b, &sc, false, 0, 0x7f0000001000, 0x10000, 3, S1_RW);
+    b_map(b, &sc, false, 0, 0x7f0000002000, 0x20000, 3, S1_RW);
+    b_map(b, &sc, false, 0, 0x7f0000200000, 0x30000, 3, S1_RW);
+    b_map(b, &sc, false, 0, 0x7f0040000000, 0x40000, 3, S1_RW);
+    cfg.wc = &t->ops;
+
+    /* An empty cache: the same walk as without one, and it fills. */
+    first = *t_read(b, &plain, 0x7f0000001008);
+    reads = b->reads;
+    r = t_read(b, &cfg, 0x7f0000001008);
+    t_expect_ok(r, 0x10008, 12);
+    g_assert_cmpuint(b->reads - reads, ==, 4);
+    g_assert_cmpuint(r->n_accesses, ==, first.n_accesses);
+    g_assert_cmpuint(r->n_cached, ==, 0);
+    g_assert_cmpmem(r->accesses, sizeof(r->accesses[0]) * 4,
+                    first.accesses, sizeof(first.accesses[0]) * 4);
+    g_assert_cmpuint(t->inserts[1][0] + t->inserts[1][1] +
+                     t->inserts[1][2], ==, 3);
+    g_assert_cmpuint(t->lookups[1][2], ==, 1);
+
+    /* Same level-3 table: one read, after a level-2 hit. */
+    reads = b->reads;
+    r = t_read(b, &cfg, 0x7f0000002010);
+    t_expect_ok(r, 0x20010, 12);
+    g_assert_cmpuint(b->reads - reads, ==, 1);
+    g_assert_cmpuint(r->n_accesses, ==, 2);
+    g_assert_cmpuint(r->n_cached, ==, 1);
+    g_assert_true(r->accesses[0].cached);
+    g_assert_cmpint(r->accesses[0].level, ==, 2);
+    g_assert_cmpuint(r->accesses[0].stage, ==, 1);
+    g_assert_cmphex(r->accesses[0].addr, ==,
+                    b_slot(b, &sc, false, 0, 0x7f0000002000, 3) &
+                    ~UINT64_C(0xfff));
+    g_assert_false(r->accesses[1].cached);
+    g_assert_cmpint(r->accesses[1].level, ==, 3);
+    g_assert_cmpuint(t->hits[1][2], ==, 1);
+
+    /* Same level-2 table (next 2 MiB): a level-1 hit, two reads. */
+    reads = b->reads;
+    r = t_read(b, &cfg, 0x7f0000200000);
+    t_expect_ok(r, 0x30000, 12);
+    g_assert_cmpuint(b->reads - reads, ==, 2);
+    g_assert_cmpint(r->accesses[0].level, ==, 1);
+    g_assert_true(r->accesses[0].cached);
+    g_assert_cmpuint(t->hits[1][1], ==, 1);
+    /* Next 1 GiB: a level-0 hit, three reads. */
+    reads = b->reads;
+    r = t_read(b, &cfg, 0x7f0040000000);
+    t_expect_ok(r, 0x40000, 12);
+    g_assert_cmpuint(b->reads - reads, ==, 3);
+    g_assert_cmpint(r->accesses[0].level, ==, 0);
+    g_assert_cmpuint(t->hits[1][0], ==, 1);
+    twc_free(t);
+    sm_tm_free(b);
+}
+
+/*
+ * The cached path is used until the cache is told otherwise: a changed
+ * table pointer is not seen (stale, as the architecture allows without
+ * a TLB invalidation), and the accumulated APTable/XNTable limits come
+ * from the cache.
+ */
+static void test_wc_stale_and_attrs(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 39, false, 0);
+    SmWalkCfg cfg = t_cfg1(&sc);
+    TWc *t = twc_new(16);
+    uint64_t tslot, tdesc, other;
+    SmWalkResult *r;
+
+    cfg.wc = &t->ops;
+    b_map(b, &sc, false, 0, 0x1000, 0x2000, 3, S1_RW);
+    b_map(b, &sc, false, 0, 0x201000, 0x3000, 3, S1_RW);
+    tslot = b_slot(b, &sc, false, 0, 0x1000, 1);
+    tdesc = sm_tm_r64(b, tslot);
+    sm_tm_w64(b, tslot, tdesc | D_APT1 | D_UXNT);
+    r = t_walk(b, &cfg, 0x1000, false, false, false);
+    t_expect_ok(r, 0x2000, 12);
+    g_assert_cmphex(r->ok.perm, ==, SM_PERM_R | SM_PERM_PR | SM_PERM_PX);
+    /* Level 1 now points at another level-2 table: not seen. */
+    other = b_alloc(b, 4096);
+    sm_tm_w64(b, other, 0x200000 | D_BLOCK | S1_RW);
+    sm_tm_w64(b, tslot, other | D_TABLE);
+    r = t_walk(b, &cfg, 0x1000, false, false, false);
+    t_expect_ok(r, 0x2000, 12);
+    g_assert_cmpuint(r->n_cached, ==, 1);
+    /* The hierarchical limits are the cached ones. */
+    g_assert_cmphex(r->ok.perm, ==, SM_PERM_R | SM_PERM_PR | SM_PERM_PX);
+    t_expect_fault(t_walk(b, &cfg, 0x1000, true, false, true),
+                   SM_WALK_FAULT_PERMISSION, 1, 3);
+    /* Another level-2 region is looked up through the cached level 1. */
+    r = t_walk(b, &cfg, 0x201000, false, false, false);
+    t_expect_ok(r, 0x3000, 12);
+    g_assert_cmpint(r->accesses[0].level, ==, 1);
+    /* Dropped: the new table is walked. */
+    sm_cache_invalidate_all(t->c);
+    r = t_walk(b, &cfg, 0x1000, true, false, true);
+    t_expect_ok(r, 0x201000, 21);
+    g_assert_cmpuint(r->n_cached, ==, 0);
+    twc_free(t);
+    sm_tm_free(b);
+}
+
+/* Faulting table descriptors are never inserted. */
+static void test_wc_no_faulting(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
+    SmWalkCfg cfg = t_cfg1(&sc);
+    TWc *t = twc_new(16);
+    uint64_t slot1;
+
+    cfg.wc = &t->ops;
+    b_map(b, &sc, false, 0, 0x1000, 0x2000, 3, S1_RW);
+    slot1 = b_slot(b, &sc, false, 0, 0x1000, 1);
+    /* Invalid at level 1: only level 0 is cached. */
+    sm_tm_w64(b, slot1, 0);
+    t_expect_fault(t_read(b, &cfg, 0x1000), SM_WALK_FAULT_TRANSLATION, 1, 1);
+    g_assert_cmpuint(t->inserts[1][0], ==, 1);
+    g_assert_cmpuint(t->inserts[1][1], ==, 0);
+    /* A next-level table above the output size: address size fault. */
+    sc.oas_bits = 40;
+    cfg = t_cfg1(&sc);
+    cfg.wc = &t->ops;
+    sm_cache_invalidate_all(t->c);
+    sm_tm_w64(b, slot1, (UINT64_C(1) << 44) | D_TABLE);
+    t_expect_fault(t_read(b, &cfg, 0x1000), SM_WALK_FAULT_ADDR_SIZE, 1, 2);
+    g_assert_cmpuint(t->inserts[1][0], ==, 2);
+    g_assert_cmpuint(t->inserts[1][1], ==, 0);
+    g_assert_cmpuint(sm_cache_count_valid(t->c), ==, 1);
+    twc_free(t);
+    sm_tm_free(b);
+}
+
+/* A cached table beyond the current output size is ignored, not used. */
+static bool twc_bogus_lookup(void *opaque, unsigned stage, int level,
+                             unsigned shift, uint64_t in, SmWalkTableDesc *out)
+{
+    unsigned *calls = opaque;
+
+    (*calls)++;
+    out->table = UINT64_C(1) << 50;
+    out->attrs = 0;
+    return true;
+}
+
+static void test_wc_ops_partial(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
+    SmWalkCfg cfg = t_cfg1(&sc);
+    unsigned calls = 0;
+    SmWalkCacheOps bogus = { .opaque = &calls, .lookup = twc_bogus_lookup };
+    SmWalkCacheOps none = { 0 };
+    SmWalkResult *r;
+
+    b_map(b, &sc, false, 0, 0x1000, 0x2000, 3, S1_RW);
+    cfg.wc = &bogus;
+    r = t_read(b, &cfg, 0x1000);
+    t_expect_ok(r, 0x2000, 12);
+    g_assert_cmpuint(calls, ==, 3);     /* levels 2, 1, 0 */
+    g_assert_cmpuint(r->n_accesses, ==, 4);
+    g_assert_cmpuint(r->n_cached, ==, 0);
+    /* Ops without hooks: a plain walk. */
+    cfg.wc = &none;
+    r = t_read(b, &cfg, 0x1000);
+    t_expect_ok(r, 0x2000, 12);
+    g_assert_cmpuint(r->n_accesses, ==, 4);
+    sm_tm_free(b);
+}
+
+/*
+ * Nested: stage-2 walk-cache entries serve the stage-2 walks of the
+ * stage-1 table fetches as well as the final one.
+ */
+static void test_wc_nested(void)
+{
+    Nested n;
+    TWc *t = twc_new(32);
+    SmWalkResult *r;
+    unsigned reads, i, s2_hits = 0;
+
+    n_setup(&n, 0x123456789000, 0x40001000, 0x7654321000);
+    b_map(n.b, &n.s1, false, IPA_OFF, 0x12345678a000, 0x40002000, 3,
+          S1_RW);
+    b_map(n.b, &n.s2, true, 0, 0x40002000, 0x7654322000, 3, S2_RW);
+    n.cfg.wc = &t->ops;
+    reads = n.b->reads;
+    r = t_read(n.b, &n.cfg, 0x123456789abc);
+    t_expect_ok(r, 0x7654321abc, 12);
+    /*
+     * Even the first walk hits: the stage-1 tables share stage-2
+     * regions, so only the first table fetch walks stage 2 in full.
+     */
+    g_assert_cmpuint(n.b->reads - reads, <, 24);
+    g_assert_cmpuint(t->hits[1][0] + t->hits[1][1] + t->hits[1][2], ==, 0);
+    g_assert_cmpuint(t->hits[2][2], >, 0);
+
+    reads = n.b->reads;
+    r = t_read(n.b, &n.cfg, 0x12345678a123);
+    t_expect_ok(r, 0x7654322123, 12);
+    /* S1 hit at level 2; its L3 table fetch and the output: S2 level 2 */
+    g_assert_cmpuint(n.b->reads - reads, ==, 3);
+    g_assert_cmpuint(r->n_cached, ==, 3);
+    g_assert_true(r->accesses[0].cached);
+    g_assert_cmpuint(r->accesses[0].stage, ==, 1);
+    g_assert_cmpint(r->accesses[0].level, ==, 2);
+    for (i = 0; i < MIN(r->n_accesses, SM_WALK_MAX_ACCESSES); i++) {
+        s2_hits += r->accesses[i].cached && r->accesses[i].stage == 2;
+    }
+    g_assert_cmpuint(s2_hits, ==, 2);
+    twc_free(t);
+    sm_tm_free(n.b);
+}
+
+/* Two entries: the cache evicts one at a time and keeps the newest. */
+static void test_wc_tiny(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_4K, 48, false, 0);
+    SmWalkCfg cfg = t_cfg1(&sc);
+    TWc *t = twc_new(2);
+    SmCacheStats st;
+    unsigned reads;
+
+    cfg.wc = &t->ops;
+    b_map(b, &sc, false, 0, 0x1000, 0x2000, 3, S1_RW);
+    b_map(b, &sc, false, 0, 0x2000, 0x3000, 3, S1_RW);
+    t_expect_ok(t_read(b, &cfg, 0x1000), 0x2000, 12);
+    st = sm_cache_stats(t->c);
+    g_assert_cmpuint(st.inserts, ==, 3);
+    g_assert_cmpuint(st.evictions, ==, 1);
+    g_assert_cmpuint(sm_cache_count_valid(t->c), ==, 2);
+    reads = b->reads;
+    t_expect_ok(t_read(b, &cfg, 0x2000), 0x3000, 12);
+    g_assert_cmpuint(b->reads - reads, ==, 1);
+    twc_free(t);
+    sm_tm_free(b);
+}
+
+/* Stage 2 alone, 64K granule: regions follow the granule's shifts. */
+static void test_wc_s2_64k(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_64K, 42, true, 1);
+    SmWalkCfg cfg = t_cfg2(&sc);
+    TWc *t = twc_new(8);
+    SmWalkResult *r;
+    unsigned reads;
+
+    cfg.wc = &t->ops;
+    b_map(b, &sc, true, 0, 0x10000, 0x100000, 3, S2_RW);
+    b_map(b, &sc, true, 0, 0x1ff0000, 0x200000, 3, S2_RW);
+    t_expect_ok(t_read(b, &cfg, 0x10000), 0x100000, 16);
+    g_assert_cmpuint(t->inserts[2][2], ==, 1);
+    reads = b->reads;
+    r = t_read(b, &cfg, 0x1ff0008);
+    t_expect_ok(r, 0x200008, 16);
+    g_assert_cmpuint(b->reads - reads, ==, 1);
+    g_assert_cmpuint(r->accesses[0].stage, ==, 2);
+    g_assert_cmpuint(t->hits[2][2], ==, 1);
+    twc_free(t);
+    sm_tm_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1430,5 +1807,12 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/walk/big-endian", test_big_endian);
     g_test_add_func("/sm/walk/eabt", test_eabt);
     g_test_add_func("/sm/walk/random-garbage", test_random_garbage);
+    g_test_add_func("/sm/walk/wc/s1-partial", test_wc_s1_partial);
+    g_test_add_func("/sm/walk/wc/stale-and-attrs", test_wc_stale_and_attrs);
+    g_test_add_func("/sm/walk/wc/no-faulting", test_wc_no_faulting);
+    g_test_add_func("/sm/walk/wc/ops-partial", test_wc_ops_partial);
+    g_test_add_func("/sm/walk/wc/nested", test_wc_nested);
+    g_test_add_func("/sm/walk/wc/tiny", test_wc_tiny);
+    g_test_add_func("/sm/walk/wc/s2-64k", test_wc_s2_64k);
     return g_test_run();
 }

@@ -344,11 +344,24 @@ static void check_invariants(Fuzz *z)
     Sm3Stats st = sm3_stats(z->b->s);
     uint32_t ack = sm3b_rd(z->b, SM3_CR0ACK);
     uint32_t cons = sm3b_rd(z->b, SM3_CMDQ_CONS);
+    unsigned i, j;
 
     g_assert_cmpuint(st.tlb.lookups, ==, st.tlb.hits + st.tlb.misses);
     g_assert_cmpuint(st.cfg.lookups, ==, st.cfg.hits + st.cfg.misses);
     g_assert_cmpuint(sm_cache_count_valid(z->b->s->tlb), <=,
                      sm_cache_entries(z->b->s->tlb));
+    for (i = 0; i < SM3_WALKC_STAGES; i++) {
+        for (j = 0; j < SM3_WALKC_LEVELS; j++) {
+            const SmCache *c = z->b->s->walkc[i][j];
+
+            g_assert_cmpuint(st.walkc[i][j].lookups, ==,
+                             st.walkc[i][j].hits + st.walkc[i][j].misses);
+            if (c) {
+                g_assert_cmpuint(sm_cache_count_valid(c), <=,
+                                 sm_cache_entries(c));
+            }
+        }
+    }
     g_assert_cmphex(ack & ~(uint32_t)0x1f, ==, 0);
     g_assert_cmphex(sm3b_rd(z->b, SM3_GERROR) & ~(uint32_t)SM3_GERROR_ALL,
                     ==, 0);
@@ -384,7 +397,7 @@ static void run_seed(uint64_t seed, const Sm3Features *f, unsigned iters)
 {
     Fuzz z;
     Sm3Config cfg;
-    unsigned i;
+    unsigned i, j;
 
     memset(&z, 0, sizeof(z));
     memset(&cfg, 0, sizeof(cfg));
@@ -395,6 +408,14 @@ static void run_seed(uint64_t seed, const Sm3Features *f, unsigned iters)
     cfg.cfg_ways = 2;
     cfg.policy = (SmCachePolicy)(seed % 3);
     cfg.cmdq_batch = seed & 1 ? 16 : 0;
+    /* Small walk caches, so that evictions happen; some seeds go without */
+    for (i = 0; i < SM3_WALKC_STAGES; i++) {
+        for (j = 0; j < SM3_WALKC_LEVELS; j++) {
+            cfg.walkc_entries[i][j] = seed % 5 == 4 ? SM3_WALKC_OFF
+                                                    : 2u << (seed % 2);
+            cfg.walkc_ways[i][j] = 2;
+        }
+    }
     z.b = sm3b_new_cfg(&cfg);
     z.b->quiet = true;
     z.rng = g_rand_new_with_seed((guint32)seed);
