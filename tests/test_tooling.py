@@ -31,38 +31,33 @@ def test_make_run_rejects_unknown_mode():
     assert "unknown MODE='sloppy'" in r.stderr
 
 
-def test_qemu_src_that_does_not_exist(tmp_path):
-    r = run(["scripts/bootstrap", "qemu-src"],
-            env={"QEMU_SRC": str(tmp_path / "nowhere"),
-                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
-    assert r.returncode != 0
-    assert "does not exist" in r.stderr
+# (id, bootstrap step, environment, expected text on stderr); "{tmp}" is
+# the test's temporary directory.
+BOOTSTRAP_ERRORS = [
+    ("qemu-src-missing", "qemu-src", {"QEMU_SRC": "{tmp}/nowhere"},
+     "does not exist"),
+    ("qemu-src-not-qemu", "qemu-src", {"QEMU_SRC": "{tmp}/src"},
+     "is not a QEMU source tree"),
+    ("source-package-download", "qemu-src",
+     {"SMMU_EXT_QEMU_SRCPKG": "smmu-ext-no-such-package"},
+     "could not fetch the smmu-ext-no-such-package source package"),
+    ("guest-package-download", "guest-debs",
+     {"SMMU_EXT_KERNEL_PKG": "smmu-ext-no-such-kernel"},
+     "cannot resolve smmu-ext-no-such-kernel:arm64"),
+]
 
 
-def test_qemu_src_that_is_not_a_qemu_tree(tmp_path):
+@pytest.mark.parametrize("case", BOOTSTRAP_ERRORS,
+                         ids=[c[0] for c in BOOTSTRAP_ERRORS])
+def test_bootstrap_errors(tmp_path, case):
+    _, step, env, expected = case
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "VERSION").write_text("1.0\n")
-    r = run(["scripts/bootstrap", "qemu-src"],
-            env={"QEMU_SRC": str(tmp_path / "src"),
-                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
+    (tmp_path / "src" / "VERSION").write_text("1.0\n")   # and nothing else
+    env = {k: v.format(tmp=tmp_path) for k, v in env.items()}
+    env["SMMU_EXT_CACHE"] = str(tmp_path / "cache")
+    r = run(["scripts/bootstrap", step], env=env)
     assert r.returncode != 0
-    assert "is not a QEMU source tree" in r.stderr
-
-
-def test_failed_source_package_download(tmp_path):
-    r = run(["scripts/bootstrap", "qemu-src"],
-            env={"SMMU_EXT_QEMU_SRCPKG": "smmu-ext-no-such-package",
-                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
-    assert r.returncode != 0
-    assert "could not fetch the smmu-ext-no-such-package source package" in r.stderr
-
-
-def test_failed_guest_package_download(tmp_path):
-    r = run(["scripts/bootstrap", "guest-debs"],
-            env={"SMMU_EXT_KERNEL_PKG": "smmu-ext-no-such-kernel",
-                 "SMMU_EXT_CACHE": str(tmp_path / "cache")})
-    assert r.returncode != 0
-    assert "cannot resolve smmu-ext-no-such-kernel:arm64" in r.stderr
+    assert expected in r.stderr, r.stderr
 
 
 def test_qemu_device_help_runs(built):
