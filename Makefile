@@ -9,6 +9,7 @@
 #                QTest suites of arm-smmuv3-ext (make qtest)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
+#   make distclean  also remove the shared cache (scripts/cache-dir)
 
 SHELL := /bin/bash
 PY := /usr/bin/python3
@@ -81,5 +82,6 @@ coverage:
 clean:
 	rm -rf build
 
+# The cache is shared by every clone on the machine (scripts/cache-dir).
 distclean: clean
-	rm -rf .cache
+	rm -rf "$$(scripts/cache-dir)"

@@ -4,7 +4,9 @@ import os
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(TOP, "build")
-CACHE = os.environ.get("SMMU_EXT_CACHE", os.path.join(TOP, ".cache"))
+CACHE = os.environ.get("SMMU_EXT_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+    "smmu-ext")
 QEMU = os.environ.get("SMMU_EXT_QEMU",
                       os.path.join(BUILD, "qemu", "qemu-system-aarch64"))
 GUEST = os.path.join(BUILD, "guest")
