@@ -382,6 +382,14 @@ static void smmuv3_ext_unmap_range(SMMUv3ExtDev *dev, IOMMUNotifier *n,
     }
 }
 
+/* Whether a stream-scoped invalidation covers StreamID @sid. */
+static bool smmuv3_ext_sid_in(const SmInval *inval, uint32_t sid)
+{
+    uint64_t size = inval->size ? inval->size : 1;
+
+    return sid >= inval->sid && (uint64_t)(sid - inval->sid) < size;
+}
+
 /* The model invalidated mappings: pass it on to IOMMU notifiers. */
 static void smmuv3_ext_invalidated(void *owner, const SmInval *inval)
 {
@@ -404,7 +412,7 @@ static void smmuv3_ext_invalidated(void *owner, const SmInval *inval)
     }
     QLIST_FOREACH(dev, &s->notified, next_notified) {
         if (inval->scope == SM_INVAL_STREAM &&
-            inval->sid != smmuv3_ext_sid(dev)) {
+            !smmuv3_ext_sid_in(inval, smmuv3_ext_sid(dev))) {
             continue;
         }
         IOMMU_NOTIFIER_FOREACH(n, &dev->iommu) {
@@ -840,15 +848,20 @@ static int smmuv3_ext_pre_save(void *opaque)
 static int smmuv3_ext_post_load(void *opaque, int version_id)
 {
     SMMUv3ExtState *s = opaque;
-    bool ok;
+    char *why;
 
     smmuv3_ext_lock(s);
-    ok = sm3_restore(s->model, &s->arch);   /* drops every cache */
-    smmuv3_ext_kick_cmdq(s);
+    why = sm3_state_error(s->model, &s->arch);
+    if (!why) {
+        sm3_restore(s->model, &s->arch);    /* drops every cache */
+        smmuv3_ext_kick_cmdq(s);
+    }
     smmuv3_ext_unlock(s);
-    if (!ok) {
-        error_report("%s: migration state version %u, expected %u", s->id,
-                     s->arch.version, SM3_STATE_VERSION);
+    if (why) {
+        /* A corrupt or foreign stream: refuse it before anything runs. */
+        error_report("%s: incoming migration state refused: %s", s->id,
+                     why);
+        g_free(why);
         return -EINVAL;
     }
     return 0;
@@ -944,11 +957,24 @@ static bool smmuv3_ext_parse_httu(SMMUv3ExtState *s, Sm3Features *f,
     return true;
 }
 
+/*
+ * Architecturally valid, but Linux's arm-smmu-v3 refuses to probe with a
+ * command queue of 64 entries or fewer (it batches 64 commands).
+ */
+static void smmuv3_ext_warn_linux_limits(const Sm3Features *f)
+{
+    if (f->cmdqs <= 6) {
+        warn_report("arm-smmuv3-ext: cmdqs=%u: Linux's arm-smmu-v3 needs "
+                    "cmdqs >= 7 (more than 64 command-queue entries) and "
+                    "will not probe this SMMU", f->cmdqs);
+    }
+}
+
 static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
                                     Error **errp)
 {
     Sm3Features *f = &cfg->features;
-    const char *why;
+    char *why;
 
     memset(cfg, 0, sizeof(*cfg));
     if (!smmuv3_ext_parse_stage(s, f, errp) ||
@@ -958,7 +984,9 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     }
     f->two_level_st = s->two_level_st;
     f->two_level_cd = s->two_level_cd;
-    f->hyp = s->hyp;
+    /* auto: the architecture's recommendation (sm3_hyp_default) */
+    f->hyp = s->hyp == ON_OFF_AUTO_AUTO ? sm3_hyp_default(f)
+                                        : s->hyp == ON_OFF_AUTO_ON;
     f->ats = s->ats;
     f->pri = s->pri;
     f->msi = s->msi == ON_OFF_AUTO_ON;
@@ -983,11 +1011,14 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     smmu_ext_host_init(&cfg->host, &s->host);
     cfg->hooks.atc_inv_ok = smmuv3_ext_atc_inv_ok;
 
-    why = sm3_check_config(cfg);
+    why = sm3_config_error(cfg);
     if (why) {
-        error_setg(errp, "unsupported configuration: %s", why);
+        /* The model names the property and the rule it breaks. */
+        error_setg(errp, "%s", why);
+        g_free(why);
         return false;
     }
+    smmuv3_ext_warn_linux_limits(f);
     return true;
 }
 
@@ -1389,7 +1420,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_BOOL("pri", SMMUv3ExtState, pri, true),
     DEFINE_PROP_BOOL("stall", SMMUv3ExtState, stall, true),
     DEFINE_PROP_BOOL("ril", SMMUv3ExtState, ril, true),
-    DEFINE_PROP_BOOL("hyp", SMMUv3ExtState, hyp, true),
+    DEFINE_PROP_ON_OFF_AUTO("hyp", SMMUv3ExtState, hyp, ON_OFF_AUTO_AUTO),
     DEFINE_PROP_BOOL("two-level-st", SMMUv3ExtState, two_level_st, true),
     DEFINE_PROP_BOOL("two-level-cd", SMMUv3ExtState, two_level_cd, true),
     DEFINE_PROP_BOOL("asid16", SMMUv3ExtState, asid16, true),
@@ -1453,7 +1484,8 @@ static const struct {
     { "pri", "PCIe PRI: page request queue" },
     { "stall", "stall model: faults may stall until RESUME" },
     { "ril", "range invalidation (TLBI with TG/SCALE/NUM)" },
-    { "hyp", "EL2 StreamWorld and TLBI_EL2_* commands" },
+    { "hyp", "EL2 StreamWorld and TLBI_EL2_* commands (IDR0.HYP; auto: "
+             "on exactly when stage=nested, as it needs both stages)" },
     { "two-level-st", "2-level stream tables" },
     { "two-level-cd", "2-level context-descriptor tables" },
     { "asid16", "16-bit ASIDs (off: 8-bit)" },

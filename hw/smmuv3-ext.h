@@ -58,7 +58,8 @@ struct SMMUv3ExtState {
     char *httu;                     /* "off", "af" or "af+dirty" */
     uint8_t oas, sidsize, ssidsize, cmdqs, eventqs, priqs;
     OnOffAuto msi;                  /* auto: on when the board has an ITS */
-    bool ats, pri, stall, ril, hyp, two_level_st, two_level_cd;
+    OnOffAuto hyp;                  /* auto: on with both stages */
+    bool ats, pri, stall, ril, two_level_st, two_level_cd;
     bool asid16, vmid16;
     uint32_t msi_devid;
     uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;

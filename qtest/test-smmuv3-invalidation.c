@@ -446,9 +446,66 @@ static const InvCase inv_cases[] = {
     { "cfgi/cd-none-stale", QENV_S1, 0, CHANGE_CD, c_sync_only, ALL },
 };
 
+/* ---- IOMMU notifiers of stream-scoped invalidation ----------------------- */
+
+/*
+ * Two smmu-testdevs with an UNMAP notifier (iommu-notifier=on): td0 at
+ * 00:02.0 (StreamID 0x10) and td1 at 00:03.0 (StreamID 0x18).  A
+ * configuration invalidation must notify every device whose StreamID it
+ * covers, not only the first StreamID of a range.  Each notified device
+ * gets one UNMAP of its whole address space.
+ */
+typedef struct NotifyCase {
+    const char *name;
+    uint64_t dw0, dw1;            /* the command, encoded by hand */
+    unsigned td0, td1;            /* UNMAP notifications expected */
+} NotifyCase;
+
+/*
+ * CMD_CFGI_STE 0x03, CMD_CFGI_STE_RANGE 0x04: SID in dw0[63:32], Range
+ * (2^(Range+1) StreamIDs, aligned) in dw1[4:0]; Range 31 is CFGI_ALL.
+ */
+static const NotifyCase notify_cases[] = {
+    { "cfgi-ste-td1", 0x0000001800000003ull, 0, 0, 1 },
+    { "cfgi-ste-td0", 0x0000001000000003ull, 0, 1, 0 },
+    /* 0x10..0x1f: td1 is not the first StreamID of the range */
+    { "range-16-from-td0", 0x0000001000000004ull, 3, 1, 1 },
+    /* SID 0x1b in the command: the range is aligned down to 0x18..0x1f */
+    { "range-8-unaligned", 0x0000001b00000004ull, 2, 0, 1 },
+    { "range-16-below", 0x0000000000000004ull, 3, 0, 0 },
+    { "range-2-between", 0x0000001200000004ull, 0, 0, 0 },
+    { "cfgi-all", 0x0000000000000004ull, 31, 1, 1 },
+};
+
+static uint64_t unmaps(QEnv *e, const char *td)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", td);
+
+    return qtc_qom_get_uint(e->qts, path, "unmap-events");
+}
+
+static void test_notify(const void *opaque)
+{
+    const NotifyCase *c = opaque;
+    QEnv *e = qenv_new(NULL, "iommu-notifier=on",
+                       "-device smmu-testdev,id=td1,bus=pcie.0,addr=03.0,"
+                       "iommu-notifier=on");
+    uint64_t td0, td1;
+
+    qsm3_init(&e->smmu, &e->bus, &e->alloc, e->smmu_base, NULL);
+    td0 = unmaps(e, "td0");
+    td1 = unmaps(e, "td1");
+    qsm3_cmd(&e->smmu, c->dw0, c->dw1);
+    g_assert_cmpuint(unmaps(e, "td0") - td0, ==, c->td0);
+    g_assert_cmpuint(unmaps(e, "td1") - td1, ==, c->td1);
+    qenv_free(e);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     QENV_ADD_TABLE("/arm-smmuv3-ext/invalidation", inv_cases, test_inv);
+    QENV_ADD_TABLE("/arm-smmuv3-ext/invalidation/notify", notify_cases,
+                   test_notify);
     return g_test_run();
 }

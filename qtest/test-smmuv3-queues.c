@@ -127,7 +127,7 @@ static const IllCase ill_cases[] = {
     { "tlbi-el2-without-hyp", "hyp=off", SM3_CMD_TLBI_EL2_ALL, 0 },
     { "tlbi-s2-without-stage2", "stage=1", SM3_CMD_TLBI_S12_VMALL, 0 },
     { "tlbi-nh-without-stage1", "stage=2", SM3_CMD_TLBI_NH_ALL, 0 },
-    { "atc-inv-without-ats", "ats=off", SM3_CMD_ATC_INV, 0 },
+    { "atc-inv-without-ats", "ats=off,pri=off", SM3_CMD_ATC_INV, 0 },
     { "pri-resp-without-pri", "pri=off", SM3_CMD_PRI_RESP, 0 },
     { "resume-without-stall", "stall=off", SM3_CMD_RESUME, 0 },
     { "pri-resp-reserved-code", NULL, SM3_CMD_PRI_RESP,

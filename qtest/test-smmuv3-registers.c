@@ -29,7 +29,7 @@ static void test_reset_values(void)
         { QSM3_P1(SM3_EVENTQ_PROD), 0 }, { QSM3_P1(SM3_EVENTQ_CONS), 0 },
         { SM3_PRIQ_BASE, 0 }, { QSM3_P1(SM3_PRIQ_PROD), 0 },
         { SM3_GERROR_IRQ_CFG0, 0 }, { SM3_EVENTQ_IRQ_CFG1, 0 },
-        { SM3_AIDR, 0x02 },
+        { SM3_AIDR, 0x01 },                       /* SMMUv3.1 */
         /* CoreSight identification: Arm (JEP106 0x43b), part 0x0e0 */
         { SM3_PIDR0, 0xe0 }, { SM3_PIDR1, 0xb0 }, { SM3_PIDR2, 0x0b },
         { SM3_PIDR4, 0x04 }, { SM3_CIDR0, 0x0d }, { SM3_CIDR1, 0xf0 },
@@ -114,7 +114,7 @@ static const IdrCase idr_cases[] = {
     { "oas-44", "oas=44", 5, SM3_IDR5_OAS, 4 },
     { "oas-48", "oas=48", 5, SM3_IDR5_OAS, 5 },
     { "oas-52", "oas=52", 5, SM3_IDR5_OAS, 6 },
-    { "ats-off", "ats=off", 0, SM3_IDR0_ATS, 0 },
+    { "ats-off", "ats=off,pri=off", 0, SM3_IDR0_ATS, 0 },
     { "ats-on", "ats=on", 0, SM3_IDR0_ATS, 1 },
     { "pri-off", "pri=off", 0, SM3_IDR0_PRI, 0 },
     { "pri-off/priqs", "pri=off", 1, SM3_IDR1_PRIQS, 0 },
@@ -124,9 +124,20 @@ static const IdrCase idr_cases[] = {
     { "stall-off/stall-max", "stall=off", 5, SM3_IDR5_STALL_MAX, 0 },
     { "ril-off", "ril=off", 3, SM3_IDR3_RIL, 0 },
     { "hyp-off", "hyp=off", 0, SM3_IDR0_HYP, 0 },
+    /* IDR0.HYP is RES0 unless both stages: hyp=auto follows the stages */
+    { "stage-1/hyp", "stage=1", 0, SM3_IDR0_HYP, 0 },
+    { "stage-2/hyp", "stage=2", 0, SM3_IDR0_HYP, 0 },
+    { "stage-nested/hyp", "stage=nested", 0, SM3_IDR0_HYP, 1 },
+    { "hyp-on", "stage=nested,hyp=on", 0, SM3_IDR0_HYP, 1 },
+    /* SMMUv3.1: HAD with stage 1, XNX with stage 2 */
+    { "stage-1/had-xnx", "stage=1", 3, SM3_IDR3_HAD | SM3_IDR3_XNX, 1 },
+    { "stage-2/had-xnx", "stage=2", 3, SM3_IDR3_HAD | SM3_IDR3_XNX, 4 },
+    { "stage-nested/had-xnx", "stage=nested", 3,
+      SM3_IDR3_HAD | SM3_IDR3_XNX, 5 },
     { "httu-off", "httu=off", 0, SM3_IDR0_HTTU, 0 },
     { "httu-af", "httu=af", 0, SM3_IDR0_HTTU, 1 },
-    { "two-level-st-off", "two-level-st=off", 0, SM3_IDR0_ST_LEVEL, 0 },
+    { "two-level-st-off", "two-level-st=off,sidsize=6", 0,
+      SM3_IDR0_ST_LEVEL, 0 },
     { "two-level-cd-off", "two-level-cd=off", 0, SM3_IDR0_CD2L, 0 },
     { "asid16-off", "asid16=off", 0, SM3_IDR0_ASID16, 0 },
     { "vmid16-off", "vmid16=off", 0, SM3_IDR0_VMID16, 0 },
@@ -457,7 +468,7 @@ static void test_cr2_e2h_needs_hyp(void)
 /* 2-level stream table format is reserved without IDR0.ST_LEVEL. */
 static void test_strtab_2lvl_refused(void)
 {
-    QEnv *e = qenv_new("two-level-st=off", NULL, NULL);
+    QEnv *e = qenv_new("two-level-st=off,sidsize=6", NULL, NULL);
 
     qtc_writel(e->qts, BASE + SM3_STRTAB_BASE_CFG,
                sm_prep(SM3_STRTAB_BASE_CFG_FMT, SM3_STRTAB_FMT_2LVL) | 8);
@@ -507,6 +518,35 @@ static const BadCase bad_cases[] = {
       "-device arm-smmuv3-ext,primary-bus=pcie.0", "before" },
     { "board-iommu", "-machine iommu=smmuv3 "
       "-device arm-smmuv3-ext,primary-bus=pcie.0", "IOMMU" },
+    /* Feature rules of SMMU_IDR0/1/5, each naming the properties */
+    { "hyp-stage1", "-device arm-smmuv3-ext,primary-bus=pcie.0,stage=1,"
+      "hyp=on", "hyp=on needs stage=nested: IDR0.HYP is RES0 unless both "
+      "S1P and S2P are 1" },
+    { "hyp-stage2", "-device arm-smmuv3-ext,primary-bus=pcie.0,stage=2,"
+      "hyp=on", "hyp=on needs stage=nested" },
+    { "pri-no-ats", "-device arm-smmuv3-ext,primary-bus=pcie.0,ats=off",
+      "pri=on needs ats=on: IDR0.PRI is RES0 when IDR0.ATS is 0" },
+    { "sidsize-linear", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
+      "two-level-st=off", "sidsize >= 7 needs two-level-st=on" },
+    { "oas52-4k", "-device arm-smmuv3-ext,primary-bus=pcie.0,oas=52,"
+      "granules=4k,,16k", "oas=52 needs the 64k granule" },
+    { "oas-50", "-device arm-smmuv3-ext,primary-bus=pcie.0,oas=50",
+      "oas must be 32, 36, 40, 42, 44, 48 or 52" },
+    /* Cache geometry names the property and the rule */
+    { "tlb-entries-3", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
+      "tlb-entries=3", "tlb-entries=3, tlb-ways=4: entries must be a "
+      "multiple of ways" },
+    { "tlb-ways-ignored", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
+      "tlb-entries=0,tlb-ways=7", "tlb-ways=7 has no effect while "
+      "tlb-entries=0" },
+    { "cfg-entries-sets", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
+      "cfg-entries=48", "cfg-entries=48, cfg-ways=4: entries / ways must "
+      "be a power of two" },
+    { "walkc-ways-ignored", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
+      "walkc-s2l1-ways=8", "walkc-s2l1-ways=8 has no effect while "
+      "walkc-s2l1-entries=0" },
+    { "tlb-huge", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
+      "tlb-entries=4194304", "tlb-entries=4194304: at most 1048576" },
 };
 
 static void test_bad_config(const void *opaque)

@@ -36,7 +36,7 @@ typedef enum SmInvalScope {
     SM_INVAL_VMID,           /* all of @vmid */
     SM_INVAL_ASID,           /* @asid within @vmid */
     SM_INVAL_RANGE,          /* [@addr, @addr + @size) in @asid/@vmid */
-    SM_INVAL_STREAM,         /* configuration of @sid changed */
+    SM_INVAL_STREAM,         /* configuration of @size StreamIDs changed */
 } SmInvalScope;
 
 typedef struct SmInval {
@@ -46,9 +46,14 @@ typedef struct SmInval {
     bool stage2;             /* addresses are IPAs */
     uint16_t asid;
     uint16_t vmid;
+    /*
+     * SM_INVAL_STREAM: the StreamIDs @sid .. @sid + @size - 1 (@size >= 1;
+     * 2^32 for every StreamID, e.g. SMMUv3 CFGI_ALL).
+     */
     uint32_t sid;
+    /* SM_INVAL_RANGE: [@addr, @addr + @size), 0 @size meaning "all" */
     uint64_t addr;
-    uint64_t size;
+    uint64_t size;           /* bytes (RANGE) or StreamIDs (STREAM) */
 } SmInval;
 
 typedef struct SmHost {

@@ -254,8 +254,10 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
     walk->cfg.affd = cd->affd;
     walk->cfg.ha = cd->eff_ha;
     walk->cfg.hd = cd->eff_hd;
-    /* HADx; an instance without IDR3.HAD must keep it clear itself */
+    /* HADx (IDR3.HAD is advertised with stage 1) */
     walk->cfg.hpd = upper ? cd->had1 : cd->had0;
+    /* STRW = EL2 without E2H: one privilege level (AP[1], PXN ignored) */
+    walk->cfg.single_priv = cd->world == SM3_WORLD_NS_EL2;
     return SM3_EVT_NONE;
 }
 

@@ -386,37 +386,7 @@ static int sm3_cmd_sync(Sm3 *s, const uint64_t cmd[2])
 
 /* ---- the table ----------------------------------------------------------- */
 
-static bool sm3_has_s2(const Sm3Features *f)
-{
-    return f->stage2;
-}
-
-/* The NH forms act on stage-1 (and nested) entries only. */
-static bool sm3_has_s1(const Sm3Features *f)
-{
-    return f->stage1;
-}
-
-static bool sm3_has_hyp(const Sm3Features *f)
-{
-    return f->hyp && f->stage1;
-}
-
-static bool sm3_has_ats(const Sm3Features *f)
-{
-    return f->ats;
-}
-
-static bool sm3_has_pri(const Sm3Features *f)
-{
-    return f->pri;
-}
-
-static bool sm3_has_stall(const Sm3Features *f)
-{
-    return f->stall_model != SM3_STALL_NONE;
-}
-
+/* Availability predicates (sm3_has_*) are the feature set's own. */
 /*
  * TLBI_EL3_*, CFGI_VMS_PIDM and everything unlisted: CERROR_ILL (no
  * Secure state, no VMS in this model).

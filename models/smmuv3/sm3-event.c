@@ -228,7 +228,7 @@ bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr)
     uint64_t rec[2];
     uint32_t prod;
 
-    if (!s->f.pri || !sm3_enabled(s, SM3_CR0_PRIQEN) ||
+    if (!sm3_has_pri(&s->f) || !sm3_enabled(s, SM3_CR0_PRIQEN) ||
         sm3_gerror_active(s, SM3_GERROR_PRIQ_ABT_ERR)) {
         return false;
     }

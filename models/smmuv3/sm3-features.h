@@ -54,4 +54,39 @@ typedef struct Sm3Features {
     uint8_t priqs;            /* IDR1.PRIQS */
 } Sm3Features;
 
+/*
+ * One architectural rule on a feature set (the dependencies between ID
+ * register fields, and their ranges).  sm3_check_config() refuses a set
+ * that breaks any of them with @rule, which names the properties
+ * concerned as the arm-smmuv3-ext device names them and says what the
+ * architecture requires; @setting is the property the rule constrains.
+ */
+typedef struct Sm3FeatureRule {
+    const char *setting;
+    const char *rule;
+    bool (*holds)(const Sm3Features *f);
+} Sm3FeatureRule;
+
+/* Every rule, in the order sm3_check_config() applies them. */
+const Sm3FeatureRule *sm3_feature_rule_table(unsigned *n);
+/* The first rule @f breaks, or NULL. */
+const Sm3FeatureRule *sm3_features_broken_rule(const Sm3Features *f);
+/*
+ * The derived value of hyp for a front end whose user left it unset:
+ * on exactly when both stages are implemented (Arm recommends IDR0.HYP
+ * then, and it is RES0 otherwise).
+ */
+bool sm3_hyp_default(const Sm3Features *f);
+
+/*
+ * Whether a feature set implements each optional part: the one answer
+ * that the ID registers, the command decoder and the STE/CD checks share.
+ */
+bool sm3_has_s1(const Sm3Features *f);
+bool sm3_has_s2(const Sm3Features *f);
+bool sm3_has_hyp(const Sm3Features *f);   /* EL2 StreamWorld, TLBI_EL2_* */
+bool sm3_has_ats(const Sm3Features *f);
+bool sm3_has_pri(const Sm3Features *f);
+bool sm3_has_stall(const Sm3Features *f); /* CMD_RESUME, STALL_TERM */
+
 #endif /* SM3_FEATURES_H */

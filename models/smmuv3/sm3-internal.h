@@ -106,7 +106,11 @@ static inline bool sm3_enabled(const Sm3 *s, uint64_t cr0_bit)
 const Sm3RegDesc *sm3_reg_table(unsigned *n);
 const Sm3RegDesc *sm3_reg_find(uint32_t offset);
 void sm3_regs_reset(Sm3 *s);
+
+/* ---- the feature set (sm3-features.c) ---- */
+/* IDR@idx (0..5) and AIDR as this feature set advertises them. */
 uint64_t sm3_idr_value(const Sm3Features *f, unsigned idx);
+uint32_t sm3_aidr_value(const Sm3Features *f);
 
 /* ---- interrupts and global errors (sm3-event.c) ---- */
 bool sm3_gerror_active(const Sm3 *s, uint32_t bit);
@@ -246,7 +250,11 @@ typedef struct Sm3WalkCtx {
 } Sm3WalkCtx;
 
 /* NULL when @cfg's walk-cache geometry is acceptable, else why not. */
-const char *sm3_walkc_check(const Sm3Config *cfg);
+/*
+ * Why the cache geometry of @cfg is refused (naming the settings, as
+ * the arm-smmuv3-ext properties), or NULL; g_free() it.
+ */
+char *sm3_cache_geometry_error(const Sm3Config *cfg);
 /*
  * Fill @wc for a translation in (@world, @vmid, @asid) and return the
  * ops to put in SmWalkCfg.wc: NULL when every walk cache is off.

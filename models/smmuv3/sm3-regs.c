@@ -25,78 +25,6 @@ void sm3_log(const Sm3 *s, SmLogKind kind, const char *fmt, ...)
     g_free(msg);
 }
 
-/* ---- ID registers, computed from the feature set ----------------------- */
-
-static unsigned sm3_oas_encoding(unsigned bits)
-{
-    static const uint8_t oas[] = { 32, 36, 40, 42, 44, 48, 52 };
-    unsigned i;
-
-    for (i = 0; i < G_N_ELEMENTS(oas); i++) {
-        if (oas[i] == bits) {
-            return i;
-        }
-    }
-    return 5;
-}
-
-static bool sm3_stall_supported(const Sm3Features *f)
-{
-    return f->stall_model != SM3_STALL_NONE;
-}
-
-/* IDR@idx (0..5) as this feature set advertises it. */
-uint64_t sm3_idr_value(const Sm3Features *f, unsigned idx)
-{
-    uint64_t v = 0;
-
-    switch (idx) {
-    case 0:
-        v |= f->stage2 ? SM3_IDR0_S2P : 0;
-        v |= f->stage1 ? SM3_IDR0_S1P : 0;
-        v |= sm_prep(SM3_IDR0_TTF, SM3_IDR0_TTF_AA64);
-        v |= SM3_IDR0_COHACC;
-        v |= sm_prep(SM3_IDR0_HTTU, f->httu);
-        v |= f->hyp ? SM3_IDR0_HYP : 0;
-        v |= f->ats ? SM3_IDR0_ATS : 0;
-        v |= f->asid16 ? SM3_IDR0_ASID16 : 0;
-        v |= f->msi ? SM3_IDR0_MSI : 0;
-        v |= f->sev ? SM3_IDR0_SEV : 0;
-        v |= f->pri ? SM3_IDR0_PRI : 0;
-        v |= f->vmid16 ? SM3_IDR0_VMID16 : 0;
-        v |= f->two_level_cd ? SM3_IDR0_CD2L : 0;
-        v |= sm_prep(SM3_IDR0_TTENDIAN, f->big_endian_tables ?
-                     SM3_IDR0_TTENDIAN_MIXED : SM3_IDR0_TTENDIAN_LE);
-        v |= sm_prep(SM3_IDR0_STALL_MODEL, f->stall_model);
-        /* Terminate model: a terminated transaction aborts (RAZ/WI no). */
-        v |= SM3_IDR0_TERM_MODEL;
-        v |= sm_prep(SM3_IDR0_ST_LEVEL, f->two_level_st ?
-                     SM3_IDR0_ST_LEVEL_2LVL : 0);
-        break;
-    case 1:
-        v |= sm_prep(SM3_IDR1_SIDSIZE, f->sidsize);
-        v |= sm_prep(SM3_IDR1_SSIDSIZE, f->ssidsize);
-        v |= sm_prep(SM3_IDR1_PRIQS, f->pri ? f->priqs : 0);
-        v |= sm_prep(SM3_IDR1_EVENTQS, f->eventqs);
-        v |= sm_prep(SM3_IDR1_CMDQS, f->cmdqs);
-        break;
-    case 3:
-        v |= f->ril ? SM3_IDR3_RIL : 0;
-        break;
-    case 5:
-        v |= sm_prep(SM3_IDR5_OAS, sm3_oas_encoding(f->oas_bits));
-        v |= (f->granules & SM3_GRAN_4K) ? SM3_IDR5_GRAN4K : 0;
-        v |= (f->granules & SM3_GRAN_16K) ? SM3_IDR5_GRAN16K : 0;
-        v |= (f->granules & SM3_GRAN_64K) ? SM3_IDR5_GRAN64K : 0;
-        v |= sm_prep(SM3_IDR5_STALL_MAX,
-                     sm3_stall_supported(f) ? SM3_MAX_STALLS : 0);
-        break;
-    default:
-        break;
-    }
-    return v;
-}
-
 /* ---- locks: when the spec makes a register read-only ------------------- */
 
 /*
@@ -117,8 +45,8 @@ static uint32_t sm3_cr0_valid(const Sm3 *s)
 {
     uint32_t m = SM3_CR0_SMMUEN | SM3_CR0_EVENTQEN | SM3_CR0_CMDQEN;
 
-    m |= s->f.pri ? SM3_CR0_PRIQEN : 0;
-    m |= s->f.ats ? SM3_CR0_ATSCHK : 0;
+    m |= sm3_has_pri(&s->f) ? SM3_CR0_PRIQEN : 0;
+    m |= sm3_has_ats(&s->f) ? SM3_CR0_ATSCHK : 0;
     return m;
 }
 
@@ -146,7 +74,7 @@ static void sm3_cr2_written(Sm3 *s, uint64_t old_val)
 {
     uint32_t m = SM3_CR2_RECINVSID | SM3_CR2_PTM;
 
-    m |= s->f.hyp ? SM3_CR2_E2H : 0;
+    m |= sm3_has_hyp(&s->f) ? SM3_CR2_E2H : 0;
     sm3_set_reg32(s, SM3_CR2, sm3_reg32(s, SM3_CR2) & m);
 }
 
@@ -171,7 +99,7 @@ static void sm3_irq_ctrl_written(Sm3 *s, uint64_t old_val)
     uint32_t m = SM3_IRQ_CTRL_GERROR_IRQEN | SM3_IRQ_CTRL_EVENTQ_IRQEN;
     uint32_t v;
 
-    m |= s->f.pri ? SM3_IRQ_CTRL_PRIQ_IRQEN : 0;
+    m |= sm3_has_pri(&s->f) ? SM3_IRQ_CTRL_PRIQ_IRQEN : 0;
     v = sm3_reg32(s, SM3_IRQ_CTRL) & m;
     sm3_set_reg32(s, SM3_IRQ_CTRL, v);
     sm3_set_reg32(s, SM3_IRQ_CTRLACK, v);
@@ -240,7 +168,7 @@ static const Sm3RegDesc sm3_regs[] = {
     RO(SM3_IDR4, 4, 0, "IDR4"),
     RO(SM3_IDR5, 4, 0, "IDR5"),
     RO(SM3_IIDR, 4, 0, "IIDR"),
-    RO(SM3_AIDR, 4, 0x02, "AIDR"),            /* SMMUv3.2 */
+    RO(SM3_AIDR, 4, 0, "AIDR"),               /* sm3_aidr_value() */
     { SM3_CR0, 4, 0, 0x1df, UNLOCKED, sm3_cr0_written, "CR0" },
     RO(SM3_CR0ACK, 4, 0, "CR0ACK"),
     { SM3_CR1, 4, 0, 0xfff, CR0_LOCK(SMMUEN), NULL, "CR1" },
@@ -322,7 +250,7 @@ static bool sm3_reg_present(const Sm3 *s, const Sm3RegDesc *d)
                    d->offset == SM3_PRIQ_IRQ_CFG1 ||
                    d->offset == SM3_PRIQ_IRQ_CFG2;
 
-    if (priq && !s->f.pri) {
+    if (priq && !sm3_has_pri(&s->f)) {
         return false;
     }
     /*
@@ -350,6 +278,7 @@ void sm3_regs_reset(Sm3 *s)
         sm3_set_reg32(s, SM3_IDR0 + 4 * i, (uint32_t)sm3_idr_value(&s->f, i));
     }
     sm3_set_reg32(s, SM3_IIDR, s->cfg.iidr ? s->cfg.iidr : SM3_DEFAULT_IIDR);
+    sm3_set_reg32(s, SM3_AIDR, sm3_aidr_value(&s->f));
 }
 
 /* ---- MMIO ---------------------------------------------------------------- */
@@ -501,48 +430,26 @@ void sm3_mmio_write(Sm3 *s, uint64_t offset, uint64_t val, unsigned size)
 
 /* ---- lifecycle ----------------------------------------------------------- */
 
-const char *sm3_check_config(const Sm3Config *cfg)
+char *sm3_config_error(const Sm3Config *cfg)
 {
-    const Sm3Features *f = &cfg->features;
-    static const uint8_t oas[] = { 32, 36, 40, 42, 44, 48, 52 };
-    bool oas_ok = false;
-    unsigned i;
+    const Sm3FeatureRule *r = sm3_features_broken_rule(&cfg->features);
 
-    for (i = 0; i < G_N_ELEMENTS(oas); i++) {
-        oas_ok |= f->oas_bits == oas[i];
-    }
-    if (!f->stage1 && !f->stage2) {
-        return "at least one translation stage is required";
-    }
-    if (!oas_ok) {
-        return "oas_bits must be 32, 36, 40, 42, 44, 48 or 52";
-    }
-    if (!(f->granules & (SM3_GRAN_4K | SM3_GRAN_16K | SM3_GRAN_64K))) {
-        return "at least one granule is required";
-    }
-    if (f->sidsize > 32 || f->ssidsize > 20) {
-        return "sidsize must be <= 32 and ssidsize <= 20";
-    }
-    if (f->cmdqs > 19 || f->eventqs > 19 || f->priqs > 19) {
-        return "queue sizes (log2) must be <= 19";
-    }
-    if (f->stall_model > SM3_STALL_FORCE) {
-        return "bad stall model";
-    }
-    if (f->httu > SM3_HTTU_AF_DIRTY) {
-        return "bad httu";
+    if (r) {
+        return g_strdup(r->rule);
     }
     if (!cfg->host.read || !cfg->host.write) {
-        return "host read and write hooks are required";
+        return g_strdup("host read and write hooks are required");
     }
-    return sm3_walkc_check(cfg);
+    return sm3_cache_geometry_error(cfg);
 }
 
 Sm3 *sm3_new(const Sm3Config *cfg)
 {
+    char *why = sm3_config_error(cfg);
     Sm3 *s;
 
-    if (sm3_check_config(cfg)) {
+    if (why) {
+        g_free(why);
         return NULL;
     }
     s = g_new0(Sm3, 1);
@@ -615,12 +522,168 @@ void sm3_save(const Sm3 *s, Sm3State *st)
     }
 }
 
+/*
+ * Validation of incoming migration state.  The model never indexes
+ * anything with a register value unchecked, so what matters is that the
+ * state is one this instance could have reached: the source had the same
+ * features, every register holds only bits a guest can set, the
+ * acknowledgement registers agree with their controls, and stalls and
+ * ATC errors exist only with the features and enables behind them.
+ */
+static uint64_t sm3_state_reg(const Sm3State *st, const Sm3RegDesc *d)
+{
+    uint64_t v = st->regs[d->offset / 4];
+
+    if (d->size == 8) {
+        v |= (uint64_t)st->regs[d->offset / 4 + 1] << 32;
+    }
+    return v;
+}
+
+/* RO registers whose value is state (checked below), not identification */
+static bool sm3_ro_is_state(uint32_t off)
+{
+    return off == SM3_CR0ACK || off == SM3_IRQ_CTRLACK || off == SM3_GERROR;
+}
+
+/* Bits of a writable register that the SMMU itself sets. */
+static uint64_t sm3_smmu_set_bits(uint32_t off)
+{
+    return off == SM3_CMDQ_CONS ? SM3_CMDQ_CONS_ERR : 0;
+}
+
+static char *sm3_state_row_error(const Sm3 *s, const Sm3State *st,
+                                 const Sm3RegDesc *d)
+{
+    uint64_t settable = d->writable | sm3_smmu_set_bits(d->offset);
+    uint64_t v = sm3_state_reg(st, d);
+    uint64_t mine = d->size == 8 ? sm3_reg64(s, d->offset)
+                                 : sm3_reg32(s, d->offset);
+
+    if (!d->writable && !sm3_ro_is_state(d->offset) && v != mine) {
+        return g_strdup_printf("%s=0x%" PRIx64 ", this instance has 0x%"
+                               PRIx64 " (the source ran another "
+                               "configuration)", d->name, v, mine);
+    }
+    if (d->writable && (v & ~settable)) {
+        return g_strdup_printf("%s=0x%" PRIx64 " sets bits neither guest "
+                               "nor SMMU can (settable 0x%" PRIx64 ")",
+                               d->name, v, settable);
+    }
+    return NULL;
+}
+
+static char *sm3_state_regs_error(const Sm3 *s, const Sm3State *st)
+{
+    g_autofree bool *covered = g_new0(bool, SM3_STATE_REGS);
+    unsigned i;
+    char *why;
+
+    for (i = 0; i < G_N_ELEMENTS(sm3_regs); i++) {
+        covered[sm3_regs[i].offset / 4] = true;
+        if (sm3_regs[i].size == 8) {
+            covered[sm3_regs[i].offset / 4 + 1] = true;
+        }
+        why = sm3_state_row_error(s, st, &sm3_regs[i]);
+        if (why) {
+            return why;
+        }
+    }
+    for (i = 0; i < SM3_STATE_REGS; i++) {
+        if (!covered[i] && st->regs[i]) {
+            return g_strdup_printf("offset 0x%x holds 0x%x: no register "
+                                   "there", i * 4, st->regs[i]);
+        }
+    }
+    return NULL;
+}
+
+static char *sm3_state_controls_error(const Sm3 *s, const Sm3State *st)
+{
+    uint32_t cr0 = st->regs[SM3_CR0 / 4];
+    uint32_t irq_ctrl = st->regs[SM3_IRQ_CTRL / 4];
+
+    if (cr0 & ~sm3_cr0_valid(s)) {
+        return g_strdup_printf("CR0=0x%x enables what this instance lacks",
+                               cr0);
+    }
+    if (st->regs[SM3_CR0ACK / 4] != cr0) {
+        return g_strdup_printf("CR0ACK=0x%x differs from CR0=0x%x (the "
+                               "model acknowledges at once)",
+                               st->regs[SM3_CR0ACK / 4], cr0);
+    }
+    if (st->regs[SM3_IRQ_CTRLACK / 4] != irq_ctrl) {
+        return g_strdup_printf("IRQ_CTRLACK=0x%x differs from "
+                               "IRQ_CTRL=0x%x", st->regs[SM3_IRQ_CTRLACK / 4],
+                               irq_ctrl);
+    }
+    if ((st->regs[SM3_GERROR / 4] | st->regs[SM3_GERRORN / 4]) &
+        ~(uint32_t)SM3_GERROR_ALL) {
+        return g_strdup("GERROR/GERRORN set reserved bits");
+    }
+    if (st->regs[SM3_GBPA / 4] & SM3_GBPA_UPDATE) {
+        return g_strdup("GBPA.Update is set (updates complete at once)");
+    }
+    return NULL;
+}
+
+static char *sm3_state_stalls_error(const Sm3 *s, const Sm3State *st)
+{
+    bool running = st->regs[SM3_CR0ACK / 4] & SM3_CR0_SMMUEN;
+    unsigned i, j;
+
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        const Sm3StallState *a = &st->stalls[i];
+
+        if (!a->valid) {
+            continue;
+        }
+        if (!sm3_has_stall(&s->f) || !running) {
+            return g_strdup_printf("stall %u held without %s", i,
+                                   running ? "the stall model" : "SMMUEN");
+        }
+        if (s->f.sidsize < 32 && (a->sid >> s->f.sidsize)) {
+            return g_strdup_printf("stall %u: StreamID 0x%x beyond "
+                                   "SIDSIZE %u", i, a->sid, s->f.sidsize);
+        }
+        for (j = 0; j < i; j++) {
+            if (st->stalls[j].valid && st->stalls[j].stag == a->stag) {
+                return g_strdup_printf("stalls %u and %u share STAG 0x%x",
+                                       j, i, a->stag);
+            }
+        }
+    }
+    if (st->atc_inv_error && !sm3_has_ats(&s->f)) {
+        return g_strdup("an ATC invalidation error without ATS");
+    }
+    return NULL;
+}
+
+char *sm3_state_error(const Sm3 *s, const Sm3State *st)
+{
+    char *why;
+
+    if (st->version != SM3_STATE_VERSION) {
+        return g_strdup_printf("state version %u, expected %u", st->version,
+                               SM3_STATE_VERSION);
+    }
+    why = sm3_state_regs_error(s, st);
+    if (!why) {
+        why = sm3_state_controls_error(s, st);
+    }
+    if (!why) {
+        why = sm3_state_stalls_error(s, st);
+    }
+    return why;
+}
+
 bool sm3_restore(Sm3 *s, const Sm3State *st)
 {
+    g_autofree char *why = sm3_state_error(s, st);
     unsigned i;
     uint32_t ids[8];
 
-    if (st->version != SM3_STATE_VERSION) {
+    if (why) {
         return false;
     }
     /* Identification comes from this instance's features, not the stream */

@@ -62,6 +62,8 @@
 
 #define SM3_IDR2                   0x0008
 #define SM3_IDR3                   0x000c
+#define   SM3_IDR3_HAD             SM_BIT(2)
+#define   SM3_IDR3_XNX             SM_BIT(4)
 #define   SM3_IDR3_RIL             SM_BIT(10)
 #define SM3_IDR4                   0x0010
 #define SM3_IDR5                   0x0014

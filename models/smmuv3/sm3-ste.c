@@ -338,6 +338,10 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     ste->s2cfg.ha = ste->s2ha;
     ste->s2cfg.hd = ste->s2ha && ste->s2hd;
     ste->s2cfg.hpd = false;
+    /* IDR3.XNX is advertised with stage 2: XN is descriptor bits [54:53] */
+    ste->s2cfg.xnx = true;
+    /* Stage-1 table walks that land on Device memory fault (S2PTW) */
+    ste->s2cfg.ptw = ste->s2ptw;
     return NULL;
 }
 
@@ -372,7 +376,7 @@ static const char *sm3_ste_check_s1(const Sm3Ste *ste, const Sm3Features *f)
  */
 static bool sm3_ste_strw_used(const Sm3Ste *ste, const Sm3Features *f)
 {
-    return f->stage1 && f->hyp && ste->config == SM3_STE0_CONFIG_S1;
+    return sm3_has_hyp(f) && ste->config == SM3_STE0_CONFIG_S1;
 }
 
 static const char *sm3_ste_check(Sm3Ste *ste, const Sm3Features *f)
@@ -389,14 +393,14 @@ static const char *sm3_ste_check(Sm3Ste *ste, const Sm3Features *f)
         /* 0b000 and the Reserved 0b001..0b011: abort without an event */
         return NULL;
     }
-    if (s1 && !f->stage1) {
+    if (s1 && !sm3_has_s1(f)) {
         return "Config enables stage 1 but stage 1 is not implemented";
     }
-    if (s2 && !f->stage2) {
+    if (s2 && !sm3_has_s2(f)) {
         return "Config enables stage 2 but stage 2 is not implemented";
     }
     /* EATS is IGNORED without ATS and for Config == 0b100 */
-    if (f->ats && (s1 || s2)) {
+    if (sm3_has_ats(f) && (s1 || s2)) {
         if (ste->eats == SM3_STE1_EATS_SPLIT &&
             (ste->config != SM3_STE0_CONFIG_NESTED || ste->s2s)) {
             return "EATS split-stage needs Config 0b111 and S2S == 0";

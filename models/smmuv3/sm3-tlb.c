@@ -68,18 +68,89 @@ static bool sm3_walkc_params(const Sm3Config *cfg, unsigned st,
     return true;
 }
 
-const char *sm3_walkc_check(const Sm3Config *cfg)
-{
-    unsigned st, level;
-    SmCacheParams p;
+/*
+ * The geometry of one configurable cache as its settings give it: the
+ * property prefix ("tlb" for tlb-entries and tlb-ways), the configured
+ * entries (0: the default; SM3_WALKC_OFF: no such cache) and ways, and the
+ * default geometry that 0 entries picks.
+ */
+typedef struct Sm3CacheGeom {
+    const char *setting;
+    uint32_t entries, ways;
+    uint32_t def_entries, def_ways;
+} Sm3CacheGeom;
 
+#define SM3_CACHE_GEOMS (2 + SM3_WALKC_STAGES * SM3_WALKC_LEVELS)
+/* Bounds host memory: a cache's slots are allocated up front. */
+#define SM3_CACHE_MAX_ENTRIES (1u << 20)
+
+static void sm3_cache_geoms(const Sm3Config *cfg,
+                            Sm3CacheGeom g[SM3_CACHE_GEOMS])
+{
+    static const char *const walkc[SM3_WALKC_STAGES][SM3_WALKC_LEVELS] = {
+        { "walkc-s1l0", "walkc-s1l1", "walkc-s1l2" },
+        { "walkc-s2l0", "walkc-s2l1", "walkc-s2l2" },
+    };
+    unsigned st, level, i = 2;
+
+    g[0] = (Sm3CacheGeom){ "tlb", cfg->tlb_entries, cfg->tlb_ways,
+                           SM3_DEFAULT_TLB_ENTRIES, SM3_DEFAULT_TLB_WAYS };
+    g[1] = (Sm3CacheGeom){ "cfg", cfg->cfg_entries, cfg->cfg_ways,
+                           SM3_DEFAULT_CFG_ENTRIES, SM3_DEFAULT_CFG_WAYS };
     for (st = 0; st < SM3_WALKC_STAGES; st++) {
         for (level = 0; level < SM3_WALKC_LEVELS; level++) {
-            if (sm3_walkc_params(cfg, st, level, &p) &&
-                sm_cache_check_params(&p)) {
-                return "walk cache: entries must be a multiple of ways, "
-                       "with a power-of-two number of sets";
-            }
+            g[i++] = (Sm3CacheGeom){
+                walkc[st][level], cfg->walkc_entries[st][level],
+                cfg->walkc_ways[st][level], sm3_walkc_default[st][level],
+                SM3_DEFAULT_WALKC_WAYS };
+        }
+    }
+}
+
+static char *sm3_cache_geom_error(const Sm3CacheGeom *g)
+{
+    SmCacheParams p = { .entries = g->entries, .ways = g->ways,
+                        .policy = SM_CACHE_LRU, .entry_size = 1 };
+    const char *why;
+
+    if (g->entries == 0 || g->entries == SM3_WALKC_OFF) {
+        if (!g->ways) {
+            return NULL;
+        }
+        return g_strdup_printf(
+            "%s-ways=%u has no effect while %s-entries=%s; set %s-entries "
+            "too, or leave %s-ways at 0", g->setting, g->ways, g->setting,
+            g->entries ? "off" : "0 (the default geometry)", g->setting,
+            g->setting);
+    }
+    why = sm_cache_check_params(&p);
+    if (!why) {
+        return NULL;
+    }
+    return g_strdup_printf("%s-entries=%u, %s-ways=%u: %s (ways 0 means "
+                           "fully associative)", g->setting, g->entries,
+                           g->setting, g->ways, why);
+}
+
+char *sm3_cache_geometry_error(const Sm3Config *cfg)
+{
+    Sm3CacheGeom g[SM3_CACHE_GEOMS];
+    unsigned i;
+    char *why;
+
+    sm3_cache_geoms(cfg, g);
+    for (i = 0; i < SM3_CACHE_GEOMS; i++) {
+        if (i >= 2 && g[i].entries == SM3_WALKC_OFF && !g[i].ways) {
+            continue;
+        }
+        if (g[i].entries > SM3_CACHE_MAX_ENTRIES &&
+            !(i >= 2 && g[i].entries == SM3_WALKC_OFF)) {
+            return g_strdup_printf("%s-entries=%u: at most %u", g[i].setting,
+                                   g[i].entries, SM3_CACHE_MAX_ENTRIES);
+        }
+        why = sm3_cache_geom_error(&g[i]);
+        if (why) {
+            return why;
         }
     }
     return NULL;

@@ -166,6 +166,21 @@ static bool sm3_stall_alloc(Sm3 *s, uint32_t sid, uint16_t *stag)
     return false;
 }
 
+/*
+ * Give back a slot sm3_stall_alloc() just took, for a stall that never
+ * happened: the host was not told of it, so it hears nothing now either.
+ */
+static void sm3_stall_release(Sm3 *s, uint16_t stag)
+{
+    unsigned i;
+
+    for (i = 0; i < SM3_MAX_STALLS; i++) {
+        if (s->stalls[i].valid && s->stalls[i].stag == stag) {
+            s->stalls[i].valid = false;
+        }
+    }
+}
+
 unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
                            uint16_t stag, bool retry)
 {
@@ -485,8 +500,12 @@ static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
             r.fault.stag = ev.stag;
             return r;
         }
-        /* Nobody could be told about the stall: terminate instead. */
-        sm3_stall_resolve(s, c->req->sid, true, ev.stag, false);
+        /*
+         * Nobody could be told about the stall: the transaction is
+         * terminated now, as a fault, so the slot is released without
+         * a stall_resolved() call (that hook is for STALLED results).
+         */
+        sm3_stall_release(s, ev.stag);
         return sm3_fault_result(&ev);
     }
     return sm3_fail(s, &ev, sm3_should_record(c, evt, stage2));
@@ -770,7 +789,7 @@ static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
         return true;
     }
     if (req->ats_translated && !ats_req) {
-        if (!s->f.ats) {
+        if (!sm3_has_ats(&s->f)) {
             *r = sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
             return true;
         }
@@ -812,7 +831,7 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
         return sm3_result(SM3_XLATE_ABORT, 0);
     }
     c->world = c->ste->world;
-    if (s->f.hyp && (sm3_reg32(s, SM3_CR2) & SM3_CR2_E2H) &&
+    if (sm3_has_hyp(&s->f) && (sm3_reg32(s, SM3_CR2) & SM3_CR2_E2H) &&
         c->world == SM3_WORLD_NS_EL2) {
         c->world = SM3_WORLD_NS_EL2_E2H;
     }
@@ -854,7 +873,7 @@ Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)
 
 Sm3Xlate sm3_ats_translate(Sm3 *s, const Sm3Request *req)
 {
-    if (!s->f.ats) {
+    if (!sm3_has_ats(&s->f)) {
         return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
     }
     return sm3_xlate(s, req, true);

@@ -125,10 +125,13 @@ typedef struct Sm3Config {
 /* ---- Lifecycle --------------------------------------------------------- */
 
 /*
- * NULL when @cfg is acceptable, otherwise a static string saying why not
- * (for error_setg() in the emulator's realize).
+ * NULL when @cfg is acceptable, otherwise why not, naming the setting as
+ * the arm-smmuv3-ext property of the same meaning and the rule it breaks
+ * (for error_setg() in the emulator's realize; g_free() it).  The feature
+ * rules are sm3_feature_rule_table(); cache geometry must give each cache
+ * a power-of-two number of sets, and ways are only given with entries.
  */
-const char *sm3_check_config(const Sm3Config *cfg);
+char *sm3_config_error(const Sm3Config *cfg);
 /* A new instance in its reset state, or NULL if @cfg is rejected. */
 Sm3 *sm3_new(const Sm3Config *cfg);
 void sm3_free(Sm3 *s);
@@ -308,9 +311,16 @@ typedef struct Sm3State {
 
 void sm3_save(const Sm3 *s, Sm3State *st);
 /*
- * false (nothing changed) when @st has another version.  Feature-derived
- * registers (IDR*, IIDR, AIDR, ID) keep this instance's values.  Caches
- * are dropped.
+ * NULL when @st is a state this instance could have saved itself, else
+ * why not (g_free it): another version, identification registers of
+ * another configuration, bits no guest can set, acknowledgements that
+ * disagree with their controls, stalls without the stall model or
+ * SMMUEN, duplicate STAGs, an ATC error without ATS.
+ */
+char *sm3_state_error(const Sm3 *s, const Sm3State *st);
+/*
+ * false (nothing changed) when sm3_state_error() refuses @st.  Caches are
+ * dropped.
  */
 bool sm3_restore(Sm3 *s, const Sm3State *st);
 

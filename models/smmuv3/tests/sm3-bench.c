@@ -167,7 +167,11 @@ Sm3Bench *sm3b_new_cfg(const Sm3Config *cfg)
     b->cfg.hooks.atc_inv_ok = sm3b_atc_inv_ok;
     b->cfg.hooks.sev = sm3b_sev;
     b->s = sm3_new(&b->cfg);
-    g_assert_nonnull(b->s);
+    if (!b->s) {
+        g_autofree char *why = sm3_config_error(&b->cfg);
+
+        g_error("bench configuration refused: %s", why);
+    }
     return b;
 }
 

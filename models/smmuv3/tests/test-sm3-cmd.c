@@ -110,7 +110,7 @@ static void test_cerror_ill(void)
     check_ill(&f, SM3_CMD_TLBI_EL2_VA, 0);
     check_ill(&f, SM3_CMD_TLBI_EL2_VAA, 0);
     f = sm3b_all_features();
-    f.ats = false;
+    f.ats = f.pri = false;           /* IDR0.PRI needs ATS */
     check_ill(&f, SM3_CMD_ATC_INV, 0);
     f = sm3b_all_features();
     f.pri = false;
@@ -120,14 +120,14 @@ static void test_cerror_ill(void)
     check_ill(&f, SM3_CMD_RESUME, 0);
     check_ill(&f, SM3_CMD_STALL_TERM, 0);
     f = sm3b_all_features();
-    f.stage1 = false;
+    f.stage1 = f.hyp = false;            /* IDR0.HYP needs both stages */
     check_ill(&f, SM3_CMD_TLBI_NH_ALL, 0);
     check_ill(&f, SM3_CMD_TLBI_NH_ASID, 0);
     check_ill(&f, SM3_CMD_TLBI_NH_VA, 0);
     check_ill(&f, SM3_CMD_TLBI_NH_VAA, 0);
     check_ill(&f, SM3_CMD_TLBI_EL2_ALL, 0);
     f = sm3b_all_features();
-    f.stage2 = false;
+    f.stage2 = f.hyp = false;
     check_ill(&f, SM3_CMD_TLBI_S12_VMALL, 0);
     check_ill(&f, SM3_CMD_TLBI_S2_IPA, 0);
 }

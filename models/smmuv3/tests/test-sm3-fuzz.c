@@ -260,6 +260,13 @@ static void op_misc(Fuzz *z)
     case 5:
         st = g_new0(Sm3State, 1);
         sm3_save(z->b->s, st);
+        {
+            g_autofree char *why = sm3_state_error(z->b->s, st);
+
+            if (why) {
+                g_error("own state refused: %s", why);
+            }
+        }
         g_assert_true(sm3_restore(z->b->s, st));
         g_free(st);
         break;
@@ -413,7 +420,8 @@ static void run_seed(uint64_t seed, const Sm3Features *f, unsigned iters)
         for (j = 0; j < SM3_WALKC_LEVELS; j++) {
             cfg.walkc_entries[i][j] = seed % 5 == 4 ? SM3_WALKC_OFF
                                                     : 2u << (seed % 2);
-            cfg.walkc_ways[i][j] = 2;
+            cfg.walkc_ways[i][j] =
+                cfg.walkc_entries[i][j] == SM3_WALKC_OFF ? 0 : 2;
         }
     }
     z.b = sm3b_new_cfg(&cfg);
@@ -496,7 +504,7 @@ static void test_min_features(gconstpointer data)
 {
     Sm3Features f = {
         .stage1 = true, .granules = SM3_GRAN_4K, .oas_bits = 44,
-        .sidsize = 7, .ssidsize = 3, .cmdqs = 7, .eventqs = 5, .priqs = 0,
+        .sidsize = 6, .ssidsize = 3, .cmdqs = 7, .eventqs = 5, .priqs = 0,
         .stall_model = SM3_STALL_NONE,
     };
 
@@ -507,7 +515,7 @@ static void test_s2_forced_stall(gconstpointer data)
 {
     Sm3Features f = sm3b_all_features();
 
-    f.stage1 = false;
+    f.stage1 = f.hyp = false;
     f.stall_model = SM3_STALL_FORCE;
     f.ril = false;
     run_seed(GPOINTER_TO_UINT(data), &f, fuzz_iters());

@@ -55,7 +55,7 @@ static void test_reset_values(void)
     g_assert_cmphex(sm3b_rd(b, SM3_CR0), ==, 0);
     g_assert_cmphex(sm3b_rd(b, SM3_CR0ACK), ==, 0);
     g_assert_cmphex(sm3b_rd(b, SM3_GBPA), ==, 0x1000);
-    g_assert_cmphex(sm3b_rd(b, SM3_AIDR), ==, 0x02);
+    g_assert_cmphex(sm3b_rd(b, SM3_AIDR), ==, 0x01);      /* SMMUv3.1 */
     g_assert_cmphex(sm3b_rd(b, SM3_IIDR), ==, SM3_DEFAULT_IIDR);
     g_assert_cmphex(sm3b_rd(b, SM3_GERROR), ==, 0);
     g_assert_cmphex(sm3b_rd(b, SM3_CIDR0), ==, 0x0d);
@@ -109,6 +109,81 @@ static void test_idr_all_features(void)
     sm3b_free(b);
 }
 
+/*
+ * ID registers as literal numbers, each bit derived by hand from the
+ * field layout of IHI 0070 (SMMU_IDR0/1/3/5, AIDR), so that a wrong
+ * field macro cannot pass.
+ */
+static void features_s2_only(Sm3Features *f)
+{
+    f->stage1 = f->hyp = false;
+    f->stall_model = SM3_STALL_FORCE;
+    f->oas_bits = 52;
+    f->granules = SM3_GRAN_64K;
+}
+
+static void features_minimal(Sm3Features *f)
+{
+    *f = (Sm3Features){
+        .stage1 = true, .granules = SM3_GRAN_4K, .oas_bits = 40,
+        .sidsize = 6, .cmdqs = 5, .eventqs = 5, .priqs = 7,
+        .stall_model = SM3_STALL_NONE,
+    };
+}
+
+static void test_idr_golden(void)
+{
+    static const struct {
+        const char *name;
+        void (*edit)(Sm3Features *f);
+        uint32_t idr0, idr1, idr3, idr5, aidr;
+    } rows[] = {
+        /*
+         * IDR0: S2P|S1P 0x3, TTF=AArch64 0x8, COHACC 0x10, HTTU=2 0x80,
+         * HYP 0x200, ATS 0x400, ASID16 0x1000, MSI 0x2000, SEV 0x4000,
+         * PRI 0x10000, VMID16 0x40000, CD2L 0x80000, TTENDIAN=mixed 0,
+         * STALL_MODEL=0, TERM_MODEL 0x4000000, ST_LEVEL=1 0x8000000.
+         * IDR1: SIDSIZE 16, SSIDSIZE 8<<6, PRIQS 8<<11, EVENTQS 8<<16,
+         * CMDQS 8<<21.  IDR3: HAD 0x4, XNX 0x10, RIL 0x400.
+         * IDR5: OAS=48 (5), GRAN4K|16K|64K 0x70, STALL_MAX 16<<16.
+         */
+        { "all", NULL, 0x0c0d769b, 0x01084210, 0x414, 0x00100075, 0x01 },
+        /*
+         * Stage 2 only: no S1P, no HYP, STALL_MODEL=2 (0x2000000);
+         * IDR3 without HAD; OAS=52 (6) with GRAN64K only.
+         */
+        { "s2-only", features_s2_only, 0x0e0d7499, 0x01084210, 0x410,
+          0x00100046, 0x01 },
+        /*
+         * S1P, TTF, COHACC, TTENDIAN=LE (2<<21), STALL_MODEL=1 (1<<24),
+         * TERM_MODEL; SIDSIZE 6, EVENTQS 5<<16, CMDQS 5<<21, no PRIQS
+         * without PRI; IDR3.HAD; OAS=40 (2), GRAN4K, no STALL_MAX.
+         */
+        { "minimal", features_minimal, 0x0540001a, 0x00a50006, 0x4,
+          0x00000012, 0x01 },
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(rows); i++) {
+        Sm3Features f = sm3b_all_features();
+        Sm3Bench *b;
+
+        if (rows[i].edit) {
+            rows[i].edit(&f);
+        }
+        b = sm3b_new(&f);
+        g_test_message("%s", rows[i].name);
+        g_assert_cmphex(sm3b_rd(b, SM3_IDR0), ==, rows[i].idr0);
+        g_assert_cmphex(sm3b_rd(b, SM3_IDR1), ==, rows[i].idr1);
+        g_assert_cmphex(sm3b_rd(b, SM3_IDR2), ==, 0);
+        g_assert_cmphex(sm3b_rd(b, SM3_IDR3), ==, rows[i].idr3);
+        g_assert_cmphex(sm3b_rd(b, SM3_IDR4), ==, 0);
+        g_assert_cmphex(sm3b_rd(b, SM3_IDR5), ==, rows[i].idr5);
+        g_assert_cmphex(sm3b_rd(b, SM3_AIDR), ==, rows[i].aidr);
+        sm3b_free(b);
+    }
+}
+
 /* Everything optional off: nothing of it is advertised. */
 static void test_idr_minimal(void)
 {
@@ -133,7 +208,7 @@ static void test_idr_minimal(void)
     g_assert_cmpuint(sm_get(idr1, SM3_IDR1_PRIQS), ==, 0);
     g_assert_cmpuint(sm_get(idr1, SM3_IDR1_SSIDSIZE), ==, 0);
     g_assert_cmpuint(sm_get(idr1, SM3_IDR1_SIDSIZE), ==, 6);
-    g_assert_cmphex(sm3b_rd(b, SM3_IDR3), ==, 0);
+    g_assert_cmphex(sm3b_rd(b, SM3_IDR3), ==, SM3_IDR3_HAD);
     g_assert_cmpuint(sm_get(idr5, SM3_IDR5_OAS), ==, 2);
     g_assert_cmphex(idr5 & (SM3_IDR5_GRAN16K | SM3_IDR5_GRAN64K), ==, 0);
     g_assert_cmpuint(sm_get(idr5, SM3_IDR5_STALL_MAX), ==, 0);
@@ -156,7 +231,7 @@ static void test_idr_stage2_only(void)
 {
     Sm3Features f = sm3b_all_features();
 
-    f.stage1 = false;
+    f.stage1 = f.hyp = false;
     f.stall_model = SM3_STALL_FORCE;
     f.oas_bits = 52;
     f.granules = SM3_GRAN_64K;
@@ -313,6 +388,7 @@ static void test_strtab_fmt_without_2lvl(void)
     Sm3Bench *b;
 
     f.two_level_st = false;
+    f.sidsize = 6;           /* SIDSIZE >= 7 needs ST_LEVEL 2-level */
     b = sm3b_new(&f);
     sm3b_wr(b, SM3_STRTAB_BASE_CFG, sm_prep(SM3_STRTAB_BASE_CFG_FMT, 1) | 8);
     g_assert_cmphex(sm3b_rd(b, SM3_STRTAB_BASE_CFG), ==, 8);
@@ -332,35 +408,185 @@ static void test_page1_alias(void)
     sm3b_free(b);
 }
 
-static void test_check_config(void)
+/*
+ * One feature set per architectural rule, each breaking that rule alone,
+ * with the setting the refusal must name (IHI 0070 SMMU_IDR0/1/5).
+ */
+typedef struct RuleCase {
+    const char *name;
+    void (*breaks)(Sm3Features *f);
+    const char *message;     /* start of sm3_config_error()'s answer */
+} RuleCase;
+
+static void no_stage(Sm3Features *f) { f->stage1 = f->stage2 = false; }
+static void no_granule(Sm3Features *f) { f->granules = 0; }
+static void oas_47(Sm3Features *f) { f->oas_bits = 47; }
+static void sidsize_33(Sm3Features *f) { f->sidsize = 33; }
+static void ssidsize_21(Sm3Features *f) { f->ssidsize = 21; }
+static void cmdqs_20(Sm3Features *f) { f->cmdqs = 20; }
+static void stall_model_3(Sm3Features *f) { f->stall_model = 3; }
+static void httu_3(Sm3Features *f) { f->httu = 3; }
+/* IDR0.HYP is RES0 when S1P == 0 or S2P == 0 */
+static void hyp_s1_only(Sm3Features *f) { f->stage2 = false; }
+static void hyp_s2_only(Sm3Features *f) { f->stage1 = false; }
+/* IDR0.PRI is RES0 when IDR0.ATS == 0 */
+static void pri_no_ats(Sm3Features *f) { f->ats = false; }
+/* IDR1.SIDSIZE >= 7 needs IDR0.ST_LEVEL != 0b00 */
+static void sid7_linear(Sm3Features *f)
+{
+    f->sidsize = 7;
+    f->two_level_st = false;
+}
+/* IDR5.OAS == 52 bits needs GRAN64K (no DS, no D128) */
+static void oas52_4k16k(Sm3Features *f)
+{
+    f->oas_bits = 52;
+    f->granules = SM3_GRAN_4K | SM3_GRAN_16K;
+}
+
+static const RuleCase rule_cases[] = {
+    { "no-stage", no_stage, "stage: at least one translation stage" },
+    { "no-granule", no_granule, "granules: at least one of 4k, 16k, 64k" },
+    { "oas-47", oas_47, "oas must be 32, 36, 40, 42, 44, 48 or 52" },
+    { "sidsize-33", sidsize_33, "sidsize must be at most 32" },
+    { "ssidsize-21", ssidsize_21, "ssidsize must be at most 20" },
+    { "cmdqs-20", cmdqs_20, "cmdqs, eventqs and priqs must be at most 19" },
+    { "stall-model-3", stall_model_3, "stall: unknown stall model" },
+    { "httu-3", httu_3, "httu: unknown HTTU level" },
+    { "hyp-s1-only", hyp_s1_only, "hyp=on needs stage=nested" },
+    { "hyp-s2-only", hyp_s2_only, "hyp=on needs stage=nested" },
+    { "pri-no-ats", pri_no_ats, "pri=on needs ats=on" },
+    { "sidsize7-linear", sid7_linear,
+      "sidsize >= 7 needs two-level-st=on" },
+    { "oas52-no-64k", oas52_4k16k, "oas=52 needs the 64k granule" },
+};
+
+static Sm3Config check_base(void)
 {
     Sm3Config cfg;
 
     memset(&cfg, 0, sizeof(cfg));
     cfg.features = sm3b_all_features();
-    g_assert_nonnull(sm3_check_config(&cfg));      /* no host hooks */
-    g_assert_null(sm3_new(&cfg));
     cfg.host.read = (void *)1;
     cfg.host.write = (void *)1;
-    g_assert_null(sm3_check_config(&cfg));
-    cfg.features.oas_bits = 47;
-    g_assert_nonnull(sm3_check_config(&cfg));
-    cfg.features.oas_bits = 48;
-    cfg.features.stage1 = cfg.features.stage2 = false;
-    g_assert_nonnull(sm3_check_config(&cfg));
-    cfg.features.stage1 = true;
-    cfg.features.granules = 0;
-    g_assert_nonnull(sm3_check_config(&cfg));
-    cfg.features.granules = SM3_GRAN_4K;
-    cfg.features.sidsize = 33;
-    g_assert_nonnull(sm3_check_config(&cfg));
-    cfg.features.sidsize = 8;
-    cfg.features.cmdqs = 20;
-    g_assert_nonnull(sm3_check_config(&cfg));
-    cfg.features.cmdqs = 8;
-    cfg.tlb_entries = 6;          /* not a power-of-two set count */
-    cfg.tlb_ways = 4;
-    g_assert_null(sm3_new(&cfg));
+    return cfg;
+}
+
+static void assert_refused(const Sm3Config *cfg, const char *message)
+{
+    g_autofree char *why = sm3_config_error(cfg);
+
+    g_assert_nonnull(why);
+    if (!g_str_has_prefix(why, message)) {
+        g_error("expected \"%s...\", got \"%s\"", message, why);
+    }
+    g_assert_null(sm3_new(cfg));
+}
+
+static void test_check_config(void)
+{
+    Sm3Config cfg = check_base();
+
+    g_assert_null(sm3_config_error(&cfg));
+    cfg.host.read = NULL;
+    assert_refused(&cfg, "host read and write hooks are required");
+}
+
+/* Every rule of the feature table is reached by a case breaking it. */
+static void test_feature_rules(void)
+{
+    unsigned n, i, j;
+    const Sm3FeatureRule *rules = sm3_feature_rule_table(&n);
+    g_autofree bool *reached = g_new0(bool, n);
+
+    for (i = 0; i < G_N_ELEMENTS(rule_cases); i++) {
+        Sm3Config cfg = check_base();
+        const Sm3FeatureRule *r;
+
+        rule_cases[i].breaks(&cfg.features);
+        if (g_test_verbose()) {
+            g_test_message("%s", rule_cases[i].name);
+        }
+        assert_refused(&cfg, rule_cases[i].message);
+        r = sm3_features_broken_rule(&cfg.features);
+        g_assert_nonnull(r);
+        for (j = 0; j < n; j++) {
+            reached[j] |= r == &rules[j];
+        }
+    }
+    for (j = 0; j < n; j++) {
+        if (!reached[j]) {
+            g_error("no case breaks rule \"%s: %s\"", rules[j].setting,
+                    rules[j].rule);
+        }
+    }
+}
+
+/* The rules' boundaries: what is just allowed is accepted. */
+static void test_feature_rules_allow(void)
+{
+    Sm3Config cfg = check_base();
+
+    cfg.features.hyp = false;
+    cfg.features.stage2 = false;            /* stage 1 only, no HYP */
+    g_assert_null(sm3_config_error(&cfg));
+    cfg = check_base();
+    cfg.features.pri = cfg.features.ats = false;
+    g_assert_null(sm3_config_error(&cfg));
+    cfg = check_base();
+    cfg.features.sidsize = 6;
+    cfg.features.two_level_st = false;
+    g_assert_null(sm3_config_error(&cfg));
+    cfg = check_base();
+    cfg.features.oas_bits = 52;
+    cfg.features.granules = SM3_GRAN_64K;
+    g_assert_null(sm3_config_error(&cfg));
+}
+
+/* hyp left to the front end's default: on exactly with both stages. */
+static void test_hyp_default(void)
+{
+    Sm3Features f = sm3b_all_features();
+
+    g_assert_true(sm3_hyp_default(&f));
+    f.stage2 = false;
+    g_assert_false(sm3_hyp_default(&f));
+    f.stage2 = true;
+    f.stage1 = false;
+    g_assert_false(sm3_hyp_default(&f));
+}
+
+/* Cache geometry: every refusal names the setting and the values. */
+static void test_cache_geometry_errors(void)
+{
+    static const struct {
+        uint32_t tlb_entries, tlb_ways, walkc_entries, walkc_ways;
+        const char *message;
+    } rows[] = {
+        { 3, 4, 0, 0, "tlb-entries=3, tlb-ways=4: entries must be a "
+                      "multiple of ways" },
+        { 24, 4, 0, 0, "tlb-entries=24, tlb-ways=4: entries / ways must "
+                       "be a power of two" },
+        { 0, 7, 0, 0, "tlb-ways=7 has no effect while tlb-entries=0" },
+        { 2097152, 4, 0, 0, "tlb-entries=2097152: at most 1048576" },
+        { 256, 4, 0, 2, "walkc-s1l0-ways=2 has no effect while "
+                        "walkc-s1l0-entries=0" },
+        { 256, 4, SM3_WALKC_OFF, 2, "walkc-s1l0-ways=2 has no effect "
+                                    "while walkc-s1l0-entries=off" },
+        { 256, 4, 12, 4, "walkc-s1l0-entries=12, walkc-s1l0-ways=4: "
+                         "entries / ways must be a power of two" },
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(rows); i++) {
+        Sm3Config cfg = check_base();
+
+        cfg.tlb_entries = rows[i].tlb_entries;
+        cfg.tlb_ways = rows[i].tlb_ways;
+        cfg.walkc_entries[0][0] = rows[i].walkc_entries;
+        cfg.walkc_ways[0][0] = rows[i].walkc_ways;
+        assert_refused(&cfg, rows[i].message);
+    }
 }
 
 /* Two instances never share state. */
@@ -387,19 +613,104 @@ static void test_save_restore(void)
     sm3b_wr(a, SM3_GERROR_IRQ_CFG1, 0x99);
     sm3_save(a->s, st);
     g_assert_cmpuint(st->version, ==, SM3_STATE_VERSION);
-    f.ssidsize = 3;
     b = sm3b_new(&f);
     g_assert_true(sm3_restore(b->s, st));
     g_assert_cmphex(sm3b_rd(b, SM3_CR0ACK), ==, sm3b_rd(a, SM3_CR0ACK));
     g_assert_cmphex(sm3_mmio_read(b->s, SM3_CMDQ_BASE, 8), ==,
                     sm3_mmio_read(a->s, SM3_CMDQ_BASE, 8));
     g_assert_cmphex(sm3b_rd(b, SM3_GERROR_IRQ_CFG1), ==, 0x99);
-    /* The ID registers stay those of the destination instance. */
-    g_assert_cmpuint(sm_get(sm3b_rd(b, SM3_IDR1), SM3_IDR1_SSIDSIZE), ==, 3);
     st->version = 99;
     g_assert_false(sm3_restore(b->s, st));
     g_free(st);
     sm3b_free(a);
+    sm3b_free(b);
+}
+
+/*
+ * Incoming state this instance could never have saved is refused, with
+ * the register named, and leaves the instance as it was.
+ */
+typedef struct BadState {
+    const char *name;
+    uint32_t word;           /* byte offset of the 32-bit word changed */
+    uint32_t value;
+    const char *message;     /* start of sm3_state_error()'s answer */
+} BadState;
+
+static const BadState bad_states[] = {
+    /* IDR1 of another configuration (SSIDSIZE 3 instead of 8) */
+    { "other-config", SM3_IDR1, 0x010840d0, "IDR1=0x10840d0, this instance "
+      "has 0x1084210" },
+    /* CMDQ_BASE bit 63 is RES0 and not writable */
+    { "cmdq-base-res0", SM3_CMDQ_BASE + 4, 0x80000000, "CMDQ_BASE=0x8" },
+    /* a word between registers (0x30 is Reserved) */
+    { "hole", 0x30, 1, "offset 0x30 holds 0x1: no register there" },
+    { "cr0ack", SM3_CR0ACK, 0x1, "CR0ACK=0x1 differs from CR0=0xd" },
+    /* GERROR bit 1 is Reserved */
+    { "gerror-res", SM3_GERROR, 0x2, "GERROR/GERRORN set reserved bits" },
+    { "gbpa-update", SM3_GBPA, 0x80001000, "GBPA.Update is set" },
+};
+
+static void test_restore_refuses(void)
+{
+    Sm3Bench *a = sm3b_new(NULL);
+    Sm3Bench *b = sm3b_new(NULL);
+    g_autofree Sm3State *good = g_new0(Sm3State, 1);
+    g_autofree Sm3State *st = g_new0(Sm3State, 1);
+    unsigned i;
+
+    sm3b_setup(a, 4, 4, 4);            /* CR0 = SMMUEN|EVENTQEN|CMDQEN */
+    sm3_save(a->s, good);
+    for (i = 0; i < G_N_ELEMENTS(bad_states); i++) {
+        g_autofree char *why = NULL;
+
+        *st = *good;
+        st->regs[bad_states[i].word / 4] = bad_states[i].value;
+        why = sm3_state_error(b->s, st);
+        g_assert_nonnull(why);
+        if (!g_str_has_prefix(why, bad_states[i].message)) {
+            g_error("%s: expected \"%s...\", got \"%s\"",
+                    bad_states[i].name, bad_states[i].message, why);
+        }
+        g_assert_false(sm3_restore(b->s, st));
+        g_assert_cmphex(sm3b_rd(b, SM3_CR0), ==, 0);
+    }
+    sm3b_free(a);
+    sm3b_free(b);
+}
+
+/* Stalls and ATC errors need the features and enables behind them. */
+static void test_restore_refuses_stalls(void)
+{
+    Sm3Features f = sm3b_all_features();
+    Sm3Bench *a = sm3b_new(NULL);
+    Sm3Bench *b;
+    g_autofree Sm3State *st = g_new0(Sm3State, 1);
+    g_autofree char *no_en = NULL, *dup = NULL, *sid = NULL, *atc = NULL;
+
+    sm3b_setup(a, 4, 4, 4);
+    sm3_save(a->s, st);
+    st->stalls[0] = (Sm3StallState){ .sid = 5, .stag = 7, .valid = true };
+    st->stalls[3] = (Sm3StallState){ .sid = 6, .stag = 7, .valid = true };
+    dup = sm3_state_error(a->s, st);
+    g_assert_cmpstr(dup, ==, "stalls 0 and 3 share STAG 0x7");
+    st->stalls[3].valid = false;
+    st->stalls[0].sid = 0x10000;                     /* SIDSIZE is 16 */
+    sid = sm3_state_error(a->s, st);
+    g_assert_cmpstr(sid, ==, "stall 0: StreamID 0x10000 beyond SIDSIZE 16");
+    st->stalls[0].sid = 5;
+    g_assert_null(sm3_state_error(a->s, st));
+    st->regs[SM3_CR0 / 4] = st->regs[SM3_CR0ACK / 4] = 0;
+    no_en = sm3_state_error(a->s, st);
+    g_assert_cmpstr(no_en, ==, "stall 0 held without SMMUEN");
+    sm3b_free(a);
+
+    f.ats = f.pri = false;
+    b = sm3b_new(&f);
+    sm3_save(b->s, st);
+    st->atc_inv_error = true;
+    atc = sm3_state_error(b->s, st);
+    g_assert_cmpstr(atc, ==, "an ATC invalidation error without ATS");
     sm3b_free(b);
 }
 
@@ -841,16 +1152,19 @@ static void act_ssid(Sm3Bench *b, bool off)
 static void off_stage1(Sm3Features *f)
 {
     f->stage1 = false;
+    f->hyp = false;          /* IDR0.HYP is RES0 without both stages */
 }
 
 static void off_stage2(Sm3Features *f)
 {
     f->stage2 = false;
+    f->hyp = false;
 }
 
 static void off_st2(Sm3Features *f)
 {
     f->two_level_st = false;
+    f->sidsize = 6;          /* IDR1.SIDSIZE >= 7 needs ST_LEVEL 2-level */
 }
 
 static void off_cd2(Sm3Features *f)
@@ -866,6 +1180,7 @@ static void off_hyp(Sm3Features *f)
 static void off_ats(Sm3Features *f)
 {
     f->ats = false;
+    f->pri = false;          /* IDR0.PRI is RES0 without ATS */
 }
 
 static void off_pri(Sm3Features *f)
@@ -1025,7 +1340,17 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/regs/strtab-fmt-without-2lvl",
                     test_strtab_fmt_without_2lvl);
     g_test_add_func("/sm3/regs/page1-alias", test_page1_alias);
+    g_test_add_func("/sm3/regs/idr-golden", test_idr_golden);
+    g_test_add_func("/sm3/regs/restore-refuses", test_restore_refuses);
+    g_test_add_func("/sm3/regs/restore-refuses-stalls",
+                    test_restore_refuses_stalls);
     g_test_add_func("/sm3/regs/check-config", test_check_config);
+    g_test_add_func("/sm3/regs/feature-rules", test_feature_rules);
+    g_test_add_func("/sm3/regs/feature-rules-allow",
+                    test_feature_rules_allow);
+    g_test_add_func("/sm3/regs/hyp-default", test_hyp_default);
+    g_test_add_func("/sm3/regs/cache-geometry-errors",
+                    test_cache_geometry_errors);
     g_test_add_func("/sm3/regs/two-instances", test_two_instances);
     g_test_add_func("/sm3/regs/save-restore", test_save_restore);
     g_test_add_func("/sm3/regs/linux-probe-sequence",

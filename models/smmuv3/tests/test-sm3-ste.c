@@ -331,6 +331,7 @@ static void test_bad_v0(void)
  */
 static const Sm3tStep ste_bad_s1_not_implemented[] = {
     SM3T_FEAT(stage1, false),
+    SM3T_FEAT(hyp, false),             /* IDR0.HYP needs both stages */
     SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S1),
     SM3T_BAD("stage 1 is not implemented"),
     SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_NESTED),
@@ -340,6 +341,7 @@ static const Sm3tStep ste_bad_s1_not_implemented[] = {
 
 static const Sm3tStep ste_bad_s2_not_implemented[] = {
     SM3T_FEAT(stage2, false),
+    SM3T_FEAT(hyp, false),
     SM3T_SET(0, SM3_STE0_CONFIG, SM3_STE0_CONFIG_S2),
     SM3T_BAD("stage 2 is not implemented"),
     /* stage 1 only is fine, and the VMID is then ignored */
