@@ -31,6 +31,7 @@
 #include "smmu-ext-ats.h"
 #include "smmu-ext-compat.h"
 #include "smmu-ext-fdt.h"
+#include "smmu-ext-timing.h"
 #include "trace-hw_smmu_ext.h"
 
 /* Default placement: a hole of the virt memory map, then free SPIs. */
@@ -798,8 +799,9 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
                                  void *opaque, Error **errp)
 {
     SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    g_autofree SmTimingStats *ts = g_new0(SmTimingStats, 1);
     Sm3Stats st;
-    bool ok;
+    bool ok, timed;
 
     if (!s->model) {
         error_setg(errp, "%s: not realized", object_get_typename(obj));
@@ -807,6 +809,7 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
     }
     smmuv3_ext_lock(s);
     st = sm3_stats(s->model);
+    timed = sm3_timing_stats(s->model, ts);
     smmuv3_ext_unlock(s);
 
     if (!visit_start_struct(v, name, NULL, 0, errp)) {
@@ -828,7 +831,9 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
                                   SM3_STATS_EVENTS, sm3_event_name, errp) &&
          smmuv3_ext_visit_cache(v, "tlb", &st.tlb, errp) &&
          smmuv3_ext_visit_cache(v, "config-cache", &st.cfg, errp) &&
-         smmuv3_ext_visit_walk_caches(v, &st, errp);
+         smmuv3_ext_visit_walk_caches(v, &st, errp) &&
+         (!timed || smmu_ext_visit_timing(v, "timing", &s->timing_set, ts,
+                                          errp));
     if (ok) {
         visit_check_struct(v, errp);
     }
@@ -970,6 +975,30 @@ static void smmuv3_ext_warn_linux_limits(const Sm3Features *f)
     }
 }
 
+/* timing=on: the MMU-600-class defaults, or timing-params=FILE. */
+static bool smmuv3_ext_timing_config(SMMUv3ExtState *s, Sm3Config *cfg,
+                                     Error **errp)
+{
+    g_autofree char *err = NULL;
+
+    if (!s->timing) {
+        if (s->timing_params) {
+            error_setg(errp, "timing-params=%s needs timing=on",
+                       s->timing_params);
+            return false;
+        }
+        return true;
+    }
+    sm_timing_params_default(&s->timing_set);
+    if (s->timing_params &&
+        !sm_timing_params_load(&s->timing_set, s->timing_params, &err)) {
+        error_setg(errp, "timing-params: %s", err);
+        return false;
+    }
+    cfg->timing = &s->timing_set;
+    return true;
+}
+
 static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
                                     Error **errp)
 {
@@ -1008,6 +1037,9 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     memcpy(cfg->walkc_ways, s->walkc_ways, sizeof(cfg->walkc_ways));
     cfg->policy = SM_CACHE_LRU;
     cfg->cmdq_batch = s->cmdq_batch;
+    if (!smmuv3_ext_timing_config(s, cfg, errp)) {
+        return false;
+    }
     smmu_ext_host_init(&cfg->host, &s->host);
     cfg->hooks.atc_inv_ok = smmuv3_ext_atc_inv_ok;
 
@@ -1454,6 +1486,8 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_UINT32("walkc-s2l2-ways", SMMUv3ExtState,
                        walkc_ways[1][2], 0),
     DEFINE_PROP_UINT32("cmdq-batch", SMMUv3ExtState, cmdq_batch, 64),
+    DEFINE_PROP_BOOL("timing", SMMUv3ExtState, timing, true),
+    DEFINE_PROP_STRING("timing-params", SMMUv3ExtState, timing_params),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -1520,6 +1554,11 @@ static const struct {
                           "entries are set (0: fully associative)" },
     { "cmdq-batch", "commands run at once on a CMDQ_PROD write; the rest "
                     "run from the main loop" },
+    { "timing", "model the latency of every translation and command "
+                "(statistics in qom-get ... stats, member timing; "
+                "docs/timing.md)" },
+    { "timing-params", "timing parameter file (default: the built-in "
+                       "MMU-600-class set, models/common/params/)" },
 };
 
 static void smmuv3_ext_instance_init(Object *obj)

@@ -61,6 +61,9 @@ struct SMMUv3ExtState {
     OnOffAuto hyp;                  /* auto: on with both stages */
     bool ats, pri, stall, ril, two_level_st, two_level_cd;
     bool asid16, vmid16;
+    bool timing;                    /* time translations and commands */
+    char *timing_params;            /* parameter file; NULL: MMU-600 set */
+    SmTimingParams timing_set;      /* what the model was given */
     uint32_t msi_devid;
     uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;
     uint32_t walkc_entries[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];

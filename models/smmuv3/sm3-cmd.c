@@ -17,6 +17,8 @@ typedef struct Sm3CmdDesc {
     Sm3CmdFn run;
     /* NULL: always implemented; otherwise the feature it needs */
     bool (*present)(const Sm3Features *f);
+    /* What it costs the timing engine (models/common/sm-timing.h) */
+    SmTimingCmdClass timing;
 } Sm3CmdDesc;
 
 static uint16_t sm3_cmd_asid(const Sm3 *s, uint64_t dw0)
@@ -391,41 +393,40 @@ static int sm3_cmd_sync(Sm3 *s, const uint64_t cmd[2])
  * TLBI_EL3_*, CFGI_VMS_PIDM and everything unlisted: CERROR_ILL (no
  * Secure state, no VMS in this model).
  */
+#define ALWAYS NULL
+#define T(cls) SM_TIMING_CMD_##cls
+
+/* opcode: name, handler, implemented when, timing class */
 static const Sm3CmdDesc sm3_cmds[256] = {
-    [SM3_CMD_PREFETCH_CONFIG] = { "PREFETCH_CONFIG", sm3_cmd_prefetch },
-    [SM3_CMD_PREFETCH_ADDR] = { "PREFETCH_ADDR", sm3_cmd_prefetch },
-    [SM3_CMD_CFGI_STE] = { "CFGI_STE", sm3_cmd_cfgi_ste },
-    [SM3_CMD_CFGI_STE_RANGE] = { "CFGI_STE_RANGE", sm3_cmd_cfgi_ste_range },
-    [SM3_CMD_CFGI_CD] = { "CFGI_CD", sm3_cmd_cfgi_cd },
-    [SM3_CMD_CFGI_CD_ALL] = { "CFGI_CD_ALL", sm3_cmd_cfgi_cd_all },
-    [SM3_CMD_TLBI_NH_ALL] = { "TLBI_NH_ALL", sm3_cmd_tlbi_nh_all,
-                              sm3_has_s1 },
-    [SM3_CMD_TLBI_NH_ASID] = { "TLBI_NH_ASID", sm3_cmd_tlbi_nh_asid,
-                              sm3_has_s1 },
-    [SM3_CMD_TLBI_NH_VA] = { "TLBI_NH_VA", sm3_cmd_tlbi_nh_va,
-                              sm3_has_s1 },
-    [SM3_CMD_TLBI_NH_VAA] = { "TLBI_NH_VAA", sm3_cmd_tlbi_nh_vaa,
-                              sm3_has_s1 },
-    [SM3_CMD_TLBI_EL2_ALL] = { "TLBI_EL2_ALL", sm3_cmd_tlbi_el2_all,
-                               sm3_has_hyp },
-    [SM3_CMD_TLBI_EL2_ASID] = { "TLBI_EL2_ASID", sm3_cmd_tlbi_el2_asid,
-                                sm3_has_hyp },
-    [SM3_CMD_TLBI_EL2_VA] = { "TLBI_EL2_VA", sm3_cmd_tlbi_el2_va,
-                              sm3_has_hyp },
-    [SM3_CMD_TLBI_EL2_VAA] = { "TLBI_EL2_VAA", sm3_cmd_tlbi_el2_vaa,
-                               sm3_has_hyp },
-    [SM3_CMD_TLBI_S12_VMALL] = { "TLBI_S12_VMALL", sm3_cmd_tlbi_s12_vmall,
-                                 sm3_has_s2 },
-    [SM3_CMD_TLBI_S2_IPA] = { "TLBI_S2_IPA", sm3_cmd_tlbi_s2_ipa,
-                              sm3_has_s2 },
-    [SM3_CMD_TLBI_NSNH_ALL] = { "TLBI_NSNH_ALL", sm3_cmd_tlbi_nsnh_all },
-    [SM3_CMD_ATC_INV] = { "ATC_INV", sm3_cmd_atc_inv, sm3_has_ats },
-    [SM3_CMD_PRI_RESP] = { "PRI_RESP", sm3_cmd_pri_resp, sm3_has_pri },
-    [SM3_CMD_RESUME] = { "RESUME", sm3_cmd_resume, sm3_has_stall },
-    [SM3_CMD_STALL_TERM] = { "STALL_TERM", sm3_cmd_stall_term,
-                             sm3_has_stall },
-    [SM3_CMD_SYNC] = { "CMD_SYNC", sm3_cmd_sync },
+#define CMD(op, fn, has, cls) \
+    [SM3_CMD_##op] = { #op, fn, has, T(cls) }
+    CMD(PREFETCH_CONFIG, sm3_cmd_prefetch, ALWAYS, PREFETCH),
+    CMD(PREFETCH_ADDR, sm3_cmd_prefetch, ALWAYS, PREFETCH),
+    CMD(CFGI_STE, sm3_cmd_cfgi_ste, ALWAYS, CFGI),
+    CMD(CFGI_STE_RANGE, sm3_cmd_cfgi_ste_range, ALWAYS, CFGI),
+    CMD(CFGI_CD, sm3_cmd_cfgi_cd, ALWAYS, CFGI),
+    CMD(CFGI_CD_ALL, sm3_cmd_cfgi_cd_all, ALWAYS, CFGI),
+    CMD(TLBI_NH_ALL, sm3_cmd_tlbi_nh_all, sm3_has_s1, TLBI),
+    CMD(TLBI_NH_ASID, sm3_cmd_tlbi_nh_asid, sm3_has_s1, TLBI),
+    CMD(TLBI_NH_VA, sm3_cmd_tlbi_nh_va, sm3_has_s1, TLBI),
+    CMD(TLBI_NH_VAA, sm3_cmd_tlbi_nh_vaa, sm3_has_s1, TLBI),
+    CMD(TLBI_EL2_ALL, sm3_cmd_tlbi_el2_all, sm3_has_hyp, TLBI),
+    CMD(TLBI_EL2_ASID, sm3_cmd_tlbi_el2_asid, sm3_has_hyp, TLBI),
+    CMD(TLBI_EL2_VA, sm3_cmd_tlbi_el2_va, sm3_has_hyp, TLBI),
+    CMD(TLBI_EL2_VAA, sm3_cmd_tlbi_el2_vaa, sm3_has_hyp, TLBI),
+    CMD(TLBI_S12_VMALL, sm3_cmd_tlbi_s12_vmall, sm3_has_s2, TLBI),
+    CMD(TLBI_S2_IPA, sm3_cmd_tlbi_s2_ipa, sm3_has_s2, TLBI),
+    CMD(TLBI_NSNH_ALL, sm3_cmd_tlbi_nsnh_all, ALWAYS, TLBI),
+    CMD(ATC_INV, sm3_cmd_atc_inv, sm3_has_ats, ATC_INV),
+    CMD(PRI_RESP, sm3_cmd_pri_resp, sm3_has_pri, OTHER),
+    CMD(RESUME, sm3_cmd_resume, sm3_has_stall, OTHER),
+    CMD(STALL_TERM, sm3_cmd_stall_term, sm3_has_stall, OTHER),
+    [SM3_CMD_SYNC] = { "CMD_SYNC", sm3_cmd_sync, ALWAYS, T(SYNC) },
+#undef CMD
 };
+
+#undef T
+#undef ALWAYS
 
 const char *sm3_cmd_name(unsigned op)
 {
@@ -506,6 +507,7 @@ unsigned sm3_cmdq_run(Sm3 *s, unsigned max)
                       sm3_q_next(s, &sm3_cmdq, cons));
         s->st.commands++;
         s->st.cmds_by_op[sm_get(cmd[0], SM3_CMD0_OP)]++;
+        sm3_timing_command(s, sm3_cmds[sm_get(cmd[0], SM3_CMD0_OP)].timing);
         n++;
     }
     return n;

@@ -214,6 +214,13 @@ bool sm3_event_record(Sm3 *s, const Sm3Event *ev)
     }
     s->st.events++;
     s->st.events_by_id[ev->id]++;
+    if (s->rec) {
+        s->rec->event = true;
+        s->rec->msi = s->f.msi &&
+                      (sm3_reg64(s, SM3_EVENTQ_IRQ_CFG0) & SM3_IRQ_CFG0_ADDR) &&
+                      (sm3_reg32(s, SM3_IRQ_CTRLACK) &
+                       SM3_IRQ_CTRL_EVENTQ_IRQEN);
+    }
     if ((sm3_reg32(s, SM3_IRQ_CTRLACK) & SM3_IRQ_CTRL_EVENTQ_IRQEN) &&
         !sm3_signal(s, SM3_IRQ_EVENTQ, SM3_EVENTQ_IRQ_CFG0)) {
         sm3_gerror_raise(s, SM3_GERROR_MSI_EVENTQ_ABT_ERR);

@@ -68,6 +68,18 @@ struct Sm3 {
     uint16_t next_stag;
     Sm3Stall stalls[SM3_MAX_STALLS];
     Sm3Stats st;                  /* counters other than the caches' */
+    /*
+     * Timing (NULL without): the engine; while a timed translation runs,
+     * the record it fills (NULL otherwise), which structure a
+     * configuration read is for, and the host that notes those reads.
+     */
+    SmTimingEngine *timing;
+    SmTimingRecord *rec;
+    SmTimingCfgKind rec_cfg;
+    SmHost rec_host;
+    SmTimingResult last_timing;
+    bool timed_once;
+    uint64_t last_sync_done;
 };
 
 /* ---- logging (sm3-regs.c) ---- */
@@ -106,6 +118,18 @@ static inline bool sm3_enabled(const Sm3 *s, uint64_t cr0_bit)
 const Sm3RegDesc *sm3_reg_table(unsigned *n);
 const Sm3RegDesc *sm3_reg_find(uint32_t offset);
 void sm3_regs_reset(Sm3 *s);
+
+/* ---- timing (sm3-timing.c) ---- */
+bool sm3_timing_new(Sm3 *s);
+void sm3_timing_free(Sm3 *s);
+/* The current cycle of the SMMU clock (SmHost.now_ns), 0 without it. */
+uint64_t sm3_timing_now(const Sm3 *s);
+/* The host for configuration fetches: noting their reads when timed. */
+const SmHost *sm3_cfg_host(Sm3 *s, SmTimingCfgKind kind);
+void sm3_timing_command(Sm3 *s, SmTimingCmdClass c);
+Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
+                   Sm3Xlate (*xlate)(Sm3 *s, const Sm3Request *req,
+                                     bool ats_req), bool ats_req);
 
 /* ---- the feature set (sm3-features.c) ---- */
 /* IDR@idx (0..5) and AIDR as this feature set advertises them. */

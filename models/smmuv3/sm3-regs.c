@@ -440,6 +440,13 @@ char *sm3_config_error(const Sm3Config *cfg)
     if (!cfg->host.read || !cfg->host.write) {
         return g_strdup("host read and write hooks are required");
     }
+    if (cfg->timing) {
+        char *why = sm_timing_params_error(cfg->timing);
+
+        if (why) {
+            return why;
+        }
+    }
     return sm3_cache_geometry_error(cfg);
 }
 
@@ -456,8 +463,9 @@ Sm3 *sm3_new(const Sm3Config *cfg)
     s->cfg = *cfg;
     s->f = cfg->features;
     sm3_caches_new(s);
-    if (!sm3_caches_ok(s)) {
+    if (!sm3_caches_ok(s) || !sm3_timing_new(s)) {
         sm3_caches_free(s);
+        sm3_timing_free(s);
         g_free(s);
         return NULL;
     }
@@ -469,6 +477,7 @@ void sm3_free(Sm3 *s)
 {
     if (s) {
         sm3_caches_free(s);
+        sm3_timing_free(s);
         g_free(s);
     }
 }
@@ -482,6 +491,10 @@ void sm3_reset(Sm3 *s)
     s->atc_inv_error = false;
     s->next_stag = 0;
     sm3_invalidate_all(s);
+    if (s->timing) {
+        sm_timing_reset(s->timing);     /* idle, micro-TLBs empty */
+    }
+    s->last_sync_done = 0;
 }
 
 bool sm3_has_pending_work(const Sm3 *s)

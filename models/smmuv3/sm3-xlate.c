@@ -231,9 +231,12 @@ static int sm3_get_ste(Sm3Ctx *c, uint32_t sid, Sm3Fetch *fetch)
     memset(fetch, 0, sizeof(*fetch));
     if (ce) {
         c->ste = &ce->ste;
+        if (s->rec) {
+            s->rec->cfg[SM_TIMING_CFG_STE].lookup = SM_TIMING_HIT;
+        }
         return SM3_EVT_NONE;
     }
-    evt = sm3_ste_fetch(&s->cfg.host, &s->f,
+    evt = sm3_ste_fetch(sm3_cfg_host(s, SM_TIMING_CFG_STE), &s->f,
                         sm3_reg64(s, SM3_STRTAB_BASE),
                         sm3_reg32(s, SM3_STRTAB_BASE_CFG), sid, &c->ste_buf,
                         fetch);
@@ -272,10 +275,13 @@ static int sm3_cd_s2(void *opaque, uint64_t ipa, uint64_t *pa)
     SmWalkCfg cfg;
     SmWalkReq req = { .addr = ipa, .priv = true };
 
+    /* Timed: the reads count as the CD fetch's (rec_host is set to it) */
+    const SmHost *host = c->s->rec ? &c->s->rec_host : &c->s->cfg.host;
+
     memset(&cfg, 0, sizeof(cfg));
     cfg.s2 = c->ste->s2cfg;
     cfg.attrs.requester_id = c->req->sid;
-    if (sm_walk(&c->s->cfg.host, &cfg, &req, &c->s2res)) {
+    if (sm_walk(host, &cfg, &req, &c->s2res)) {
         *pa = c->s2res.ok.pa;
         return SM3_EVT_NONE;
     }
@@ -300,6 +306,9 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
     if (ce) {
         c->cd = &ce->cd;
         c->s1 = !ce->s1_bypass;
+        if (s->rec) {
+            s->rec->cfg[SM_TIMING_CFG_CD].lookup = SM_TIMING_HIT;
+        }
         return SM3_EVT_NONE;
     }
     /*
@@ -312,7 +321,8 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
         c->ste = &c->ste_buf;
     }
     c->ste_buf.world = c->world;
-    evt = sm3_cd_fetch(&s->cfg.host, &s->f, c->ste, req->sid, ssv, ssid,
+    evt = sm3_cd_fetch(sm3_cfg_host(s, SM_TIMING_CFG_CD), &s->f, c->ste,
+                       req->sid, ssv, ssid,
                        c->s2 ? sm3_cd_s2 : NULL, c, &c->cd_buf, fetch);
     c->cd = &c->cd_buf;
     if (evt != SM3_EVT_NONE) {
@@ -584,6 +594,21 @@ static SmBusResult sm3_split_write(void *opaque, uint64_t ipa,
     return c->s->cfg.host.write(c->s->cfg.host.opaque, pa, buf, len, attrs);
 }
 
+/* sm_walk(), its accesses noted in the timing record when timed. */
+static bool sm3_walk_noted(Sm3Ctx *c, const SmWalkCfg *cfg,
+                           const SmWalkReq *wreq, SmWalkResult *res)
+{
+    bool ok = sm_walk(&c->s->cfg.host, cfg, wreq, res);
+    SmTimingRecord *rec = c->s->rec;
+
+    if (rec) {
+        rec->walkc_stages |= cfg->wc ? (c->s1 ? SM_TIMING_WALKC_S1 : 0) |
+                                       (c->s2 ? SM_TIMING_WALKC_S2 : 0) : 0;
+        sm_timing_record_add_walk(rec, res);
+    }
+    return ok;
+}
+
 /*
  * A split-stage ATS Translation Request (3.9.1.3): the full nested walk
  * decides success and faults; the answer is its stage-1 half (the IPA and
@@ -596,7 +621,7 @@ static Sm3Xlate sm3_split_walk(Sm3Ctx *c, SmWalkCfg *cfg,
     SmHost proxy = c->s->cfg.host;
 
     cfg->s2 = c->ste->s2cfg;
-    if (!sm_walk(&c->s->cfg.host, cfg, wreq, res)) {
+    if (!sm3_walk_noted(c, cfg, wreq, res)) {
         return sm3_walk_fault_res(c, res);
     }
     memset(&cfg->s2, 0, sizeof(cfg->s2));
@@ -633,6 +658,9 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     }
     sm3_tlb_key(c, &key);
     te = c->split ? NULL : sm3_tlb_lookup(s, &key);
+    if (s->rec && !c->split) {
+        s->rec->tlb = te ? SM_TIMING_HIT : SM_TIMING_MISS;
+    }
     if (te && sm3_perm_ok(c, te->perm)) {
         return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
     }
@@ -656,7 +684,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     if (c->split) {
         return sm3_split_walk(c, &cfg, &wreq, res);
     }
-    if (!sm_walk(&s->cfg.host, &cfg, &wreq, res)) {
+    if (!sm3_walk_noted(c, &cfg, &wreq, res)) {
         return sm3_walk_fault_res(c, res);
     }
     memset(&ne, 0, sizeof(ne));
@@ -868,6 +896,9 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
 
 Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)
 {
+    if (s->timing) {
+        return sm3_timed(s, req, sm3_xlate, false);
+    }
     return sm3_xlate(s, req, false);
 }
 
@@ -875,6 +906,9 @@ Sm3Xlate sm3_ats_translate(Sm3 *s, const Sm3Request *req)
 {
     if (!sm3_has_ats(&s->f)) {
         return sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
+    }
+    if (s->timing) {
+        return sm3_timed(s, req, sm3_xlate, true);
     }
     return sm3_xlate(s, req, true);
 }

@@ -34,6 +34,7 @@
 
 #include "sm-cache.h"
 #include "sm-host.h"
+#include "sm-timing.h"
 #include "sm3-features.h"
 #include "sm3-ids.h"
 
@@ -118,6 +119,12 @@ typedef struct Sm3Config {
     uint32_t cmdq_batch;
     /* IIDR value (implementation identification); 0: the model default */
     uint32_t iidr;
+    /*
+     * Timing (docs/timing.md): NULL for none.  Otherwise every
+     * translation and command is also timed by an engine with a copy of
+     * these parameters; what is translated never changes.
+     */
+    const SmTimingParams *timing;
     SmHost host;
     Sm3Hooks hooks;          /* called with host.opaque */
 } Sm3Config;
@@ -176,6 +183,11 @@ typedef struct Sm3Request {
     bool priv;               /* privileged (PnU) */
     /* PCIe ATS "translated" transaction: @iova is already a PA. */
     bool ats_translated;
+    /*
+     * Timing: the SMMU clock cycle the transaction arrives; 0 takes the
+     * host's clock (SmHost.now_ns, or 0 without it).
+     */
+    uint64_t arrival;
 } Sm3Request;
 
 typedef enum Sm3Outcome {
@@ -217,6 +229,8 @@ typedef struct Sm3Xlate {
     uint64_t mask;           /* OK: iova & mask is the offset in the page */
     uint8_t perm;            /* OK: SM3_PERM_*; BYPASS: all */
     bool tlb_hit;            /* OK: answered by the TLB */
+    /* Timing: cycles from arrival to response; 0 without timing */
+    uint64_t latency;
     Sm3Fault fault;          /* FAULT, STALLED (and ABORT: event 0) */
 } Sm3Xlate;
 
@@ -245,6 +259,17 @@ typedef struct Sm3PageRequest {
 } Sm3PageRequest;
 
 bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr);
+
+/*
+ * Timing of the last sm3_translate() / sm3_ats_translate(): latency and
+ * its breakdown (which structures hit, table reads per stage and level,
+ * queueing).  NULL without timing or before the first translation.
+ */
+const SmTimingResult *sm3_last_timing(const Sm3 *s);
+/* Timing counters and histograms; false without timing. */
+bool sm3_timing_stats(const Sm3 *s, SmTimingStats *st);
+/* The cycle the last CMD_SYNC completes at; 0 without timing. */
+uint64_t sm3_last_sync_done(const Sm3 *s);
 
 /* Whether (@sid, @stag) is a transaction still held by a stall. */
 bool sm3_stall_pending(const Sm3 *s, uint32_t sid, uint16_t stag);

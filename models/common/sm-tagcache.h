@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A tags-only set-associative cache for structures that exist only in the
+ * timing model (today: the per-TBU micro-TLBs of sm-timing.c).  Nothing
+ * is translated through it, so an entry is just a tag: a context word
+ * (StreamID, SubstreamID, ...) and an address region (base and mask).
+ *
+ * Each entry also carries one 64-bit payload for its user (the timing
+ * engine keeps the cycle a micro-TLB entry becomes valid there).
+ *
+ * Why not sm-cache: the micro-TLB of an MMU-600 TBU replaces entries by
+ * tree pseudo-LRU unless it is strapped to round-robin (utlb_roundrobin,
+ * Intel Agilex 5 HPS TRM, "MMU-600 TBU Configuration Signals"), and
+ * sm-cache has no pseudo-LRU.  The four policies here are the three of
+ * sm-cache plus tree PLRU; folding PLRU into sm-cache later would let
+ * this file go.
+ *
+ * Determinism: the same parameters and the same calls give the same
+ * choices on every host (the random policy uses a per-instance
+ * generator seeded from the parameters).
+ */
+#ifndef SM_TAGCACHE_H
+#define SM_TAGCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum SmTagPolicy {
+    SM_TAG_LRU = 0,          /* evict the least recently used way */
+    SM_TAG_PLRU,             /* tree pseudo-LRU (ways: a power of two) */
+    SM_TAG_ROUND_ROBIN,      /* evict the ways of a set in turn */
+    SM_TAG_RANDOM,           /* pseudo-random way, from @seed */
+    SM_TAG_POLICY_COUNT
+} SmTagPolicy;
+
+/* Most ways tree PLRU handles: its ways - 1 node bits fit a uint64_t. */
+#define SM_TAG_PLRU_MAX_WAYS 64
+
+typedef struct SmTagCacheParams {
+    uint32_t entries;        /* >= 1 */
+    uint32_t ways;           /* 0 or == entries: fully associative */
+    SmTagPolicy policy;
+    uint64_t seed;           /* SM_TAG_RANDOM only */
+} SmTagCacheParams;
+
+typedef struct SmTagCache SmTagCache;
+
+/*
+ * NULL when @p is usable, otherwise why not: entries / ways sets, a power
+ * of two; PLRU needs a power-of-two number of ways, at most
+ * SM_TAG_PLRU_MAX_WAYS.
+ */
+const char *sm_tagcache_check_params(const SmTagCacheParams *p);
+/* A new empty cache, or NULL when sm_tagcache_check_params() refuses. */
+SmTagCache *sm_tagcache_new(const SmTagCacheParams *p);
+void sm_tagcache_free(SmTagCache *c);
+
+uint32_t sm_tagcache_sets(const SmTagCache *c);
+uint32_t sm_tagcache_ways(const SmTagCache *c);
+
+/*
+ * Whether a valid entry of the set of @set_hint (its low bits) has
+ * context @ctx and covers @addr ((addr & entry mask) == entry base); on
+ * a hit its payload goes to *@payload (when not NULL).  A hit counts as
+ * a use for LRU and PLRU.
+ */
+bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                        uint64_t addr, uint64_t *payload);
+/*
+ * Store (@ctx, @addr & @mask, @mask, @payload) in the set of @set_hint:
+ * an invalid way if there is one (the lowest), otherwise the policy's
+ * victim.  The stored entry counts as just used.  No duplicate check:
+ * callers insert after a missed lookup.  Returns the way used.
+ */
+uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                            uint64_t addr, uint64_t mask, uint64_t payload);
+/* Drop every entry; returns how many were valid. */
+uint32_t sm_tagcache_invalidate_all(SmTagCache *c);
+/* Forget every entry and all replacement state, as when just created. */
+void sm_tagcache_reset(SmTagCache *c);
+
+#endif /* SM_TAGCACHE_H */

@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Cycle-approximate timing engine: see sm-timing.h for the interface and
+ * docs/timing.md for the model.
+ *
+ * One translation is one pass along a timeline, in the order the
+ * hardware does it: TBU slot, micro-TLB, main TLB (in the TBU), link,
+ * TCU slot, configuration cache and fetches, main TLB (in the TCU), walk
+ * slot with walk-cache and IPA-cache lookups and table accesses, link
+ * back.  Each step adds its cycles to the clock and to one bucket of the
+ * result's breakdown, so the buckets always sum to the latency.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "sm-timing.h"
+
+/* ---- Resources: N servers, each busy until a cycle ---------------------- */
+
+typedef struct SmServers {
+    uint32_t n;
+    uint64_t *free_at;
+} SmServers;
+
+static void sm_servers_init(SmServers *s, uint32_t n)
+{
+    s->n = n;
+    s->free_at = g_new0(uint64_t, n);
+}
+
+/* The server that frees first; the lowest index on a tie. */
+static uint32_t sm_servers_pick(const SmServers *s)
+{
+    uint32_t i;
+    uint32_t best = 0;
+
+    for (i = 1; i < s->n; i++) {
+        if (s->free_at[i] < s->free_at[best]) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* ---- Histograms --------------------------------------------------------- */
+
+/*
+ * Log-linear buckets for percentiles: values below SM_HIST_EXACT have
+ * their own bucket; above, each power of two [2^m, 2^(m+1)) is cut in
+ * SM_HIST_SUB equal buckets.
+ */
+#define SM_HIST_SUB      32u
+#define SM_HIST_SUB_BITS 5u
+#define SM_HIST_EXACT    64u
+#define SM_HIST_EXACT_MSB 6u
+#define SM_HIST_FINE \
+    (SM_HIST_EXACT + (64u - SM_HIST_EXACT_MSB) * SM_HIST_SUB)
+
+typedef struct SmHistAcc {
+    uint64_t count, sum, min, max;
+    uint64_t log2[SM_TIMING_HIST_LOG2];
+    uint64_t fine[SM_HIST_FINE];
+} SmHistAcc;
+
+static unsigned sm_msb(uint64_t v)
+{
+    return 63 - __builtin_clzll(v);
+}
+
+static unsigned sm_hist_fine_index(uint64_t v)
+{
+    unsigned msb;
+
+    if (v < SM_HIST_EXACT) {
+        return (unsigned)v;
+    }
+    msb = sm_msb(v);
+    return SM_HIST_EXACT + (msb - SM_HIST_EXACT_MSB) * SM_HIST_SUB +
+           ((v >> (msb - SM_HIST_SUB_BITS)) & (SM_HIST_SUB - 1));
+}
+
+/* The largest value bucket @i holds. */
+static uint64_t sm_hist_fine_top(unsigned i)
+{
+    unsigned group, sub, shift;
+
+    if (i < SM_HIST_EXACT) {
+        return i;
+    }
+    group = (i - SM_HIST_EXACT) / SM_HIST_SUB;
+    sub = (i - SM_HIST_EXACT) % SM_HIST_SUB;
+    shift = group + SM_HIST_EXACT_MSB - SM_HIST_SUB_BITS;
+    return (((uint64_t)(SM_HIST_SUB + sub) + 1) << shift) - 1;
+}
+
+static void sm_hist_add(SmHistAcc *h, uint64_t v)
+{
+    h->min = h->count ? MIN(h->min, v) : v;
+    h->max = MAX(h->max, v);
+    h->count++;
+    h->sum += v;
+    h->log2[v ? sm_msb(v) + 1 : 0]++;
+    h->fine[sm_hist_fine_index(v)]++;
+}
+
+/* Nearest rank for the fraction @q / 10000. */
+static uint64_t sm_hist_quantile(const SmHistAcc *h, uint64_t q)
+{
+    uint64_t rank = h->count / 10000 * q +
+                    ((h->count % 10000) * q + 9999) / 10000;
+    uint64_t seen = 0;
+    unsigned i;
+
+    for (i = 0; i < SM_HIST_FINE; i++) {
+        seen += h->fine[i];
+        if (seen >= rank && seen) {
+            return MIN(sm_hist_fine_top(i), h->max);
+        }
+    }
+    return h->max;
+}
+
+static SmTimingHist sm_hist_summary(const SmHistAcc *h)
+{
+    SmTimingHist s = {
+        .count = h->count, .sum = h->sum, .min = h->min, .max = h->max,
+    };
+
+    memcpy(s.log2, h->log2, sizeof(s.log2));
+    if (h->count) {
+        s.mean_milli = h->sum / h->count * 1000 +
+                       (h->sum % h->count) * 1000 / h->count;
+        s.p50 = sm_hist_quantile(h, 5000);
+        s.p90 = sm_hist_quantile(h, 9000);
+        s.p99 = sm_hist_quantile(h, 9900);
+        s.p999 = sm_hist_quantile(h, 9990);
+    }
+    return s;
+}
+
+/* ---- The engine --------------------------------------------------------- */
+
+struct SmTimingEngine {
+    SmTimingParams p;
+    SmTagCache *utlb[SM_TIMING_MAX_TBUS];
+    SmServers tbu[SM_TIMING_MAX_TBUS];   /* outstanding, per TBU */
+    SmServers res[SM_TIMING_RES_COUNT];  /* [TBU] unused: see @tbu */
+    /* Latest completion of any command so far: what a SYNC waits for */
+    uint64_t cmd_done_max;
+    SmTimingStats st;        /* counters; histograms live below */
+    SmHistAcc lat;
+    SmHistAcc sync;
+};
+
+SmTimingEngine *sm_timing_new(const SmTimingParams *p)
+{
+    SmTagCacheParams tp = {
+        .entries = p->utlb_entries, .ways = p->utlb_ways,
+        .policy = p->utlb_policy, .seed = p->utlb_seed,
+    };
+    char *why = sm_timing_params_error(p);
+    SmTimingEngine *e;
+    uint32_t i;
+
+    if (why) {
+        g_free(why);
+        return NULL;
+    }
+    e = g_new0(SmTimingEngine, 1);
+    e->p = *p;
+    for (i = 0; i < p->tbu_count; i++) {
+        /* Each TBU has its own generator, all seeded from utlb.seed. */
+        e->utlb[i] = sm_tagcache_new(&tp);
+        sm_servers_init(&e->tbu[i], p->slots_tbu);
+    }
+    sm_servers_init(&e->res[SM_TIMING_RES_TCU], p->slots_tcu);
+    sm_servers_init(&e->res[SM_TIMING_RES_PTW], p->slots_ptw);
+    sm_servers_init(&e->res[SM_TIMING_RES_EVENTQ], 1);
+    sm_servers_init(&e->res[SM_TIMING_RES_CMDQ], 1);
+    return e;
+}
+
+void sm_timing_free(SmTimingEngine *e)
+{
+    unsigned i;
+
+    if (!e) {
+        return;
+    }
+    for (i = 0; i < SM_TIMING_MAX_TBUS; i++) {
+        sm_tagcache_free(e->utlb[i]);
+        g_free(e->tbu[i].free_at);
+    }
+    for (i = 0; i < SM_TIMING_RES_COUNT; i++) {
+        g_free(e->res[i].free_at);
+    }
+    g_free(e);
+}
+
+const SmTimingParams *sm_timing_get_params(const SmTimingEngine *e)
+{
+    return &e->p;
+}
+
+static void sm_servers_idle(SmServers *s)
+{
+    if (s->n) {
+        memset(s->free_at, 0, sizeof(*s->free_at) * s->n);
+    }
+}
+
+void sm_timing_reset(SmTimingEngine *e)
+{
+    unsigned i;
+
+    for (i = 0; i < e->p.tbu_count; i++) {
+        sm_tagcache_reset(e->utlb[i]);
+        sm_servers_idle(&e->tbu[i]);
+    }
+    for (i = 0; i < SM_TIMING_RES_COUNT; i++) {
+        sm_servers_idle(&e->res[i]);
+    }
+    e->cmd_done_max = 0;
+}
+
+uint32_t sm_timing_tbu_of(const SmTimingParams *p, uint32_t sid)
+{
+    uint32_t i;
+
+    for (i = 0; i < p->n_sid_ranges; i++) {
+        if (sid >= p->sid_ranges[i].first && sid <= p->sid_ranges[i].last) {
+            return p->sid_ranges[i].tbu;
+        }
+    }
+    return p->tbu_default;
+}
+
+/* Latency of one memory access at @pa: its range's, or mem.latency. */
+static uint32_t sm_mem_latency(const SmTimingParams *p, uint64_t pa)
+{
+    uint32_t i;
+
+    for (i = 0; i < p->n_mem_ranges; i++) {
+        if (pa >= p->mem_ranges[i].first && pa <= p->mem_ranges[i].last) {
+            return p->mem_ranges[i].latency;
+        }
+    }
+    return p->mem_latency;
+}
+
+/*
+ * Take a server of @s (resource @which) for a request ready at *@t:
+ * *@t becomes the start of service.  Returns the server; the wait goes
+ * to the statistics and to *@wait.
+ */
+static uint32_t sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
+                        uint64_t *t, uint64_t *wait)
+{
+    SmTimingResStats *rs = &e->st.res[which];
+    uint32_t i = sm_servers_pick(s);
+    uint64_t w = s->free_at[i] > *t ? s->free_at[i] - *t : 0;
+
+    rs->requests++;
+    rs->waited += w != 0;
+    rs->wait_cycles += w;
+    rs->wait_max = MAX(rs->wait_max, w);
+    *t += w;
+    *wait += w;
+    return i;
+}
+
+/* Server @i of @s is held from @start until @end. */
+static void sm_give(SmTimingEngine *e, SmTimingRes which, SmServers *s,
+                    uint32_t i, uint64_t start, uint64_t end)
+{
+    s->free_at[i] = end;
+    e->st.res[which].busy_cycles += end - start;
+}
+
+/* ---- One translation ---------------------------------------------------- */
+
+typedef struct SmTrip {
+    SmTimingEngine *e;
+    const SmTimingParams *p;
+    const SmTimingRecord *r;
+    SmTimingResult *res;
+    uint64_t t;              /* now */
+} SmTrip;
+
+static void sm_spend(SmTrip *tr, uint64_t *bucket, uint64_t cycles)
+{
+    tr->t += cycles;
+    *bucket += cycles;
+}
+
+/* Micro-TLB tag: the stream and, when valid, the substream. */
+static uint64_t sm_utlb_ctx(const SmTimingRecord *r)
+{
+    return r->sid | (r->ssv ? (UINT64_C(1) << 32) |
+                              ((uint64_t)r->ssid << 33) : 0);
+}
+
+/*
+ * Set of a micro-TLB entry: by its 4 KiB page, since the page size is
+ * not known at lookup.  A set-associative micro-TLB so holds a large
+ * page once per 4 KiB page used; a fully associative one (one set) once.
+ */
+static uint64_t sm_utlb_hint(const SmTimingRecord *r)
+{
+    return (r->iova >> 12) ^ r->sid;
+}
+
+/*
+ * The TBU's part: micro-TLB, then the main TLB when it lives in the TBU.
+ * true when the TBU answers by itself.  A micro-TLB entry is valid from
+ * the cycle its translation came back; a request finding an entry still
+ * on its way waits for it (as a TBU merges a miss with the one already
+ * outstanding for the same page) instead of hitting early.  A faulting
+ * transaction is never answered here: its fault (and event) come from
+ * the TCU.
+ */
+static bool sm_tbu_answers(SmTrip *tr)
+{
+    const SmTimingRecord *r = tr->r;
+    SmTimingResult *res = tr->res;
+    uint64_t ready;
+
+    sm_spend(tr, &res->lookup, tr->p->utlb_latency);
+    if (!r->fault && sm_tagcache_lookup(tr->e->utlb[res->tbu],
+                                        sm_utlb_hint(r), sm_utlb_ctx(r),
+                                        r->iova, &ready)) {
+        res->utlb = SM_TIMING_HIT;
+        if (ready > tr->t) {
+            sm_spend(tr, &res->pending, ready - tr->t);
+        }
+        return true;
+    }
+    res->utlb = SM_TIMING_MISS;
+    if (tr->p->tlb_location == SM_TIMING_TLB_IN_TBU &&
+        r->tlb != SM_TIMING_NONE) {
+        sm_spend(tr, &res->lookup, tr->p->tlb_latency);
+        res->tlb = r->tlb;
+        return r->tlb == SM_TIMING_HIT && !r->fault;
+    }
+    return false;
+}
+
+/*
+ * Configuration: one lookup of the configuration cache for the
+ * translation (STE and CD together), then the fetches of each structure
+ * that missed, one after another.
+ */
+static void sm_config(SmTrip *tr)
+{
+    const SmTimingRecord *r = tr->r;
+    SmTimingResult *res = tr->res;
+    bool any = false;
+    unsigned k, i;
+
+    for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
+        any |= r->cfg[k].lookup != SM_TIMING_NONE;
+    }
+    if (!any) {
+        return;
+    }
+    sm_spend(tr, &res->lookup, tr->p->cfg_latency);
+    for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
+        const SmTimingCfg *c = &r->cfg[k];
+
+        res->cfg[k] = c->lookup;
+        if (c->lookup != SM_TIMING_MISS) {
+            continue;
+        }
+        for (i = 0; i < MIN(c->n_fetches, SM_TIMING_MAX_CFG_FETCHES); i++) {
+            sm_spend(tr, &res->memory, sm_mem_latency(tr->p, c->fetch_pa[i]));
+            res->cfg_fetches++;
+        }
+    }
+}
+
+/* The access before @i that is not a write-back, or NULL. */
+static const SmTimingAccess *sm_prev_access(const SmTimingRecord *r,
+                                            unsigned i)
+{
+    while (i-- > 0) {
+        if (r->accesses[i].kind != SM_TIMING_ACC_WRITE) {
+            return &r->accesses[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Whether access @i starts a walk of its stage.  Stage 1 is walked once
+ * per translation (a nested walk interleaves it with stage-2 walks of
+ * its table addresses), so only the first stage-1 access starts it.  A
+ * stage-2 walk starts after a stage-1 access, after an IPA-cache hit,
+ * and where the level stops increasing.
+ */
+static bool sm_starts_walk(const SmTimingRecord *r, unsigned i)
+{
+    const SmTimingAccess *a = &r->accesses[i];
+    const SmTimingAccess *prev = sm_prev_access(r, i);
+    unsigned j;
+
+    if (a->kind == SM_TIMING_ACC_WRITE) {
+        return false;
+    }
+    if (a->stage == 1) {
+        for (j = 0; j < i; j++) {
+            if (r->accesses[j].stage == 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+    return !prev || prev->stage != 2 ||
+           prev->kind == SM_TIMING_ACC_IPAC_HIT ||
+           a->kind == SM_TIMING_ACC_IPAC_HIT || a->level <= prev->level;
+}
+
+/*
+ * The lookups in front of one stage walk whose first access is @a: the
+ * IPA cache for stage 2 (when the model has one), then the walk caches.
+ * The walker looks up levels 2, 1, 0 (deepest first, down to the start
+ * level) and resumes below the first hit, so the level of the first
+ * access says which levels missed: all from it to 2 for a read, those
+ * below it for a hit.
+ */
+static void sm_walk_lookups(SmTrip *tr, const SmTimingAccess *a)
+{
+    const SmTimingRecord *r = tr->r;
+    SmTimingResult *res = tr->res;
+    unsigned st = a->stage == 2;
+    bool hit = a->kind == SM_TIMING_ACC_WALKC_HIT;
+    int level, l;
+    unsigned probes;
+
+    if (a->kind == SM_TIMING_ACC_IPAC_HIT || (st == 1 && r->ipac)) {
+        sm_spend(tr, &res->lookup, tr->p->ipac_latency);
+        if (a->kind == SM_TIMING_ACC_IPAC_HIT) {
+            res->ipac_hits++;
+            return;
+        }
+        res->ipac_misses++;
+    }
+    if (!(r->walkc_stages & (1u << st))) {
+        return;
+    }
+    level = CLAMP(a->level, 0, SM_TIMING_WALKC_LEVELS);
+    probes = SM_TIMING_WALKC_LEVELS - level;
+    if (tr->p->walkc_probe == SM_TIMING_PROBE_PARALLEL) {
+        probes = MIN(probes, 1);
+    }
+    sm_spend(tr, &res->lookup, (uint64_t)probes * tr->p->walkc_latency);
+    for (l = level; l < SM_TIMING_WALKC_LEVELS; l++) {
+        if (hit && l == level) {
+            res->walkc_hits[st][l]++;
+        } else {
+            res->walkc_misses[st][l]++;
+        }
+    }
+}
+
+/* One descriptor access from memory. */
+static void sm_walk_access(SmTrip *tr, const SmTimingAccess *a)
+{
+    SmTimingResult *res = tr->res;
+    unsigned st = a->stage == 2;
+    unsigned level = CLAMP(a->level, 0, 3);
+
+    sm_spend(tr, &res->memory, sm_mem_latency(tr->p, a->pa));
+    if (a->kind == SM_TIMING_ACC_WRITE) {
+        res->writes[st][level]++;
+        return;
+    }
+    sm_spend(tr, &res->process, tr->p->walk_step);
+    res->reads[st][level]++;
+}
+
+/* The walk, holding a page-table-walk slot from its start to its end. */
+static void sm_walk_timed(SmTrip *tr)
+{
+    const SmTimingRecord *r = tr->r;
+    SmTimingEngine *e = tr->e;
+    SmServers *s = &e->res[SM_TIMING_RES_PTW];
+    uint32_t slot = sm_take(e, SM_TIMING_RES_PTW, s, &tr->t,
+                            &tr->res->queue[SM_TIMING_RES_PTW]);
+    uint64_t start = tr->t;
+    unsigned i;
+
+    for (i = 0; i < MIN(r->n_accesses, SM_TIMING_MAX_ACCESSES); i++) {
+        const SmTimingAccess *a = &r->accesses[i];
+
+        if (sm_starts_walk(r, i)) {
+            sm_walk_lookups(tr, a);
+        }
+        if (a->kind == SM_TIMING_ACC_READ || a->kind == SM_TIMING_ACC_WRITE) {
+            sm_walk_access(tr, a);
+        }
+    }
+    sm_give(e, SM_TIMING_RES_PTW, s, slot, start, tr->t);
+}
+
+/*
+ * The event record and its MSI, from the cycle the TCU knows the fault:
+ * written by the event queue's one writer, after the response has left,
+ * so outside the translation's latency.
+ */
+static void sm_event(SmTrip *tr)
+{
+    SmTimingEngine *e = tr->e;
+    SmServers *s = &e->res[SM_TIMING_RES_EVENTQ];
+    uint64_t t = tr->t;
+    uint32_t slot = sm_take(e, SM_TIMING_RES_EVENTQ, s, &t,
+                            &tr->res->queue[SM_TIMING_RES_EVENTQ]);
+    uint64_t end = t + tr->p->event_write +
+                   (tr->r->msi ? tr->p->event_msi : 0);
+
+    sm_give(e, SM_TIMING_RES_EVENTQ, s, slot, t, end);
+    tr->res->event_done = end;
+}
+
+/* The TCU's part, from the link up to the link back. */
+static void sm_tcu(SmTrip *tr)
+{
+    SmTimingEngine *e = tr->e;
+    const SmTimingRecord *r = tr->r;
+    SmTimingResult *res = tr->res;
+    SmServers *s = &e->res[SM_TIMING_RES_TCU];
+    uint32_t slot;
+    uint64_t start;
+
+    sm_spend(tr, &res->link, tr->p->link_tbu_to_tcu);
+    slot = sm_take(e, SM_TIMING_RES_TCU, s, &tr->t,
+                   &res->queue[SM_TIMING_RES_TCU]);
+    start = tr->t;
+    sm_config(tr);
+    if (tr->p->tlb_location == SM_TIMING_TLB_IN_TCU &&
+        r->tlb != SM_TIMING_NONE) {
+        sm_spend(tr, &res->lookup, tr->p->tlb_latency);
+        res->tlb = r->tlb;
+    }
+    if (r->n_accesses) {
+        sm_walk_timed(tr);
+    }
+    sm_give(e, SM_TIMING_RES_TCU, s, slot, start, tr->t);
+    if (r->event) {
+        sm_event(tr);
+    }
+    sm_spend(tr, &res->link, tr->p->link_tcu_to_tbu);
+}
+
+/*
+ * A successful result goes into the TBU's micro-TLB, valid from now
+ * (the cycle it reached the TBU).
+ */
+static void sm_utlb_fill(SmTrip *tr)
+{
+    const SmTimingRecord *r = tr->r;
+    uint64_t mask;
+
+    if (tr->res->utlb == SM_TIMING_HIT || r->fault || !r->leaf_shift ||
+        r->leaf_shift >= 64) {
+        return;
+    }
+    mask = ~((UINT64_C(1) << r->leaf_shift) - 1);
+    sm_tagcache_insert(tr->e->utlb[tr->res->tbu], sm_utlb_hint(r),
+                       sm_utlb_ctx(r), r->iova, mask, tr->t);
+}
+
+static void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
+{
+    hm->hits += l == SM_TIMING_HIT;
+    hm->misses += l == SM_TIMING_MISS;
+}
+
+static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
+                       const SmTimingResult *res)
+{
+    SmTimingStats *st = &e->st;
+    unsigned s, l;
+
+    st->translations++;
+    st->faults += r->fault;
+    st->events += r->event;
+    st->msis += r->event && r->msi;
+    sm_hitmiss(&st->utlb, res->utlb);
+    sm_hitmiss(&st->tlb, res->tlb);
+    for (l = 0; l < SM_TIMING_CFG_COUNT; l++) {
+        sm_hitmiss(&st->cfg[l], res->cfg[l]);
+    }
+    for (s = 0; s < 2; s++) {
+        for (l = 0; l < SM_TIMING_WALKC_LEVELS; l++) {
+            st->walkc[s][l].hits += res->walkc_hits[s][l];
+            st->walkc[s][l].misses += res->walkc_misses[s][l];
+        }
+        for (l = 0; l < 4; l++) {
+            st->reads[s][l] += res->reads[s][l];
+            st->writes[s][l] += res->writes[s][l];
+        }
+    }
+    st->ipac.hits += res->ipac_hits;
+    st->ipac.misses += res->ipac_misses;
+    st->cfg_fetches += res->cfg_fetches;
+    st->lookup_cycles += res->lookup;
+    st->memory_cycles += res->memory;
+    st->process_cycles += res->process;
+    st->link_cycles += res->link;
+    st->pending_cycles += res->pending;
+    sm_hist_add(&e->lat, res->latency);
+}
+
+SmTimingResult sm_timing_translate(SmTimingEngine *e,
+                                   const SmTimingRecord *r)
+{
+    SmTimingResult res = { 0 };
+    SmTrip tr = { .e = e, .p = &e->p, .r = r, .res = &res,
+                  .t = r->arrival };
+    SmServers *s;
+    uint32_t slot;
+    uint64_t start;
+
+    res.tbu = sm_timing_tbu_of(&e->p, r->sid);
+    s = &e->tbu[res.tbu];
+    slot = sm_take(e, SM_TIMING_RES_TBU, s, &tr.t,
+                   &res.queue[SM_TIMING_RES_TBU]);
+    start = tr.t;
+    if (!sm_tbu_answers(&tr)) {
+        sm_tcu(&tr);
+    }
+    sm_utlb_fill(&tr);
+    sm_give(e, SM_TIMING_RES_TBU, s, slot, start, tr.t);
+    res.done = tr.t;
+    res.latency = tr.t - r->arrival;
+    sm_account(e, r, &res);
+    return res;
+}
+
+/* ---- Commands ----------------------------------------------------------- */
+
+uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
+                           uint64_t arrival)
+{
+    SmServers *s = &e->res[SM_TIMING_RES_CMDQ];
+    uint64_t start = arrival;
+    uint64_t wait = 0;
+    uint64_t busy_until, done;
+    uint32_t slot, cost, i;
+
+    if (c >= SM_TIMING_CMD_COUNT) {
+        c = SM_TIMING_CMD_OTHER;
+    }
+    cost = e->p.cmd_cost[c];
+    slot = sm_take(e, SM_TIMING_RES_CMDQ, s, &start, &wait);
+    switch (c) {
+    case SM_TIMING_CMD_SYNC:
+        /* In order: the queue does not move on until the SYNC is done. */
+        done = busy_until = MAX(start, e->cmd_done_max) + cost;
+        break;
+    case SM_TIMING_CMD_ATC_INV:
+        /* Issued, then answered by the device while the queue moves on. */
+        busy_until = start + cost;
+        done = busy_until + e->p.atc_inv_round_trip;
+        break;
+    default:
+        done = busy_until = start + cost;
+        break;
+    }
+    sm_give(e, SM_TIMING_RES_CMDQ, s, slot, start, busy_until);
+    e->cmd_done_max = MAX(e->cmd_done_max, done);
+    e->st.commands[c]++;
+    if (c == SM_TIMING_CMD_CFGI || c == SM_TIMING_CMD_TLBI) {
+        for (i = 0; i < e->p.tbu_count; i++) {
+            sm_tagcache_invalidate_all(e->utlb[i]);
+        }
+        e->st.utlb_flushes++;
+    }
+    if (c == SM_TIMING_CMD_SYNC) {
+        sm_hist_add(&e->sync, done - arrival);
+    }
+    return done;
+}
+
+/* ---- Record helpers ----------------------------------------------------- */
+
+bool sm_timing_record_add(SmTimingRecord *r, unsigned stage, int level,
+                          uint64_t pa, SmTimingAccessKind kind)
+{
+    if (r->n_accesses >= SM_TIMING_MAX_ACCESSES) {
+        return false;
+    }
+    r->accesses[r->n_accesses++] = (SmTimingAccess){
+        .pa = pa, .stage = (uint8_t)stage, .level = (int8_t)level,
+        .kind = (uint8_t)kind,
+    };
+    return true;
+}
+
+unsigned sm_timing_record_add_walk(SmTimingRecord *r, const SmWalkResult *w)
+{
+    unsigned n = MIN(w->n_accesses, SM_WALK_MAX_ACCESSES);
+    unsigned lost = w->n_accesses - n;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        const SmWalkAccess *a = &w->accesses[i];
+        SmTimingAccessKind kind = a->cached ? SM_TIMING_ACC_WALKC_HIT :
+                                  a->write ? SM_TIMING_ACC_WRITE :
+                                  SM_TIMING_ACC_READ;
+
+        lost += !sm_timing_record_add(r, a->stage, a->level, a->addr, kind);
+    }
+    return lost;
+}
+
+/* ---- Statistics --------------------------------------------------------- */
+
+SmTimingStats sm_timing_stats(const SmTimingEngine *e)
+{
+    SmTimingStats s = e->st;
+    unsigned i;
+
+    s.res[SM_TIMING_RES_TBU].servers = e->p.slots_tbu;
+    for (i = SM_TIMING_RES_TCU; i < SM_TIMING_RES_COUNT; i++) {
+        s.res[i].servers = e->res[i].n;
+    }
+    s.latency = sm_hist_summary(&e->lat);
+    s.sync_latency = sm_hist_summary(&e->sync);
+    return s;
+}
+
+void sm_timing_reset_stats(SmTimingEngine *e)
+{
+    memset(&e->st, 0, sizeof(e->st));
+    memset(&e->lat, 0, sizeof(e->lat));
+    memset(&e->sync, 0, sizeof(e->sync));
+}
+
+/* ---- Units and names ---------------------------------------------------- */
+
+/* cycles * 1000 / mhz, split so that no intermediate overflows early. */
+uint64_t sm_timing_cycles_to_ns(const SmTimingParams *p, uint64_t cycles)
+{
+    return cycles / p->clock_mhz * 1000 +
+           cycles % p->clock_mhz * 1000 / p->clock_mhz;
+}
+
+uint64_t sm_timing_ns_to_cycles(const SmTimingParams *p, uint64_t ns)
+{
+    return ns / 1000 * p->clock_mhz + ns % 1000 * p->clock_mhz / 1000;
+}
+
+const char *sm_timing_cmd_name(SmTimingCmdClass c)
+{
+    static const char *const names[SM_TIMING_CMD_COUNT] = {
+        [SM_TIMING_CMD_CFGI] = "cfgi",
+        [SM_TIMING_CMD_TLBI] = "tlbi",
+        [SM_TIMING_CMD_ATC_INV] = "atc_inv",
+        [SM_TIMING_CMD_SYNC] = "sync",
+        [SM_TIMING_CMD_PREFETCH] = "prefetch",
+        [SM_TIMING_CMD_OTHER] = "other",
+    };
+
+    return c < SM_TIMING_CMD_COUNT ? names[c] : "?";
+}
+
+const char *sm_timing_res_name(SmTimingRes r)
+{
+    static const char *const names[SM_TIMING_RES_COUNT] = {
+        [SM_TIMING_RES_TBU] = "tbu",
+        [SM_TIMING_RES_TCU] = "tcu",
+        [SM_TIMING_RES_PTW] = "ptw",
+        [SM_TIMING_RES_EVENTQ] = "eventq",
+        [SM_TIMING_RES_CMDQ] = "cmdq",
+    };
+
+    return r < SM_TIMING_RES_COUNT ? names[r] : "?";
+}

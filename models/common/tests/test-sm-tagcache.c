@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for the tags-only cache of the timing model: geometry
+ * checks, the victim each policy picks (tree PLRU against true LRU),
+ * region tags, payloads and reset.  Caches have one to four sets of four
+ * ways, so every test evicts.
+ */
+#include <glib.h>
+
+#include "sm-tagcache.h"
+
+#define PAGE_MASK (~UINT64_C(0xfff))
+
+/* Tags A, B, C, ... are pages 0x1000, 0x2000, ... of context 7. */
+#define TAG(n)    ((uint64_t)(n) << 12)
+#define CTX       7
+
+static SmTagCache *t_new(uint32_t entries, uint32_t ways, SmTagPolicy pol,
+                         uint64_t seed)
+{
+    SmTagCacheParams p = { .entries = entries, .ways = ways,
+                           .policy = pol, .seed = seed };
+    SmTagCache *c = sm_tagcache_new(&p);
+
+    g_assert_nonnull(c);
+    return c;
+}
+
+static void t_put(SmTagCache *c, unsigned n)
+{
+    sm_tagcache_insert(c, 0, CTX, TAG(n), PAGE_MASK, n);
+}
+
+static bool t_has(SmTagCache *c, unsigned n)
+{
+    return sm_tagcache_lookup(c, 0, CTX, TAG(n), NULL);
+}
+
+static void test_params(void)
+{
+    SmTagCacheParams p = { .entries = 4, .ways = 4, .policy = SM_TAG_PLRU };
+
+    g_assert_null(sm_tagcache_check_params(&p));
+    p.entries = 0;
+    g_assert_cmpstr(sm_tagcache_check_params(&p), ==,
+                    "entries must be at least 1");
+    g_assert_null(sm_tagcache_new(&p));
+    p.entries = 6;
+    p.ways = 2;                      /* 3 sets */
+    g_assert_cmpstr(sm_tagcache_check_params(&p), ==,
+                    "entries / ways (the number of sets) must be a power "
+                    "of two");
+    p.ways = 4;                      /* does not divide 6 */
+    g_assert_cmpstr(sm_tagcache_check_params(&p), ==,
+                    "ways must divide entries");
+    p.entries = 3;
+    p.ways = 0;                      /* fully associative, 3 ways */
+    g_assert_cmpstr(sm_tagcache_check_params(&p), ==,
+                    "plru needs a power-of-two number of ways, at most 64");
+    p.policy = SM_TAG_LRU;           /* any way count is fine for LRU */
+    g_assert_null(sm_tagcache_check_params(&p));
+    p.entries = 128;
+    p.policy = SM_TAG_PLRU;          /* 128 ways: too many node bits */
+    g_assert_nonnull(sm_tagcache_check_params(&p));
+    p.ways = 64;                     /* 2 sets of 64 */
+    g_assert_null(sm_tagcache_check_params(&p));
+}
+
+/*
+ * One set of four ways.  Fill A B C D (ways 0..3, in that order), use A
+ * again, insert E.  True LRU evicts the least recently used: B.
+ */
+static void test_lru_victim(void)
+{
+    SmTagCache *c = t_new(4, 4, SM_TAG_LRU, 0);
+    unsigned n;
+
+    for (n = 1; n <= 4; n++) {
+        t_put(c, n);
+    }
+    g_assert_true(t_has(c, 1));
+    t_put(c, 5);
+    g_assert_false(t_has(c, 2));
+    g_assert_true(t_has(c, 1) && t_has(c, 3) && t_has(c, 4) && t_has(c, 5));
+    sm_tagcache_free(c);
+}
+
+/*
+ * Same sequence with tree PLRU.  Nodes: root 1 over ways {0,1 | 2,3},
+ * node 2 over {0 | 1}, node 3 over {2 | 3}; a bit points to the victim
+ * side.  Use of way 0: root -> right, node 2 -> right (way 1).  Way 1:
+ * root -> right, node 2 -> left.  Way 2: root -> left, node 3 -> right.
+ * Way 3: root -> left, node 3 -> left.  Now the victim would be way 0
+ * (root left, node 2 left).  Use A (way 0): root -> right, node 2 ->
+ * right.  Victim: root right, node 3 left: way 2, tag C, where true LRU
+ * picks B.
+ */
+static void test_plru_victim(void)
+{
+    SmTagCache *c = t_new(4, 4, SM_TAG_PLRU, 0);
+    unsigned n;
+
+    for (n = 1; n <= 4; n++) {
+        t_put(c, n);
+    }
+    g_assert_true(t_has(c, 1));
+    g_assert_cmpuint(sm_tagcache_insert(c, 0, CTX, TAG(5), PAGE_MASK, 5),
+                     ==, 2);
+    g_assert_false(t_has(c, 3));
+    g_assert_true(t_has(c, 1) && t_has(c, 2) && t_has(c, 4) && t_has(c, 5));
+    sm_tagcache_free(c);
+}
+
+/*
+ * Round-robin: invalid ways are used first without moving the pointer,
+ * so once A B C D fill ways 0..3, victims are way 0 (A) then way 1 (B),
+ * whatever was used in between.
+ */
+static void test_round_robin_victim(void)
+{
+    SmTagCache *c = t_new(4, 4, SM_TAG_ROUND_ROBIN, 0);
+    unsigned n;
+
+    for (n = 1; n <= 4; n++) {
+        t_put(c, n);
+    }
+    g_assert_true(t_has(c, 1));
+    g_assert_cmpuint(sm_tagcache_insert(c, 0, CTX, TAG(5), PAGE_MASK, 5),
+                     ==, 0);
+    g_assert_cmpuint(sm_tagcache_insert(c, 0, CTX, TAG(6), PAGE_MASK, 6),
+                     ==, 1);
+    g_assert_false(t_has(c, 1));
+    g_assert_false(t_has(c, 2));
+    g_assert_true(t_has(c, 3) && t_has(c, 4) && t_has(c, 5) && t_has(c, 6));
+    sm_tagcache_free(c);
+}
+
+/*
+ * Random: two caches with one seed choose the same ways; a reset brings
+ * a cache back to its first choices.  Each insert into a full set
+ * replaces exactly one entry.
+ */
+static void test_random_deterministic(void)
+{
+    SmTagCache *a = t_new(4, 4, SM_TAG_RANDOM, 42);
+    SmTagCache *b = t_new(4, 4, SM_TAG_RANDOM, 42);
+    uint32_t first[16];
+    unsigned n;
+
+    for (n = 1; n <= 20; n++) {
+        uint32_t wa = sm_tagcache_insert(a, 0, CTX, TAG(n), PAGE_MASK, n);
+        uint32_t wb = sm_tagcache_insert(b, 0, CTX, TAG(n), PAGE_MASK, n);
+
+        g_assert_cmpuint(wa, ==, wb);
+        g_assert_cmpuint(wa, <, 4);
+        if (n > 4) {
+            first[n - 5] = wa;
+        }
+    }
+    g_assert_true(t_has(a, 20));     /* the last insert is always there */
+    sm_tagcache_reset(a);
+    for (n = 1; n <= 20; n++) {
+        uint32_t w = sm_tagcache_insert(a, 0, CTX, TAG(n), PAGE_MASK, n);
+
+        if (n > 4) {
+            g_assert_cmpuint(w, ==, first[n - 5]);
+        }
+    }
+    sm_tagcache_free(a);
+    sm_tagcache_free(b);
+}
+
+/* An entry covers its region (base, mask) in its context only. */
+static void test_region_and_payload(void)
+{
+    SmTagCache *c = t_new(4, 0, SM_TAG_LRU, 0);
+    uint64_t two_mib = ~UINT64_C(0x1fffff);
+    uint64_t pl = 0;
+
+    sm_tagcache_insert(c, 0, CTX, 0x40123456, two_mib, 99);
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, 0x40000000, &pl));
+    g_assert_cmpuint(pl, ==, 99);
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, 0x401fffff, NULL));
+    g_assert_false(sm_tagcache_lookup(c, 0, CTX, 0x40200000, NULL));
+    g_assert_false(sm_tagcache_lookup(c, 0, CTX + 1, 0x40000000, NULL));
+    g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 1);
+    g_assert_false(sm_tagcache_lookup(c, 0, CTX, 0x40000000, NULL));
+    g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 0);
+    sm_tagcache_free(c);
+}
+
+/* 8 entries, 4 ways: 2 sets; filling set 0 leaves set 1 alone. */
+static void test_sets_independent(void)
+{
+    SmTagCache *c = t_new(8, 4, SM_TAG_LRU, 0);
+    unsigned n;
+
+    g_assert_cmpuint(sm_tagcache_sets(c), ==, 2);
+    g_assert_cmpuint(sm_tagcache_ways(c), ==, 4);
+    sm_tagcache_insert(c, 1, CTX, TAG(100), PAGE_MASK, 0);
+    for (n = 1; n <= 8; n++) {
+        sm_tagcache_insert(c, 2, CTX, TAG(n), PAGE_MASK, 0);  /* set 0 */
+    }
+    g_assert_true(sm_tagcache_lookup(c, 3, CTX, TAG(100), NULL));
+    g_assert_false(sm_tagcache_lookup(c, 0, CTX, TAG(1), NULL));
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, TAG(8), NULL));
+    sm_tagcache_free(c);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sm/tagcache/params", test_params);
+    g_test_add_func("/sm/tagcache/lru-victim", test_lru_victim);
+    g_test_add_func("/sm/tagcache/plru-victim", test_plru_victim);
+    g_test_add_func("/sm/tagcache/round-robin-victim",
+                    test_round_robin_victim);
+    g_test_add_func("/sm/tagcache/random-deterministic",
+                    test_random_deterministic);
+    g_test_add_func("/sm/tagcache/region-and-payload",
+                    test_region_and_payload);
+    g_test_add_func("/sm/tagcache/sets-independent", test_sets_independent);
+    return g_test_run();
+}

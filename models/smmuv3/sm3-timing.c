@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The SMMUv3 model's side of the timing engine (models/common/sm-timing):
+ * while a timed translation runs, the functional code notes what it did
+ * in one SmTimingRecord (configuration cache, TLB, walk, event), and the
+ * engine turns that into cycles.  Without Sm3Config.timing none of this
+ * runs and translation is exactly as before.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "sm3-internal.h"
+
+bool sm3_timing_new(Sm3 *s)
+{
+    if (!s->cfg.timing) {
+        return true;
+    }
+    s->timing = sm_timing_new(s->cfg.timing);
+    s->cfg.timing = NULL;              /* the engine keeps its own copy */
+    return s->timing != NULL;
+}
+
+void sm3_timing_free(Sm3 *s)
+{
+    sm_timing_free(s->timing);
+    s->timing = NULL;
+}
+
+uint64_t sm3_timing_now(const Sm3 *s)
+{
+    if (!s->timing || !s->cfg.host.now_ns) {
+        return 0;
+    }
+    return sm_timing_ns_to_cycles(sm_timing_get_params(s->timing),
+                                  s->cfg.host.now_ns(s->cfg.host.opaque));
+}
+
+/* A configuration fetch's read: noted in the record, then done. */
+static SmBusResult sm3_rec_read(void *opaque, uint64_t pa, void *buf,
+                                size_t len, SmAttrs attrs)
+{
+    Sm3 *s = opaque;
+    SmTimingCfg *cfg = &s->rec->cfg[s->rec_cfg];
+
+    if (cfg->n_fetches < SM_TIMING_MAX_CFG_FETCHES) {
+        cfg->fetch_pa[cfg->n_fetches++] = pa;
+    }
+    return s->cfg.host.read(s->cfg.host.opaque, pa, buf, len, attrs);
+}
+
+const SmHost *sm3_cfg_host(Sm3 *s, SmTimingCfgKind kind)
+{
+    if (!s->rec) {
+        return &s->cfg.host;
+    }
+    s->rec_cfg = kind;
+    s->rec->cfg[kind].lookup = SM_TIMING_MISS;
+    s->rec_host = s->cfg.host;
+    s->rec_host.opaque = s;
+    s->rec_host.read = sm3_rec_read;
+    return &s->rec_host;
+}
+
+void sm3_timing_command(Sm3 *s, SmTimingCmdClass c)
+{
+    uint64_t done;
+
+    if (!s->timing) {
+        return;
+    }
+    done = sm_timing_command(s->timing, c, sm3_timing_now(s));
+    if (c == SM_TIMING_CMD_SYNC) {
+        s->last_sync_done = done;
+    }
+}
+
+/* log2 of the region a successful result holds for (0: none). */
+static uint8_t sm3_leaf_shift(const Sm3Xlate *r)
+{
+    if (r->outcome != SM3_XLATE_OK || r->mask + 1 == 0) {
+        return 0;
+    }
+    return (uint8_t)__builtin_ctzll(r->mask + 1);
+}
+
+Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
+                   Sm3Xlate (*xlate)(Sm3 *s, const Sm3Request *req,
+                                     bool ats_req), bool ats_req)
+{
+    SmTimingRecord rec;
+    Sm3Xlate r;
+    unsigned k;
+
+    /* Field by field: the access list is large and only n_accesses long */
+    rec.sid = req->sid;
+    rec.ssid = req->ssid;
+    rec.ssv = req->ssv;
+    rec.iova = req->iova;
+    rec.size = req->size;
+    rec.write = req->write;
+    rec.arrival = req->arrival ? req->arrival : sm3_timing_now(s);
+    for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
+        rec.cfg[k].lookup = SM_TIMING_NONE;
+        rec.cfg[k].n_fetches = 0;
+    }
+    rec.tlb = SM_TIMING_NONE;
+    rec.walkc_stages = 0;
+    rec.ipac = false;
+    rec.n_accesses = 0;
+    rec.event = rec.msi = false;
+    s->rec = &rec;
+    r = xlate(s, req, ats_req);
+    s->rec = NULL;
+    rec.fault = r.outcome == SM3_XLATE_FAULT ||
+                r.outcome == SM3_XLATE_STALLED ||
+                r.outcome == SM3_XLATE_ABORT;
+    rec.leaf_shift = sm3_leaf_shift(&r);
+    s->last_timing = sm_timing_translate(s->timing, &rec);
+    s->timed_once = true;
+    r.latency = s->last_timing.latency;
+    return r;
+}
+
+const SmTimingResult *sm3_last_timing(const Sm3 *s)
+{
+    return s->timing && s->timed_once ? &s->last_timing : NULL;
+}
+
+bool sm3_timing_stats(const Sm3 *s, SmTimingStats *st)
+{
+    if (!s->timing) {
+        return false;
+    }
+    *st = sm_timing_stats(s->timing);
+    return true;
+}
+
+uint64_t sm3_last_sync_done(const Sm3 *s)
+{
+    return s->last_sync_done;
+}
