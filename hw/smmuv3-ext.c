@@ -1017,7 +1017,8 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     f->hyp = s->hyp == ON_OFF_AUTO_AUTO ? sm3_hyp_default(f)
                                         : s->hyp == ON_OFF_AUTO_ON;
     f->ats = s->ats;
-    f->pri = s->pri;
+    /* auto: PRI whenever ATS (IDR0.PRI is RES0 without it) */
+    f->pri = s->pri == ON_OFF_AUTO_AUTO ? s->ats : s->pri == ON_OFF_AUTO_ON;
     f->msi = s->msi == ON_OFF_AUTO_ON;
     f->asid16 = s->asid16;
     f->vmid16 = s->vmid16;
@@ -1449,7 +1450,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_ON_OFF_AUTO("msi", SMMUv3ExtState, msi, ON_OFF_AUTO_AUTO),
     DEFINE_PROP_UINT32("msi-devid", SMMUv3ExtState, msi_devid, 0),
     DEFINE_PROP_BOOL("ats", SMMUv3ExtState, ats, true),
-    DEFINE_PROP_BOOL("pri", SMMUv3ExtState, pri, true),
+    DEFINE_PROP_ON_OFF_AUTO("pri", SMMUv3ExtState, pri, ON_OFF_AUTO_AUTO),
     DEFINE_PROP_BOOL("stall", SMMUv3ExtState, stall, true),
     DEFINE_PROP_BOOL("ril", SMMUv3ExtState, ril, true),
     DEFINE_PROP_ON_OFF_AUTO("hyp", SMMUv3ExtState, hyp, ON_OFF_AUTO_AUTO),
@@ -1515,7 +1516,8 @@ static const struct {
     { "msi-devid", "ITS DeviceID of the SMMU's own MSIs (0: the first "
                    "free from 0xff00)" },
     { "ats", "PCIe ATS: translation requests and ATC invalidation" },
-    { "pri", "PCIe PRI: page request queue" },
+    { "pri", "PCIe PRI: page request queue (auto: on exactly with "
+             "ats=on, which it needs)" },
     { "stall", "stall model: faults may stall until RESUME" },
     { "ril", "range invalidation (TLBI with TG/SCALE/NUM)" },
     { "hyp", "EL2 StreamWorld and TLBI_EL2_* commands (IDR0.HYP; auto: "

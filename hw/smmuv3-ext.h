@@ -59,7 +59,8 @@ struct SMMUv3ExtState {
     uint8_t oas, sidsize, ssidsize, cmdqs, eventqs, priqs;
     OnOffAuto msi;                  /* auto: on when the board has an ITS */
     OnOffAuto hyp;                  /* auto: on with both stages */
-    bool ats, pri, stall, ril, two_level_st, two_level_cd;
+    OnOffAuto pri;                  /* auto: on with ATS */
+    bool ats, stall, ril, two_level_st, two_level_cd;
     bool asid16, vmid16;
     bool timing;                    /* time translations and commands */
     char *timing_params;            /* parameter file; NULL: MMU-600 set */

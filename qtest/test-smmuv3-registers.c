@@ -115,6 +115,9 @@ static const IdrCase idr_cases[] = {
     { "oas-48", "oas=48", 5, SM3_IDR5_OAS, 5 },
     { "oas-52", "oas=52", 5, SM3_IDR5_OAS, 6 },
     { "ats-off", "ats=off,pri=off", 0, SM3_IDR0_ATS, 0 },
+    /* pri=auto follows ats */
+    { "ats-off/pri-auto", "ats=off", 0, SM3_IDR0_PRI, 0 },
+    { "ats-on/pri-auto", "ats=on", 0, SM3_IDR0_PRI, 1 },
     { "ats-on", "ats=on", 0, SM3_IDR0_ATS, 1 },
     { "pri-off", "pri=off", 0, SM3_IDR0_PRI, 0 },
     { "pri-off/priqs", "pri=off", 1, SM3_IDR1_PRIQS, 0 },
@@ -524,7 +527,8 @@ static const BadCase bad_cases[] = {
       "S1P and S2P are 1" },
     { "hyp-stage2", "-device arm-smmuv3-ext,primary-bus=pcie.0,stage=2,"
       "hyp=on", "hyp=on needs stage=nested" },
-    { "pri-no-ats", "-device arm-smmuv3-ext,primary-bus=pcie.0,ats=off",
+    { "pri-no-ats", "-device arm-smmuv3-ext,primary-bus=pcie.0,ats=off,"
+      "pri=on",
       "pri=on needs ats=on: IDR0.PRI is RES0 when IDR0.ATS is 0" },
     { "sidsize-linear", "-device arm-smmuv3-ext,primary-bus=pcie.0,"
       "two-level-st=off", "sidsize >= 7 needs two-level-st=on" },

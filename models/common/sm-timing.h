@@ -202,9 +202,12 @@ typedef enum SmTimingCfgKind {
     SM_TIMING_CFG_COUNT
 } SmTimingCfgKind;
 
-/* Reads one structure's miss may make: level-1 descriptor, structure,
- * and in nested, the stage-2 walk of a CD address before it. */
-#define SM_TIMING_MAX_CFG_FETCHES  8
+/*
+ * Reads one structure's miss may make: level-1 descriptor, structure,
+ * and in nested, the stage-2 walk of each CD-table address before it
+ * (a 2-level CD table behind a 4-level stage 2: 4 + 1 + 4 + 1 = 10).
+ */
+#define SM_TIMING_MAX_CFG_FETCHES  12
 
 typedef struct SmTimingCfg {
     SmTimingLookup lookup;   /* NONE: the structure was not needed */

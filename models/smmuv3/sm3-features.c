@@ -120,6 +120,12 @@ static bool sm3_rule_stall_model(const Sm3Features *f)
     return f->stall_model <= SM3_STALL_FORCE;
 }
 
+/* IDR0.STALL_MODEL: a PCI system's SMMU must not force stalls */
+static bool sm3_rule_force_stall_pci(const Sm3Features *f)
+{
+    return f->stall_model != SM3_STALL_FORCE || !f->ats;
+}
+
 static bool sm3_rule_httu(const Sm3Features *f)
 {
     return f->httu <= SM3_HTTU_AF_DIRTY;
@@ -149,6 +155,8 @@ static const Sm3FeatureRule sm3_feature_rules[] = {
       sm3_rule_wide_sid_2lvl },
     { "oas", "oas=52 needs the 64k granule: IDR5.OAS of 52 bits needs "
       "GRAN64K (IDR5.DS and D128 are not implemented)", sm3_rule_oas52_64k },
+    { "stall", "forced stalls need ats=off: an SMMU of a PCI system (ATS) "
+      "must not have IDR0.STALL_MODEL 0b10", sm3_rule_force_stall_pci },
 };
 
 const Sm3FeatureRule *sm3_feature_rule_table(unsigned *n)

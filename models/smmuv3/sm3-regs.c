@@ -715,5 +715,9 @@ bool sm3_restore(Sm3 *s, const Sm3State *st)
         s->stalls[i].stag = st->stalls[i].stag;
     }
     sm3_invalidate_all(s);
+    if (s->timing) {
+        /* The clock may go back (loadvm): no reservation in its future */
+        sm_timing_reset(s->timing);
+    }
     return true;
 }

@@ -36,7 +36,12 @@ uint64_t sm3_timing_now(const Sm3 *s)
                                   s->cfg.host.now_ns(s->cfg.host.opaque));
 }
 
-/* A configuration fetch's read: noted in the record, then done. */
+/*
+ * The host configuration fetches use while timed: reads are noted in the
+ * record, then done; writes (Access flag updates of a nested CD fetch's
+ * stage-2 walk) and logs pass through.  The fetch and walk code use no
+ * other hook, so the others stay NULL rather than get the wrong opaque.
+ */
 static SmBusResult sm3_rec_read(void *opaque, uint64_t pa, void *buf,
                                 size_t len, SmAttrs attrs)
 {
@@ -49,6 +54,23 @@ static SmBusResult sm3_rec_read(void *opaque, uint64_t pa, void *buf,
     return s->cfg.host.read(s->cfg.host.opaque, pa, buf, len, attrs);
 }
 
+static SmBusResult sm3_rec_write(void *opaque, uint64_t pa, const void *buf,
+                                 size_t len, SmAttrs attrs)
+{
+    Sm3 *s = opaque;
+
+    return s->cfg.host.write(s->cfg.host.opaque, pa, buf, len, attrs);
+}
+
+static void sm3_rec_log(void *opaque, SmLogKind kind, const char *msg)
+{
+    Sm3 *s = opaque;
+
+    if (s->cfg.host.log) {
+        s->cfg.host.log(s->cfg.host.opaque, kind, msg);
+    }
+}
+
 const SmHost *sm3_cfg_host(Sm3 *s, SmTimingCfgKind kind)
 {
     if (!s->rec) {
@@ -56,9 +78,11 @@ const SmHost *sm3_cfg_host(Sm3 *s, SmTimingCfgKind kind)
     }
     s->rec_cfg = kind;
     s->rec->cfg[kind].lookup = SM_TIMING_MISS;
-    s->rec_host = s->cfg.host;
+    memset(&s->rec_host, 0, sizeof(s->rec_host));
     s->rec_host.opaque = s;
     s->rec_host.read = sm3_rec_read;
+    s->rec_host.write = sm3_rec_write;
+    s->rec_host.log = sm3_rec_log;
     return &s->rec_host;
 }
 
@@ -89,6 +113,9 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
                                      bool ats_req), bool ats_req)
 {
     SmTimingRecord rec;
+    SmTimingRecord *outer = s->rec;
+    SmTimingCfgKind outer_cfg = s->rec_cfg;
+    SmHost outer_host = s->rec_host;
     Sm3Xlate r;
     unsigned k;
 
@@ -111,11 +138,15 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
     rec.event = rec.msi = false;
     s->rec = &rec;
     r = xlate(s, req, ats_req);
-    s->rec = NULL;
+    /* A translation made inside another (a host re-entering) nests. */
+    s->rec = outer;
+    s->rec_cfg = outer_cfg;
+    s->rec_host = outer_host;
     rec.fault = r.outcome == SM3_XLATE_FAULT ||
                 r.outcome == SM3_XLATE_STALLED ||
                 r.outcome == SM3_XLATE_ABORT;
-    rec.leaf_shift = sm3_leaf_shift(&r);
+    /* An ATS Translation Request's answer goes to the device's ATC */
+    rec.leaf_shift = ats_req ? 0 : sm3_leaf_shift(&r);
     s->last_timing = sm_timing_translate(s->timing, &rec);
     s->timed_once = true;
     r.latency = s->last_timing.latency;

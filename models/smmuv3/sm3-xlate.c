@@ -281,11 +281,23 @@ static int sm3_cd_s2(void *opaque, uint64_t ipa, uint64_t *pa)
     memset(&cfg, 0, sizeof(cfg));
     cfg.s2 = c->ste->s2cfg;
     cfg.attrs.requester_id = c->req->sid;
-    if (sm_walk(host, &cfg, &req, &c->s2res)) {
-        *pa = c->s2res.ok.pa;
-        return SM3_EVT_NONE;
+    if (!sm_walk(host, &cfg, &req, &c->s2res)) {
+        return sm3_walk_event(c->s2res.outcome);
     }
-    return sm3_walk_event(c->s2res.outcome);
+    if (cfg.s2.ptw && !(c->s2res.ok.s2_memattr & 0xc)) {
+        /*
+         * STE.S2PTW: a CD fetch from a stage-2 page of any Device type is
+         * a stage-2 Permission fault (reported with CLASS = CD).
+         */
+        memset(&c->s2res.fault, 0, sizeof(c->s2res.fault));
+        c->s2res.outcome = SM_WALK_FAULT_PERMISSION;
+        c->s2res.fault.stage = 2;
+        c->s2res.fault.ipa = ipa;
+        c->s2res.fault.input_addr = ipa;
+        return SM3_EVT_F_PERMISSION;
+    }
+    *pa = c->s2res.ok.pa;
+    return SM3_EVT_NONE;
 }
 
 /*
@@ -602,8 +614,10 @@ static bool sm3_walk_noted(Sm3Ctx *c, const SmWalkCfg *cfg,
     SmTimingRecord *rec = c->s->rec;
 
     if (rec) {
+        bool s2 = cfg->s2.enabled;   /* also the nested half of a split */
+
         rec->walkc_stages |= cfg->wc ? (c->s1 ? SM_TIMING_WALKC_S1 : 0) |
-                                       (c->s2 ? SM_TIMING_WALKC_S2 : 0) : 0;
+                                       (s2 ? SM_TIMING_WALKC_S2 : 0) : 0;
         sm_timing_record_add_walk(rec, res);
     }
     return ok;
@@ -658,11 +672,15 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     }
     sm3_tlb_key(c, &key);
     te = c->split ? NULL : sm3_tlb_lookup(s, &key);
-    if (s->rec && !c->split) {
-        s->rec->tlb = te ? SM_TIMING_HIT : SM_TIMING_MISS;
-    }
     if (te && sm3_perm_ok(c, te->perm)) {
+        if (s->rec) {
+            s->rec->tlb = SM_TIMING_HIT;
+        }
         return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
+    }
+    if (s->rec && !c->split) {
+        /* Also an entry that does not allow the access: a walk follows */
+        s->rec->tlb = SM_TIMING_MISS;
     }
 
     sm3_ctx_own_config(c);

@@ -316,7 +316,8 @@ Sm3Stats sm3_stats(const Sm3 *s);
 
 /* ---- Migration ---------------------------------------------------------- */
 
-#define SM3_STATE_VERSION 1
+/* 2: ID registers must match (SMMUv3.1 AIDR, IDR3.HAD/XNX, derived HYP) */
+#define SM3_STATE_VERSION 2
 #define SM3_STATE_REGS    1024          /* 32-bit words of register page 0 */
 
 typedef struct Sm3StallState {

@@ -517,6 +517,7 @@ static void test_s2_forced_stall(gconstpointer data)
 
     f.stage1 = f.hyp = false;
     f.stall_model = SM3_STALL_FORCE;
+    f.ats = f.pri = false;       /* forced stalls are for non-PCI SMMUs */
     f.ril = false;
     run_seed(GPOINTER_TO_UINT(data), &f, fuzz_iters());
 }

@@ -118,6 +118,7 @@ static void features_s2_only(Sm3Features *f)
 {
     f->stage1 = f->hyp = false;
     f->stall_model = SM3_STALL_FORCE;
+    f->ats = f->pri = false;
     f->oas_bits = 52;
     f->granules = SM3_GRAN_64K;
 }
@@ -149,10 +150,11 @@ static void test_idr_golden(void)
          */
         { "all", NULL, 0x0c0d769b, 0x01084210, 0x414, 0x00100075, 0x01 },
         /*
-         * Stage 2 only: no S1P, no HYP, STALL_MODEL=2 (0x2000000);
-         * IDR3 without HAD; OAS=52 (6) with GRAN64K only.
+         * Stage 2 only: no S1P, no HYP, STALL_MODEL=2 (0x2000000), so no
+         * ATS and PRI (and no PRIQS in IDR1); IDR3 without HAD; OAS=52
+         * (6) with GRAN64K only.
          */
-        { "s2-only", features_s2_only, 0x0e0d7499, 0x01084210, 0x410,
+        { "s2-only", features_s2_only, 0x0e0c7099, 0x01080210, 0x410,
           0x00100046, 0x01 },
         /*
          * S1P, TTF, COHACC, TTENDIAN=LE (2<<21), STALL_MODEL=1 (1<<24),
@@ -233,6 +235,7 @@ static void test_idr_stage2_only(void)
 
     f.stage1 = f.hyp = false;
     f.stall_model = SM3_STALL_FORCE;
+    f.ats = f.pri = false;
     f.oas_bits = 52;
     f.granules = SM3_GRAN_64K;
     {
@@ -437,6 +440,11 @@ static void sid7_linear(Sm3Features *f)
     f->sidsize = 7;
     f->two_level_st = false;
 }
+/* IDR0.STALL_MODEL 0b10 is not allowed for an SMMU of a PCI system */
+static void force_stall_ats(Sm3Features *f)
+{
+    f->stall_model = SM3_STALL_FORCE;
+}
 /* IDR5.OAS == 52 bits needs GRAN64K (no DS, no D128) */
 static void oas52_4k16k(Sm3Features *f)
 {
@@ -459,6 +467,7 @@ static const RuleCase rule_cases[] = {
     { "sidsize7-linear", sid7_linear,
       "sidsize >= 7 needs two-level-st=on" },
     { "oas52-no-64k", oas52_4k16k, "oas=52 needs the 64k granule" },
+    { "force-stall-ats", force_stall_ats, "forced stalls need ats=off" },
 };
 
 static Sm3Config check_base(void)

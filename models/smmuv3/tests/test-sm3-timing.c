@@ -138,6 +138,27 @@ static void test_sync_after_commands(void)
     sm3b_free(b);
 }
 
+/*
+ * Configuration fetches go through a host that notes their reads: its
+ * log and write hooks still reach the emulator's own (a bad CD is
+ * logged with the emulator's opaque, not the model's).
+ */
+static void test_timed_fetch_logs(void)
+{
+    Sm3Bench *b = timed_bench(TIMING);
+    Sm3Request req = { .sid = SID + 1, .iova = VA, .size = 4,
+                       .arrival = 10 };
+    Sm3Xlate r;
+
+    s1_stream(b);
+    sm3b_ste_s1(b, SID + 1, sm3b_alloc(b, 64, 64), 0, 0);  /* CD.V = 0 */
+    r = sm3_translate(b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmphex(r.fault.event, ==, SM3_EVT_C_BAD_CD);
+    g_assert_true(sm3b_log_contains(b, "sid 0x6"));
+    sm3b_free(b);
+}
+
 /* Parameters the engine refuses are refused by the model too. */
 static void test_bad_timing_params(void)
 {
@@ -268,6 +289,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/timing/sync-after-commands",
                     test_sync_after_commands);
     g_test_add_func("/sm3/timing/bad-params", test_bad_timing_params);
+    g_test_add_func("/sm3/timing/fetch-logs", test_timed_fetch_logs);
     g_test_add_func("/sm3/timing/changes-nothing",
                     test_timing_changes_nothing);
     return g_test_run();

@@ -951,13 +951,23 @@ static void test_strw_el2_permissions(void)
     sm3b_free(e.b);
 }
 
-/* A stage-2 identity map of [0, 1 GiB) with leaf MemAttr @memattr. */
-static uint64_t s2_identity_attr(Sm3Bench *b, unsigned memattr)
+/*
+ * A stage-2 identity map of the bench's memory in 2 MiB blocks: MemAttr
+ * @memattr, except the block at @normal_block, which is Normal
+ * write-back (0xf).
+ */
+static uint64_t s2_identity_attr(Sm3Bench *b, unsigned memattr,
+                                 uint64_t normal_block)
 {
     uint64_t s2 = sm3b_pt_new(b);
+    uint64_t pa;
 
-    sm3b_map(b, s2, 0, 0, 1, SM3B_S2AP_R | SM3B_S2AP_W | SM3B_PTE_AF |
-             sm_prep(SM_MASK(5, 2), memattr));
+    for (pa = 0; pa < SM3B_MEM_SIZE; pa += 0x200000) {
+        unsigned attr = pa == normal_block ? 0xf : memattr;
+
+        sm3b_map(b, s2, pa, pa, 2, SM3B_S2AP_R | SM3B_S2AP_W | SM3B_PTE_AF |
+                 sm_prep(SM_MASK(5, 2), attr));
+    }
     return s2;
 }
 
@@ -973,22 +983,24 @@ static void ste_or(Sm3Bench *b, uint32_t sid, unsigned dw, uint64_t bits)
 }
 
 /*
- * STE.S2PTW = 1: a stage-1 table walk that stage 2 maps as Device memory
- * (MemAttr[3:2] == 0b00) is a stage-2 Permission fault of CLASS TT; with
- * S2PTW = 0 the same walk succeeds.  Data accesses to Device memory are
- * not affected.
+ * STE.S2PTW = 1: a stage-1 table walk access or a CD fetch that stage 2
+ * maps as any Device memory (MemAttr[3:2] == 0b00) is a stage-2
+ * Permission fault, CLASS TT for the walk, CLASS CD for the fetch; with
+ * S2PTW = 0 both succeed.  The CD table sits alone in its 2 MiB block.
  */
 static void test_s2ptw(void)
 {
     static const struct {
-        unsigned memattr;       /* stage-2 MemAttr[3:0] of everything */
+        unsigned memattr;       /* stage-2 MemAttr of the tables' blocks */
+        bool cd_device;         /* the CD's block too (else Normal) */
         bool s2ptw;
-        bool fault;
+        int fault_class;        /* -1: translates */
     } rows[] = {
-        { 0x0, false, false },  /* Device-nGnRnE, no S2PTW: fine */
-        { 0x0, true, true },    /* Device, S2PTW: the walk faults */
-        { 0x1, true, true },    /* Device-nGnRE (MemAttr[3:2] == 0) */
-        { 0xf, true, false },   /* Normal write-back: fine */
+        { 0x0, true, false, -1 },           /* Device-nGnRnE, no S2PTW */
+        { 0x0, false, true, SM3_CLASS_TT }, /* tables in Device memory */
+        { 0x1, false, true, SM3_CLASS_TT }, /* Device-nGnRE */
+        { 0x0, true, true, SM3_CLASS_CD },  /* the CD fetch first */
+        { 0xf, false, true, -1 },           /* Normal write-back */
     };
     unsigned i;
 
@@ -998,9 +1010,10 @@ static void test_s2ptw(void)
         Sm3Xlate r;
 
         sm3b_setup(b, 4, 4, 4);
-        s2 = s2_identity_attr(b, rows[i].memattr);
-        cdtab = sm3b_alloc(b, 64, 64);
+        cdtab = sm3b_alloc(b, 0x200000, 0x200000);
         root = sm3b_pt_new(b);
+        s2 = s2_identity_attr(b, rows[i].memattr,
+                              rows[i].cd_device ? UINT64_MAX : cdtab);
         sm3b_cd(b, cdtab, 0, 9, root, 0);
         sm3b_ste_nested(b, SID, cdtab, 0, 4, s2);
         if (rows[i].s2ptw) {
@@ -1008,18 +1021,19 @@ static void test_s2ptw(void)
         }
         sm3b_map(b, root, VA, PA, 3, SM3B_S1_RW);
         r = sm3b_xlate(b, SID, VA + 0x10, false);
-        if (!rows[i].fault) {
+        if (rows[i].fault_class < 0) {
             g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
             g_assert_cmphex(r.pa, ==, PA + 0x10);
         } else {
             g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
             g_assert_cmphex(r.fault.event, ==, SM3_EVT_F_PERMISSION);
             g_assert_true(r.fault.stage2);
-            g_assert_cmpuint(r.fault.class, ==, SM3_CLASS_TT);
+            g_assert_cmpuint(r.fault.class, ==, rows[i].fault_class);
             /* The record: S2 = bit 39, CLASS = bits [41:40] of dword 1 */
             expect_event(b, SM3_EVT_F_PERMISSION, rec);
             g_assert_cmphex(rec[1] & (UINT64_C(7) << 39), ==,
-                            (UINT64_C(1) << 39) | (UINT64_C(1) << 40));
+                            (UINT64_C(1) << 39) |
+                            ((uint64_t)rows[i].fault_class << 40));
         }
         sm3b_free(b);
     }
