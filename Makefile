@@ -6,7 +6,17 @@
 #                MODE=strict|lazy|passthrough)
 #   make check   every test: model unit tests (also under ASan/UBSan),
 #                guest scenarios and tooling (pytest), QTest suites,
-#                QTest suites of arm-smmuv3-ext (make qtest)
+#                QTest suites of arm-smmuv3-ext (make qtest), and on
+#                the ASan/UBSan QEMU (make check-asan)
+#   make qemu-asan   QEMU with AddressSanitizer and UBSan (build/qemu-asan)
+#   make check-asan  QTest suites, a bounded random campaign, mutated
+#                migration streams and one Linux guest on build/qemu-asan
+#   make fuzz-qemu   the long QEMU-level campaign on build/qemu-asan
+#                (QFUZZ_SEEDS=1-24 x QFUZZ_OPS=5000 operations)
+#   make fuzz    libFuzzer campaign on the models (models/fuzz): FUZZ_SECONDS
+#                (600) per harness, -jobs=1, or FUZZ_RUNS executions
+#   make fuzz-check  the fuzz corpus replayed, then FUZZ_CHECK_SECONDS (60)
+#                of fuzzing per harness; any crash fails (part of check)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
 #   make distclean  also remove the shared cache (scripts/cache-dir)
@@ -19,7 +29,7 @@ MODE ?= strict
 export SMMU MODE
 
 .PHONY: help run check bench clean distclean bootstrap qemu guest models \
-        unit coverage pytest qtest sanitize
+        unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -61,7 +71,61 @@ sanitize: build/models-san/build.ninja
 	ASAN_OPTIONS=abort_on_error=1 SM3_FUZZ_ITERS=20000 \
 	$(MESON) test -C build/models-san --no-suite qtest --print-errorlogs
 
-check: bootstrap unit sanitize pytest qtest
+# QEMU with AddressSanitizer and UBSan: build/qemu-asan (scripts/build-qemu).
+qemu-asan:
+	SMMU_EXT_QEMU_FLAVOUR=asan scripts/build-qemu
+
+# QEMU-level robustness on build/qemu-asan (docs/robustness.md): the QTest
+# suites and the pytest tests marked asan.  halt_on_error and
+# abort_on_error stop QEMU at the first report; log_path puts each report
+# in $(SANLOG), and a report there fails the run even if no test noticed.
+# detect_leaks=0: QEMU does not free its machine at exit (see the doc).
+SANLOG = $(CURDIR)/build/logs/sanitizer
+SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=0:log_path=$(SANLOG)/report \
+	UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(SANLOG)/report \
+	SMMU_EXT_QEMU=$(CURDIR)/build/qemu-asan/qemu-system-aarch64 \
+	SMMU_EXT_LOGS=$(CURDIR)/build/logs/asan
+# Files holding only ASan's makecontext/swapcontext warning do not count.
+SAN_REPORTS = r=$$(grep -l -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
+	-e 'runtime error:' $(SANLOG)/report.* 2>/dev/null); \
+	if [ -n "$$r" ]; then cat $$r; echo "sanitizer reports in $(SANLOG)"; exit 1; fi
+
+check-asan: models qemu-asan guest
+	rm -rf $(SANLOG) && mkdir -p $(SANLOG)
+	$(SAN_ENV) $(MESON) test -C build/models --suite qtest --setup asan --print-errorlogs
+	$(SAN_ENV) $(PY) -m pytest -m asan tests
+	@$(SAN_REPORTS)
+
+QFUZZ_SEEDS ?= 1-24
+QFUZZ_OPS ?= 5000
+QFUZZ_MIGRATION_STREAMS ?= 500
+fuzz-qemu: SANLOG = $(CURDIR)/build/logs/sanitizer-fuzz
+fuzz-qemu: qemu-asan
+	rm -rf $(SANLOG) build/logs/fuzz-qemu && mkdir -p $(SANLOG)
+	$(SAN_ENV) SMMU_EXT_FUZZ_SEEDS=$(QFUZZ_SEEDS) SMMU_EXT_FUZZ_OPS=$(QFUZZ_OPS) \
+	    SMMU_EXT_FUZZ_SUMMARY_DIR=$(CURDIR)/build/logs/fuzz-qemu \
+	    $(PY) -m pytest tests/test_smmu_fuzz.py -k campaign
+	$(SAN_ENV) SMMU_EXT_MIGFUZZ_COUNT=$(QFUZZ_MIGRATION_STREAMS) SMMU_EXT_MIGFUZZ_SEED=2 \
+	    $(PY) -m pytest tests/test_migration_mutation.py -k survives
+	@$(SAN_REPORTS)
+	cd tests && $(PY) -m smmuext.qfuzz $(CURDIR)/build/logs/fuzz-qemu
+
+# libFuzzer harnesses over the models (models/fuzz, docs/robustness.md),
+# built by clang with ASan and UBSan in build/fuzz.
+FUZZ_SECONDS ?= 600
+FUZZ_CHECK_SECONDS ?= 60
+.PHONY: fuzz fuzz-check
+build/fuzz/build.ninja:
+	scripts/bootstrap packages
+	CC=clang $(MESON) setup build/fuzz -Dfuzzing=true
+
+fuzz: build/fuzz/build.ninja
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz run
+
+fuzz-check: build/fuzz/build.ninja
+	FUZZ_CHECK_SECONDS=$(FUZZ_CHECK_SECONDS) scripts/fuzz check
+
+check: bootstrap unit sanitize pytest qtest check-asan fuzz-check
 
 run:
 	@scripts/run --check-args

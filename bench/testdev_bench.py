@@ -48,7 +48,8 @@ PAGE = 4096
 STRIDE = PAGE + LEN                 # a new page (and a new line) each time
 WSETS = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20,
          256 << 20, 1 << 30]
-CONFIGS = ("none", "builtin", "smmuv3-ext")
+# smmuv3-ext-notiming: ours with timing=off, to print the cost of timing
+CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-notiming")
 
 # ---- guest physical layout (virt: RAM from 1 GiB) -------------------------
 
@@ -303,9 +304,10 @@ def qemu_args(config):
     devices = []
     if config == "builtin":
         machine += ",iommu=smmuv3"
-    elif config == "smmuv3-ext":
+    elif config.startswith("smmuv3-ext"):
         devices += ["-device", "arm-smmuv3-ext,id=smmu0,primary-bus=pcie.0,"
-                    "addr=0x%x" % EXT_BASE]
+                    "addr=0x%x%s" % (EXT_BASE, ",timing=off"
+                                     if config.endswith("notiming") else "")]
     devices += ["-device", "smmu-testdev,id=td,addr=%02x.0" % SLOT]
     return ["-M", machine, "-m", "%dM" % RAM_MB, "-nodefaults"] + devices
 
@@ -346,7 +348,7 @@ def measure(config, wsets, count, wrap, log):
         if smmu and (smmu.events() or smmu.gerror()):
             raise BenchError("%s: %d events recorded, GERROR 0x%x" % (
                 config, smmu.events(), smmu.gerror()))
-        if config == "smmuv3-ext":
+        if config.startswith("smmuv3-ext"):
             st = vm.qmp("qom-get", path="/machine/peripheral/smmu0",
                         property="stats")
             log("  smmuv3-ext stats: %d translations, TLB %d hits "
@@ -420,8 +422,11 @@ def main():
     cols = [c for c in CONFIGS if c in configs]
     head = "%-12s" % "working set" + "".join("%12s" % c for c in cols)
     both = "builtin" in cols and "smmuv3-ext" in cols
+    timing = "smmuv3-ext" in cols and "smmuv3-ext-notiming" in cols
     if both:
         head += "%16s" % "ours/built-in"
+    if timing:
+        head += "%16s" % "timing on/off"
     print(head)
     ratios = []
     for ws in wsets:
@@ -431,6 +436,9 @@ def main():
             r = best[("smmuv3-ext", ws)] / best[("builtin", ws)]
             ratios.append(r)
             line += "%16.2f" % r
+        if timing:
+            line += "%16.2f" % (best[("smmuv3-ext", ws)] /
+                                best[("smmuv3-ext-notiming", ws)])
         print(line)
     if both:
         worst = max(ratios)

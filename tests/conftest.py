@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from smmuext import guest, paths  # noqa: E402
+from smmuext import guest, paths, sanitizer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +36,17 @@ class BootCache:
 @pytest.fixture(scope="session")
 def boots(built):
     return BootCache()
+
+
+@pytest.fixture(autouse=True)
+def no_sanitizer_report():
+    """With reports going to files (log_path in ASAN_OPTIONS, as make
+    check-asan sets it), a report from any QEMU this test started fails
+    the test, also when the test never noticed (a QEMU killed at the end
+    of a test, a report during quit)."""
+    before = sanitizer.report_files()
+    yield
+    new = sanitizer.report_files() - before
+    if new:
+        pytest.fail("sanitizer report(s):\n" + sanitizer.read_reports(new),
+                    pytrace=False)

@@ -25,9 +25,19 @@ SCENARIOS = [
 ]
 OURS = [s for s in SCENARIOS if s.smmu == "smmuv3-ext"]
 
-# The domain-type test does not apply without an IOMMU; every other guest
-# test must pass (not skip) in every scenario.
-MAY_SKIP = {("none", "domain-type"), ("none", "smmu-interrupts")}
+# make check-asan boots the acceptance scenario (whole-disk reads checked
+# against the host's sha256) on the sanitizer build: pytest -m asan.
+ASAN_SCENARIO = guest.Scenario(smmu="smmuv3-ext", mode="strict", disk_mb=256)
+
+
+def params(scenarios):
+    return [pytest.param(s, id=s.name, marks=[pytest.mark.asan]
+                         if s == ASAN_SCENARIO else []) for s in scenarios]
+
+# The tests of the IOMMU do not apply without one; every other guest test
+# must pass (not skip) in every scenario.
+MAY_SKIP = {("none", "domain-type"), ("none", "smmu-interrupts"),
+            ("none", "smmu-dmesg")}
 
 
 def describe(boot):
@@ -36,7 +46,7 @@ def describe(boot):
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+@pytest.mark.parametrize("scenario", params(SCENARIOS))
 def test_boot_completes(boots, scenario):
     """The guest ran every test and powered off by itself."""
     boot = boots.get(scenario)
@@ -50,7 +60,7 @@ def test_boot_completes(boots, scenario):
 
 @pytest.mark.guest
 @pytest.mark.parametrize("test_name", paths.guest_test_names())
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+@pytest.mark.parametrize("scenario", params(SCENARIOS))
 def test_guest(boots, scenario, test_name):
     boot = boots.get(scenario)
     result = boot.report.results.get(test_name)
@@ -64,7 +74,7 @@ def test_guest(boots, scenario, test_name):
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("scenario", OURS, ids=lambda s: s.name)
+@pytest.mark.parametrize("scenario", params(OURS))
 def test_smmu_statistics(boots, scenario):
     """qom-get stats after the run: what the guest did shows in the model's
     counters (DMA translated unless passthrough, no fault events)."""

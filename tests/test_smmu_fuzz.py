@@ -2,13 +2,30 @@
 """Robustness of arm-smmuv3-ext inside QEMU: seeded random register writes,
 random table memory, base registers aimed at RAM, unbacked space and the
 SMMU's own registers, interleaved with DMA (plain, PASID, ATS) from
-smmu-testdev.  QEMU must stay alive and answer QMP throughout."""
+smmu-testdev.  QEMU must stay alive and answer QMP throughout.
+
+test_qemu_level_campaign runs smmuext.qfuzz: both register pages, hostile
+tables and queues, a driver's side of the event and PRI queues, DMA,
+system resets and migrations (save to a file, load into a fresh QEMU) at
+random points, every reply awaited for a bounded time.  The amount:
+SMMU_EXT_FUZZ_OPS operations per seed (default 1000) for the seeds of
+SMMU_EXT_FUZZ_SEEDS (default 1-6, one per SMMU property profile, e.g.
+"1-20,33").  With SMMU_EXT_FUZZ_SUMMARY_DIR set, each seed's summary
+(operations by kind, time, the model's counters) is written there as JSON
+(make fuzz-qemu totals them)."""
+import json
+import os
 import random
 
 import pytest
 
-from smmuext import paths
-from test_testdev_smoke import BAR0_ADDR, Endpoint, Qemu, R
+from smmuext import paths, qfuzz
+from test_testdev_smoke import BAR0_ADDR, Endpoint, Qemu, R, \
+    qemu_bin  # noqa: F401 (a fixture)
+
+FUZZ_OPS = int(os.environ.get("SMMU_EXT_FUZZ_OPS", "1000"))
+FUZZ_SEEDS = qfuzz.parse_seeds(os.environ.get("SMMU_EXT_FUZZ_SEEDS", "1-6"))
+SUMMARY_DIR = os.environ.get("SMMU_EXT_FUZZ_SUMMARY_DIR", "")
 
 SMMU_BASE = 0x09100000
 RAM = 0x40000000
@@ -92,3 +109,25 @@ def campaign(seed, steps):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_random_programming_never_kills_qemu(built, seed):
     campaign(seed, 1500)
+
+
+def write_summary(summary):
+    os.makedirs(SUMMARY_DIR, exist_ok=True)
+    with open(os.path.join(SUMMARY_DIR, "seed-%d.json" % summary["seed"]),
+              "w") as f:
+        json.dump(summary, f, indent=1, sort_keys=True)
+
+
+@pytest.mark.asan
+@pytest.mark.parametrize("seed", FUZZ_SEEDS)
+def test_qemu_level_campaign(qemu_bin, seed, tmp_path):  # noqa: F811
+    """QEMU neither crashes, hangs nor reports a sanitizer error; resets
+    leave CR0 = CR0ACK = 0 and migrations keep the guest-written registers
+    (checked inside the campaign, which raises with the seed, the step and
+    the last steps)."""
+    summary = qfuzz.run(seed, FUZZ_OPS, workdir=str(tmp_path))
+    if SUMMARY_DIR:
+        write_summary(summary)
+    assert sum(summary["ops"].values()) == FUZZ_OPS
+    # Every campaign resets and migrates at least once (forced points).
+    assert summary["ops"]["reset"] >= 1 and summary["ops"]["migrate"] >= 1

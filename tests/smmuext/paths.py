@@ -13,7 +13,8 @@ GUEST = os.path.join(BUILD, "guest")
 KERNEL = os.path.join(GUEST, "Image")
 INITRD = os.path.join(GUEST, "initramfs.cpio.gz")
 GUEST_TESTS_DIR = os.path.join(TOP, "guest-images", "linux", "tests")
-LOGS = os.path.join(BUILD, "logs")
+# Serial logs of guest boots; make check-asan keeps its own (build/logs/asan).
+LOGS = os.environ.get("SMMU_EXT_LOGS") or os.path.join(BUILD, "logs")
 
 
 def guest_test_names():

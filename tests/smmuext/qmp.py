@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A small QMP client (QEMU Machine Protocol over a UNIX socket)."""
+import hashlib
 import json
 import os
 import socket
@@ -67,6 +68,19 @@ class Qmp:
                 raise QmpError("%s: %s" % (name, reply["error"].get("desc")))
             return reply.get("return")
 
+    def pump(self, timeout):
+        """Keep the events that arrive within @timeout seconds (call it
+        only with no command waiting for its reply)."""
+        msg = self._read(timeout)
+        while msg is not None:
+            if "event" in msg:
+                self.events.append(msg)
+            msg = self._read(0)
+
+    def has_event(self, name):
+        """Whether an event called @name arrived and was not yet taken."""
+        return any(ev["event"] == name for ev in self.events)
+
     def wait_event(self, name, timeout):
         """The first event called @name (already seen ones count), or None."""
         deadline = time.monotonic() + timeout
@@ -91,4 +105,9 @@ class Qmp:
 def socket_path(name):
     d = os.path.join("/tmp", "smmu-ext-qmp-%d" % os.getpid())
     os.makedirs(d, exist_ok=True)
-    return os.path.join(d, name + ".sock")
+    path = os.path.join(d, name + ".sock")
+    # A UNIX socket path has at most 107 bytes: long names are hashed.
+    if len(path.encode()) > 107:
+        path = os.path.join(d, hashlib.sha256(name.encode()).hexdigest()[:16]
+                            + ".sock")
+    return path
