@@ -180,8 +180,8 @@ static unsigned sm_walk_ias(const SmWalkStageCfg *sc)
 }
 
 /*
- * AArch64.S2InvalidSL: a start level the implemented PA size cannot need.
- * The effective OAS stands in for the implemented PA size here.
+ * AArch64.S2InvalidSL: a start level the implemented PA size cannot need
+ * (SmWalkStageCfg.pamax_bits, else the effective OAS).
  */
 static bool sm_walk_s2_sl_invalid(SmGranule g, int start, unsigned oas)
 {
@@ -220,7 +220,8 @@ SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
     }
     start = sm_walk_s2_start_level(sc->granule, sc->sl0);
     if (start < 0 || sm_walk_s2_sl_invalid(sc->granule, start,
-                                           sm_walk_oas(sc))) {
+                                           sc->pamax_bits ? sc->pamax_bits
+                                                          : sm_walk_oas(sc))) {
         return SM_WALK_CFG_SL0;
     }
     /*

@@ -100,6 +100,12 @@ typedef struct SmWalkStageCfg {
      * fault (CLASS TT).
      */
     bool ptw;
+    /*
+     * Stage 2 only: the implemented PA size (PAMax of AArch64.S2InvalidSL,
+     * which decides which start levels are valid); 0 takes @oas_bits.
+     * An SMMU's effective S2PS may be smaller than what it implements.
+     */
+    uint8_t pamax_bits;
 } SmWalkStageCfg;
 
 /* ---- Walk caches (optional, supplied by the caller) -------------------- */

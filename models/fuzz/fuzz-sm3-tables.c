@@ -206,12 +206,11 @@ static void op_ste(T *t)
         FZ_CHECK(!ste.s2s || f->stall_model != SM3_STALL_NONE, "S2S");
         FZ_CHECK(ste.s2s || f->stall_model != SM3_STALL_FORCE, "!S2S");
         /*
-         * S2InvalidSL: the STE check takes PAMax from the OAS, the walker
-         * from its oas_bits, which is MIN(S2PS, OAS) (models/fuzz/known-
-         * bugs: s2sl0-pamax).
+         * S2InvalidSL: the STE check and the walker must both take PAMax
+         * from the OAS (once they did not: repro/ s2sl0-pamax).
          */
         if (e == SM_WALK_CFG_SL0 && sc->oas_bits < f->oas_bits) {
-            FZ_CHECK_KNOWN("s2sl0-pamax", false,
+            FZ_CHECK(false,
                            "a valid STE gives stage-2 walk parameters the "
                            "walker refuses (sl0): S2TG %u S2T0SZ %u S2SL0 %u "
                            "S2PS %u (%u bits), OAS %u", ste.s2tg, ste.s2t0sz,

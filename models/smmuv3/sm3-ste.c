@@ -330,6 +330,8 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     ste->s2cfg.tsz = ste->s2t0sz;
     ste->s2cfg.sl0 = ste->s2sl0;
     ste->s2cfg.oas_bits = pa_bits;
+    /* S2InvalidSL is judged against the implemented OAS, as above */
+    ste->s2cfg.pamax_bits = f->oas_bits;
     ste->s2cfg.upper = false;
     ste->s2cfg.ttb = sm3_align_ttb(ste->s2ttb, bits, pa_bits);
     ste->s2cfg.big_endian = ste->s2endi;

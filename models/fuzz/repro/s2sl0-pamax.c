@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Reproducer (models/fuzz/known-bugs: s2sl0-pamax).  An STE with a 4K
+ * Reproducer of a fixed bug (was s2sl0-pamax).  An STE with a 4K
  * stage 2 of 48-bit IPAs starting at level 0 (S2SL0 = 2) and a 40-bit
  * S2PS, on an SMMU with a 48-bit OAS: sm3-ste.c accepts it (S2InvalidSL
  * with PAMax = OAS = 48 >= 44), sm-walk.c refuses it (its PAMax is

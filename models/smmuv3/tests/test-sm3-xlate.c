@@ -971,15 +971,44 @@ static uint64_t s2_identity_attr(Sm3Bench *b, unsigned memattr,
     return s2;
 }
 
-/* Set bits of STE dword @dw of @sid in place (little-endian memory). */
-static void ste_or(Sm3Bench *b, uint32_t sid, unsigned dw, uint64_t bits)
+/* Field @mask of STE dword @dw of @sid := @val (little-endian memory). */
+static void ste_set(Sm3Bench *b, uint32_t sid, unsigned dw, uint64_t mask,
+                    uint64_t val)
 {
     uint64_t v;
     uint64_t addr = sm3b_ste_addr(b, sid) + dw * 8;
 
     memcpy(&v, b->mem + addr, 8);
-    v = GUINT64_TO_LE(GUINT64_FROM_LE(v) | bits);
+    v = GUINT64_TO_LE(sm_set(GUINT64_FROM_LE(v), mask, val));
     memcpy(b->mem + addr, &v, 8);
+}
+
+static void ste_or(Sm3Bench *b, uint32_t sid, unsigned dw, uint64_t bits)
+{
+    ste_set(b, sid, dw, bits, UINT64_MAX);
+}
+
+/*
+ * AArch64.S2InvalidSL judges the start level against the implemented PA
+ * size (OAS 48 here), not the STE's S2PS: a 4K stage 2 of 48-bit IPAs
+ * starting at level 0 (S2SL0 = 2) with S2PS = 40 bits (0b010) is valid
+ * (level 0 is invalid only when PAMax < 44) and translates.  Found by
+ * fuzz-sm3-tables (models/fuzz/repro/fuzz-sm3-tables.s2sl0-pamax).
+ */
+static void test_s2_start_level_pamax(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    uint64_t s2 = sm3b_pt_new(b);
+    Sm3Xlate r;
+
+    sm3b_setup(b, 4, 4, 4);
+    sm3b_map(b, s2, VA, PA, 3, SM3B_S2_RW);
+    sm3b_ste_s2(b, SID, 4, s2, 0);
+    ste_set(b, SID, 2, SM3_STE2_S2PS, 2);
+    r = sm3b_xlate(b, SID, VA + 0x40, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x40);
+    sm3b_free(b);
 }
 
 /*
@@ -1507,6 +1536,8 @@ int main(int argc, char **argv)
                     test_strw_el2_permissions);
     g_test_add_func("/sm3/xlate/s2ptw", test_s2ptw);
     g_test_add_func("/sm3/xlate/s2-xnx", test_s2_xnx);
+    g_test_add_func("/sm3/xlate/s2-start-level-pamax",
+                    test_s2_start_level_pamax);
     g_test_add_func("/sm3/xlate/perm-consistency", test_perm_consistency);
     g_test_add_func("/sm3/xlate/perm-instr-after-fill",
                     test_perm_instr_after_fill);
