@@ -55,9 +55,15 @@ def test_bootstrap_errors(tmp_path, case):
     (tmp_path / "src" / "VERSION").write_text("1.0\n")   # and nothing else
     env = {k: v.format(tmp=tmp_path) for k, v in env.items()}
     env["SMMU_EXT_CACHE"] = str(tmp_path / "cache")
+    origin = os.path.join(paths.BUILD, "qemu-src", ".smmu-ext-origin")
+    before = os.stat(origin).st_mtime_ns if os.path.exists(origin) else None
     r = run(["scripts/bootstrap", step], env=env)
     assert r.returncode != 0
     assert expected in r.stderr, r.stderr
+    # A failed step leaves this clone's QEMU working copy alone.
+    after = os.stat(origin).st_mtime_ns if os.path.exists(origin) else None
+    assert after == before, "build/qemu-src was replaced"
+    assert "preparing the working copy" not in r.stderr, r.stderr
 
 
 def test_qemu_device_help_runs(built):
