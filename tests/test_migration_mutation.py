@@ -30,7 +30,7 @@ import time
 
 import pytest
 
-from smmuext import cheader, qfuzz, sanitizer, vmstream
+from smmuext import cheader, paths, qfuzz, sanitizer, vmstream
 from smmuext.qfuzz import BAR0, CDTAB, CMD, CMDQ, EVTQ, PAGE1, PRIQ, PT, \
     SMMU_BASE, STRTAB, TD_SID, S, T, prep
 from smmuext.qmp import QmpError
@@ -46,6 +46,9 @@ QLOG2 = 6
 # The model's migration state version (the section's first field).
 STATE_VERSION = cheader.defines("models/smmuv3/sm3.h",
                                 ("SM3_STATE_VERSION",))["SM3_STATE_VERSION"]
+# One line per mutation and its outcome, for docs/robustness.md.
+OUTCOME_LOG = os.path.join(paths.LOGS, "migration-mutations-seed%d.txt"
+                           % RANDOM_SEED)
 ID_REGS = {"IDR0": S.IDR0, "IDR1": S.IDR1, "IDR2": S.IDR2, "IDR3": S.IDR3,
            "IDR4": S.IDR4, "IDR5": S.IDR5, "IIDR": S.IIDR, "AIDR": S.AIDR}
 
@@ -140,6 +143,8 @@ def source(tmp_path_factory):
     ids = save_source(path)
     with open(path, "rb") as f:
         stream = f.read()
+    os.makedirs(paths.LOGS, exist_ok=True)
+    open(OUTCOME_LOG, "w").close()
     return stream, vmstream.find_section(stream, SECTION), ids
 
 
@@ -482,7 +487,9 @@ def test_mutated_stream_survives(source, tmp_path, name):
     outcome, problems = check_survives(stream, sec, ids, mutate,
                                        str(tmp_path / "vmstate"))
     LOADED_PROBLEMS[name] = problems
-    print("%s (%s): %s %s" % (name, desc, outcome, problems or ""))
+    with open(OUTCOME_LOG, "a") as f:
+        f.write("%s\t%s\t%s\t%s\n" % (name, desc, outcome,
+                                       "; ".join(problems or [])))
     if name in MUST_REFUSE:
         assert outcome == "refused"
 

@@ -193,7 +193,7 @@ static unsigned lshift(unsigned gs, int level)
 static Geo geo_of(const SmWalkStageCfg *sc, bool s2)
 {
     Geo g = { 0 };
-    unsigned maxias;
+    unsigned maxias, pamax;
 
     g.gs = gshift(sc->granule);
     if (!g.gs) {
@@ -227,10 +227,11 @@ static Geo geo_of(const SmWalkStageCfg *sc, bool s2)
             return g;
         }
         g.start = (g.gs == 12 ? 2 : 3) - (int)sc->sl0;
-        /* S2InvalidSL, the effective OAS standing for PAMax */
-        if ((g.gs == 12 && g.start == 0 && g.oas < 44) ||
-            (g.gs == 14 && g.start == 1 && g.oas < 42) ||
-            (g.gs == 16 && g.start == 1 && g.oas < 44)) {
+        /* S2InvalidSL: PAMax is pamax_bits, else the effective OAS */
+        pamax = sc->pamax_bits ? sc->pamax_bits : g.oas;
+        if ((g.gs == 12 && g.start == 0 && pamax < 44) ||
+            (g.gs == 14 && g.start == 1 && pamax < 42) ||
+            (g.gs == 16 && g.start == 1 && pamax < 44)) {
             g.err = SM_WALK_CFG_SL0;
             return g;
         }
@@ -393,6 +394,8 @@ static void read_stage(W *w, SmWalkStageCfg *sc, bool s2)
     sc->single_priv = !s2 && (c & 16);
     sc->xnx = s2 && (c & 8);
     sc->ptw = s2 && (c & 16);
+    /* Stage 2: an implemented PA size apart from the output size */
+    sc->pamax_bits = s2 && (b & 0x20) ? oas_tab[fz_u8(&w->in) & 7] : 0;
     /* Root table: low memory mostly, anywhere sometimes */
     sc->ttb = (b & 0x40) ? fz_u64(&w->in) : (fz_u32(&w->in) % TAB_LO);
 }
@@ -637,6 +640,7 @@ typedef struct Leaf {
     unsigned stage;
     int level;
     uint64_t in, oa, attrs;  /* attrs: the descriptor's other bits */
+    uint64_t at;             /* where path() found the leaf (RAM offset) */
 } Leaf;
 
 /*
@@ -703,7 +707,7 @@ static bool desc_ram(const W *w, uint64_t a, uint64_t *off)
  * else check that memory holds it.  The tables a stage-1 path of a
  * nested walk goes through are returned in @tabs (IPAs).
  */
-static bool path(W *w, const Leaf *lf, bool write, uint64_t *tabs,
+static bool path(W *w, Leaf *lf, bool write, uint64_t *tabs,
                  unsigned *n_tabs, uint8_t *ta)
 {
     const SmWalkStageCfg *sc = lf->stage == 1 ? &w->cfg.s1 : &w->cfg.s2;
@@ -728,6 +732,8 @@ static bool path(W *w, const Leaf *lf, bool write, uint64_t *tabs,
         if (l == lf->level) {
             uint64_t want = oa_desc(g, lf->oa) | lf->attrs |
                             (l == 3 ? 3 : 1);
+
+            lf->at = off;
 
             if (write) {
                 put64(off, want, sc->big_endian);
@@ -877,12 +883,30 @@ static void op_map(W *w)
         }
         sh = MIN(sh, sh2);
     }
-    /* Everything must still be there (paths can share or clobber). */
-    n_tabs = 0;
-    ok = ok && (!en1 || path(w, &l1, false, NULL, NULL, &ta1)) &&
-         (!en2 || path(w, &l2, false, NULL, NULL, NULL));
+    /*
+     * Everything must still be there (paths can share or clobber), the
+     * stage-1 path through the same tables, which stage 2 maps 1:1.
+     */
+    {
+        uint64_t tabs2[8];
+        unsigned n_tabs2 = 0;
+
+        ok = ok && (!en1 || path(w, &l1, false, en2 ? tabs2 : NULL,
+                                 &n_tabs2, &ta1)) &&
+             (!en2 || path(w, &l2, false, NULL, NULL, NULL));
+        ok = ok && n_tabs2 == n_tabs &&
+             !memcmp(tabs, tabs2, n_tabs * sizeof(tabs[0]));
+    }
     for (i = 0; ok && i < n_id; i++) {
         ok = path(w, &id[i], false, NULL, NULL, NULL);
+    }
+    /*
+     * A leaf that is also another path's leaf would see the other's
+     * Access flag update within the same walk.
+     */
+    ok = ok && (!en1 || !en2 || l1.at != l2.at);
+    for (i = 0; ok && i < n_id; i++) {
+        ok = (!en1 || id[i].at != l1.at) && id[i].at != l2.at;
     }
     req.addr = (en1 ? l1.in : ipa) | (fz_u16(&w->in) & sm_low_mask(sh) &
                                      ~UINT64_C(7));

@@ -19,8 +19,10 @@ values: after a reset CR0 and CR0ACK read 0; after a migration the
 registers only the guest writes read back what they read before it.
 
 Each step draws from the campaign's own random.Random(seed), so a seed
-replays the same operations (the log of the last steps comes with any
-failure).
+with the same number of steps replays the same operations as long as QEMU
+answers the same (the campaign reads queue indexes and records back, and
+the command queue also runs from a bottom half).  Any failure comes with
+the seed, the step and the last 40 steps.
 """
 import collections
 import json
