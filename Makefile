@@ -26,7 +26,7 @@ PY := /usr/bin/python3
 MESON := meson
 SMMU ?= smmuv3-ext
 MODE ?= strict
-export SMMU MODE
+export SMMU MODE SMMU_PROPS
 
 .PHONY: help run check bench clean distclean bootstrap qemu guest models \
         unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu
