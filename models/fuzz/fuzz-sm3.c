@@ -22,8 +22,9 @@
  * queues, and the bus refuses the model's own writes to the tables),
  * every (StreamWorld, VMID, ASID) has its own tables, global mappings
  * are the same for all ASIDs of a VMID, and a second instance configured
- * identically gets the same MMIO and command stream but drops its caches
- * with sm3_invalidate_all() before every translation.  Both must answer
+ * identically, on its own copy of guest memory, gets the same MMIO,
+ * memory and command stream but drops its caches with
+ * sm3_invalidate_all() before every translation.  Both must answer
  * every translation alike: a difference after a TLB hit means an entry
  * crossed a VMID/ASID/StreamID boundary (after a walk, a walk-cache entry
  * did).  What architecturally needs an invalidation is followed by one
@@ -115,6 +116,7 @@ typedef struct Stall {
 typedef struct Inst {
     Fz *z;
     Sm3 *s;
+    SmTestMem *tm;           /* its guest memory */
     const char *name;
     Stall out[MAX_OUT];      /* returned STALLED, not yet resolved */
     unsigned n_out;
@@ -197,8 +199,14 @@ struct Fz {
     unsigned n_xlate, n_ok, n_hits, n_stalled, n_fault, n_cmds;
 };
 
-/* The flat memory lives across inputs; pages written are zeroed again. */
-static SmTestMem *g_tm;
+/*
+ * The flat memory lives across inputs; pages written are zeroed again.
+ * Oracle mode gives the reference instance a memory of its own (g_tm2),
+ * a copy after setup that gets the same harness writes: what one
+ * instance writes (event records where registers put them) must not
+ * change what the other reads in the same operation.
+ */
+static SmTestMem *g_tm, *g_tm2;
 static Fz g_fz;
 /* $FUZZ_SM3_VERBOSE: one summary line per input; $FUZZ_SM3_TRACE: every
  * translation */
@@ -254,20 +262,26 @@ static void mem_reset(void)
 {
     unsigned p;
 
+    SmTestMem *tms[2] = { g_tm, g_tm2 };
+    unsigned i;
+
     for (p = 0; p < MEM_PAGES; p++) {
         if (g_dirty[p / 8] & (1u << (p % 8))) {
             memset(g_tm->ram + ((uint64_t)p << 12), 0, 4096);
+            memset(g_tm2->ram + ((uint64_t)p << 12), 0, 4096);
         }
     }
     memset(g_dirty, 0, sizeof(g_dirty));
     memset(g_cfgread, 0, sizeof(g_cfgread));
-    g_tm->next = 0x10000;
-    g_tm->be = false;
-    g_tm->err_lo = g_tm->err_hi = 0;
-    g_tm->err_dirs = SM_TM_ERR_READ | SM_TM_ERR_WRITE;
-    g_tm->reads = g_tm->writes = 0;
-    g_tm->guest_errors_only = false;
-    g_tm->n_logs = 0;
+    for (i = 0; i < 2; i++) {
+        tms[i]->next = 0x10000;
+        tms[i]->be = false;
+        tms[i]->err_lo = tms[i]->err_hi = 0;
+        tms[i]->err_dirs = SM_TM_ERR_READ | SM_TM_ERR_WRITE;
+        tms[i]->reads = tms[i]->writes = 0;
+        tms[i]->guest_errors_only = false;
+        tms[i]->n_logs = 0;
+    }
 }
 
 static bool in_tables(const Fz *z, uint64_t pa, uint64_t len)
@@ -288,6 +302,9 @@ static void hw64(Fz *z, uint64_t pa, uint64_t v)
 {
     if (harness_may_write(z, pa, 8)) {
         sm_tm_put(z->tm, pa, &v, 1);
+        if (z->oracle) {
+            sm_tm_put(g_tm2, pa, &v, 1);
+        }
         mark_dirty(pa, 8);
         z->stale |= z->oracle && page_range_marked(g_cfgread, pa, 8);
     }
@@ -335,7 +352,7 @@ static SmBusResult h_read(void *opaque, uint64_t pa, void *buf, size_t len,
     if (in->z->oracle && len != 16) {
         mark_pages(g_cfgread, pa, len);
     }
-    return sm_tm_read(in->z->tm, pa, buf, len, attrs);
+    return sm_tm_read(in->tm, pa, buf, len, attrs);
 }
 
 static SmBusResult h_write(void *opaque, uint64_t pa, const void *buf,
@@ -353,7 +370,7 @@ static SmBusResult h_write(void *opaque, uint64_t pa, const void *buf,
     }
     mark_dirty(pa, len);
     z->stale |= z->oracle && page_range_marked(g_cfgread, pa, len);
-    return sm_tm_write(z->tm, pa, buf, len, attrs);
+    return sm_tm_write(in->tm, pa, buf, len, attrs);
 }
 
 static void h_set_irq(void *opaque, unsigned line, bool level)
@@ -1189,6 +1206,7 @@ static void inst_init(Fz *z, Inst *in, const char *name)
     memset(in, 0, sizeof(*in));
     in->z = z;
     in->name = name;
+    in->tm = in == &z->ref ? g_tm2 : g_tm;
     cfg.host.opaque = in;
     in->s = sm3_new(&cfg);
     FZ_CHECK(in->s != NULL, "sm3_new refused a configuration that "
@@ -1297,6 +1315,10 @@ static bool setup(Fz *z)
     }
     z->tab_hi = z->tm->next;
     mark_dirty(0x10000, z->tm->next - 0x10000);
+    if (z->oracle) {
+        memcpy(g_tm2->ram + 0x10000, g_tm->ram + 0x10000,
+               z->tm->next - 0x10000);
+    }
     find_spots(z);
 
     z->cr0 = SM3_CR0_SMMUEN | SM3_CR0_CMDQEN | SM3_CR0_EVENTQEN;
@@ -1995,6 +2017,13 @@ static void op_reset(Fz *z)
     oracle_sync(z);
 }
 
+/* A bus-error window over [@lo, @hi) (empty: none), for both memories */
+static void set_error(Fz *z, uint64_t lo, uint64_t hi, unsigned dirs)
+{
+    sm_tm_set_error(g_tm, lo, hi, dirs);
+    sm_tm_set_error(g_tm2, lo, hi, dirs);
+}
+
 static void op_misc(Fz *z)
 {
     uint8_t b = fz_u8(&z->in);
@@ -2020,19 +2049,19 @@ static void op_misc(Fz *z)
         z->stale |= z->oracle;     /* cached reads may now fail */
         switch ((b >> 3) & 3) {
         case 0:
-            sm_tm_clear_error(z->tm);
+            set_error(z, 0, 0, 0);
             break;
         case 1:
-            sm_tm_set_error(z->tm, z->q_lo, z->q_hi, 1 + ((b >> 5) % 3));
+            set_error(z, z->q_lo, z->q_hi, 1 + ((b >> 5) % 3));
             break;
         case 2:
-            sm_tm_set_error(z->tm, z->evtq_pa, z->evtq_pa + 32, 2);
+            set_error(z, z->evtq_pa, z->evtq_pa + 32, SM_TM_ERR_WRITE);
             break;
         default:
             if (!z->oracle && z->n_spots) {
                 uint64_t pa = z->spots[fz_u16(&z->in) % z->n_spots];
 
-                sm_tm_set_error(z->tm, pa, pa + 8, 1 + ((b >> 5) % 3));
+                set_error(z, pa, pa + 8, 1 + ((b >> 5) % 3));
             }
             break;
         }
@@ -2105,6 +2134,15 @@ static void final_checks(Fz *z)
     if (z->oracle) {
         FZ_CHECK(!memcmp(st, st2, sizeof(*st)), "oracle: the two instances "
                  "ended in different states");
+        /* ... and wrote the same records to their memories */
+        for (i = 0; i < MEM_PAGES; i++) {
+            uint64_t pa = (uint64_t)i << 12;
+
+            FZ_CHECK(!(g_dirty[i / 8] & (1u << (i % 8))) ||
+                     !memcmp(g_tm->ram + pa, g_tm2->ram + pa, 4096),
+                     "oracle: the two memories differ in page 0x%" PRIx64,
+                     pa);
+        }
     }
     g_free(st);
     g_free(st2);
@@ -2120,6 +2158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!g_tm) {
         g_tm = sm_tm_new(MEM_SIZE);
+        g_tm2 = sm_tm_new(MEM_SIZE);
         g_verbose = getenv("FUZZ_SM3_VERBOSE") != NULL;
         g_trace = getenv("FUZZ_SM3_TRACE") != NULL;
     }
