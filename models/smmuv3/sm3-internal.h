@@ -153,6 +153,8 @@ bool sm3_send_msi(Sm3 *s, uint64_t addr, uint32_t data);
 /* ---- queues (sm3-queue.c) ---- */
 unsigned sm3_q_log2size(const Sm3 *s, const Sm3QueueDesc *q);
 uint64_t sm3_q_base_addr(const Sm3 *s, const Sm3QueueDesc *q);
+const Sm3QueueDesc *sm3_q_of_index_reg(uint32_t off);
+uint32_t sm3_q_index_bits(const Sm3 *s, const Sm3QueueDesc *q);
 /* Index with wrap bit (log2size + 1 bits) of a PROD/CONS value. */
 uint32_t sm3_q_wrap_idx(const Sm3 *s, const Sm3QueueDesc *q, uint32_t v);
 uint32_t sm3_q_next(const Sm3 *s, const Sm3QueueDesc *q, uint32_t v);

@@ -31,6 +31,39 @@ unsigned sm3_q_log2size(const Sm3 *s, const Sm3QueueDesc *q)
     return MIN(req, max);
 }
 
+/*
+ * The queue whose PROD or CONS register is at @off, or NULL.
+ */
+const Sm3QueueDesc *sm3_q_of_index_reg(uint32_t off)
+{
+    static const Sm3QueueDesc *const queues[] = {
+        &sm3_cmdq, &sm3_eventq, &sm3_priq
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(queues); i++) {
+        if (off == queues[i]->prod || off == queues[i]->cons) {
+            return queues[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Index bits a PROD or CONS register of @q holds: index and wrap flag of
+ * the largest queue IDR1 allows.  6.3.27-6.3.29 and 6.3.96-6.3.99: bits
+ * above IDR1.xQS + 1 are UNKNOWN on read; the model keeps none of them
+ * (they read 0), so a migrated value with such bits is a corrupted one.
+ * Bits between LOG2SIZE + 1 and IDR1.xQS + 1 are RES0 that "might be
+ * stored but have no other effect": stored, and masked on every use.
+ */
+uint32_t sm3_q_index_bits(const Sm3 *s, const Sm3QueueDesc *q)
+{
+    unsigned max = sm_get(sm3_reg32(s, SM3_IDR1), q->idr1_max);
+
+    return (uint32_t)sm_low_mask(max + 1);
+}
+
 uint64_t sm3_q_base_addr(const Sm3 *s, const Sm3QueueDesc *q)
 {
     return sm3_reg64(s, q->base) & SM3_Q_BASE_ADDR;

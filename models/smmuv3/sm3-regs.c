@@ -342,13 +342,27 @@ static uint32_t sm3_read32(Sm3 *s, uint64_t offset)
     return sm3_reg32(s, d->offset + (hi ? 4 : 0));
 }
 
+/*
+ * Bits of row @d a guest write can set on this instance: the table's
+ * writable mask, narrowed for queue indexes to the bits IDR1 sizes.
+ */
+static uint64_t sm3_reg_settable(const Sm3 *s, const Sm3RegDesc *d)
+{
+    const Sm3QueueDesc *q = sm3_q_of_index_reg(d->offset);
+
+    if (q) {
+        return d->writable & (sm3_q_index_bits(s, q) | SM3_Q_OVFLG);
+    }
+    return d->writable;
+}
+
 /* Apply a write of @val (under @bytes_mask) to the whole row @d. */
 static void sm3_write_row(Sm3 *s, const Sm3RegDesc *d, uint64_t val,
                           uint64_t bytes_mask)
 {
     uint64_t old = d->size == 8 ? sm3_reg64(s, d->offset)
                                 : sm3_reg32(s, d->offset);
-    uint64_t m = d->writable & bytes_mask;
+    uint64_t m = sm3_reg_settable(s, d) & bytes_mask;
     uint64_t v = (old & ~m) | (val & m);
 
     if (!d->writable) {
@@ -568,7 +582,8 @@ static uint64_t sm3_smmu_set_bits(uint32_t off)
 static char *sm3_state_row_error(const Sm3 *s, const Sm3State *st,
                                  const Sm3RegDesc *d)
 {
-    uint64_t settable = d->writable | sm3_smmu_set_bits(d->offset);
+    uint64_t settable = sm3_reg_settable(s, d) |
+                        sm3_smmu_set_bits(d->offset);
     uint64_t v = sm3_state_reg(st, d);
     uint64_t mine = d->size == 8 ? sm3_reg64(s, d->offset)
                                  : sm3_reg32(s, d->offset);
@@ -577,6 +592,11 @@ static char *sm3_state_row_error(const Sm3 *s, const Sm3State *st,
         return g_strdup_printf("%s=0x%" PRIx64 ", this instance has 0x%"
                                PRIx64 " (the source ran another "
                                "configuration)", d->name, v, mine);
+    }
+    if (sm3_q_of_index_reg(d->offset) && (v & ~settable)) {
+        return g_strdup_printf("%s=0x%" PRIx64 ": index bits beyond the "
+                               "queue sizes IDR1 allows (settable 0x%"
+                               PRIx64 ")", d->name, v, settable);
     }
     if (d->writable && (v & ~settable)) {
         return g_strdup_printf("%s=0x%" PRIx64 " sets bits neither guest "
@@ -633,6 +653,12 @@ static char *sm3_state_controls_error(const Sm3 *s, const Sm3State *st)
     if ((st->regs[SM3_GERROR / 4] | st->regs[SM3_GERRORN / 4]) &
         ~(uint32_t)SM3_GERROR_ALL) {
         return g_strdup("GERROR/GERRORN set reserved bits");
+    }
+    if (sm_get(st->regs[SM3_CMDQ_CONS / 4], SM3_CMDQ_CONS_ERR) >
+        SM3_CERROR_ATC_INV_SYNC) {
+        return g_strdup_printf("CMDQ_CONS.ERR=0x%x is no CERROR code",
+                               (unsigned)sm_get(st->regs[SM3_CMDQ_CONS / 4],
+                                                SM3_CMDQ_CONS_ERR));
     }
     if (st->regs[SM3_GBPA / 4] & SM3_GBPA_UPDATE) {
         return g_strdup("GBPA.Update is set (updates complete at once)");

@@ -303,6 +303,27 @@ static void test_64bit_halves(void)
     sm3b_free(b);
 }
 
+/*
+ * Queue index registers hold the index and wrap flag of the largest queue
+ * IDR1 allows (CMDQS = EVENTQS = PRIQS = 8 here: bits [8:0]); bits above
+ * read 0.  Bits between LOG2SIZE + 1 and there are stored (RES0, "might be
+ * stored") and ignored by the queue logic.
+ */
+static void test_queue_index_bits(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+
+    sm3b_wr(b, SM3_CMDQ_PROD, 0xffffffff);
+    g_assert_cmphex(sm3b_rd(b, SM3_CMDQ_PROD), ==, 0x1ff);
+    sm3b_wr(b, SM3_CMDQ_CONS, 0xffffffff);
+    g_assert_cmphex(sm3b_rd(b, SM3_CMDQ_CONS), ==, 0x1ff);
+    sm3b_wr(b, SM3_EVENTQ_PROD, 0xffffffff);
+    g_assert_cmphex(sm3b_rd(b, SM3_EVENTQ_PROD), ==, 0x800001ff);
+    sm3b_wr(b, SM3_PRIQ_CONS, 0x000fff05);
+    g_assert_cmphex(sm3b_rd(b, SM3_PRIQ_CONS), ==, 0x105);
+    sm3b_free(b);
+}
+
 static void test_cr0_ack(void)
 {
     Sm3Bench *b = sm3b_new(NULL);
@@ -658,6 +679,15 @@ static const BadState bad_states[] = {
     /* GERROR bit 1 is Reserved */
     { "gerror-res", SM3_GERROR, 0x2, "GERROR/GERRORN set reserved bits" },
     { "gbpa-update", SM3_GBPA, 0x80001000, "GBPA.Update is set" },
+    /* IDR1.CMDQS = 8: index and wrap flag are bits [8:0] */
+    { "cmdq-prod-bit-9", SM3_CMDQ_PROD, 0x200, "CMDQ_PROD=0x200: index bits "
+      "beyond the queue sizes IDR1 allows (settable 0x1ff)" },
+    /* IDR1.EVENTQS = 8; EVENTQ_CONS also has OVACKFLG (bit 31) */
+    { "eventq-cons-bit-19", SM3_EVENTQ_CONS, 0x80000, "EVENTQ_CONS=0x80000: "
+      "index bits beyond the queue sizes IDR1 allows (settable 0x800001ff)" },
+    /* CERROR codes are 0-3 (4.5.3 ... ATC_INV_SYNC is the last) */
+    { "cmdq-cons-err-4", SM3_CMDQ_CONS, 0x04000000,
+      "CMDQ_CONS.ERR=0x4 is no CERROR code" },
 };
 
 static void test_restore_refuses(void)
@@ -1343,6 +1373,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/regs/reserved-offsets", test_reserved_offsets);
     g_test_add_func("/sm3/regs/64bit-halves", test_64bit_halves);
     g_test_add_func("/sm3/regs/cr0-ack", test_cr0_ack);
+    g_test_add_func("/sm3/regs/queue-index-bits", test_queue_index_bits);
     g_test_add_func("/sm3/regs/gbpa-update", test_gbpa_update);
     g_test_add_func("/sm3/regs/locked-while-enabled",
                     test_locked_while_enabled);
