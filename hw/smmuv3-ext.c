@@ -978,10 +978,12 @@ static bool smmuv3_ext_parse_httu(SMMUv3ExtState *s, Sm3Features *f,
 static void smmuv3_ext_warn_linux_limits(const Sm3Features *f)
 {
     if (!(f->granules & SM3_GRAN_4K)) {
-        warn_report("arm-smmuv3-ext: no 4k granule: Linux kernels with 4 "
-                    "KiB pages stop at BUG_ON(granule > PAGE_SIZE) in "
-                    "init_iova_domain(); use a kernel with 16 or 64 KiB "
-                    "pages");
+        unsigned kib = f->granules & SM3_GRAN_16K ? 16 : 64;
+
+        warn_report("arm-smmuv3-ext: no 4k granule: Linux kernels with "
+                    "pages smaller than %u KiB stop at BUG_ON(granule > "
+                    "PAGE_SIZE) in init_iova_domain(); use a kernel with "
+                    "%s KiB pages", kib, kib == 16 ? "16 or 64" : "64");
     }
     if (f->cmdqs <= 6) {
         warn_report("arm-smmuv3-ext: cmdqs=%u: Linux's arm-smmu-v3 needs "

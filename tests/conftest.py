@@ -14,8 +14,9 @@ from smmuext import guest, paths, sanitizer  # noqa: E402
 @pytest.fixture(scope="session")
 def built():
     """QEMU and the guest image, built if missing (make does the work)."""
-    missing = [f for f in (paths.QEMU, paths.KERNEL, paths.INITRD)
-               if not os.path.exists(f)]
+    kernels = [f for k in guest.GUEST_KERNELS.values()
+               for f in (k.kernel, k.initrd)]
+    missing = [f for f in [paths.QEMU] + kernels if not os.path.exists(f)]
     if missing:
         subprocess.run(["make", "-C", paths.TOP, "qemu", "guest"], check=True)
     return paths

@@ -16,6 +16,7 @@ import glob
 import gzip
 import hashlib
 import json
+import lzma
 import os
 import re
 import shutil
@@ -59,9 +60,21 @@ def module_name(path):
     return base.replace("-", "_")
 
 
-def modinfo_depends(path):
+def read_module(path):
+    """A module's ELF bytes: Debian's 6.1 ships .ko, its 6.12 .ko.xz (the
+    guest's busybox insmod takes only uncompressed ones)."""
     with open(path, "rb") as f:
         data = f.read()
+    return lzma.decompress(data) if path.endswith(".xz") else data
+
+
+def installed_name(rel):
+    """Where a module goes in the initramfs: uncompressed, as .ko."""
+    return re.sub(r"\.xz$", "", rel)
+
+
+def modinfo_depends(path):
+    data = read_module(path)
     m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", data)
     if not m or not m.group(1):
         return []
@@ -73,7 +86,7 @@ def resolve_modules(moddir, wanted):
     index = {}
     for root, _dirs, files in os.walk(os.path.join(moddir, "kernel")):
         for fn in files:
-            if fn.endswith(".ko"):
+            if fn.endswith(".ko") or fn.endswith(".ko.xz"):
                 p = os.path.join(root, fn)
                 index[module_name(p)] = p
     builtin = set()
@@ -143,8 +156,8 @@ def build_initramfs(kroot, bbroot, kver, modules):
             if d not in made:
                 c.dir(d)
                 made.add(d)
-        with open(os.path.join(kroot, "lib/modules", kver, rel), "rb") as f:
-            c.file("lib/modules/%s/%s" % (kver, rel), f.read())
+        c.file("lib/modules/%s/%s" % (kver, installed_name(rel)),
+               read_module(os.path.join(kroot, "lib/modules", kver, rel)))
     with open(os.path.join(bbroot, "bin/busybox"), "rb") as f:
         c.file("bin/busybox", f.read(), 0o755)
     c.symlink("bin/sh", "busybox")
@@ -153,7 +166,8 @@ def build_initramfs(kroot, bbroot, kver, modules):
     with open(os.path.join(HERE, "init"), "rb") as f:
         c.file("init", f.read(), 0o755)
     c.file("etc/modules.order",
-           "".join("/lib/modules/%s/%s\n" % (kver, m) for m in modules).encode())
+           "".join("/lib/modules/%s/%s\n" % (kver, installed_name(m))
+                   for m in modules).encode())
     for t in sorted(glob.glob(os.path.join(HERE, "tests", "*.sh"))):
         with open(t, "rb") as f:
             c.file("tests/" + os.path.basename(t), f.read(), 0o755)
@@ -163,11 +177,13 @@ def build_initramfs(kroot, bbroot, kver, modules):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--debs", required=True, help="directory of the .debs")
+    ap.add_argument("--kernel-debs", help="directory of the kernel .deb, "
+                    "when not --debs")
     ap.add_argument("--out", required=True, help="output directory")
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
-    kdeb = one_deb(args.debs, "linux-image-*_arm64.deb")
+    kdeb = one_deb(args.kernel_debs or args.debs, "linux-image-*_arm64.deb")
     bdeb = one_deb(args.debs, "busybox-static_*_arm64.deb")
     kroot = os.path.join(args.out, "kernel-root")
     bbroot = os.path.join(args.out, "busybox-root")

@@ -68,6 +68,29 @@ def mode_choice(name):
 
 
 @dataclass(frozen=True)
+class GuestKernel:
+    directory: str
+    cpu: str
+
+    @property
+    def kernel(self):
+        return os.path.join(self.directory, "Image")
+
+    @property
+    def initrd(self):
+        return os.path.join(self.directory, "initramfs.cpio.gz")
+
+
+# Guest kernels by page size.  Cortex-A72 has no 16 KiB translation
+# granule (ID_AA64MMFR0_EL1.TGran16 = 0), so the 16 KiB kernel runs on
+# "max"; pauth-impdef keeps pointer authentication cheap under TCG.
+GUEST_KERNELS = {
+    "4k": GuestKernel(paths.GUEST, "cortex-a72"),
+    "16k": GuestKernel(paths.GUEST_16K, "max,pauth-impdef=on"),
+}
+
+
+@dataclass(frozen=True)
 class Scenario:
     smmu: str = "builtin"
     mode: str = "strict"
@@ -83,6 +106,8 @@ class Scenario:
     # The DMA-less smmu-testdev counting IOMMU UNMAP notifications.  Off,
     # the disk is the first device on pcie.0 (00:01.0).
     unmap_watcher: bool = True
+    # The guest kernel's page size, a key of GUEST_KERNELS.
+    pages: str = "4k"
 
     @property
     def name(self):
@@ -92,8 +117,15 @@ class Scenario:
                         (["x%d" % self.instances] if self.instances > 1 else []) +
                         (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []) +
                         (["iothread"] if self.iothread else []) +
+                        (["pages" + self.pages] if self.pages != "4k" else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_", self.smmu_opts)]
                          if self.smmu_opts else []))
+
+    def guest_kernel(self):
+        if self.pages not in GUEST_KERNELS:
+            raise ConfigError("no guest kernel with %s pages; choose one of: "
+                              "%s" % (self.pages, ", ".join(GUEST_KERNELS)))
+        return GUEST_KERNELS[self.pages]
 
     def watchers(self):
         return smmu_choice(self.smmu).watchers if self.unmap_watcher else ()
@@ -157,10 +189,11 @@ def qemu_command(scenario, disk, only=None):
         "smmuext.smmu_irq=" + (scenario.irq or smmu.default_irq),
         "smmuext.disks=" + expect,
     ] + (["smmuext.only=" + ",".join(only)] if only else []))
-    cmd = [paths.QEMU, "-M", machine, "-cpu", "cortex-a72", "-smp", "2",
+    kernel = scenario.guest_kernel()
+    cmd = [paths.QEMU, "-M", machine, "-cpu", kernel.cpu, "-smp", "2",
            "-m", "1G", "-nographic", "-no-reboot", "-nodefaults",
            "-serial", "stdio", "-monitor", "none",
-           "-kernel", paths.KERNEL, "-initrd", paths.INITRD,
+           "-kernel", kernel.kernel, "-initrd", kernel.initrd,
            "-append", append]
     if scenario.iothread:
         cmd += ["-object", "iothread,id=io0"]
@@ -265,7 +298,8 @@ class Vm:
 
 
 def _prepare(scenario, log_name):
-    for f in (paths.QEMU, paths.KERNEL, paths.INITRD):
+    kernel = scenario.guest_kernel()
+    for f in (paths.QEMU, kernel.kernel, kernel.initrd):
         if not os.path.exists(f):
             raise ConfigError("%s is missing: run 'make qemu guest' first" % f)
     os.makedirs(paths.LOGS, exist_ok=True)
