@@ -17,20 +17,26 @@
 
 #include "sm-tagcache.h"
 
-typedef struct SmTagSlot {
-    bool valid;
-    uint64_t ctx;
-    uint64_t base;
-    uint64_t mask;
-    uint64_t payload;
-    uint64_t stamp;          /* LRU: use clock at the last use */
-} SmTagSlot;
+/*
+ * Slots live in parallel arrays, the tag compare's (base and mask) apart
+ * from the rest, so that a lookup in a 32-way set reads 512 bytes, not
+ * every field of every slot.  An invalid slot has mask 0 and base 1: no
+ * address matches it, so the compare needs no valid flag.  Ways of a set
+ * fill in order (only sm_tagcache_invalidate_all() empties them), so a
+ * set's first invalid way is its count of valid ones.
+ */
+#define SM_TAG_NO_BASE 1u
 
 struct SmTagCache {
     SmTagCacheParams p;
     uint32_t ways;
     uint32_t sets;
-    SmTagSlot *slots;
+    uint64_t *base;          /* per slot: address & mask */
+    uint64_t *mask;
+    uint64_t *ctx;
+    uint64_t *payload;
+    uint64_t *stamp;         /* LRU only: use clock at the last use */
+    uint32_t *fill;          /* per set: valid ways */
     uint64_t *repl;          /* per set: RR next way or PLRU node bits */
     uint64_t clock;
     uint64_t rng;
@@ -65,9 +71,23 @@ const char *sm_tagcache_check_params(const SmTagCacheParams *p)
     return NULL;
 }
 
+static void sm_tag_empty(SmTagCache *c)
+{
+    uint32_t i;
+
+    for (i = 0; i < c->p.entries; i++) {
+        c->base[i] = SM_TAG_NO_BASE;
+        c->mask[i] = 0;
+    }
+    memset(c->fill, 0, sizeof(*c->fill) * c->sets);
+}
+
 void sm_tagcache_reset(SmTagCache *c)
 {
-    memset(c->slots, 0, sizeof(*c->slots) * c->p.entries);
+    sm_tag_empty(c);
+    memset(c->ctx, 0, sizeof(*c->ctx) * c->p.entries);
+    memset(c->payload, 0, sizeof(*c->payload) * c->p.entries);
+    memset(c->stamp, 0, sizeof(*c->stamp) * c->p.entries);
     memset(c->repl, 0, sizeof(*c->repl) * c->sets);
     c->clock = 0;
     c->rng = c->p.seed;
@@ -84,8 +104,13 @@ SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
     c->p = *p;
     c->ways = p->ways ? p->ways : p->entries;
     c->sets = p->entries / c->ways;
-    c->slots = g_new0(SmTagSlot, p->entries);
-    c->repl = g_new0(uint64_t, c->sets);
+    c->base = g_new(uint64_t, p->entries);
+    c->mask = g_new(uint64_t, p->entries);
+    c->ctx = g_new(uint64_t, p->entries);
+    c->payload = g_new(uint64_t, p->entries);
+    c->stamp = g_new(uint64_t, p->entries);
+    c->fill = g_new(uint32_t, c->sets);
+    c->repl = g_new(uint64_t, c->sets);
     sm_tagcache_reset(c);
     return c;
 }
@@ -95,8 +120,13 @@ void sm_tagcache_free(SmTagCache *c)
     if (!c) {
         return;
     }
+    g_free(c->base);
+    g_free(c->mask);
+    g_free(c->ctx);
+    g_free(c->payload);
+    g_free(c->stamp);
+    g_free(c->fill);
     g_free(c->repl);
-    g_free(c->slots);
     g_free(c);
 }
 
@@ -122,9 +152,9 @@ static uint64_t sm_tag_rand(SmTagCache *c)
     return z ^ (z >> 31);
 }
 
-static SmTagSlot *sm_tag_set(SmTagCache *c, uint64_t set_hint)
+static uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
 {
-    return &c->slots[(set_hint & (c->sets - 1)) * c->ways];
+    return (uint32_t)(set_hint & (c->sets - 1));
 }
 
 /* Point every node on the path to @way away from it. */
@@ -163,28 +193,34 @@ static uint32_t sm_tag_plru_victim(uint64_t bits, uint32_t ways)
     return way;
 }
 
-static void sm_tag_use(SmTagCache *c, uint64_t set_hint, uint32_t way)
+static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
 {
-    uint32_t set = set_hint & (c->sets - 1);
-
-    sm_tag_set(c, set_hint)[way].stamp = ++c->clock;
-    if (c->p.policy == SM_TAG_PLRU) {
+    switch (c->p.policy) {
+    case SM_TAG_LRU:
+        c->stamp[set * c->ways + way] = ++c->clock;
+        break;
+    case SM_TAG_PLRU:
         sm_tag_plru_touch(&c->repl[set], c->ways, way);
+        break;
+    default:
+        break;
     }
 }
 
 bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
                         uint64_t addr, uint64_t *payload)
 {
-    SmTagSlot *s = sm_tag_set(c, set_hint);
+    uint32_t set = sm_tag_set(c, set_hint);
+    uint32_t first = set * c->ways;
+    const uint64_t *base = c->base + first;
+    const uint64_t *mask = c->mask + first;
     uint32_t w;
 
     for (w = 0; w < c->ways; w++) {
-        if (s[w].valid && s[w].ctx == ctx &&
-            (addr & s[w].mask) == s[w].base) {
-            sm_tag_use(c, set_hint, w);
+        if ((addr & mask[w]) == base[w] && c->ctx[first + w] == ctx) {
+            sm_tag_use(c, set, w);
             if (payload) {
-                *payload = s[w].payload;
+                *payload = c->payload[first + w];
             }
             return true;
         }
@@ -192,17 +228,14 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     return false;
 }
 
-static uint32_t sm_tag_victim(SmTagCache *c, uint64_t set_hint)
+static uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
 {
-    uint32_t set = set_hint & (c->sets - 1);
-    SmTagSlot *s = sm_tag_set(c, set_hint);
+    uint32_t first = set * c->ways;
     uint32_t w;
     uint32_t best = 0;
 
-    for (w = 0; w < c->ways; w++) {
-        if (!s[w].valid) {
-            return w;
-        }
+    if (c->fill[set] < c->ways) {
+        return c->fill[set]++;             /* the first invalid way */
     }
     switch (c->p.policy) {
     case SM_TAG_PLRU:
@@ -216,7 +249,7 @@ static uint32_t sm_tag_victim(SmTagCache *c, uint64_t set_hint)
     case SM_TAG_LRU:
     default:
         for (w = 1; w < c->ways; w++) {
-            if (s[w].stamp < s[best].stamp) {
+            if (c->stamp[first + w] < c->stamp[first + best]) {
                 best = w;
             }
         }
@@ -227,26 +260,26 @@ static uint32_t sm_tag_victim(SmTagCache *c, uint64_t set_hint)
 uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
                             uint64_t addr, uint64_t mask, uint64_t payload)
 {
-    uint32_t w = sm_tag_victim(c, set_hint);
-    SmTagSlot *s = &sm_tag_set(c, set_hint)[w];
+    uint32_t set = sm_tag_set(c, set_hint);
+    uint32_t w = sm_tag_victim(c, set);
+    uint32_t i = set * c->ways + w;
 
-    s->valid = true;
-    s->ctx = ctx;
-    s->mask = mask;
-    s->base = addr & mask;
-    s->payload = payload;
-    sm_tag_use(c, set_hint, w);
+    c->ctx[i] = ctx;
+    c->mask[i] = mask;
+    c->base[i] = addr & mask;
+    c->payload[i] = payload;
+    sm_tag_use(c, set, w);
     return w;
 }
 
 uint32_t sm_tagcache_invalidate_all(SmTagCache *c)
 {
-    uint32_t i;
+    uint32_t set;
     uint32_t n = 0;
 
-    for (i = 0; i < c->p.entries; i++) {
-        n += c->slots[i].valid;
-        c->slots[i].valid = false;
+    for (set = 0; set < c->sets; set++) {
+        n += c->fill[set];
     }
+    sm_tag_empty(c);
     return n;
 }

@@ -18,29 +18,63 @@
 
 /* ---- Resources: N servers, each busy until a cycle ---------------------- */
 
+/*
+ * A pool of identical servers (slots).  A request takes the server that
+ * frees first and holds it until its service ends.  Which of several
+ * equally early servers it takes changes nothing anyone can observe
+ * (waits depend only on the free times, statistics are per pool), so
+ * the pool keeps just the free times, ascending, in a ring: taking is
+ * the ring's head, and a service end, usually the latest of all, goes
+ * in from the tail.
+ */
 typedef struct SmServers {
     uint32_t n;
-    uint64_t *free_at;
+    uint32_t head;           /* ring index of the earliest free time */
+    uint64_t *free_at;       /* n free times, ascending from @head */
 } SmServers;
+
+static void sm_servers_idle(SmServers *s)
+{
+    s->head = 0;
+    if (s->n) {
+        memset(s->free_at, 0, sizeof(*s->free_at) * s->n);
+    }
+}
 
 static void sm_servers_init(SmServers *s, uint32_t n)
 {
     s->n = n;
     s->free_at = g_new0(uint64_t, n);
+    sm_servers_idle(s);
 }
 
-/* The server that frees first; the lowest index on a tie. */
-static uint32_t sm_servers_pick(const SmServers *s)
+/* The @k-th earliest free time's place in the ring. */
+static uint64_t *sm_servers_at(SmServers *s, uint32_t k)
 {
-    uint32_t i;
-    uint32_t best = 0;
+    uint32_t i = s->head + k;
 
-    for (i = 1; i < s->n; i++) {
-        if (s->free_at[i] < s->free_at[best]) {
-            best = i;
-        }
+    return &s->free_at[i >= s->n ? i - s->n : i];
+}
+
+/* Take the server that frees first: its free time. */
+static uint64_t sm_servers_take(SmServers *s)
+{
+    uint64_t first = s->free_at[s->head];
+
+    s->head = s->head + 1 == s->n ? 0 : s->head + 1;
+    return first;
+}
+
+/* Give the server taken last back, free from @end. */
+static void sm_servers_put(SmServers *s, uint64_t end)
+{
+    uint32_t k = s->n - 1;
+
+    while (k > 0 && *sm_servers_at(s, k - 1) > end) {
+        *sm_servers_at(s, k) = *sm_servers_at(s, k - 1);
+        k--;
     }
-    return best;
+    *sm_servers_at(s, k) = end;
 }
 
 /* ---- Histograms --------------------------------------------------------- */
@@ -203,13 +237,6 @@ const SmTimingParams *sm_timing_get_params(const SmTimingEngine *e)
     return &e->p;
 }
 
-static void sm_servers_idle(SmServers *s)
-{
-    if (s->n) {
-        memset(s->free_at, 0, sizeof(*s->free_at) * s->n);
-    }
-}
-
 void sm_timing_reset(SmTimingEngine *e)
 {
     unsigned i;
@@ -251,15 +278,15 @@ static uint32_t sm_mem_latency(const SmTimingParams *p, uint64_t pa)
 
 /*
  * Take a server of @s (resource @which) for a request ready at *@t:
- * *@t becomes the start of service.  Returns the server; the wait goes
- * to the statistics and to *@wait.
+ * *@t becomes the start of service.  The wait goes to the statistics and
+ * to *@wait.  Every take is followed by its sm_give().
  */
-static uint32_t sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
-                        uint64_t *t, uint64_t *wait)
+static void sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
+                    uint64_t *t, uint64_t *wait)
 {
     SmTimingResStats *rs = &e->st.res[which];
-    uint32_t i = sm_servers_pick(s);
-    uint64_t w = s->free_at[i] > *t ? s->free_at[i] - *t : 0;
+    uint64_t free_at = sm_servers_take(s);
+    uint64_t w = free_at > *t ? free_at - *t : 0;
 
     rs->requests++;
     rs->waited += w != 0;
@@ -267,14 +294,13 @@ static uint32_t sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
     rs->wait_max = MAX(rs->wait_max, w);
     *t += w;
     *wait += w;
-    return i;
 }
 
-/* Server @i of @s is held from @start until @end. */
+/* The server taken from @s is held from @start until @end. */
 static void sm_give(SmTimingEngine *e, SmTimingRes which, SmServers *s,
-                    uint32_t i, uint64_t start, uint64_t end)
+                    uint64_t start, uint64_t end)
 {
-    s->free_at[i] = end;
+    sm_servers_put(s, end);
     e->st.res[which].busy_cycles += end - start;
 }
 
@@ -485,10 +511,12 @@ static void sm_walk_timed(SmTrip *tr)
     const SmTimingRecord *r = tr->r;
     SmTimingEngine *e = tr->e;
     SmServers *s = &e->res[SM_TIMING_RES_PTW];
-    uint32_t slot = sm_take(e, SM_TIMING_RES_PTW, s, &tr->t,
-                            &tr->res->queue[SM_TIMING_RES_PTW]);
-    uint64_t start = tr->t;
+    uint64_t start;
     unsigned i;
+
+    sm_take(e, SM_TIMING_RES_PTW, s, &tr->t,
+            &tr->res->queue[SM_TIMING_RES_PTW]);
+    start = tr->t;
 
     for (i = 0; i < MIN(r->n_accesses, SM_TIMING_MAX_ACCESSES); i++) {
         const SmTimingAccess *a = &r->accesses[i];
@@ -500,7 +528,7 @@ static void sm_walk_timed(SmTrip *tr)
             sm_walk_access(tr, a);
         }
     }
-    sm_give(e, SM_TIMING_RES_PTW, s, slot, start, tr->t);
+    sm_give(e, SM_TIMING_RES_PTW, s, start, tr->t);
 }
 
 /*
@@ -513,12 +541,12 @@ static void sm_event(SmTrip *tr)
     SmTimingEngine *e = tr->e;
     SmServers *s = &e->res[SM_TIMING_RES_EVENTQ];
     uint64_t t = tr->t;
-    uint32_t slot = sm_take(e, SM_TIMING_RES_EVENTQ, s, &t,
-                            &tr->res->queue[SM_TIMING_RES_EVENTQ]);
-    uint64_t end = t + tr->p->event_write +
-                   (tr->r->msi ? tr->p->event_msi : 0);
+    uint64_t end;
 
-    sm_give(e, SM_TIMING_RES_EVENTQ, s, slot, t, end);
+    sm_take(e, SM_TIMING_RES_EVENTQ, s, &t,
+            &tr->res->queue[SM_TIMING_RES_EVENTQ]);
+    end = t + tr->p->event_write + (tr->r->msi ? tr->p->event_msi : 0);
+    sm_give(e, SM_TIMING_RES_EVENTQ, s, t, end);
     tr->res->event_done = end;
 }
 
@@ -529,12 +557,10 @@ static void sm_tcu(SmTrip *tr)
     const SmTimingRecord *r = tr->r;
     SmTimingResult *res = tr->res;
     SmServers *s = &e->res[SM_TIMING_RES_TCU];
-    uint32_t slot;
     uint64_t start;
 
     sm_spend(tr, &res->link, tr->p->link_tbu_to_tcu);
-    slot = sm_take(e, SM_TIMING_RES_TCU, s, &tr->t,
-                   &res->queue[SM_TIMING_RES_TCU]);
+    sm_take(e, SM_TIMING_RES_TCU, s, &tr->t, &res->queue[SM_TIMING_RES_TCU]);
     start = tr->t;
     sm_config(tr);
     if (tr->p->tlb_location == SM_TIMING_TLB_IN_TCU &&
@@ -545,7 +571,7 @@ static void sm_tcu(SmTrip *tr)
     if (r->n_accesses) {
         sm_walk_timed(tr);
     }
-    sm_give(e, SM_TIMING_RES_TCU, s, slot, start, tr->t);
+    sm_give(e, SM_TIMING_RES_TCU, s, start, tr->t);
     if (r->event) {
         sm_event(tr);
     }
@@ -576,18 +602,11 @@ static void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
     hm->misses += l == SM_TIMING_MISS;
 }
 
-static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
-                       const SmTimingResult *res)
+/* What only a request that went to the TCU can have done. */
+static void sm_account_tcu(SmTimingStats *st, const SmTimingResult *res)
 {
-    SmTimingStats *st = &e->st;
     unsigned s, l;
 
-    st->translations++;
-    st->faults += r->fault;
-    st->events += r->event;
-    st->msis += r->event && r->msi;
-    sm_hitmiss(&st->utlb, res->utlb);
-    sm_hitmiss(&st->tlb, res->tlb);
     for (l = 0; l < SM_TIMING_CFG_COUNT; l++) {
         sm_hitmiss(&st->cfg[l], res->cfg[l]);
     }
@@ -604,6 +623,23 @@ static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
     st->ipac.hits += res->ipac_hits;
     st->ipac.misses += res->ipac_misses;
     st->cfg_fetches += res->cfg_fetches;
+}
+
+/* @tcu: the TBU did not answer by itself (hits stay cheap to count). */
+static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
+                       const SmTimingResult *res, bool tcu)
+{
+    SmTimingStats *st = &e->st;
+
+    st->translations++;
+    st->faults += r->fault;
+    st->events += r->event;
+    st->msis += r->event && r->msi;
+    sm_hitmiss(&st->utlb, res->utlb);
+    sm_hitmiss(&st->tlb, res->tlb);
+    if (tcu) {
+        sm_account_tcu(st, res);
+    }
     st->lookup_cycles += res->lookup;
     st->memory_cycles += res->memory;
     st->process_cycles += res->process;
@@ -612,30 +648,46 @@ static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
     sm_hist_add(&e->lat, res->latency);
 }
 
-SmTimingResult sm_timing_translate(SmTimingEngine *e,
-                                   const SmTimingRecord *r)
+/*
+ * Zero @res.  Sixteen-byte stores: compilers turn a memset of this size
+ * into "rep stos", whose start-up costs more than the rest of a
+ * micro-TLB hit.
+ */
+static void sm_result_clear(SmTimingResult *res)
 {
-    SmTimingResult res = { 0 };
-    SmTrip tr = { .e = e, .p = &e->p, .r = r, .res = &res,
+    typedef struct { uint64_t q[2]; } SmPair;
+    SmPair *p = (SmPair *)res;
+    size_t i;
+
+    G_STATIC_ASSERT(sizeof(SmTimingResult) % sizeof(SmPair) == 0);
+    for (i = 0; i < sizeof(*res) / sizeof(SmPair); i++) {
+        p[i] = (SmPair){ { 0, 0 } };
+    }
+}
+
+void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
+                         SmTimingResult *res)
+{
+    SmTrip tr = { .e = e, .p = &e->p, .r = r, .res = res,
                   .t = r->arrival };
     SmServers *s;
-    uint32_t slot;
     uint64_t start;
+    bool tcu;
 
-    res.tbu = sm_timing_tbu_of(&e->p, r->sid);
-    s = &e->tbu[res.tbu];
-    slot = sm_take(e, SM_TIMING_RES_TBU, s, &tr.t,
-                   &res.queue[SM_TIMING_RES_TBU]);
+    sm_result_clear(res);
+    res->tbu = sm_timing_tbu_of(&e->p, r->sid);
+    s = &e->tbu[res->tbu];
+    sm_take(e, SM_TIMING_RES_TBU, s, &tr.t, &res->queue[SM_TIMING_RES_TBU]);
     start = tr.t;
-    if (!sm_tbu_answers(&tr)) {
+    tcu = !sm_tbu_answers(&tr);
+    if (tcu) {
         sm_tcu(&tr);
     }
     sm_utlb_fill(&tr);
-    sm_give(e, SM_TIMING_RES_TBU, s, slot, start, tr.t);
-    res.done = tr.t;
-    res.latency = tr.t - r->arrival;
-    sm_account(e, r, &res);
-    return res;
+    sm_give(e, SM_TIMING_RES_TBU, s, start, tr.t);
+    res->done = tr.t;
+    res->latency = tr.t - r->arrival;
+    sm_account(e, r, res, tcu);
 }
 
 /* ---- Commands ----------------------------------------------------------- */
@@ -647,13 +699,13 @@ uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
     uint64_t start = arrival;
     uint64_t wait = 0;
     uint64_t busy_until, done;
-    uint32_t slot, cost, i;
+    uint32_t cost, i;
 
     if (c >= SM_TIMING_CMD_COUNT) {
         c = SM_TIMING_CMD_OTHER;
     }
     cost = e->p.cmd_cost[c];
-    slot = sm_take(e, SM_TIMING_RES_CMDQ, s, &start, &wait);
+    sm_take(e, SM_TIMING_RES_CMDQ, s, &start, &wait);
     switch (c) {
     case SM_TIMING_CMD_SYNC:
         /* In order: the queue does not move on until the SYNC is done. */
@@ -668,7 +720,7 @@ uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
         done = busy_until = start + cost;
         break;
     }
-    sm_give(e, SM_TIMING_RES_CMDQ, s, slot, start, busy_until);
+    sm_give(e, SM_TIMING_RES_CMDQ, s, start, busy_until);
     e->cmd_done_max = MAX(e->cmd_done_max, done);
     e->st.commands[c]++;
     if (c == SM_TIMING_CMD_CFGI || c == SM_TIMING_CMD_TLBI) {

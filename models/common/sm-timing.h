@@ -412,11 +412,12 @@ void sm_timing_reset(SmTimingEngine *e);
 uint32_t sm_timing_tbu_of(const SmTimingParams *p, uint32_t sid);
 
 /*
- * Time one translation the functional model made, described by @r.
- * Records are taken in call order (pass them in order of arrival).
+ * Time one translation the functional model made, described by @r, into
+ * @res (every field written).  Records are taken in call order (pass
+ * them in order of arrival).
  */
-SmTimingResult sm_timing_translate(SmTimingEngine *e,
-                                   const SmTimingRecord *r);
+void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
+                         SmTimingResult *res);
 
 /*
  * One command reaching the command processor at @arrival; returns the

@@ -115,7 +115,7 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
     SmTimingRecord rec;
     SmTimingRecord *outer = s->rec;
     SmTimingCfgKind outer_cfg = s->rec_cfg;
-    SmHost outer_host = s->rec_host;
+    SmHost outer_host;
     Sm3Xlate r;
     unsigned k;
 
@@ -136,18 +136,23 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
     rec.ipac = false;
     rec.n_accesses = 0;
     rec.event = rec.msi = false;
+    /* A translation made inside another (a host re-entering) nests. */
+    if (outer) {
+        outer_host = s->rec_host;
+    }
     s->rec = &rec;
     r = xlate(s, req, ats_req);
-    /* A translation made inside another (a host re-entering) nests. */
     s->rec = outer;
-    s->rec_cfg = outer_cfg;
-    s->rec_host = outer_host;
+    if (outer) {
+        s->rec_cfg = outer_cfg;
+        s->rec_host = outer_host;
+    }
     rec.fault = r.outcome == SM3_XLATE_FAULT ||
                 r.outcome == SM3_XLATE_STALLED ||
                 r.outcome == SM3_XLATE_ABORT;
     /* An ATS Translation Request's answer goes to the device's ATC */
     rec.leaf_shift = ats_req ? 0 : sm3_leaf_shift(&r);
-    s->last_timing = sm_timing_translate(s->timing, &rec);
+    sm_timing_translate(s->timing, &rec, &s->last_timing);
     s->timed_once = true;
     r.latency = s->last_timing.latency;
     return r;

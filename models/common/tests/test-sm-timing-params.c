@@ -450,6 +450,7 @@ static uint64_t t_time(const SmTimingParams *p, int kind)
         .walkc_stages = SM_TIMING_WALKC_S1 | SM_TIMING_WALKC_S2,
         .leaf_shift = 12,
     };
+    SmTimingResult res;
     uint64_t latency;
     int s, l;
 
@@ -467,7 +468,8 @@ static uint64_t t_time(const SmTimingParams *p, int kind)
     for (l = 0; kind == 2 && l <= 3; l++) {
         sm_timing_record_add(&r, 2, l, 0x20000 + l * 8, SM_TIMING_ACC_READ);
     }
-    latency = sm_timing_translate(e, &r).latency;
+    sm_timing_translate(e, &r, &res);
+    latency = res.latency;
     sm_timing_free(e);
     return latency;
 }
