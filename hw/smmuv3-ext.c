@@ -17,6 +17,7 @@
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
 #include "hw/arm/virt.h"
 #include "hw/boards.h"
 #include "hw/pci/pci_bus.h"
@@ -134,13 +135,25 @@ static bool smmuv3_ext_lock_upstream(SMMUv3ExtState *s)
     return true;
 }
 
+/*
+ * Runnable commands run from a bottom half; with cmdq-timing, a command
+ * waiting for its modelled time runs from a timer on the virtual clock.
+ */
 static void smmuv3_ext_kick_cmdq(SMMUv3ExtState *s)
 {
+    uint64_t due_ns;
+
     if (sm3_has_pending_work(s->model)) {
         qemu_bh_schedule(s->cmdq_bh);
+        return;
+    }
+    due_ns = sm3_cmdq_due_ns(s->model);
+    if (due_ns) {
+        timer_mod(s->cmdq_timer, due_ns);
     }
 }
 
+/* The bottom half and the cmdq-timing timer. */
 static void smmuv3_ext_cmdq_bh(void *opaque)
 {
     SMMUv3ExtState *s = opaque;
@@ -719,6 +732,7 @@ static void smmuv3_ext_reset(void *opaque)
     trace_smmuv3_ext_reset(s->id);
     smmuv3_ext_lock(s);
     sm3_reset(s->model);
+    timer_del(s->cmdq_timer);
     smmuv3_ext_invalidated(s, &all);
     smmuv3_ext_unlock(s);
 }
@@ -1055,6 +1069,7 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     memcpy(cfg->walkc_ways, s->walkc_ways, sizeof(cfg->walkc_ways));
     cfg->policy = SM_CACHE_LRU;
     cfg->cmdq_batch = s->cmdq_batch;
+    cfg->cmdq_timing = s->cmdq_timing;
     if (!smmuv3_ext_timing_config(s, cfg, errp)) {
         return false;
     }
@@ -1441,6 +1456,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->endpoints = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->cmdq_bh = qemu_bh_new(smmuv3_ext_cmdq_bh, s);
+    s->cmdq_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, smmuv3_ext_cmdq_bh, s);
     memory_region_init_io(&s->iomem, OBJECT(s), &smmuv3_ext_mmio_ops, s,
                           TYPE_SMMUV3_EXT, SMMUV3_EXT_FRAME_SIZE);
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
@@ -1510,6 +1526,7 @@ static Property smmuv3_ext_properties[] = {
      */
     DEFINE_PROP_BOOL("timing", SMMUv3ExtState, timing, false),
     DEFINE_PROP_STRING("timing-params", SMMUv3ExtState, timing_params),
+    DEFINE_PROP_BOOL("cmdq-timing", SMMUv3ExtState, cmdq_timing, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -1582,6 +1599,9 @@ static const struct {
                 "docs/timing.md; default off: it costs host time)" },
     { "timing-params", "timing parameter file (default: the built-in "
                        "MMU-600-class set, models/common/params/)" },
+    { "cmdq-timing", "commands take their modelled time on the virtual "
+                     "clock: CMDQ_CONS and CMD_SYNC completion move when "
+                     "the command processor is done (needs timing=on)" },
 };
 
 static void smmuv3_ext_instance_init(Object *obj)

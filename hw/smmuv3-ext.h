@@ -63,6 +63,7 @@ struct SMMUv3ExtState {
     bool ats, stall, ril, two_level_st, two_level_cd;
     bool asid16, vmid16;
     bool timing;                    /* time translations and commands */
+    bool cmdq_timing;               /* commands take their modelled time */
     char *timing_params;            /* parameter file; NULL: MMU-600 set */
     SmTimingParams timing_set;      /* what the model was given */
     uint32_t msi_devid;
@@ -78,6 +79,7 @@ struct SMMUv3ExtState {
     Sm3State arch;                  /* migration buffer */
     MemoryRegion iomem;
     QEMUBH *cmdq_bh;
+    QEMUTimer *cmdq_timer;          /* cmdq-timing: the next command due */
     GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
     QLIST_HEAD(, SMMUv3ExtDev) notified;
     QemuSpin lock;

@@ -6,7 +6,9 @@ import subprocess
 
 import pytest
 
-from smmuext import paths
+from smmuext import paths, qfuzz
+from smmuext.qfuzz import CMD, S
+from smmuext.qtest import QtestVm
 from test_testdev_smoke import Qemu
 
 SMMU = "arm-smmuv3-ext,primary-bus=pcie.0,id=smmu0"
@@ -80,3 +82,62 @@ def test_timing_params_need_timing(built, tmp_path):
                        stdin=subprocess.DEVNULL)
     assert r.returncode != 0
     assert "timing-params=%s needs timing=on" % f in r.stderr, r.stderr
+
+
+# ---- cmdq-timing: commands on the virtual clock ------------------------------
+
+# Under qtest the virtual clock moves only with clock_step, so the times
+# below are exact.  500 MHz: one cycle is 2 ns.
+CMDQ_PARAMS = "clock.mhz = 500\n[cmd]\ntlbi = 20\nsync = 10\n"
+
+
+def _cmdq_vm(tmp_path, extra=""):
+    f = tmp_path / "cmdq.conf"
+    f.write_text(CMDQ_PARAMS)
+    vm = QtestVm(qfuzz.qemu_args("timing=on,cmdq-timing=on,timing-params=%s"
+                                 % f + extra))
+    vm.writeq(qfuzz.SMMU_BASE + S.CMDQ_BASE, qfuzz.CMDQ | 4)
+    vm.writel(qfuzz.SMMU_BASE + S.CR0, S.CR0_CMDQEN)
+    return vm
+
+
+def _cons(vm):
+    return vm.readl(qfuzz.SMMU_BASE + S.CMDQ_CONS)
+
+
+def test_cmdq_timing_moves_cons_at_modelled_times(built, tmp_path):
+    """A TLBI (20 cycles = 40 ns) and a SYNC (10 cycles, after the TLBI
+    is done: 60 ns) written at t = 0: CONS passes the TLBI at 40 ns and
+    the SYNC at 60 ns, not before."""
+    vm = _cmdq_vm(tmp_path)
+    try:
+        assert int(vm.command("clock_step 0")) == 0
+        vm.memwrite(qfuzz.CMDQ, b"".join(
+            v.to_bytes(8, "little") for v in (CMD.TLBI_NSNH_ALL, 0,
+                                              CMD.SYNC, 0)))
+        vm.writel(qfuzz.SMMU_BASE + S.CMDQ_PROD, 2)
+        assert _cons(vm) == 0
+        vm.command("clock_step 39")
+        assert _cons(vm) == 0
+        vm.command("clock_step 1")                  # 40 ns
+        assert _cons(vm) == 1
+        vm.command("clock_step 19")
+        assert _cons(vm) == 1
+        vm.command("clock_step 1")                  # 60 ns
+        assert _cons(vm) == 2
+        st = vm.qmp("qom-get", path="/machine/peripheral/smmu0",
+                    property="stats")
+        assert st["commands-by-type"] == {"TLBI_NSNH_ALL": 1, "CMD_SYNC": 1}
+        assert st["timing"]["sync-latency"]["max"] == 30
+    finally:
+        vm.close()
+
+
+def test_cmdq_timing_without_timing_is_refused(built):
+    r = subprocess.run([paths.QEMU, "-M", "virt", "-nodefaults", "-display",
+                        "none", "-S", "-device",
+                        SMMU + ",timing=off,cmdq-timing=on"],
+                       capture_output=True, text=True, timeout=30,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode != 0
+    assert "cmdq-timing=on needs timing=on" in r.stderr, r.stderr

@@ -693,7 +693,7 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
 /* ---- Commands ----------------------------------------------------------- */
 
 uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
-                           uint64_t arrival)
+                           uint64_t arrival, uint64_t *consumed)
 {
     SmServers *s = &e->res[SM_TIMING_RES_CMDQ];
     uint64_t start = arrival;
@@ -731,6 +731,10 @@ uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
     }
     if (c == SM_TIMING_CMD_SYNC) {
         sm_hist_add(&e->sync, done - arrival);
+    }
+    if (consumed) {
+        /* A SYNC is consumed when it completes; others when issued. */
+        *consumed = c == SM_TIMING_CMD_SYNC ? done : busy_until;
     }
     return done;
 }
@@ -797,6 +801,13 @@ uint64_t sm_timing_cycles_to_ns(const SmTimingParams *p, uint64_t cycles)
 {
     return cycles / p->clock_mhz * 1000 +
            cycles % p->clock_mhz * 1000 / p->clock_mhz;
+}
+
+uint64_t sm_timing_cycles_to_ns_up(const SmTimingParams *p, uint64_t cycles)
+{
+    uint64_t ns = sm_timing_cycles_to_ns(p, cycles);
+
+    return sm_timing_ns_to_cycles(p, ns) < cycles ? ns + 1 : ns;
 }
 
 uint64_t sm_timing_ns_to_cycles(const SmTimingParams *p, uint64_t ns)

@@ -421,7 +421,8 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
 
 /*
  * One command reaching the command processor at @arrival; returns the
- * cycle it completes.  Commands are consumed one at a time in call
+ * cycle it completes, and in *@consumed (unless NULL) the cycle the
+ * processor is done with it, when CMDQ_CONS passes it.  Commands are consumed one at a time in call
  * order, each holding the processor for cmd.<class> cycles; an ATC_INV
  * completes cmd.atc_inv_round_trip cycles after that, while the
  * processor goes on; a SYNC holds the processor until every earlier
@@ -430,7 +431,7 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
  * covers, and a TBU must not keep a stale one).
  */
 uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
-                           uint64_t arrival);
+                           uint64_t arrival, uint64_t *consumed);
 
 SmTimingStats sm_timing_stats(const SmTimingEngine *e);
 void sm_timing_reset_stats(SmTimingEngine *e);
@@ -439,6 +440,8 @@ void sm_timing_reset_stats(SmTimingEngine *e);
 
 /* Conversions at clock.mhz, rounding down; exact integer arithmetic. */
 uint64_t sm_timing_cycles_to_ns(const SmTimingParams *p, uint64_t cycles);
+/* The first ns at which sm_timing_ns_to_cycles() reaches @cycles. */
+uint64_t sm_timing_cycles_to_ns_up(const SmTimingParams *p, uint64_t cycles);
 uint64_t sm_timing_ns_to_cycles(const SmTimingParams *p, uint64_t ns);
 
 /* "cfgi", "tlbi", ... as in the cmd.* keys. */

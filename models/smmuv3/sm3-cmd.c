@@ -489,6 +489,7 @@ unsigned sm3_cmdq_run(Sm3 *s, unsigned max)
         uint64_t pa = sm3_q_entry_addr(s, &sm3_cmdq, cons);
         SmAttrs attrs = { 0 };
         uint64_t cmd[2];
+        unsigned op;
         int err;
 
         if (s->cfg.host.read(s->cfg.host.opaque, pa, cmd, sizeof(cmd),
@@ -498,16 +499,27 @@ unsigned sm3_cmdq_run(Sm3 *s, unsigned max)
         }
         cmd[0] = GUINT64_FROM_LE(cmd[0]);
         cmd[1] = GUINT64_FROM_LE(cmd[1]);
+        op = sm_get(cmd[0], SM3_CMD0_OP);
+        if (s->cfg.cmdq_timing && !sm3_cmd_due(s, sm3_cmds[op].timing)) {
+            break;                 /* sm3_cmdq_due_ns() says until when */
+        }
         err = sm3_cmd_exec(s, cmd);
         if (err != SM3_CERROR_NONE) {
-            sm3_cmdq_error(s, err, sm_get(cmd[0], SM3_CMD0_OP));
+            sm3_cmdq_error(s, err, op);
+            if (s->cfg.cmdq_timing) {
+                sm3_cmd_retired(s, false);
+            }
             break;
         }
         sm3_set_reg32(s, SM3_CMDQ_CONS, (cons & (uint32_t)SM3_CMDQ_CONS_ERR) |
                       sm3_q_next(s, &sm3_cmdq, cons));
         s->st.commands++;
-        s->st.cmds_by_op[sm_get(cmd[0], SM3_CMD0_OP)]++;
-        sm3_timing_command(s, sm3_cmds[sm_get(cmd[0], SM3_CMD0_OP)].timing);
+        s->st.cmds_by_op[op]++;
+        if (s->cfg.cmdq_timing) {
+            sm3_cmd_retired(s, true);
+        } else {
+            sm3_timing_command(s, sm3_cmds[op].timing);
+        }
         n++;
     }
     return n;

@@ -46,6 +46,13 @@ typedef struct Sm3Stall {
     uint16_t stag;
 } Sm3Stall;
 
+/*
+ * CMDQ_PROD writes whose time cmdq_timing remembers; with more writes
+ * outstanding, the oldest are forgotten and their commands take the time
+ * of the next (their wait for the processor is underestimated).
+ */
+#define SM3_CMD_WRITES 32
+
 /* Static description of one of the three queues. */
 typedef struct Sm3QueueDesc {
     uint32_t base, prod, cons;    /* register offsets */
@@ -80,6 +87,22 @@ struct Sm3 {
     SmTimingResult last_timing;
     bool timed_once;
     uint64_t last_sync_done;
+    /*
+     * Timed command consumption (Sm3Config.cmdq_timing): whether the
+     * command at CMDQ_CONS has been timed and the cycle it is consumed
+     * at; commands written and consumed since the queue was enabled; and
+     * the last CMDQ_PROD writes, oldest first: after each, how many
+     * commands had been written, and the cycle it happened (a command
+     * reaches the command processor when it is written).
+     */
+    bool cmd_timed;
+    uint64_t cmd_due;
+    uint64_t cmd_written, cmd_consumed;
+    struct {
+        uint64_t written;
+        uint64_t at;
+    } cmd_writes[SM3_CMD_WRITES];
+    unsigned cmd_writes_head, cmd_writes_n;
 };
 
 /* ---- logging (sm3-regs.c) ---- */
@@ -127,6 +150,14 @@ uint64_t sm3_timing_now(const Sm3 *s);
 /* The host for configuration fetches: noting their reads when timed. */
 const SmHost *sm3_cfg_host(Sm3 *s, SmTimingCfgKind kind);
 void sm3_timing_command(Sm3 *s, SmTimingCmdClass c);
+/* cmdq_timing: whether the command at CMDQ_CONS (of class @c) is due. */
+bool sm3_cmd_due(Sm3 *s, SmTimingCmdClass c);
+/* cmdq_timing: the command at CMDQ_CONS ran (@ok) or failed. */
+void sm3_cmd_retired(Sm3 *s, bool ok);
+/* cmdq_timing: CMDQ_PROD moved from @old_prod (commands were written). */
+void sm3_cmd_written(Sm3 *s, uint32_t old_prod);
+/* cmdq_timing: forget the queue's timing (disabled, reset, restored). */
+void sm3_cmd_timing_clear(Sm3 *s);
 Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
                    Sm3Xlate (*xlate)(Sm3 *s, const Sm3Request *req,
                                      bool ats_req), bool ats_req);

@@ -65,6 +65,9 @@ static void sm3_cr0_written(Sm3 *s, uint64_t old_val)
         /* Disabling the SMMU terminates what it holds stalled. */
         sm3_stall_terminate_all(s);
     }
+    if (!(v & SM3_CR0_CMDQEN)) {
+        sm3_cmd_timing_clear(s);    /* a new queue may come */
+    }
     if ((v & SM3_CR0_CMDQEN) && s->cfg.cmdq_batch) {
         sm3_cmdq_run(s, s->cfg.cmdq_batch);
     }
@@ -120,6 +123,9 @@ static void sm3_strtab_cfg_written(Sm3 *s, uint64_t old_val)
 
 static void sm3_cmdq_prod_written(Sm3 *s, uint64_t old_val)
 {
+    if (s->cfg.cmdq_timing) {
+        sm3_cmd_written(s, (uint32_t)old_val);
+    }
     if (s->cfg.cmdq_batch) {
         sm3_cmdq_run(s, s->cfg.cmdq_batch);
     }
@@ -454,6 +460,10 @@ char *sm3_config_error(const Sm3Config *cfg)
     if (!cfg->host.read || !cfg->host.write) {
         return g_strdup("host read and write hooks are required");
     }
+    if (cfg->cmdq_timing && !cfg->timing) {
+        return g_strdup("cmdq-timing=on needs timing=on: commands take "
+                        "the time the timing model gives them");
+    }
     if (cfg->timing) {
         char *why = sm_timing_params_error(cfg->timing);
 
@@ -509,11 +519,15 @@ void sm3_reset(Sm3 *s)
         sm_timing_reset(s->timing);     /* idle, micro-TLBs empty */
     }
     s->last_sync_done = 0;
+    sm3_cmd_timing_clear(s);
 }
 
+/* Runnable commands: queued and, with cmdq_timing, due by now. */
 bool sm3_has_pending_work(const Sm3 *s)
 {
-    return sm3_cmdq_pending(s);
+    return sm3_cmdq_pending(s) &&
+           !(s->cfg.cmdq_timing && s->cmd_timed &&
+             sm3_timing_now(s) < s->cmd_due);
 }
 
 unsigned sm3_process_commands(Sm3 *s, unsigned max)
@@ -745,5 +759,6 @@ bool sm3_restore(Sm3 *s, const Sm3State *st)
         /* The clock may go back (loadvm): no reservation in its future */
         sm_timing_reset(s->timing);
     }
+    sm3_cmd_timing_clear(s);        /* re-timed from the loaded clock */
     return true;
 }

@@ -93,10 +93,95 @@ void sm3_timing_command(Sm3 *s, SmTimingCmdClass c)
     if (!s->timing) {
         return;
     }
-    done = sm_timing_command(s->timing, c, sm3_timing_now(s));
+    done = sm_timing_command(s->timing, c, sm3_timing_now(s), NULL);
     if (c == SM_TIMING_CMD_SYNC) {
         s->last_sync_done = done;
     }
+}
+
+void sm3_cmd_timing_clear(Sm3 *s)
+{
+    s->cmd_timed = false;
+    s->cmd_written = s->cmd_consumed = 0;
+    s->cmd_writes_head = s->cmd_writes_n = 0;
+}
+
+void sm3_cmd_written(Sm3 *s, uint32_t old_prod)
+{
+    uint32_t prod = sm3_q_wrap_idx(s, &sm3_cmdq,
+                                   sm3_reg32(s, SM3_CMDQ_PROD));
+    uint32_t n = sm3_q_wrap_idx(s, &sm3_cmdq,
+                                prod - sm3_q_wrap_idx(s, &sm3_cmdq, old_prod));
+    unsigned tail;
+
+    if (!n) {
+        return;
+    }
+    if (s->cmd_writes_n == SM3_CMD_WRITES) {
+        s->cmd_writes_head = (s->cmd_writes_head + 1) % SM3_CMD_WRITES;
+        s->cmd_writes_n--;
+    }
+    s->cmd_written += n;
+    tail = (s->cmd_writes_head + s->cmd_writes_n) % SM3_CMD_WRITES;
+    s->cmd_writes[tail].written = s->cmd_written;
+    s->cmd_writes[tail].at = sm3_timing_now(s);
+    s->cmd_writes_n++;
+}
+
+/*
+ * When the command at CMDQ_CONS was written: the first remembered PROD
+ * write that covered it (now when none does: a PROD from before the
+ * queue's timing began).
+ */
+static uint64_t sm3_cmd_arrival(Sm3 *s, uint64_t now)
+{
+    while (s->cmd_writes_n &&
+           s->cmd_writes[s->cmd_writes_head].written <= s->cmd_consumed) {
+        s->cmd_writes_head = (s->cmd_writes_head + 1) % SM3_CMD_WRITES;
+        s->cmd_writes_n--;
+    }
+    return s->cmd_writes_n ? s->cmd_writes[s->cmd_writes_head].at : now;
+}
+
+/*
+ * The first look at a command times it: it reached the command
+ * processor when it was written, and waits there for the commands before
+ * it.  It is due once the host clock reaches the cycle it is consumed at.
+ */
+bool sm3_cmd_due(Sm3 *s, SmTimingCmdClass c)
+{
+    uint64_t now = sm3_timing_now(s);
+
+    if (!s->cmd_timed) {
+        uint64_t done = sm_timing_command(s->timing, c,
+                                          sm3_cmd_arrival(s, now),
+                                          &s->cmd_due);
+
+        if (c == SM_TIMING_CMD_SYNC) {
+            s->last_sync_done = done;
+        }
+        s->cmd_timed = true;
+    }
+    return now >= s->cmd_due;
+}
+
+/*
+ * A failed command halts the queue; the one software puts there instead
+ * is timed afresh, from the same write.
+ */
+void sm3_cmd_retired(Sm3 *s, bool ok)
+{
+    s->cmd_consumed += ok;
+    s->cmd_timed = false;
+}
+
+uint64_t sm3_cmdq_due_ns(const Sm3 *s)
+{
+    if (!s->cfg.cmdq_timing || !s->cmd_timed || !sm3_cmdq_pending(s)) {
+        return 0;
+    }
+    return sm_timing_cycles_to_ns_up(sm_timing_get_params(s->timing),
+                                     s->cmd_due);
 }
 
 /* log2 of the region a successful result holds for (0: none). */

@@ -125,6 +125,13 @@ typedef struct Sm3Config {
      * these parameters; what is translated never changes.
      */
     const SmTimingParams *timing;
+    /*
+     * With timing: commands take their modelled time on the host clock
+     * (SmHost.now_ns).  A command runs, and CMDQ_CONS passes it, only
+     * once the clock reaches the cycle the command processor is done
+     * with it; sm3_cmdq_due_ns() says when to call back.
+     */
+    bool cmdq_timing;
     SmHost host;
     Sm3Hooks hooks;          /* called with host.opaque */
 } Sm3Config;
@@ -169,6 +176,12 @@ void sm3_mmio_write(Sm3 *s, uint64_t offset, uint64_t val, unsigned size);
  */
 unsigned sm3_process_commands(Sm3 *s, unsigned max);
 bool sm3_has_pending_work(const Sm3 *s);
+/*
+ * Sm3Config.cmdq_timing: the host clock time (ns, rounded up) at which
+ * the command at CMDQ_CONS is consumed, while it waits for that time;
+ * 0 when no command waits.  Call sm3_process_commands() then.
+ */
+uint64_t sm3_cmdq_due_ns(const Sm3 *s);
 
 /* ---- Translation -------------------------------------------------------- */
 

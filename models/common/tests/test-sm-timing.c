@@ -612,7 +612,7 @@ static void test_utlb_flush_by_commands(void)
         SmTimingRecord r = t_rec(0x5000, 100 * (i + 1));
 
         if (steps[i].cmd >= 0) {
-            sm_timing_command(e, steps[i].cmd, 100 * i + 50);
+            sm_timing_command(e, steps[i].cmd, 100 * i + 50, NULL);
         }
         g_assert_cmpuint(t_xlate(e, &r).latency, ==, steps[i].latency);
     }
@@ -677,11 +677,11 @@ static void test_sync_after_tlbis(void)
     SmTimingEngine *e = t_engine(NULL);
     SmTimingStats st;
 
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0), ==, 8);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0), ==, 16);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0), ==, 24);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_SYNC, 0), ==, 31);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_SYNC, 100), ==, 107);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0, NULL), ==, 8);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0, NULL), ==, 16);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0, NULL), ==, 24);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_SYNC, 0, NULL), ==, 31);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_SYNC, 100, NULL), ==, 107);
     st = sm_timing_stats(e);
     g_assert_cmpuint(st.commands[SM_TIMING_CMD_TLBI], ==, 3);
     g_assert_cmpuint(st.commands[SM_TIMING_CMD_SYNC], ==, 2);
@@ -707,11 +707,11 @@ static void test_atc_inv_round_trip(void)
 {
     SmTimingEngine *e = t_engine(NULL);
 
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_ATC_INV, 0), ==,
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_ATC_INV, 0, NULL), ==,
                      503);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0), ==, 11);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_SYNC, 0), ==, 510);
-    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0), ==, 518);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0, NULL), ==, 11);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_SYNC, 0, NULL), ==, 510);
+    g_assert_cmpuint(sm_timing_command(e, SM_TIMING_CMD_TLBI, 0, NULL), ==, 518);
     sm_timing_free(e);
 }
 
@@ -728,7 +728,7 @@ static void test_command_costs(void)
     for (c = 0; c < SM_TIMING_CMD_COUNT; c++) {
         SmTimingEngine *e = t_engine(NULL);
 
-        g_assert_cmpuint(sm_timing_command(e, c, 0), ==, expect[c]);
+        g_assert_cmpuint(sm_timing_command(e, c, 0, NULL), ==, expect[c]);
         sm_timing_free(e);
     }
 }
@@ -882,7 +882,7 @@ static void t_workload(SmTimingEngine *e, TRun *out)
             break;           /* main-TLB hit */
         }
         if (i % 7 == 6) {
-            sm_timing_command(e, (x >> 20) % SM_TIMING_CMD_COUNT, 3 * i);
+            sm_timing_command(e, (x >> 20) % SM_TIMING_CMD_COUNT, 3 * i, NULL);
         }
         res = t_xlate(e, &r);
         out->latency[i] = res.latency;

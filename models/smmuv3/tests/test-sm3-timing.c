@@ -281,6 +281,112 @@ static void test_timing_changes_nothing(void)
     run_free(&again);
 }
 
+/* The host clock of the cmdq-timing test, in ns (1 cycle at 1000 MHz). */
+static uint64_t g_now_ns;
+
+static uint64_t test_now_ns(void *opaque)
+{
+    return g_now_ns;
+}
+
+static Sm3Bench *cmdq_timed_bench(void)
+{
+    SmTimingParams p;
+    Sm3Config cfg;
+    g_autofree char *err = NULL;
+
+    sm_timing_params_default(&p);
+    if (!sm_timing_params_parse(&p, TIMING, "test", &err)) {
+        g_error("%s", err);
+    }
+    g_assert_cmpuint(p.clock_mhz, ==, 1000);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.features = sm3b_all_features();
+    cfg.cmdq_batch = 64;
+    cfg.timing = &p;
+    cfg.cmdq_timing = true;
+    cfg.host.now_ns = test_now_ns;
+    return sm3b_new_cfg(&cfg);
+}
+
+static uint32_t cmdq_cons(Sm3Bench *b)
+{
+    return sm3b_rd(b, SM3_CMDQ_CONS) & 0xff;
+}
+
+/* Run what is due at @ns; the number of commands that ran. */
+static unsigned run_at(Sm3Bench *b, uint64_t ns)
+{
+    g_now_ns = ns;
+    return sm3_process_commands(b->s, 64);
+}
+
+/*
+ * cmdq_timing: a command runs, and CONS passes it, at the cycle the
+ * processor is done with it.  Two TLBIs (20 each) and a SYNC (10)
+ * written at 1000: the first is consumed at 1020, the second, queued
+ * behind it, at 1040, the SYNC (nothing outstanding) at 1050.  An
+ * ATC_INV written at 5000 is consumed at 5010, but the SYNC after it
+ * waits for the 2000-cycle round trip: 5010 + 2000 + 10 = 7020.
+ */
+static void test_cmdq_timing(void)
+{
+    Sm3Bench *b;
+
+    g_now_ns = 0;
+    b = cmdq_timed_bench();
+    s1_stream(b);
+    g_assert_cmpuint(cmdq_cons(b), ==, 0);
+    g_now_ns = 1000;
+    sm3b_cmd(b, SM3_CMD_TLBI_NH_ALL, 0);
+    sm3b_cmd(b, SM3_CMD_TLBI_NH_ALL, 0);
+    sm3b_cmd(b, SM3_CMD_SYNC | ((uint64_t)SM3_SYNC_CS_SEV << 12), 0);
+    g_assert_cmpuint(cmdq_cons(b), ==, 0);
+    g_assert_false(sm3_has_pending_work(b->s));
+    g_assert_cmpuint(sm3_cmdq_due_ns(b->s), ==, 1020);
+    g_assert_cmpuint(run_at(b, 1019), ==, 0);
+    g_assert_cmpuint(cmdq_cons(b), ==, 0);
+    g_assert_cmpuint(run_at(b, 1020), ==, 1);
+    g_assert_cmpuint(cmdq_cons(b), ==, 1);
+    g_assert_cmpuint(sm3_cmdq_due_ns(b->s), ==, 1040);
+    g_assert_cmpuint(b->sevs, ==, 0);
+    g_assert_true(sm3_has_pending_work(b->s) == false);
+    g_assert_cmpuint(run_at(b, 1050), ==, 2);
+    g_assert_cmpuint(cmdq_cons(b), ==, 3);
+    g_assert_cmpuint(b->sevs, ==, 1);
+    g_assert_cmpuint(sm3_last_sync_done(b->s), ==, 1050);
+    g_assert_cmpuint(sm3_cmdq_due_ns(b->s), ==, 0);
+
+    g_now_ns = 5000;
+    sm3b_cmd(b, SM3_CMD_ATC_INV | ((uint64_t)SID << 32), 0);
+    sm3b_sync(b);
+    g_assert_cmpuint(sm3_cmdq_due_ns(b->s), ==, 5010);
+    g_assert_cmpuint(run_at(b, 5010), ==, 1);
+    g_assert_cmpuint(sm3_cmdq_due_ns(b->s), ==, 7020);
+    g_assert_cmpuint(run_at(b, 7019), ==, 0);
+    g_assert_cmpuint(cmdq_cons(b), ==, 4);
+    g_assert_cmpuint(run_at(b, 7020), ==, 1);
+    g_assert_cmpuint(cmdq_cons(b), ==, 5);
+    g_assert_cmpuint(b->guest_errors, ==, 0);
+    sm3b_free(b);
+}
+
+/* cmdq_timing without timing is refused, naming both settings. */
+static void test_cmdq_timing_needs_timing(void)
+{
+    Sm3Config cfg;
+    g_autofree char *why = NULL;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.features = sm3b_all_features();
+    cfg.cmdq_timing = true;
+    cfg.host.read = (void *)1;
+    cfg.host.write = (void *)1;
+    why = sm3_config_error(&cfg);
+    g_assert_nonnull(why);
+    g_assert_true(g_str_has_prefix(why, "cmdq-timing=on needs timing=on"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -289,6 +395,9 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/timing/sync-after-commands",
                     test_sync_after_commands);
     g_test_add_func("/sm3/timing/bad-params", test_bad_timing_params);
+    g_test_add_func("/sm3/timing/cmdq-timing", test_cmdq_timing);
+    g_test_add_func("/sm3/timing/cmdq-timing-needs-timing",
+                    test_cmdq_timing_needs_timing);
     g_test_add_func("/sm3/timing/fetch-logs", test_timed_fetch_logs);
     g_test_add_func("/sm3/timing/changes-nothing",
                     test_timing_changes_nothing);
