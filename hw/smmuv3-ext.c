@@ -247,6 +247,48 @@ static bool smmuv3_ext_is_retried_piece(SMMUv3ExtState *s, SMMUv3ExtDev *dev,
            (addr & ~(hwaddr)0xfff) == (dev->fault_addr & ~(hwaddr)0xfff);
 }
 
+/* QEMU exits without unrealizing devices: flush the log then. */
+static void smmuv3_ext_timing_log_flush(Notifier *n, void *data)
+{
+    SMMUv3ExtState *s = container_of(n, SMMUv3ExtState, timing_log_exit);
+
+    fflush(s->timing_log_file);
+}
+
+/*
+ * timing-log=FILE: one line per translation (sm3_timing_log_line(), the
+ * trace format of smmu-sim), written as translations happen.
+ */
+static bool smmuv3_ext_open_timing_log(SMMUv3ExtState *s, Error **errp)
+{
+    if (!s->timing_log) {
+        return true;
+    }
+    s->timing_log_file = fopen(s->timing_log, "w");
+    if (!s->timing_log_file) {
+        error_setg_errno(errp, errno, "timing-log=%s: cannot write",
+                         s->timing_log);
+        return false;
+    }
+    fprintf(s->timing_log_file, "# arm-smmuv3-ext %s timing log: time_cycles "
+            "sid ssid iova size access latency outcome pa breakdown "
+            "(docs/smmu-sim.md)\n", s->id);
+    s->timing_log_line = g_string_new(NULL);
+    s->timing_log_exit.notify = smmuv3_ext_timing_log_flush;
+    qemu_add_exit_notifier(&s->timing_log_exit);
+    return true;
+}
+
+static void smmuv3_ext_log_timing(SMMUv3ExtState *s, const Sm3Request *req,
+                                  const Sm3Xlate *r)
+{
+    g_string_truncate(s->timing_log_line, 0);
+    sm3_timing_log_line(s->timing_log_line, req, r,
+                        sm3_last_timing(s->model));
+    g_string_append_c(s->timing_log_line, '\n');
+    fputs(s->timing_log_line->str, s->timing_log_file);
+}
+
 static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
                                           IOMMUAccessFlags flag,
                                           int iommu_idx)
@@ -280,6 +322,9 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
         return entry;
     }
     r = sm3_translate(s->model, &req);
+    if (s->timing_log_file) {
+        smmuv3_ext_log_timing(s, &req, &r);
+    }
     s->gen++;
     if (r.outcome == SM3_XLATE_FAULT || r.outcome == SM3_XLATE_STALLED ||
         r.outcome == SM3_XLATE_ABORT) {
@@ -1018,6 +1063,10 @@ static bool smmuv3_ext_timing_config(SMMUv3ExtState *s, Sm3Config *cfg,
                        s->timing_params);
             return false;
         }
+        if (s->timing_log) {
+            error_setg(errp, "timing-log=%s needs timing=on", s->timing_log);
+            return false;
+        }
         return true;
     }
     sm_timing_params_default(&s->timing_set);
@@ -1447,7 +1496,8 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
         error_setg(errp, "the SMMUv3 model rejected the configuration");
         return;
     }
-    if (!smmuv3_ext_add_fdt(s, vms, errp)) {
+    if (!smmuv3_ext_add_fdt(s, vms, errp) ||
+        !smmuv3_ext_open_timing_log(s, errp)) {
         sm3_free(s->model);
         s->model = NULL;
         return;
@@ -1527,6 +1577,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_BOOL("timing", SMMUv3ExtState, timing, false),
     DEFINE_PROP_STRING("timing-params", SMMUv3ExtState, timing_params),
     DEFINE_PROP_BOOL("cmdq-timing", SMMUv3ExtState, cmdq_timing, false),
+    DEFINE_PROP_STRING("timing-log", SMMUv3ExtState, timing_log),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -1602,6 +1653,9 @@ static const struct {
     { "cmdq-timing", "commands take their modelled time on the virtual "
                      "clock: CMDQ_CONS and CMD_SYNC completion move when "
                      "the command processor is done (needs timing=on)" },
+    { "timing-log", "file to write one line per translation to: time, "
+                    "StreamID, IOVA, access, latency, breakdown; smmu-sim "
+                    "replays it (needs timing=on; docs/smmu-sim.md)" },
 };
 
 static void smmuv3_ext_instance_init(Object *obj)

@@ -65,6 +65,10 @@ struct SMMUv3ExtState {
     bool timing;                    /* time translations and commands */
     bool cmdq_timing;               /* commands take their modelled time */
     char *timing_params;            /* parameter file; NULL: MMU-600 set */
+    char *timing_log;               /* timing-log file name, or NULL */
+    FILE *timing_log_file;
+    GString *timing_log_line;       /* reused for each line */
+    Notifier timing_log_exit;       /* flushes the file at exit */
     SmTimingParams timing_set;      /* what the model was given */
     uint32_t msi_devid;
     uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;

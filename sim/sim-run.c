@@ -44,37 +44,17 @@ static void sim_progress_end(SimProgress *p)
     }
 }
 
-static const char *sim_outcome_name(const Sm3Xlate *x)
-{
-    switch (x->outcome) {
-    case SM3_XLATE_OK:
-        return "ok";
-    case SM3_XLATE_BYPASS:
-        return "bypass";
-    case SM3_XLATE_ABORT:
-        return "abort";
-    case SM3_XLATE_STALLED:
-        return "stalled";
-    case SM3_XLATE_FAULT:
-        return sm3_event_name(x->fault.event);
-    }
-    return "?";
-}
-
 /*
- * --log: the request as a trace line, then latency, outcome and output
- * address (extra fields a trace reader ignores, so a log replays).
+ * --log: the model's timing-log line (the request as a trace line, then
+ * latency, outcome, output address and breakdown), so a log replays.
  */
-static void sim_log_line(FILE *f, const SimReq *r, const Sm3Xlate *x)
+static void sim_log_line(FILE *f, GString *line, const Sm3Request *req,
+                         const Sm3Xlate *x, const SmTimingResult *t)
 {
-    char ssid[16] = "-";
-
-    if (r->ssv) {
-        g_snprintf(ssid, sizeof(ssid), "%u", r->ssid);
-    }
-    fprintf(f, "%" PRIu64 " %u %s 0x%" PRIx64 " %" PRIu64 " %c %" PRIu64
-            " %s 0x%" PRIx64 "\n", r->time, r->sid, ssid, r->iova, r->size,
-            r->write ? 'w' : 'r', x->latency, sim_outcome_name(x), x->pa);
+    g_string_truncate(line, 0);
+    sm3_timing_log_line(line, req, x, t);
+    g_string_append_c(line, '\n');
+    fputs(line->str, f);
 }
 
 static void sim_count(SimResult *res, const Sm3Xlate *x)
@@ -109,6 +89,7 @@ bool sim_run(const SimOptions *o, SimResult *res, char **err)
     SimReq r;
     Sm3 *s;
     int got;
+    GString *line = g_string_new(NULL);
 
     memset(res, 0, sizeof(*res));
     d = sim_driver_new(o, err);
@@ -152,7 +133,7 @@ bool sim_run(const SimOptions *o, SimResult *res, char **err)
             res->ok++;
         }
         if (log) {
-            sim_log_line(log, &r, &x);
+            sim_log_line(log, line, &req, &x, sm3_last_timing(s));
         }
         if (!(res->translations & (SIM_PROGRESS_EVERY - 1))) {
             sim_progress(&prog, res->translations);
@@ -171,6 +152,7 @@ out:
     if (log && log != stdout) {
         fclose(log);
     }
+    g_string_free(line, true);
     sim_source_free(src);
     sim_driver_free(d);
     return ok;

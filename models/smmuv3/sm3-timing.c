@@ -7,6 +7,7 @@
  * runs and translation is exactly as before.
  */
 #include <glib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "sm3-internal.h"
@@ -260,4 +261,62 @@ bool sm3_timing_stats(const Sm3 *s, SmTimingStats *st)
 uint64_t sm3_last_sync_done(const Sm3 *s)
 {
     return s->last_sync_done;
+}
+
+const char *sm3_outcome_name(const Sm3Xlate *x)
+{
+    switch (x->outcome) {
+    case SM3_XLATE_OK:
+        return "ok";
+    case SM3_XLATE_BYPASS:
+        return "bypass";
+    case SM3_XLATE_ABORT:
+        return "abort";
+    case SM3_XLATE_STALLED:
+        return "stalled";
+    case SM3_XLATE_FAULT:
+        return sm3_event_name(x->fault.event);
+    }
+    return "?";
+}
+
+static const char *sm3_lookup_name(SmTimingLookup l)
+{
+    return l == SM_TIMING_HIT ? "hit" : l == SM_TIMING_MISS ? "miss" : "-";
+}
+
+void sm3_timing_log_line(GString *out, const Sm3Request *req,
+                         const Sm3Xlate *x, const SmTimingResult *t)
+{
+    uint64_t time = t ? t->done - t->latency : req->arrival;
+    unsigned st, l, reads = 0;
+
+    g_string_append_printf(out, "%" PRIu64 " %u ", time, req->sid);
+    if (req->ssv) {
+        g_string_append_printf(out, "%u", req->ssid);
+    } else {
+        g_string_append_c(out, '-');
+    }
+    g_string_append_printf(out, " 0x%" PRIx64 " %" PRIu64 " %c %" PRIu64
+                           " %s 0x%" PRIx64, req->iova,
+                           (uint64_t)MAX(req->size, 1),
+                           req->write ? 'w' : 'r', x->latency,
+                           sm3_outcome_name(x), x->pa);
+    if (!t) {
+        return;
+    }
+    for (st = 0; st < 2; st++) {
+        for (l = 0; l < 4; l++) {
+            reads += t->reads[st][l];
+        }
+    }
+    g_string_append_printf(out, " utlb=%s tlb=%s reads=%u lookup=%" PRIu64
+                           " memory=%" PRIu64 " process=%" PRIu64
+                           " link=%" PRIu64 " pending=%" PRIu64
+                           " queue=%" PRIu64, sm3_lookup_name(t->utlb),
+                           sm3_lookup_name(t->tlb), reads, t->lookup,
+                           t->memory, t->process, t->link, t->pending,
+                           t->queue[SM_TIMING_RES_TBU] +
+                           t->queue[SM_TIMING_RES_TCU] +
+                           t->queue[SM_TIMING_RES_PTW]);
 }

@@ -32,6 +32,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "sm-cache.h"
 #include "sm-host.h"
 #include "sm-timing.h"
@@ -291,6 +293,18 @@ bool sm3_stall_pending(const Sm3 *s, uint32_t sid, uint16_t stag);
 
 /* "F_TRANSLATION", ...; "EVT_UNKNOWN" for an id the model never records */
 const char *sm3_event_name(unsigned id);
+/* "ok", "bypass", "abort", "stalled", or the fault's event name. */
+const char *sm3_outcome_name(const Sm3Xlate *x);
+
+/*
+ * One line of a timing log (docs/smmu-sim.md, "Trace format"), without
+ * its newline, appended to @out: the request as a trace line (its time
+ * is the cycle it arrived at, from @t when timed, else req->arrival),
+ * then latency, outcome and output address, then where the cycles went
+ * (key=value; @t NULL: none).  smmu-sim replays such lines as a trace.
+ */
+void sm3_timing_log_line(GString *out, const Sm3Request *req,
+                         const Sm3Xlate *x, const SmTimingResult *t);
 /* "CMD_SYNC", ...; "CMD_UNKNOWN" for an opcode the model does not know */
 const char *sm3_cmd_name(unsigned op);
 
