@@ -298,6 +298,32 @@ static void sim_js_model(SimJs *j, const SimResult *res)
     js_close(j);
 }
 
+/*
+ * The non-empty log2 buckets as [lo, hi, count]: bucket 0 counts 0
+ * cycles, bucket k counts 2^(k-1) .. 2^k - 1 (for CDF plots).
+ */
+static void sim_js_buckets(SimJs *j, const SmTimingHist *h)
+{
+    const char *sep = "";
+    unsigned k;
+
+    js_key(j, "buckets");
+    g_string_append_c(j->s, '[');
+    for (k = 0; k < SM_TIMING_HIST_LOG2; k++) {
+        uint64_t lo = k ? UINT64_C(1) << (k - 1) : 0;
+        uint64_t hi = k ? (k == 64 ? UINT64_MAX : (UINT64_C(1) << k) - 1)
+                        : 0;
+
+        if (!h->log2[k]) {
+            continue;
+        }
+        g_string_append_printf(j->s, "%s[%" PRIu64 ", %" PRIu64 ", %" PRIu64
+                               "]", sep, lo, hi, h->log2[k]);
+        sep = ", ";
+    }
+    g_string_append_c(j->s, ']');
+}
+
 static void sim_js_hist(SimJs *j, const char *k, const SmTimingHist *h)
 {
     js_open(j, k);
@@ -310,6 +336,7 @@ static void sim_js_hist(SimJs *j, const char *k, const SmTimingHist *h)
     js_u64(j, "p90", h->p90);
     js_u64(j, "p99", h->p99);
     js_u64(j, "p999", h->p999);
+    sim_js_buckets(j, h);
     js_close(j);
 }
 

@@ -4,6 +4,7 @@
  * engine (docs/smmu-sim.md).  This file is the command line only.
  */
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim.h"
@@ -32,6 +33,8 @@ static const char sim_usage[] =
 "  --json FILE|-        JSON document (with -: on stdout, no text)\n"
 "  --log FILE|-         one line per translation: the trace line, latency,\n"
 "                       outcome, output address\n"
+"  --plot DIR           PNG charts (latency CDF; a sweep's latency and hit\n"
+"                       rates against its key) and their JSON, in DIR\n"
 "sweeps:\n"
 "  --sweep KEY=V1,V2,.. one point per value (any scenario or timing key)\n"
 "  -j N                 points in parallel (default 1)\n"
@@ -46,6 +49,7 @@ static const char sim_usage[] =
 typedef struct SimCli {
     SimOptions o;
     char *json;
+    char *plot;
     char *sweep;
     unsigned jobs;
     bool emit;
@@ -195,6 +199,9 @@ static void sim_parse_args(SimCli *c, int argc, char **argv)
         if (!strcmp(name, "json")) {
             g_free(c->json);
             c->json = g_strdup(v);
+        } else if (!strcmp(name, "plot")) {
+            g_free(c->plot);
+            c->plot = g_strdup(v);
         } else if (!strcmp(name, "sweep")) {
             g_free(c->sweep);
             c->sweep = g_strdup(v);
@@ -342,6 +349,37 @@ static int sim_main_merge(int argc, char **argv, int first)
     return 0;
 }
 
+/*
+ * --plot DIR: the document as DIR/smmu-sim.json, then the charts of
+ * sim/smmu-sim-plot.py (matplotlib) beside it.
+ */
+static void sim_plot(const char *dir, const char *doc)
+{
+    g_autofree char *json = g_build_filename(dir, "smmu-sim.json", NULL);
+    g_autoptr(GError) gerr = NULL;
+    /* Debian's python3 has python3-matplotlib, a user's own may not */
+    const char *python =
+        g_file_test("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) ?
+        "/usr/bin/python3" : "python3";
+    const char *argv[] = { python, SIM_PLOT_SCRIPT, json, dir, NULL };
+    int status;
+
+    if (g_mkdir_with_parents(dir, 0777) < 0) {
+        sim_die(SIM_EXIT_RUN, "--plot: cannot create %s", dir);
+    }
+    sim_write(json, doc);
+    fflush(stdout);
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH |
+                      G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL,
+                      &status, &gerr)) {
+        sim_die(SIM_EXIT_RUN, "--plot: cannot run python3: %s",
+                gerr->message);
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+        sim_die(SIM_EXIT_RUN, "--plot: %s failed", SIM_PLOT_SCRIPT);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *err = NULL;
@@ -372,6 +410,9 @@ int main(int argc, char **argv)
         if (c.json) {
             sim_write(c.json, doc);
         }
+        if (c.plot) {
+            sim_plot(c.plot, doc);
+        }
         return 0;
     }
     if (!sim_options_finish(&c.o, &err)) {
@@ -384,9 +425,14 @@ int main(int argc, char **argv)
     if (!json_stdout) {
         sim_report_text(stdout, &c.o, &res);
     }
-    if (c.json) {
+    if (c.json || c.plot) {
         doc = sim_report_json(&c.o, &res);
+    }
+    if (c.json) {
         sim_write(c.json, doc);
+    }
+    if (c.plot) {
+        sim_plot(c.plot, doc);
     }
     return 0;
 }

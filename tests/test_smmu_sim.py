@@ -94,6 +94,27 @@ def test_block_mapping_needs_512x_fewer_misses():
     assert page["model"]["tlb"]["misses"] == 512 * block["model"]["tlb"]["misses"]
 
 
+@pytest.mark.parametrize("mapping,step,reach", [
+    ("page", 4 << 10, 1 << 20),             # 256 x 4 KiB
+    ("block", 2 << 20, 512 << 20),          # 256 x 2 MiB
+])
+def test_tlb_reach_knee(mapping, step, reach):
+    """The TLB (256 entries, 4 ways, LRU: 64 sets) reaches 256 pages or
+    blocks.  Cycling four times over exactly the reach, one access per
+    page or block, misses only the first time round (64 sets x 4 ways
+    hold them all); over twice the reach each set cycles through 8 with
+    4 ways, and LRU then misses every access."""
+    def misses(wset):
+        n = wset // step
+        d = run_json("--gen", "stride", "--stride", str(step + 64),
+                     "--wset", str(wset), "--count", str(4 * n),
+                     "--set", "mapping=" + mapping)
+        assert d["results"]["faults"] == 0
+        return d["model"]["tlb"]["misses"]
+    assert misses(reach) == 256
+    assert misses(2 * reach) == 4 * 512
+
+
 @pytest.mark.parametrize("granule,block,misses", [
     # 64 MiB: 4096 16 KiB pages, 1024 64 KiB pages, two 32 MiB blocks; a
     # 512 MiB block covers it whole (the range is rounded up to it).
@@ -299,3 +320,16 @@ def test_text_output_has_host_throughput():
     r = run("--gen", "seq", "--count", "1000")
     assert "M translations/s" in r.stdout
     assert "p99.9" in r.stdout
+
+
+def test_plot_writes_png_charts(tmp_path):
+    out = tmp_path / "charts"
+    r = run("--gen", "random", "--count", "2000", "--sweep",
+            "wset=64K,4M", "--plot", str(out))
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["latency-cdf.png", "smmu-sim.json",
+                     "wset-hit-rate.png", "wset-latency.png"], r.stdout
+    for png in names[:1] + names[2:]:
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    doc = json.loads((out / "smmu-sim.json").read_text())
+    assert [p["point"]["value"] for p in doc] == ["64K", "4M"]
