@@ -103,6 +103,21 @@ bool smmu_ext_ats_register(Object *smmu, PCIDevice *dev,
     return true;
 }
 
+bool smmu_ext_ats_timing_arrival(Object *smmu, PCIDevice *dev,
+                                 int64_t arrival_ns)
+{
+    SmmuExtAtsIfClass *k = SMMU_EXT_ATS_IF_GET_CLASS(smmu);
+
+    return k->timing_arrival && k->timing_arrival(smmu, dev, arrival_ns);
+}
+
+int64_t smmu_ext_ats_timing_done(Object *smmu, PCIDevice *dev)
+{
+    SmmuExtAtsIfClass *k = SMMU_EXT_ATS_IF_GET_CLASS(smmu);
+
+    return k->timing_done ? k->timing_done(smmu, dev) : -1;
+}
+
 static const TypeInfo smmu_ext_ats_if_info = {
     .name = TYPE_SMMU_EXT_ATS_IF,
     .parent = TYPE_INTERFACE,

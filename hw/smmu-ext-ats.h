@@ -148,6 +148,20 @@ struct SmmuExtAtsIfClass {
     void (*register_endpoint)(Object *smmu, PCIDevice *dev,
                               const SmmuExtAtsEndpointOps *ops,
                               void *opaque);
+
+    /*
+     * Modelled time, for an SMMU that times translations: @dev's
+     * translations arrive at @arrival_ns on the virtual clock (not at the
+     * time they are made) until the next call; @arrival_ns < 0 goes back
+     * to the clock.  Each call restarts timing_done().  false (or NULL):
+     * this SMMU does not time translations.
+     */
+    bool (*timing_arrival)(Object *smmu, PCIDevice *dev, int64_t arrival_ns);
+    /*
+     * The latest completion (virtual clock, ns) of @dev's translations
+     * since timing_arrival(); -1 when there was none.
+     */
+    int64_t (*timing_done)(Object *smmu, PCIDevice *dev);
 };
 
 /*
@@ -170,5 +184,9 @@ bool smmu_ext_ats_page_request(Object *smmu, PCIDevice *dev, uint32_t pasid,
 /* false when @smmu cannot take registrations (no method) */
 bool smmu_ext_ats_register(Object *smmu, PCIDevice *dev,
                            const SmmuExtAtsEndpointOps *ops, void *opaque);
+/* false, and -1, when @smmu does not time translations (no method) */
+bool smmu_ext_ats_timing_arrival(Object *smmu, PCIDevice *dev,
+                                 int64_t arrival_ns);
+int64_t smmu_ext_ats_timing_done(Object *smmu, PCIDevice *dev);
 
 #endif /* HW_SMMU_EXT_ATS_H */

@@ -127,6 +127,22 @@ struct SmmuTestdevState {
     /* ATC, replaced round-robin */
     TestdevAtcEntry atc[SMMU_TESTDEV_ATC_ENTRIES];
     uint32_t atc_next;
+
+    /*
+     * Timed jobs (OUTSTANDING): the register, the last timed job's
+     * modelled duration, and for the job in progress its start, the
+     * issue time of its last access, its slots' free times (ascending
+     * from slot_head: taking a slot is taking the earliest), its end so
+     * far, and the timer that reports it done then with finish_err.
+     */
+    uint32_t outstanding;
+    uint64_t model_ns;
+    int64_t model_start_ns, model_issue_ns, model_end_ns;
+    int64_t slot_free[SMMU_TESTDEV_MAX_OUTSTANDING];
+    uint32_t slot_head;
+    uint32_t finish_err;
+    bool model_pending;        /* BUSY until done_timer fires */
+    QEMUTimer *done_timer;
 };
 
 struct SmmuTestdevClass {
@@ -767,6 +783,111 @@ static uint64_t testdev_next_off(const TestdevJob *j, uint64_t off)
     return off + step;
 }
 
+/* ---- Timed jobs (OUTSTANDING != 0) -------------------------------------- */
+
+static bool testdev_timed(const SmmuTestdevState *s)
+{
+    return s->outstanding != 0;
+}
+
+static void testdev_timed_start(SmmuTestdevState *s)
+{
+    uint32_t i;
+
+    s->model_start_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    s->model_issue_ns = s->model_end_ns = s->model_start_ns;
+    for (i = 0; i < s->outstanding; i++) {
+        s->slot_free[i] = s->model_start_ns;
+    }
+    s->slot_head = 0;
+}
+
+/* The next access's issue time: the earliest free slot, in order. */
+static int64_t testdev_slot_take(SmmuTestdevState *s)
+{
+    int64_t t = MAX(s->slot_free[s->slot_head], s->model_issue_ns);
+
+    s->slot_head = (s->slot_head + 1) % s->outstanding;
+    s->model_issue_ns = t;
+    return t;
+}
+
+/* The slot taken last is free again at @t (kept ascending). */
+static void testdev_slot_put(SmmuTestdevState *s, int64_t t)
+{
+    uint32_t n = s->outstanding;
+    uint32_t k = n - 1;
+
+    while (k > 0 && s->slot_free[(s->slot_head + k - 1) % n] > t) {
+        s->slot_free[(s->slot_head + k) % n] =
+            s->slot_free[(s->slot_head + k - 1) % n];
+        k--;
+    }
+    s->slot_free[(s->slot_head + k) % n] = t;
+}
+
+static int64_t testdev_xfer_ns(const SmmuTestdevState *s)
+{
+    unsigned code = testdev_get(s->job.op, SMMU_TESTDEV_OP_CODE);
+    uint64_t bytes = (uint64_t)s->job.len *
+                     (code == SMMU_TESTDEV_OP_COPY ? 2 : 1);
+
+    return DIV_ROUND_UP(bytes, SMMU_TESTDEV_XFER_BYTES_PER_NS);
+}
+
+/* Before a timed access: its translations arrive at its issue time. */
+static int64_t testdev_timed_issue(SmmuTestdevState *s)
+{
+    int64_t issue = testdev_slot_take(s);
+
+    if (s->smmu) {
+        smmu_ext_ats_timing_arrival(s->smmu, PCI_DEVICE(s), issue);
+    }
+    return issue;
+}
+
+/* After it: done when its last translation is, plus the transfer. */
+static void testdev_timed_complete(SmmuTestdevState *s, int64_t issue)
+{
+    int64_t done = s->smmu ? smmu_ext_ats_timing_done(s->smmu,
+                                                      PCI_DEVICE(s)) : -1;
+    int64_t end = MAX(done, issue) + testdev_xfer_ns(s);
+
+    testdev_slot_put(s, end);
+    s->model_end_ns = MAX(s->model_end_ns, end);
+}
+
+/* The job ended with @err: report it now, or at its modelled end. */
+static void testdev_job_end(SmmuTestdevState *s, unsigned err)
+{
+    if (!testdev_timed(s)) {
+        testdev_finish(s, err);
+        return;
+    }
+    if (s->smmu) {
+        smmu_ext_ats_timing_arrival(s->smmu, PCI_DEVICE(s), -1);
+    }
+    s->model_ns = s->model_end_ns - s->model_start_ns;
+    trace_smmu_testdev_job_model(s->name, s->model_ns, s->model_end_ns);
+    if (s->model_end_ns <= qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) {
+        testdev_finish(s, err);
+        return;
+    }
+    s->finish_err = err;
+    s->model_pending = true;
+    timer_mod(s->done_timer, s->model_end_ns);
+}
+
+static void testdev_done_timer(void *opaque)
+{
+    SmmuTestdevState *s = opaque;
+
+    if (s->model_pending) {
+        s->model_pending = false;
+        testdev_finish(s, s->finish_err);
+    }
+}
+
 /* Run (or resume) the job until it ends or waits for a page response. */
 static void testdev_job_run(SmmuTestdevState *s)
 {
@@ -781,7 +902,12 @@ static void testdev_job_run(SmmuTestdevState *s)
         buf2 = g_malloc(s->job.len);
     }
     while (s->job_index < s->job.count) {
+        int64_t issue = testdev_timed(s) ? testdev_timed_issue(s) : 0;
+
         r = testdev_access(s, buf, buf2);
+        if (testdev_timed(s)) {
+            testdev_timed_complete(s, issue);
+        }
         if (r != SMMU_TESTDEV_ERR_NONE) {
             break;
         }
@@ -803,7 +929,7 @@ static void testdev_job_run(SmmuTestdevState *s)
     if (r == SMMU_TESTDEV_ERR_NONE && s->mismatches) {
         r = SMMU_TESTDEV_ERR_VERIFY;
     }
-    testdev_finish(s, r);
+    testdev_job_end(s, r);
 }
 
 /* The SMMU serving this device, found and registered with once. */
@@ -936,6 +1062,10 @@ static void testdev_doorbell_start(SmmuTestdevState *s)
                                  s->job.len, s->job.count, s->job.stride,
                                  s->job.wset, s->job.pasid);
     err = testdev_job_check(s);
+    if (testdev_timed(s)) {
+        testdev_find_smmu(s);          /* none: no translation latency */
+        testdev_timed_start(s);
+    }
     /* Timed from here: the job proper, not the SMMU lookup. */
     s->job_start_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
     if (err || testdev_get(s->job.op, SMMU_TESTDEV_OP_CODE) ==
@@ -951,6 +1081,8 @@ static void testdev_abort(SmmuTestdevState *s)
     if (!(s->status & SMMU_TESTDEV_STATUS_BUSY)) {
         return;
     }
+    s->model_pending = false;
+    timer_del(s->done_timer);
     /* A response still to come for the request finds no waiter. */
     testdev_finish(s, SMMU_TESTDEV_ERR_ABORTED);
 }
@@ -989,6 +1121,7 @@ static uint32_t testdev_features(SmmuTestdevState *s)
     f |= s->pri_cap ? SMMU_TESTDEV_FEAT_PRI : 0;
     f |= msi_present(pdev) ? SMMU_TESTDEV_FEAT_MSI : 0;
     f |= pci_is_express(pdev) ? SMMU_TESTDEV_FEAT_EXPRESS : 0;
+    f |= SMMU_TESTDEV_FEAT_TIMED;
     return f;
 }
 
@@ -1030,6 +1163,8 @@ static uint64_t *testdev_reg64(SmmuTestdevState *s, hwaddr off)
         return &s->unmap_iova;
     case SMMU_TESTDEV_UNMAP_MASK:
         return &s->unmap_mask;
+    case SMMU_TESTDEV_MODEL_NS:
+        return &s->model_ns;
     case SMMU_TESTDEV_ATC_MISSES:
         return &s->atc_misses;
     case SMMU_TESTDEV_ATC_INV_REQS:
@@ -1063,6 +1198,8 @@ static uint32_t testdev_read32(SmmuTestdevState *s, hwaddr off)
         return SMMU_TESTDEV_ID_VALUE;
     case SMMU_TESTDEV_FEATURES:
         return testdev_features(s);
+    case SMMU_TESTDEV_OUTSTANDING:
+        return s->outstanding;
     case SMMU_TESTDEV_LEN:
         return s->len;
     case SMMU_TESTDEV_OP:
@@ -1152,6 +1289,21 @@ static void testdev_write32(SmmuTestdevState *s, hwaddr off, uint32_t val)
         return;
     case SMMU_TESTDEV_COUNT:
         s->count = val;
+        return;
+    case SMMU_TESTDEV_OUTSTANDING:
+        if (s->status & SMMU_TESTDEV_STATUS_BUSY) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: OUTSTANDING written while "
+                          "a job runs (ignored)\n", s->name);
+            return;
+        }
+        if (val > SMMU_TESTDEV_MAX_OUTSTANDING) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: OUTSTANDING %u above %u "
+                          "(%u taken)\n", s->name, val,
+                          SMMU_TESTDEV_MAX_OUTSTANDING,
+                          SMMU_TESTDEV_MAX_OUTSTANDING);
+            val = SMMU_TESTDEV_MAX_OUTSTANDING;
+        }
+        s->outstanding = val;
         return;
     case SMMU_TESTDEV_DOORBELL:
         if (val == SMMU_TESTDEV_DOORBELL_START) {
@@ -1282,6 +1434,10 @@ static void testdev_reset(DeviceState *dev)
     SmmuTestdevState *s = SMMU_TESTDEV(dev);
 
     qemu_bh_cancel(s->resume_bh);
+    timer_del(s->done_timer);
+    s->model_pending = false;
+    s->outstanding = 0;
+    s->model_ns = 0;
     s->src = s->dst = s->stride = s->wset = 0;
     s->len = 0;
     s->op = 0;
@@ -1426,6 +1582,7 @@ static void testdev_realize(PCIDevice *pdev, Error **errp)
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
     s->resume_bh = qemu_bh_new_guarded(testdev_resume_bh, s,
                                        &dev->mem_reentrancy_guard);
+    s->done_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, testdev_done_timer, s);
     testdev_caps_reset(s);
     trace_smmu_testdev_realize(s->name, pci_is_express(pdev), s->ats_cap,
                                s->pasid_cap, s->pri_cap);
@@ -1456,6 +1613,7 @@ static void testdev_exit(PCIDevice *pdev)
         s->smmu = NULL;
     }
     qemu_bh_delete(s->resume_bh);
+    timer_free(s->done_timer);
     s->resume_bh = NULL;
     msi_uninit(pdev);
     if (pci_is_express(pdev)) {
@@ -1487,8 +1645,52 @@ static int testdev_post_load(void *opaque, int version_id)
     if (s->pri_state == TESTDEV_PRI_GO || s->pri_state == TESTDEV_PRI_DENIED) {
         qemu_bh_schedule(s->resume_bh);
     }
+    if (s->model_pending) {
+        timer_mod(s->done_timer, s->model_end_ns);
+    }
     return 0;
 }
+
+static bool testdev_timed_needed(void *opaque)
+{
+    SmmuTestdevState *s = opaque;
+
+    return s->outstanding || s->model_ns || s->model_pending;
+}
+
+static int testdev_timed_post_load(void *opaque, int version_id)
+{
+    SmmuTestdevState *s = opaque;
+
+    if (s->outstanding > SMMU_TESTDEV_MAX_OUTSTANDING ||
+        (s->outstanding && s->slot_head >= s->outstanding) ||
+        s->finish_err > SMMU_TESTDEV_ERR_ABORTED ||
+        (s->model_pending && !(s->status & SMMU_TESTDEV_STATUS_BUSY))) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static const VMStateDescription testdev_vmstate_timed = {
+    .name = "smmu-testdev/timed",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = testdev_timed_needed,
+    .post_load = testdev_timed_post_load,
+    .fields = (VMStateField[]) {
+        VMSTATE_UINT32(outstanding, SmmuTestdevState),
+        VMSTATE_UINT64(model_ns, SmmuTestdevState),
+        VMSTATE_INT64(model_start_ns, SmmuTestdevState),
+        VMSTATE_INT64(model_issue_ns, SmmuTestdevState),
+        VMSTATE_INT64(model_end_ns, SmmuTestdevState),
+        VMSTATE_INT64_ARRAY(slot_free, SmmuTestdevState,
+                            SMMU_TESTDEV_MAX_OUTSTANDING),
+        VMSTATE_UINT32(slot_head, SmmuTestdevState),
+        VMSTATE_UINT32(finish_err, SmmuTestdevState),
+        VMSTATE_BOOL(model_pending, SmmuTestdevState),
+        VMSTATE_END_OF_LIST()
+    }
+};
 
 static const VMStateDescription testdev_vmstate_atc_entry = {
     .name = "smmu-testdev/atc-entry",
@@ -1579,6 +1781,10 @@ static const VMStateDescription testdev_vmstate = {
                              1, testdev_vmstate_atc_entry, TestdevAtcEntry),
         VMSTATE_UINT32(atc_next, SmmuTestdevState),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * []) {
+        &testdev_vmstate_timed,
+        NULL
     }
 };
 

@@ -53,6 +53,7 @@
 #define   SMMU_TESTDEV_FEAT_PRI        SMMU_TESTDEV_MASK(2, 2)  /* cap */
 #define   SMMU_TESTDEV_FEAT_MSI        SMMU_TESTDEV_MASK(3, 3)  /* cap */
 #define   SMMU_TESTDEV_FEAT_EXPRESS    SMMU_TESTDEV_MASK(4, 4)  /* PCIe */
+#define   SMMU_TESTDEV_FEAT_TIMED      SMMU_TESTDEV_MASK(5, 5)  /* OUTSTANDING */
 #define   SMMU_TESTDEV_FEAT_ATC_SIZE   SMMU_TESTDEV_MASK(15, 8) /* entries */
 
 /* ---- Job parameters (read/write; latched by DOORBELL_START) ---------- */
@@ -175,6 +176,24 @@
 #define SMMU_TESTDEV_UNMAP_EVENTS      0x0f0   /* 64, RO: events seen */
 #define SMMU_TESTDEV_UNMAP_IOVA        0x0f8   /* 64, RO: last event's IOVA */
 #define SMMU_TESTDEV_UNMAP_MASK        0x100   /* 64, RO: its address mask */
+
+/*
+ * Timed jobs.  With OUTSTANDING = N (1..64) a job runs on the modelled
+ * time: access i is issued when one of N slots is free (and not before
+ * access i - 1), its translations arrive at the SMMU then
+ * (smmu-ext-ats-if timing_arrival), and it completes when the last of
+ * them does (timing_done; at once without a timing SMMU) plus the
+ * transfer, LEN (2 x LEN for COPY) / SMMU_TESTDEV_XFER_BYTES_PER_NS ns
+ * rounded up.  The data moves at the doorbell as in an untimed job, but
+ * STATUS stays BUSY, and DONE (with its interrupt) comes, only when the
+ * virtual clock reaches the last completion.  MODEL_NS is that end minus
+ * the doorbell's time.  0: untimed (the job completes inside the
+ * doorbell write).
+ */
+#define SMMU_TESTDEV_OUTSTANDING       0x108   /* 32, RW: 0, 1..64 */
+#define SMMU_TESTDEV_MAX_OUTSTANDING   64
+#define SMMU_TESTDEV_XFER_BYTES_PER_NS 16      /* 16 GB/s, PCIe 4.0 x8 */
+#define SMMU_TESTDEV_MODEL_NS          0x110   /* 64, RO: last timed job */
 
 /*
  * The SEED pattern.  The byte at offset @off from the job's base address

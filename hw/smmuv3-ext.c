@@ -289,6 +289,44 @@ static void smmuv3_ext_log_timing(SMMUv3ExtState *s, const Sm3Request *req,
     fputs(s->timing_log_line->str, s->timing_log_file);
 }
 
+/* Modelled time a device asked for (timing_arrival), per StreamID. */
+typedef struct SMMUv3ExtTimedStream {
+    int64_t arrival_ns;             /* < 0: the virtual clock */
+    int64_t done_ns;                /* latest completion since; -1: none */
+} SMMUv3ExtTimedStream;
+
+/*
+ * Every translation the model makes for a device goes through here (lock
+ * held): the arrival a device set for its stream, the timing log, and
+ * the latest completion the device can ask for.
+ */
+static Sm3Xlate smmuv3_ext_model_translate(SMMUv3ExtState *s,
+                                           Sm3Request *req, bool ats_req)
+{
+    SMMUv3ExtTimedStream *ts = s->timed_streams ?
+        g_hash_table_lookup(s->timed_streams, GUINT_TO_POINTER(req->sid)) :
+        NULL;
+    const SmTimingResult *t;
+    Sm3Xlate r;
+
+    if (ts && ts->arrival_ns >= 0) {
+        req->arrival = sm_timing_ns_to_cycles(&s->timing_set,
+                                              ts->arrival_ns);
+    }
+    r = ats_req ? sm3_ats_translate(s->model, req)
+                : sm3_translate(s->model, req);
+    if (s->timing_log_file) {
+        smmuv3_ext_log_timing(s, req, &r);
+    }
+    t = sm3_last_timing(s->model);
+    if (ts && t) {
+        ts->done_ns = MAX(ts->done_ns,
+                          (int64_t)sm_timing_cycles_to_ns_up(&s->timing_set,
+                                                             t->done));
+    }
+    return r;
+}
+
 static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
                                           IOMMUAccessFlags flag,
                                           int iommu_idx)
@@ -321,10 +359,7 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
         entry.addr_mask = 0xfff;
         return entry;
     }
-    r = sm3_translate(s->model, &req);
-    if (s->timing_log_file) {
-        smmuv3_ext_log_timing(s, &req, &r);
-    }
+    r = smmuv3_ext_model_translate(s, &req, false);
     s->gen++;
     if (r.outcome == SM3_XLATE_FAULT || r.outcome == SM3_XLATE_STALLED ||
         r.outcome == SM3_XLATE_ABORT) {
@@ -555,6 +590,51 @@ static bool smmuv3_ext_ats_serves_bus(Object *obj, PCIBus *root)
     return SMMUV3_EXT(obj)->primary_bus == root;
 }
 
+/* timing_arrival of smmu-ext-ats-if (hw/smmu-ext-ats.h). */
+static bool smmuv3_ext_timing_arrival(Object *obj, PCIDevice *dev,
+                                      int64_t arrival_ns)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    gpointer sid = GUINT_TO_POINTER(smmuv3_ext_dev_sid(dev));
+    SMMUv3ExtTimedStream *ts;
+
+    if (!s->timing) {
+        return false;
+    }
+    smmuv3_ext_lock(s);
+    if (!s->timed_streams) {
+        s->timed_streams = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    }
+    ts = g_hash_table_lookup(s->timed_streams, sid);
+    if (!ts) {
+        ts = g_new0(SMMUv3ExtTimedStream, 1);
+        g_hash_table_insert(s->timed_streams, sid, ts);
+    }
+    ts->arrival_ns = arrival_ns;
+    ts->done_ns = -1;
+    smmuv3_ext_unlock(s);
+    return true;
+}
+
+/* timing_done of smmu-ext-ats-if. */
+static int64_t smmuv3_ext_timing_done(Object *obj, PCIDevice *dev)
+{
+    SMMUv3ExtState *s = SMMUV3_EXT(obj);
+    SMMUv3ExtTimedStream *ts;
+    int64_t done = -1;
+
+    smmuv3_ext_lock(s);
+    ts = s->timed_streams ?
+         g_hash_table_lookup(s->timed_streams,
+                             GUINT_TO_POINTER(smmuv3_ext_dev_sid(dev))) :
+         NULL;
+    if (ts) {
+        done = ts->done_ns;
+    }
+    smmuv3_ext_unlock(s);
+    return done;
+}
+
 /* DMA with an optional PASID, one translation granule at a time. */
 static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
                                       uint32_t pasid, bool pasid_valid,
@@ -585,7 +665,7 @@ static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
             fault->addr = addr;
             return MEMTX_DECODE_ERROR;
         }
-        r = sm3_translate(s->model, &req);
+        r = smmuv3_ext_model_translate(s, &req, false);
         smmuv3_ext_unlock_upstream(s);
         if (r.outcome == SM3_XLATE_OK) {
             mask = r.mask;
@@ -639,7 +719,7 @@ static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
         x.fault.addr = iova;
         return x;
     }
-    r = sm3_ats_translate(s->model, &req);
+    r = smmuv3_ext_model_translate(s, &req, true);
     smmuv3_ext_unlock_upstream(s);
     switch (r.outcome) {
     case SM3_XLATE_OK:
@@ -1698,6 +1778,8 @@ static void smmuv3_ext_class_init(ObjectClass *klass,
     aic->translate = smmuv3_ext_ats_translate;
     aic->page_request = smmuv3_ext_ats_page_request;
     aic->register_endpoint = smmuv3_ext_ats_register;
+    aic->timing_arrival = smmuv3_ext_timing_arrival;
+    aic->timing_done = smmuv3_ext_timing_done;
 }
 
 static void smmuv3_ext_iommu_mr_class_init(ObjectClass *klass,

@@ -68,6 +68,7 @@ struct SMMUv3ExtState {
     char *timing_log;               /* timing-log file name, or NULL */
     FILE *timing_log_file;
     GString *timing_log_line;       /* reused for each line */
+    GHashTable *timed_streams;      /* sid -> SMMUv3ExtTimedStream, or NULL */
     Notifier timing_log_exit;       /* flushes the file at exit */
     SmTimingParams timing_set;      /* what the model was given */
     uint32_t msi_devid;
