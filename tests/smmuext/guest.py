@@ -108,6 +108,9 @@ class Scenario:
     unmap_watcher: bool = True
     # The guest kernel's page size, a key of GUEST_KERNELS.
     pages: str = "4k"
+    # More QEMU options, e.g. ("-icount", "shift=0") for a guest clock
+    # that is the virtual clock.
+    qemu_extra: tuple = ()
 
     @property
     def name(self):
@@ -118,6 +121,9 @@ class Scenario:
                         (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []) +
                         (["iothread"] if self.iothread else []) +
                         (["pages" + self.pages] if self.pages != "4k" else []) +
+                        ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
+                                 "".join(self.qemu_extra))]
+                         if self.qemu_extra else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_", self.smmu_opts)]
                          if self.smmu_opts else []))
 
@@ -197,6 +203,7 @@ def qemu_command(scenario, disk, only=None):
            "-append", append]
     if scenario.iothread:
         cmd += ["-object", "iothread,id=io0"]
+    cmd += list(scenario.qemu_extra)
     dev_opts = ""
     if scenario.irq:
         if not smmu.irq_option:
