@@ -26,6 +26,7 @@
 
 #include "fuzz-common.h"
 #include "sm-testmem.h"
+#include "sm3-regs.h"
 #include "sm3-tables.h"
 
 #define MEM_SIZE   (1u << 20)
@@ -352,7 +353,7 @@ static void op_locate(T *t)
             g_wrote = true;
         }
     }
-    log2size = sm_get(cfg, SM3_ST_CFG_LOG2SIZE);
+    log2size = sm_get(cfg, SM3_STRTAB_BASE_CFG_LOG2SIZE);
     eff = MIN(log2size, (unsigned)t->f.sidsize);
     evt = sm3_ste_locate(&t->tm->host, &t->f, base, cfg, sid, &pa, &fault);
     FZ_CHECK(evt == SM3_EVT_NONE || evt == SM3_EVT_C_BAD_STREAMID ||
@@ -369,8 +370,8 @@ static void op_locate(T *t)
     FZ_CHECK(!(pa & 63) && !((pa + 63) >> t->f.oas_bits),
              "STE at 0x%" PRIx64, pa);
     if (!t->f.two_level_st ||
-        sm_get(cfg, SM3_ST_CFG_FMT) != SM3_ST_CFG_FMT_2LVL) {
-        uint64_t b0 = base & SM3_ST_BASE_ADDR & ~sm_low_mask(MIN(log2size + 6,
+        sm_get(cfg, SM3_STRTAB_BASE_CFG_FMT) != SM3_STRTAB_FMT_2LVL) {
+        uint64_t b0 = base & SM3_STRTAB_BASE_ADDR & ~sm_low_mask(MIN(log2size + 6,
                                                                  64u));
 
         FZ_CHECK(pa == b0 + (uint64_t)sid * 64, "linear STE of 0x%x at 0x%"

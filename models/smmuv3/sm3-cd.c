@@ -273,13 +273,6 @@ static int sm3_cd_fail(const SmHost *host, uint32_t sid, Sm3Fetch *fault,
     return evt;
 }
 
-/* A CD-table address (PA, or IPA when nested) within the OAS (== IAS) */
-static bool sm3_cd_addr_ok(const Sm3Features *f, uint64_t addr,
-                           uint64_t size)
-{
-    return !((addr + size - 1) >> f->oas_bits) && addr + size > addr;
-}
-
 /*
  * Read @n dwords of a CD-table structure at @addr, an IPA when @s2 is
  * given.  Returns SM3_EVT_NONE, the callback's event, or F_CD_FETCH.
@@ -370,7 +363,7 @@ static int sm3_cd_2lvl(const SmHost *host, const Sm3Features *f,
      */
     base = ste->s1contextptr & ~sm_low_mask(MAX(6u, l1_log2 + 3));
     l1_addr = base + (uint64_t)(idx >> l2bits) * SM3_L1CD_SIZE;
-    if (!sm3_cd_addr_ok(f, l1_addr, SM3_L1CD_SIZE)) {
+    if (!sm3_range_in_oas(f, l1_addr, SM3_L1CD_SIZE)) {
         /* 3.4.3 (1)/(2): C_BAD_STE, our choice for the IPA case too */
         return sm3_cd_fail(host, sid, fault, SM3_EVT_C_BAD_STE, l1_addr,
                            "L1CD address beyond the IAS/OAS");
@@ -392,7 +385,7 @@ static int sm3_cd_2lvl(const SmHost *host, const Sm3Features *f,
         l2 &= ~sm_low_mask(16);
     }
     *cd_addr = l2 + (uint64_t)(idx & sm_low_mask(l2bits)) * SM3_CD_SIZE;
-    if (!sm3_cd_addr_ok(f, *cd_addr, SM3_CD_SIZE)) {
+    if (!sm3_range_in_oas(f, *cd_addr, SM3_CD_SIZE)) {
         /* 3.4.3 (3)/(4): SMMUv3.1+ C_BAD_SUBSTREAMID; our IPA choice too */
         return sm3_cd_fail(host, sid, fault, SM3_EVT_C_BAD_SUBSTREAMID,
                            *cd_addr, "L1CD.L2Ptr beyond the IAS/OAS");
@@ -446,7 +439,7 @@ int sm3_cd_fetch(const SmHost *host, const Sm3Features *f,
          */
         cd_addr = (ste->s1contextptr & ~sm_low_mask(cdmax + 6)) +
                   (uint64_t)idx * SM3_CD_SIZE;
-        if (!sm3_cd_addr_ok(f, cd_addr, SM3_CD_SIZE)) {
+        if (!sm3_range_in_oas(f, cd_addr, SM3_CD_SIZE)) {
             return sm3_cd_fail(host, sid, fault, SM3_EVT_C_BAD_STE, cd_addr,
                                "CD address beyond the IAS/OAS");
         }

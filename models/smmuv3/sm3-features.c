@@ -32,6 +32,11 @@ bool sm3_has_hyp(const Sm3Features *f)
     return f->hyp;
 }
 
+bool sm3_range_in_oas(const Sm3Features *f, uint64_t addr, uint64_t size)
+{
+    return !((addr + size - 1) >> f->oas_bits) && addr + size > addr;
+}
+
 bool sm3_has_ats(const Sm3Features *f)
 {
     return f->ats;

@@ -89,4 +89,10 @@ bool sm3_has_ats(const Sm3Features *f);
 bool sm3_has_pri(const Sm3Features *f);
 bool sm3_has_stall(const Sm3Features *f); /* CMD_RESUME, STALL_TERM */
 
+/*
+ * Whether [@addr, @addr + @size) lies within the implemented OAS (and
+ * does not wrap): the check of every table address the SMMU fetches from.
+ */
+bool sm3_range_in_oas(const Sm3Features *f, uint64_t addr, uint64_t size);
+
 #endif /* SM3_FEATURES_H */

@@ -200,8 +200,7 @@
 #define SM3_CMD_SIZE               16
 #define SM3_EVT_SIZE               32
 #define SM3_PRI_SIZE               16
-#define SM3_STE_SIZE               64
-#define SM3_CD_SIZE                64
+/* STE and CD sizes: sm3-tables.h */
 
 /*
  * Commands, chapter 4.  Fields shared by many commands first.

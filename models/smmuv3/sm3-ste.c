@@ -19,6 +19,7 @@
 
 #include <glib.h>
 
+#include "sm3-regs.h"
 #include "sm3-tables.h"
 
 /* ---- shared helpers ------------------------------------------------------ */
@@ -485,16 +486,6 @@ static int sm3_fetch_fail(Sm3Fetch *fault, int evt, uint64_t addr,
     return evt;
 }
 
-/*
- * An STE fetch address beyond the OAS: CONSTRAINED UNPREDICTABLE between
- * truncating and F_STE_FETCH (3.4.3 note 5); we raise F_STE_FETCH with
- * the untruncated address so the mistake is visible.
- */
-static bool sm3_pa_ok(const Sm3Features *f, uint64_t pa, uint64_t size)
-{
-    return !((pa + size - 1) >> f->oas_bits) && pa + size > pa;
-}
-
 /* Linear table: STE index @sid of a table aligned to its size. */
 static uint64_t sm3_st_linear_addr(uint64_t base, unsigned log2size,
                                    uint32_t sid)
@@ -515,7 +506,7 @@ static int sm3_st_2lvl_addr(const SmHost *host, const Sm3Features *f,
     align = log2size > split ? MAX(6u, log2size - split + 3) : 6u;
     base &= ~sm_low_mask(MIN(align, 64u));
     l1_pa = base + (uint64_t)(sid >> split) * SM3_L1STD_SIZE;
-    if (!sm3_pa_ok(f, l1_pa, SM3_L1STD_SIZE)) {
+    if (!sm3_range_in_oas(f, l1_pa, SM3_L1STD_SIZE)) {
         return sm3_fetch_fail(fault, SM3_EVT_F_STE_FETCH, l1_pa,
                               "L1STD address beyond the OAS");
     }
@@ -548,10 +539,10 @@ int sm3_ste_locate(const SmHost *host, const Sm3Features *f,
                    uint64_t strtab_base, uint32_t strtab_cfg, uint32_t sid,
                    uint64_t *ste_pa, Sm3Fetch *fault)
 {
-    unsigned log2size = sm_get(strtab_cfg, SM3_ST_CFG_LOG2SIZE);
-    unsigned split = sm_get(strtab_cfg, SM3_ST_CFG_SPLIT);
-    unsigned fmt = sm_get(strtab_cfg, SM3_ST_CFG_FMT);
-    uint64_t base = strtab_base & SM3_ST_BASE_ADDR;
+    unsigned log2size = sm_get(strtab_cfg, SM3_STRTAB_BASE_CFG_LOG2SIZE);
+    unsigned split = sm_get(strtab_cfg, SM3_STRTAB_BASE_CFG_SPLIT);
+    unsigned fmt = sm_get(strtab_cfg, SM3_STRTAB_BASE_CFG_FMT);
+    uint64_t base = strtab_base & SM3_STRTAB_BASE_ADDR;
     unsigned eff_log2size = MIN(log2size, (unsigned)f->sidsize);
     int evt;
 
@@ -563,7 +554,7 @@ int sm3_ste_locate(const SmHost *host, const Sm3Features *f,
                               "StreamID beyond the Stream table size");
     }
     /* FMT is RES0 without 2-level support; Reserved values act as linear */
-    if (f->two_level_st && fmt == SM3_ST_CFG_FMT_2LVL) {
+    if (f->two_level_st && fmt == SM3_STRTAB_FMT_2LVL) {
         /* Reserved SPLIT values behave as 6 */
         if (split != 6 && split != 8 && split != 10) {
             split = 6;
@@ -576,7 +567,12 @@ int sm3_ste_locate(const SmHost *host, const Sm3Features *f,
     } else {
         *ste_pa = sm3_st_linear_addr(base, log2size, sid);
     }
-    if (!sm3_pa_ok(f, *ste_pa, SM3_STE_SIZE)) {
+    /*
+     * Beyond the OAS: CONSTRAINED UNPREDICTABLE between truncating and
+     * F_STE_FETCH; F_STE_FETCH with the untruncated address shows the
+     * mistake.
+     */
+    if (!sm3_range_in_oas(f, *ste_pa, SM3_STE_SIZE)) {
         return sm3_fetch_fail(fault, SM3_EVT_F_STE_FETCH, *ste_pa,
                               "STE address beyond the OAS");
     }

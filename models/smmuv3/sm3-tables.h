@@ -26,19 +26,8 @@
 #include "sm3-features.h"
 #include "sm3-ids.h"
 
-/* ======================================================================
- * Stream table location registers (6.3.23 STRTAB_BASE, 6.3.25
- * STRTAB_BASE_CFG).  Only the fields the lookup needs; the register file
- * proper lives with the device front end.  Named SM3_ST_* so they cannot
- * clash with the front end's SM3_STRTAB_BASE* register definitions.
- * ====================================================================== */
-#define SM3_ST_BASE_ADDR            SM_MASK(55, 6)
-#define SM3_ST_BASE_RA              SM_BIT(62)
-#define SM3_ST_CFG_LOG2SIZE         SM_MASK(5, 0)
-#define SM3_ST_CFG_SPLIT            SM_MASK(10, 6)
-#define SM3_ST_CFG_FMT              SM_MASK(17, 16)
-#define   SM3_ST_CFG_FMT_LINEAR     0
-#define   SM3_ST_CFG_FMT_2LVL       1
+/* The stream table location registers (STRTAB_BASE, STRTAB_BASE_CFG)
+ * are in sm3-regs.h. */
 
 /* ======================================================================
  * L1STD, level-1 Stream Table Descriptor (5.1), 8 bytes.

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "qsm3.h"
+#include "sm3-tables.h"
 
 /* ---- registers ----------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "sm3-regs.h"
 #include "sm3-tables.h"
 #include "sm3-tabtest.h"
 
@@ -794,7 +795,7 @@ static int fetch(StEnv *e, uint64_t base, uint32_t cfg, uint32_t sid,
 static void test_st_linear(StEnv *e, gconstpointer data)
 {
     /* LOG2SIZE 8; low bits of the base below the table size ignored */
-    g_assert_cmpint(locate(e, ST_BASE | 0x3fc0 | SM3_ST_BASE_RA, 8, 0x25), ==,
+    g_assert_cmpint(locate(e, ST_BASE | 0x3fc0 | SM3_STRTAB_BASE_RA, 8, 0x25), ==,
                     SM3_EVT_NONE);
     g_assert_cmphex(e->pa, ==, ST_BASE + 0x25 * 64);
     g_assert_cmpstr(e->fault.reason, ==, "");
@@ -825,9 +826,9 @@ static void test_st_bad_streamid(StEnv *e, gconstpointer data)
 
 static uint32_t st_cfg_2lvl(unsigned log2size, unsigned split)
 {
-    return sm_prep(SM3_ST_CFG_LOG2SIZE, log2size) |
-           sm_prep(SM3_ST_CFG_SPLIT, split) |
-           sm_prep(SM3_ST_CFG_FMT, SM3_ST_CFG_FMT_2LVL);
+    return sm_prep(SM3_STRTAB_BASE_CFG_LOG2SIZE, log2size) |
+           sm_prep(SM3_STRTAB_BASE_CFG_SPLIT, split) |
+           sm_prep(SM3_STRTAB_BASE_CFG_FMT, SM3_STRTAB_FMT_2LVL);
 }
 
 /* L1STD: Span in [4:0], L2Ptr in [55:6] (5.1), written by hand */
@@ -866,8 +867,8 @@ static void test_st_2lvl_reserved_split(StEnv *e, gconstpointer data)
                     SM3_EVT_NONE);
     g_assert_cmphex(e->pa, ==, 0x300000 + 5 * 64);
     /* FMT 0b10 (Reserved) behaves as linear */
-    g_assert_cmpint(locate(e, ST_BASE, sm_prep(SM3_ST_CFG_LOG2SIZE, 12) |
-                           sm_prep(SM3_ST_CFG_FMT, 2), 0x45),
+    g_assert_cmpint(locate(e, ST_BASE, sm_prep(SM3_STRTAB_BASE_CFG_LOG2SIZE, 12) |
+                           sm_prep(SM3_STRTAB_BASE_CFG_FMT, 2), 0x45),
                     ==, SM3_EVT_NONE);
     g_assert_cmphex(e->pa, ==, ST_BASE + 0x45 * 64);
     /* without 2-level support FMT is RES0: linear */
