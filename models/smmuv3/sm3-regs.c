@@ -142,6 +142,14 @@ static void sm3_cmdq_prod_written(Sm3 *s, uint64_t old_val)
                    SM3_GBPA_ABORT | SM3_GBPA_UPDATE)
 #define STRCFG_W  (SM3_STRTAB_BASE_CFG_LOG2SIZE | SM3_STRTAB_BASE_CFG_SPLIT | \
                    SM3_STRTAB_BASE_CFG_FMT)
+/* CR0: every field; sm3_cr0_written() keeps what the instance has. */
+#define CR0_W     (SM3_CR0_SMMUEN | SM3_CR0_PRIQEN | SM3_CR0_EVENTQEN | \
+                   SM3_CR0_CMDQEN | SM3_CR0_ATSCHK | SM3_CR0_VMW)
+#define CR1_W     (SM3_CR1_QUEUE_IC | SM3_CR1_QUEUE_OC | SM3_CR1_QUEUE_SH | \
+                   SM3_CR1_TABLE_IC | SM3_CR1_TABLE_OC | SM3_CR1_TABLE_SH)
+#define CR2_W     (SM3_CR2_E2H | SM3_CR2_RECINVSID | SM3_CR2_PTM)
+#define IRQEN_W   (SM3_IRQ_CTRL_GERROR_IRQEN | SM3_IRQ_CTRL_PRIQ_IRQEN | \
+                   SM3_IRQ_CTRL_EVENTQ_IRQEN)
 
 /* Lock fields of a row: never, by a CR0 enable, by an IRQ_CTRL enable */
 #define UNLOCKED     0, 0, 0
@@ -175,15 +183,15 @@ static const Sm3RegDesc sm3_regs[] = {
     RO(SM3_IDR5, 4, 0, "IDR5"),
     RO(SM3_IIDR, 4, 0, "IIDR"),
     RO(SM3_AIDR, 4, 0, "AIDR"),               /* sm3_aidr_value() */
-    { SM3_CR0, 4, 0, 0x1df, UNLOCKED, sm3_cr0_written, "CR0" },
+    { SM3_CR0, 4, 0, CR0_W, UNLOCKED, sm3_cr0_written, "CR0" },
     RO(SM3_CR0ACK, 4, 0, "CR0ACK"),
-    { SM3_CR1, 4, 0, 0xfff, CR0_LOCK(SMMUEN), NULL, "CR1" },
-    { SM3_CR2, 4, 0, 0x7, CR0_LOCK(SMMUEN), sm3_cr2_written, "CR2" },
+    { SM3_CR1, 4, 0, CR1_W, CR0_LOCK(SMMUEN), NULL, "CR1" },
+    { SM3_CR2, 4, 0, CR2_W, CR0_LOCK(SMMUEN), sm3_cr2_written, "CR2" },
     RO(SM3_STATUSR, 4, 0, "STATUSR"),
     /* Reset: abort clear, SHCFG = use incoming (IMPLEMENTATION DEFINED). */
     { SM3_GBPA, 4, 0x1000, GBPA_W, UNLOCKED, sm3_gbpa_written, "GBPA" },
     RO(SM3_AGBPA, 4, 0, "AGBPA"),
-    { SM3_IRQ_CTRL, 4, 0, 0x7, UNLOCKED, sm3_irq_ctrl_written, "IRQ_CTRL" },
+    { SM3_IRQ_CTRL, 4, 0, IRQEN_W, UNLOCKED, sm3_irq_ctrl_written, "IRQ_CTRL" },
     RO(SM3_IRQ_CTRLACK, 4, 0, "IRQ_CTRLACK"),
     RO(SM3_GERROR, 4, 0, "GERROR"),
     { SM3_GERRORN, 4, 0, SM3_GERROR_ALL, UNLOCKED, sm3_gerrorn_written,
