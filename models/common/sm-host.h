@@ -81,4 +81,11 @@ typedef struct SmHost {
                          bool ssv, uint16_t grpid, unsigned resp);
 } SmHost;
 
+/*
+ * One line of @kind through @host->log, formatted as printf does;
+ * nothing without a host or a log hook.  Every model logs through this.
+ */
+void sm_host_log(const SmHost *host, SmLogKind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif /* SM_HOST_H */

@@ -105,9 +105,8 @@ struct Sm3 {
     unsigned cmd_writes_head, cmd_writes_n;
 };
 
-/* ---- logging (sm3-regs.c) ---- */
-void sm3_log(const Sm3 *s, SmLogKind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* ---- logging: through the host (sm_host_log) ---- */
+#define sm3_log(s, kind, ...) sm_host_log(&(s)->cfg.host, kind, __VA_ARGS__)
 #define sm3_guest_error(s, ...) sm3_log(s, SM_LOG_GUEST_ERROR, __VA_ARGS__)
 
 /* ---- registers (sm3-regs.c) ---- */

@@ -10,21 +10,6 @@
 
 #include "sm3-internal.h"
 
-void sm3_log(const Sm3 *s, SmLogKind kind, const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-
-    if (!s->cfg.host.log) {
-        return;
-    }
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    s->cfg.host.log(s->cfg.host.opaque, kind, msg);
-    g_free(msg);
-}
-
 /* ---- locks: when the spec makes a register read-only ------------------- */
 
 /*

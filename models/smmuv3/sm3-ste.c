@@ -40,20 +40,6 @@ bool sm3_read_dwords(const SmHost *host, uint64_t pa, uint64_t *dw,
     return true;
 }
 
-void sm3_cfg_log(const SmHost *host, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-
-    if (!host || !host->log) {
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    host->log(host->opaque, SM_LOG_GUEST_ERROR, buf);
-}
-
 /*
  * STE.S2PS / CD.IPS encodings (5.2, 5.4).  0b111 is Reserved in SMMUv3.1
  * to v3.3 and behaves as 0b110 (52 bits); the caller caps with the OAS.

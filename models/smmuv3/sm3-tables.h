@@ -451,8 +451,8 @@ bool sm3_read_dwords(const SmHost *host, uint64_t pa, uint64_t *dw,
                      unsigned n, uint32_t sid);
 
 /* One SM_LOG_GUEST_ERROR line through host->log (if any). */
-void sm3_cfg_log(const SmHost *host, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define sm3_cfg_log(host, ...) \
+    sm_host_log(host, SM_LOG_GUEST_ERROR, __VA_ARGS__)
 
 /* Output size in bits of a 3-bit PS/IPS encoding (0b111 behaves as 52). */
 unsigned sm3_ps_bits(unsigned ps);
