@@ -62,6 +62,25 @@ SmGranule sm_granule_from_tg1(unsigned tg1)
     return map[tg1 & 3];
 }
 
+static const uint8_t sm_pa_sizes[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+unsigned sm_pa_size_bits(unsigned enc)
+{
+    return enc < G_N_ELEMENTS(sm_pa_sizes) ? sm_pa_sizes[enc] : 0;
+}
+
+int sm_pa_size_encoding(unsigned bits)
+{
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(sm_pa_sizes); i++) {
+        if (sm_pa_sizes[i] == bits) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
 unsigned sm_granule_shift(SmGranule g)
 {
     static const unsigned shift[] = {

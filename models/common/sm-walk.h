@@ -38,6 +38,16 @@ SmGranule sm_granule_from_tg0(unsigned tg0);
 SmGranule sm_granule_from_tg1(unsigned tg1);
 
 /* log2 of the granule size: 12, 14 or 16 (0 for an invalid granule). */
+/*
+ * The Arm physical-address-size encoding shared by ID_AA64MMFR0.PARange,
+ * TCR.IPS, VTCR.PS, SMMUv3 IDR5.OAS, STE.S2PS and CD.IPS, SMMUv2
+ * IDR2.OAS/IAS: 0..6 are 32, 36, 40, 42, 44, 48 and 52 bits.  The
+ * bits of @enc, 0 for an encoding without a size; the encoding of
+ * @bits, -1 for a size without one.
+ */
+unsigned sm_pa_size_bits(unsigned enc);
+int sm_pa_size_encoding(unsigned bits);
+
 unsigned sm_granule_shift(SmGranule g);
 /* Address bits resolved by one full table: granule_shift - 3. */
 unsigned sm_walk_bits_per_level(SmGranule g);

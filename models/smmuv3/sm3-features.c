@@ -61,18 +61,9 @@ bool sm3_hyp_default(const Sm3Features *f)
 
 /* ---- dependency and range rules: a table ---------------------------------- */
 
-static const uint8_t sm3_oas_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
-
 static bool sm3_oas_known(const Sm3Features *f)
 {
-    unsigned i;
-
-    for (i = 0; i < G_N_ELEMENTS(sm3_oas_bits); i++) {
-        if (sm3_oas_bits[i] == f->oas_bits) {
-            return true;
-        }
-    }
-    return false;
+    return sm_pa_size_encoding(f->oas_bits) >= 0;
 }
 
 static bool sm3_rule_some_stage(const Sm3Features *f)
@@ -184,18 +175,6 @@ const Sm3FeatureRule *sm3_features_broken_rule(const Sm3Features *f)
 
 /* ---- ID registers ---------------------------------------------------------- */
 
-static unsigned sm3_oas_encoding(unsigned bits)
-{
-    unsigned i;
-
-    for (i = 0; i < G_N_ELEMENTS(sm3_oas_bits); i++) {
-        if (sm3_oas_bits[i] == bits) {
-            return i;
-        }
-    }
-    return 5;
-}
-
 static uint32_t sm3_idr0(const Sm3Features *f)
 {
     uint32_t v = 0;
@@ -254,7 +233,8 @@ static uint32_t sm3_idr5(const Sm3Features *f)
 {
     uint32_t v = 0;
 
-    v |= sm_prep(SM3_IDR5_OAS, sm3_oas_encoding(f->oas_bits));
+    /* sm3_config_error() refuses an OAS without an encoding (0 then) */
+    v |= sm_prep(SM3_IDR5_OAS, MAX(sm_pa_size_encoding(f->oas_bits), 0));
     v |= (f->granules & SM3_GRAN_4K) ? SM3_IDR5_GRAN4K : 0;
     v |= (f->granules & SM3_GRAN_16K) ? SM3_IDR5_GRAN16K : 0;
     v |= (f->granules & SM3_GRAN_64K) ? SM3_IDR5_GRAN64K : 0;

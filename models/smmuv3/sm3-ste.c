@@ -46,9 +46,7 @@ bool sm3_read_dwords(const SmHost *host, uint64_t pa, uint64_t *dw,
  */
 unsigned sm3_ps_bits(unsigned ps)
 {
-    static const uint8_t bits[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };
-
-    return bits[ps & 7];
+    return (ps & 7) == 7 ? 52 : sm_pa_size_bits(ps & 7);
 }
 
 /* ---- decode -------------------------------------------------------------- */
