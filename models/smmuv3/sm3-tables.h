@@ -93,7 +93,13 @@
 #define SM3_STE1_SHCFG              SM_MASK(45, 44)
 #define SM3_STE1_NSCFG              SM_MASK(47, 46)
 #define SM3_STE1_PRIVCFG            SM_MASK(49, 48)
+#define   SM3_PRIVCFG_USE_INCOMING  0     /* 0b00, 0b01 */
+#define   SM3_PRIVCFG_UNPRIV        2
+#define   SM3_PRIVCFG_PRIV          3
 #define SM3_STE1_INSTCFG            SM_MASK(51, 50)
+#define   SM3_INSTCFG_USE_INCOMING  0     /* 0b00, 0b01 */
+#define   SM3_INSTCFG_DATA          2
+#define   SM3_INSTCFG_INSTR         3     /* reads only; writes stay data */
 #define SM3_STE1_IMPDEF             SM_MASK(63, 52)
 
 /* dword 2: bits [191:128] */

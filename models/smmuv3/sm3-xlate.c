@@ -735,14 +735,14 @@ static void sm3_apply_overrides(Sm3Ctx *c)
     c->write = c->req->write;
     c->instr = c->req->instr;
     c->priv = c->req->priv;
-    if (c->ste->instcfg == 2) {
+    if (c->ste->instcfg == SM3_INSTCFG_DATA) {
         c->instr = false;
-    } else if (c->ste->instcfg == 3 && !c->write) {
+    } else if (c->ste->instcfg == SM3_INSTCFG_INSTR && !c->write) {
         c->instr = true;
     }
-    if (c->ste->privcfg == 2) {
+    if (c->ste->privcfg == SM3_PRIVCFG_UNPRIV) {
         c->priv = false;
-    } else if (c->ste->privcfg == 3) {
+    } else if (c->ste->privcfg == SM3_PRIVCFG_PRIV) {
         c->priv = true;
     }
 }

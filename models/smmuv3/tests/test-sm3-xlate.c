@@ -1201,6 +1201,41 @@ static void test_perm_instr_after_fill(void)
     sm3b_free(e.b);
 }
 
+/*
+ * STE.INSTCFG (STE bits [115:114], dword 1 [51:50]): 0b11 makes reads
+ * instruction fetches (writes stay data), 0b10 makes every access data.
+ * An EL0-writable page is never executable at EL1 (PX clear), so a
+ * privileged read faults under 0b11 and a privileged fetch passes under
+ * 0b10.
+ */
+static void test_instcfg(void)
+{
+    Env e;
+    Sm3Request rd = { .sid = SID + 1, .iova = VA + 0x20000, .priv = true };
+    Sm3Request wr = rd, ifetch = rd;
+    Sm3Xlate r;
+
+    env_s1(&e, NULL, 0);
+    sm3b_map(e.b, e.root, VA + 0x20000, PA, 3, SM3B_S1_RW);
+    wr.write = true;
+    ifetch.instr = true;
+    sm3b_ste_s1(e.b, SID + 1, e.cdtab, 0, UINT64_C(3) << 50);
+    r = sm3_translate(e.b->s, &rd);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_PERMISSION);
+    r = sm3_translate(e.b->s, &wr);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    ifetch.sid = rd.sid = SID + 2;
+    sm3b_ste_s1(e.b, SID + 2, e.cdtab, 0, UINT64_C(2) << 50);
+    r = sm3_translate(e.b->s, &ifetch);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    /* 0b00: the incoming attribute, as without an override */
+    ifetch.sid = SID;
+    r = sm3_translate(e.b->s, &ifetch);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_PERMISSION);
+    sm3b_free(e.b);
+}
+
 /* ---- end to end: granule x stage x leaf ---------------------------------- */
 
 #define E2E_IN       UINT64_C(0x4000000000)   /* 256G: VA and IPA input */
@@ -1519,6 +1554,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/xlate/tlb-tags-asid", test_tlb_tags_asid);
     g_test_add_func("/sm3/xlate/tbi", test_tbi);
     g_test_add_func("/sm3/xlate/privcfg", test_privcfg);
+    g_test_add_func("/sm3/xlate/instcfg", test_instcfg);
     g_test_add_func("/sm3/xlate/f-uut", test_f_uut);
     g_test_add_func("/sm3/xlate/ats-translated", test_ats_translated);
     g_test_add_func("/sm3/xlate/ats-request", test_ats_request);
