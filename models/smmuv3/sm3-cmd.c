@@ -445,6 +445,15 @@ bool sm3_cmdq_pending(const Sm3 *s)
            !sm3_q_empty(s, &sm3_cmdq);
 }
 
+uint64_t sm3_cmdq_due_ns(const Sm3 *s)
+{
+    if (!s->cfg.cmdq_timing || !s->cmd_timed || !sm3_cmdq_pending(s)) {
+        return 0;
+    }
+    return sm_timing_cycles_to_ns_up(sm_timing_get_params(s->timing),
+                                     s->cmd_due);
+}
+
 static void sm3_cmdq_error(Sm3 *s, int err, unsigned op)
 {
     uint32_t cons = sm3_reg32(s, SM3_CMDQ_CONS);

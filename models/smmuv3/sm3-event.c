@@ -133,15 +133,6 @@ void sm3_gerror_raise(Sm3 *s, uint32_t bit)
     }
 }
 
-/* Acknowledging CMDQ_ERR lets the halted command queue run again. */
-void sm3_gerrorn_written(Sm3 *s, uint64_t old_val)
-{
-    if ((old_val ^ sm3_reg32(s, SM3_GERRORN)) & SM3_GERROR_CMDQ_ERR &&
-        s->cfg.cmdq_batch) {
-        sm3_cmdq_run(s, s->cfg.cmdq_batch);
-    }
-}
-
 /* ---- interrupts ---------------------------------------------------------- */
 
 bool sm3_send_msi(Sm3 *s, uint64_t addr, uint32_t data)

@@ -169,7 +169,6 @@ uint32_t sm3_aidr_value(const Sm3Features *f);
 /* ---- interrupts and global errors (sm3-event.c) ---- */
 bool sm3_gerror_active(const Sm3 *s, uint32_t bit);
 void sm3_gerror_raise(Sm3 *s, uint32_t bit);
-void sm3_gerrorn_written(Sm3 *s, uint64_t old_val);
 /*
  * Signal an interrupt source: an MSI when MSIs are advertised and the
  * source's IRQ_CFG0.ADDR (register offset @cfg0) is non-zero, otherwise a
@@ -353,7 +352,11 @@ unsigned sm3_cfg_invalidate(Sm3 *s, uint32_t sid_first, uint32_t sid_last,
 /* Notify the emulator (SmHost.invalidated) of an invalidation. */
 void sm3_notify_inval(Sm3 *s, const SmInval *inv);
 
-/* Stalls (sm3-xlate.c) */
+/* ---- stalls (sm3-stall.c) ---- */
+/* A free slot and a STAG not in use; false when all slots are held. */
+bool sm3_stall_alloc(Sm3 *s, uint32_t sid, uint16_t *stag);
+/* Give back a slot just allocated for a stall that never happened. */
+void sm3_stall_release(Sm3 *s, uint16_t stag);
 /* Resolve the stalls of @sid (all, or only @stag when @match_stag). */
 unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
                            uint16_t stag, bool retry);

@@ -106,6 +106,15 @@ static void sm3_strtab_cfg_written(Sm3 *s, uint64_t old_val)
     sm3_set_reg32(s, SM3_STRTAB_BASE_CFG, (uint32_t)v);
 }
 
+/* Acknowledging CMDQ_ERR lets the halted command queue run again. */
+static void sm3_gerrorn_written(Sm3 *s, uint64_t old_val)
+{
+    if ((old_val ^ sm3_reg32(s, SM3_GERRORN)) & SM3_GERROR_CMDQ_ERR &&
+        s->cfg.cmdq_batch) {
+        sm3_cmdq_run(s, s->cfg.cmdq_batch);
+    }
+}
+
 static void sm3_cmdq_prod_written(Sm3 *s, uint64_t old_val)
 {
     if (s->cfg.cmdq_timing) {

@@ -176,15 +176,6 @@ void sm3_cmd_retired(Sm3 *s, bool ok)
     s->cmd_timed = false;
 }
 
-uint64_t sm3_cmdq_due_ns(const Sm3 *s)
-{
-    if (!s->cfg.cmdq_timing || !s->cmd_timed || !sm3_cmdq_pending(s)) {
-        return 0;
-    }
-    return sm_timing_cycles_to_ns_up(sm_timing_get_params(s->timing),
-                                     s->cmd_due);
-}
-
 /* log2 of the region a successful result holds for (0: none). */
 static uint8_t sm3_leaf_shift(const Sm3Xlate *r)
 {
