@@ -216,6 +216,13 @@ static bool sm_walk_s2_sl_invalid(SmGranule g, int start, unsigned oas)
     }
 }
 
+int sm_walk_s2_valid_start_level(SmGranule g, unsigned sl0, unsigned pamax)
+{
+    int start = sm_walk_s2_start_level(g, sl0);
+
+    return start < 0 || sm_walk_s2_sl_invalid(g, start, pamax) ? -1 : start;
+}
+
 SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
 {
     unsigned gs = sm_granule_shift(sc->granule);
@@ -237,10 +244,10 @@ SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
     if (ias <= gs || ias > sm_walk_max_ias(sc->granule)) {
         return SM_WALK_CFG_TSZ;
     }
-    start = sm_walk_s2_start_level(sc->granule, sc->sl0);
-    if (start < 0 || sm_walk_s2_sl_invalid(sc->granule, start,
-                                           sc->pamax_bits ? sc->pamax_bits
-                                                          : sm_walk_oas(sc))) {
+    start = sm_walk_s2_valid_start_level(sc->granule, sc->sl0,
+                                         sc->pamax_bits ? sc->pamax_bits
+                                                        : sm_walk_oas(sc));
+    if (start < 0) {
         return SM_WALK_CFG_SL0;
     }
     /*

@@ -74,6 +74,11 @@ int sm_walk_s1_start_level(SmGranule g, unsigned ias_bits);
  * 2 -> 1; 3 reserved for all three here).
  */
 int sm_walk_s2_start_level(SmGranule g, unsigned sl0);
+/*
+ * The same, or -1 also when a PA size of @pamax bits cannot need that
+ * start level (AArch64.S2InvalidSL).
+ */
+int sm_walk_s2_valid_start_level(SmGranule g, unsigned sl0, unsigned pamax);
 
 /* ---- Configuration ----------------------------------------------------- */
 

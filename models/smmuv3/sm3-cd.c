@@ -216,9 +216,8 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
                         : sm3_tg_granule(cd->tg0, false);
     unsigned top = tbi ? 55 : 63;
     unsigned ia_bits = 64 - tsz;
-    unsigned gshift, stride, levels;
     uint64_t range_mask;
-    int bits;
+    int bits, start;
 
     memset(walk, 0, sizeof(*walk));
     walk->ttb1 = upper;
@@ -233,15 +232,16 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
         return SM3_EVT_F_TRANSLATION;
     }
 
-    gshift = sm3_granule_shift(g);
-    stride = gshift - 3;
-    levels = (ia_bits - gshift + stride - 1) / stride;
-    walk->geom.granule_shift = gshift;
+    start = sm_walk_s1_start_level(g, ia_bits);
+    if (start < 0) {
+        return SM3_EVT_F_TRANSLATION;      /* sm3_cd_check() excludes it */
+    }
+    walk->geom.granule_shift = sm_granule_shift(g);
     walk->geom.input_bits = ia_bits;
-    walk->geom.start_level = 4 - levels;
+    walk->geom.start_level = start;
     walk->geom.concat = 1;
     walk->geom.output_bits = cd->eff_ips_bits;
-    bits = (int)ia_bits - (int)((levels - 1) * stride + gshift);
+    bits = (int)ia_bits - (int)sm_walk_level_shift(g, start);
 
     walk->cfg.enabled = true;
     walk->cfg.granule = g;

@@ -352,6 +352,10 @@ unsigned sm3_cfg_invalidate(Sm3 *s, uint32_t sid_first, uint32_t sid_last,
 /* Notify the emulator (SmHost.invalidated) of an invalidation. */
 void sm3_notify_inval(Sm3 *s, const SmInval *inv);
 
+/* ---- translation (sm3-xlate.c) ---- */
+/* Tables the translation path derives once, before the first instance. */
+void sm3_xlate_init(void);
+
 /* ---- stalls (sm3-stall.c) ---- */
 /* A free slot and a STAG not in use; false when all slots are held. */
 bool sm3_stall_alloc(Sm3 *s, uint32_t sid, uint16_t *stag);

@@ -485,6 +485,7 @@ Sm3 *sm3_new(const Sm3Config *cfg)
         g_free(why);
         return NULL;
     }
+    sm3_xlate_init();
     s = g_new0(Sm3, 1);
     s->cfg = *cfg;
     s->f = cfg->features;

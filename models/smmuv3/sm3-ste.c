@@ -161,15 +161,6 @@ SmGranule sm3_tg_granule(unsigned tg, bool tg1)
     return g[tg1][tg & 3];
 }
 
-unsigned sm3_granule_shift(SmGranule g)
-{
-    static const uint8_t shift[] = {
-        [SM_GRANULE_4K] = 12, [SM_GRANULE_16K] = 14, [SM_GRANULE_64K] = 16,
-    };
-
-    return g < SM_GRANULE_INVALID ? shift[g] : 0;
-}
-
 bool sm3_granule_supported(const Sm3Features *f, SmGranule g)
 {
     static const uint8_t bit[] = {
@@ -178,44 +169,6 @@ bool sm3_granule_supported(const Sm3Features *f, SmGranule g)
     };
 
     return g < SM_GRANULE_INVALID && (f->granules & bit[g]);
-}
-
-/*
- * Start level encoded by VTCR_EL2.SL0 / STE.S2SL0 (DS == 0), or -1 when
- * the encoding is reserved for the granule given the implemented PA size
- * (Arm ARM AArch64.S2InvalidSL: 4K SL0 = 0b10 needs PAMax >= 44 and 0b11
- * needs FEAT_TTST; 16K SL0 = 0b10 needs PAMax >= 42 and 0b11 needs DS;
- * 64K SL0 = 0b10 needs PAMax >= 44, 0b11 is reserved).
- */
-static int sm3_s2_start_level(SmGranule g, unsigned sl0, unsigned pamax)
-{
-    /* [granule][sl0]: start level, and the minimum PAMax for it */
-    static const struct {
-        int8_t level;
-        uint8_t pamax;
-    } tab[3][4] = {
-        [SM_GRANULE_4K] = { { 2, 0 }, { 1, 0 }, { 0, 44 }, { -1, 0 } },
-        [SM_GRANULE_16K] = { { 3, 0 }, { 2, 0 }, { 1, 42 }, { -1, 0 } },
-        [SM_GRANULE_64K] = { { 3, 0 }, { 2, 0 }, { 1, 44 }, { -1, 0 } },
-    };
-
-    if (g >= SM_GRANULE_INVALID || tab[g][sl0 & 3].level < 0 ||
-        pamax < tab[g][sl0 & 3].pamax) {
-        return -1;
-    }
-    return tab[g][sl0 & 3].level;
-}
-
-/*
- * Address bits resolved by the start-level table of a walk that starts at
- * @level: what is left of @ia_bits after the levels below it.  May be
- * zero or negative for an inconsistent configuration.
- */
-static int sm3_start_bits(unsigned gshift, unsigned level, unsigned ia_bits)
-{
-    unsigned stride = gshift - 3;
-
-    return (int)ia_bits - (int)((3 - level) * stride + gshift);
 }
 
 /*
@@ -285,10 +238,11 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     if (ste->s2t0sz < tsz_min || ste->s2t0sz > 39) {
         return "S2T0SZ out of range for the granule and IAS";
     }
-    gshift = sm3_granule_shift(g);
+    gshift = sm_granule_shift(g);
     stride = gshift - 3;
     ia_bits = 64 - ste->s2t0sz;
-    level = sm3_s2_start_level(g, ste->s2sl0, f->oas_bits);
+    /* S2InvalidSL is judged against the implemented OAS (PAMax) */
+    level = sm_walk_s2_valid_start_level(g, ste->s2sl0, f->oas_bits);
     if (level < 0) {
         return "S2SL0 reserved for the granule and PA size";
     }
@@ -296,7 +250,7 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
      * AArch64.S2InconsistentSL: the start level must resolve between 1
      * bit and one full stride plus 4 bits (16 concatenated tables).
      */
-    bits = sm3_start_bits(gshift, level, ia_bits);
+    bits = (int)ia_bits - (int)sm_walk_level_shift(g, level);
     if (bits < 1 || bits > (int)stride + 4) {
         return "S2SL0 inconsistent with S2T0SZ and S2TG";
     }

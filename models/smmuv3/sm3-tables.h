@@ -465,8 +465,6 @@ unsigned sm3_ps_bits(unsigned ps);
 
 /* Granule of a TG0/S2TG encoding (@tg1 false) or of a CD.TG1 encoding. */
 SmGranule sm3_tg_granule(unsigned tg, bool tg1);
-/* log2 of the granule size (12, 14, 16), 0 for SM_GRANULE_INVALID. */
-unsigned sm3_granule_shift(SmGranule g);
 /* Whether the instance implements granule @g (IDR5.GRAN*). */
 bool sm3_granule_supported(const Sm3Features *f, SmGranule g);
 /*

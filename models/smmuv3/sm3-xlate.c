@@ -275,18 +275,25 @@ static uint16_t sm3_ctx_asid(const Sm3Ctx *c)
 }
 
 /*
- * Leaf entry sizes (log2) of each granule, levels 3, 2, 1: what
- * sm_walk_level_shift() gives, as constants for the per-translation path.
+ * Leaf entry sizes (log2) of each granule, levels 3, 2, 1: the walker's
+ * sm_walk_level_shift(), kept in a table for the per-translation path.
  */
-#define SM3_LEVEL_SHIFT(gs, level) ((gs) + ((gs) - 3) * (3 - (level)))
-#define SM3_LEAF_SHIFTS(gs) \
-    { SM3_LEVEL_SHIFT(gs, 3), SM3_LEVEL_SHIFT(gs, 2), SM3_LEVEL_SHIFT(gs, 1) }
+static uint8_t sm3_leaf_shifts[SM_GRANULE_INVALID][3];
 
-static const uint8_t sm3_leaf_shifts[SM_GRANULE_INVALID][3] = {
-    [SM_GRANULE_4K] = SM3_LEAF_SHIFTS(12),
-    [SM_GRANULE_16K] = SM3_LEAF_SHIFTS(14),
-    [SM_GRANULE_64K] = SM3_LEAF_SHIFTS(16),
-};
+void sm3_xlate_init(void)
+{
+    static gsize done;
+    unsigned g, i;
+
+    if (g_once_init_enter(&done)) {
+        for (g = 0; g < SM_GRANULE_INVALID; g++) {
+            for (i = 0; i < 3; i++) {
+                sm3_leaf_shifts[g][i] = sm_walk_level_shift(g, 3 - (int)i);
+            }
+        }
+        g_once_init_leave(&done, 1);
+    }
+}
 
 G_STATIC_ASSERT(SM3_TLB_MAX_SHIFTS >= 3);
 
