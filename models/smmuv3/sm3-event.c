@@ -18,6 +18,11 @@
 #define SM3_EVF_IPA     (1u << 6)   /* IPA (stage-2 faults) */
 #define SM3_EVF_FETCH   (1u << 7)   /* FetchAddr */
 #define SM3_EVF_TTRNW   (1u << 8)   /* TTRnW */
+/*
+ * Not a field: a translation-class fault (3.12), which may stall (CD.S,
+ * STE.S2S) and is recorded only when its stage asks (CD.R, STE.S2R).
+ */
+#define SM3_EVF_STALLABLE (1u << 9)
 
 #define SM3_EVF_XLATE   (SM3_EVF_SSID | SM3_EVF_INPUT | SM3_EVF_RNW | \
                          SM3_EVF_PRIV | SM3_EVF_STALL | SM3_EVF_WALK | \
@@ -46,16 +51,29 @@ static const Sm3EventDesc sm3_events[256] = {
     [SM3_EVT_F_WALK_EABT] = { "F_WALK_EABT", (SM3_EVF_XLATE &
                               ~SM3_EVF_IPA) | SM3_EVF_FETCH |
                               SM3_EVF_TTRNW },
-    [SM3_EVT_F_TRANSLATION] = { "F_TRANSLATION", SM3_EVF_XLATE },
-    [SM3_EVT_F_ADDR_SIZE] = { "F_ADDR_SIZE", SM3_EVF_XLATE },
-    [SM3_EVT_F_ACCESS] = { "F_ACCESS", SM3_EVF_XLATE },
+    [SM3_EVT_F_TRANSLATION] = { "F_TRANSLATION", SM3_EVF_XLATE |
+                                SM3_EVF_STALLABLE },
+    [SM3_EVT_F_ADDR_SIZE] = { "F_ADDR_SIZE", SM3_EVF_XLATE |
+                              SM3_EVF_STALLABLE },
+    [SM3_EVT_F_ACCESS] = { "F_ACCESS", SM3_EVF_XLATE | SM3_EVF_STALLABLE },
     [SM3_EVT_F_PERMISSION] = { "F_PERMISSION", SM3_EVF_XLATE |
-                               SM3_EVF_TTRNW },
+                               SM3_EVF_TTRNW | SM3_EVF_STALLABLE },
     [SM3_EVT_F_TLB_CONFLICT] = { "F_TLB_CONFLICT", SM3_EVF_SSID |
                                  SM3_EVF_INPUT | SM3_EVF_RNW |
                                  SM3_EVF_WALK },
     [SM3_EVT_F_CFG_CONFLICT] = { "F_CFG_CONFLICT", SM3_EVF_SSID },
+    /* Never raised here (no stall-model page requests, no VMS): named */
+    [SM3_EVT_E_PAGE_REQUEST] = { "E_PAGE_REQUEST", SM3_EVF_SSID |
+                                 SM3_EVF_INPUT | SM3_EVF_RNW |
+                                 SM3_EVF_PRIV },
+    [SM3_EVT_F_VMS_FETCH] = { "F_VMS_FETCH", SM3_EVF_FETCH },
 };
+
+bool sm3_event_stallable(unsigned id)
+{
+    return id < G_N_ELEMENTS(sm3_events) &&
+           (sm3_events[id].carries & SM3_EVF_STALLABLE);
+}
 
 const char *sm3_event_name(unsigned id)
 {

@@ -213,6 +213,11 @@ typedef struct Sm3Event {
 
 /* sm3_event_name() is public (sm3.h). */
 void sm3_event_encode(const Sm3Event *ev, uint64_t rec[4]);
+/*
+ * A translation-class fault (F_TRANSLATION, F_ADDR_SIZE, F_ACCESS,
+ * F_PERMISSION): may stall, and is recorded as its stage's R bit says.
+ */
+bool sm3_event_stallable(unsigned id);
 /* Queue @ev on the event queue; false when it was lost. */
 bool sm3_event_record(Sm3 *s, const Sm3Event *ev);
 

@@ -377,7 +377,7 @@ static bool sm3_should_stall(const Sm3Ctx *c, int evt, bool stage2)
     const Sm3Features *f = &c->s->f;
 
     if (c->ats_req || f->stall_model == SM3_STALL_NONE ||
-        evt < SM3_EVT_F_TRANSLATION || evt > SM3_EVT_F_PERMISSION) {
+        !sm3_event_stallable(evt)) {
         return false;
     }
     if (f->stall_model == SM3_STALL_FORCE) {
@@ -393,7 +393,7 @@ static bool sm3_should_stall(const Sm3Ctx *c, int evt, bool stage2)
  */
 static bool sm3_should_record(const Sm3Ctx *c, int evt, bool stage2)
 {
-    if (evt < SM3_EVT_F_TRANSLATION || evt > SM3_EVT_F_PERMISSION) {
+    if (!sm3_event_stallable(evt)) {
         return true;
     }
     return stage2 ? c->ste->s2r : c->cd->r;

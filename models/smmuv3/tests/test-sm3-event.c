@@ -9,6 +9,40 @@
 #include "sm3-bench.h"
 #include "sm3-internal.h"
 
+/*
+ * Event numbers and names of IHI 0070 7.3; the translation-class faults
+ * (3.12: may stall, recorded per CD.R / STE.S2R) are 0x10 to 0x13.
+ */
+static void test_event_table(void)
+{
+    static const struct {
+        unsigned id;
+        const char *name;
+        bool stallable;
+    } rows[] = {
+        { 0x01, "F_UUT", false }, { 0x02, "C_BAD_STREAMID", false },
+        { 0x03, "F_STE_FETCH", false }, { 0x04, "C_BAD_STE", false },
+        { 0x05, "F_BAD_ATS_TREQ", false },
+        { 0x06, "F_STREAM_DISABLED", false },
+        { 0x07, "F_TRANSL_FORBIDDEN", false },
+        { 0x08, "C_BAD_SUBSTREAMID", false }, { 0x09, "F_CD_FETCH", false },
+        { 0x0a, "C_BAD_CD", false }, { 0x0b, "F_WALK_EABT", false },
+        { 0x10, "F_TRANSLATION", true }, { 0x11, "F_ADDR_SIZE", true },
+        { 0x12, "F_ACCESS", true }, { 0x13, "F_PERMISSION", true },
+        { 0x20, "F_TLB_CONFLICT", false }, { 0x21, "F_CFG_CONFLICT", false },
+        { 0x24, "E_PAGE_REQUEST", false }, { 0x25, "F_VMS_FETCH", false },
+        { 0x0c, "EVT_UNKNOWN", false }, { 0xff, "EVT_UNKNOWN", false },
+    };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(rows); i++) {
+        g_assert_cmpstr(sm3_event_name(rows[i].id), ==, rows[i].name);
+        g_assert_cmpint(sm3_event_stallable(rows[i].id), ==,
+                        rows[i].stallable);
+    }
+    g_assert_false(sm3_event_stallable(0x1000));
+}
+
 static void test_golden_translation(void)
 {
     Sm3Event ev = {
@@ -573,6 +607,7 @@ int main(int argc, char **argv)
     unsigned i;
 
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sm3/event/table", test_event_table);
     g_test_add_func("/sm3/event/golden-translation", test_golden_translation);
     g_test_add_func("/sm3/event/golden-permission", test_golden_permission);
     g_test_add_func("/sm3/event/golden-config", test_golden_config);
