@@ -163,128 +163,84 @@ static int sm3_tlbi_run(Sm3 *s, Sm3TlbScope *sc, SmInval *inv)
     return SM3_CERROR_NONE;
 }
 
-static int sm3_cmd_tlbi_nh_all(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
-                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
-                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
-    SmInval inv = { .scope = SM_INVAL_VMID, .has_vmid = true,
-                    .vmid = sc.vmid };
+/*
+ * The TLBI commands (4.4) differ only in what they select: a StreamWorld,
+ * perhaps one kind of entry, a VMID and/or ASID from the command, and
+ * everything or an address (VA, IPA).  One row per command.
+ */
+typedef enum Sm3TlbiAddr {
+    SM3_TLBI_EVERYTHING,
+    SM3_TLBI_BY_VA,          /* VA forms: global entries too, with an ASID */
+    SM3_TLBI_BY_IPA,         /* stage-2-only entries */
+} Sm3TlbiAddr;
 
-    return sm3_tlbi_run(s, &sc, &inv);
-}
+typedef struct Sm3TlbiForm {
+    uint8_t world;           /* SM3_TLB_NS_EL1 or SM3_TLB_NS_EL2 */
+    bool by_kind;
+    uint8_t kind;            /* SM3_TLB_KIND_* when by_kind */
+    bool by_vmid, by_asid;
+    Sm3TlbiAddr addr;
+} Sm3TlbiForm;
 
-static int sm3_cmd_tlbi_nh_asid(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
-                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
-                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]),
-                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]) };
-    SmInval inv = { .scope = SM_INVAL_ASID, .has_vmid = true,
-                    .vmid = sc.vmid, .has_asid = true, .asid = sc.asid };
-
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-static int sm3_cmd_tlbi_nh_va(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
-                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
-                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]),
-                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]),
-                       .global_too = true };
-    SmInval inv = { .has_vmid = true, .vmid = sc.vmid,
-                    .has_asid = true, .asid = sc.asid };
-
-    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-static int sm3_cmd_tlbi_nh_vaa(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
-                       .match_kind = true, .kind = SM3_TLB_KIND_S1,
-                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
-    SmInval inv = { .has_vmid = true, .vmid = sc.vmid };
-
-    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
-    return sm3_tlbi_run(s, &sc, &inv);
-}
+#define EL1 SM3_TLB_NS_EL1
+#define EL2 SM3_TLB_NS_EL2
+#define S1  true, SM3_TLB_KIND_S1
+#define S2  true, SM3_TLB_KIND_S2
+#define ANY false, 0
+static const Sm3TlbiForm sm3_tlbi_forms[256] = {
+    /*                          world kind  VMID   ASID   address */
+    [SM3_CMD_TLBI_NH_ALL]    = { EL1, S1,  true,  false, SM3_TLBI_EVERYTHING },
+    [SM3_CMD_TLBI_NH_ASID]   = { EL1, S1,  true,  true,  SM3_TLBI_EVERYTHING },
+    [SM3_CMD_TLBI_NH_VA]     = { EL1, S1,  true,  true,  SM3_TLBI_BY_VA },
+    [SM3_CMD_TLBI_NH_VAA]    = { EL1, S1,  true,  false, SM3_TLBI_BY_VA },
+    /* EL2 StreamWorlds have no VMID (IDR0.HYP) */
+    [SM3_CMD_TLBI_EL2_ALL]   = { EL2, ANY, false, false, SM3_TLBI_EVERYTHING },
+    [SM3_CMD_TLBI_EL2_ASID]  = { EL2, ANY, false, true,  SM3_TLBI_EVERYTHING },
+    [SM3_CMD_TLBI_EL2_VA]    = { EL2, ANY, false, true,  SM3_TLBI_BY_VA },
+    [SM3_CMD_TLBI_EL2_VAA]   = { EL2, ANY, false, false, SM3_TLBI_BY_VA },
+    /* Everything of one VMID: stage 1, nested and stage-2-only entries */
+    [SM3_CMD_TLBI_S12_VMALL] = { EL1, ANY, true,  false, SM3_TLBI_EVERYTHING },
+    /*
+     * Stage-2-only entries by IPA; combined (nested) entries are left to
+     * the TLBI_NH_ALL or TLBI_S12_VMALL software must issue after it.
+     */
+    [SM3_CMD_TLBI_S2_IPA]    = { EL1, S2,  true,  false, SM3_TLBI_BY_IPA },
+    /* Every Non-secure, non-Hyp entry: all VMIDs of the EL1 world */
+    [SM3_CMD_TLBI_NSNH_ALL]  = { EL1, ANY, false, false, SM3_TLBI_EVERYTHING },
+};
+#undef EL1
+#undef EL2
+#undef S1
+#undef S2
+#undef ANY
 
 /*
- * EL2 forms (IDR0.HYP): entries of the EL2 StreamWorlds, which have no
- * VMID.  SmInval cannot say "EL2", so the host sees the VMID-less scope.
+ * The host hears the same selection (SmInval); it cannot say "EL2", so
+ * an EL2 command reaches it VMID-less.
  */
-static int sm3_cmd_tlbi_el2_all(Sm3 *s, const uint64_t cmd[2])
+static int sm3_cmd_tlbi(Sm3 *s, const uint64_t cmd[2])
 {
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2 };
-    SmInval inv = { .scope = SM_INVAL_ALL };
+    const Sm3TlbiForm *f = &sm3_tlbi_forms[sm_get(cmd[0], SM3_CMD0_OP)];
+    Sm3TlbScope sc = {
+        .match_world = true, .world = f->world,
+        .match_kind = f->by_kind, .kind = f->kind,
+        .match_vmid = f->by_vmid,
+        .vmid = f->by_vmid ? sm3_cmd_vmid(s, cmd[0]) : 0,
+        .match_asid = f->by_asid,
+        .asid = f->by_asid ? sm3_cmd_asid(s, cmd[0]) : 0,
+        .global_too = f->by_asid && f->addr == SM3_TLBI_BY_VA,
+    };
+    SmInval inv = {
+        .scope = f->by_asid ? SM_INVAL_ASID :
+                 f->by_vmid ? SM_INVAL_VMID : SM_INVAL_ALL,
+        .has_vmid = f->by_vmid, .vmid = sc.vmid,
+        .has_asid = f->by_asid, .asid = sc.asid,
+        .stage2 = f->addr == SM3_TLBI_BY_IPA,
+    };
 
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-static int sm3_cmd_tlbi_el2_asid(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2,
-                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]) };
-    SmInval inv = { .scope = SM_INVAL_ASID, .has_asid = true,
-                    .asid = sc.asid };
-
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-static int sm3_cmd_tlbi_el2_va(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2,
-                       .match_asid = true, .asid = sm3_cmd_asid(s, cmd[0]),
-                       .global_too = true };
-    SmInval inv = { .has_asid = true, .asid = sc.asid };
-
-    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-static int sm3_cmd_tlbi_el2_vaa(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL2 };
-    SmInval inv = { 0 };
-
-    sm3_tlbi_addr(s, cmd, false, &sc, &inv);
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-/* Everything of one VMID: stage 1, nested and stage-2-only entries. */
-static int sm3_cmd_tlbi_s12_vmall(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
-                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
-    SmInval inv = { .scope = SM_INVAL_VMID, .has_vmid = true,
-                    .vmid = sc.vmid };
-
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-/*
- * Stage-2-only entries by IPA.  Combined (nested) entries are left to the
- * TLBI_NH_ALL / TLBI_S12_VMALL that software must issue after it (4.4.5).
- */
-static int sm3_cmd_tlbi_s2_ipa(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1,
-                       .match_kind = true, .kind = SM3_TLB_KIND_S2,
-                       .match_vmid = true, .vmid = sm3_cmd_vmid(s, cmd[0]) };
-    SmInval inv = { .has_vmid = true, .vmid = sc.vmid, .stage2 = true };
-
-    sm3_tlbi_addr(s, cmd, true, &sc, &inv);
-    return sm3_tlbi_run(s, &sc, &inv);
-}
-
-/* Every Non-secure, non-Hyp entry: all VMIDs of the EL1 world. */
-static int sm3_cmd_tlbi_nsnh_all(Sm3 *s, const uint64_t cmd[2])
-{
-    Sm3TlbScope sc = { .match_world = true, .world = SM3_TLB_NS_EL1 };
-    SmInval inv = { .scope = SM_INVAL_ALL };
-
+    if (f->addr != SM3_TLBI_EVERYTHING) {
+        sm3_tlbi_addr(s, cmd, f->addr == SM3_TLBI_BY_IPA, &sc, &inv);
+    }
     return sm3_tlbi_run(s, &sc, &inv);
 }
 
@@ -406,17 +362,17 @@ static const Sm3CmdDesc sm3_cmds[256] = {
     CMD(CFGI_STE_RANGE, sm3_cmd_cfgi_ste_range, ALWAYS, CFGI),
     CMD(CFGI_CD, sm3_cmd_cfgi_cd, ALWAYS, CFGI),
     CMD(CFGI_CD_ALL, sm3_cmd_cfgi_cd_all, ALWAYS, CFGI),
-    CMD(TLBI_NH_ALL, sm3_cmd_tlbi_nh_all, sm3_has_s1, TLBI),
-    CMD(TLBI_NH_ASID, sm3_cmd_tlbi_nh_asid, sm3_has_s1, TLBI),
-    CMD(TLBI_NH_VA, sm3_cmd_tlbi_nh_va, sm3_has_s1, TLBI),
-    CMD(TLBI_NH_VAA, sm3_cmd_tlbi_nh_vaa, sm3_has_s1, TLBI),
-    CMD(TLBI_EL2_ALL, sm3_cmd_tlbi_el2_all, sm3_has_hyp, TLBI),
-    CMD(TLBI_EL2_ASID, sm3_cmd_tlbi_el2_asid, sm3_has_hyp, TLBI),
-    CMD(TLBI_EL2_VA, sm3_cmd_tlbi_el2_va, sm3_has_hyp, TLBI),
-    CMD(TLBI_EL2_VAA, sm3_cmd_tlbi_el2_vaa, sm3_has_hyp, TLBI),
-    CMD(TLBI_S12_VMALL, sm3_cmd_tlbi_s12_vmall, sm3_has_s2, TLBI),
-    CMD(TLBI_S2_IPA, sm3_cmd_tlbi_s2_ipa, sm3_has_s2, TLBI),
-    CMD(TLBI_NSNH_ALL, sm3_cmd_tlbi_nsnh_all, ALWAYS, TLBI),
+    CMD(TLBI_NH_ALL, sm3_cmd_tlbi, sm3_has_s1, TLBI),
+    CMD(TLBI_NH_ASID, sm3_cmd_tlbi, sm3_has_s1, TLBI),
+    CMD(TLBI_NH_VA, sm3_cmd_tlbi, sm3_has_s1, TLBI),
+    CMD(TLBI_NH_VAA, sm3_cmd_tlbi, sm3_has_s1, TLBI),
+    CMD(TLBI_EL2_ALL, sm3_cmd_tlbi, sm3_has_hyp, TLBI),
+    CMD(TLBI_EL2_ASID, sm3_cmd_tlbi, sm3_has_hyp, TLBI),
+    CMD(TLBI_EL2_VA, sm3_cmd_tlbi, sm3_has_hyp, TLBI),
+    CMD(TLBI_EL2_VAA, sm3_cmd_tlbi, sm3_has_hyp, TLBI),
+    CMD(TLBI_S12_VMALL, sm3_cmd_tlbi, sm3_has_s2, TLBI),
+    CMD(TLBI_S2_IPA, sm3_cmd_tlbi, sm3_has_s2, TLBI),
+    CMD(TLBI_NSNH_ALL, sm3_cmd_tlbi, ALWAYS, TLBI),
     CMD(ATC_INV, sm3_cmd_atc_inv, sm3_has_ats, ATC_INV),
     CMD(PRI_RESP, sm3_cmd_pri_resp, sm3_has_pri, OTHER),
     CMD(RESUME, sm3_cmd_resume, sm3_has_stall, OTHER),
