@@ -22,33 +22,6 @@
 #include "sm3-regs.h"
 #include "sm3-tables.h"
 
-/* ---- shared helpers ------------------------------------------------------ */
-
-bool sm3_read_dwords(const SmHost *host, uint64_t pa, uint64_t *dw,
-                     unsigned n, uint32_t sid)
-{
-    SmAttrs attrs = { .secure = false, .requester_id = sid };
-    unsigned i;
-
-    if (!host->read || host->read(host->opaque, pa, dw, n * 8, attrs)
-        != SM_BUS_OK) {
-        return false;
-    }
-    for (i = 0; i < n; i++) {
-        dw[i] = GUINT64_FROM_LE(dw[i]);
-    }
-    return true;
-}
-
-/*
- * STE.S2PS / CD.IPS encodings (5.2, 5.4).  0b111 is Reserved in SMMUv3.1
- * to v3.3 and behaves as 0b110 (52 bits); the caller caps with the OAS.
- */
-unsigned sm3_ps_bits(unsigned ps)
-{
-    return (ps & 7) == 7 ? 52 : sm_pa_size_bits(ps & 7);
-}
-
 /* ---- decode -------------------------------------------------------------- */
 
 void sm3_ste_decode(const uint64_t raw[SM3_STE_DWORDS], Sm3Ste *ste)
@@ -143,48 +116,6 @@ void sm3_ste_decode(const uint64_t raw[SM3_STE_DWORDS], Sm3Ste *ste)
     ste->s_s2skl = sm_get(d[6], SM3_STE6_S_S2SKL);
 
     ste->s2poi = d[7];
-}
-
-/* ---- stage-2 geometry ---------------------------------------------------- */
-
-/*
- * STE.S2TG / CD.TG0 encode 0 4K, 1 64K, 2 16K, 3 reserved; CD.TG1 encodes
- * 0 reserved, 1 16K, 2 4K, 3 64K (5.4, as TCR_ELx).
- */
-SmGranule sm3_tg_granule(unsigned tg, bool tg1)
-{
-    static const SmGranule g[2][4] = {
-        { SM_GRANULE_4K, SM_GRANULE_64K, SM_GRANULE_16K, SM_GRANULE_INVALID },
-        { SM_GRANULE_INVALID, SM_GRANULE_16K, SM_GRANULE_4K, SM_GRANULE_64K },
-    };
-
-    return g[tg1][tg & 3];
-}
-
-bool sm3_granule_supported(const Sm3Features *f, SmGranule g)
-{
-    static const uint8_t bit[] = {
-        [SM_GRANULE_4K] = SM3_GRAN_4K, [SM_GRANULE_16K] = SM3_GRAN_16K,
-        [SM_GRANULE_64K] = SM3_GRAN_64K,
-    };
-
-    return g < SM_GRANULE_INVALID && (f->granules & bit[g]);
-}
-
-/*
- * Table base with the bits below the start table's alignment cleared
- * (the SMMU aligns TTBx/S2TTB itself: 5.2 S2TTB, 5.4 TTB0).  @bits is the
- * number of index bits of the (possibly concatenated) start table; a
- * 52-bit output needs 64-byte alignment at least.
- */
-uint64_t sm3_align_ttb(uint64_t ttb, int bits, unsigned oas_bits)
-{
-    unsigned align = (bits > 0 ? bits : 0) + 3;
-
-    if (oas_bits >= 52 && align < 6) {
-        align = 6;
-    }
-    return ttb & ~sm_low_mask(align);
 }
 
 /* ---- validation ---------------------------------------------------------- */
