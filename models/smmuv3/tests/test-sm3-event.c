@@ -253,6 +253,35 @@ static void test_priq_msi(void)
     sm3b_free(b);
 }
 
+/*
+ * PRI queue record (IHI 0070 8.1; Linux's PRIQ_*): dword 0 StreamID
+ * [31:0], SubstreamID [51:32], Priv 58, Exec 59, Read 60, Write 61,
+ * Last 62, SSV 63; dword 1 PRG index [8:0], page address [63:12].
+ * Literal values, not the model's field macros.
+ */
+static void test_pri_record_golden(void)
+{
+    Sm3Bench *b = sm3b_new(NULL);
+    Sm3PageRequest pr = { .sid = 0x1234, .ssid = 0xabcde, .ssv = true,
+                          .addr = 0x76543000, .grpid = 0x1a5, .last = true,
+                          .read = true, .write = true, .priv = true };
+    uint64_t base = sm3b_alloc(b, 64, 64);
+
+    sm3b_setup(b, 4, 4, 4);
+    sm3b_wr64(b, SM3_PRIQ_BASE, base | 2);
+    sm3b_enable(b, sm3b_rd(b, SM3_CR0) | SM3_CR0_PRIQEN);
+    g_assert_true(sm3_page_request(b->s, &pr));
+    g_assert_cmphex(sm3b_r64(b, base), ==, UINT64_C(0xf40abcde00001234));
+    g_assert_cmphex(sm3b_r64(b, base + 8), ==, UINT64_C(0x76543000) | 0x1a5);
+    /* An unprivileged exec request without PASID and not last */
+    pr = (Sm3PageRequest){ .sid = 7, .addr = 0x9000, .grpid = 3,
+                           .exec = true };
+    g_assert_true(sm3_page_request(b->s, &pr));
+    g_assert_cmphex(sm3b_r64(b, base + 16), ==, UINT64_C(0x0800000000000007));
+    g_assert_cmphex(sm3b_r64(b, base + 24), ==, UINT64_C(0x9003));
+    sm3b_free(b);
+}
+
 /* Without IDR0.MSI the configuration is RAZ/WI and wired lines are used */
 static void test_no_msi_wired(void)
 {
@@ -619,6 +648,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/event/eventq-msi", test_eventq_msi);
     g_test_add_func("/sm3/event/gerror-msi", test_gerror_msi);
     g_test_add_func("/sm3/event/priq-msi", test_priq_msi);
+    g_test_add_func("/sm3/event/pri-record-golden", test_pri_record_golden);
     g_test_add_func("/sm3/event/no-msi-wired", test_no_msi_wired);
     g_test_add_func("/sm3/event/gerror-handshake", test_gerror_handshake);
     g_test_add_func("/sm3/event/stats-by-type", test_stats_events);
