@@ -17,6 +17,9 @@
 #                (600) per harness, -jobs=1, or FUZZ_RUNS executions
 #   make fuzz-check  the fuzz corpus replayed, then FUZZ_CHECK_SECONDS (60)
 #                of fuzzing per harness; any crash fails (part of check)
+#   make kernel  guest kernels built from source (KERNEL_SRC=, default
+#                Debian's linux-source-6.1; KERNEL_PAGES=64k) and their
+#                guests in build/guest-src-<pages> (scripts/build-kernel)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
 #   make distclean  also remove the shared cache (scripts/cache-dir)
@@ -28,7 +31,7 @@ SMMU ?= smmuv3-ext
 MODE ?= strict
 export SMMU MODE SMMU_PROPS
 
-.PHONY: help run check bench clean distclean bootstrap qemu guest models \
+.PHONY: help run check bench clean distclean bootstrap qemu guest kernel models \
         unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu
 
 help:
@@ -43,6 +46,12 @@ qemu:
 guest:
 	scripts/build-guest
 
+# Guest kernels built from source (KERNEL_SRC=, default Debian's
+# linux-source-6.1) and the guests around them: build/guest-src-<pages>.
+KERNEL_PAGES ?= 64k
+kernel:
+	scripts/build-guest $(KERNEL_PAGES)
+
 build/models/build.ninja:
 	scripts/bootstrap packages
 	$(MESON) setup build/models
@@ -56,7 +65,7 @@ unit: models
 qtest: models qemu
 	$(MESON) test -C build/models --suite qtest --print-errorlogs
 
-pytest: qemu guest
+pytest: qemu guest kernel
 	$(PY) -m pytest tests
 
 # The model tests again, built with AddressSanitizer and UBSan, the random

@@ -18,7 +18,8 @@ def built():
                for f in (k.kernel, k.initrd)]
     missing = [f for f in [paths.QEMU] + kernels if not os.path.exists(f)]
     if missing:
-        subprocess.run(["make", "-C", paths.TOP, "qemu", "guest"], check=True)
+        subprocess.run(["make", "-C", paths.TOP, "qemu", "guest", "kernel"],
+                       check=True)
     return paths
 
 

@@ -33,8 +33,10 @@ Linux at BUG_ON(granule > PAGE_SIZE) in init_iova_domain() (seen with
 the kernel, not of the SMMU.  The device accepts those sets, as the
 architecture allows, and says so at start (test_warns_without_4k_granule);
 the sets with 16k boot Debian's arm64-16k kernel in strict mode
-(test_linux_16k_pages_strict_dma).  64k alone would need a 64 KiB-page
-kernel, which Debian does not ship.
+(test_linux_16k_pages_strict_dma), and 64k alone boots a 64 KiB-page
+kernel built from Debian's linux-source-6.1 (scripts/build-kernel,
+test_linux_64k_pages_strict_dma), which also shows granules smaller than
+the kernel's pages working.
 """
 import subprocess
 import sys
@@ -103,11 +105,18 @@ DEFAULTS = {"stage": "nested", "granules": "4k,16k,64k", "hyp": "auto",
             "httu": "af+dirty", "two-level-st": "on", "two-level-cd": "on"}
 WITHOUT_4K = [dict(DEFAULTS, granules=g) for g in ("16k", "64k", "16k,64k")]
 # Booted with Debian's arm64-16k kernel: every set whose smallest granule
-# a 16 KiB-page kernel can use, and the one stage alone each.  64k alone
-# needs a 64 KiB-page kernel, which Debian does not ship.
+# a 16 KiB-page kernel can use, and the one stage alone each.
 PAGES_16K = [dict(DEFAULTS, granules=g) for g in ("16k", "16k,64k",
                                                    "4k,16k,64k")] + \
             [dict(DEFAULTS, stage=st, granules="16k") for st in ("1", "2")]
+# Booted with the 64 KiB-page kernel built from source: 64k alone (which
+# no smaller page size can use), the sets where Linux picks 64k out of
+# several, granules smaller than a page (4k, 16k alone), and 64k with the
+# one stage alone each.
+PAGES_64K = [dict(DEFAULTS, granules=g) for g in ("64k", "16k,64k",
+                                                   "4k,16k,64k", "4k",
+                                                   "16k")] + \
+            [dict(DEFAULTS, stage=st, granules="64k") for st in ("1", "2")]
 
 
 def _flag(name, short):
@@ -290,6 +299,14 @@ def test_linux_strict_dma(built, row):
 def test_linux_16k_pages_strict_dma(built, row):
     """Granule sets without 4k work with a kernel of 16 KiB pages."""
     _boot_and_check(row, pages="16k")
+
+
+@pytest.mark.guest
+@pytest.mark.parametrize("row", PAGES_64K, ids=config_id)
+def test_linux_64k_pages_strict_dma(built, row):
+    """Every granule set works with a kernel of 64 KiB pages, 64k alone
+    included."""
+    _boot_and_check(row, pages="64k")
 
 
 # The smallest granule of each set without 4k, as the warning names it.

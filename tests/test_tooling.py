@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The user-facing commands: clear errors for bad input, the built QEMU
 runs, and a second build reuses the caches."""
+import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -44,6 +46,13 @@ BOOTSTRAP_ERRORS = [
     ("guest-package-download", "guest-debs",
      {"SMMU_EXT_KERNEL_PKG": "smmu-ext-no-such-kernel"},
      "cannot resolve smmu-ext-no-such-kernel:arm64"),
+    ("kernel-src-missing", "kernel-src", {"KERNEL_SRC": "{tmp}/nowhere"},
+     "KERNEL_SRC={tmp}/nowhere does not exist"),
+    ("kernel-src-not-linux", "kernel-src", {"KERNEL_SRC": "{tmp}/src"},
+     "KERNEL_SRC={tmp}/src is not a Linux source tree"),
+    ("kernel-source-download", "kernel-src",
+     {"SMMU_EXT_KERNEL_SRCPKG": "smmu-ext-no-such-source"},
+     "could not download smmu-ext-no-such-source"),
 ]
 
 
@@ -54,6 +63,7 @@ def test_bootstrap_errors(tmp_path, case):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "VERSION").write_text("1.0\n")   # and nothing else
     env = {k: v.format(tmp=tmp_path) for k, v in env.items()}
+    expected = expected.format(tmp=tmp_path)
     env["SMMU_EXT_CACHE"] = str(tmp_path / "cache")
     origin = os.path.join(paths.BUILD, "qemu-src", ".smmu-ext-origin")
     before = os.stat(origin).st_mtime_ns if os.path.exists(origin) else None
@@ -86,3 +96,35 @@ def test_second_build_reuses_caches(built):
     r = run(["scripts/build-guest"])
     assert r.returncode == 0, r.stderr
     assert "downloading" not in r.stderr
+    r = run(["scripts/build-kernel", "64k"])
+    assert r.returncode == 0, r.stderr
+    assert "downloading" not in r.stderr and "unpacking" not in r.stderr
+    assert "configuring" not in r.stderr, r.stderr
+    log = re.search(r"log: (\S+)\)", r.stderr).group(1)
+    with open(log) as f:
+        compiled = [l for l in f if re.match(r"\s+(CC|LD|AS)\s", l)]
+    assert compiled == [], compiled[:20]
+
+
+def test_kernel_options(built):
+    """The kernel built from source has what its guests rely on: 64 KiB
+    pages, both SMMU drivers as modules, forced unloading; its guest loads
+    the SMMUv3 driver before the devices behind it."""
+    with open(os.path.join(paths.BUILD, "kernel-64k", "config")) as f:
+        config = set(f.read().splitlines())
+    for opt in ("CONFIG_ARM64_64K_PAGES=y", "CONFIG_ARM_SMMU=m",
+                "CONFIG_ARM_SMMU_V3=m", "CONFIG_MODULE_UNLOAD=y",
+                "CONFIG_MODULE_FORCE_UNLOAD=y", "CONFIG_IKCONFIG_PROC=y"):
+        assert opt in config, opt
+    with open(os.path.join(paths.GUEST_64K, "guest.json")) as f:
+        info = json.load(f)
+    assert info["modules"][0].endswith("/arm_smmu_v3.ko"), info["modules"]
+    assert info["kernel_version"].endswith("-smmu-ext"), info
+
+
+def test_build_kernel_unknown_page_size():
+    r = run(["scripts/build-kernel", "32k"])
+    assert r.returncode != 0
+    assert "no kernel with 32k pages" in r.stderr, r.stderr
+    assert "known: 16k 4k 64k" in r.stderr, r.stderr
+    assert "bootstrap" not in r.stderr, r.stderr   # refused before any work

@@ -3,7 +3,8 @@
 """Build the Linux test guest from Debian's arm64 packages.
 
 Inputs (downloaded by scripts/bootstrap guest-debs): the versioned kernel
-image package behind linux-image-arm64, and busybox-static.  Outputs in
+image package behind linux-image-arm64 (or, with --kernel-root, a kernel
+built from source by scripts/build-kernel), and busybox-static.  Outputs in
 --out: Image (the kernel), initramfs.cpio.gz, and guest.json describing
 them.  Nothing is installed on the host; the packages are only unpacked.
 
@@ -26,8 +27,11 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Modules the tests need; everything they depend on comes along.
-WANTED_MODULES = ["virtio_pci", "virtio_blk", "virtio_net"]
+# Modules the tests need; everything they depend on comes along.  The SMMU
+# driver comes first: Debian builds it in, the kernels built from source
+# (scripts/build-kernel) as a module, which /init then loads before the
+# devices behind it.
+WANTED_MODULES = ["arm_smmu_v3", "virtio_pci", "virtio_blk", "virtio_net"]
 
 
 def fail(msg):
@@ -179,20 +183,28 @@ def main():
     ap.add_argument("--debs", required=True, help="directory of the .debs")
     ap.add_argument("--kernel-debs", help="directory of the kernel .deb, "
                     "when not --debs")
+    ap.add_argument("--kernel-root", help="a kernel installed into a "
+                    "directory (boot/vmlinuz-VERSION, lib/modules/VERSION), "
+                    "instead of a kernel .deb")
     ap.add_argument("--out", required=True, help="output directory")
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
-    kdeb = one_deb(args.kernel_debs or args.debs, "linux-image-*_arm64.deb")
     bdeb = one_deb(args.debs, "busybox-static_*_arm64.deb")
-    kroot = os.path.join(args.out, "kernel-root")
     bbroot = os.path.join(args.out, "busybox-root")
-    unpack(kdeb, kroot)
     unpack(bdeb, bbroot)
+    if args.kernel_root:
+        kroot = args.kernel_root
+        kernel_name = os.path.basename(os.path.realpath(kroot))
+    else:
+        kdeb = one_deb(args.kernel_debs or args.debs, "linux-image-*_arm64.deb")
+        kroot = os.path.join(args.out, "kernel-root")
+        unpack(kdeb, kroot)
+        kernel_name = os.path.basename(kdeb)
 
     kvers = os.listdir(os.path.join(kroot, "lib/modules"))
     if len(kvers) != 1:
-        fail("expected one kernel version in %s, found %s" % (kdeb, kvers))
+        fail("expected one kernel version in %s, found %s" % (kroot, kvers))
     kver = kvers[0]
     modules = resolve_modules(os.path.join(kroot, "lib/modules", kver),
                               WANTED_MODULES)
@@ -202,7 +214,7 @@ def main():
     shutil.copyfile(os.path.join(kroot, "boot", "vmlinuz-" + kver),
                     os.path.join(args.out, "Image"))
     info = {
-        "kernel": os.path.basename(kdeb),
+        "kernel": kernel_name,
         "busybox": os.path.basename(bdeb),
         "kernel_version": kver,
         "modules": modules,

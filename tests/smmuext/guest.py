@@ -81,12 +81,15 @@ class GuestKernel:
         return os.path.join(self.directory, "initramfs.cpio.gz")
 
 
-# Guest kernels by page size.  Cortex-A72 has no 16 KiB translation
-# granule (ID_AA64MMFR0_EL1.TGran16 = 0), so the 16 KiB kernel runs on
-# "max"; pauth-impdef keeps pointer authentication cheap under TCG.
+# Guest kernels by page size: Debian's (4k, 16k) and ours built from
+# source (64k).  Cortex-A72 has no 16 KiB translation granule
+# (ID_AA64MMFR0_EL1.TGran16 = 0), so the 16 KiB kernel runs on "max";
+# pauth-impdef keeps pointer authentication cheap under TCG.  Every Armv8-A
+# CPU has the 64 KiB granule.
 GUEST_KERNELS = {
     "4k": GuestKernel(paths.GUEST, "cortex-a72"),
     "16k": GuestKernel(paths.GUEST_16K, "max,pauth-impdef=on"),
+    "64k": GuestKernel(paths.GUEST_64K, "cortex-a72"),
 }
 
 
