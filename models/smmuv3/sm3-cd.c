@@ -236,11 +236,6 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
     if (start < 0) {
         return SM3_EVT_F_TRANSLATION;      /* sm3_cd_check() excludes it */
     }
-    walk->geom.granule_shift = sm_granule_shift(g);
-    walk->geom.input_bits = ia_bits;
-    walk->geom.start_level = start;
-    walk->geom.concat = 1;
-    walk->geom.output_bits = cd->eff_ips_bits;
     bits = (int)ia_bits - (int)sm_walk_level_shift(g, start);
 
     walk->cfg.enabled = true;

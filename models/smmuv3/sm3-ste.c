@@ -135,7 +135,7 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     SmGranule g = sm3_tg_granule(ste->s2tg, false);
     unsigned ias = f->oas_bits;       /* no VMSAv8-32: IAS == OAS (3.4) */
     unsigned pa_bits = sm3_ste_eff_ps(ste, f);
-    unsigned gshift, ia_bits, stride, tsz_min;
+    unsigned ia_bits, stride, tsz_min;
     int level, bits;
 
     if (ste->s2s && f->stall_model == SM3_STALL_NONE) {
@@ -169,8 +169,7 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     if (ste->s2t0sz < tsz_min || ste->s2t0sz > 39) {
         return "S2T0SZ out of range for the granule and IAS";
     }
-    gshift = sm_granule_shift(g);
-    stride = gshift - 3;
+    stride = sm_walk_bits_per_level(g);
     ia_bits = 64 - ste->s2t0sz;
     /* S2InvalidSL is judged against the implemented OAS (PAMax) */
     level = sm_walk_s2_valid_start_level(g, ste->s2sl0, f->oas_bits);
@@ -188,12 +187,6 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     if (ste->s2endi && !f->big_endian_tables) {
         return "S2ENDI big-endian but only little-endian is implemented";
     }
-
-    ste->s2geom.granule_shift = gshift;
-    ste->s2geom.input_bits = ia_bits;
-    ste->s2geom.start_level = level;
-    ste->s2geom.concat = bits > (int)stride ? 1u << (bits - stride) : 1;
-    ste->s2geom.output_bits = pa_bits;
 
     ste->s2cfg.enabled = true;
     ste->s2cfg.granule = g;
@@ -315,7 +308,6 @@ int sm3_ste_validate(Sm3Ste *ste, const Sm3Features *f, const char **reason)
     const char *why;
 
     memset(&ste->s2cfg, 0, sizeof(ste->s2cfg));
-    memset(&ste->s2geom, 0, sizeof(ste->s2geom));
     ste->mode = SM3_STE_MODE_ABORT;
     ste->s1_enabled = false;
     ste->s2_enabled = false;

@@ -299,18 +299,6 @@ typedef enum Sm3StreamWorld {
     SM3_WORLD_NS_EL2_E2H,    /* two VA ranges, ASID-tagged */
 } Sm3StreamWorld;
 
-/*
- * Walk geometry of one translation stage, derived during validation:
- * what a table walker needs beyond the raw fields.
- */
-typedef struct Sm3WalkGeom {
-    uint8_t granule_shift;   /* 12, 14 or 16 */
-    uint8_t input_bits;      /* 64 - TxSZ */
-    uint8_t start_level;     /* 0..3 */
-    uint8_t concat;          /* stage 2: concatenated start tables, 1..16 */
-    uint8_t output_bits;     /* effective output size: S2PS/IPS capped */
-} Sm3WalkGeom;
-
 typedef struct Sm3Ste {
     uint64_t raw[SM3_STE_DWORDS];
 
@@ -368,11 +356,11 @@ typedef struct Sm3Ste {
     Sm3StreamWorld world;
     /*
      * Stage 2, filled when s2_enabled: parameters for sm_walk() (ttb is
-     * aligned to the start table; ha/hd are the effective values) and the
-     * derived geometry.
+     * aligned to the start table; ha/hd are the effective values).  The
+     * walk's geometry (start level, concatenated tables) is the walker's
+     * to derive from them: sm_walk_start_level() and friends.
      */
     SmWalkStageCfg s2cfg;
-    Sm3WalkGeom s2geom;
 } Sm3Ste;
 
 /* ======================================================================
@@ -429,7 +417,6 @@ typedef struct Sm3S1Walk {
      */
     uint64_t addr;
     SmWalkStageCfg cfg;      /* enabled, granule, tsz, ttb (aligned), ... */
-    Sm3WalkGeom geom;
 } Sm3S1Walk;
 
 /* ======================================================================
@@ -483,7 +470,7 @@ void sm3_ste_decode(const uint64_t raw[SM3_STE_DWORDS], Sm3Ste *ste);
 /*
  * Check a decoded STE against the implementation (5.2.2 SteIllegal, for a
  * Non-secure STE).  Returns SM3_EVT_NONE and fills the derived fields
- * (mode, s1/s2_enabled, world, s2cfg, s2geom), or SM3_EVT_C_BAD_STE with
+ * (mode, s1/s2_enabled, world, s2cfg), or SM3_EVT_C_BAD_STE with
  * *@reason set.  V == 0 gives C_BAD_STE as the architecture says (5.2,
  * STE.V); the caller tells it apart by ste->v (an ATS Translation Request
  * gets CA and no event then).  @reason may be NULL.

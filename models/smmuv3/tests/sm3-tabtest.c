@@ -156,8 +156,121 @@ void sm3t_run(const Sm3tKind *k, const Sm3tStep *steps, uint64_t *dw,
         case SM3T_OP_EXPECT:
             g_assert_cmphex(sm3t_load(out, st), ==, st->val);
             break;
+        case SM3T_OP_PROBE:
+            g_assert_cmphex(st->probe(out), ==, st->val);
+            break;
         default:
             g_error("bad script op %d", st->op);
         }
     }
+}
+
+/* ---- walk geometry ------------------------------------------------------- */
+
+/* Empty translation tables: every descriptor reads as 0 (invalid). */
+static SmBusResult sm3t_zero_read(void *opaque, uint64_t pa, void *buf,
+                                  size_t len, SmAttrs attrs)
+{
+    memset(buf, 0, len);
+    return SM_BUS_OK;
+}
+
+/* sm_walk() of the read of @addr through @sc alone, over empty tables. */
+static void sm3t_walk_empty(const SmWalkStageCfg *sc, bool stage2,
+                            uint64_t addr, SmWalkResult *res)
+{
+    static const SmHost host = { .read = sm3t_zero_read };
+    SmWalkCfg cfg = { 0 };
+    SmWalkReq req = { .addr = addr };
+
+    if (stage2) {
+        cfg.s2 = *sc;
+    } else {
+        cfg.s1 = *sc;
+    }
+    sm_walk(&host, &cfg, &req, res);
+}
+
+/*
+ * The lowest address of @sc's input range: 0, or all ones above the
+ * input bits for a TTB1 range (whose addresses sign-extend).
+ */
+static uint64_t sm3t_range_base(const SmWalkStageCfg *sc)
+{
+    return sc->upper ? ~sm_low_mask(64 - sc->tsz) : 0;
+}
+
+/*
+ * The descriptor address the start-level lookup of @addr reads: the one
+ * access of a walk over empty tables, which faults right there.
+ */
+static uint64_t sm3t_start_desc(const SmWalkStageCfg *sc, bool stage2,
+                                uint64_t addr, SmWalkResult *res)
+{
+    sm3t_walk_empty(sc, stage2, addr, res);
+    g_assert_cmpint(res->outcome, ==, SM_WALK_FAULT_TRANSLATION);
+    g_assert_cmpuint(res->n_accesses, ==, 1);
+    return res->accesses[0].addr;
+}
+
+int sm3t_walk_start_level(const SmWalkStageCfg *sc, bool stage2)
+{
+    SmWalkResult res;
+
+    sm3t_start_desc(sc, stage2, sm3t_range_base(sc), &res);
+    g_assert_cmpint(res.fault.level, ==, sm_walk_start_level(sc, stage2));
+    return res.fault.level;
+}
+
+unsigned sm3t_walk_concat(const SmWalkStageCfg *sc, bool stage2)
+{
+    uint64_t first = sm3t_range_base(sc);
+    uint64_t last = first | sm_low_mask(64 - sc->tsz);
+    SmWalkResult res;
+    uint64_t lo, hi;
+    unsigned n;
+
+    /* The first and last input addresses index both ends of the table */
+    lo = sm3t_start_desc(sc, stage2, first, &res);
+    hi = sm3t_start_desc(sc, stage2, last, &res);
+    n = ((hi - lo) >> sm_granule_shift(sc->granule)) + 1;
+    g_assert_cmpuint(n, ==, sm_walk_concat_tables(sc, stage2));
+    return n;
+}
+
+unsigned sm3t_walk_input_bits(const SmWalkStageCfg *sc, bool stage2)
+{
+    uint64_t base = sm3t_range_base(sc);
+    SmWalkResult res;
+    unsigned n;
+
+    /* Out of range: a Translation fault before any descriptor is read */
+    for (n = 0; n < 64; n++) {
+        sm3t_walk_empty(sc, stage2, base ^ (UINT64_C(1) << n), &res);
+        if (!res.n_accesses) {
+            break;
+        }
+    }
+    g_assert_cmpint(res.outcome, ==, SM_WALK_FAULT_TRANSLATION);
+    g_assert_cmpuint(n, ==, 64 - sc->tsz);
+    return n;
+}
+
+unsigned sm3t_walk_output_bits(const SmWalkStageCfg *sc, bool stage2)
+{
+    SmWalkStageCfg moved = *sc;
+    SmWalkResult res;
+    unsigned n;
+
+    for (n = 0; n < 64; n++) {
+        moved.ttb = UINT64_C(1) << n;
+        sm3t_walk_empty(&moved, stage2, sm3t_range_base(sc), &res);
+        if (res.outcome == SM_WALK_FAULT_ADDR_SIZE) {
+            break;
+        }
+    }
+    /* Refused before the table is read, and never beyond the config's */
+    g_assert_cmpuint(res.n_accesses, ==, 0);
+    g_assert_cmpuint(n, <=, sc->oas_bits);
+    return n;
 }

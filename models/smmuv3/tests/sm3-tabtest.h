@@ -43,7 +43,11 @@ typedef enum Sm3tOp {
     SM3T_OP_OK,              /* decodes and validates */
     SM3T_OP_BAD,             /* ILLEGAL, the reason mentions @needle */
     SM3T_OP_EXPECT,          /* decoded member at @off == @val */
+    SM3T_OP_PROBE,           /* @probe of the decoded structure == @val */
 } Sm3tOp;
+
+/* A fact derived from a decoded structure, e.g. its walk's start level. */
+typedef uint64_t (*Sm3tProbe)(const void *out);
 
 typedef struct Sm3tStep {
     Sm3tOp op;
@@ -52,6 +56,7 @@ typedef struct Sm3tStep {
     uint64_t val;
     size_t off, size;        /* a member, for FEAT, CTX and EXPECT */
     const char *needle;
+    Sm3tProbe probe;         /* for PROBE */
 } Sm3tStep;
 
 #define SM3T_MEMBER(type, m) \
@@ -71,7 +76,30 @@ typedef struct Sm3tStep {
 #define SM3T_BAD(n)          { .op = SM3T_OP_BAD, .needle = (n) }
 #define SM3T_EXPECT(type, m, v) \
     { .op = SM3T_OP_EXPECT, SM3T_MEMBER(type, m), .val = (v) }
+#define SM3T_PROBE(fn, v)    { .op = SM3T_OP_PROBE, .probe = (fn), .val = (v) }
 #define SM3T_END()           { .op = SM3T_OP_END }
+
+/*
+ * The geometry of the walk a decoder configured, as sm_walk() runs it:
+ * each function walks @sc (stage 2 when @stage2, stage 1 otherwise) over
+ * empty translation tables, where every descriptor is invalid, asserts
+ * that the walker's own geometry helpers (sm_walk_start_level(),
+ * sm_walk_concat_tables(), the stage's TxSZ) agree with what the walk
+ * did, and returns what it did, for the test to compare with the number
+ * the architecture gives.
+ */
+/* The level the walk starts at: where an empty start table faults. */
+int sm3t_walk_start_level(const SmWalkStageCfg *sc, bool stage2);
+/* Start tables concatenated: granules the start-level lookups span. */
+unsigned sm3t_walk_concat(const SmWalkStageCfg *sc, bool stage2);
+/* Input address bits: the lowest one that takes addresses out of range. */
+unsigned sm3t_walk_input_bits(const SmWalkStageCfg *sc, bool stage2);
+/*
+ * Output address bits: the lowest bit of a start-table address that the
+ * walk refuses with an Address size fault (at most sc->oas_bits; the
+ * walker takes 48 of a 52-bit size with a 4K or 16K granule).
+ */
+unsigned sm3t_walk_output_bits(const SmWalkStageCfg *sc, bool stage2);
 
 /* What a script validates: STEs or CDs. */
 typedef struct Sm3tKind {

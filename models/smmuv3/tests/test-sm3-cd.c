@@ -586,18 +586,21 @@ static void test_select_ranges(CdEnv *e, gconstpointer data)
     g_assert_true(e->w.cfg.ha);
     g_assert_false(e->w.cfg.hd);
     g_assert_true(e->w.cfg.hpd);
-    g_assert_cmpuint(e->w.geom.granule_shift, ==, 12);
-    g_assert_cmpuint(e->w.geom.input_bits, ==, 39);
-    g_assert_cmpuint(e->w.geom.start_level, ==, 1);
-    g_assert_cmpuint(e->w.geom.concat, ==, 1);
-    g_assert_cmpuint(e->w.geom.output_bits, ==, 48);
+    g_assert_cmpuint(sm_granule_shift(e->w.cfg.granule), ==, 12);
+    g_assert_cmpuint(sm3t_walk_input_bits(&e->w.cfg, false), ==, 39);
+    g_assert_cmpint(sm3t_walk_start_level(&e->w.cfg, false), ==, 1);
+    g_assert_cmpuint(sm3t_walk_concat(&e->w.cfg, false), ==, 1);
+    g_assert_cmpuint(sm3t_walk_output_bits(&e->w.cfg, false), ==, 48);
 
-    /* upper range */
+    /* upper range: the same 39-bit 4K walk (TG1 encodes 4K as 2) */
     g_assert_cmpint(sel(e, 0xffffff8000001000ull), ==, SM3_EVT_NONE);
     g_assert_true(e->w.ttb1);
     g_assert_true(e->w.cfg.upper);
     g_assert_cmphex(e->w.cfg.ttb, ==, 0x50000);
     g_assert_false(e->w.cfg.hpd);
+    g_assert_cmpuint(sm_granule_shift(e->w.cfg.granule), ==, 12);
+    g_assert_cmpuint(sm3t_walk_input_bits(&e->w.cfg, false), ==, 39);
+    g_assert_cmpint(sm3t_walk_start_level(&e->w.cfg, false), ==, 1);
 
     /* the hole between the ranges: translation fault */
     g_assert_cmpint(sel(e, 0x8000000000ull), ==, SM3_EVT_F_TRANSLATION);
@@ -688,9 +691,12 @@ static void test_select_geometry(void)
         dw[1] = rows[i].ttb;
         valid_cd(&cd, dw, &f, SM3_WORLD_NS_EL1);
         g_assert_cmpint(sm3_cd_select(&cd, 0x1000, &w), ==, SM3_EVT_NONE);
-        g_assert_cmpuint(w.geom.granule_shift, ==, rows[i].gshift);
-        g_assert_cmpuint(w.geom.start_level, ==, rows[i].level);
-        g_assert_cmpuint(w.geom.input_bits, ==, 64 - rows[i].t0sz);
+        g_assert_cmpuint(sm_granule_shift(w.cfg.granule), ==,
+                         rows[i].gshift);
+        g_assert_cmpint(sm3t_walk_start_level(&w.cfg, false), ==,
+                        rows[i].level);
+        g_assert_cmpuint(sm3t_walk_input_bits(&w.cfg, false), ==,
+                         64 - rows[i].t0sz);
         g_assert_cmphex(w.cfg.ttb, ==, rows[i].aligned);
     }
 }

@@ -19,6 +19,30 @@
 #define EXPECT(m, v)    SM3T_EXPECT(Sm3Ste, m, v)
 
 /*
+ * Script steps on the stage-2 walk the STE configures (its s2cfg), as
+ * the walker runs it: start level, concatenated start tables, output
+ * address bits.
+ */
+static uint64_t s2_start_level(const void *ste)
+{
+    return sm3t_walk_start_level(&((const Sm3Ste *)ste)->s2cfg, true);
+}
+
+static uint64_t s2_concat(const void *ste)
+{
+    return sm3t_walk_concat(&((const Sm3Ste *)ste)->s2cfg, true);
+}
+
+static uint64_t s2_output_bits(const void *ste)
+{
+    return sm3t_walk_output_bits(&((const Sm3Ste *)ste)->s2cfg, true);
+}
+
+#define EXPECT_S2_START(v)     SM3T_PROBE(s2_start_level, v)
+#define EXPECT_S2_CONCAT(v)    SM3T_PROBE(s2_concat, v)
+#define EXPECT_S2_OUT_BITS(v)  SM3T_PROBE(s2_output_bits, v)
+
+/*
  * A legal nested STE: CD at 0x10000, stage 2 4K granule, 40-bit IPA
  * starting at level 1 (two concatenated tables), 48-bit PS, S2TTB 0x20000.
  */
@@ -527,7 +551,8 @@ static const Sm3tStep ste_bad_s2ttb_range[] = {
     /* ... the 64KB granule does not (T0SZ 24, SL0 1: level 2) */
     SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_64K),
     SM3T_OK(),
-    EXPECT(s2geom.output_bits, 52),
+    EXPECT(s2cfg.oas_bits, 52),
+    EXPECT_S2_OUT_BITS(52),
     /* an unaligned TTB is not ILLEGAL: the SMMU aligns it */
     SM3T_FEAT(oas_bits, 48),
     SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_4K),
@@ -564,8 +589,8 @@ static const Sm3tStep ste_bad_s2t0sz[] = {
     SM3T_SET(2, SM3_STE2_S2SL0, 2),
     SM3T_SET(2, SM3_STE2_S2PS, 6),
     SM3T_OK(),
-    EXPECT(s2geom.start_level, 1),
-    EXPECT(s2geom.concat, 1),
+    EXPECT_S2_START(1),
+    EXPECT_S2_CONCAT(1),
     SM3T_SET(2, SM3_STE2_S2T0SZ, 11),
     SM3T_BAD("S2T0SZ"),
     SM3T_END(),
@@ -586,13 +611,13 @@ static const Sm3tStep ste_bad_s2sl0_reserved[] = {
     SM3T_SET(2, SM3_STE2_S2SL0, 2),
     SM3T_SET(2, SM3_STE2_S2T0SZ, 22),
     SM3T_OK(),
-    EXPECT(s2geom.start_level, 0),
+    EXPECT_S2_START(0),
     SM3T_FEAT(oas_bits, 42),
     SM3T_BAD("S2SL0 reserved"),
     /* 16K level 1 needs a 42-bit PA; 64K level 1 a 44-bit one */
     SM3T_SET(2, SM3_STE2_S2TG, SM3_STE2_S2TG_16K),
     SM3T_OK(),
-    EXPECT(s2geom.start_level, 1),
+    EXPECT_S2_START(1),
     SM3T_FEAT(oas_bits, 40),
     SM3T_SET(2, SM3_STE2_S2T0SZ, 24),
     SM3T_BAD("S2SL0 reserved"),
@@ -608,8 +633,8 @@ static const Sm3tStep ste_bad_s2sl0_inconsistent[] = {
     SM3T_SET(2, SM3_STE2_S2SL0, 0),
     SM3T_SET(2, SM3_STE2_S2T0SZ, 30), /* 34 bits */
     SM3T_OK(),
-    EXPECT(s2geom.start_level, 2),
-    EXPECT(s2geom.concat, 16),
+    EXPECT_S2_START(2),
+    EXPECT_S2_CONCAT(16),
     EXPECT(s2cfg.ttb, 0x20000),
     SM3T_SET(2, SM3_STE2_S2T0SZ, 29), /* 35 bits: 32 */
     SM3T_BAD("inconsistent"),
@@ -619,7 +644,7 @@ static const Sm3tStep ste_bad_s2sl0_inconsistent[] = {
     SM3T_BAD("inconsistent"),
     SM3T_SET(2, SM3_STE2_S2T0SZ, 33), /* 31 bits */
     SM3T_OK(),
-    EXPECT(s2geom.concat, 1),
+    EXPECT_S2_CONCAT(1),
     SM3T_END(),
 };
 
@@ -718,11 +743,16 @@ static void test_s2_geometry(void)
         dw[2] |= SM3_STE2_S2AFFD;
         dw[3] = 0x100000;
         assert_ok(dw, &f, &s);
-        g_assert_cmpuint(s.s2geom.granule_shift, ==, rows[i].gshift);
-        g_assert_cmpuint(s.s2geom.input_bits, ==, 64 - rows[i].t0sz);
-        g_assert_cmpuint(s.s2geom.start_level, ==, rows[i].level);
-        g_assert_cmpuint(s.s2geom.concat, ==, rows[i].concat);
-        g_assert_cmpuint(s.s2geom.output_bits, ==, rows[i].out);
+        g_assert_cmpuint(sm_granule_shift(s.s2cfg.granule), ==,
+                         rows[i].gshift);
+        g_assert_cmpuint(sm3t_walk_input_bits(&s.s2cfg, true), ==,
+                         64 - rows[i].t0sz);
+        g_assert_cmpint(sm3t_walk_start_level(&s.s2cfg, true), ==,
+                        rows[i].level);
+        g_assert_cmpuint(sm3t_walk_concat(&s.s2cfg, true), ==,
+                         rows[i].concat);
+        g_assert_cmpuint(sm3t_walk_output_bits(&s.s2cfg, true), ==,
+                         rows[i].out);
         g_assert_cmpuint(s.s2cfg.oas_bits, ==, rows[i].out);
         g_assert_cmpuint(s.s2cfg.tsz, ==, rows[i].t0sz);
         g_assert_cmpuint(s.s2cfg.sl0, ==, rows[i].sl0);
