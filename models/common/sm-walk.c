@@ -272,6 +272,16 @@ int sm_walk_start_level(const SmWalkStageCfg *sc, bool stage2)
     return sm_walk_s1_start_level(sc->granule, sm_walk_ias(sc));
 }
 
+uint64_t sm_walk_table_base(uint64_t ttb, int bits, unsigned oas_bits)
+{
+    unsigned align = (bits > 0 ? bits : 0) + 3;
+
+    if (oas_bits >= 52 && align < 6) {
+        align = 6;
+    }
+    return ttb & ~sm_low_mask(align);
+}
+
 unsigned sm_walk_concat_tables(const SmWalkStageCfg *sc, bool stage2)
 {
     int start = sm_walk_start_level(sc, stage2);
@@ -768,9 +778,7 @@ static SmWalkOutcome sm_walk_stage(SmWalker *w, const SmWalkStage *st,
     SmWalkTableAttrs ta = { 0 };
     unsigned start_bits = st->ias - sm_walk_level_shift(st->sc->granule,
                                                         st->start);
-    /* A table is aligned to its size, and to at least 64 bytes. */
-    unsigned align = MAX(start_bits + 3, 6);
-    uint64_t table = st->sc->ttb & ~sm_low_mask(align);
+    uint64_t table = sm_walk_table_base(st->sc->ttb, start_bits, st->oas);
     int level = st->start;
     unsigned i;
 

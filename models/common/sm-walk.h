@@ -207,6 +207,14 @@ int sm_walk_start_level(const SmWalkStageCfg *sc, bool stage2);
  * (1..16); 1 for stage 1.
  */
 unsigned sm_walk_concat_tables(const SmWalkStageCfg *sc, bool stage2);
+
+/*
+ * The base of a start table of 2^@bits descriptors at @ttb: the bits
+ * below the table's size are ignored (TTBR BADDR, SMMU TTB0/TTB1/S2TTB),
+ * and below 64 bytes when the output size is 52 bits (where BADDR[5:2]
+ * would be PA[51:48]).  @bits <= 0 is a one-descriptor table.
+ */
+uint64_t sm_walk_table_base(uint64_t ttb, int bits, unsigned oas_bits);
 /* Short name for logs: "granule", "tsz", ... ("ok" for SM_WALK_CFG_OK). */
 const char *sm_walk_cfg_error_name(SmWalkCfgError e);
 

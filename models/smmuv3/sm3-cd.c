@@ -243,8 +243,8 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
     walk->cfg.tsz = tsz;
     walk->cfg.oas_bits = cd->eff_ips_bits;
     walk->cfg.upper = upper;
-    walk->cfg.ttb = sm3_align_ttb(upper ? cd->ttb1 : cd->ttb0, bits,
-                                  cd->eff_ips_bits);
+    walk->cfg.ttb = sm_walk_table_base(upper ? cd->ttb1 : cd->ttb0, bits,
+                                       cd->eff_ips_bits);
     walk->cfg.big_endian = cd->endi;
     walk->cfg.affd = cd->affd;
     walk->cfg.ha = cd->eff_ha;

@@ -196,7 +196,7 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     /* S2InvalidSL is judged against the implemented OAS, as above */
     ste->s2cfg.pamax_bits = f->oas_bits;
     ste->s2cfg.upper = false;
-    ste->s2cfg.ttb = sm3_align_ttb(ste->s2ttb, bits, pa_bits);
+    ste->s2cfg.ttb = sm_walk_table_base(ste->s2ttb, bits, pa_bits);
     ste->s2cfg.big_endian = ste->s2endi;
     ste->s2cfg.affd = ste->s2affd;
     /* {S2HA, S2HD} == 0b01 is Reserved and behaves as 0b00 */

@@ -57,19 +57,3 @@ bool sm3_granule_supported(const Sm3Features *f, SmGranule g)
 
     return g < SM_GRANULE_INVALID && (f->granules & bit[g]);
 }
-
-/*
- * Table base with the bits below the start table's alignment cleared
- * (the SMMU aligns TTBx/S2TTB itself: 5.2 S2TTB, 5.4 TTB0).  @bits is the
- * number of index bits of the (possibly concatenated) start table; a
- * 52-bit output needs 64-byte alignment at least.
- */
-uint64_t sm3_align_ttb(uint64_t ttb, int bits, unsigned oas_bits)
-{
-    unsigned align = (bits > 0 ? bits : 0) + 3;
-
-    if (oas_bits >= 52 && align < 6) {
-        align = 6;
-    }
-    return ttb & ~sm_low_mask(align);
-}

@@ -458,7 +458,6 @@ bool sm3_granule_supported(const Sm3Features *f, SmGranule g);
  * @ttb with the bits below the alignment of a start table of @bits index
  * bits cleared (at least 64-byte aligned for a 52-bit output).
  */
-uint64_t sm3_align_ttb(uint64_t ttb, int bits, unsigned oas_bits);
 
 /* ======================================================================
  * STE API (sm3-ste.c)

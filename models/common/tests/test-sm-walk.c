@@ -599,6 +599,34 @@ static void test_oa52(void)
     sm_tm_free(b);
 }
 
+/*
+ * A start table smaller than 64 bytes (64K granule, 43-bit input: level
+ * 1 resolves one bit, 2 descriptors, 16 bytes) need only be aligned to
+ * its size; with a 52-bit output size the base loses bits [5:4] too,
+ * since BADDR[5:2] then hold PA[51:48].
+ */
+static void test_small_start_table(void)
+{
+    SmTestMem *b = b_new();
+    SmWalkStageCfg sc = b_stage(b, SM_GRANULE_64K, 43, false, 0);
+    uint64_t base = sc.ttb;
+    uint64_t in = UINT64_C(0x40000000000) + 0x12345678;  /* IA[42] = 1 */
+    SmWalkCfg cfg;
+
+    sc.ttb = base + 0x30;
+    b_map(b, &sc, false, 0, in, UINT64_C(0x80000000), 3, S1_RW);
+    /* The level-1 descriptor for IA[42] = 1 is the second one. */
+    g_assert_cmphex(sm_tm_r64(b, base + 0x38) & 3, ==, 3);
+    cfg = t_cfg1(&sc);
+    t_expect_ok(t_read(b, &cfg, in), UINT64_C(0x80000000) | 0x5678, 16);
+    /* 52-bit output: the walk starts at base, where nothing is mapped. */
+    cfg.s1.oas_bits = 52;
+    t_expect_fault(t_read(b, &cfg, in), SM_WALK_FAULT_TRANSLATION, 1, 1);
+    g_assert_cmphex(sm_walk_table_base(base + 0x30, 1, 48), ==, base + 0x30);
+    g_assert_cmphex(sm_walk_table_base(base + 0x30, 1, 52), ==, base);
+    sm_tm_free(b);
+}
+
 /* Stage 1 upper (TTB1) range: top bits must be ones. */
 static void test_s1_upper(void)
 {
@@ -1785,6 +1813,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/walk/s2-start-levels", test_s2_start_levels);
     g_test_add_func("/sm/walk/s2-concat", test_s2_concat);
     g_test_add_func("/sm/walk/oa52", test_oa52);
+    g_test_add_func("/sm/walk/small-start-table", test_small_start_table);
     g_test_add_func("/sm/walk/s1-upper", test_s1_upper);
     g_test_add_func("/sm/walk/nested/ok", test_nested_ok);
     g_test_add_func("/sm/walk/nested/sizes", test_nested_sizes);

@@ -780,10 +780,10 @@ static void test_helpers(void)
     g_assert_cmpint(sm3_tg_granule(3, true), ==, SM_GRANULE_64K);
     sm3t_features_full(&f);
     g_assert_false(sm3_granule_supported(&f, SM_GRANULE_INVALID));
-    g_assert_cmphex(sm3_align_ttb(0x12345678, 9, 48), ==, 0x12345000);
-    g_assert_cmphex(sm3_align_ttb(0x1234567f, 0, 48), ==, 0x12345678);
-    g_assert_cmphex(sm3_align_ttb(0x1234567f, 0, 52), ==, 0x12345640);
-    g_assert_cmphex(sm3_align_ttb(0x1234567f, -3, 48), ==, 0x12345678);
+    g_assert_cmphex(sm_walk_table_base(0x12345678, 9, 48), ==, 0x12345000);
+    g_assert_cmphex(sm_walk_table_base(0x1234567f, 0, 48), ==, 0x12345678);
+    g_assert_cmphex(sm_walk_table_base(0x1234567f, 0, 52), ==, 0x12345640);
+    g_assert_cmphex(sm_walk_table_base(0x1234567f, -3, 48), ==, 0x12345678);
 }
 
 /* ---- Stream table ------------------------------------------------------ */
