@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "sm-ptbuild.h"
 #include "sm3-regs.h"
 #include "sm3-tables.h"
 
@@ -32,10 +33,8 @@
 #define SIM_CMDQ_LOG2     8
 #define SIM_EVTQ_LOG2     8
 #define SIM_IA_BITS       48
-
-/* Descriptor attributes: AF, nG, AP = EL0/EL1 RW; stage 2 RW, normal WB */
-#define SIM_S1_ATTRS      (SM_BIT(10) | SM_BIT(11) | SM_BIT(6))
-#define SIM_S2_ATTRS      (SM_BIT(6) | SM_BIT(7) | SM_BIT(10) | SM_MASK(5, 2))
+/* STE.S2SL0: start level 0 with 4K, 1 with 16K and 64K */
+#define SIM_S2SL0         2
 
 /* Simulated memory: a buffer holding PA [0, cap), grown by the allocator */
 typedef struct SimMem {
@@ -43,13 +42,6 @@ typedef struct SimMem {
     uint64_t cap;
     uint64_t next;
 } SimMem;
-
-/* One translation table tree. */
-typedef struct SimPt {
-    unsigned gshift;
-    int start;
-    uint64_t root;
-} SimPt;
 
 struct SimDriver {
     SimMem mem;
@@ -93,15 +85,6 @@ static void sim_w64(SimMem *m, uint64_t pa, uint64_t v)
     memcpy(m->ram + pa, &le, 8);
 }
 
-static uint64_t sim_r64(SimMem *m, uint64_t pa)
-{
-    uint64_t le;
-
-    g_assert(pa + 8 <= m->cap);
-    memcpy(&le, m->ram + pa, 8);
-    return GUINT64_FROM_LE(le);
-}
-
 /* The host hooks: only tables are ever accessed; the rest is a bus error */
 static SmBusResult sim_host_read(void *opaque, uint64_t pa, void *buf,
                                  size_t len, SmAttrs attrs)
@@ -143,80 +126,38 @@ static void sim_host_log(void *opaque, SmLogKind kind, const char *msg)
     }
 }
 
-/* ---- page tables -------------------------------------------------------- */
+/* ---- page tables (models/common/sm-ptbuild) ---------------------------- */
 
-/* log2 of the bytes one descriptor at @level maps */
-static unsigned sim_level_shift(unsigned gshift, int level)
+/* The table builder's hooks (SmPtMem) on a SimMem: little-endian tables */
+static uint64_t sim_pt_alloc(void *opaque, uint64_t size, uint64_t align)
 {
-    return gshift + (unsigned)(3 - level) * (gshift - 3);
+    return sim_mem_alloc(opaque, size, align);
 }
 
-/* The start level a 48-bit stage-1 walk takes (T0SZ = 16). */
-static int sim_s1_start(unsigned gshift)
+static uint64_t sim_pt_read64(void *opaque, uint64_t pa)
 {
-    return 3 - (int)((SIM_IA_BITS - 1 - gshift) / (gshift - 3));
+    SimMem *m = opaque;
+    uint64_t le;
+
+    g_assert(pa + 8 <= m->cap);
+    memcpy(&le, m->ram + pa, 8);
+    return GUINT64_FROM_LE(le);
 }
 
-/* S2SL0 = 2 gives start level 0 (4K) or 1 (16K, 64K). */
-static int sim_s2_start(unsigned gshift)
+static void sim_pt_write64(void *opaque, uint64_t pa, uint64_t val)
 {
-    return gshift == 12 ? 0 : 1;
+    sim_w64(opaque, pa, val);
 }
 
-static void sim_pt_init(SimMem *m, SimPt *pt, unsigned gshift, int start)
+/* @m as the table builder's memory: tables go with the other structures */
+static SmPtMem sim_pt_mem(SimMem *m)
 {
-    unsigned sh = sim_level_shift(gshift, start);
-    uint64_t bytes = UINT64_C(8) << (SIM_IA_BITS - sh);
-    uint64_t gran = UINT64_C(1) << gshift;
+    SmPtMem mem = {
+        .opaque = m, .alloc = sim_pt_alloc, .read64 = sim_pt_read64,
+        .write64 = sim_pt_write64,
+    };
 
-    pt->gshift = gshift;
-    pt->start = start;
-    /* A start-level table bigger than a granule is concatenated (S2). */
-    bytes = bytes < gran ? gran : bytes;
-    pt->root = sim_mem_alloc(m, bytes, bytes);
-}
-
-static uint64_t sim_pt_index(const SimPt *pt, uint64_t va, int level)
-{
-    unsigned sh = sim_level_shift(pt->gshift, level);
-    unsigned bits = level == pt->start ? SIM_IA_BITS - sh : pt->gshift - 3;
-
-    return (va >> sh) & ((UINT64_C(1) << bits) - 1);
-}
-
-static void sim_pt_map(SimMem *m, const SimPt *pt, uint64_t va, uint64_t pa,
-                       int level, uint64_t attrs)
-{
-    uint64_t gran = UINT64_C(1) << pt->gshift;
-    uint64_t table = pt->root;
-    int l;
-
-    for (l = pt->start; l < level; l++) {
-        uint64_t dpa = table + 8 * sim_pt_index(pt, va, l);
-        uint64_t desc = sim_r64(m, dpa);
-
-        if ((desc & 3) != 3) {
-            desc = sim_mem_alloc(m, gran, gran) | 3;
-            sim_w64(m, dpa, desc);
-        }
-        table = desc & SM_MASK(47, pt->gshift);
-    }
-    sim_w64(m, table + 8 * sim_pt_index(pt, va, level),
-            (pa & SM_MASK(47, sim_level_shift(pt->gshift, level))) | attrs |
-            (level == 3 ? 3 : 1));
-}
-
-/* Map [va, va + size) -> pa with leaves at @level. */
-static void sim_pt_map_range(SimMem *m, const SimPt *pt, uint64_t va,
-                             uint64_t size, uint64_t pa, int level,
-                             uint64_t attrs)
-{
-    uint64_t step = UINT64_C(1) << sim_level_shift(pt->gshift, level);
-    uint64_t off;
-
-    for (off = 0; off < size; off += step) {
-        sim_pt_map(m, pt, va + off, pa + off, level, attrs);
-    }
+    return mem;
 }
 
 /* ---- configuration structures ------------------------------------------ */
@@ -260,26 +201,28 @@ typedef struct SimCtx {
  * (@in_base is SIM_DATA_BASE for the stage 2 of a nested walk, whose
  * input is stage 1's output).
  */
-static void sim_map_ranges(SimMem *m, const SimScenario *sc, const SimPt *pt,
-                           uint64_t in_base, uint64_t attrs)
+static void sim_map_ranges(const SmPtMem *mem, const SimScenario *sc,
+                           const SmPt *pt, uint64_t in_base, uint64_t attrs)
 {
     int level = sc->block ? 2 : 3;
     unsigned i;
 
     for (i = 0; i < sc->n_ranges; i++) {
-        sim_pt_map_range(m, pt, in_base + sc->ranges[i].base,
-                         sc->ranges[i].size,
-                         SIM_DATA_BASE + sc->ranges[i].base, level, attrs);
+        sm_pt_map_range(mem, pt, in_base + sc->ranges[i].base,
+                        sc->ranges[i].size,
+                        SIM_DATA_BASE + sc->ranges[i].base, level, attrs);
     }
 }
 
 static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint16_t id)
 {
     uint64_t gran = UINT64_C(1) << sc->gshift;
+    SmGranule g = sm_granule_from_shift(sc->gshift);
+    SmPtMem mem = sim_pt_mem(m);
     SimCtx c = { .id = id };
     uint64_t s1_lo = 0, s1_hi = 0;
     unsigned i;
-    SimPt s1, s2;
+    SmPt s1, s2;
 
     if (sc->stage != SIM_STAGE_2) {
         c.cdmax = sc->ssids ? sim_log2_ceil(sc->ssids) : 0;
@@ -287,8 +230,9 @@ static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint16_t id)
         s1_lo = m->next;
         c.cdtab = sim_mem_alloc(m, UINT64_C(64) << c.cdmax,
                                 UINT64_C(64) << c.cdmax);
-        sim_pt_init(m, &s1, sc->gshift, sim_s1_start(sc->gshift));
-        sim_map_ranges(m, sc, &s1, 0, SIM_S1_ATTRS);
+        sm_pt_init(&mem, &s1, g, SIM_IA_BITS,
+                   sm_walk_s1_start_level(g, SIM_IA_BITS));
+        sim_map_ranges(&mem, sc, &s1, 0, SM_PT_S1_RW);
         for (i = 0; i < (1u << c.cdmax); i++) {
             sim_write_cd(m, c.cdtab + 64 * i, sc->gshift, id, s1.root);
         }
@@ -296,14 +240,15 @@ static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint16_t id)
         m->next = s1_hi;
     }
     if (sc->stage != SIM_STAGE_1) {
-        sim_pt_init(m, &s2, sc->gshift, sim_s2_start(sc->gshift));
-        sim_map_ranges(m, sc, &s2,
+        sm_pt_init(&mem, &s2, g, SIM_IA_BITS,
+                   sm_walk_s2_start_level(g, SIM_S2SL0));
+        sim_map_ranges(&mem, sc, &s2,
                        sc->stage == SIM_STAGE_NESTED ? SIM_DATA_BASE : 0,
-                       SIM_S2_ATTRS);
+                       SM_PT_S2_RW);
         if (sc->stage == SIM_STAGE_NESTED) {
             /* The stage-1 structures are read through stage 2. */
-            sim_pt_map_range(m, &s2, s1_lo, s1_hi - s1_lo, s1_lo, 3,
-                             SIM_S2_ATTRS);
+            sm_pt_map_range(&mem, &s2, s1_lo, s1_hi - s1_lo, s1_lo, 3,
+                            SM_PT_S2_RW);
         }
         c.s2root = s2.root;
     }
@@ -331,7 +276,7 @@ static void sim_write_ste(SimMem *m, uint64_t pa, const SimScenario *sc,
     if (sc->stage != SIM_STAGE_1) {
         ste[2] = sm_prep(SM3_STE2_S2VMID, c->id) |
                  sm_prep(SM3_STE2_S2T0SZ, 64 - SIM_IA_BITS) |
-                 sm_prep(SM3_STE2_S2SL0, 2) |
+                 sm_prep(SM3_STE2_S2SL0, SIM_S2SL0) |
                  sm_prep(SM3_STE2_S2TG, sim_tg(sc->gshift)) |
                  sm_prep(SM3_STE2_S2PS, 5) | SM3_STE2_S2AA64 | SM3_STE2_S2R;
         ste[3] = c->s2root & SM3_STE3_S2TTB;

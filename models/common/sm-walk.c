@@ -12,34 +12,6 @@
 #include "sm-bits.h"
 #include "sm-walk.h"
 
-/* ---- Descriptor fields (Arm ARM D8.3) ---------------------------------- */
-
-#define SM_DESC_VALID        SM_BIT(0)
-#define SM_DESC_TABLE        SM_BIT(1)      /* table (L0-2) or page (L3) */
-/* Stage 1 lower attributes */
-#define SM_DESC_ATTRINDX     SM_MASK(4, 2)
-#define SM_DESC_AP1          SM_BIT(6)      /* unprivileged access */
-#define SM_DESC_AP2          SM_BIT(7)      /* read-only */
-/* Stage 2 lower attributes */
-#define SM_DESC_S2_MEMATTR   SM_MASK(5, 2)
-#define SM_DESC_S2AP_R       SM_BIT(6)
-#define SM_DESC_S2AP_W       SM_BIT(7)
-/* Both stages */
-#define SM_DESC_SH           SM_MASK(9, 8)
-#define SM_DESC_AF           SM_BIT(10)
-#define SM_DESC_NG           SM_BIT(11)
-#define SM_DESC_OA_HI        SM_MASK(15, 12)  /* OA[51:48], 64K + 52-bit */
-#define SM_DESC_OA           SM_MASK(47, 0)   /* masked with the granule */
-#define SM_DESC_DBM          SM_BIT(51)
-#define SM_DESC_CONTIG       SM_BIT(52)
-#define SM_DESC_PXN          SM_BIT(53)
-#define SM_DESC_UXN          SM_BIT(54)       /* XN at stage 2 */
-/* Stage 1 table descriptor hierarchical attributes */
-#define SM_DESC_PXNTABLE     SM_BIT(59)
-#define SM_DESC_UXNTABLE     SM_BIT(60)
-#define SM_DESC_APTABLE0     SM_BIT(61)       /* no unprivileged access */
-#define SM_DESC_APTABLE1     SM_BIT(62)       /* no write access */
-
 #define SM_WALK_LEVELS       4
 
 /* ---- Geometry (Arm ARM D8.2) ------------------------------------------- */
@@ -91,6 +63,20 @@ unsigned sm_granule_shift(SmGranule g)
     return (unsigned)g < G_N_ELEMENTS(shift) ? shift[g] : 0;
 }
 
+SmGranule sm_granule_from_shift(unsigned shift)
+{
+    switch (shift) {
+    case 12:
+        return SM_GRANULE_4K;
+    case 14:
+        return SM_GRANULE_16K;
+    case 16:
+        return SM_GRANULE_64K;
+    default:
+        return SM_GRANULE_INVALID;
+    }
+}
+
 unsigned sm_walk_bits_per_level(SmGranule g)
 {
     unsigned gs = sm_granule_shift(g);
@@ -121,6 +107,24 @@ uint64_t sm_walk_index(SmGranule g, int level, uint64_t addr)
         return 0;
     }
     return (addr >> shift) & sm_low_mask(sm_walk_bits_per_level(g));
+}
+
+unsigned sm_walk_start_bits(SmGranule g, int start, unsigned ias_bits)
+{
+    unsigned shift = sm_walk_level_shift(g, start);
+
+    return shift && ias_bits > shift ? ias_bits - shift : 0;
+}
+
+uint64_t sm_walk_start_index(SmGranule g, int start, unsigned ias_bits,
+                             uint64_t addr)
+{
+    unsigned bits = sm_walk_start_bits(g, start, ias_bits);
+
+    if (!bits) {
+        return 0;
+    }
+    return (addr >> sm_walk_level_shift(g, start)) & sm_low_mask(bits);
 }
 
 /*
@@ -228,7 +232,7 @@ SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
     unsigned gs = sm_granule_shift(sc->granule);
     unsigned bpl = sm_walk_bits_per_level(sc->granule);
     unsigned ias = sm_walk_ias(sc);
-    unsigned start_shift;
+    unsigned start_bits;
     int start;
 
     if (!gs) {
@@ -254,8 +258,8 @@ SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
      * AArch64.S2InconsistentSL: the start level resolves between 1 and
      * bpl + 4 bits (up to 16 concatenated tables, D8.2.7).
      */
-    start_shift = sm_walk_level_shift(sc->granule, start);
-    if (ias <= start_shift || ias - start_shift > bpl + 4) {
+    start_bits = sm_walk_start_bits(sc->granule, start, ias);
+    if (!start_bits || start_bits > bpl + 4) {
         return SM_WALK_CFG_SL0;
     }
     return SM_WALK_CFG_OK;
@@ -291,7 +295,7 @@ unsigned sm_walk_concat_tables(const SmWalkStageCfg *sc, bool stage2)
     if (start < 0) {
         return 0;
     }
-    bits = sm_walk_ias(sc) - sm_walk_level_shift(sc->granule, start);
+    bits = sm_walk_start_bits(sc->granule, start, sm_walk_ias(sc));
     return bits > bpl ? 1u << (bits - bpl) : 1;
 }
 
@@ -776,8 +780,8 @@ static SmWalkOutcome sm_walk_stage(SmWalker *w, const SmWalkStage *st,
                                    SmWalkLeaf *leaf, SmWalkFault *f)
 {
     SmWalkTableAttrs ta = { 0 };
-    unsigned start_bits = st->ias - sm_walk_level_shift(st->sc->granule,
-                                                        st->start);
+    unsigned start_bits = sm_walk_start_bits(st->sc->granule, st->start,
+                                             st->ias);
     uint64_t table = sm_walk_table_base(st->sc->ttb, start_bits, st->oas);
     int level = st->start;
     unsigned i;

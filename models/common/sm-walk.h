@@ -21,7 +21,40 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sm-bits.h"
 #include "sm-host.h"
+
+/* ---- Descriptor fields (Arm ARM D8.3) ---------------------------------- */
+
+/*
+ * Public because the walker that reads descriptors and the builder that
+ * writes them (sm-ptbuild.h) must agree on every bit.
+ */
+#define SM_DESC_VALID        SM_BIT(0)
+#define SM_DESC_TABLE        SM_BIT(1)      /* table (L0-2) or page (L3) */
+/* Stage 1 lower attributes */
+#define SM_DESC_ATTRINDX     SM_MASK(4, 2)
+#define SM_DESC_AP1          SM_BIT(6)      /* unprivileged access */
+#define SM_DESC_AP2          SM_BIT(7)      /* read-only */
+/* Stage 2 lower attributes */
+#define SM_DESC_S2_MEMATTR   SM_MASK(5, 2)
+#define SM_DESC_S2AP_R       SM_BIT(6)
+#define SM_DESC_S2AP_W       SM_BIT(7)
+/* Both stages */
+#define SM_DESC_SH           SM_MASK(9, 8)
+#define SM_DESC_AF           SM_BIT(10)
+#define SM_DESC_NG           SM_BIT(11)
+#define SM_DESC_OA_HI        SM_MASK(15, 12)  /* OA[51:48], 64K + 52-bit */
+#define SM_DESC_OA           SM_MASK(47, 0)   /* masked with the granule */
+#define SM_DESC_DBM          SM_BIT(51)
+#define SM_DESC_CONTIG       SM_BIT(52)
+#define SM_DESC_PXN          SM_BIT(53)
+#define SM_DESC_UXN          SM_BIT(54)       /* XN at stage 2 */
+/* Stage 1 table descriptor hierarchical attributes */
+#define SM_DESC_PXNTABLE     SM_BIT(59)
+#define SM_DESC_UXNTABLE     SM_BIT(60)
+#define SM_DESC_APTABLE0     SM_BIT(61)       /* no unprivileged access */
+#define SM_DESC_APTABLE1     SM_BIT(62)       /* no write access */
 
 /* ---- Geometry ---------------------------------------------------------- */
 
@@ -37,7 +70,6 @@ SmGranule sm_granule_from_tg0(unsigned tg0);
 /* TCR/CD TG1 encoding: 1 16K, 2 4K, 3 64K, 0 reserved. */
 SmGranule sm_granule_from_tg1(unsigned tg1);
 
-/* log2 of the granule size: 12, 14 or 16 (0 for an invalid granule). */
 /*
  * The Arm physical-address-size encoding shared by ID_AA64MMFR0.PARange,
  * TCR.IPS, VTCR.PS, SMMUv3 IDR5.OAS, STE.S2PS and CD.IPS, SMMUv2
@@ -48,15 +80,31 @@ SmGranule sm_granule_from_tg1(unsigned tg1);
 unsigned sm_pa_size_bits(unsigned enc);
 int sm_pa_size_encoding(unsigned bits);
 
+/* log2 of the granule size: 12, 14 or 16 (0 for an invalid granule). */
 unsigned sm_granule_shift(SmGranule g);
+/* The granule of log2 size @shift (12, 14 or 16), else invalid. */
+SmGranule sm_granule_from_shift(unsigned shift);
 /* Address bits resolved by one full table: granule_shift - 3. */
 unsigned sm_walk_bits_per_level(SmGranule g);
 /* Lowest address bit resolved at @level (0..3): the block/page shift. */
 unsigned sm_walk_level_shift(SmGranule g, int level);
 /* Bytes mapped by one descriptor at @level. */
 uint64_t sm_walk_block_size(SmGranule g, int level);
-/* Index of @addr in a full table at @level (not for the start level). */
+/*
+ * Index of @addr in a full table at @level (the start level may be short
+ * or concatenated: sm_walk_start_index()).
+ */
 uint64_t sm_walk_index(SmGranule g, int level, uint64_t addr);
+/*
+ * Input bits the start-level table resolves when an input of @ias_bits
+ * starts at level @start: fewer than sm_walk_bits_per_level() make a
+ * short table, more make 2^(the difference) concatenated tables (stage
+ * 2).  0 when the input does not reach above @start's level shift.
+ */
+unsigned sm_walk_start_bits(SmGranule g, int start, unsigned ias_bits);
+/* Index of @addr in that (short or concatenated) start-level table. */
+uint64_t sm_walk_start_index(SmGranule g, int start, unsigned ias_bits,
+                             uint64_t addr);
 /*
  * Whether a block descriptor is architected at @level for @g (with a
  * 48/52-bit OA, no FEAT_LPA2): 4K levels 1-2, 16K level 2, 64K level 2

@@ -149,3 +149,30 @@ void sm_tm_put(SmTestMem *m, uint64_t pa, const uint64_t *dw, unsigned n)
         memcpy(m->ram + pa + 8 * i, &le, 8);
     }
 }
+
+/* ---- the table builder's view ----------------------------------------- */
+
+static uint64_t sm_tm_pt_alloc(void *opaque, uint64_t size, uint64_t align)
+{
+    return sm_tm_alloc(opaque, size, align);
+}
+
+static uint64_t sm_tm_pt_read64(void *opaque, uint64_t pa)
+{
+    return sm_tm_r64(opaque, pa);
+}
+
+static void sm_tm_pt_write64(void *opaque, uint64_t pa, uint64_t val)
+{
+    sm_tm_w64(opaque, pa, val);
+}
+
+SmPtMem sm_tm_pt_mem(SmTestMem *m)
+{
+    SmPtMem mem = {
+        .opaque = m, .alloc = sm_tm_pt_alloc, .read64 = sm_tm_pt_read64,
+        .write64 = sm_tm_pt_write64,
+    };
+
+    return mem;
+}

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "sm-host.h"
+#include "sm-ptbuild.h"
 
 /* Which accesses the error window applies to (SmTestMem.err_dirs). */
 #define SM_TM_ERR_READ      (1u << 0)
@@ -62,5 +63,11 @@ uint64_t sm_tm_r64(SmTestMem *m, uint64_t pa);
 uint32_t sm_tm_r32(SmTestMem *m, uint64_t pa);
 /* @n little-endian 64-bit words at @pa (STEs, CDs, commands). */
 void sm_tm_put(SmTestMem *m, uint64_t pa, const uint64_t *dw, unsigned n);
+
+/*
+ * @m as the table builder's memory (sm-ptbuild.h): sm_tm_alloc(),
+ * sm_tm_r64() and sm_tm_w64(), so descriptors follow @m->be.
+ */
+SmPtMem sm_tm_pt_mem(SmTestMem *m);
 
 #endif /* SM_TESTMEM_H */

@@ -260,6 +260,25 @@ static void test_geometry(void)
     g_assert_cmphex(sm_walk_index(SM_GRANULE_4K, 3, 0x7fe03000), ==, 3);
     g_assert_cmphex(sm_walk_index(SM_GRANULE_64K, 3, 0x1230000), ==, 0x123);
     g_assert_cmphex(sm_walk_index(SM_GRANULE_INVALID, 3, 0x1000), ==, 0);
+    /*
+     * Start-level tables: 64K from level 1 (shift 42) with 48 bits is a
+     * short 6-bit table; 4K from level 1 (shift 30) with 40 bits is 10
+     * bits, two concatenated tables; bits above the input are ignored.
+     */
+    g_assert_cmpuint(sm_walk_start_bits(SM_GRANULE_64K, 1, 48), ==, 6);
+    g_assert_cmpuint(sm_walk_start_bits(SM_GRANULE_4K, 1, 40), ==, 10);
+    g_assert_cmpuint(sm_walk_start_bits(SM_GRANULE_4K, 1, 30), ==, 0);
+    g_assert_cmpuint(sm_walk_start_bits(SM_GRANULE_INVALID, 1, 40), ==, 0);
+    g_assert_cmphex(sm_walk_start_index(SM_GRANULE_4K, 1, 40,
+                                        UINT64_C(0x8040203000)), ==, 0x201);
+    g_assert_cmphex(sm_walk_start_index(SM_GRANULE_64K, 1, 48, UINT64_MAX),
+                    ==, 0x3f);
+    g_assert_cmphex(sm_walk_start_index(SM_GRANULE_4K, 1, 30, 0x40000000),
+                    ==, 0);
+    g_assert_cmpint(sm_granule_from_shift(12), ==, SM_GRANULE_4K);
+    g_assert_cmpint(sm_granule_from_shift(14), ==, SM_GRANULE_16K);
+    g_assert_cmpint(sm_granule_from_shift(16), ==, SM_GRANULE_64K);
+    g_assert_cmpint(sm_granule_from_shift(13), ==, SM_GRANULE_INVALID);
 
     g_assert_false(sm_walk_block_allowed(SM_GRANULE_4K, 0, 48));
     g_assert_true(sm_walk_block_allowed(SM_GRANULE_4K, 1, 48));

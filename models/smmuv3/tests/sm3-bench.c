@@ -468,107 +468,65 @@ void sm3b_cd(Sm3Bench *b, uint64_t cdtab, uint32_t ssid, uint16_t asid,
     sm3b_w64(b, pa + 8, ttb0 & SM3_CD1_TTB0);
 }
 
-/* ---- page tables --------------------------------------------------------- */
+/* ---- page tables (models/common/sm-ptbuild) ------------------------------ */
+
+/*
+ * The 4K tree rooted at @root that sm3b_map() and sm3b_leaf() work on:
+ * 48-bit input from level 0, as CDs of sm3b_cd() and STEs of
+ * sm3b_ste_s2() describe it.
+ */
+static SmPt sm3b_pt_4k(uint64_t root)
+{
+    SmPt pt = { .granule = SM_GRANULE_4K, .ia_bits = 48, .start = 0,
+                .root = root };
+
+    return pt;
+}
 
 uint64_t sm3b_pt_new(Sm3Bench *b)
 {
-    return sm3b_alloc(b, 4096, 4096);
-}
+    SmPtMem mem = sm_tm_pt_mem(b->tm);
+    SmPt pt;
 
-static uint64_t sm3b_pt_index(uint64_t va, int level)
-{
-    return (va >> (12 + 9 * (3 - level))) & 0x1ff;
+    sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 0);
+    return pt.root;
 }
 
 void sm3b_map(Sm3Bench *b, uint64_t root, uint64_t va, uint64_t pa,
               int level, uint64_t attrs)
 {
-    uint64_t table = root;
-    int l;
+    SmPt pt = sm3b_pt_4k(root);
 
-    for (l = 0; l < level; l++) {
-        uint64_t dpa = table + 8 * sm3b_pt_index(va, l);
-        uint64_t d = sm3b_r64(b, dpa);
-
-        if ((d & 3) != 3) {
-            uint64_t next = sm3b_pt_new(b);
-
-            d = next | 3;
-            sm3b_w64(b, dpa, d);
-        }
-        table = d & SM_MASK(47, 12);
-    }
-    sm3b_w64(b, table + 8 * sm3b_pt_index(va, level),
-             (pa & SM_MASK(47, 12)) | attrs | (level == 3 ? 3 : 1));
+    sm3b_pt_map(b, &pt, va, pa, level, attrs);
 }
 
 uint64_t sm3b_leaf(Sm3Bench *b, uint64_t root, uint64_t va, int level)
 {
-    uint64_t table = root;
-    int l;
+    SmPtMem mem = sm_tm_pt_mem(b->tm);
+    SmPt pt = sm3b_pt_4k(root);
 
-    for (l = 0; l < level; l++) {
-        uint64_t d = sm3b_r64(b, table + 8 * sm3b_pt_index(va, l));
-
-        if ((d & 3) != 3) {
-            return 0;
-        }
-        table = d & SM_MASK(47, 12);
-    }
-    return table + 8 * sm3b_pt_index(va, level);
+    return sm_pt_desc_addr(&mem, &pt, va, level);
 }
-
-/* ---- page tables of any granule ------------------------------------------ */
 
 unsigned sm3b_level_shift(unsigned gshift, int level)
 {
-    return gshift + (unsigned)(3 - level) * (gshift - 3);
+    return sm_walk_level_shift(sm_granule_from_shift(gshift), level);
 }
 
 void sm3b_pt_init(Sm3Bench *b, Sm3bPt *pt, unsigned gshift,
                   unsigned ia_bits, int start)
 {
-    unsigned sh = sm3b_level_shift(gshift, start);
-    uint64_t bytes = UINT64_C(8) << (ia_bits > sh ? ia_bits - sh : 0);
-    uint64_t gran = UINT64_C(1) << gshift;
+    SmPtMem mem = sm_tm_pt_mem(b->tm);
 
-    pt->gshift = gshift;
-    pt->ia_bits = ia_bits;
-    pt->start = start;
-    /* Tables are aligned to their size, and to at least a granule. */
-    bytes = bytes < gran ? gran : bytes;
-    pt->root = sm3b_alloc(b, bytes, bytes);
-}
-
-static uint64_t sm3b_pt_idx(const Sm3bPt *pt, uint64_t va, int level)
-{
-    unsigned sh = sm3b_level_shift(pt->gshift, level);
-    unsigned bits = level == pt->start ? pt->ia_bits - sh : pt->gshift - 3;
-
-    return (va >> sh) & ((UINT64_C(1) << bits) - 1);
+    sm_pt_init(&mem, pt, sm_granule_from_shift(gshift), ia_bits, start);
 }
 
 void sm3b_pt_map(Sm3Bench *b, const Sm3bPt *pt, uint64_t va, uint64_t pa,
                  int level, uint64_t attrs)
 {
-    uint64_t table = pt->root;
-    uint64_t amask = SM_MASK(47, pt->gshift);
-    int l;
+    SmPtMem mem = sm_tm_pt_mem(b->tm);
 
-    for (l = pt->start; l < level; l++) {
-        uint64_t dpa = table + 8 * sm3b_pt_idx(pt, va, l);
-        uint64_t d = sm3b_r64(b, dpa);
-
-        if ((d & 3) != 3) {
-            d = sm3b_alloc(b, UINT64_C(1) << pt->gshift,
-                           UINT64_C(1) << pt->gshift) | 3;
-            sm3b_w64(b, dpa, d);
-        }
-        table = d & amask;
-    }
-    sm3b_w64(b, table + 8 * sm3b_pt_idx(pt, va, level),
-             (pa & SM_MASK(47, sm3b_level_shift(pt->gshift, level))) |
-             attrs | (level == 3 ? 3 : 1));
+    sm_pt_map(&mem, pt, va, pa, level, attrs);
 }
 
 /* ---- translation helpers ------------------------------------------------- */

@@ -5,13 +5,15 @@
  * interrupt, MSI, invalidation notice, ATC/PRI callback, stall resolution
  * and log line, plus builders for queues, linear and 2-level stream
  * tables, STEs, CDs and page tables (4KB granule, or any granule through
- * Sm3bPt).  Builders use the field masks of sm3-regs.h / sm3-tables.h.
+ * Sm3bPt).  Builders use the field masks of sm3-regs.h / sm3-tables.h;
+ * page tables are written by models/common/sm-ptbuild.
  */
 #ifndef SM3_BENCH_H
 #define SM3_BENCH_H
 
 #include <glib.h>
 
+#include "sm-ptbuild.h"
 #include "sm-testmem.h"
 #include "sm3.h"
 #include "sm3-regs.h"
@@ -135,15 +137,14 @@ void sm3b_cd(Sm3Bench *b, uint64_t cdtab, uint32_t ssid, uint16_t asid,
 /* STE.S2VMID in dword 2 bits [15:0] etc. are set by the builders. */
 
 /* ---- 4K page tables (levels 0..3) ---- */
-#define SM3B_PTE_AF        SM_BIT(10)
-#define SM3B_PTE_NG        SM_BIT(11)
-#define SM3B_PTE_AP_RW_ALL SM_BIT(6)                  /* AP = 0b01 */
-#define SM3B_PTE_AP_RO_ALL SM_MASK(7, 6)               /* AP = 0b11 */
-#define SM3B_S2AP_R        SM_BIT(6)
-#define SM3B_S2AP_W        SM_BIT(7)
-#define SM3B_S1_RW         (SM_BIT(6) | SM3B_PTE_AF | SM3B_PTE_NG)
-#define SM3B_S2_RW         (SM3B_S2AP_R | SM3B_S2AP_W | SM3B_PTE_AF | \
-                            SM_MASK(5, 2))
+#define SM3B_PTE_AF        SM_DESC_AF
+#define SM3B_PTE_NG        SM_DESC_NG
+#define SM3B_PTE_AP_RW_ALL SM_DESC_AP1                 /* AP = 0b01 */
+#define SM3B_PTE_AP_RO_ALL (SM_DESC_AP2 | SM_DESC_AP1)  /* AP = 0b11 */
+#define SM3B_S2AP_R        SM_DESC_S2AP_R
+#define SM3B_S2AP_W        SM_DESC_S2AP_W
+#define SM3B_S1_RW         SM_PT_S1_RW
+#define SM3B_S2_RW         SM_PT_S2_RW
 
 uint64_t sm3b_pt_new(Sm3Bench *b);
 /*
@@ -167,19 +168,15 @@ void sm3b_st_2lvl(Sm3Bench *b, unsigned split, unsigned log2size);
 /* ---- page tables of any granule ---- */
 
 /* One translation table tree, described independently of the model. */
-typedef struct Sm3bPt {
-    unsigned gshift;         /* granule: 12 (4K), 14 (16K) or 16 (64K) */
-    unsigned ia_bits;        /* input address size */
-    int start;               /* start level */
-    uint64_t root;           /* (concatenated) start-level table(s) */
-} Sm3bPt;
+typedef SmPt Sm3bPt;
 
 /* log2 of the bytes one descriptor at @level maps (granule 2^@gshift) */
 unsigned sm3b_level_shift(unsigned gshift, int level);
 /*
- * A fresh empty tree.  The start-level table holds 2^(ia_bits - shift)
- * entries: more than one granule's worth makes concatenated tables
- * (stage 2), fewer a short table.
+ * A fresh empty tree of granule 2^@gshift (sm_pt_init()).  The
+ * start-level table holds 2^(ia_bits - shift) entries: more than one
+ * granule's worth makes concatenated tables (stage 2), fewer a short
+ * table.
  */
 void sm3b_pt_init(Sm3Bench *b, Sm3bPt *pt, unsigned gshift,
                   unsigned ia_bits, int start);
