@@ -50,6 +50,7 @@ struct SimDriver {
     SmTimingParams params;
     uint64_t cmdq, evtq, strtab;
     unsigned guest_errors;
+    uint64_t now_ns;         /* the host clock: the last command's time */
 };
 
 uint64_t sim_driver_data_base(void)
@@ -109,6 +110,14 @@ static SmBusResult sim_host_write(void *opaque, uint64_t pa, const void *buf,
     }
     memcpy(d->mem.ram + pa, buf, len);
     return SM_BUS_OK;
+}
+
+/* Commands are timed at the trace's time for them (sim_driver_command). */
+static uint64_t sim_host_now_ns(void *opaque)
+{
+    SimDriver *d = opaque;
+
+    return d->now_ns;
 }
 
 static void sim_host_irq(void *opaque, unsigned line, bool level)
@@ -193,7 +202,7 @@ typedef struct SimCtx {
     uint64_t cdtab;
     unsigned cdmax;          /* log2 of CDs */
     uint64_t s2root;
-    uint16_t id;             /* ASID and VMID */
+    uint16_t asid, vmid;
 } SimCtx;
 
 /*
@@ -214,12 +223,15 @@ static void sim_map_ranges(const SmPtMem *mem, const SimScenario *sc,
     }
 }
 
-static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint16_t id)
+static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint32_t sid)
 {
     uint64_t gran = UINT64_C(1) << sc->gshift;
     SmGranule g = sm_granule_from_shift(sc->gshift);
     SmPtMem mem = sim_pt_mem(m);
-    SimCtx c = { .id = id };
+    SimCtx c = {
+        .asid = sc->asid == SIM_TAG_AUTO ? sid + 1 : sc->asid,
+        .vmid = sc->vmid == SIM_TAG_AUTO ? sid + 1 : sc->vmid,
+    };
     uint64_t s1_lo = 0, s1_hi = 0;
     unsigned i;
     SmPt s1, s2;
@@ -234,7 +246,7 @@ static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint16_t id)
                    sm_walk_s1_start_level(g, SIM_IA_BITS));
         sim_map_ranges(&mem, sc, &s1, 0, SM_PT_S1_RW);
         for (i = 0; i < (1u << c.cdmax); i++) {
-            sim_write_cd(m, c.cdtab + 64 * i, sc->gshift, id, s1.root);
+            sim_write_cd(m, c.cdtab + 64 * i, sc->gshift, c.asid, s1.root);
         }
         s1_hi = (m->next + gran - 1) & ~(gran - 1);
         m->next = s1_hi;
@@ -274,7 +286,7 @@ static void sim_write_ste(SimMem *m, uint64_t pa, const SimScenario *sc,
         ste[1] = sm_prep(SM3_STE1_S1DSS, SM3_STE1_S1DSS_SSID0);
     }
     if (sc->stage != SIM_STAGE_1) {
-        ste[2] = sm_prep(SM3_STE2_S2VMID, c->id) |
+        ste[2] = sm_prep(SM3_STE2_S2VMID, c->vmid) |
                  sm_prep(SM3_STE2_S2T0SZ, 64 - SIM_IA_BITS) |
                  sm_prep(SM3_STE2_S2SL0, SIM_S2SL0) |
                  sm_prep(SM3_STE2_S2TG, sim_tg(sc->gshift)) |
@@ -337,6 +349,23 @@ static bool sim_enable(SimDriver *d, uint32_t st_log2, char **err)
     return true;
 }
 
+bool sim_driver_command(SimDriver *d, const uint64_t dw[2], uint64_t time,
+                        char **err)
+{
+    uint32_t cons;
+
+    d->now_ns = sm_timing_cycles_to_ns_up(&d->params, time);
+    sim_cmd(d, dw[0], dw[1]);
+    cons = sim_rd(d, SM3_CMDQ_CONS);
+    if (sm_get(cons, SM3_CMDQ_CONS_ERR)) {
+        *err = g_strdup_printf("%s refused with CERROR %u",
+                               sm3_cmd_name(sm_get(dw[0], SM3_CMD0_OP)),
+                               (unsigned)sm_get(cons, SM3_CMDQ_CONS_ERR));
+        return false;
+    }
+    return true;
+}
+
 void sim_driver_drain_events(SimDriver *d)
 {
     /* Consume everything: CONS = PROD also acknowledges an overflow. */
@@ -383,6 +412,7 @@ SimDriver *sim_driver_new(const SimOptions *o, char **err)
     d->cfg.host.write = sim_host_write;
     d->cfg.host.set_irq = sim_host_irq;
     d->cfg.host.log = sim_host_log;
+    d->cfg.host.now_ns = sim_host_now_ns;
     *err = sm3_config_error(&d->cfg);
     if (*err) {
         g_free(d);
@@ -401,7 +431,7 @@ SimDriver *sim_driver_new(const SimOptions *o, char **err)
         if (sc->shared && sid) {
             c = shared;
         } else {
-            c = sim_build_ctx(&d->mem, sc, (uint16_t)(sid + 1));
+            c = sim_build_ctx(&d->mem, sc, sid);
             shared = c;
         }
         sim_write_ste(&d->mem, d->strtab + UINT64_C(64) * sid, sc, &c);

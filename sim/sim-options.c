@@ -19,6 +19,7 @@ void sim_options_init(SimOptions *o)
     o->sc.stage = SIM_STAGE_1;
     o->sc.gshift = 12;
     o->sc.streams = 1;
+    o->sc.asid = o->sc.vmid = SIM_TAG_AUTO;
     o->gen.count = 1000000;
     o->gen.wset = 1 << 20;
     o->gen.stride = 4096;
@@ -237,6 +238,32 @@ static bool set_streams(SimOptions *o, const char *v, char **why)
     return true;
 }
 
+/* An ASID or VMID for every stream, or auto: StreamID + 1. */
+static bool sim_tag(const char *v, uint32_t *tag, char **why)
+{
+    uint64_t x;
+
+    if (!strcmp(v, "auto")) {
+        *tag = SIM_TAG_AUTO;
+        return true;
+    }
+    if (!sim_num(v, 0, UINT16_MAX, false, &x, why)) {
+        return false;
+    }
+    *tag = x;
+    return true;
+}
+
+static bool set_asid(SimOptions *o, const char *v, char **why)
+{
+    return sim_tag(v, &o->sc.asid, why);
+}
+
+static bool set_vmid(SimOptions *o, const char *v, char **why)
+{
+    return sim_tag(v, &o->sc.vmid, why);
+}
+
 static bool set_ssids(SimOptions *o, const char *v, char **why)
 {
     uint64_t x;
@@ -352,6 +379,10 @@ static const struct {
       "private (each stream its own CD, tables, ASID, VMID) | shared "
       "(default private)" },
     { "ssids", set_ssids, "substreams per stream, 0: none (default 0)" },
+    { "asid", set_asid,
+      "auto (StreamID + 1) | N: every stream's ASID (default auto)" },
+    { "vmid", set_vmid,
+      "auto (StreamID + 1) | N: every stream's VMID, stage 2 (default auto)" },
     { "tlb_entries", set_tlb_entries, "model TLB entries (0: 256)" },
     { "tlb_ways", set_tlb_ways, "model TLB ways (default 4)" },
     { "cfg_entries", set_cfg_entries, "model config cache entries (0: 64)" },

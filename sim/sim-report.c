@@ -248,6 +248,7 @@ static void sim_js_results(SimJs *j, const SimResult *res)
 
     js_open(j, "results");
     js_u64(j, "translations", res->translations);
+    js_u64(j, "commands", res->commands);
     js_u64(j, "ok", res->ok);
     js_u64(j, "bypass", res->bypass);
     js_u64(j, "aborts", res->aborts);
@@ -591,6 +592,9 @@ void sim_report_text(FILE *f, const SimOptions *o, const SimResult *res)
     fprintf(f, "translations: %" PRIu64 " (ok %" PRIu64 ", bypass %" PRIu64
             ", faults %" PRIu64 ", aborts %" PRIu64 ")\n", res->translations,
             res->ok, res->bypass, res->faults, res->aborts);
+    if (res->commands) {
+        fprintf(f, "commands: %" PRIu64 " (from the trace)\n", res->commands);
+    }
     for (e = 0; e < SM3_STATS_EVENTS; e++) {
         if (res->faults_by_event[e]) {
             fprintf(f, "  %s: %" PRIu64 "\n", sm3_event_name(e),

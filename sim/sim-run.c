@@ -57,6 +57,27 @@ static void sim_log_line(FILE *f, GString *line, const Sm3Request *req,
     fputs(line->str, f);
 }
 
+/* A command of the trace: into the SMMU's queue, and into --log. */
+static bool sim_command(SimDriver *d, SimSource *src, const SimReq *r,
+                        FILE *log, GString *line, char **err)
+{
+    g_autofree char *why = NULL;
+
+    if (!sim_driver_command(d, r->dw, r->time, &why)) {
+        g_autofree char *where = sim_source_where(src);
+
+        *err = g_strdup_printf("%s: %s", where, why);
+        return false;
+    }
+    if (log) {
+        g_string_truncate(line, 0);
+        sm3_timing_log_command(line, r->time, r->dw);
+        g_string_append_c(line, '\n');
+        fputs(line->str, log);
+    }
+    return true;
+}
+
 static void sim_count(SimResult *res, const Sm3Xlate *x)
 {
     switch (x->outcome) {
@@ -115,7 +136,16 @@ bool sim_run(const SimOptions *o, SimResult *res, char **err)
             .sid = r.sid, .ssid = r.ssid, .ssv = r.ssv, .iova = r.iova,
             .size = r.size, .write = r.write, .arrival = r.time,
         };
-        Sm3Xlate x = sm3_translate(s, &req);
+        Sm3Xlate x;
+
+        if (r.cmd) {
+            if (!sim_command(d, src, &r, log, line, err)) {
+                goto out;
+            }
+            res->commands++;
+            continue;
+        }
+        x = sm3_translate(s, &req);
 
         if (!res->translations) {
             res->first_arrival = r.time;

@@ -76,6 +76,11 @@ void sim_source_free(SimSource *src)
     }
 }
 
+char *sim_source_where(const SimSource *src)
+{
+    return g_strdup_printf("%s:%" PRIu64, src->name, src->lineno);
+}
+
 uint64_t sim_source_total(const SimSource *src)
 {
     return src->gen.kind == SIM_GEN_NONE ? 0 : src->gen.count;
@@ -130,6 +135,34 @@ static bool sim_field_u64(const char *s, uint64_t *v)
     return sim_parse_u64(s, v);
 }
 
+/* "time cmd DW0 DW1 [name]": a command of a timing log. */
+static bool sim_parse_command(char **fields, unsigned n, SimReq *r,
+                              char **why)
+{
+    static const char *const names[] = { "time", NULL, "dw0", "dw1" };
+    uint64_t v[4] = { 0 };
+    unsigned i;
+
+    if (n < 4) {
+        *why = g_strdup_printf("expected 'time cmd dw0 dw1', got %u fields",
+                               n);
+        return false;
+    }
+    for (i = 0; i < 4; i++) {
+        if (names[i] && !sim_field_u64(fields[i], &v[i])) {
+            *why = g_strdup_printf("%s: '%s' is not a number", names[i],
+                                   fields[i]);
+            return false;
+        }
+    }
+    memset(r, 0, sizeof(*r));
+    r->time = v[0];
+    r->cmd = true;
+    r->dw[0] = v[2];
+    r->dw[1] = v[3];
+    return true;
+}
+
 /* Parse one non-empty trace line into @r; false with *@why. */
 static bool sim_parse_line(char *l, SimReq *r, char **why)
 {
@@ -143,6 +176,9 @@ static bool sim_parse_line(char *l, SimReq *r, char **why)
     for (t = strtok_r(l, " \t\r", &save); t && n < 6;
          t = strtok_r(NULL, " \t\r", &save)) {
         fields[n++] = t;        /* fields after the sixth are ignored */
+    }
+    if (n >= 2 && !strcmp(fields[1], "cmd")) {
+        return sim_parse_command(fields, n, r, why);
     }
     if (n < 6) {
         *why = g_strdup_printf("expected 'time sid ssid iova size access', "

@@ -39,6 +39,7 @@ typedef struct SimRange {
 #define SIM_MAX_RANGES   8
 #define SIM_MAX_STREAMS  4096u
 #define SIM_MAX_SSIDS    256u
+#define SIM_TAG_AUTO     UINT32_MAX
 
 typedef struct SimScenario {
     SimStage stage;
@@ -48,6 +49,7 @@ typedef struct SimScenario {
     SimRange ranges[SIM_MAX_RANGES];
     uint32_t streams;        /* StreamIDs 0 .. streams - 1 */
     bool shared;             /* one set of tables (and ASID/VMID) for all */
+    uint32_t asid, vmid;     /* every stream's, or SIM_TAG_AUTO: sid + 1 */
     uint32_t ssids;          /* substreams per stream, 0: none */
     /* Functional cache geometry (Sm3Config), 0: the model's default */
     uint32_t tlb_entries, tlb_ways, cfg_entries, cfg_ways;
@@ -74,9 +76,14 @@ typedef struct SimGen {
     bool write;
 } SimGen;
 
-/* One translation request, as a trace line or a generator gives it. */
+/*
+ * One translation request, as a trace line or a generator gives it; or,
+ * from a trace, a command (@cmd: its two words in @dw).
+ */
 typedef struct SimReq {
     uint64_t time;
+    bool cmd;
+    uint64_t dw[2];
     uint32_t sid;
     uint32_t ssid;
     bool ssv;
@@ -132,6 +139,9 @@ void sim_driver_free(SimDriver *d);
 Sm3 *sim_driver_smmu(SimDriver *d);
 /* Consume the event records a fault produced, as a driver's IRQ would. */
 void sim_driver_drain_events(SimDriver *d);
+/* Execute a command of a trace at @time (cycles); false: the SMMU refused it */
+bool sim_driver_command(SimDriver *d, const uint64_t dw[2], uint64_t time,
+                        char **err);
 /* Bytes of simulated memory the tables took. */
 uint64_t sim_driver_table_bytes(const SimDriver *d);
 /* Output address a mapped IOVA translates to (for --log checks). */
@@ -147,6 +157,8 @@ SimSource *sim_source_new(const SimOptions *o, char **err);
  * line (*@err names the file and the line number).
  */
 int sim_source_next(SimSource *src, SimReq *r, char **err);
+/* Where the last request came from, for messages: "file:line". */
+char *sim_source_where(const SimSource *src);
 /* Requests the source will give, 0 when unknown (a trace). */
 uint64_t sim_source_total(const SimSource *src);
 void sim_source_free(SimSource *src);
@@ -155,6 +167,7 @@ void sim_source_free(SimSource *src);
 
 typedef struct SimResult {
     uint64_t translations;
+    uint64_t commands;       /* commands of the trace */
     uint64_t ok, bypass, aborts, faults, stalled;
     uint64_t faults_by_event[SM3_STATS_EVENTS];
     uint64_t first_arrival, last_done;

@@ -333,3 +333,71 @@ def test_plot_writes_png_charts(tmp_path):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     doc = json.loads((out / "smmu-sim.json").read_text())
     assert [p["point"]["value"] for p in doc] == ["64K", "4M"]
+
+
+# Commands in traces (docs/smmu-sim.md, "Trace format"): the two words of
+# the command as the architecture encodes them.  TLBI_NH_ASID is opcode
+# 0x11 with the ASID in bits [63:48]; TLBI_S12_VMALL is 0x28 with the VMID
+# in bits [47:32].
+TLBI_NH_ASID_1 = "0x0001000000000011 0x0"
+READ = " 0 - 0x100000000 4 r\n"
+
+
+def test_trace_command_invalidates(tmp_path):
+    # StreamID 0 has ASID 1 (auto: StreamID + 1).  Read, read again (a
+    # TLB hit), invalidate ASID 1, read: a miss again.
+    trace = ("0" + READ + "100" + READ + "200 cmd " + TLBI_NH_ASID_1 +
+             " TLBI_NH_ASID\n" + "300" + READ)
+    log = tmp_path / "log"
+    d = run_json("--trace", "-", "--log", str(log), stdin=trace)
+    assert d["results"]["translations"] == 3
+    assert d["results"]["commands"] == 1
+    assert (d["model"]["tlb"]["misses"], d["model"]["tlb"]["hits"]) == (2, 1)
+    lines = log.read_text().splitlines()
+    assert lines[2] == ("200 cmd 0x0001000000000011 0x0000000000000000 "
+                        "TLBI_NH_ASID")
+    # The second read hits the micro-TLB; after the TLBI, nothing does.
+    assert [l.split()[9] for l in lines if " cmd " not in l] == \
+        ["utlb=miss", "utlb=hit", "utlb=miss"]
+    # The log replays as a trace, with the same result.
+    again = run_json("--trace", str(log))
+    assert again["model"]["tlb"] == d["model"]["tlb"]
+
+
+def test_asid_key_sets_every_streams_asid():
+    # With asid=5 the same TLBI (ASID 1) touches nothing: one miss only.
+    trace = ("0" + READ + "200 cmd " + TLBI_NH_ASID_1 + "\n" + "300" + READ)
+    d = run_json("--trace", "-", "--set", "asid=5", stdin=trace)
+    assert (d["model"]["tlb"]["misses"], d["model"]["tlb"]["hits"]) == (1, 1)
+    d = run_json("--trace", "-", "--set", "asid=1", stdin=trace)
+    assert (d["model"]["tlb"]["misses"], d["model"]["tlb"]["hits"]) == (2, 0)
+
+
+def test_vmid_key_sets_every_streams_vmid():
+    # Stage 2 with vmid=7: TLBI_S12_VMALL of VMID 7 empties the TLB, of
+    # VMID 1 (what auto would give StreamID 0) does not.
+    def misses(vmid):
+        trace = ("0" + READ + "200 cmd 0x%016x 0x0\n" % (vmid << 32 | 0x28) +
+                 "300" + READ)
+        d = run_json("--trace", "-", "--set", "stage=2", "--set", "vmid=7",
+                     stdin=trace)
+        return d["model"]["tlb"]["misses"]
+    assert misses(7) == 2
+    assert misses(1) == 1
+
+
+def test_refused_trace_command_names_line():
+    r = run("--trace", "-", stdin="0" + READ + "5 cmd 0x7f 0x0\n",
+            check=False)
+    assert r.returncode != 0
+    assert "<stdin>:2: CMD_UNKNOWN refused with CERROR 1" in r.stderr, \
+        r.stderr
+
+
+def test_malformed_trace_command_is_named():
+    r = run("--trace", "-", stdin="0 cmd 0x11\n", check=False)
+    assert r.returncode != 0
+    assert "<stdin>:1: expected 'time cmd dw0 dw1', got 3 fields" in \
+        r.stderr, r.stderr
+    r = run("--trace", "-", stdin="0 cmd 0x11 zz\n", check=False)
+    assert "<stdin>:1: dw1: 'zz' is not a number" in r.stderr, r.stderr

@@ -485,6 +485,10 @@ unsigned sm3_cmdq_run(Sm3 *s, unsigned max)
         } else {
             sm3_timing_command(s, sm3_cmds[op].timing);
         }
+        if (s->cfg.hooks.command_done) {
+            s->cfg.hooks.command_done(s->cfg.host.opaque, cmd,
+                                      sm3_timing_now(s));
+        }
         n++;
     }
     return n;

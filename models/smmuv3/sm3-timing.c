@@ -276,6 +276,14 @@ static const char *sm3_lookup_name(SmTimingLookup l)
     return l == SM_TIMING_HIT ? "hit" : l == SM_TIMING_MISS ? "miss" : "-";
 }
 
+void sm3_timing_log_command(GString *out, uint64_t cycle,
+                            const uint64_t cmd[2])
+{
+    g_string_append_printf(out, "%" PRIu64 " cmd 0x%016" PRIx64 " 0x%016"
+                           PRIx64 " %s", cycle, cmd[0], cmd[1],
+                           sm3_cmd_name(sm_get(cmd[0], SM3_CMD0_OP)));
+}
+
 void sm3_timing_log_line(GString *out, const Sm3Request *req,
                          const Sm3Xlate *x, const SmTimingResult *t)
 {

@@ -74,6 +74,13 @@ typedef struct Sm3Hooks {
     bool (*atc_inv_ok)(void *opaque, uint32_t sid);
     /* CMD_SYNC with CS=SEV completed (IDR0.SEV). */
     void (*sev)(void *opaque);
+    /*
+     * A command left the queue executed (not when it failed with a
+     * CERROR): its two words as read from the queue, and the cycle it was
+     * consumed at (sm3_timing_now(); 0 without timing).  For timing logs:
+     * sm3_timing_log_command().  NULL: not called.
+     */
+    void (*command_done)(void *opaque, const uint64_t cmd[2], uint64_t cycle);
 } Sm3Hooks;
 
 /*
@@ -302,7 +309,12 @@ const char *sm3_outcome_name(const Sm3Xlate *x);
  * is the cycle it arrived at, from @t when timed, else req->arrival),
  * then latency, outcome and output address, then where the cycles went
  * (key=value; @t NULL: none).  smmu-sim replays such lines as a trace.
+ * sm3_timing_log_command() writes an executed command the same way:
+ * "cycle cmd DW0 DW1 NAME", the command's two words as the queue holds
+ * them (smmu-sim puts them in its own queue at that point of a replay).
  */
+void sm3_timing_log_command(GString *out, uint64_t cycle,
+                            const uint64_t cmd[2]);
 void sm3_timing_log_line(GString *out, const Sm3Request *req,
                          const Sm3Xlate *x, const SmTimingResult *t);
 /* "CMD_SYNC", ...; "CMD_UNKNOWN" for an opcode the model does not know */

@@ -123,6 +123,15 @@ static void sm3b_sev(void *opaque)
     b->sevs++;
 }
 
+static void sm3b_command_done(void *opaque, const uint64_t cmd[2],
+                              uint64_t cycle)
+{
+    Sm3Bench *b = opaque;
+    Sm3bCmd c = { { cmd[0], cmd[1] }, cycle };
+
+    sm3b_keep(b->cmds_done, &c);
+}
+
 /* ---- lifecycle --------------------------------------------------------- */
 
 Sm3Features sm3b_all_features(void)
@@ -152,6 +161,7 @@ Sm3Bench *sm3b_new_cfg(const Sm3Config *cfg)
     b->atcs = g_array_new(false, true, sizeof(Sm3bAtc));
     b->pris = g_array_new(false, true, sizeof(Sm3bPri));
     b->stalls = g_array_new(false, true, sizeof(Sm3bStall));
+    b->cmds_done = g_array_new(false, true, sizeof(Sm3bCmd));
     b->logs = g_ptr_array_new_with_free_func(g_free);
     b->cfg = *cfg;
     b->cfg.host.opaque = b;
@@ -166,6 +176,7 @@ Sm3Bench *sm3b_new_cfg(const Sm3Config *cfg)
     b->cfg.hooks.stall_resolved = sm3b_stall_resolved;
     b->cfg.hooks.atc_inv_ok = sm3b_atc_inv_ok;
     b->cfg.hooks.sev = sm3b_sev;
+    b->cfg.hooks.command_done = sm3b_command_done;
     b->s = sm3_new(&b->cfg);
     if (!b->s) {
         g_autofree char *why = sm3_config_error(&b->cfg);
@@ -204,6 +215,7 @@ void sm3b_clear_records(Sm3Bench *b)
     g_array_set_size(b->atcs, 0);
     g_array_set_size(b->pris, 0);
     g_array_set_size(b->stalls, 0);
+    g_array_set_size(b->cmds_done, 0);
     g_ptr_array_set_size(b->logs, 0);
     b->guest_errors = 0;
     b->sevs = 0;
@@ -218,6 +230,7 @@ void sm3b_free(Sm3Bench *b)
     g_array_free(b->atcs, true);
     g_array_free(b->pris, true);
     g_array_free(b->stalls, true);
+    g_array_free(b->cmds_done, true);
     g_ptr_array_free(b->logs, true);
     g_free(b);
 }

@@ -39,6 +39,12 @@ typedef struct Sm3bPri {
     unsigned resp;
 } Sm3bPri;
 
+/* One executed command, as Sm3Hooks.command_done reported it. */
+typedef struct Sm3bCmd {
+    uint64_t dw[2];
+    uint64_t cycle;
+} Sm3bCmd;
+
 typedef struct Sm3bStall {
     uint32_t sid;
     uint16_t stag;
@@ -63,6 +69,7 @@ typedef struct Sm3Bench {
     GArray *atcs;            /* Sm3bAtc */
     GArray *pris;            /* Sm3bPri */
     GArray *stalls;          /* Sm3bStall */
+    GArray *cmds_done;       /* Sm3bCmd: Sm3Hooks.command_done calls */
     GPtrArray *logs;         /* char * */
     unsigned guest_errors;
     unsigned sevs;

@@ -1011,6 +1011,42 @@ static void test_cerror_stats(void)
     sm3b_free(e.b);
 }
 
+/*
+ * Sm3Hooks.command_done reports each executed command with its words as
+ * the queue held them, in order, and never a command that failed.  The
+ * timing-log line of a command is "cycle cmd DW0 DW1 NAME".
+ */
+static void test_command_done(void)
+{
+    Env e;
+    const Sm3bCmd *c;
+    uint32_t cons;
+    g_autoptr(GString) line = g_string_new(NULL);
+
+    env_s1(&e, NULL);
+    sm3b_clear_records(e.b);
+    /* TLBI_NH_ASID (0x11), ASID 5 in bits [63:48] */
+    sm3b_cmd(e.b, UINT64_C(0x0005000000000011), 0);
+    sm3b_cmd(e.b, 0x7f, 0);                 /* unallocated: CERROR_ILL */
+    g_assert_cmpuint(e.b->cmds_done->len, ==, 1);
+    c = &g_array_index(e.b->cmds_done, Sm3bCmd, 0);
+    g_assert_cmphex(c->dw[0], ==, UINT64_C(0x0005000000000011));
+    g_assert_cmphex(c->dw[1], ==, 0);
+    g_assert_cmpuint(c->cycle, ==, 0);      /* no timing */
+    /* Replaced by CMD_SYNC (0x46) and acknowledged: that one is reported */
+    cons = sm3b_rd(e.b, SM3_CMDQ_CONS) & 0xfffff;
+    sm3b_w64(e.b, e.b->cmdq_base + 16 * (cons & 31), 0x46);
+    ack_cmdq_err(&e);
+    g_assert_cmpuint(e.b->cmds_done->len, ==, 2);
+    c = &g_array_index(e.b->cmds_done, Sm3bCmd, 1);
+    g_assert_cmphex(c->dw[0], ==, 0x46);
+    sm3_timing_log_command(line, 1234,
+                           g_array_index(e.b->cmds_done, Sm3bCmd, 0).dw);
+    g_assert_cmpstr(line->str, ==, "1234 cmd 0x0005000000000011 "
+                    "0x0000000000000000 TLBI_NH_ASID");
+    sm3b_free(e.b);
+}
+
 /* Leaf = 1 and a range reaching the top of the address space. */
 static void test_tlbi_range_leaf_top(void)
 {
@@ -1078,6 +1114,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/cmd/pri-resp", test_pri_resp);
     g_test_add_func("/sm3/cmd/cerror-stats", test_cerror_stats);
     g_test_add_func("/sm3/cmd/tlbi-range-leaf-top", test_tlbi_range_leaf_top);
+    g_test_add_func("/sm3/cmd/command-done", test_command_done);
     for (i = 0; i < G_N_ELEMENTS(op_cases); i++) {
         g_autofree char *path = g_strdup_printf("/sm3/cmd/op/%s",
                                                 op_cases[i].name);
