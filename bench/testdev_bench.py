@@ -23,14 +23,14 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests"))
-from smmuext import cheader, paths  # noqa: E402
+from smmuext import cheader, paths, testdev  # noqa: E402
 from smmuext.cheader import field, prep  # noqa: E402
 from smmuext.qmp import QmpError  # noqa: E402
 from smmuext.qtest import QtestError, QtestVm  # noqa: E402
 
 # ---- register layouts, from the C headers ---------------------------------
 
-TD = cheader.Namespace(cheader.defines("hw/smmu-testdev.h"), "SMMU_TESTDEV_")
+TD = testdev.R
 _SM3 = cheader.defines("models/smmuv3/sm3-regs.h", ("SM3_",))
 _SM3.update(cheader.defines("models/smmuv3/sm3-tables.h", ("SM3_",)))
 SM3 = cheader.Namespace(_SM3, "SM3_")
@@ -62,8 +62,8 @@ CMDQ = RAM + 0x00120000             # 256 commands
 EVTQ = RAM + 0x00130000             # 256 event records
 PT_BASE = RAM + 0x01000000          # page tables: L0, L1, L2, then 512 L3
 DATA = RAM + 0x10000000             # what IOVA [0, 1 GiB) maps to
-BAR0 = 0x10000000                   # in virt's 32-bit PCI MMIO window
-SLOT = 5                            # smmu-testdev at 00:05.0
+BAR0 = testdev.BAR0_ADDR            # in virt's 32-bit PCI MMIO window
+SLOT = testdev.SLOT                 # smmu-testdev at 00:05.0
 SID = SLOT << 3                     # bus 0: requester id = devfn
 STRTAB_LOG2 = 8
 Q_LOG2 = 8
@@ -252,39 +252,23 @@ class Smmu:
 
 # ---- the test device --------------------------------------------------------
 
-class Testdev:
+class Testdev(testdev.Endpoint):
+    """smmu-testdev at 00:05.0, checked to be there and answering."""
+
     def __init__(self, vm):
-        self.vm = vm
-        cfg = vm.ecam_base() + (SLOT << 15)
-        ids = vm.readl(cfg)
+        super().__init__(vm, SLOT, program=False, bar=BAR0)
+        ids = vm.readl(self.cfg)
         if ids != (TD.DEVICE << 16) | TD.VENDOR:
             raise BenchError("no smmu-testdev at 00:%02x.0 (ids 0x%08x)" % (
                 SLOT, ids))
-        vm.writel(cfg + 0x10, BAR0)                # BAR0
-        vm.writew(cfg + 0x04, 0x6)                 # memory, bus master
+        self.program()
         if self.r32(TD.ID) != TD.ID_VALUE:
             raise BenchError("smmu-testdev BAR0 not answering")
 
-    def r32(self, off):
-        return self.vm.readl(BAR0 + off)
-
-    def r64(self, off):
-        return self.vm.readq(BAR0 + off)
-
-    def run(self, op, src=0, dst=0, length=LEN, count=1, stride=0, wset=0,
-            pattern=0, timeout=600.0):
+    def run(self, op, length=LEN, count=1, timeout=600.0, **job):
         """Run one job; its JOB_NS.  A job error raises BenchError."""
-        vm = self.vm
-        vm.writeq(BAR0 + TD.SRC, src)
-        vm.writeq(BAR0 + TD.DST, dst)
-        vm.writel(BAR0 + TD.LEN, length)
-        vm.writel(BAR0 + TD.COUNT, count)
-        vm.writeq(BAR0 + TD.STRIDE, stride)
-        vm.writeq(BAR0 + TD.WSET, wset)
-        vm.writel(BAR0 + TD.PATTERN, pattern)
-        vm.writel(BAR0 + TD.OP, op)
-        # The job runs inside this write.
-        vm.writel(BAR0 + TD.DOORBELL, TD.DOORBELL_START, timeout=timeout)
+        # The job runs inside the doorbell write.
+        self.start(op, length=length, count=count, timeout=timeout, **job)
         status = self.r32(TD.STATUS)
         err = self.r32(TD.ERROR)
         done = self.r64(TD.DONE_COUNT)

@@ -23,6 +23,15 @@ def built():
     return paths
 
 
+@pytest.fixture(scope="session")
+def qemu_bin():
+    """QEMU only (for tests that need no guest image), built if missing."""
+    if not os.path.exists(paths.QEMU):
+        subprocess.run([os.path.join(paths.TOP, "scripts", "build-qemu")],
+                       check=True)
+    return paths.QEMU
+
+
 class BootCache:
     """Each scenario boots once per session; its tests share the report."""
 

@@ -36,6 +36,7 @@ from smmuext.qfuzz import BAR0, CDTAB, CMD, CMDQ, EVTQ, PAGE1, PRIQ, PT, \
     SMMU_BASE, STRTAB, TD_SID, S, T, prep
 from smmuext.qmp import QmpError
 from smmuext.qtest import QtestError, QtestVm
+from smmuext.testdev import Endpoint
 
 RAM_MB = 64
 # Queues smaller than 2^19 entries, so that index bits beyond IDR1 exist.
@@ -67,12 +68,6 @@ def w64(vm, off, val):
 
 def r32(vm, off):
     return vm.readl(SMMU_BASE + off)
-
-
-def program_endpoint(vm):
-    cfg = vm.ecam_base() + (qfuzz.TD_SLOT << 15)
-    vm.writel(cfg + qfuzz.PCI_BAR0, BAR0)
-    vm.writew(cfg + qfuzz.PCI_COMMAND, 0x6)
 
 
 def enable_smmu(vm):
@@ -128,7 +123,7 @@ def wait_status(vm, done, deadline_s=TIMEOUT):
 def save_source(path):
     """Program the source machine and save it to @path; its ID registers."""
     with QtestVm(ARGS, timeout=TIMEOUT, start_timeout=TIMEOUT) as vm:
-        program_endpoint(vm)
+        Endpoint(vm, qfuzz.TD_SLOT, bar=BAR0)     # BAR0 on, bus master
         enable_smmu(vm)
         install_stalling_context(vm)
         run_commands(vm, 3)
@@ -328,9 +323,9 @@ class Loaded:
 def finish_refused(vm):
     """QEMU is exiting after a failed load: its status and what it said."""
     try:
-        rc = vm.proc.wait(timeout=TIMEOUT)
-    except Exception:                       # noqa: BLE001 (a hang)
-        vm.proc.kill()
+        rc = vm.wait_exit(TIMEOUT)
+    except QtestError:                      # a hang
+        vm.close()
         raise AssertionError("QEMU neither loaded nor exited within %.0f s"
                              % TIMEOUT)
     stderr = vm.stderr()
@@ -389,7 +384,7 @@ def exercise(vm):
     stalled_dma(vm)
     vm.qmp("qom-get", path="/machine/peripheral/smmu0", property="stats")
     vm.qmp("system_reset")
-    assert vm.qmp_conn.wait_event("RESET", TIMEOUT) is not None
+    assert vm.wait_event("RESET", TIMEOUT) is not None
     assert (r32(vm, S.CR0), r32(vm, S.CR0ACK)) == (0, 0)
     return cons
 

@@ -19,16 +19,15 @@ import random
 
 import pytest
 
-from smmuext import paths, qfuzz
-from test_testdev_smoke import BAR0_ADDR, Endpoint, Qemu, R, \
-    qemu_bin  # noqa: F401 (a fixture)
+from smmuext import qfuzz
+from smmuext.qtest import QtestVm, machine_args
+from smmuext.testdev import BAR0_ADDR, RAM, Endpoint, R
 
 FUZZ_OPS = int(os.environ.get("SMMU_EXT_FUZZ_OPS", "1000"))
 FUZZ_SEEDS = qfuzz.parse_seeds(os.environ.get("SMMU_EXT_FUZZ_SEEDS", "1-6"))
 SUMMARY_DIR = os.environ.get("SMMU_EXT_FUZZ_SUMMARY_DIR", "")
 
 SMMU_BASE = 0x09100000
-RAM = 0x40000000
 TABLES = RAM + 0x100000              # random "tables" live here
 TABLES_SIZE = 0x10000
 
@@ -61,10 +60,10 @@ def random_value(rng):
 
 def campaign(seed, steps):
     rng = random.Random(seed)
-    q = Qemu(paths.QEMU,
-             ["arm-smmuv3-ext,primary-bus=pcie.0,addr=0x%x,id=smmu0" % SMMU_BASE,
-              "smmu-testdev,id=td,addr=05.0,pasid=on,ats=on,pri=on"],
-             qtest=True, extra=["-m", "256M"], machine="virt,gic-version=3")
+    q = QtestVm(machine_args(
+        ["arm-smmuv3-ext,primary-bus=pcie.0,addr=0x%x,id=smmu0" % SMMU_BASE,
+         "smmu-testdev,id=td,addr=05.0,pasid=on,ats=on,pri=on"],
+        machine="virt,gic-version=3", extra=["-m", "256M"]))
     try:
         td = Endpoint(q)
         q.memwrite(TABLES, bytes(rng.getrandbits(8) for _ in range(TABLES_SIZE)))
@@ -120,7 +119,7 @@ def write_summary(summary):
 
 @pytest.mark.asan
 @pytest.mark.parametrize("seed", FUZZ_SEEDS)
-def test_qemu_level_campaign(qemu_bin, seed, tmp_path):  # noqa: F811
+def test_qemu_level_campaign(qemu_bin, seed, tmp_path):
     """QEMU neither crashes, hangs nor reports a sanitizer error; resets
     leave CR0 = CR0ACK = 0 and migrations keep the guest-written registers
     (checked inside the campaign, which raises with the seed, the step and

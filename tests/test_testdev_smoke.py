@@ -10,231 +10,31 @@ The DMA job tests drive the device from Python over QEMU's qtest wire
 protocol (`-accel qtest`, text commands such as `readl`/`writel` on a
 socket; no libqtest, no guest): they program config space through ECAM,
 map BAR0, run jobs against guest RAM and read the result registers.  Field
-values come from hw/smmu-testdev.h, parsed here, so a renumbered register
-cannot pass unnoticed.  PASID, ATS and PRI run against smmu-ext-ats-mock,
+values come from hw/smmu-testdev.h, parsed by smmuext.testdev, so a
+renumbered register cannot pass unnoticed.  PASID, ATS and PRI run against smmu-ext-ats-mock,
 the stand-in for an SMMU implementing smmu-ext-ats-if (hw/smmu-testdev.c).
 """
-import json
-import os
-import re
-import socket
 import subprocess
-import tempfile
 import time
 
 import pytest
 
-from smmuext import cheader, paths
-
-HEADER = os.path.join(paths.TOP, "hw", "smmu-testdev.h")
-
-
-def _header_defines():
-    """SMMU_TESTDEV_* integer constants of hw/smmu-testdev.h."""
-    return cheader.defines(HEADER, ("SMMU_TESTDEV_",))
-
-
-D = _header_defines()
-R = type("R", (), {k[len("SMMU_TESTDEV_"):]: v for k, v in D.items()})
-
-PCI_COMMAND = 0x04
-PCI_BAR0 = 0x10
-BAR0_ADDR = 0x10000000          # in virt's 32-bit PCI MMIO window
-RAM = 0x40000000                # virt RAM base (128 MiB by default)
-RAM_SIZE = 128 << 20
-
-
-def pattern_word(seed, index):
-    """smmu_testdev_pattern_word() of the header, for golden checks."""
-    m = (1 << 64) - 1
-    x = (index * 0x9e3779b97f4a7c15 + seed) & m
-    x ^= x >> 30
-    x = (x * 0xbf58476d1ce4e5b9) & m
-    x ^= x >> 27
-    x = (x * 0x94d049bb133111eb) & m
-    x ^= x >> 31
-    return x & 0xffffffff
-
-
-def pattern_bytes(seed, off, n):
-    return bytes((pattern_word(seed, (off + i) >> 2) >> (8 * ((off + i) & 3)))
-                 & 0xff for i in range(n))
-
-
-def field(value, mask):
-    return (value & mask) >> ((mask & -mask).bit_length() - 1)
-
-
-# ---- QEMU plumbing -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def qemu_bin():
-    """QEMU only (the guest image is not needed here)."""
-    if not os.path.exists(paths.QEMU):
-        subprocess.run([os.path.join(paths.TOP, "scripts", "build-qemu")],
-                       check=True)
-    return paths.QEMU
-
-
-class Qemu:
-    """One QEMU process with QMP on stdio and, optionally, qtest."""
-
-    def __init__(self, binary, devices, qtest=False, extra=(),
-                 machine="virt"):
-        self.tmp = tempfile.TemporaryDirectory()
-        args = [binary, "-M", machine, "-nodefaults", "-display", "none",
-                "-qmp", "stdio"]
-        self.qt = None
-        self.events = []
-        if qtest:
-            sock = os.path.join(self.tmp.name, "qtest.sock")
-            args += ["-accel", "qtest", "-qtest-log", "none",
-                     "-qtest", "unix:%s,server=on,wait=off" % sock]
-        else:
-            args += ["-S"]
-        for d in devices:
-            args += ["-device", d]
-        args += list(extra)
-        # stderr goes to a file: an undrained pipe could block QEMU.
-        self.errpath = os.path.join(self.tmp.name, "stderr")
-        with open(self.errpath, "w") as err:
-            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=err,
-                                         text=True)
-        greeting = self.proc.stdout.readline()
-        if not greeting:
-            self.proc.wait()
-            raise RuntimeError("QEMU did not start: %s" % self.stderr())
-        self.qmp("qmp_capabilities")
-        if qtest:
-            self.qt = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.qt.connect(sock)
-            self.qtf = self.qt.makefile("rw")
-
-    def qmp(self, cmd, **arguments):
-        """Send @cmd; its return value.  Events are kept in self.events."""
-        msg = {"execute": cmd}
-        if arguments:
-            msg["arguments"] = arguments
-        self.proc.stdin.write(json.dumps(msg) + "\n")
-        self.proc.stdin.flush()
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("QEMU exited: %s" % self.stderr())
-            reply = json.loads(line)
-            if "event" in reply:
-                self.events.append(reply["event"])
-                continue
-            if "error" in reply:
-                raise RuntimeError("%s: %s" % (cmd, reply["error"]))
-            return reply["return"]
-
-    def stderr(self):
-        with open(self.errpath) as f:
-            return f.read()
-
-    def wait_event(self, name):
-        while name not in self.events:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("QEMU exited waiting for %s" % name)
-            reply = json.loads(line)
-            if "event" in reply:
-                self.events.append(reply["event"])
-
-    def hmp(self, line):
-        return self.qmp("human-monitor-command", **{"command-line": line})
-
-    def close(self):
-        if self.qt:
-            self.qtf.close()
-            self.qt.close()
-        try:
-            self.qmp("quit")
-        except (RuntimeError, BrokenPipeError, ValueError):
-            pass
-        try:
-            self.proc.wait(timeout=30)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            self.tmp.cleanup()
-
-    # -- qtest wire protocol --
-
-    def qtest(self, line):
-        self.qtf.write(line + "\n")
-        self.qtf.flush()
-        while True:
-            reply = self.qtf.readline().strip()
-            if not reply.startswith("IRQ"):
-                break
-        assert reply.startswith("OK"), "%s -> %s" % (line, reply)
-        return reply[2:].strip()
-
-    def readl(self, addr):
-        return int(self.qtest("readl 0x%x" % addr), 16)
-
-    def readq(self, addr):
-        return int(self.qtest("readq 0x%x" % addr), 16)
-
-    def writel(self, addr, val):
-        self.qtest("writel 0x%x 0x%x" % (addr, val))
-
-    def writeq(self, addr, val):
-        self.qtest("writeq 0x%x 0x%x" % (addr, val))
-
-    def writew(self, addr, val):
-        self.qtest("writew 0x%x 0x%x" % (addr, val))
-
-    def readw(self, addr):
-        return int(self.qtest("readw 0x%x" % addr), 16)
-
-    def memread(self, addr, n):
-        return bytes.fromhex(self.qtest("read 0x%x 0x%x" % (addr, n))[2:])
-
-    def memwrite(self, addr, data):
-        self.qtest("write 0x%x 0x%x 0x%s" % (addr, len(data), data.hex()))
-
-
-def ecam_base(q):
-    mtree = q.hmp("info mtree")
-    m = re.search(r"([0-9a-f]{16})-[0-9a-f]{16} \(prio \d+, i/o\): "
-                  r"alias pcie-ecam", mtree)
-    assert m, "no pcie-ecam alias in info mtree"
-    return int(m.group(1), 16)
-
-
-def xp_words(q, addr, count):
-    """@count 32-bit words of physical memory, read with HMP xp."""
-    out = q.hmp("xp /%dwx 0x%x" % (count, addr))
-    words = []
-    for line in out.splitlines():
-        words += [int(w, 16) for w in line.split(":", 1)[1].split()]
-    return words[:count]
-
-
-def ext_caps(q, cfg):
-    """[(offset, id, version)] of the extended capability chain."""
-    caps, off = [], 0x100
-    while off:
-        hdr = xp_words(q, cfg + off, 1)[0]
-        if hdr == 0:
-            break
-        caps.append((off, hdr & 0xffff, (hdr >> 16) & 0xf))
-        off = hdr >> 20
-        assert len(caps) < 64, "capability loop"
-    return caps
+from smmuext.qtest import QtestVm, machine_args, run_paused
+from smmuext.testdev import (ATS_CTRL, BAR0_ADDR, D, PASID_CTRL, PCI_BAR0,
+                             PCI_COMMAND, PRI_ALLOC, PRI_CTRL, PRI_STATUS,
+                             RAM, RAM_SIZE, R, Endpoint, config_base,
+                             ext_caps, field, ok, pattern_bytes, xp_words)
 
 
 @pytest.fixture
 def start(qemu_bin):
+    """start(devices, qtest=False, extra=(), machine="virt"): a QtestVm,
+    closed at the end of the test; without qtest, stopped with QMP only."""
     started = []
 
-    def _start(devices, **kw):
-        q = Qemu(qemu_bin, devices, **kw)
+    def _start(devices, qtest=False, extra=(), machine="virt"):
+        q = QtestVm(machine_args(devices, machine, extra), binary=qemu_bin,
+                    qtest=qtest)
         started.append(q)
         return q
 
@@ -290,7 +90,7 @@ def test_qom_properties(start):
 
 def test_config_space_header(start):
     q = start(["smmu-testdev,addr=02.0"])
-    cfg = ecam_base(q) + (2 << 15)
+    cfg = config_base(q, 2)
     ids, _, classrev = xp_words(q, cfg, 3)
     assert ids == (D["SMMU_TESTDEV_DEVICE"] << 16) | D["SMMU_TESTDEV_VENDOR"]
     assert classrev >> 16 == 0x00ff      # PCI_CLASS_OTHERS as QEMU's edu
@@ -307,7 +107,7 @@ def test_config_space_header(start):
 ])
 def test_extended_capabilities(start, opts, want):
     q = start(["smmu-testdev,addr=03.0" + opts])
-    cfg = ecam_base(q) + (3 << 15)
+    cfg = config_base(q, 3)
     caps = ext_caps(q, cfg)
     assert [c[1] for c in caps] == want, caps
     assert all(c[2] == 1 for c in caps), caps
@@ -325,7 +125,7 @@ def test_extended_capabilities(start, opts, want):
 
 def test_pcie_and_msi_capabilities(start):
     q = start(["smmu-testdev,addr=04.0"])
-    cfg = ecam_base(q) + (4 << 15)
+    cfg = config_base(q, 4)
     seen, ptr = [], xp_words(q, cfg + 0x34, 1)[0] & 0xff
     while ptr:
         w = xp_words(q, cfg + ptr, 1)[0]
@@ -341,11 +141,7 @@ def test_pcie_and_msi_capabilities(start):
      "need a PCI Express bus"),
 ])
 def test_bad_configurations_fail_cleanly(qemu_bin, devices, message):
-    args = [qemu_bin, "-M", "virt", "-nodefaults", "-display", "none", "-S"]
-    for d in devices:
-        args += ["-device", d]
-    r = subprocess.run(args, capture_output=True, text=True, timeout=60,
-                       stdin=subprocess.DEVNULL)
+    r = run_paused(machine_args(devices), binary=qemu_bin)
     assert r.returncode != 0
     assert message in r.stderr
 
@@ -361,63 +157,6 @@ def test_conventional_pci_bus_works(start):
 
 
 # ---- DMA jobs (qtest wire protocol) -----------------------------------------
-
-
-class Endpoint:
-    """The device at 00:05.0 with BAR0 at BAR0_ADDR, bus master on."""
-
-    def __init__(self, q, slot=5, program=True):
-        self.q = q
-        self.cfg = ecam_base(q) + (slot << 15)
-        if program:
-            q.writel(self.cfg + PCI_BAR0, BAR0_ADDR)
-            q.writew(self.cfg + PCI_COMMAND, 0x6)     # memory, bus master
-        self.bar = BAR0_ADDR
-
-    def r32(self, off):
-        return self.q.readl(self.bar + off)
-
-    def r64(self, off):
-        return self.q.readq(self.bar + off)
-
-    def w32(self, off, val):
-        self.q.writel(self.bar + off, val)
-
-    def w64(self, off, val):
-        self.q.writeq(self.bar + off, val)
-
-    def run(self, op, src=0, dst=0, length=0, count=1, stride=0, wset=0,
-            pattern=0):
-        self.w64(R.SRC, src)
-        self.w64(R.DST, dst)
-        self.w32(R.LEN, length)
-        self.w32(R.COUNT, count)
-        self.w64(R.STRIDE, stride)
-        self.w64(R.WSET, wset)
-        self.w32(R.PATTERN, pattern)
-        self.w32(R.OP, op)
-        self.w32(R.DOORBELL, R.DOORBELL_START)
-        return self.result()
-
-    def result(self):
-        return {
-            "status": self.r32(R.STATUS),
-            "error": field(self.r32(R.ERROR), R.ERROR_CODE),
-            "memtx": field(self.r32(R.ERROR), R.ERROR_MEMTX),
-            "fault_info": self.r32(R.FAULT_INFO),
-            "fault_addr": self.r64(R.FAULT_ADDR),
-            "fault_index": self.r64(R.FAULT_INDEX),
-            "done": self.r64(R.DONE_COUNT),
-            "mismatches": self.r64(R.MISMATCH_COUNT),
-            "mismatch_off": self.r64(R.MISMATCH_OFFSET),
-            "mismatch_data": self.r32(R.MISMATCH_DATA),
-            "job_ns": self.r64(R.JOB_NS),
-            "job_bytes": self.r64(R.JOB_BYTES),
-        }
-
-
-def ok(res):
-    return res["status"] == R.STATUS_DONE and res["error"] == R.ERR_NONE
 
 
 @pytest.fixture
@@ -616,8 +355,6 @@ def test_device_reset_clears_state(td):
 # PA = IOVA + offset and one page that stays absent until a page request
 # for it is granted.
 
-ATS_CTRL, PASID_CTRL, PRI_CTRL, PRI_STATUS, PRI_ALLOC = \
-    0x106, 0x10e, 0x114, 0x116, 0x11c
 MOCK = "/machine/peripheral/mock"
 OFFSET = 0x100000
 

@@ -2,25 +2,24 @@
 """arm-smmuv3-ext's timing properties: timing=on|off, timing-params=FILE,
 the timing member of qom-get stats, and the errors of bad parameter files.
 No guest is booted."""
-import subprocess
-
 import pytest
 
-from smmuext import paths, qfuzz
+from smmuext import qfuzz
 from smmuext.qfuzz import CMD, S
-from smmuext.qtest import QtestVm
-from test_testdev_smoke import Qemu
+from smmuext.qtest import QtestVm, machine_args, run_paused
 
 SMMU = "arm-smmuv3-ext,primary-bus=pcie.0,id=smmu0"
 STATS = "/machine/peripheral/smmu0"
 
 
 def stats(props):
-    q = Qemu(paths.QEMU, [SMMU + props])
-    try:
+    with QtestVm(machine_args([SMMU + props]), qtest=False) as q:
         return q.qmp("qom-get", path=STATS, property="stats")
-    finally:
-        q.close()
+
+
+def refused(device):
+    """QEMU's run with -device @device on virt, stopped: it must exit."""
+    return run_paused(machine_args([device]), timeout=30)
 
 
 def test_timing_on(built):
@@ -63,11 +62,7 @@ def test_bad_timing_params(built, tmp_path, case):
     _, text, expected = case
     f = tmp_path / "bad.conf"
     f.write_text(text)
-    r = subprocess.run([paths.QEMU, "-M", "virt", "-nodefaults", "-display",
-                        "none", "-S", "-device",
-                        SMMU + ",timing=on,timing-params=%s" % f],
-                       capture_output=True, text=True, timeout=30,
-                       stdin=subprocess.DEVNULL)
+    r = refused(SMMU + ",timing=on,timing-params=%s" % f)
     assert r.returncode != 0
     assert expected.format(f=f) in r.stderr, r.stderr
 
@@ -75,11 +70,7 @@ def test_bad_timing_params(built, tmp_path, case):
 def test_timing_params_need_timing(built, tmp_path):
     f = tmp_path / "t.conf"
     f.write_text("clock.mhz = 800\n")
-    r = subprocess.run([paths.QEMU, "-M", "virt", "-nodefaults", "-display",
-                        "none", "-S", "-device",
-                        SMMU + ",timing=off,timing-params=%s" % f],
-                       capture_output=True, text=True, timeout=30,
-                       stdin=subprocess.DEVNULL)
+    r = refused(SMMU + ",timing=off,timing-params=%s" % f)
     assert r.returncode != 0
     assert "timing-params=%s needs timing=on" % f in r.stderr, r.stderr
 
@@ -134,10 +125,6 @@ def test_cmdq_timing_moves_cons_at_modelled_times(built, tmp_path):
 
 
 def test_cmdq_timing_without_timing_is_refused(built):
-    r = subprocess.run([paths.QEMU, "-M", "virt", "-nodefaults", "-display",
-                        "none", "-S", "-device",
-                        SMMU + ",timing=off,cmdq-timing=on"],
-                       capture_output=True, text=True, timeout=30,
-                       stdin=subprocess.DEVNULL)
+    r = refused(SMMU + ",timing=off,cmdq-timing=on")
     assert r.returncode != 0
     assert "cmdq-timing=on needs timing=on" in r.stderr, r.stderr

@@ -4,6 +4,8 @@ runs, and a second build reuses the caches."""
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -56,17 +58,112 @@ BOOTSTRAP_ERRORS = [
 ]
 
 
+# What the download cases leave in their isolated apt root (globs): the
+# deb-src entries, the arm64 architecture and the lists went there.
+APT_ROOT_WRITES = {
+    "source-package-download": ["etc/sources.list.d/smmu-ext-src.sources",
+                                "state/lists/*_InRelease"],
+    "guest-package-download": ["dpkg/arch",
+                               "state/lists/*binary-arm64_Packages*"],
+    "kernel-source-download": ["state/lists/*_InRelease"],
+}
+
+# The host's apt and dpkg state that a test must leave as it is.
+HOST_APT_STATE = ["/etc/apt", "/var/lib/apt", "/var/cache/apt",
+                  "/var/lib/dpkg/arch"]
+
+# APT_CONFIG of an apt root under {root}: apt reads it first, then the
+# configuration parts, here a copy of the host's (proxies,
+# Check-Valid-Until, ...) and, last, APT_ROOT_PART.
+APT_ROOT_CONF = """\
+Dir::Etc::parts "{root}/etc/apt.conf.d";
+Dir::Etc::main "{root}/etc/apt.conf";
+"""
+APT_ROOT_PART = """\
+Dir::Etc::sourcelist "{root}/etc/sources.list";
+Dir::Etc::sourceparts "{root}/etc/sources.list.d";
+Dir::State "{root}/state";
+Dir::State::status "{root}/dpkg/status";
+Dir::Cache "{root}/cache";
+Dir::Log "{root}/log";
+// The tests' temporary directories are private to their user: apt's
+// download sandbox user could not write the lists.
+APT::Sandbox::User "root";
+// The host's hooks act on the host (AppStream's cache, PackageKit).
+#clear APT::Update::Pre-Invoke;
+#clear APT::Update::Post-Invoke;
+#clear APT::Update::Post-Invoke-Success;
+#clear DPkg::Pre-Invoke;
+#clear DPkg::Post-Invoke;
+#clear DPkg::Pre-Install-Pkgs;
+"""
+
+
+def host_apt_path(name):
+    """Where the host's apt configuration puts @name (with apt-config's
+    /f or /d suffix), whatever APT_CONFIG this process has."""
+    env = {k: v for k, v in os.environ.items() if k != "APT_CONFIG"}
+    out = subprocess.run(["apt-config", "shell", "v", name], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return shlex.split(out.split("=", 1)[1])[0]
+
+
+def apt_root(top):
+    """An apt root under @top: the host's sources (without the deb-src file
+    the bootstrap adds, so that it adds it here) and configuration, empty
+    lists and caches, an empty dpkg database.  The environment that points
+    apt and dpkg at it."""
+    root = top / "apt"
+    etc = root / "etc"
+    parts = etc / "sources.list.d"
+    parts.mkdir(parents=True)
+    host_parts = host_apt_path("Dir::Etc::sourceparts/d")
+    for name in os.listdir(host_parts):
+        if name.endswith((".list", ".sources")) and \
+                name != "smmu-ext-src.sources":
+            shutil.copy(os.path.join(host_parts, name), parts)
+    host_list = host_apt_path("Dir::Etc::sourcelist/f")
+    if os.path.exists(host_list):
+        shutil.copy(host_list, etc / "sources.list")
+    shutil.copytree(host_apt_path("Dir::Etc::parts/d"), etc / "apt.conf.d")
+    (etc / "apt.conf.d" / "zz-smmu-ext-root").write_text(
+        APT_ROOT_PART.format(root=root))
+    for sub in ("state/lists/partial", "cache/archives/partial", "log",
+                "dpkg"):
+        (root / sub).mkdir(parents=True)
+    (root / "dpkg" / "status").write_text("")
+    (root / "apt.conf").write_text(APT_ROOT_CONF.format(root=root))
+    return {"APT_CONFIG": str(root / "apt.conf"),
+            "DPKG_ADMINDIR": str(root / "dpkg")}
+
+
+def host_apt_state():
+    """{path: (mtime, size)} of HOST_APT_STATE, directories included."""
+    state = {}
+    for top in HOST_APT_STATE:
+        for path in [top] + [os.path.join(d, n) for d, dirs, files
+                             in os.walk(top) for n in dirs + files]:
+            st = os.lstat(path)
+            state[path] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
 @pytest.mark.parametrize("case", BOOTSTRAP_ERRORS,
                          ids=[c[0] for c in BOOTSTRAP_ERRORS])
 def test_bootstrap_errors(tmp_path, case):
-    _, step, env, expected = case
+    """Each step fails with its message; the download cases run apt-get
+    update and dpkg --add-architecture against an apt root in tmp_path,
+    never the host's."""
+    name, step, env, expected = case
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "VERSION").write_text("1.0\n")   # and nothing else
     env = {k: v.format(tmp=tmp_path) for k, v in env.items()}
     expected = expected.format(tmp=tmp_path)
     env["SMMU_EXT_CACHE"] = str(tmp_path / "cache")
+    env.update(apt_root(tmp_path))
     origin = os.path.join(paths.BUILD, "qemu-src", ".smmu-ext-origin")
     before = os.stat(origin).st_mtime_ns if os.path.exists(origin) else None
+    host_before = host_apt_state()
     r = run(["scripts/bootstrap", step], env=env)
     assert r.returncode != 0
     assert expected in r.stderr, r.stderr
@@ -74,6 +171,12 @@ def test_bootstrap_errors(tmp_path, case):
     after = os.stat(origin).st_mtime_ns if os.path.exists(origin) else None
     assert after == before, "build/qemu-src was replaced"
     assert "preparing the working copy" not in r.stderr, r.stderr
+    host_after = host_apt_state()
+    changed = sorted(p for p in set(host_before) | set(host_after)
+                     if host_before.get(p) != host_after.get(p))
+    assert not changed, "the host's apt state changed: %s" % changed
+    for pattern in APT_ROOT_WRITES.get(name, []):
+        assert list((tmp_path / "apt").glob(pattern)), (pattern, r.stderr)
 
 
 def test_qemu_device_help_runs(built):

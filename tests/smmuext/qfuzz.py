@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import time
 
-from . import cheader, paths, sanitizer
+from . import cheader, paths, sanitizer, testdev
 from .qmp import QmpError
 from .qtest import QtestError, QtestVm
 
@@ -43,8 +43,7 @@ _SM3 = {}
 for _h in ("models/smmuv3/sm3-regs.h", "models/smmuv3/sm3-tables.h"):
     _SM3.update(cheader.defines(_h, ("SM3_",), env=_SM3))
 S = cheader.Namespace(_SM3, "SM3_")
-T = cheader.Namespace(cheader.defines("hw/smmu-testdev.h",
-                                      ("SMMU_TESTDEV_",)), "SMMU_TESTDEV_")
+T = testdev.R
 prep = cheader.prep
 
 
@@ -66,7 +65,7 @@ SMMU_BASE = 0x09100000
 PAGE1 = 0x10000
 RAM = 0x40000000
 RAM_MB = 128
-BAR0 = 0x10000000               # smmu-testdev BAR0, in the 32-bit window
+BAR0 = testdev.BAR0_ADDR        # smmu-testdev BAR0, in the 32-bit window
 WATCH_BAR0 = 0x10001000         # the notifier watcher's BAR0
 TD_SLOT, WATCH_SLOT = 5, 6
 TD_SID, WATCH_SID = TD_SLOT << 3, WATCH_SLOT << 3
@@ -85,10 +84,10 @@ DATA = RAM + 0x200000           # DMA data, 1 MiB
 DATA_SIZE = 0x100000
 TABLES, TABLES_END = STRTAB, RAM + 0x124000
 
-# PCI config offsets of smmu-testdev with pasid, ats and pri on (its
-# extended capabilities: ATS, PASID, PRI; see test_testdev_smoke.py).
-PCI_COMMAND, PCI_BAR0 = 0x04, 0x10
-ATS_CTRL, PASID_CTRL, PRI_CTRL, PRI_ALLOC = 0x106, 0x10e, 0x114, 0x11c
+# PCI config offsets of smmu-testdev with pasid, ats and pri on.
+PCI_COMMAND, PCI_BAR0 = testdev.PCI_COMMAND, testdev.PCI_BAR0
+ATS_CTRL, PASID_CTRL, PRI_CTRL, PRI_ALLOC = (
+    testdev.ATS_CTRL, testdev.PASID_CTRL, testdev.PRI_CTRL, testdev.PRI_ALLOC)
 
 # Where hostile pointers aim: our tables, RAM's end, the SMMU's own
 # registers, nothing, the GIC ITS doorbell, and smmu-testdev's registers
@@ -687,8 +686,7 @@ class Campaign:
     def op_reset(self):
         """system_reset: the SMMU comes back disabled (CR0 = CR0ACK = 0)."""
         self.qmp("system_reset")
-        if self.vm.qmp_conn.wait_event("RESET", STEP_TIMEOUT) is None:
-            raise CampaignFailure("no RESET event within %.0f s" % STEP_TIMEOUT)
+        self.vm.wait_event("RESET", STEP_TIMEOUT)
         cr0, ack = self.r32(S.CR0), self.r32(S.CR0ACK)
         if (cr0, ack) != (0, 0):
             raise CampaignFailure("after system_reset CR0=0x%x CR0ACK=0x%x, "

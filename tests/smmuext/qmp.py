@@ -8,7 +8,12 @@ import time
 
 
 class QmpError(Exception):
-    pass
+    """QEMU refused a command (an error reply), or QMP failed."""
+
+
+class QmpNoAnswer(QmpError):
+    """No reply within the time allowed, or the connection is gone: QEMU
+    hangs or has exited (as opposed to answering with an error)."""
 
 
 class Qmp:
@@ -22,7 +27,7 @@ class Qmp:
             except OSError:
                 self.sock.close()
                 if time.monotonic() > deadline or not alive():
-                    raise QmpError("cannot connect to QMP at %s" % path)
+                    raise QmpNoAnswer("cannot connect to QMP at %s" % path)
                 time.sleep(0.05)
         self.buf = b""
         self.events = []
@@ -42,9 +47,9 @@ class Qmp:
             except socket.timeout:
                 return None
             except OSError as e:
-                raise QmpError("QMP connection lost: %s" % e)
+                raise QmpNoAnswer("QMP connection lost: %s" % e)
             if not chunk:
-                raise QmpError("QMP connection closed")
+                raise QmpNoAnswer("QMP connection closed")
             self.buf += chunk
         line, self.buf = self.buf.split(b"\n", 1)
         return json.loads(line)
@@ -56,11 +61,12 @@ class Qmp:
         try:
             self.sock.sendall(json.dumps(msg).encode() + b"\n")
         except OSError as e:
-            raise QmpError("QMP connection lost: %s" % e)
+            raise QmpNoAnswer("QMP connection lost: %s" % e)
         while True:
             reply = self._read(timeout)
             if reply is None:
-                raise QmpError("no reply to %s" % name)
+                raise QmpNoAnswer("no reply to %s within %.0f s"
+                                  % (name, timeout))
             if "event" in reply:
                 self.events.append(reply)
                 continue
