@@ -1125,109 +1125,60 @@ static uint32_t testdev_features(SmmuTestdevState *s)
     return f;
 }
 
-/* The 64-bit register at 8-byte aligned @off, or NULL. */
-static uint64_t *testdev_reg64(SmmuTestdevState *s, hwaddr off)
+static uint32_t testdev_id_read(SmmuTestdevState *s)
 {
-    switch (off) {
-    case SMMU_TESTDEV_SRC:
-        return &s->src;
-    case SMMU_TESTDEV_DST:
-        return &s->dst;
-    case SMMU_TESTDEV_STRIDE:
-        return &s->stride;
-    case SMMU_TESTDEV_WSET:
-        return &s->wset;
-    case SMMU_TESTDEV_FAULT_ADDR:
-        return &s->fault_addr;
-    case SMMU_TESTDEV_FAULT_INDEX:
-        return &s->fault_index;
-    case SMMU_TESTDEV_DONE_COUNT:
-        return &s->done;
-    case SMMU_TESTDEV_MISMATCH_COUNT:
-        return &s->mismatches;
-    case SMMU_TESTDEV_MISMATCH_OFFSET:
-        return &s->mismatch_off;
-    case SMMU_TESTDEV_JOB_NS:
-        return &s->job_ns;
-    case SMMU_TESTDEV_TOTAL_NS:
-        return &s->total_ns;
-    case SMMU_TESTDEV_JOBS:
-        return &s->jobs;
-    case SMMU_TESTDEV_JOB_BYTES:
-        return &s->job_bytes;
-    case SMMU_TESTDEV_ATC_HITS:
-        return &s->atc_hits;
-    case SMMU_TESTDEV_UNMAP_EVENTS:
-        return &s->unmap_events;
-    case SMMU_TESTDEV_UNMAP_IOVA:
-        return &s->unmap_iova;
-    case SMMU_TESTDEV_UNMAP_MASK:
-        return &s->unmap_mask;
-    case SMMU_TESTDEV_MODEL_NS:
-        return &s->model_ns;
-    case SMMU_TESTDEV_ATC_MISSES:
-        return &s->atc_misses;
-    case SMMU_TESTDEV_ATC_INV_REQS:
-        return &s->atc_inv_reqs;
-    case SMMU_TESTDEV_ATC_INV_ENTRIES:
-        return &s->atc_inv_entries;
-    case SMMU_TESTDEV_PRI_REQS:
-        return &s->pri_reqs;
-    case SMMU_TESTDEV_PRI_RESPS:
-        return &s->pri_resps;
-    default:
-        return NULL;
+    return SMMU_TESTDEV_ID_VALUE;
+}
+
+static void testdev_pasid_write(SmmuTestdevState *s, uint32_t val)
+{
+    if (val & ~(uint32_t)SMMU_TESTDEV_PASID_VALUE) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: PASID 0x%x wider than 20 "
+                      "bits (truncated)\n", s->name, val);
+    }
+    s->pasid = val & SMMU_TESTDEV_PASID_VALUE;
+}
+
+static void testdev_outstanding_write(SmmuTestdevState *s, uint32_t val)
+{
+    if (s->status & SMMU_TESTDEV_STATUS_BUSY) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: OUTSTANDING written while "
+                      "a job runs (ignored)\n", s->name);
+        return;
+    }
+    if (val > SMMU_TESTDEV_MAX_OUTSTANDING) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: OUTSTANDING %u above %u "
+                      "(%u taken)\n", s->name, val,
+                      SMMU_TESTDEV_MAX_OUTSTANDING,
+                      SMMU_TESTDEV_MAX_OUTSTANDING);
+        val = SMMU_TESTDEV_MAX_OUTSTANDING;
+    }
+    s->outstanding = val;
+}
+
+static void testdev_doorbell_write(SmmuTestdevState *s, uint32_t val)
+{
+    if (val == SMMU_TESTDEV_DOORBELL_START) {
+        testdev_doorbell_start(s);
+    } else if (val == SMMU_TESTDEV_DOORBELL_ABORT) {
+        testdev_abort(s);
+    } else {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: unknown doorbell value 0x%x\n",
+                      s->name, val);
     }
 }
 
-static bool testdev_reg64_writable(hwaddr off)
+static void testdev_irq_enable_write(SmmuTestdevState *s, uint32_t val)
 {
-    return off == SMMU_TESTDEV_SRC || off == SMMU_TESTDEV_DST ||
-           off == SMMU_TESTDEV_STRIDE || off == SMMU_TESTDEV_WSET;
+    s->irq_enable = val & SMMU_TESTDEV_IRQ_ALL;
+    testdev_irq_update(s);
 }
 
-static uint32_t testdev_read32(SmmuTestdevState *s, hwaddr off)
+/* IRQ_STATUS (write-one-to-clear) and IRQ_ACK. */
+static void testdev_irq_ack_write(SmmuTestdevState *s, uint32_t val)
 {
-    uint64_t *r64 = testdev_reg64(s, off & ~(hwaddr)7);
-
-    if (r64) {
-        return *r64 >> (8 * (off & 4));
-    }
-    switch (off) {
-    case SMMU_TESTDEV_ID:
-        return SMMU_TESTDEV_ID_VALUE;
-    case SMMU_TESTDEV_FEATURES:
-        return testdev_features(s);
-    case SMMU_TESTDEV_OUTSTANDING:
-        return s->outstanding;
-    case SMMU_TESTDEV_LEN:
-        return s->len;
-    case SMMU_TESTDEV_OP:
-        return s->op;
-    case SMMU_TESTDEV_PATTERN:
-        return s->pattern;
-    case SMMU_TESTDEV_PASID:
-        return s->pasid;
-    case SMMU_TESTDEV_COUNT:
-        return s->count;
-    case SMMU_TESTDEV_STATUS:
-        return s->status;
-    case SMMU_TESTDEV_ERROR:
-        return s->error;
-    case SMMU_TESTDEV_FAULT_INFO:
-        return s->fault_info;
-    case SMMU_TESTDEV_MISMATCH_DATA:
-        return s->mismatch_data;
-    case SMMU_TESTDEV_IRQ_ENABLE:
-        return s->irq_enable;
-    case SMMU_TESTDEV_IRQ_STATUS:
-        return s->irq_status;
-    case SMMU_TESTDEV_PRI_LAST:
-        return s->pri_last;
-    default:
-        /* DOORBELL, IRQ_ACK, CTRL and unlisted offsets read as zero. */
-        return 0;
-    }
+    s->irq_status &= ~val;
+    testdev_irq_update(s);
 }
 
 static void testdev_ctrl_write(SmmuTestdevState *s, uint32_t val)
@@ -1259,91 +1210,164 @@ static void testdev_ctrl_write(SmmuTestdevState *s, uint32_t val)
     }
 }
 
+/*
+ * The register file, one row per register (offsets in smmu-testdev.h,
+ * documented in docs/smmu-testdev.md).  A register is a field of the
+ * state (32 or 64 bits wide), a value computed on read, or neither (a
+ * write-only register reads as zero).  A row without write handler and
+ * without TD_PLAIN_WRITE is read-only.  A 64-bit register is accessed as
+ * two 32-bit halves, so 4- and 8-byte accesses behave alike.
+ */
+#define TD_NO_FIELD     SIZE_MAX
+
+typedef struct TestdevReg {
+    hwaddr off;
+    uint8_t width;                      /* 4 or 8 bytes */
+    size_t field;                       /* offsetof(), or TD_NO_FIELD */
+    bool plain_write;                   /* a write stores the value */
+    uint32_t (*read)(SmmuTestdevState *s);              /* computed */
+    void (*write)(SmmuTestdevState *s, uint32_t val);   /* side effects */
+} TestdevReg;
+
+#define TD_FIELD(name, member, w)                                       \
+    { .off = SMMU_TESTDEV_##name,                                       \
+      .width = sizeof_field(SmmuTestdevState, member),                  \
+      .field = offsetof(SmmuTestdevState, member), .plain_write = (w) }
+#define TD_RO(name, member)     TD_FIELD(name, member, false)
+#define TD_RW(name, member)     TD_FIELD(name, member, true)
+#define TD_HANDLED(name, member, fn)                                    \
+    { .off = SMMU_TESTDEV_##name,                                       \
+      .width = sizeof_field(SmmuTestdevState, member),                  \
+      .field = offsetof(SmmuTestdevState, member), .write = (fn) }
+#define TD_WO(name, fn)                                                 \
+    { .off = SMMU_TESTDEV_##name, .width = 4, .field = TD_NO_FIELD,    \
+      .write = (fn) }
+#define TD_COMPUTED(name, fn)                                           \
+    { .off = SMMU_TESTDEV_##name, .width = 4, .field = TD_NO_FIELD,    \
+      .read = (fn) }
+
+static const TestdevReg testdev_regs[] = {
+    TD_COMPUTED(ID,              testdev_id_read),
+    TD_COMPUTED(FEATURES,        testdev_features),
+    TD_RW(SRC,                   src),
+    TD_RW(DST,                   dst),
+    TD_RW(LEN,                   len),
+    TD_RW(OP,                    op),
+    TD_RW(PATTERN,               pattern),
+    TD_HANDLED(PASID,            pasid, testdev_pasid_write),
+    TD_RW(COUNT,                 count),
+    TD_RW(STRIDE,                stride),
+    TD_RW(WSET,                  wset),
+    TD_WO(DOORBELL,              testdev_doorbell_write),
+    TD_RO(STATUS,                status),
+    TD_RO(ERROR,                 error),
+    TD_RO(FAULT_INFO,            fault_info),
+    TD_RO(FAULT_ADDR,            fault_addr),
+    TD_RO(FAULT_INDEX,           fault_index),
+    TD_RO(DONE_COUNT,            done),
+    TD_RO(MISMATCH_COUNT,        mismatches),
+    TD_RO(MISMATCH_OFFSET,       mismatch_off),
+    TD_RO(MISMATCH_DATA,         mismatch_data),
+    TD_HANDLED(IRQ_ENABLE,       irq_enable, testdev_irq_enable_write),
+    TD_HANDLED(IRQ_STATUS,       irq_status, testdev_irq_ack_write),
+    TD_WO(IRQ_ACK,               testdev_irq_ack_write),
+    TD_RO(JOB_NS,                job_ns),
+    TD_RO(TOTAL_NS,              total_ns),
+    TD_RO(JOBS,                  jobs),
+    TD_RO(JOB_BYTES,             job_bytes),
+    TD_RO(ATC_HITS,              atc_hits),
+    TD_RO(ATC_MISSES,            atc_misses),
+    TD_RO(ATC_INV_REQS,          atc_inv_reqs),
+    TD_RO(ATC_INV_ENTRIES,       atc_inv_entries),
+    TD_RO(PRI_REQS,              pri_reqs),
+    TD_RO(PRI_RESPS,             pri_resps),
+    TD_WO(CTRL,                  testdev_ctrl_write),
+    TD_RO(PRI_LAST,              pri_last),
+    TD_RO(UNMAP_EVENTS,          unmap_events),
+    TD_RO(UNMAP_IOVA,            unmap_iova),
+    TD_RO(UNMAP_MASK,            unmap_mask),
+    TD_HANDLED(OUTSTANDING,      outstanding, testdev_outstanding_write),
+    TD_RO(MODEL_NS,              model_ns),
+};
+
+/*
+ * The table is static data: rows aligned to their width and disjoint,
+ * checked once when the type is registered.
+ */
+static void testdev_regs_check(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(testdev_regs); i++) {
+        const TestdevReg *r = &testdev_regs[i];
+
+        g_assert((r->width == 4 || r->width == 8) && !(r->off % r->width));
+        for (size_t j = 0; j < i; j++) {
+            const TestdevReg *o = &testdev_regs[j];
+
+            g_assert(r->off + r->width <= o->off || o->off + o->width <= r->off);
+        }
+    }
+}
+
+/* The row of the register that the 32-bit word at @off belongs to. */
+static const TestdevReg *testdev_reg_find(hwaddr off)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(testdev_regs); i++) {
+        const TestdevReg *r = &testdev_regs[i];
+
+        if (off >= r->off && off < r->off + r->width) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Bit position of the 32-bit word at @off within register @r. */
+static unsigned testdev_reg_shift(const TestdevReg *r, hwaddr off)
+{
+    return 8 * (off - r->off);
+}
+
+static uint32_t testdev_read32(SmmuTestdevState *s, hwaddr off)
+{
+    const TestdevReg *r = testdev_reg_find(off);
+    const uint8_t *base = (const uint8_t *)s;
+
+    if (!r) {
+        return 0;               /* unlisted offsets read as zero */
+    }
+    if (r->read) {
+        return r->read(s);
+    }
+    if (r->field == TD_NO_FIELD) {
+        return 0;               /* write-only */
+    }
+    if (r->width == 8) {
+        return *(const uint64_t *)(base + r->field) >>
+               testdev_reg_shift(r, off);
+    }
+    return *(const uint32_t *)(base + r->field);
+}
+
 static void testdev_write32(SmmuTestdevState *s, hwaddr off, uint32_t val)
 {
-    uint64_t *r64 = testdev_reg64(s, off & ~(hwaddr)7);
+    const TestdevReg *r = testdev_reg_find(off);
+    uint8_t *base = (uint8_t *)s;
 
-    if (r64) {
-        if (!testdev_reg64_writable(off & ~(hwaddr)7)) {
-            goto read_only;
-        }
-        *r64 = deposit64(*r64, 8 * (off & 4), 32, val);
-        return;
-    }
-    switch (off) {
-    case SMMU_TESTDEV_LEN:
-        s->len = val;
-        return;
-    case SMMU_TESTDEV_OP:
-        s->op = val;
-        return;
-    case SMMU_TESTDEV_PATTERN:
-        s->pattern = val;
-        return;
-    case SMMU_TESTDEV_PASID:
-        if (val & ~(uint32_t)SMMU_TESTDEV_PASID_VALUE) {
-            qemu_log_mask(LOG_GUEST_ERROR, "%s: PASID 0x%x wider than 20 "
-                          "bits (truncated)\n", s->name, val);
-        }
-        s->pasid = val & SMMU_TESTDEV_PASID_VALUE;
-        return;
-    case SMMU_TESTDEV_COUNT:
-        s->count = val;
-        return;
-    case SMMU_TESTDEV_OUTSTANDING:
-        if (s->status & SMMU_TESTDEV_STATUS_BUSY) {
-            qemu_log_mask(LOG_GUEST_ERROR, "%s: OUTSTANDING written while "
-                          "a job runs (ignored)\n", s->name);
-            return;
-        }
-        if (val > SMMU_TESTDEV_MAX_OUTSTANDING) {
-            qemu_log_mask(LOG_GUEST_ERROR, "%s: OUTSTANDING %u above %u "
-                          "(%u taken)\n", s->name, val,
-                          SMMU_TESTDEV_MAX_OUTSTANDING,
-                          SMMU_TESTDEV_MAX_OUTSTANDING);
-            val = SMMU_TESTDEV_MAX_OUTSTANDING;
-        }
-        s->outstanding = val;
-        return;
-    case SMMU_TESTDEV_DOORBELL:
-        if (val == SMMU_TESTDEV_DOORBELL_START) {
-            testdev_doorbell_start(s);
-        } else if (val == SMMU_TESTDEV_DOORBELL_ABORT) {
-            testdev_abort(s);
-        } else {
-            qemu_log_mask(LOG_GUEST_ERROR, "%s: unknown doorbell value 0x%x\n",
-                          s->name, val);
-        }
-        return;
-    case SMMU_TESTDEV_IRQ_ENABLE:
-        s->irq_enable = val & SMMU_TESTDEV_IRQ_ALL;
-        testdev_irq_update(s);
-        return;
-    case SMMU_TESTDEV_IRQ_STATUS:
-    case SMMU_TESTDEV_IRQ_ACK:
-        s->irq_status &= ~val;
-        testdev_irq_update(s);
-        return;
-    case SMMU_TESTDEV_CTRL:
-        testdev_ctrl_write(s, val);
-        return;
-    case SMMU_TESTDEV_ID:
-    case SMMU_TESTDEV_FEATURES:
-    case SMMU_TESTDEV_STATUS:
-    case SMMU_TESTDEV_ERROR:
-    case SMMU_TESTDEV_FAULT_INFO:
-    case SMMU_TESTDEV_MISMATCH_DATA:
-    case SMMU_TESTDEV_PRI_LAST:
-        goto read_only;
-    default:
+    if (!r) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: write 0x%x to unknown offset 0x%"
                       HWADDR_PRIx "\n", s->name, val, off);
-        return;
-    }
+    } else if (r->write) {
+        r->write(s, val);
+    } else if (!r->plain_write) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: write 0x%x to read-only offset "
+                      "0x%" HWADDR_PRIx "\n", s->name, val, off);
+    } else if (r->width == 8) {
+        uint64_t *reg = (uint64_t *)(base + r->field);
 
-read_only:
-    qemu_log_mask(LOG_GUEST_ERROR, "%s: write 0x%x to read-only offset 0x%"
-                  HWADDR_PRIx "\n", s->name, val, off);
+        *reg = deposit64(*reg, testdev_reg_shift(r, off), 32, val);
+    } else {
+        *(uint32_t *)(base + r->field) = val;
+    }
 }
 
 static uint64_t testdev_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -1806,6 +1830,7 @@ static void testdev_class_init(ObjectClass *klass, void *data)
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
     SmmuTestdevClass *k = SMMU_TESTDEV_CLASS(klass);
 
+    testdev_regs_check();
     pc->realize = testdev_realize;
     pc->exit = testdev_exit;
     pc->config_write = testdev_config_write;
