@@ -271,8 +271,8 @@ static bool smmuv3_ext_open_timing_log(SMMUv3ExtState *s, Error **errp)
         return false;
     }
     fprintf(s->timing_log_file, "# arm-smmuv3-ext %s timing log: time_cycles "
-            "sid ssid iova size access latency outcome pa breakdown "
-            "(docs/smmu-sim.md)\n", s->id);
+            "sid ssid iova size access latency outcome pa breakdown, or "
+            "time_cycles cmd dw0 dw1 name (docs/smmu-sim.md)\n", s->id);
     s->timing_log_line = g_string_new(NULL);
     s->timing_log_exit.notify = smmuv3_ext_timing_log_flush;
     qemu_add_exit_notifier(&s->timing_log_exit);
@@ -285,6 +285,21 @@ static void smmuv3_ext_log_timing(SMMUv3ExtState *s, const Sm3Request *req,
     g_string_truncate(s->timing_log_line, 0);
     sm3_timing_log_line(s->timing_log_line, req, r,
                         sm3_last_timing(s->model));
+    g_string_append_c(s->timing_log_line, '\n');
+    fputs(s->timing_log_line->str, s->timing_log_file);
+}
+
+/*
+ * Sm3Hooks.command_done: each executed command goes into the timing log
+ * too, so that a replay in smmu-sim invalidates where the guest did.
+ */
+static void smmuv3_ext_command_done(void *opaque, const uint64_t cmd[2],
+                                    uint64_t cycle)
+{
+    SMMUv3ExtState *s = container_of(opaque, SMMUv3ExtState, host);
+
+    g_string_truncate(s->timing_log_line, 0);
+    sm3_timing_log_command(s->timing_log_line, cycle, cmd);
     g_string_append_c(s->timing_log_line, '\n');
     fputs(s->timing_log_line->str, s->timing_log_file);
 }
@@ -1204,6 +1219,9 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     }
     smmu_ext_host_init(&cfg->host, &s->host);
     cfg->hooks.atc_inv_ok = smmuv3_ext_atc_inv_ok;
+    if (s->timing_log) {
+        cfg->hooks.command_done = smmuv3_ext_command_done;
+    }
 
     why = sm3_config_error(cfg);
     if (why) {
