@@ -140,7 +140,7 @@ static const PasidFaultCase pasid_fault_cases[] = {
       SM3_EVT_C_BAD_SUBSTREAMID },
     /*
      * S1DSS = SSID0 reserves CD 0 for PASID-less traffic: SubstreamID 0
-     * is F_STREAM_DISABLED (7.3.7).
+     * is F_STREAM_DISABLED.
      */
     { "f-stream-disabled-ssid0", false, 3, SM3_STE1_S1DSS_SSID0, 0, 0, 0,
       SM3_EVT_F_STREAM_DISABLED },
@@ -603,7 +603,7 @@ static void test_stall_term(void)
 
     qsm3_cmd(&e->smmu, SM3_CMD_STALL_TERM |
              sm_prep(SM3_CMD0_SID, QENV_TD_SID), 0);
-    /* A RESUME racing with the termination is ignored (4.6.1). */
+    /* A CMD_RESUME racing with the termination has no effect. */
     qsm3_cmd(&e->smmu, SM3_CMD_RESUME | sm_prep(SM3_CMD0_SID, QENV_TD_SID),
              sm_prep(SM3_CMD1_RESUME_STAG, sm_get(rec[1], SM3_EVT1_STAG)));
     g_assert_cmphex(qsm3_gerror_active(&e->smmu), ==, 0);

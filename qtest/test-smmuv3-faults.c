@@ -2,8 +2,8 @@
 /*
  * arm-smmuv3-ext QTest: every event the model records for plain
  * (untranslated, PASID-less) DMA, provoked through smmu-testdev and
- * checked field by field in the event queue (IHI 0070, 7.3), plus record
- * suppression (CD.R, STE.S2R, CR2.RECINVSID, EVENTQEN = 0).
+ * checked field by field in the event queue (IHI 0070, "Event records"),
+ * plus record suppression (CD.R, STE.S2R, CR2.RECINVSID, EVENTQEN = 0).
  */
 #include <glib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * arm-smmuv3-ext QTest: message-signalled interrupts (IHI 0070 3.18).
- * Each source's IRQ_CFG0/1 (or CMD_SYNC's MSIAddress/MSIData) points at
- * guest RAM, and the test checks the data word lands there, that the
- * wired line stays quiet, and that an MSI to nowhere raises the
- * matching GERROR.MSI_*_ABT_ERR.
+ * arm-smmuv3-ext QTest: message-signalled interrupts (IHI 0070
+ * "Interrupts and notifications").  Each source's IRQ_CFG0/1 (or
+ * CMD_SYNC's MSIAddress/MSIData) points at guest RAM, and the test checks
+ * the data word lands there, that the wired line stays quiet, and that an
+ * MSI to nowhere raises the matching GERROR.MSI_*_ABT_ERR.
  */
 #include <glib.h>
 #include <string.h>
@@ -121,7 +121,7 @@ static void test_msi(const void *opaque)
     qenv_free(e);
 }
 
-/* A CMD_SYNC MSI is written before CONS passes the sync (4.7.3). */
+/* A CMD_SYNC MSI is written before CONS passes the sync. */
 static void test_cmd_sync_msi_ordering(void)
 {
     QEnv *e = qenv_start("msi=on", NULL, NULL);

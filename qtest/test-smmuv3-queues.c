@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * arm-smmuv3-ext QTest: the command and event queues (IHI 0070 3.5, 4,
- * 7): consumption and wrap, command errors (CERROR_ILL, CERROR_ABT) with
- * GERROR/GERRORN acknowledgement and restart, event-queue overflow, and
- * the wired interrupts (event queue, CMD_SYNC, GERROR) seen at the GIC.
+ * arm-smmuv3-ext QTest: the command and event queues (IHI 0070 "Command
+ * and Event queues"): consumption and wrap, command errors (CERROR_ILL,
+ * CERROR_ABT) with GERROR/GERRORN acknowledgement and restart, event-queue
+ * overflow ("Event queue overflow"), and the wired interrupts (event
+ * queue, CMD_SYNC, GERROR) seen at the GIC.
  */
 #include <glib.h>
 #include <string.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * arm-smmuv3-ext QTest: the programming interface (IHI 0070 chapter 6):
- * reset values, ID registers under property sets, read-only and reserved
- * offsets, CR0/CR0ACK, IRQ_CTRL/IRQ_CTRLACK, GBPA updates, 32-bit halves
- * of 64-bit registers, page-1 aliases, refused configurations.
+ * arm-smmuv3-ext QTest: the programming interface (IHI 0070 "Memory map
+ * and registers"): reset values, ID registers under property sets,
+ * read-only and reserved offsets, CR0/CR0ACK, IRQ_CTRL/IRQ_CTRLACK, GBPA
+ * updates, 32-bit halves of 64-bit registers, page-1 aliases, refused
+ * configurations.
  */
 #include <glib.h>
 #include <string.h>
@@ -286,7 +287,7 @@ static void test_irq_ctrl_handshake(void)
     qenv_free(e);
 }
 
-/* IRQ_CFGn are read-only while their interrupt is enabled (6.3.20). */
+/* *_IRQ_CFGn are read-only while SMMU_IRQ_CTRL enables their interrupt. */
 static void test_irq_cfg_locked_when_enabled(void)
 {
     QEnv *e = qenv_new(NULL, NULL, NULL);

@@ -165,7 +165,7 @@ static void test_strtab(const void *opaque)
 }
 
 /* STE.Config bypass: the IOVA is the address; abort: nothing is
- * recorded either (5.2). */
+ * recorded either. */
 typedef struct SteCase {
     const char *name;
     void (*build)(uint64_t ste[8]);

@@ -16,9 +16,9 @@
  *    base is aligned to the start table the walker's geometry gives, and
  *    a walk over empty tables (IPA 0, the selected address) is a
  *    translation fault at the walker's start level;
- *  - the STE address sm3_ste_locate() returns is the one 6.3.24/5.1
- *    describe, aligned, within the OAS, and StreamIDs beyond the table
- *    are C_BAD_STREAMID;
+ *  - the STE address sm3_ste_locate() returns is the one SMMU_STRTAB_BASE
+ *    and the L1STD describe, aligned, within the OAS, and StreamIDs
+ *    beyond the table are C_BAD_STREAMID;
  *  - sm3_cd_fetch() returns only the events it documents.
  */
 #include <string.h>

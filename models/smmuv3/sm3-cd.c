@@ -2,9 +2,10 @@
 /*
  * SMMUv3 Context Descriptors: finding the CD of a transaction from its STE
  * (single CD, linear and 2-level CD tables, S1DSS for traffic without a
- * substream; IHI 0070 3.3.2, 5.2 S1Fmt/S1CDMax/S1DSS, 5.3), decoding it
- * (5.4), checking it (5.4.2 CdIllegal, Non-secure state) and choosing the
- * TTB0/TTB1 range of an input address (3.4.1, 5.4.1.1).
+ * substream; IHI 0070 "StreamIDs to Context Descriptors", STE.S1Fmt,
+ * STE.S1CDMax, STE.S1DSS, L1CD), decoding it, checking it (CdIllegal,
+ * Non-secure state) and choosing the TTB0/TTB1 range of an input address
+ * ("Input address size and Virtual Address size", "EPDx behavior").
  *
  * Not implemented here, so the corresponding fields are RES0 / IGNORED:
  * VMSAv8-32 LPAE and VMSAv9-128 stage 1, FEAT_LPA2 (CD.DS), 52-bit VAs
@@ -97,7 +98,7 @@ static bool sm3_cd_txsz_bad(unsigned txsz)
 
 /*
  * TTBx must lie within the effective IPS, and within 48 bits when the
- * granule is smaller than 64KB (DS == 0): 5.4 TTB0/TTB1.
+ * granule is smaller than 64KB (DS == 0): CD.TTB0, CD.TTB1.
  */
 static bool sm3_cd_ttb_bad(uint64_t ttb, SmGranule g, unsigned ips_bits)
 {
@@ -185,13 +186,13 @@ int sm3_cd_validate(Sm3Cd *cd, const Sm3Ste *ste, const Sm3Features *f,
 
     /*
      * StreamWorld any-EL2 (not E2H): EPDx are IGNORED with effective value
-     * 0 and TTB1 is unreachable (5.4 EPD0, 5.4.1).
+     * 0 and TTB1 is unreachable (CD.EPD0, "CD notes").
      */
     cd->world = ste->world;
     cd->ttb1_unreachable = cd->world == SM3_WORLD_NS_EL2;
     cd->eff_epd0 = cd->ttb1_unreachable ? false : cd->epd0;
     cd->eff_epd1 = cd->ttb1_unreachable ? true : cd->epd1;
-    /* eff_IPS = MIN(IPS, OAS); larger values behave as the cap (5.4) */
+    /* eff_IPS = MIN(IPS, OAS); larger values behave as the cap (CD.IPS) */
     cd->eff_ips_bits = MIN(sm3_ps_bits(cd->ips), f->oas_bits);
     /* {HD, HA} == 0b10 is Reserved and behaves as 0b00 */
     cd->eff_ha = cd->ha;
@@ -298,7 +299,7 @@ static int sm3_cd_read(const SmHost *host, uint32_t sid, uint64_t addr,
 
 /*
  * Which CD a transaction uses: *@idx, or an event.  Traffic without a
- * substream follows S1DSS when substreams are enabled (5.2 S1DSS).
+ * substream follows S1DSS when substreams are enabled (STE.S1DSS).
  */
 static int sm3_cd_index(const SmHost *host, const Sm3Ste *ste,
                         unsigned cdmax, uint32_t sid, bool ssv,
@@ -354,12 +355,15 @@ static int sm3_cd_2lvl(const SmHost *host, const Sm3Features *f,
     /*
      * The L1 table is aligned to its size (8 << l1_log2) or 64 bytes;
      * S1ContextPtr bits below that are RES0.  CONSTRAINED UNPREDICTABLE
-     * (5.2 S1Fmt): we treat them as zero.
+     * (STE.S1Fmt): we treat them as zero.
      */
     base = ste->s1contextptr & ~sm_low_mask(MAX(6u, l1_log2 + 3));
     l1_addr = base + (uint64_t)(idx >> l2bits) * SM3_L1CD_SIZE;
     if (!sm3_range_in_oas(f, l1_addr, SM3_L1CD_SIZE)) {
-        /* 3.4.3 (1)/(2): C_BAD_STE, our choice for the IPA case too */
+        /*
+         * "Address sizes of SMMU-originated accesses", STE.S1ContextPtr
+         * rows: C_BAD_STE, our choice for the IPA case too.
+         */
         return sm3_cd_fail(host, sid, fault, SM3_EVT_C_BAD_STE, l1_addr,
                            "L1CD address beyond the IAS/OAS");
     }
@@ -381,7 +385,10 @@ static int sm3_cd_2lvl(const SmHost *host, const Sm3Features *f,
     }
     *cd_addr = l2 + (uint64_t)(idx & sm_low_mask(l2bits)) * SM3_CD_SIZE;
     if (!sm3_range_in_oas(f, *cd_addr, SM3_CD_SIZE)) {
-        /* 3.4.3 (3)/(4): SMMUv3.1+ C_BAD_SUBSTREAMID; our IPA choice too */
+        /*
+         * "Address sizes of SMMU-originated accesses", L1CD.L2Ptr rows:
+         * SMMUv3.1+ C_BAD_SUBSTREAMID; our IPA choice too.
+         */
         return sm3_cd_fail(host, sid, fault, SM3_EVT_C_BAD_SUBSTREAMID,
                            *cd_addr, "L1CD.L2Ptr beyond the IAS/OAS");
     }
@@ -393,7 +400,7 @@ int sm3_cd_fetch(const SmHost *host, const Sm3Features *f,
                  Sm3S2Xlate s2, void *s2_opaque, Sm3Cd *out,
                  Sm3Fetch *fault)
 {
-    /* S1CDMax is IGNORED when substreams are unsupported (5.2) */
+    /* STE.S1CDMax is IGNORED when SMMU_IDR1.SSIDSIZE == 0 */
     unsigned cdmax = f->ssidsize ? ste->s1cdmax : 0;
     uint64_t raw[SM3_CD_DWORDS];
     uint64_t cd_addr;
@@ -405,7 +412,7 @@ int sm3_cd_fetch(const SmHost *host, const Sm3Features *f,
     memset(out, 0, sizeof(*out));
 
     if (!ste->s1_enabled) {
-        /* Config 0b1x0: a SubstreamID is C_BAD_SUBSTREAMID (5.2 S1Fmt) */
+        /* Config 0b1x0: a SubstreamID is C_BAD_SUBSTREAMID (STE.S1Fmt) */
         if (ssv) {
             return sm3_cd_fail(host, sid, fault, SM3_EVT_C_BAD_SUBSTREAMID,
                                ssid, "SubstreamID on a stream without "
@@ -430,7 +437,7 @@ int sm3_cd_fetch(const SmHost *host, const Sm3Features *f,
         /*
          * One CD, or a linear table (S1Fmt 0b00 and the Reserved 0b11)
          * aligned to its size: S1ContextPtr[S1CDMax + 5:6] are RES0,
-         * treated as zero (CONSTRAINED UNPREDICTABLE, 5.2 S1Fmt).
+         * treated as zero (CONSTRAINED UNPREDICTABLE, STE.S1Fmt).
          */
         cd_addr = (ste->s1contextptr & ~sm_low_mask(cdmax + 6)) +
                   (uint64_t)idx * SM3_CD_SIZE;

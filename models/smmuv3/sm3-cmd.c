@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Command queue consumer (IHI 0070 chapter 4).  One table row per
+ * Command queue consumer (IHI 0070, "Commands").  One table row per
  * opcode; an empty row, or a row whose feature is not implemented, is
  * CERROR_ILL.  A failing command stops the queue with CMDQ_CONS.ERR set
  * and GERROR.CMDQ_ERR active until software acknowledges it in GERRORN;
- * CONS then still points at the failed command (4.1.3).
+ * CONS then still points at the failed command ("Command errors").
  */
 #include <glib.h>
 
@@ -25,7 +25,7 @@ static uint16_t sm3_cmd_asid(const Sm3 *s, uint64_t dw0)
 {
     uint16_t asid = sm_get(dw0, SM3_CMD0_TLBI_ASID);
 
-    /* Without 16-bit ASIDs the upper byte is ignored (3.4.3). */
+    /* Without 16-bit ASIDs (SMMU_IDR0.ASID16) the upper byte is ignored. */
     return s->f.asid16 ? asid : (asid & 0xff);
 }
 
@@ -46,14 +46,14 @@ void sm3_notify_inval(Sm3 *s, const SmInval *inv)
     }
 }
 
-/* ---- prefetch: architecturally allowed to do nothing (4.2) ------------ */
+/* ---- CMD_PREFETCH_*: architecturally allowed to do nothing ------------ */
 
 static int sm3_cmd_prefetch(Sm3 *s, const uint64_t cmd[2])
 {
     return SM3_CERROR_NONE;
 }
 
-/* ---- configuration invalidation (4.3) ----------------------------------- */
+/* ---- configuration invalidation (CMD_CFGI_*) ---------------------------- */
 
 static void sm3_notify_stream(Sm3 *s, uint32_t sid, uint64_t count)
 {
@@ -104,7 +104,7 @@ static int sm3_cmd_cfgi_cd_all(Sm3 *s, const uint64_t cmd[2])
     return SM3_CERROR_NONE;
 }
 
-/* ---- TLB invalidation (4.4) --------------------------------------------- */
+/* ---- TLB invalidation (CMD_TLBI_*) -------------------------------------- */
 
 /*
  * The address part of TLBI_*_VA/VAA/S2_IPA.  With IDR3.RIL and TG != 0
@@ -150,8 +150,9 @@ static void sm3_tlbi_addr(const Sm3 *s, const uint64_t cmd[2], bool ipa,
 
 /*
  * TLB entries are all leaves.  Walk-cache entries are table descriptors:
- * a Leaf = 1 command (VA/VAA/IPA forms) need not reach them (4.4.1), so
- * it does not; every other command in the scope drops them too.
+ * a Leaf = 1 command (CMD_TLBI_*_VA, _VAA, _S2_IPA: "only cached entries
+ * for the last level" are required) need not reach them, so it does not;
+ * every other command in the scope drops them too.
  */
 static int sm3_tlbi_run(Sm3 *s, Sm3TlbScope *sc, SmInval *inv)
 {
@@ -164,7 +165,7 @@ static int sm3_tlbi_run(Sm3 *s, Sm3TlbScope *sc, SmInval *inv)
 }
 
 /*
- * The TLBI commands (4.4) differ only in what they select: a StreamWorld,
+ * The CMD_TLBI_* commands differ only in what they select: a StreamWorld,
  * perhaps one kind of entry, a VMID and/or ASID from the command, and
  * everything or an address (VA, IPA).  One row per command.
  */
@@ -244,7 +245,7 @@ static int sm3_cmd_tlbi(Sm3 *s, const uint64_t cmd[2])
     return sm3_tlbi_run(s, &sc, &inv);
 }
 
-/* ---- ATS, PRI, stalls (4.5 - 4.6) ---------------------------------------- */
+/* ---- CMD_ATC_INV, CMD_PRI_RESP, CMD_RESUME, CMD_STALL_TERM --------------- */
 
 /* ATC_INV: 2^(Size + 12) bytes at Address, aligned to that size. */
 static int sm3_cmd_atc_inv(Sm3 *s, const uint64_t cmd[2])
@@ -289,8 +290,8 @@ static int sm3_cmd_pri_resp(Sm3 *s, const uint64_t cmd[2])
 }
 
 /*
- * RESUME of a STAG that is not stalled is ignored (4.6.1): software may
- * race with a STALL_TERM.
+ * CMD_RESUME of a STAG that is not stalled has no effect: software may
+ * race with a CMD_STALL_TERM.
  */
 static int sm3_cmd_resume(Sm3 *s, const uint64_t cmd[2])
 {
@@ -311,7 +312,7 @@ static int sm3_cmd_stall_term(Sm3 *s, const uint64_t cmd[2])
     return SM3_CERROR_NONE;
 }
 
-/* ---- CMD_SYNC (4.7.3) ---------------------------------------------------- */
+/* ---- CMD_SYNC ------------------------------------------------------------ */
 
 static int sm3_cmd_sync(Sm3 *s, const uint64_t cmd[2])
 {
@@ -438,7 +439,7 @@ static int sm3_cmd_exec(Sm3 *s, const uint64_t cmd[2])
     if (!d->run || (d->present && !d->present(&s->f))) {
         return SM3_CERROR_ILL;
     }
-    /* SSec = 1 on the Non-secure command queue is illegal (4.1.6). */
+    /* SSec = 1 on the Non-secure queue is ILLEGAL ("Common command fields") */
     if (cmd[0] & SM3_CMD0_SSEC) {
         return SM3_CERROR_ILL;
     }

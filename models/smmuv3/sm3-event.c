@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Event records (IHI 0070 chapter 7), the global error register pair
- * (7.5), interrupts and MSIs (3.18), and PRI page requests (chapter 8).
+ * Event records (IHI 0070 "Event records"), the global error register
+ * pair SMMU_GERROR/SMMU_GERRORN, interrupts and MSIs ("Interrupts and
+ * notifications"), and PRI page requests ("Page request queue").
  */
 #include <glib.h>
 #include <string.h>
 
 #include "sm3-internal.h"
 
-/* Which fields an event record carries (7.3). */
+/* Which fields an event record carries ("Event records"). */
 #define SM3_EVF_SSID    (1u << 0)   /* SSV, SubstreamID */
 #define SM3_EVF_INPUT   (1u << 1)   /* InputAddr */
 #define SM3_EVF_RNW     (1u << 2)   /* RnW */
@@ -19,8 +20,9 @@
 #define SM3_EVF_FETCH   (1u << 7)   /* FetchAddr */
 #define SM3_EVF_TTRNW   (1u << 8)   /* TTRnW */
 /*
- * Not a field: a translation-class fault (3.12), which may stall (CD.S,
- * STE.S2S) and is recorded only when its stage asks (CD.R, STE.S2R).
+ * Not a field: a translation-class fault (F_TRANSLATION, F_ADDR_SIZE,
+ * F_ACCESS, F_PERMISSION), which may stall (CD.S, STE.S2S) and is
+ * recorded only when its stage asks (CD.R, STE.S2R).
  */
 #define SM3_EVF_STALLABLE (1u << 9)
 
@@ -130,8 +132,9 @@ bool sm3_gerror_active(const Sm3 *s, uint32_t bit)
 }
 
 /*
- * 7.5: activate a global error by toggling its GERROR bit, unless it is
- * already active, and signal the GERROR interrupt.
+ * "Global error recording": activate a global error by toggling its
+ * GERROR bit, unless it is already active, and signal the GERROR
+ * interrupt.
  */
 void sm3_gerror_raise(Sm3 *s, uint32_t bit)
 {
@@ -187,8 +190,9 @@ bool sm3_signal(Sm3 *s, unsigned line, uint32_t cfg0)
 /* ---- event queue --------------------------------------------------------- */
 
 /*
- * 7.2, 7.4: records are written only while the event queue is enabled and
- * no event-queue abort is outstanding.  A full queue loses the record and
+ * "Event queue recorded faults and events", "Event queue overflow":
+ * records are written only while the event queue is enabled and no
+ * event-queue abort is outstanding.  A full queue loses the record and
  * toggles PROD.OVFLG (once, until software acknowledges with
  * CONS.OVACKFLG); it is never an abort.
  */
@@ -237,7 +241,7 @@ bool sm3_event_record(Sm3 *s, const Sm3Event *ev)
     return true;
 }
 
-/* ---- PRI queue (chapter 8) ----------------------------------------------- */
+/* ---- PRI queue (page requests) ------------------------------------------- */
 
 bool sm3_page_request(Sm3 *s, const Sm3PageRequest *pr)
 {

@@ -259,10 +259,11 @@ uint64_t sm3_idr_value(const Sm3Features *f, unsigned idx)
 }
 
 /*
- * AIDR: SMMUv3.1.  Everything 3.1 makes mandatory is there (HAD, XNX
- * above; 52-bit OAS is allowed from 3.1).  3.2 is not claimed: it would
- * promise IDR3.FWB and BBML, which the model does not implement.  RIL
- * and HYP are offered as optional features of this 3.1 implementation.
+ * AIDR: SMMUv3.1.  Everything SMMUv3.1 makes mandatory is there (HAD, XNX
+ * above; 52-bit OAS is allowed from SMMUv3.1).  SMMUv3.2 is not claimed:
+ * it would promise IDR3.FWB and BBML, which the model does not implement.
+ * RIL and HYP are offered as optional features of this SMMUv3.1
+ * implementation.
  */
 uint32_t sm3_aidr_value(const Sm3Features *f)
 {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Architected event-record and command opcodes of SMMUv3 (IHI 0070,
- * chapters 7 and 4).  The descriptive tables (names, which fields a record
- * carries, the command handlers) live next to the code that uses them;
- * this header only fixes the numbers so every file agrees.
+ * "Event records" and "Command opcodes").  The descriptive tables (names,
+ * which fields a record carries, the command handlers) live next to the
+ * code that uses them; this header only fixes the numbers so every file
+ * agrees.
  */
 #ifndef SM3_IDS_H
 #define SM3_IDS_H

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Circular queues in guest memory (IHI 0070 3.5): a BASE register with
- * address and LOG2SIZE, and PROD/CONS indexes whose bit LOG2SIZE is the
- * wrap flag.  Empty: indexes and wraps equal; full: indexes equal, wraps
- * differ.
+ * Circular queues in guest memory (IHI 0070 "SMMU circular queues"): a
+ * BASE register with address and LOG2SIZE, and PROD/CONS indexes whose
+ * bit LOG2SIZE is the wrap flag.  Empty: indexes and wraps equal; full:
+ * indexes equal, wraps differ.
  */
 #include <glib.h>
 
@@ -22,7 +22,10 @@ const Sm3QueueDesc sm3_priq = {
     SM3_IDR1_PRIQS, SM3_CR0_PRIQEN, "PRIQ"
 };
 
-/* 6.3.24: a LOG2SIZE above the IDR1 maximum behaves as the maximum. */
+/*
+ * SMMU_CMDQ_BASE.LOG2SIZE (likewise SMMU_EVENTQ_BASE, SMMU_PRIQ_BASE): a
+ * value above the SMMU_IDR1 maximum behaves as the maximum.
+ */
 unsigned sm3_q_log2size(const Sm3 *s, const Sm3QueueDesc *q)
 {
     unsigned req = sm_get(sm3_reg64(s, q->base), SM3_Q_BASE_LOG2SIZE);
@@ -51,9 +54,10 @@ const Sm3QueueDesc *sm3_q_of_index_reg(uint32_t off)
 
 /*
  * Index bits a PROD or CONS register of @q holds: index and wrap flag of
- * the largest queue IDR1 allows.  6.3.27-6.3.29 and 6.3.96-6.3.99: bits
- * above IDR1.xQS + 1 are UNKNOWN on read; the model keeps none of them
- * (they read 0), so a migrated value with such bits is a corrupted one.
+ * the largest queue IDR1 allows.  SMMU_CMDQ_PROD/CONS, SMMU_EVENTQ_PROD/CONS
+ * and SMMU_PRIQ_PROD/CONS: bits above IDR1.xQS + 1 are UNKNOWN on read; the
+ * model keeps none of them (they read 0), so a migrated value with such
+ * bits is a corrupted one.
  * Bits between LOG2SIZE + 1 and IDR1.xQS + 1 are RES0 that "might be
  * stored but have no other effect": stored, and masked on every use.
  */
@@ -96,7 +100,8 @@ bool sm3_q_full(const Sm3 *s, const Sm3QueueDesc *q)
 
 /*
  * Address of the entry at index @v.  The base is aligned down to the
- * queue size (3.5.1: low address bits below the size are treated as 0).
+ * queue size (SMMU_CMDQ_BASE.ADDR and the other queue bases: address bits
+ * below the size are ignored).
  */
 uint64_t sm3_q_entry_addr(const Sm3 *s, const Sm3QueueDesc *q, uint32_t v)
 {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * SMMUv3 register file (IHI 0070 chapter 6): one table row per register,
- * one write path that applies the writable mask, per-row hooks for side
- * effects.  Also the instance lifecycle and migration state, which are
- * mostly about this register file.
+ * SMMUv3 register file (IHI 0070 "Memory map and registers"): one table
+ * row per register, one write path that applies the writable mask,
+ * per-row hooks for side effects.  Also the instance lifecycle and
+ * migration state, which are mostly about this register file.
  */
 #include <glib.h>
 #include <string.h>
@@ -14,8 +14,8 @@
 
 /*
  * A control bit counts from the write that sets it until its
- * acknowledgement clears: either copy set locks the register (6.3.9 CR0
- * for the tables and queues, 6.3.20 IRQ_CTRL for IRQ_CFGn).
+ * acknowledgement clears: either copy set locks the register (SMMU_CR0
+ * for the tables and queues, SMMU_IRQ_CTRL for the *_IRQ_CFGn).
  */
 static bool sm3_reg_locked(const Sm3 *s, const Sm3RegDesc *d)
 {
@@ -36,7 +36,7 @@ static uint32_t sm3_cr0_valid(const Sm3 *s)
 }
 
 /*
- * 6.3.9: the model completes enables and disables at once, so CR0ACK
+ * SMMU_CR0: the model completes enables and disables at once, so CR0ACK
  * follows CR0 within the write.  Enabling the command queue may make
  * commands runnable.
  */
@@ -67,7 +67,7 @@ static void sm3_cr2_written(Sm3 *s, uint64_t old_val)
 }
 
 /*
- * 6.3.14: GBPA fields change only by a write with Update = 1; the model
+ * SMMU_GBPA: fields change only by a write with Update = 1; the model
  * completes the update at once, so Update reads back 0.
  */
 static void sm3_gbpa_written(Sm3 *s, uint64_t old_val)
@@ -152,7 +152,7 @@ static void sm3_cmdq_prod_written(Sm3 *s, uint64_t old_val)
 
 #define RO(off, sz, rst, nm)  { off, sz, rst, 0, UNLOCKED, NULL, nm }
 
-/* 6.3.20-22: the MSI address, data and attributes of interrupt @irq */
+/* SMMU_<irq>_IRQ_CFG0..2: MSI address, data and attributes of @irq */
 #define IRQ_CFG_ROWS(irq) \
     { SM3_##irq##_IRQ_CFG0, 8, 0, CFG0_W, IRQ_LOCK(irq), NULL, \
       #irq "_IRQ_CFG0" }, \

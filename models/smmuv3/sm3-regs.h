@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * SMMUv3 programming interface (IHI 0070, chapter 6) and the layouts of
- * the records that travel through the queues: commands (chapter 4),
- * event records (chapter 7) and PRI page requests (chapter 8).
+ * SMMUv3 programming interface (IHI 0070, "Memory map and registers")
+ * and the layouts of the records that travel through the queues: commands
+ * ("Commands"), event records ("Event records") and PRI page requests
+ * ("Page request queue").
  *
  * Layout: register offset, then its fields (named by mask, high bit
  * first), then the named values of a field.  Queue records are named
@@ -18,7 +19,7 @@
 #define SM3_MMIO_SIZE              0x20000
 #define SM3_REG_SPACE              0x1000    /* storage for page 0 regs */
 
-/* 6.3.1 */
+/* SMMU_IDR0 */
 #define SM3_IDR0                   0x0000
 #define   SM3_IDR0_S2P             SM_BIT(0)
 #define   SM3_IDR0_S1P             SM_BIT(1)
@@ -83,7 +84,7 @@
 #define   SM3_AIDR_MINOR           SM_MASK(3, 0)
 #define   SM3_AIDR_MAJOR           SM_MASK(7, 4)
 
-/* 6.3.9: CR0 and its acknowledge register share the layout. */
+/* SMMU_CR0 and its acknowledge register SMMU_CR0ACK share the layout. */
 #define SM3_CR0                    0x0020
 #define   SM3_CR0_SMMUEN           SM_BIT(0)
 #define   SM3_CR0_PRIQEN           SM_BIT(1)
@@ -107,7 +108,7 @@
 #define SM3_STATUSR                0x0040
 #define   SM3_STATUSR_DORMANT      SM_BIT(0)
 
-/* 6.3.14: global bypass attributes, changed only through Update. */
+/* SMMU_GBPA: global bypass attributes, changed only through Update. */
 #define SM3_GBPA                   0x0044
 #define   SM3_GBPA_MEMATTR         SM_MASK(3, 0)
 #define   SM3_GBPA_MTCFG           SM_BIT(4)
@@ -125,7 +126,7 @@
 #define   SM3_IRQ_CTRL_EVENTQ_IRQEN SM_BIT(2)
 #define SM3_IRQ_CTRLACK            0x0054
 
-/* 6.3.19: an error is active while GERROR and GERRORN differ in its bit. */
+/* SMMU_GERROR: an error is active while it and GERRORN differ in its bit */
 #define SM3_GERROR                 0x0060
 #define   SM3_GERROR_CMDQ_ERR      SM_BIT(0)
 #define   SM3_GERROR_EVENTQ_ABT_ERR SM_BIT(2)
@@ -182,7 +183,7 @@
 #define SM3_PRIQ_IRQ_CFG1          0x00d8
 #define SM3_PRIQ_IRQ_CFG2          0x00dc
 
-/* Peripheral and component identification, 6.3.x (CoreSight layout). */
+/* Peripheral and component identification, ID_REGS (CoreSight layout). */
 #define SM3_PIDR4                  0x0fd0
 #define SM3_PIDR5                  0x0fd4
 #define SM3_PIDR6                  0x0fd8
@@ -203,7 +204,7 @@
 /* STE and CD sizes: sm3-tables.h */
 
 /*
- * Commands, chapter 4.  Fields shared by many commands first.
+ * Commands (CMD_*).  Fields shared by many commands first.
  */
 #define SM3_CMD0_OP                SM_MASK(7, 0)
 #define SM3_CMD0_SSEC              SM_BIT(10)
@@ -251,8 +252,8 @@
 #define SM3_CMD1_SYNC_MSIADDR      SM_MASK(51, 2)
 
 /*
- * Event records, chapter 7.3.  Which fields a record carries is in the
- * event descriptor table of sm3-event.c.
+ * Event records, laid out as IHI 0070 "Event records" gives them.  Which
+ * fields a record carries is in the event descriptor table of sm3-event.c.
  */
 #define SM3_EVT0_ID                SM_MASK(7, 0)
 #define SM3_EVT0_SSV               SM_BIT(11)
@@ -271,7 +272,7 @@
 #define SM3_EVT3_IPA               SM_MASK(51, 12)
 #define SM3_EVT3_FETCH_ADDR        SM_MASK(51, 3)
 
-/* PRI queue entries (page requests), chapter 8.1. */
+/* PRI queue entries (page requests), "Page request queue". */
 #define SM3_PRI0_SID               SM_MASK(31, 0)
 #define SM3_PRI0_SSID              SM_MASK(51, 32)
 #define SM3_PRI0_PRIV              SM_BIT(58)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * SMMUv3 Stream Table Entries: finding the STE of a StreamID (linear and
- * 2-level Stream tables, IHI 0070 3.3.2, 5.1, 6.3.24-25), decoding it
- * (5.2) and checking it against what the instance implements (5.2.2
- * SteIllegal, Non-secure state only).
+ * 2-level Stream tables: IHI 0070 "Stream table lookup", L1STD,
+ * SMMU_STRTAB_BASE, SMMU_STRTAB_BASE_CFG), decoding it and checking it
+ * against what the instance implements (SteIllegal, Non-secure state
+ * only).
  *
  * Implementation choices the architecture leaves open are marked
  * "CONSTRAINED UNPREDICTABLE" where they are made.  What this instance
@@ -121,7 +122,7 @@ void sm3_ste_decode(const uint64_t raw[SM3_STE_DWORDS], Sm3Ste *ste)
 /* ---- validation ---------------------------------------------------------- */
 
 /*
- * Effective stage-2 output size: MIN(S2PS, OAS) (5.2 S2PS).  Values above
+ * Effective stage-2 output size: MIN(S2PS, OAS) (STE.S2PS).  Values above
  * the OAS, Reserved 0b111 included, behave as the cap: no C_BAD_STE.
  */
 static unsigned sm3_ste_eff_ps(const Sm3Ste *ste, const Sm3Features *f)
@@ -133,7 +134,7 @@ static unsigned sm3_ste_eff_ps(const Sm3Ste *ste, const Sm3Features *f)
 static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
 {
     SmGranule g = sm3_tg_granule(ste->s2tg, false);
-    unsigned ias = f->oas_bits;       /* no VMSAv8-32: IAS == OAS (3.4) */
+    unsigned ias = f->oas_bits; /* no VMSAv8-32: IAS == OAS, "Address sizes" */
     unsigned pa_bits = sm3_ste_eff_ps(ste, f);
     unsigned ia_bits, stride, tsz_min;
     int level, bits;
@@ -158,7 +159,8 @@ static const char *sm3_ste_check_s2(Sm3Ste *ste, const Sm3Features *f)
     }
     /*
      * S2TTB beyond the effective S2PS, or beyond 48 bits with a granule
-     * smaller than 64KB (DS == 0): ILLEGAL (5.2 S2TTB, 3.4.3).
+     * smaller than 64KB (DS == 0): ILLEGAL (STE.S2TTB; "Address sizes of
+     * SMMU-originated accesses").
      */
     if (ste->s2ttb >> pa_bits ||
         (g != SM_GRANULE_64K && ste->s2ttb >> 48)) {
@@ -227,7 +229,8 @@ static const char *sm3_ste_check_s1(const Sm3Ste *ste, const Sm3Features *f)
     /*
      * S1ContextPtr beyond the OAS (stage 1 only) or the IAS (== OAS here,
      * nested): SMMUv3.1+ raises C_BAD_STE; for the IPA case this is our
-     * CONSTRAINED UNPREDICTABLE choice among those of 3.4.3.
+     * CONSTRAINED UNPREDICTABLE choice among those "Address sizes of
+     * SMMU-originated accesses" lists.
      */
     if (ste->s1contextptr >> f->oas_bits) {
         return "S1ContextPtr beyond the output address size";
@@ -237,7 +240,7 @@ static const char *sm3_ste_check_s1(const Sm3Ste *ste, const Sm3Features *f)
 
 /*
  * The STRW field is used only for a stage-1-only STE of an instance with
- * stage 1 and EL2 (5.2.2 IgnoreSTESTRW, Non-secure).
+ * stage 1 and EL2 (IgnoreSTESTRW, Non-secure).
  */
 static bool sm3_ste_strw_used(const Sm3Ste *ste, const Sm3Features *f)
 {
@@ -290,7 +293,7 @@ static const char *sm3_ste_check(Sm3Ste *ste, const Sm3Features *f)
             return why;
         }
     }
-    /* 5.2.2 IgnoreSTES2VMID: a VMID tags S1 (EL1 world) and S2 traffic */
+    /* IgnoreSTES2VMID: a VMID tags S1 (EL1 world) and S2 traffic */
     vmid_used = (s1 || s2) && f->stage2 && !(strw_used && ste->strw != 0);
     if (vmid_used && !f->vmid16 && (ste->s2vmid >> 8)) {
         return "S2VMID[15:8] non-zero with 8-bit VMIDs";
@@ -351,7 +354,7 @@ static int sm3_fetch_fail(Sm3Fetch *fault, int evt, uint64_t addr,
 static uint64_t sm3_st_linear_addr(uint64_t base, unsigned log2size,
                                    uint32_t sid)
 {
-    /* ADDR[LOG2SIZE + 5:0] are taken as zero (6.3.24) */
+    /* ADDR[LOG2SIZE + 5:0] are taken as zero (SMMU_STRTAB_BASE.ADDR) */
     base &= ~sm_low_mask(MIN(log2size + 6u, 64u));
     return base + (uint64_t)sid * SM3_STE_SIZE;
 }
@@ -375,7 +378,7 @@ static int sm3_st_2lvl_addr(const SmHost *host, const Sm3Features *f,
         return sm3_fetch_fail(fault, SM3_EVT_F_STE_FETCH, l1_pa,
                               "bus error reading the L1STD");
     }
-    /* 5.1: Span 0 and the Reserved 12..31 mean no level-2 table */
+    /* L1STD.Span: 0 and the Reserved 12..31 mean no level-2 table */
     span = sm_get(l1std, SM3_L1STD_SPAN);
     if (span == 0 || span > 11) {
         return sm3_fetch_fail(fault, SM3_EVT_C_BAD_STREAMID, l1_pa,
@@ -409,7 +412,7 @@ int sm3_ste_locate(const SmHost *host, const Sm3Features *f,
 
     sm3_fetch_reset(fault);
     *ste_pa = 0;
-    /* The effective LOG2SIZE is capped by SIDSIZE (6.3.25) */
+    /* SMMU_STRTAB_BASE_CFG.LOG2SIZE is capped by SMMU_IDR1.SIDSIZE */
     if ((uint64_t)sid >> eff_log2size) {
         return sm3_fetch_fail(fault, SM3_EVT_C_BAD_STREAMID, 0,
                               "StreamID beyond the Stream table size");

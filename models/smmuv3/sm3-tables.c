@@ -26,7 +26,7 @@ bool sm3_read_dwords(const SmHost *host, uint64_t pa, uint64_t *dw,
 }
 
 /*
- * STE.S2PS / CD.IPS encodings (5.2, 5.4).  0b111 is Reserved in SMMUv3.1
+ * STE.S2PS / CD.IPS encodings.  0b111 is Reserved in SMMUv3.1
  * to v3.3 and behaves as 0b110 (52 bits); the caller caps with the OAS.
  */
 unsigned sm3_ps_bits(unsigned ps)
@@ -36,7 +36,7 @@ unsigned sm3_ps_bits(unsigned ps)
 
 /*
  * STE.S2TG / CD.TG0 encode 0 4K, 1 64K, 2 16K, 3 reserved; CD.TG1 encodes
- * 0 reserved, 1 16K, 2 4K, 3 64K (5.4, as TCR_ELx).
+ * 0 reserved, 1 16K, 2 4K, 3 64K (as TCR_ELx).
  */
 SmGranule sm3_tg_granule(unsigned tg, bool tg1)
 {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * SMMUv3 configuration structures (IHI 0070, chapter 5): the Stream Table
- * Entry, the Context Descriptor and the level-1 descriptors that lead to
- * them, plus the code that finds them in memory, decodes them once into
- * plain structs and checks them against what the instance implements.
+ * SMMUv3 configuration structures (IHI 0070, "Data structure formats"):
+ * the Stream Table Entry, the Context Descriptor and the level-1
+ * descriptors that lead to them, plus the code that finds them in memory,
+ * decodes them once into plain structs and checks them against what the
+ * instance implements.
  *
  * Field masks follow the spec's tables, named structure, 64-bit dword
  * index, field: the spec numbers STE/CD bits across the whole 512-bit
@@ -30,14 +31,14 @@
  * are in sm3-regs.h. */
 
 /* ======================================================================
- * L1STD, level-1 Stream Table Descriptor (5.1), 8 bytes.
+ * L1STD, level-1 Stream Table Descriptor, 8 bytes.
  * ====================================================================== */
 #define SM3_L1STD_SPAN              SM_MASK(4, 0)
 #define SM3_L1STD_L2PTR             SM_MASK(55, 6)
 #define SM3_L1STD_SIZE              8
 
 /* ======================================================================
- * STE, Stream Table Entry (5.2), 64 bytes = 8 little-endian dwords.
+ * STE, Stream Table Entry, 64 bytes = 8 little-endian dwords.
  * ====================================================================== */
 #define SM3_STE_DWORDS              8
 #define SM3_STE_SIZE                64
@@ -164,14 +165,14 @@
 #define SM3_STE7_S2POI              SM_MASK(63, 0)
 
 /* ======================================================================
- * L1CD, level-1 Context Descriptor (5.3), 8 bytes.
+ * L1CD, level-1 Context Descriptor, 8 bytes.
  * ====================================================================== */
 #define SM3_L1CD_V                  SM_BIT(0)
 #define SM3_L1CD_L2PTR              SM_MASK(55, 12)
 #define SM3_L1CD_SIZE               8
 
 /* ======================================================================
- * CD, Context Descriptor (5.4), 64 bytes = 8 little-endian dwords.
+ * CD, Context Descriptor, 64 bytes = 8 little-endian dwords.
  * ====================================================================== */
 #define SM3_CD_DWORDS               8
 #define SM3_CD_SIZE                 64
@@ -289,7 +290,7 @@ typedef enum Sm3SteMode {
 } Sm3SteMode;
 
 /*
- * StreamWorld (3.3.3) of a Non-secure STE.  sm3_ste_validate() yields
+ * StreamWorld (see STE.STRW) of a Non-secure STE.  sm3_ste_validate() yields
  * NS_EL1 or NS_EL2; it cannot see SMMU_CR2.E2H, so a caller with
  * CR2.E2H == 1 turns NS_EL2 into NS_EL2_E2H before using the CD.
  */
@@ -467,11 +468,11 @@ bool sm3_granule_supported(const Sm3Features *f, SmGranule g);
 void sm3_ste_decode(const uint64_t raw[SM3_STE_DWORDS], Sm3Ste *ste);
 
 /*
- * Check a decoded STE against the implementation (5.2.2 SteIllegal, for a
+ * Check a decoded STE against the implementation (SteIllegal, for a
  * Non-secure STE).  Returns SM3_EVT_NONE and fills the derived fields
  * (mode, s1/s2_enabled, world, s2cfg), or SM3_EVT_C_BAD_STE with
- * *@reason set.  V == 0 gives C_BAD_STE as the architecture says (5.2,
- * STE.V); the caller tells it apart by ste->v (an ATS Translation Request
+ * *@reason set.  V == 0 gives C_BAD_STE as the architecture says
+ * (STE.V); the caller tells it apart by ste->v (an ATS Translation Request
  * gets CA and no event then).  @reason may be NULL.
  */
 int sm3_ste_validate(Sm3Ste *ste, const Sm3Features *f, const char **reason);
@@ -508,7 +509,7 @@ int sm3_ste_fetch(const SmHost *host, const Sm3Features *f,
 void sm3_cd_decode(const uint64_t raw[SM3_CD_DWORDS], Sm3Cd *cd);
 
 /*
- * Check a decoded CD (5.4.2 CdIllegal) as reached through @ste, which
+ * Check a decoded CD (CdIllegal) as reached through @ste, which
  * must have passed sm3_ste_validate() (its StreamWorld, S1STALLD and
  * stage-2 settings affect legality).  Returns SM3_EVT_NONE and fills the
  * derived fields, or SM3_EVT_C_BAD_CD with *@reason (may be NULL).
@@ -531,7 +532,8 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk);
  *   - SM3_EVT_NONE: *@out holds a valid CD, or fault->s1_bypass is set;
  *   - SM3_EVT_C_BAD_SUBSTREAMID, SM3_EVT_F_STREAM_DISABLED,
  *     SM3_EVT_F_CD_FETCH (fault->addr = failing PA), SM3_EVT_C_BAD_STE
- *     (S1ContextPtr-based address beyond the IAS/OAS, 3.4.3),
+ *     (S1ContextPtr-based address beyond the IAS/OAS, "Address sizes of
+ *     SMMU-originated accesses"),
  *     SM3_EVT_C_BAD_CD (fault->invalid when CD.V == 0);
  *   - the callback's event when @s2 fails (fault->stage2 set).
  * @s2 translates CD/L1CD addresses when stage 2 is enabled; NULL means

@@ -3,9 +3,9 @@
  * The SMMUv3 TLB and configuration cache, both built on the common
  * set-associative engine (sm-cache.h).  This file owns the tags: how an
  * entry is keyed (world, VMID, ASID or global, address, size, level) and
- * which entries each invalidation command reaches (IHI 0070 4.3, 4.4).
- * A full cache evicts one victim per insert; nothing here flushes more
- * than a command's scope.
+ * which entries each invalidation command (IHI 0070 CMD_CFGI_*,
+ * CMD_TLBI_*) reaches.  A full cache evicts one victim per insert; nothing
+ * here flushes more than a command's scope.
  */
 #include <glib.h>
 #include <string.h>
@@ -13,7 +13,7 @@
 #include "sm3-internal.h"
 
 /*
- * One cached table descriptor (IHI 0070 16.2: an SMMU may cache table
+ * One cached table descriptor (IHI 0070 "Caching": an SMMU may cache table
  * descriptors of a walk, tagged like the TLB).  Only valid table
  * descriptors are ever inserted (sm-walk.h); nothing here stores leaves.
  *
@@ -342,7 +342,7 @@ static bool sm3_tlb_in_scope(const void *entry, void *opaque)
         if (e->va > last || e->va + e->mask < sc->addr) {
             return false;
         }
-        /* TTL: leaf entries of another level are out of scope (4.4.1). */
+        /* CMD_TLBI_* TTL: leaf entries of another level are out of scope. */
         if (sc->level && sc->tg_shift == e->granule_shift &&
             e->level != sc->level) {
             return false;
@@ -584,11 +584,12 @@ static bool sm3_walkc_in_scope(const void *entry, void *opaque)
 }
 
 /*
- * TTL names the level of the leaf being invalidated (4.4.1); the table
- * descriptors above it that lead there are in scope of a Leaf = 0
- * command whatever TTL says, so TTL is not applied here.  A range is
- * matched against each entry's whole region (overlap), which may drop
- * more than needed: over-invalidation is always permitted.
+ * TTL names the level of the leaf being invalidated ("Range-based
+ * invalidation and level hint" of CMD_TLBI_*); the table descriptors
+ * above it that lead there are in scope of a Leaf = 0 command whatever
+ * TTL says, so TTL is not applied here.  A range is matched against each
+ * entry's whole region (overlap), which may drop more than needed:
+ * over-invalidation is always permitted.
  */
 unsigned sm3_walkc_invalidate(Sm3 *s, const Sm3TlbScope *sc)
 {

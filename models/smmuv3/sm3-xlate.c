@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Upstream transactions (IHI 0070 chapter 3): global bypass, STE and CD
+ * Upstream transactions (IHI 0070 "Operation"): global bypass, STE and CD
  * lookup through the configuration cache, the TLB, the VMSAv8-64 walk,
  * fault reporting (event records, CD.R/STE.S2R suppression) and the
- * stall model (3.12).  ATS Translation Requests (3.9) share the path.
+ * "Stall model".  ATS Translation Requests ("Support for PCI Express,
+ * PASIDs, PRI, and ATS") share the path.
  */
 #include <glib.h>
 #include <string.h>
@@ -367,10 +368,10 @@ static Sm3Xlate sm3_ok(uint64_t iova, uint64_t pa_base, uint64_t mask,
 /* ---- faults from the walk ------------------------------------------------ */
 
 /*
- * 3.12: a stallable fault (translation, address size, access flag,
- * permission) stalls when the stage's stall enable (CD.S, STE.S2S) is
- * set, or when the stall model forces it.  ATS Translation Requests never
- * stall.
+ * "Fault models, recording and reporting": a stallable fault
+ * (F_TRANSLATION, F_ADDR_SIZE, F_ACCESS, F_PERMISSION) stalls when the
+ * stage's stall enable (CD.S, STE.S2S) is set, or when the stall model
+ * forces it.  ATS Translation Requests never stall.
  */
 static bool sm3_should_stall(const Sm3Ctx *c, int evt, bool stage2)
 {
@@ -387,7 +388,7 @@ static bool sm3_should_stall(const Sm3Ctx *c, int evt, bool stage2)
 }
 
 /*
- * 5.2 STE.S2R and 5.4 CD.R: translation, address-size, access and
+ * STE.S2R and CD.R: translation, address-size, access and
  * permission faults are recorded only when the faulting stage asks for
  * it; an external abort on a walk is always recorded.
  */
@@ -414,13 +415,16 @@ static Sm3Xlate sm3_walk_fault(Sm3Ctx *c, int evt, bool stage2,
     ev.fetch_addr = fetch;
     ev.ttrnw = ttrnw;
     if (c->ats_req) {
-        /* 3.9.1: the ATS response reports it; no record. */
+        /*
+         * The ATS response reports it; no record ("Responses to ATS
+         * Translation Requests").
+         */
         return sm3_fail(s, &ev, evt == SM3_EVT_F_WALK_EABT);
     }
     /*
      * A stalled transaction can only be resumed if software hears of it:
      * its record is written whatever CD.R / STE.S2R say (our reading of
-     * 3.12.2; Linux always sets R with S).
+     * "Stall model"; Linux always sets R with S).
      */
     if (sm3_should_stall(c, evt, stage2) &&
         sm3_stall_alloc(s, c->req->sid, &ev.stag)) {
@@ -535,10 +539,10 @@ static bool sm3_walk_noted(Sm3Ctx *c, const SmWalkCfg *cfg,
 }
 
 /*
- * A split-stage ATS Translation Request (3.9.1.3): the full nested walk
- * decides success and faults; the answer is its stage-1 half (the IPA and
- * stage-1 permissions), found by a stage-1 walk whose table accesses go
- * through stage 2.  Neither walk uses or fills the TLB.
+ * A split-stage ATS Translation Request (STE.EATS == 0b10): the full
+ * nested walk decides success and faults; the answer is its stage-1 half
+ * (the IPA and stage-1 permissions), found by a stage-1 walk whose table
+ * accesses go through stage 2.  Neither walk uses or fills the TLB.
  */
 static Sm3Xlate sm3_split_walk(Sm3Ctx *c, SmWalkCfg *cfg,
                                const SmWalkReq *wreq, SmWalkResult *res)
@@ -640,7 +644,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
 
 /* ---- the front end ------------------------------------------------------- */
 
-/* STE.INSTCFG / PRIVCFG override the incoming attributes (5.2). */
+/* STE.INSTCFG / PRIVCFG override the incoming attributes. */
 static void sm3_apply_overrides(Sm3Ctx *c)
 {
     c->write = c->req->write;
@@ -688,7 +692,7 @@ static Sm3Xlate sm3_ste_fault(Sm3 *s, const Sm3Request *req, bool ats_req,
     }
     if (evt == SM3_EVT_C_BAD_STREAMID &&
         !(sm3_reg32(s, SM3_CR2) & SM3_CR2_RECINVSID)) {
-        /* 6.3.12 CR2.RECINVSID = 0: terminated, not recorded. */
+        /* SMMU_CR2.RECINVSID = 0: terminated, not recorded. */
         sm3_event_init(&ev, evt, req);
         return sm3_fail(s, &ev, false);
     }
@@ -696,9 +700,10 @@ static Sm3Xlate sm3_ste_fault(Sm3 *s, const Sm3Request *req, bool ats_req,
 }
 
 /*
- * An ATS Translated transaction checked against its STE (CR0.ATSCHK = 1,
- * 3.9.1.2): allowed when EATS != 0 or the STE bypasses; split-stage
- * (EATS = 0b10) traffic carries an IPA that stage 2 still translates.
+ * An ATS Translated transaction checked against its STE
+ * (SMMU_CR0.ATSCHK = 1, "Handling of ATS Translated transactions"):
+ * allowed when EATS != 0 or the STE bypasses; split-stage (EATS = 0b10)
+ * traffic carries an IPA that stage 2 still translates.
  */
 static Sm3Xlate sm3_translated_traffic(Sm3Ctx *c)
 {
@@ -750,7 +755,7 @@ static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
             *r = sm3_fail_simple(s, req, SM3_EVT_F_UUT, 0);
             return true;
         }
-        /* CR0.ATSCHK == 0: translated traffic is trusted (3.9.1.1). */
+        /* SMMU_CR0.ATSCHK == 0: translated traffic is trusted. */
         if (!sm3_enabled(s, SM3_CR0_ATSCHK)) {
             *r = sm3_result(SM3_XLATE_BYPASS, req->iova);
             return true;
@@ -784,7 +789,7 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
         return sm3_ste_fault(s, req, ats_req, evt, &fetch);
     }
     if (c->ste->mode == SM3_STE_MODE_ABORT) {
-        /* Config 0b000: abort, no event (5.2). */
+        /* STE.Config 0b000: abort, no event. */
         return sm3_result(SM3_XLATE_ABORT, 0);
     }
     c->world = c->ste->world;
@@ -803,7 +808,7 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     c->s1 = c->ste->s1_enabled;
     c->s2 = c->ste->s2_enabled;
     if (!c->s1 && req->ssv) {
-        /* A SubstreamID needs stage 1 to select a CD (3.4.1). */
+        /* A SubstreamID needs stage 1 to select a CD (STE.S1Fmt). */
         return sm3_fail_simple(s, req, SM3_EVT_C_BAD_SUBSTREAMID, 0);
     }
     if (c->s1) {

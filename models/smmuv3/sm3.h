@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Public API of the emulator-independent SMMUv3 model (IHI 0070, v3.2,
- * AArch64 translation tables, Non-secure state only).
+ * Public API of the emulator-independent SMMUv3 model (IHI 0070; SMMU_AIDR
+ * reports SMMUv3.1; AArch64 translation tables, Non-secure state only).
  *
  * An emulator creates one Sm3 per SMMU instance from an Sm3Config, routes
  * MMIO accesses of both 64KiB register pages to sm3_mmio_read/write(),

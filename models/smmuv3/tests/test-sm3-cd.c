@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for sm3-cd.c: CD decode (golden raw dwords written from the
- * spec's bit positions, IHI 0070 5.4), CdIllegal checks (one test per
+ * spec's CD bit positions, IHI 0070), CdIllegal checks (one test per
  * C_BAD_CD reason), TTB0/TTB1 selection with TBI and EPDx, and the CD
  * lookup: single CD, linear and both 2-level formats, S1DSS, the
  * C_BAD_SUBSTREAMID and F_CD_FETCH cases and nested (IPA) fetches.
@@ -94,7 +94,7 @@ static void assert_ok(const uint64_t *dw, const Sm3Ste *ste,
 
 /*
  * Every field set to a distinct value.  The dwords were computed from the
- * absolute bit positions printed in IHI 0070 5.4 (e.g. TTB0 is [119:68],
+ * absolute bit positions IHI 0070 gives for the CD (e.g. TTB0 is [119:68],
  * PARTID [367:352]), not from this model's masks.
  */
 static const uint64_t golden_cd[8] = {
@@ -768,7 +768,7 @@ static void test_fetch_linear(CdEnv *e, gconstpointer data)
     g_assert_cmpuint(e->cd.asid, ==, 5);
 }
 
-/* L1CD: V bit [0], L2Ptr [55:12] (5.3), written by hand */
+/* L1CD: V bit [0], L2Ptr [55:12], written by hand */
 static uint64_t l1cd(uint64_t l2ptr, bool v)
 {
     return l2ptr | (v ? 1 : 0);
@@ -886,7 +886,10 @@ static void test_fetch_addr_range(CdEnv *e, gconstpointer data)
 {
     Sm3Features small;
 
-    /* L1CD.L2Ptr beyond the OAS: C_BAD_SUBSTREAMID (3.4.3) */
+    /*
+     * L1CD.L2Ptr beyond the OAS: C_BAD_SUBSTREAMID ("Address sizes of
+     * SMMU-originated accesses")
+     */
     sm_tm_w64(e->b, CD_BASE, l1cd(1ull << 48, true));
     make_ste_s1(&e->ste, &e->f, CD_BASE, 1, 8, 0);
     g_assert_cmpint(fetch(e, 1, true, 1), ==, SM3_EVT_C_BAD_SUBSTREAMID);

@@ -65,9 +65,10 @@ static const SmInval *last_inval(Env *e)
 /* ---- queue mechanics and errors ------------------------------------------ */
 
 /*
- * Opcodes of IHI 0070 4.1.1 (and Linux's CMDQ_OP_*), as literal numbers:
- * each must reach the command of that name.  EL3 and VMS commands are
- * not implemented (no Secure state, no VMS) and fail as unknown.
+ * Opcodes of IHI 0070 "Command opcodes" (and Linux's CMDQ_OP_*), as
+ * literal numbers: each must reach the command of that name.  EL3 and VMS
+ * commands are not implemented (no Secure state, no VMS) and fail as
+ * unknown.
  */
 static void test_opcode_table(void)
 {
@@ -859,7 +860,7 @@ typedef struct OpCase {
 } OpCase;
 
 #define NO_INV  -1
-/* Field positions from the spec's command layouts (4.x), as numbers. */
+/* Field positions from the spec's CMD_* layouts, as numbers. */
 #define CMD_SID ((uint64_t)SID << 32)
 #define TLBI_VA_DW1 (VA | (1u << 10))              /* TG = 4K */
 #define C_VMID  ((uint64_t)VMID << 32)
@@ -871,7 +872,7 @@ static const OpCase op_cases[] = {
     { "PREFETCH_ADDR", 0x02, CMD_SID, VA, NO_INV },
     { "CFGI_STE", 0x03, CMD_SID, 0, SM_INVAL_STREAM },
     { "CFGI_STE_RANGE", 0x04, CMD_SID, 3, SM_INVAL_STREAM },
-    /* CFGI_ALL is CFGI_STE_RANGE with Range = 31 (4.3.3). */
+    /* CMD_CFGI_ALL is CMD_CFGI_STE_RANGE with Range = 31. */
     { "CFGI_ALL", 0x04, 0, 31, SM_INVAL_STREAM },
     { "CFGI_CD", 0x05, CMD_SID | (1u << 11), 0, SM_INVAL_STREAM },
     { "CFGI_CD_ALL", 0x06, CMD_SID, 0, SM_INVAL_STREAM },

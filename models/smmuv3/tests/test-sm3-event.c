@@ -10,8 +10,9 @@
 #include "sm3-internal.h"
 
 /*
- * Event numbers and names of IHI 0070 7.3; the translation-class faults
- * (3.12: may stall, recorded per CD.R / STE.S2R) are 0x10 to 0x13.
+ * Event numbers and names of IHI 0070 "Event records"; the
+ * translation-class faults (F_TRANSLATION, F_ADDR_SIZE, F_ACCESS,
+ * F_PERMISSION: may stall, recorded per CD.R / STE.S2R) are 0x10 to 0x13.
  */
 static void test_event_table(void)
 {
@@ -254,10 +255,10 @@ static void test_priq_msi(void)
 }
 
 /*
- * PRI queue record (IHI 0070 8.1; Linux's PRIQ_*): dword 0 StreamID
- * [31:0], SubstreamID [51:32], Priv 58, Exec 59, Read 60, Write 61,
- * Last 62, SSV 63; dword 1 PRG index [8:0], page address [63:12].
- * Literal values, not the model's field macros.
+ * PRI queue record (IHI 0070 "Page request queue"; Linux's PRIQ_*):
+ * dword 0 StreamID [31:0], SubstreamID [51:32], Priv 58, Exec 59, Read 60,
+ * Write 61, Last 62, SSV 63; dword 1 PRG index [8:0], page address
+ * [63:12].  Literal values, not the model's field macros.
  */
 static void test_pri_record_golden(void)
 {
@@ -330,8 +331,8 @@ static void test_gerror_handshake(void)
 /* ---- every event type, as written to the event queue ------------------- */
 
 /*
- * Raw record layout from IHI 0070 7.3, written here as plain bit
- * positions so that a wrong field mask in the model cannot hide.
+ * Raw record layout from IHI 0070 "Event records", written here as plain
+ * bit positions so that a wrong field mask in the model cannot hide.
  */
 #define RAW0(id, sid)       ((uint64_t)(id) | ((uint64_t)(sid) << 32))
 #define RAW0_SSID(ssid)     (SM_BIT(11) | ((uint64_t)(ssid) << 12))
@@ -353,7 +354,7 @@ typedef struct RawEnv {
 
 typedef struct RawCase {
     const char *path;
-    uint8_t id;              /* the architected number (7.3) */
+    uint8_t id;              /* the architected event number */
     /* Provoke the event; fill the exact record expected. */
     void (*provoke)(RawEnv *e, uint64_t want[4]);
 } RawCase;
@@ -464,7 +465,7 @@ static void raw_f_walk_eabt(RawEnv *e, uint64_t want[4])
     e->b->tm->err_hi = e->root + 4096;
     sm3_translate(e->b->s, &r);
     want[0] = RAW0(0x0b, RSID) | RAW0_SSID(0);
-    /* A stage-1 descriptor fetch: S2 = 0, CLASS = TT (7.3.12). */
+    /* A stage-1 descriptor fetch: S2 = 0, CLASS = TTD (F_WALK_EABT). */
     want[1] = RAW1_PNU | RAW1_RNW | RAW1_CLASS(1);
     want[2] = RVA + 0x10;
     want[3] = e->root;                     /* level 0, index 0 */
@@ -542,8 +543,8 @@ static const RawCase raw_cases[] = {
 
 /*
  * One fault, one record: exactly the expected 32 bytes, read back from
- * guest memory at the event queue slot (little-endian, 7.3), the queue's
- * PROD advanced by one, the event counted by type.
+ * guest memory at the event queue slot (little-endian, "Event records"),
+ * the queue's PROD advanced by one, the event counted by type.
  */
 static void test_raw_event(gconstpointer data)
 {

@@ -33,8 +33,9 @@ static void test_table_shape(void)
 }
 
 /*
- * Register offsets of IHI 0070 6.2 (and Linux's ARM_SMMU_*), as literal
- * numbers: each reaches the register of that name.
+ * Register offsets of IHI 0070 "Register overview" (and Linux's
+ * ARM_SMMU_*), as literal numbers: each reaches the register of that
+ * name.
  */
 static void test_offsets_golden(void)
 {
@@ -707,7 +708,7 @@ static const BadState bad_states[] = {
     /* IDR1.EVENTQS = 8; EVENTQ_CONS also has OVACKFLG (bit 31) */
     { "eventq-cons-bit-19", SM3_EVENTQ_CONS, 0x80000, "EVENTQ_CONS=0x80000: "
       "index bits beyond the queue sizes IDR1 allows (settable 0x800001ff)" },
-    /* CERROR codes are 0-3 (4.5.3 ... ATC_INV_SYNC is the last) */
+    /* SMMU_CMDQ_CONS.ERR codes are 0-3 (CERROR_ATC_INV_SYNC is the last) */
     { "cmdq-cons-err-4", SM3_CMDQ_CONS, 0x04000000,
       "CMDQ_CONS.ERR=0x4 is no CERROR code" },
 };
@@ -1309,7 +1310,7 @@ static void off_ssid(Sm3Features *f)
     f->ssidsize = 0;
 }
 
-/* IDR field positions from the spec (6.3.1 - 6.3.6), as plain masks. */
+/* SMMU_IDR0..5 field positions from the spec, as plain masks. */
 static const OffCase off_cases[] = {
     { "stage1", off_stage1, 0, 1u << 1, 1, 0,
       { act_ste_s1, act_tlbi_nh } },

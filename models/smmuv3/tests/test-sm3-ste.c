@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for sm3-ste.c: STE decode (golden raw dwords written from
- * the spec's bit positions, IHI 0070 5.2), SteIllegal checks (one test
+ * the spec's STE bit positions, IHI 0070), SteIllegal checks (one test
  * per C_BAD_STE reason), stage-2 geometry, and the linear / 2-level
  * Stream table lookup with C_BAD_STREAMID and F_STE_FETCH.
  */
@@ -84,7 +84,7 @@ static void assert_ok(const uint64_t *dw, const Sm3Features *f,
 
 /*
  * Every field set to a distinct value.  The dwords were computed from the
- * absolute bit positions printed in IHI 0070 5.2 (e.g. EATS [93:92] is
+ * absolute bit positions IHI 0070 gives for the STE (e.g. EATS [93:92] is
  * dword 1 bits [29:28]), not from this model's masks.
  */
 static const uint64_t golden_ste[8] = {
@@ -860,7 +860,7 @@ static uint32_t st_cfg_2lvl(unsigned log2size, unsigned split)
            sm_prep(SM3_STRTAB_BASE_CFG_FMT, SM3_STRTAB_FMT_2LVL);
 }
 
-/* L1STD: Span in [4:0], L2Ptr in [55:6] (5.1), written by hand */
+/* L1STD: Span in [4:0], L2Ptr in [55:6], written by hand */
 static uint64_t l1std(uint64_t l2ptr, unsigned span)
 {
     return l2ptr | span;

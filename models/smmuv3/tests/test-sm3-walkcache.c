@@ -10,8 +10,9 @@
  * 2 MiB region never translated before (so the TLB cannot answer).  The
  * old output means the level-2 walk entry survived the command, the new
  * one that it was dropped.  Over-invalidation is architecturally allowed,
- * so "fresh" rows check a requirement of the model (4.4, Arm ARM TLB
- * maintenance of table entries), "stale" rows the precision it promises.
+ * so "fresh" rows check a requirement of the model (IHI 0070 "TLB
+ * invalidation", Arm ARM TLB maintenance of table entries), "stale" rows
+ * the precision it promises.
  */
 #include <string.h>
 
