@@ -702,14 +702,15 @@ static Sm3Xlate sm3_ste_fault(Sm3 *s, const Sm3Request *req, bool ats_req,
 /*
  * An ATS Translated transaction checked against its STE
  * (SMMU_CR0.ATSCHK = 1, "Handling of ATS Translated transactions"):
- * allowed when EATS != 0 or the STE bypasses; split-stage (EATS = 0b10)
- * traffic carries an IPA that stage 2 still translates.
+ * F_TRANSL_FORBIDDEN when the STE bypasses (STE.Config 0b100) or has
+ * EATS = 0b00; split-stage (EATS = 0b10) traffic carries an IPA that
+ * stage 2 still translates.
  */
 static Sm3Xlate sm3_translated_traffic(Sm3Ctx *c)
 {
     const Sm3Ste *ste = c->ste;
 
-    if (ste->mode != SM3_STE_MODE_BYPASS && ste->eats == SM3_STE1_EATS_ABT) {
+    if (ste->mode == SM3_STE_MODE_BYPASS || ste->eats == SM3_STE1_EATS_ABT) {
         return sm3_fail_simple(c->s, c->req, SM3_EVT_F_TRANSL_FORBIDDEN, 0);
     }
     if (ste->eats == SM3_STE1_EATS_SPLIT && ste->s2_enabled) {
@@ -737,7 +738,10 @@ static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
                            Sm3Xlate *r)
 {
     if (!sm3_enabled(s, SM3_CR0_SMMUEN)) {
-        if (ats_req || (sm3_reg32(s, SM3_GBPA) & SM3_GBPA_ABORT)) {
+        if (req->ats_translated && !ats_req && sm3_has_ats(&s->f)) {
+            /* Translated traffic is never trusted while disabled. */
+            *r = sm3_fail_simple(s, req, SM3_EVT_F_TRANSL_FORBIDDEN, 0);
+        } else if (ats_req || (sm3_reg32(s, SM3_GBPA) & SM3_GBPA_ABORT)) {
             /* GBPA.ABORT; an ATS request gets Unsupported Request. */
             *r = sm3_result(SM3_XLATE_ABORT, 0);
         } else {

@@ -572,6 +572,24 @@ static void test_ats_translated(void)
     req.sid = SID + 1;
     r = sm3_translate(e.b->s, &req);
     g_assert_cmpint(r.outcome, ==, SM3_XLATE_BYPASS);
+    /* A bypassing STE (Config 0b100) does not vouch for it: forbidden. */
+    sm3b_ste_bypass(e.b, SID + 2);
+    req.sid = SID + 2;
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSL_FORBIDDEN);
+    expect_event(e.b, SM3_EVT_F_TRANSL_FORBIDDEN, rec);
+    /* An aborting STE (Config 0b000): aborted, no event. */
+    sm3b_w64(e.b, sm3b_ste_addr(e.b, SID + 2),
+             SM3_STE0_V | sm_prep(SM3_STE0_CONFIG, 0));
+    sm3b_cmd(e.b, SM3_CMD_CFGI_STE | sm_prep(SM3_CMD0_SID, SID + 2), 0);
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_ABORT);
+    g_assert_false(sm3b_pop_event(e.b, rec));
+    /* SMMUEN = 0: F_TRANSL_FORBIDDEN whatever the STE or GBPA says. */
+    sm3b_wr(e.b, SM3_CR0, sm3b_rd(e.b, SM3_CR0) & ~SM3_CR0_SMMUEN);
+    req.sid = SID + 1;
+    r = sm3_translate(e.b->s, &req);
+    g_assert_cmpuint(r.fault.event, ==, SM3_EVT_F_TRANSL_FORBIDDEN);
     sm3b_free(e.b);
     /* Without ATS, translated traffic is unsupported. */
     f.ats = f.pri = false;           /* IDR0.PRI needs ATS */
