@@ -2,13 +2,14 @@
 /*
  * Where translations come from: a trace file (docs/smmu-sim.md, "Trace
  * format") or a built-in generator.  Generators use their own PRNG
- * (splitmix64) and integer arithmetic only, so they give the same
- * sequence on every host.
+ * (sm_rand_next(), splitmix64) and integer arithmetic only, so they give
+ * the same sequence on every host.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "sim.h"
+#include "sm-replace.h"
 
 struct SimSource {
     /* trace */
@@ -27,16 +28,6 @@ struct SimSource {
     uint64_t off;            /* seq, stride: offset in the working set */
     uint64_t rng;
 };
-
-/* splitmix64 (public-domain constants): one 64-bit value per call */
-static uint64_t sim_rand(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
 
 SimSource *sim_source_new(const SimOptions *o, char **err)
 {
@@ -115,7 +106,7 @@ static void sim_gen_next(SimSource *src, SimReq *r)
         break;
     case SIM_GEN_RANDOM:         /* uniform over @size-aligned slots */
         k = g->wset / g->size ? g->wset / g->size : 1;
-        r->iova = src->base + (sim_rand(&src->rng) % k) * g->size;
+        r->iova = src->base + (sm_rand_next(&src->rng) % k) * g->size;
         break;
     case SIM_GEN_STREAMS:        /* round robin over StreamIDs, stride each */
         r->sid = (uint32_t)(src->i % src->streams);

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "sm-cache.h"
+#include "sm-replace.h"
 
 typedef struct SmCacheSlot {
     bool valid;
@@ -29,6 +30,7 @@ struct SmCache {
     SmCacheSlot *slots;      /* entries */
     uint8_t *data;           /* entries * entry_size */
     uint32_t *rr_next;       /* per set: next round-robin victim way */
+    uint64_t *plru;          /* per set: tree PLRU node bits */
     uint64_t clock;          /* LRU use clock, strictly increasing */
     uint64_t rng;            /* SM_CACHE_RANDOM generator state */
     SmCacheStats stats;
@@ -48,11 +50,13 @@ const char *sm_cache_check_params(const SmCacheParams *p)
     if (p->entry_size == 0) {
         return "entry_size must be at least 1";
     }
-    if (p->policy != SM_CACHE_LRU && p->policy != SM_CACHE_ROUND_ROBIN &&
-        p->policy != SM_CACHE_RANDOM) {
+    if (p->policy >= SM_CACHE_POLICY_COUNT) {
         return "unknown replacement policy";
     }
     ways = p->ways ? p->ways : p->entries;
+    if (p->policy == SM_CACHE_PLRU && !sm_plru_ways_ok(ways)) {
+        return "plru needs a power-of-two number of ways, at most 64";
+    }
     if (ways > p->entries || p->entries % ways) {
         return "entries must be a multiple of ways";
     }
@@ -61,21 +65,6 @@ const char *sm_cache_check_params(const SmCacheParams *p)
         return "entries / ways must be a power of two";
     }
     return NULL;
-}
-
-/*
- * splitmix64: a tiny, well-mixed generator.  The state is per instance,
- * so two caches with the same seed make the same choices.
- */
-static uint64_t sm_cache_rand(SmCache *c)
-{
-    uint64_t z;
-
-    c->rng += UINT64_C(0x9e3779b97f4a7c15);
-    z = c->rng;
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
 }
 
 SmCache *sm_cache_new(const SmCacheParams *p)
@@ -96,6 +85,7 @@ SmCache *sm_cache_new(const SmCacheParams *p)
     c->slots = g_new0(SmCacheSlot, c->entries);
     c->data = g_malloc0_n(c->entries, c->entry_size);
     c->rr_next = g_new0(uint32_t, c->sets);
+    c->plru = g_new0(uint64_t, c->sets);
     c->rng = p->seed;
     return c;
 }
@@ -106,6 +96,7 @@ void sm_cache_free(SmCache *c)
         return;
     }
     g_free(c->rr_next);
+    g_free(c->plru);
     g_free(c->data);
     g_free(c->slots);
     g_free(c->name);
@@ -174,6 +165,9 @@ static int64_t sm_cache_find(const SmCache *c, uint64_t set_hint,
 static void sm_cache_touch(SmCache *c, uint32_t slot)
 {
     c->slots[slot].stamp = ++c->clock;
+    if (c->policy == SM_CACHE_PLRU) {
+        sm_plru_touch(&c->plru[slot / c->ways], c->ways, slot % c->ways);
+    }
 }
 
 void *sm_cache_lookup(SmCache *c, uint64_t set_hint, SmCacheMatchFn match,
@@ -230,7 +224,10 @@ static uint32_t sm_cache_victim(SmCache *c, uint32_t set, uint32_t first)
         c->rr_next[set] = (victim + 1) % c->ways;
         break;
     case SM_CACHE_RANDOM:
-        victim = (uint32_t)(sm_cache_rand(c) % c->ways);
+        victim = (uint32_t)(sm_rand_next(&c->rng) % c->ways);
+        break;
+    case SM_CACHE_PLRU:
+        victim = sm_plru_victim(c->plru[set], c->ways);
         break;
     case SM_CACHE_LRU:
     default:

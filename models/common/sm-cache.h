@@ -28,6 +28,9 @@ typedef enum SmCachePolicy {
     SM_CACHE_LRU = 0,        /* evict the least recently used way */
     SM_CACHE_ROUND_ROBIN,    /* evict ways of a set in turn (0, 1, ...) */
     SM_CACHE_RANDOM,         /* pseudo-random way, from @seed */
+    SM_CACHE_PLRU,           /* tree pseudo-LRU (ways: a power of two,
+                              * at most 64; sm-replace.h) */
+    SM_CACHE_POLICY_COUNT
 } SmCachePolicy;
 
 typedef struct SmCacheParams {

@@ -3,18 +3,14 @@
  * Tags-only set-associative cache: see sm-tagcache.h.
  *
  * Set s owns slots [s * ways, (s + 1) * ways).  Per set the cache keeps
- * one replacement word: the round-robin pointer or the PLRU node bits.
- *
- * Tree PLRU (one binary tree per set, nodes numbered 1 .. ways - 1 in
- * heap order, node n has children 2n and 2n + 1, leaves are the ways):
- * a node bit 0 says "the victim is on the left", 1 "on the right".  A
- * use of a way turns every node on its path to point away from it; the
- * victim is found by following the bits down from the root.
+ * one replacement word: the round-robin pointer or the PLRU node bits
+ * (sm-replace.h).
  */
 #include <string.h>
 
 #include <glib.h>
 
+#include "sm-replace.h"
 #include "sm-tagcache.h"
 
 /*
@@ -64,8 +60,7 @@ const char *sm_tagcache_check_params(const SmTagCacheParams *p)
     if (!sm_tag_pow2(p->entries / ways)) {
         return "entries / ways (the number of sets) must be a power of two";
     }
-    if (p->policy == SM_TAG_PLRU &&
-        (!sm_tag_pow2(ways) || ways > SM_TAG_PLRU_MAX_WAYS)) {
+    if (p->policy == SM_TAG_PLRU && !sm_plru_ways_ok(ways)) {
         return "plru needs a power-of-two number of ways, at most 64";
     }
     return NULL;
@@ -140,57 +135,9 @@ uint32_t sm_tagcache_ways(const SmTagCache *c)
     return c->ways;
 }
 
-/* splitmix64, the generator sm-cache uses too: small and well mixed. */
-static uint64_t sm_tag_rand(SmTagCache *c)
-{
-    uint64_t z;
-
-    c->rng += UINT64_C(0x9e3779b97f4a7c15);
-    z = c->rng;
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 static uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
 {
     return (uint32_t)(set_hint & (c->sets - 1));
-}
-
-/* Point every node on the path to @way away from it. */
-static void sm_tag_plru_touch(uint64_t *bits, uint32_t ways, uint32_t way)
-{
-    uint32_t node = 1;
-    uint32_t span = ways;
-
-    while (span > 1) {
-        bool right = way >= span / 2;
-
-        span /= 2;
-        if (right) {
-            *bits &= ~(UINT64_C(1) << node);     /* victim: go left */
-            way -= span;
-        } else {
-            *bits |= UINT64_C(1) << node;        /* victim: go right */
-        }
-        node = 2 * node + right;
-    }
-}
-
-static uint32_t sm_tag_plru_victim(uint64_t bits, uint32_t ways)
-{
-    uint32_t node = 1;
-    uint32_t way = 0;
-    uint32_t span = ways;
-
-    while (span > 1) {
-        bool right = (bits >> node) & 1;
-
-        span /= 2;
-        way += right ? span : 0;
-        node = 2 * node + right;
-    }
-    return way;
 }
 
 static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
@@ -200,7 +147,7 @@ static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
         c->stamp[set * c->ways + way] = ++c->clock;
         break;
     case SM_TAG_PLRU:
-        sm_tag_plru_touch(&c->repl[set], c->ways, way);
+        sm_plru_touch(&c->repl[set], c->ways, way);
         break;
     default:
         break;
@@ -239,13 +186,13 @@ static uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
     }
     switch (c->p.policy) {
     case SM_TAG_PLRU:
-        return sm_tag_plru_victim(c->repl[set], c->ways);
+        return sm_plru_victim(c->repl[set], c->ways);
     case SM_TAG_ROUND_ROBIN:
         best = (uint32_t)c->repl[set];
         c->repl[set] = (best + 1) % c->ways;
         return best;
     case SM_TAG_RANDOM:
-        return sm_tag_rand(c) % c->ways;
+        return sm_rand_next(&c->rng) % c->ways;
     case SM_TAG_LRU:
     default:
         for (w = 1; w < c->ways; w++) {

@@ -8,12 +8,13 @@
  * Each entry also carries one 64-bit payload for its user (the timing
  * engine keeps the cycle a micro-TLB entry becomes valid there).
  *
- * Why not sm-cache: the micro-TLB of an MMU-600 TBU replaces entries by
- * tree pseudo-LRU unless it is strapped to round-robin (utlb_roundrobin,
- * Intel Agilex 5 HPS TRM, "MMU-600 TBU Configuration Signals"), and
- * sm-cache has no pseudo-LRU.  The four policies here are the three of
- * sm-cache plus tree PLRU; folding PLRU into sm-cache later would let
- * this file go.
+ * Why not sm-cache: a micro-TLB lookup runs on every timed translation,
+ * so the tags sit in parallel arrays compared without a callback, where
+ * sm-cache keeps whole user entries behind a match function.  The
+ * replacement policies are the same, from sm-replace.h: the micro-TLB of
+ * an MMU-600 TBU replaces by tree pseudo-LRU unless strapped to
+ * round-robin (utlb_roundrobin, Intel Agilex 5 HPS TRM, "MMU-600 TBU
+ * Configuration Signals").
  *
  * Determinism: the same parameters and the same calls give the same
  * choices on every host (the random policy uses a per-instance
@@ -33,7 +34,7 @@ typedef enum SmTagPolicy {
     SM_TAG_POLICY_COUNT
 } SmTagPolicy;
 
-/* Most ways tree PLRU handles: its ways - 1 node bits fit a uint64_t. */
+/* Most ways tree PLRU handles (sm-replace.h). */
 #define SM_TAG_PLRU_MAX_WAYS 64
 
 typedef struct SmTagCacheParams {

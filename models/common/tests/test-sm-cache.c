@@ -166,6 +166,40 @@ static void test_round_robin(void)
     sm_cache_free(c);
 }
 
+/*
+ * Tree PLRU over 4 ways (nodes: 1 the root, 2 over ways 0-1, 3 over ways
+ * 2-3; a bit 1 sends the victim right).  Filling ways 0..3 in order and
+ * then using way 0 leaves node 1 = 1 (right half), node 3 = 0 (its left
+ * leaf): the victim is way 2, tag 3, where LRU would take tag 2 (way 1).
+ * Refilling way 2 turns node 1 left, where node 2 = 1 picks way 1, tag 2.
+ */
+static void test_plru(void)
+{
+    SmCache *c = t_new(4, 4, SM_CACHE_PLRU, 0);
+    SmCacheParams p = { .entries = 6, .ways = 3, .policy = SM_CACHE_PLRU,
+                        .entry_size = 8 };
+
+    t_put(c, 0, 1);
+    t_put(c, 0, 2);
+    t_put(c, 0, 3);
+    t_put(c, 0, 4);
+    g_assert_nonnull(t_get(c, 0, 1));
+    t_put(c, 0, 5);
+    g_assert_false(t_has(c, 0, 3));
+    g_assert_true(t_has(c, 0, 1) && t_has(c, 0, 2) && t_has(c, 0, 4));
+    t_put(c, 0, 6);
+    g_assert_false(t_has(c, 0, 2));
+    g_assert_true(t_has(c, 0, 1) && t_has(c, 0, 4) && t_has(c, 0, 5));
+    sm_cache_free(c);
+    /* PLRU needs a power-of-two number of ways, at most 64. */
+    g_assert_cmpstr(sm_cache_check_params(&p), ==,
+                    "plru needs a power-of-two number of ways, at most 64");
+    p.entries = p.ways = 128;
+    g_assert_nonnull(sm_cache_check_params(&p));
+    p.entries = p.ways = 64;
+    g_assert_null(sm_cache_check_params(&p));
+}
+
 /* An invalid way is filled before any valid entry is evicted. */
 static void test_invalid_way_first(void)
 {
@@ -397,6 +431,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/cache/odd-entry-size", test_odd_entry_size);
     g_test_add_func("/sm/cache/lru", test_lru);
     g_test_add_func("/sm/cache/round-robin", test_round_robin);
+    g_test_add_func("/sm/cache/plru", test_plru);
     g_test_add_func("/sm/cache/invalid-way-first", test_invalid_way_first);
     g_test_add_func("/sm/cache/random-deterministic",
                     test_random_deterministic);
