@@ -26,6 +26,7 @@
 #include <glib.h>
 
 #include "fuzz-common.h"
+#include "fuzz-features.h"
 #include "sm-testmem.h"
 #include "sm3-regs.h"
 #include "sm3-tables.h"
@@ -59,9 +60,9 @@ static void features(T *t)
     memset(f, 0, sizeof(*f));
     f->stage1 = (a & 3) != 1;
     f->stage2 = (a & 3) != 0;
-    f->hyp = (a & 4) && f->stage1 && f->stage2;
+    f->hyp = a & 4;            /* fz_features_repair() below */
     f->ats = a & 8;
-    f->pri = (a & 16) && f->ats;
+    f->pri = a & 16;
     f->two_level_cd = a & 32;
     f->two_level_st = a & 64;
     f->big_endian_tables = a & 128;
@@ -70,22 +71,14 @@ static void features(T *t)
     f->httu = MIN(fz_bits(b, 2, 2), 2u);
     f->stall_model = fz_bits(b, 4, 2) == 3 ? SM3_STALL_AND_TERM
                                            : fz_bits(b, 4, 2);
-    if (f->stall_model == SM3_STALL_FORCE) {
-        f->ats = f->pri = false;
-    }
     f->granules = fz_bits(b, 6, 2) | ((c & 1) << 2);
     if (!f->granules) {
         f->granules = SM3_GRAN_64K;
     }
     f->oas_bits = oas[fz_bits(c, 1, 3)];
-    if (f->oas_bits == 52 && !(f->granules & SM3_GRAN_64K)) {
-        f->oas_bits = 48;
-    }
     f->ssidsize = (c >> 4) * 20 / 15;
     f->sidsize = fz_u8(&t->in) % 33;
-    if (f->sidsize >= 7) {
-        f->two_level_st = true;
-    }
+    fz_features_repair(f);
     FZ_CHECK(sm3_features_broken_rule(f) == NULL, "feature set refused: "
              "%s", sm3_features_broken_rule(f)->rule);
 }

@@ -38,6 +38,7 @@
 #include <glib.h>
 
 #include "fuzz-common.h"
+#include "fuzz-features.h"
 #include "sm3-bench.h"
 
 #define MEM_SIZE      (16u << 20)
@@ -665,14 +666,10 @@ static void choose_features(Fz *z)
     z->oracle = b0 & 1;
     f->stage1 = st != 1;
     f->stage2 = st != 0;
-    /*
-     * The rules of sm3-features.h: hyp needs both stages, pri needs ats,
-     * sidsize >= 7 a 2-level stream table, oas 52 the 64K granule,
-     * forced stalls no ATS.
-     */
-    f->hyp = (b0 & 8) && f->stage1 && f->stage2;
+    /* Raw bits first; fz_features_repair() applies the rules below. */
+    f->hyp = b0 & 8;
     f->ats = b0 & 16;
-    f->pri = (b0 & 32) && f->ats;
+    f->pri = b0 & 32;
     f->msi = b0 & 64;
     f->sev = b0 & 128;
     f->asid16 = b1 & 1;
@@ -684,24 +681,13 @@ static void choose_features(Fz *z)
     f->httu = MIN(fz_bits(b1, 6, 2), 2u);
     f->stall_model = fz_bits(b2, 0, 2) == 3 ? SM3_STALL_AND_TERM
                                             : fz_bits(b2, 0, 2);
-    /* Forced stalls are not for a PCI system (ATS) */
-    if (f->stall_model == SM3_STALL_FORCE) {
-        f->ats = f->pri = false;
-    }
     f->granules = fz_bits(b2, 2, 3);
     if (!f->granules) {
         f->granules = SM3_GRAN_4K;
     }
     f->oas_bits = oas_choice[fz_bits(b2, 5, 3)];
-    /* oas_bits 52 needs the 64K granule */
-    if (f->oas_bits == 52 && !(f->granules & SM3_GRAN_64K)) {
-        f->oas_bits = 48;
-    }
     f->sidsize = sid_choice[fz_bits(b3, 0, 3)];
-    /* sidsize >= 7 needs a 2-level stream table */
-    if (f->sidsize >= 7) {
-        f->two_level_st = true;
-    }
+    fz_features_repair(f);
     f->ssidsize = ssid_choice[fz_bits(b3, 3, 3)];
     z->cfg.cmdq_batch = batch_choice[fz_bits(b3, 6, 2)];
     f->cmdqs = cmdqs[fz_bits(b4, 0, 2)];
