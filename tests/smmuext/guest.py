@@ -114,6 +114,8 @@ class Scenario:
     # More QEMU options, e.g. ("-icount", "shift=0") for a guest clock
     # that is the virtual clock.
     qemu_extra: tuple = ()
+    # More kernel command-line parameters, e.g. ("smmuext.noload=...",).
+    kernel_args: tuple = ()
 
     @property
     def name(self):
@@ -127,6 +129,9 @@ class Scenario:
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
                                  "".join(self.qemu_extra))]
                          if self.qemu_extra else []) +
+                        ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
+                                 "-".join(self.kernel_args))]
+                         if self.kernel_args else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_", self.smmu_opts)]
                          if self.smmu_opts else []))
 
@@ -197,7 +202,8 @@ def qemu_command(scenario, disk, only=None):
         "smmuext.domain=" + domain,
         "smmuext.smmu_irq=" + (scenario.irq or smmu.default_irq),
         "smmuext.disks=" + expect,
-    ] + (["smmuext.only=" + ",".join(only)] if only else []))
+    ] + list(scenario.kernel_args) +
+        (["smmuext.only=" + ",".join(only)] if only else []))
     kernel = scenario.guest_kernel()
     cmd = [paths.QEMU, "-M", machine, "-cpu", kernel.cpu, "-smp", "2",
            "-m", "1G", "-nographic", "-no-reboot", "-nodefaults",
