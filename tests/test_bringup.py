@@ -162,3 +162,30 @@ def test_load_unload_cycles_with_dma(built):
     early, late = (sorted(t)[len(t) // 2] for t in (trend[:half],
                                                       trend[half:]))
     assert late - early <= 128, line
+
+
+@pytest.mark.guest
+def test_two_instances_one_module(built):
+    """One module serves two arm-smmuv3-ext instances (pcie.0, and a
+    pxb-pcie bus that Linux sees as PCI domain 1): the disk on pcie.0 in
+    a group behind the first, the root port and the disk behind it in one
+    group behind the second, one module reference per device.  Linux
+    6.1's arm-smmu-v3 has no unbind attribute (suppress_bind_attrs), so an
+    instance cannot go alone: with every device removed, rmmod takes both
+    and leaves no group."""
+    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
+                        instances=2, net=False, unmap_watcher=False,
+                        timeout=600, kernel_args=KERNEL_ARGS)
+    boot = guest.boot(sc, log_name="bringup-two-instances",
+                      only=["two-instances"])
+    assert not boot.error and not boot.timed_out, boot.log_tail()
+    diag = _result(boot, "two-instances")
+    assert "grouped: 0000:00:01.0 1 smmu3.0x0000000009100000" in diag, diag
+    assert "grouped: 0001:80:00.0 0 smmu3.0x0000000009120000" in diag, diag
+    assert "grouped: 0001:81:00.0 0 smmu3.0x0000000009120000" in diag, diag
+    assert any(d.startswith("loaded: instances smmu3.0x0000000009100000 "
+                            "smmu3.0x0000000009120000") and
+               d.endswith("grouped devices 3, refcnt 3") for d in diag), diag
+    assert "no /sys/bus/platform/drivers/arm-smmu-v3/unbind: the driver " \
+        "suppresses bind attributes" in diag, diag
+    assert "after rmmod: instances 0, groups 0" in diag, diag
