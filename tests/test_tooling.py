@@ -203,6 +203,7 @@ def test_second_build_reuses_caches(built):
     assert r.returncode == 0, r.stderr
     assert "downloading" not in r.stderr and "unpacking" not in r.stderr
     assert "configuring" not in r.stderr, r.stderr
+    assert "with 64k pages is up to date" in r.stderr, r.stderr
     log = re.search(r"log: (\S+)\)", r.stderr).group(1)
     with open(log) as f:
         compiled = [l for l in f if re.match(r"\s+(CC|LD|AS)\s", l)]
