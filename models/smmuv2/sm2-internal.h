@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the files of models/smmuv2 share and nobody else sees.
+ *
+ *   sm2-regs    register table, MMIO, ID values, lifecycle
+ *     +--> sm2-tlb     TLB on sm-cache, TLBI scopes
+ *     +--> sm2-fault   context and global fault recording, interrupts
+ *   sm2-xlate  stream matching, context banks, walks
+ *     --> sm2-tlb, sm2-fault, models/common/sm-walk
+ */
+#ifndef SM2_INTERNAL_H
+#define SM2_INTERNAL_H
+
+#include "sm2.h"
+#include "sm2-regs.h"
+
+/* The register spaces; a space holds one 4KiB page of 32-bit words. */
+typedef enum Sm2Space {
+    SM2_SPACE_GR0 = 0,
+    SM2_SPACE_GR1,
+    SM2_SPACE_CB,
+} Sm2Space;
+
+#define SM2_SPACE_WORDS 1024          /* every register sits below 4KiB */
+
+/* How many instances of a row exist (4-byte stride for arrays). */
+typedef enum Sm2RegCount {
+    SM2_ONE = 0,
+    SM2_PER_SMRG,                     /* SMRn, S2CRn */
+    SM2_PER_CB,                       /* CBARn, CBA2Rn, CBFRSYNRAn */
+} Sm2RegCount;
+
+/*
+ * One register (or array of registers).  @n is the array index for
+ * SM2_PER_* rows in GR0/GR1 and the context bank for SM2_SPACE_CB rows.
+ */
+typedef struct Sm2RegDesc {
+    Sm2Space space;
+    uint16_t offset;
+    uint8_t size;                     /* 4 or 8 */
+    Sm2RegCount count;
+    uint64_t reset;
+    uint64_t writable;                /* bits a write stores */
+    uint64_t w1c;                     /* bits a write of 1 clears */
+    /* after storage changed; @old is the value before the write */
+    void (*written)(Sm2 *s, unsigned n, uint64_t old);
+    const char *name;
+} Sm2RegDesc;
+
+/* One cached translation (a leaf of one bank's walk). */
+typedef struct Sm2TlbEntry {
+    uint16_t vmid;
+    uint16_t asid;
+    uint8_t cbndx;
+    bool stage2;                      /* keyed by IPA (stage-2 bank) */
+    bool global;                      /* stage 1, nG = 0: any ASID */
+    uint64_t va;                      /* input address, page aligned */
+    uint64_t mask;                    /* page size - 1 */
+    uint64_t pa;                      /* output of @va */
+    uint8_t perm;                     /* SM_PERM_* */
+} Sm2TlbEntry;
+
+struct Sm2 {
+    Sm2Config cfg;
+    Sm2Features f;
+    uint32_t gr0[SM2_SPACE_WORDS];
+    uint32_t gr1[SM2_SPACE_WORDS];
+    uint32_t (*cb)[SM2_SPACE_WORDS];  /* [numcb] */
+    SmCache *tlb;
+    /* interrupt levels last given to the host */
+    bool irq_global;
+    bool *irq_cb;                     /* [numcb] */
+};
+
+/* ---- registers (sm2-regs.c) ---- */
+uint32_t *sm2_space(Sm2 *s, Sm2Space sp, unsigned n);
+uint32_t sm2_rd32(const Sm2 *s, Sm2Space sp, unsigned n, uint32_t off);
+uint64_t sm2_rd64(const Sm2 *s, Sm2Space sp, unsigned n, uint32_t off);
+void sm2_wr32(Sm2 *s, Sm2Space sp, unsigned n, uint32_t off, uint32_t v);
+void sm2_wr64(Sm2 *s, Sm2Space sp, unsigned n, uint32_t off, uint64_t v);
+const Sm2RegDesc *sm2_reg_table(unsigned *n);
+uint32_t sm2_idr_value(const Sm2Features *f, unsigned i);
+void sm2_guest_error(const Sm2 *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- TLB (sm2-tlb.c) ---- */
+bool sm2_tlb_new(Sm2 *s);
+const Sm2TlbEntry *sm2_tlb_lookup(Sm2 *s, uint8_t cbndx, uint16_t vmid,
+                                  uint16_t asid, uint64_t addr);
+void sm2_tlb_insert(Sm2 *s, const Sm2TlbEntry *e);
+/* Invalidation scope: every field not marked "any" must match. */
+typedef struct Sm2TlbScope {
+    bool any_vmid;
+    bool any_asid;                    /* also: global entries match */
+    bool by_addr;
+    bool stage2;                      /* IPA (stage-2) or VA entries */
+    bool both_stages;                 /* ignore @stage2 */
+    uint16_t vmid, asid;
+    uint64_t addr;
+} Sm2TlbScope;
+unsigned sm2_tlb_invalidate(Sm2 *s, const Sm2TlbScope *sc);
+void sm2_tlbi_cb(Sm2 *s, unsigned cbndx, uint32_t off);
+void sm2_tlbi_global(Sm2 *s, uint32_t off);
+/* VMID of bank @cbndx (CBA2R.VMID16 when sCR0.VMID16EN, else CBAR.VMID) */
+uint16_t sm2_cb_vmid(const Sm2 *s, unsigned cbndx);
+/* ASID of a stage-1 bank: TTBR0/1[63:48] (TCR.A1), 8 bits unless TCR2.AS */
+uint16_t sm2_cb_asid(const Sm2 *s, unsigned cbndx);
+
+/* ---- faults (sm2-fault.c) ---- */
+/* A context fault of bank @cbndx: FSR bit @bit, syndrome from @req. */
+Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
+                           const Sm2Request *req, int level, bool ptw);
+/* A global fault: sGFSR bit @bit, syndrome from @req. */
+Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req);
+/* Bring the wired interrupts in line with FSR/sGFSR and the enables. */
+void sm2_update_irqs(Sm2 *s);
+const char *sm2_gfsr_name(uint32_t bit);
+
+#endif /* SM2_INTERNAL_H */

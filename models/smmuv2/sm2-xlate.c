@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SMMUv2 translation flow: sCR0.CLIENTPD, stream matching (SMRn), the
+ * stream-to-context register (S2CRn), the context bank's attributes
+ * (CBARn, CBA2Rn), then a stage-1 or stage-2 walk with
+ * models/common/sm-walk, through the TLB of sm2-tlb.c.
+ */
+#include <glib.h>
+#include <inttypes.h>
+
+#include "sm-walk.h"
+#include "sm2-internal.h"
+
+static Sm2Xlate sm2_bypass(const Sm2Request *req)
+{
+    return (Sm2Xlate) {
+        .outcome = SM2_XLATE_BYPASS, .pa = req->iova, .perm = SM_PERM_ALL,
+    };
+}
+
+static Sm2Xlate sm2_fault_result(Sm2Fault f)
+{
+    return (Sm2Xlate) { .outcome = SM2_XLATE_FAULT, .fault = f };
+}
+
+static Sm2Xlate sm2_global(Sm2 *s, uint32_t bit, const Sm2Request *req)
+{
+    return sm2_fault_result(sm2_global_fault(s, bit, req));
+}
+
+/* ---- stream matching ---------------------------------------------------- */
+
+/*
+ * Whether stream match group @n is valid and matches @sid.  With
+ * sCR0.EXIDENABLE the SMR holds 16-bit ID and MASK and its valid bit is
+ * S2CRn.EXIDVALID.
+ */
+static bool sm2_smr_matches(const Sm2 *s, unsigned n, uint32_t sid)
+{
+    uint32_t smr = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SMR(n));
+    bool exid = s->f.exids &&
+        (sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SCR0) & SM2_SCR0_EXIDENABLE);
+    uint32_t id, mask;
+
+    if (exid) {
+        if (!(sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_S2CR(n)) &
+              SM2_S2CR_EXIDVALID)) {
+            return false;
+        }
+        id = (uint32_t)sm_get(smr, SM2_SMR_EXID);
+        mask = (uint32_t)sm_get(smr, SM2_SMR_EXMASK);
+    } else {
+        if (!(smr & SM2_SMR_VALID)) {
+            return false;
+        }
+        id = (uint32_t)sm_get(smr, SM2_SMR_ID);
+        mask = (uint32_t)sm_get(smr, SM2_SMR_MASK);
+    }
+    /* A MASK bit set makes that StreamID bit a don't-care. */
+    return ((sid ^ id) & ~mask & (uint32_t)sm_low_mask(s->f.numsidb)) == 0;
+}
+
+/* The matching group, -1 for none, -2 for a conflict (several). */
+static int sm2_stream_match(const Sm2 *s, uint32_t sid)
+{
+    int found = -1;
+    unsigned n;
+
+    for (n = 0; n < s->f.numsmrg; n++) {
+        if (!sm2_smr_matches(s, n, sid)) {
+            continue;
+        }
+        if (found >= 0) {
+            /*
+             * sCR0.SMCFCFG = 0 leaves a conflict UNPREDICTABLE: the model
+             * takes the lowest-numbered group.
+             */
+            bool fault = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SCR0) &
+                         SM2_SCR0_SMCFCFG;
+            return fault ? -2 : found;
+        }
+        found = (int)n;
+    }
+    return found;
+}
+
+/* S2CRn.PRIVCFG and INSTCFG override the transaction's attributes. */
+static Sm2Request sm2_apply_s2cr(uint32_t s2cr, const Sm2Request *req)
+{
+    Sm2Request r = *req;
+
+    switch (sm_get(s2cr, SM2_S2CR_PRIVCFG)) {
+    case SM2_PRIVCFG_UNPRIV:
+        r.priv = false;
+        break;
+    case SM2_PRIVCFG_PRIV:
+        r.priv = true;
+        break;
+    }
+    switch (sm_get(s2cr, SM2_S2CR_INSTCFG)) {
+    case SM2_INSTCFG_DATA:
+        r.instr = false;
+        break;
+    case SM2_INSTCFG_INSTR:
+        r.instr = true;
+        break;
+    }
+    return r;
+}
+
+/* ---- context bank decode ------------------------------------------------ */
+
+static bool sm2_granule_ok(const Sm2 *s, SmGranule g)
+{
+    return (g == SM_GRANULE_4K && s->f.ptfs_4k) ||
+           (g == SM_GRANULE_16K && s->f.ptfs_16k) ||
+           (g == SM_GRANULE_64K && s->f.ptfs_64k);
+}
+
+/* An output size encoding, capped by what the SMMU implements. */
+static uint8_t sm2_out_bits(unsigned enc, unsigned cap)
+{
+    unsigned bits = sm_pa_size_bits(enc);
+
+    return (uint8_t)(bits && bits < cap ? bits : cap);
+}
+
+/*
+ * Stage 1 of bank @n for @iova: TTBR0 for addresses with bit 63 clear,
+ * TTBR1 otherwise (the walker checks the bits above the input size).
+ * false when the region is disabled (TCR.EPDx) or uses a granule the
+ * SMMU does not implement: a translation fault at level 0.
+ */
+static bool sm2_s1_cfg(const Sm2 *s, unsigned n, uint64_t iova,
+                       SmWalkStageCfg *sc)
+{
+    uint32_t tcr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_TCR);
+    uint32_t tcr2 = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_TCR2);
+    uint32_t sctlr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_SCTLR);
+    bool upper = iova >> 63;
+
+    *sc = (SmWalkStageCfg) {
+        .enabled = true,
+        .upper = upper,
+        .granule = upper ? sm_granule_from_tg1(sm_get(tcr, SM2_TCR_TG1))
+                         : sm_granule_from_tg0(sm_get(tcr, SM2_TCR_TG0)),
+        .tsz = (uint8_t)sm_get(tcr, upper ? SM2_TCR_T1SZ : SM2_TCR_T0SZ),
+        .oas_bits = sm2_out_bits(sm_get(tcr2, SM2_TCR2_PASIZE),
+                                 s->f.s2 ? s->f.ias_bits : s->f.oas_bits),
+        .ttb = sm2_rd64(s, SM2_SPACE_CB, n,
+                        upper ? SM2_CB_TTBR1 : SM2_CB_TTBR0) & SM2_TTBR_BADDR,
+        .big_endian = (sctlr & SM2_SCTLR_E) != 0,
+        .affd = (sctlr & SM2_SCTLR_AFFD) != 0,
+    };
+    if (tcr & (upper ? SM2_TCR_EPD1 : SM2_TCR_EPD0)) {
+        return false;
+    }
+    return sm2_granule_ok(s, sc->granule);
+}
+
+/* Stage 2 of bank @n: TCR in the VTCR layout, TTBR0 as VTTBR. */
+static bool sm2_s2_cfg(const Sm2 *s, unsigned n, SmWalkStageCfg *sc)
+{
+    uint32_t tcr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_TCR);
+    uint32_t sctlr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_SCTLR);
+
+    *sc = (SmWalkStageCfg) {
+        .enabled = true,
+        .granule = sm_granule_from_tg0(sm_get(tcr, SM2_TCR_TG0)),
+        .tsz = (uint8_t)sm_get(tcr, SM2_TCR_T0SZ),
+        .sl0 = (uint8_t)sm_get(tcr, SM2_VTCR_SL0),
+        .oas_bits = sm2_out_bits(sm_get(tcr, SM2_VTCR_PS), s->f.oas_bits),
+        .pamax_bits = s->f.oas_bits,
+        .ttb = sm2_rd64(s, SM2_SPACE_CB, n, SM2_CB_TTBR0) & SM2_TTBR_BADDR,
+        .big_endian = (sctlr & SM2_SCTLR_E) != 0,
+        .affd = (sctlr & SM2_SCTLR_AFFD) != 0,
+    };
+    return sm2_granule_ok(s, sc->granule);
+}
+
+/* ---- walk outcomes to FSR ------------------------------------------------ */
+
+static const uint32_t sm2_walk_fsr[] = {
+    [SM_WALK_FAULT_TRANSLATION] = SM2_FSR_TF,
+    [SM_WALK_FAULT_ADDR_SIZE]   = SM2_FSR_ASF,
+    [SM_WALK_FAULT_ACCESS]      = SM2_FSR_AFF,
+    [SM_WALK_FAULT_PERMISSION]  = SM2_FSR_PF,
+    [SM_WALK_FAULT_EABT]        = SM2_FSR_EF,
+    [SM_WALK_BAD_CONFIG]        = SM2_FSR_TF,
+};
+
+static Sm2Xlate sm2_walk_fault(Sm2 *s, unsigned n, const Sm2Request *req,
+                               const SmWalkResult *res)
+{
+    if (res->outcome == SM_WALK_BAD_CONFIG) {
+        sm2_guest_error(s, "context bank %u: unusable translation "
+                        "configuration (%s)", n,
+                        sm_walk_cfg_error_name(res->fault.cfg_error));
+    }
+    return sm2_fault_result(sm2_context_fault(
+        s, n, sm2_walk_fsr[res->outcome], req,
+        res->outcome == SM_WALK_BAD_CONFIG ? 0 : res->fault.level,
+        res->outcome == SM_WALK_FAULT_EABT));
+}
+
+/* ---- one context bank --------------------------------------------------- */
+
+typedef struct Sm2Ctx {
+    unsigned cbndx;
+    bool stage2;
+    uint16_t vmid, asid;
+    SmWalkCfg wcfg;
+} Sm2Ctx;
+
+static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
+                                  const Sm2Request *req)
+{
+    SmWalkReq wr = { req->iova, req->write, req->instr, req->priv };
+    const Sm2TlbEntry *hit = sm2_tlb_lookup(s, (uint8_t)c->cbndx, c->vmid,
+                                            c->asid, req->iova);
+    SmWalkResult res;
+    Sm2TlbEntry e;
+
+    /* A hit that does not permit the access walks again for the fault. */
+    if (hit && sm_walk_perm_allows(hit->perm, &wr)) {
+        return (Sm2Xlate) {
+            .outcome = SM2_XLATE_OK, .pa = hit->pa | (req->iova & hit->mask),
+            .mask = hit->mask, .perm = hit->perm, .tlb_hit = true,
+        };
+    }
+    if (!sm_walk(&s->cfg.host, &c->wcfg, &wr, &res)) {
+        return sm2_walk_fault(s, c->cbndx, req, &res);
+    }
+    e = (Sm2TlbEntry) {
+        .vmid = c->vmid, .asid = c->asid, .cbndx = (uint8_t)c->cbndx,
+        .stage2 = c->stage2, .global = !c->stage2 && !res.ok.ng,
+        .va = req->iova & ~res.ok.addr_mask, .mask = res.ok.addr_mask,
+        .pa = res.ok.pa & ~res.ok.addr_mask, .perm = res.ok.perm,
+    };
+    if (!res.ok.dirty_on_write) {
+        sm2_tlb_insert(s, &e);
+    }
+    return (Sm2Xlate) {
+        .outcome = SM2_XLATE_OK, .pa = res.ok.pa, .mask = res.ok.addr_mask,
+        .perm = res.ok.perm,
+    };
+}
+
+/*
+ * Decode bank @n for @req into @c; a result other than SM2_XLATE_OK is
+ * the answer itself (bypass or fault).
+ */
+static Sm2Xlate sm2_decode_bank(Sm2 *s, unsigned n, const Sm2Request *req,
+                                Sm2Ctx *c)
+{
+    uint32_t cbar = sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(n));
+    uint32_t sctlr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_SCTLR);
+    unsigned type = (unsigned)sm_get(cbar, SM2_CBAR_TYPE);
+    bool ok;
+
+    *c = (Sm2Ctx) { .cbndx = n, .vmid = sm2_cb_vmid(s, n) };
+    c->wcfg.attrs.requester_id = req->sid;
+    if (type == SM2_CBAR_TYPE_S1_FAULT || type == SM2_CBAR_TYPE_NESTED ||
+        (type == SM2_CBAR_TYPE_S2 && !s->f.s2) ||
+        (type != SM2_CBAR_TYPE_S2 && !s->f.s1)) {
+        /* Nested and S1-with-S2-fault contexts are not modelled yet. */
+        sm2_guest_error(s, "context bank %u: CBAR.TYPE %u not supported",
+                        n, type);
+        return sm2_global(s, SM2_GFSR_ICF, req);
+    }
+    if (!(sctlr & SM2_SCTLR_M)) {
+        return sm2_bypass(req);      /* translation disabled in the bank */
+    }
+    if (!(sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBA2R(n)) & SM2_CBA2R_VA64)) {
+        sm2_guest_error(s, "context bank %u: AArch32 format (CBA2R.VA64 = 0)"
+                        " not implemented", n);
+        return sm2_fault_result(sm2_context_fault(s, n, SM2_FSR_TF, req, 0,
+                                                  false));
+    }
+    c->stage2 = type == SM2_CBAR_TYPE_S2;
+    if (c->stage2) {
+        ok = sm2_s2_cfg(s, n, &c->wcfg.s2);
+    } else {
+        ok = sm2_s1_cfg(s, n, req->iova, &c->wcfg.s1);
+        c->asid = sm2_cb_asid(s, n);
+    }
+    if (!ok) {
+        return sm2_fault_result(sm2_context_fault(s, n, SM2_FSR_TF, req, 0,
+                                                  false));
+    }
+    return (Sm2Xlate) { .outcome = SM2_XLATE_OK };
+}
+
+Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)
+{
+    uint32_t scr0 = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SCR0);
+    uint32_t s2cr;
+    unsigned cbndx;
+    int smrg;
+    Sm2Request r;
+    Sm2Ctx c;
+    Sm2Xlate x;
+
+    if (scr0 & SM2_SCR0_CLIENTPD) {
+        return sm2_bypass(req);
+    }
+    smrg = sm2_stream_match(s, req->sid);
+    if (smrg == -2) {
+        return sm2_global(s, SM2_GFSR_SMCF, req);
+    }
+    if (smrg == -1) {
+        return scr0 & SM2_SCR0_USFCFG ? sm2_global(s, SM2_GFSR_USF, req)
+                                      : sm2_bypass(req);
+    }
+    s2cr = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_S2CR(smrg));
+    switch (sm_get(s2cr, SM2_S2CR_TYPE)) {
+    case SM2_S2CR_TYPE_BYPASS:
+        return sm2_bypass(req);
+    case SM2_S2CR_TYPE_TRANS:
+        break;
+    default:
+        /* TYPE fault, and the reserved 0b11 treated as fault */
+        return sm2_global(s, SM2_GFSR_ICF, req);
+    }
+    cbndx = (unsigned)sm_get(s2cr, SM2_S2CR_CBNDX);
+    if (cbndx >= s->f.numcb) {
+        return sm2_global(s, SM2_GFSR_UCBF, req);
+    }
+    r = sm2_apply_s2cr(s2cr, req);
+    x = sm2_decode_bank(s, cbndx, &r, &c);
+    if (x.outcome != SM2_XLATE_OK) {
+        return x;
+    }
+    return sm2_translate_ctx(s, &c, &r);
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SMMUv2 translation: stream matching, S2CR types, stage-1 and stage-2
+ * context banks, context and global fault syndromes, TLB maintenance.
+ * Registers are programmed by raw offsets and values, the way Linux's
+ * arm-smmu driver writes them (arm_smmu_write_context_bank()).
+ */
+#include <glib.h>
+
+#include "sm-ptbuild.h"
+#include "sm2-bench.h"
+#include "sm2-regs.h"
+
+#define SID     0x42
+#define ASID    3
+#define VA      0x12345678ull
+#define PAGE_PA 0x80001000ull
+
+/* Stream match group @g: ID @id, MASK @mask, valid; S2CR to bank @cb. */
+static void stream(Sm2Bench *b, unsigned g, uint32_t id, uint32_t mask,
+                   unsigned cb)
+{
+    sm2b_wr(b, 0x800 + 4 * g, 0x80000000 | mask << 16 | id);
+    sm2b_wr(b, 0xc00 + 4 * g, cb);                     /* TYPE translate */
+}
+
+/*
+ * Bank @cb as Linux sets up a stage-1 domain: CBA2R.VA64, CBAR.TYPE 1,
+ * TCR T0SZ 16 (48-bit VA, 4K) with EPD1, TCR2 PASIZE 48 bits and AS,
+ * TTBR0 = table | ASID << 48, SCTLR M TRE AFE CFRE CFIE.
+ */
+static SmPt s1_bank(Sm2Bench *b, unsigned cb)
+{
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt;
+    uint64_t base = sm2b_cb(b, cb);
+
+    sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 0);
+    sm2b_wr(b, sm2b_gr1(b) + 0x800 + 4 * cb, 0x1);
+    sm2b_wr(b, sm2b_gr1(b) + 4 * cb, 0x1ff00);      /* TYPE 1, attrs */
+    sm2b_wr(b, base + 0x10, 0x10 | 5);
+    sm2b_wr(b, base + 0x30, 0x00800010);
+    sm2b_wr64(b, base + 0x20, pt.root | (uint64_t)ASID << 48);
+    sm2b_wr(b, base + 0x0, 0x67);
+    return pt;
+}
+
+static void enable(Sm2Bench *b, uint32_t scr0)
+{
+    sm2b_wr(b, 0x0, scr0);               /* CLIENTPD clear */
+}
+
+static Sm2Xlate xl(Sm2Bench *b, uint32_t sid, uint64_t va, bool write)
+{
+    Sm2Request r = { .sid = sid, .iova = va, .write = write, .priv = true };
+
+    return sm2_translate(b->s, &r);
+}
+
+static void test_clientpd_bypass(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    Sm2Xlate x = xl(b, SID, VA, false);
+
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_BYPASS);
+    g_assert_cmphex(x.pa, ==, VA);
+    sm2b_free(b);
+}
+
+static void test_s1(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    Sm2Xlate x;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, 0x40, 0x3, 5);          /* 0x40..0x43 */
+    enable(b, 0);
+    x = xl(b, SID, VA, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, 0x80001678ull);
+    g_assert_cmphex(x.mask, ==, 0xfff);
+    g_assert_true(x.perm & SM_PERM_PW);
+    g_assert_false(x.tlb_hit);
+    x = xl(b, 0x43, VA, false);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+    g_assert_true(x.tlb_hit);
+    /* 0x44 is outside the mask: unmatched, USFCFG 0 bypasses */
+    g_assert_cmpint(xl(b, 0x44, VA, false).outcome, ==, SM2_XLATE_BYPASS);
+    sm2b_free(b);
+}
+
+/*
+ * Bank 1 (a stage-2-only bank) as Linux sets up a stage-2 domain: CBAR
+ * VMID 5, TCR = VTCR with T0SZ 24 (40-bit IPA), SL0 1 (start level 1),
+ * 4K, PS 40 bits, RES1; TTBR0 = VTTBR.
+ */
+static void test_s2(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt;
+    Sm2Xlate x;
+
+    sm_pt_init(&mem, &pt, SM_GRANULE_4K, 40, 1);
+    sm_pt_map(&mem, &pt, 0x40200000ull, 0x1200000ull, 2, SM_PT_S2_RW);
+    sm2b_wr(b, sm2b_gr1(b) + 0x804, 0x1);
+    sm2b_wr(b, sm2b_gr1(b) + 0x4, 0x5);
+    sm2b_wr(b, sm2b_cb(b, 1) + 0x30, 0x80000000 | 2 << 16 | 1 << 6 | 24);
+    sm2b_wr64(b, sm2b_cb(b, 1) + 0x20, pt.root);
+    sm2b_wr(b, sm2b_cb(b, 1) + 0x0, 0x67);
+    stream(b, 3, 0x7, 0, 1);
+    enable(b, 0);
+    x = xl(b, 0x7, 0x40212345ull, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, 0x1212345ull);
+    g_assert_cmphex(x.mask, ==, 0x1fffff);       /* 2MiB block */
+    /* TLBIVMID 5 from GR0 drops it; VMID 6 does not */
+    sm2b_wr(b, 0x64, 6);
+    g_assert_true(xl(b, 0x7, 0x40212345ull, false).tlb_hit);
+    sm2b_wr(b, 0x64, 5);
+    g_assert_false(xl(b, 0x7, 0x40212345ull, false).tlb_hit);
+    sm2b_free(b);
+}
+
+/*
+ * A translation fault at level 3: FSR.TF, FAR = the VA, FSYNR0 = WNR,
+ * PNU, NSATTR and PLVL 3; CBFRSYNRA = StreamID; the bank's interrupt.
+ * A second fault only adds MULTI.
+ */
+static void test_translation_fault(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    Sm2Xlate x;
+
+    sm_pt_map(&mem, &pt, VA + 0x1000, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    x = xl(b, SID, VA, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_false(x.fault.global);
+    g_assert_cmphex(x.fault.bit, ==, 0x2);
+    g_assert_true(x.fault.abort);                /* SCTLR.CFRE */
+    g_assert_cmpint(x.fault.level, ==, 3);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x2);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x60), ==, VA);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x133);
+    g_assert_cmphex(sm2b_rd(b, sm2b_gr1(b) + 0x414), ==, SID);
+    g_assert_true(b->irq[SM2_IRQ_CONTEXT(5)]);
+    x = xl(b, SID, VA + 0x2000, false);
+    g_assert_false(x.fault.recorded);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x80000002);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x60), ==, VA);
+    sm2b_wr(b, cb5 + 0x58, 0x80000002);          /* as Linux clears it */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    g_assert_false(b->irq[SM2_IRQ_CONTEXT(5)]);
+    /* CFRE = 0: still recorded, but the client sees RAZ/WI */
+    sm2b_wr(b, cb5 + 0x0, 0x47);
+    x = xl(b, SID, VA, false);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_false(x.fault.abort);
+    sm2b_free(b);
+}
+
+/* Unidentified stream with sCR0.USFCFG: sGFSR.USF and its syndrome. */
+static void test_usf(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    Sm2Xlate x;
+
+    enable(b, 0x406);                            /* USFCFG GFIE GFRE */
+    x = xl(b, 0x99, 0xabc000, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_true(x.fault.global);
+    g_assert_true(x.fault.abort);
+    g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0x2);
+    g_assert_cmphex(sm2b_rd64(b, 0x40), ==, 0xabc000);
+    g_assert_cmphex(sm2b_rd(b, 0x50), ==, 0x26);   /* WNR PNU NSATTR */
+    g_assert_cmphex(sm2b_rd(b, 0x54), ==, 0x99);
+    g_assert_true(b->irq[SM2_IRQ_GLOBAL]);
+    sm2b_wr(b, 0x48, 0x2);
+    g_assert_false(b->irq[SM2_IRQ_GLOBAL]);
+    sm2b_free(b);
+}
+
+static void test_s2cr_types(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    Sm2Xlate x;
+
+    sm2b_wr(b, 0x800, 0x80000001);
+    sm2b_wr(b, 0xc00, 0x10000);                  /* bypass */
+    sm2b_wr(b, 0x804, 0x80000002);
+    sm2b_wr(b, 0xc04, 0x20000);                  /* fault */
+    sm2b_wr(b, 0x808, 0x80000003);
+    sm2b_wr(b, 0xc08, 0x000ff);                  /* bank 255 */
+    enable(b, 0x32);                             /* GCFG* and GFRE */
+    g_assert_cmpint(xl(b, 1, VA, false).outcome, ==, SM2_XLATE_BYPASS);
+    x = xl(b, 2, VA, false);
+    g_assert_cmphex(x.fault.bit, ==, 0x1);       /* ICF */
+    sm2b_wr(b, 0x48, 0x1);
+    x = xl(b, 3, VA, false);
+    g_assert_cmphex(x.fault.bit, ==, 0x8);       /* UCBF */
+    sm2b_wr(b, 0x48, 0x8);
+    /* two groups match 1: a stream match conflict with SMCFCFG */
+    sm2b_wr(b, 0x80c, 0x80010000);
+    enable(b, 0x200032);
+    x = xl(b, 1, VA, false);
+    g_assert_cmphex(x.fault.bit, ==, 0x4);       /* SMCF */
+    sm2b_free(b);
+}
+
+/* TLB hit, TLBIVA of another ASID keeps it, TLBIVA of ours re-walks. */
+static void test_tlbiva(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm_pt_map(&mem, &pt, VA, 0x90002000ull, 3, SM_PT_S1_RW);
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
+    sm2b_wr64(b, cb5 + 0x600, (VA >> 12) | (uint64_t)(ASID + 1) << 48);
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr64(b, cb5 + 0x600, ((VA + 0x1000) >> 12) | (uint64_t)ASID << 48);
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr64(b, cb5 + 0x600, (VA >> 12) | (uint64_t)ASID << 48);
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x90002678ull);
+    /* TLBIASID of our ASID empties it again */
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr(b, cb5 + 0x610, ASID);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_free(b);
+}
+
+/* Random register writes and translations: no crash, no assert. */
+static void test_random(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    GRand *r = g_rand_new_with_seed(7);
+    unsigned i;
+
+    for (i = 0; i < 20000; i++) {
+        uint64_t off = g_rand_int_range(r, 0, 0x20000) & ~3u;
+
+        if (g_rand_boolean(r)) {
+            sm2b_wr(b, off, g_rand_int(r));
+        } else {
+            Sm2Request q = {
+                .sid = g_rand_int_range(r, 0, 64),
+                .iova = (uint64_t)g_rand_int(r) << g_rand_int_range(r, 0, 32),
+                .write = g_rand_boolean(r),
+            };
+
+            sm2_translate(b->s, &q);
+        }
+    }
+    g_rand_free(r);
+    sm2b_free(b);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sm2/xlate/clientpd-bypass", test_clientpd_bypass);
+    g_test_add_func("/sm2/xlate/s1-matched-stream", test_s1);
+    g_test_add_func("/sm2/xlate/s2", test_s2);
+    g_test_add_func("/sm2/xlate/translation-fault", test_translation_fault);
+    g_test_add_func("/sm2/xlate/usf", test_usf);
+    g_test_add_func("/sm2/xlate/s2cr-types", test_s2cr_types);
+    g_test_add_func("/sm2/xlate/tlbiva", test_tlbiva);
+    g_test_add_func("/sm2/xlate/random", test_random);
+    return g_test_run();
+}
