@@ -30,6 +30,18 @@ from smmuext import guest
 KERNEL_ARGS = ("smmuext.noload=arm_smmu_v3", "deferred_probe_timeout=120")
 
 
+def _boot(name, log_name, kernel_args=KERNEL_ARGS, **scenario):
+    """Boot the source-built kernel (64 KiB pages, arm_smmu_v3 a module)
+    behind arm-smmuv3-ext and run guest test @name alone."""
+    kw = dict(smmu="smmuv3-ext", mode="strict", pages="64k", net=True,
+              unmap_watcher=False, timeout=600)
+    kw.update(scenario)
+    boot = guest.boot(guest.Scenario(kernel_args=kernel_args, **kw),
+                      log_name=log_name, only=[name])
+    assert not boot.error and not boot.timed_out, boot.log_tail()
+    return boot
+
+
 def _result(boot, name):
     r = boot.report.results.get(name)
     assert r is not None, boot.log_tail()
@@ -40,13 +52,8 @@ def _result(boot, name):
 
 @pytest.fixture(scope="module")
 def lifecycle(built):
-    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
-                        net=True, unmap_watcher=False, timeout=600,
-                        kernel_args=KERNEL_ARGS)
-    boot = guest.boot(sc, log_name="bringup-lifecycle",
-                      only=["module-lifecycle"])
-    assert not boot.error and not boot.timed_out, boot.log_tail()
-    return _result(boot, "module-lifecycle")
+    return _result(_boot("module-lifecycle", "bringup-lifecycle"),
+                   "module-lifecycle")
 
 
 def _value(diag, prefix, key):
@@ -91,13 +98,8 @@ def test_stale_bus_ops_oops_on_linux_6_1(built):
     the module unloaded, a PCI rescan makes Linux 6.1 read the unloaded
     module's iommu_ops: an oops in __iommu_probe_device() (oops=panic
     powers the guest off before the test reports)."""
-    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
-                        net=True, unmap_watcher=False, timeout=600,
-                        kernel_args=KERNEL_ARGS +
-                        ("smmuext.hazard=stale-bus-ops",))
-    boot = guest.boot(sc, log_name="bringup-stale-bus-ops",
-                      only=["stale-bus-ops"])
-    assert not boot.timed_out, boot.log_tail()
+    boot = _boot("stale-bus-ops", "bringup-stale-bus-ops",
+                 KERNEL_ARGS + ("smmuext.hazard=stale-bus-ops",))
     with open(boot.log_path, errors="replace") as f:
         log = f.read()
     assert "stale-bus-ops: rmmod done; rescanning with no IOMMU driver " \
@@ -115,14 +117,9 @@ def test_forced_unload_with_devices_attached(built):
     and the endpoints stay bound to virtio-pci, now without a group.  The
     spec predicts WARNING splats as well; 6.1 printed none here (recorded
     in docs/bringup.md for core-ref)."""
-    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
-                        net=True, unmap_watcher=False, timeout=600,
-                        kernel_args=KERNEL_ARGS +
-                        ("smmuext.hazard=forced-unload",))
-    boot = guest.boot(sc, log_name="bringup-forced-unload",
-                      only=["forced-unload"])
-    assert not boot.error and not boot.timed_out, boot.log_tail()
-    diag = _result(boot, "forced-unload")
+    diag = _result(_boot("forced-unload", "bringup-forced-unload",
+                         KERNEL_ARGS + ("smmuext.hazard=forced-unload",)),
+                   "forced-unload")
     assert "before: refcnt 2, tainted 0, warnings 0" in diag, diag
     assert "rmmod -f: exit 0" in [d.strip() for d in diag], diag
     assert "after: module gone, iommus 0, groups 0, tainted 8, " \
@@ -144,13 +141,9 @@ def test_load_unload_cycles_with_dma(built):
     band.  The median of cycles 60..100 may exceed that of cycles 10..50
     by two slab pages at most, so a leak of more than about 2.5 KiB per
     cycle fails."""
-    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
-                        net=True, unmap_watcher=False, timeout=900,
-                        disk_mb=4, kernel_args=KERNEL_ARGS +
-                        ("smmuext.cycles=%d" % CYCLES,))
-    boot = guest.boot(sc, log_name="bringup-cycles", only=["module-cycles"])
-    assert not boot.error and not boot.timed_out, boot.log_tail()
-    diag = _result(boot, "module-cycles")
+    diag = _result(_boot("module-cycles", "bringup-cycles",
+                         KERNEL_ARGS + ("smmuext.cycles=%d" % CYCLES,),
+                         disk_mb=4, timeout=900), "module-cycles")
     assert "cycles: %d, every cycle: 0000:00:01.0 0 0000:00:02.0 1 " \
         "refcnt 2" % CYCLES in diag, diag
     assert "warnings: 0" in diag, diag
@@ -173,13 +166,8 @@ def test_two_instances_one_module(built):
     6.1's arm-smmu-v3 has no unbind attribute (suppress_bind_attrs), so an
     instance cannot go alone: with every device removed, rmmod takes both
     and leaves no group."""
-    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
-                        instances=2, net=False, unmap_watcher=False,
-                        timeout=600, kernel_args=KERNEL_ARGS)
-    boot = guest.boot(sc, log_name="bringup-two-instances",
-                      only=["two-instances"])
-    assert not boot.error and not boot.timed_out, boot.log_tail()
-    diag = _result(boot, "two-instances")
+    diag = _result(_boot("two-instances", "bringup-two-instances",
+                         instances=2, net=False), "two-instances")
     assert "grouped: 0000:00:01.0 1 smmu3.0x0000000009100000" in diag, diag
     assert "grouped: 0001:80:00.0 0 smmu3.0x0000000009120000" in diag, diag
     assert "grouped: 0001:81:00.0 0 smmu3.0x0000000009120000" in diag, diag
@@ -192,14 +180,10 @@ def test_two_instances_one_module(built):
 
 
 def _probe_timeout(extra):
-    sc = guest.Scenario(smmu="smmuv3-ext", mode="strict", pages="64k",
-                        net=False, unmap_watcher=False, timeout=300,
-                        disk_mb=4, kernel_args=(
-                            "smmuext.noload=arm_smmu_v3",
-                            "smmuext.probe_wait=20") + extra)
-    boot = guest.boot(sc, log_name="bringup-probe-timeout" +
-                      ("-never" if extra else ""), only=["probe-timeout"])
-    assert not boot.error and not boot.timed_out, boot.log_tail()
+    boot = _boot("probe-timeout", "bringup-probe-timeout" +
+                 ("-never" if extra else ""),
+                 ("smmuext.noload=arm_smmu_v3", "smmuext.probe_wait=20") +
+                 extra, net=False, disk_mb=4, timeout=300)
     return _result(boot, "probe-timeout")
 
 

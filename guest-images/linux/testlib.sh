@@ -82,3 +82,51 @@ dma_read_check() {
     done
     [ $found = 1 ] || skip "no test disk"
 }
+
+# ---- The SMMU driver as a module (docs/bringup.md) ------------------------
+
+smmu_mod=arm_smmu_v3
+
+# Value of the kernel parameter smmuext.$1, empty when absent.
+cmdline_param() {
+    tr ' ' '\n' < /proc/cmdline | sed -n "s/^smmuext\.$1=//p" | tail -n 1
+}
+
+# Set $smmu_ko to the driver's module file, or skip: it is built in.
+smmu_module_file() {
+    smmu_ko=$(grep "/$smmu_mod.ko\$" /etc/modules.order) ||
+        skip "$smmu_mod is not a module in this kernel"
+}
+
+# For the lifecycle tests: the module file, left unloaded by /init.
+smmu_module_unloaded() {
+    smmu_module_file
+    [ ! -d /sys/module/$smmu_mod ] ||
+        skip "$smmu_mod was loaded at boot (smmuext.noload=$smmu_mod leaves it to this test)"
+}
+
+# For the tests that take the guest down: only with smmuext.hazard=$1;
+# the module loaded and the first disk bound behind it.
+smmu_hazard() {
+    [ "$(cmdline_param hazard)" = "$1" ] ||
+        skip "not asked for (smmuext.hazard=$1)"
+    smmu_module_file
+    [ -d /sys/module/$smmu_mod ] || insmod "$smmu_ko" ||
+        fail "insmod $smmu_ko failed"
+    disk_dev vda >/dev/null || fail "no disk behind $smmu_mod"
+}
+
+# PCI functions in an IOMMU group: "bdf group" per line, and the IOMMU
+# instance too with "grouped instance".
+grouped() {
+    for d in /sys/bus/pci/devices/*; do
+        [ -e "$d/iommu_group" ] || continue
+        line="${d##*/} $(basename "$(readlink -f "$d/iommu_group")")"
+        [ "$1" = instance ] &&
+            line="$line $(basename "$(readlink -f "$d/iommu")")"
+        echo "$line"
+    done
+}
+
+smmu_refcnt() { cat /sys/module/$smmu_mod/refcnt; }
+kernel_warnings() { dmesg | grep -c "WARNING:"; }

@@ -12,21 +12,10 @@
 # dereferences the unloaded module (core-ref spec, hazard H-1; the guest
 # test stale-bus-ops shows it).
 . /etc/testlib.sh
-mod=arm_smmu_v3
-ko=$(grep "/$mod.ko\$" /etc/modules.order) ||
-    skip "$mod is not a module in this kernel"
-[ ! -d /sys/module/$mod ] ||
-    skip "$mod was loaded at boot (smmuext.noload=$mod leaves it to this test)"
+smmu_module_unloaded
+mod=$smmu_mod ko=$smmu_ko
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-
-# PCI functions in an IOMMU group, "bdf group" per line.
-grouped() {
-    for d in /sys/bus/pci/devices/*; do
-        [ -e "$d/iommu_group" ] &&
-            echo "${d##*/} $(basename "$(readlink -f "$d/iommu_group")")"
-    done
-}
-refcnt() { cat /sys/module/$mod/refcnt; }
+refcnt() { smmu_refcnt; }
 iommus() { ls /sys/class/iommu 2>/dev/null | wc -l; }
 # Wait (bounded) for the first disk to bind.
 disk_bound() {

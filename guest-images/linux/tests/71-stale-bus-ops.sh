@@ -7,13 +7,8 @@
 # reports; a kernel without the bug reports ok.  Runs only when asked
 # (smmuext.hazard=stale-bus-ops), since it takes the guest down.
 . /etc/testlib.sh
-mod=arm_smmu_v3
-grep -q "smmuext.hazard=stale-bus-ops" /proc/cmdline ||
-    skip "not asked for (smmuext.hazard=stale-bus-ops)"
-ko=$(grep "/$mod.ko\$" /etc/modules.order) ||
-    skip "$mod is not a module in this kernel"
-[ -d /sys/module/$mod ] || insmod "$ko" || fail "insmod $ko failed"
-disk_dev vda >/dev/null || fail "no disk behind $mod"
+smmu_hazard stale-bus-ops
+mod=$smmu_mod
 for d in /sys/bus/pci/devices/*; do
     [ -e "$d/iommu_group" ] && echo 1 > "$d/remove"
 done

@@ -5,14 +5,9 @@
 # Runs only when asked (smmuext.hazard=forced-unload): the devices are
 # left behind an IOMMU whose driver is gone.
 . /etc/testlib.sh
-mod=arm_smmu_v3
-grep -q "smmuext.hazard=forced-unload" /proc/cmdline ||
-    skip "not asked for (smmuext.hazard=forced-unload)"
-ko=$(grep "/$mod.ko\$" /etc/modules.order) ||
-    skip "$mod is not a module in this kernel"
-[ -d /sys/module/$mod ] || insmod "$ko" || fail "insmod $ko failed"
-disk_dev vda >/dev/null || fail "no disk behind $mod"
-warnings() { dmesg | grep -c "WARNING:"; }
+smmu_hazard forced-unload
+mod=$smmu_mod
+warnings() { kernel_warnings; }
 state() {
     for d in /sys/bus/pci/devices/*; do
         drv=-; grp=-

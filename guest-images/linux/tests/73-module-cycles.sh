@@ -8,31 +8,22 @@
 # driver as a module left unloaded by /init (smmuext.noload=arm_smmu_v3).
 # The driver is loaded before each rescan: see stale-bus-ops.
 . /etc/testlib.sh
-mod=arm_smmu_v3
-ko=$(grep "/$mod.ko\$" /etc/modules.order) ||
-    skip "$mod is not a module in this kernel"
-[ ! -d /sys/module/$mod ] ||
-    skip "$mod was loaded at boot (smmuext.noload=$mod leaves it to this test)"
-cycles=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^smmuext\.cycles=//p')
+smmu_module_unloaded
+mod=$smmu_mod ko=$smmu_ko
+cycles=$(cmdline_param cycles)
 [ -n "$cycles" ] || cycles=100
 sha=$(disk_list | head -n 1 | cut -d' ' -f2)
 [ "$sha" != - ] || skip "no sha256 given for the disk"
 
-grouped() {
-    for d in /sys/bus/pci/devices/*; do
-        [ -e "$d/iommu_group" ] &&
-            echo "${d##*/} $(basename "$(readlink -f "$d/iommu_group")")"
-    done
-}
 kib() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
-warnings() { dmesg | grep -c "WARNING:"; }
+warnings() { kernel_warnings; }
 
 c=1
 while [ $c -le "$cycles" ]; do
     insmod "$ko" || fail "cycle $c: insmod failed"
     [ $c = 1 ] || echo 1 > /sys/bus/pci/rescan
     dev=$(disk_dev vda) || fail "cycle $c: no disk after loading $mod"
-    state="$(grouped | tr '\n' ' ')refcnt $(cat /sys/module/$mod/refcnt)"
+    state="$(grouped | tr "\n" " ")refcnt $(smmu_refcnt)"
     [ $c = 1 ] && first_state=$state
     [ "$state" = "$first_state" ] ||
         fail "cycle $c: '$state', cycle 1 had '$first_state'"

@@ -10,35 +10,23 @@
 # Needs the driver as a module left unloaded by /init and two instances
 # (smmuext.disks with two entries).
 . /etc/testlib.sh
-mod=arm_smmu_v3
-ko=$(grep "/$mod.ko\$" /etc/modules.order) ||
-    skip "$mod is not a module in this kernel"
-[ ! -d /sys/module/$mod ] ||
-    skip "$mod was loaded at boot (smmuext.noload=$mod leaves it to this test)"
+smmu_module_unloaded
+mod=$smmu_mod ko=$smmu_ko
 [ "$(disk_list | wc -l)" = 2 ] || skip "needs two disks behind two SMMUs"
-
-# "bdf group instance" per grouped PCI function
-grouped() {
-    for d in /sys/bus/pci/devices/*; do
-        [ -e "$d/iommu_group" ] || continue
-        echo "${d##*/} $(basename "$(readlink -f "$d/iommu_group")")" \
-             "$(basename "$(readlink -f "$d/iommu")")"
-    done
-}
 insmod "$ko" || fail "insmod $ko failed"
 for serial in $(disk_list | cut -d' ' -f1); do
     disk_dev "$serial" >/dev/null || fail "no disk $serial after insmod"
 done
-grouped | sed 's/^/grouped: /'
+grouped instance | sed 's/^/grouped: /'
 instances=$(ls /sys/class/iommu | tr '\n' ' ')
-attached=$(grouped | wc -l)
+attached=$(grouped instance | wc -l)
 echo "loaded: instances $instances, grouped devices $attached, refcnt $(cat /sys/module/$mod/refcnt)"
 [ "$(ls /sys/class/iommu | wc -l)" = 2 ] || fail "instances: $instances"
 [ "$(cat /sys/module/$mod/refcnt)" = "$attached" ] ||
     fail "refcnt $(cat /sys/module/$mod/refcnt), $attached devices attached"
 # Every group has the members of one instance only.
-for g in $(grouped | cut -d' ' -f2 | sort -u); do
-    n=$(grouped | awk -v g="$g" '$2 == g { print $3 }' | sort -u | wc -l)
+for g in $(grouped instance | cut -d' ' -f2 | sort -u); do
+    n=$(grouped instance | awk -v g="$g" '$2 == g { print $3 }' | sort -u | wc -l)
     [ "$n" = 1 ] || fail "group $g spans $n instances"
 done
 
@@ -46,10 +34,10 @@ done
 dev1=$(disk_dev "$(disk_list | sed -n 2p | cut -d' ' -f1)")
 pci1=$(pci_dev_of "/sys/block/${dev1#/dev/}/device")
 gone=$(basename "$(readlink -f "$pci1/iommu")")
-keep=$(grouped | awk -v i="$gone" '$3 != i' | tr '\n' ' ')
+keep=$(grouped instance | awk -v i="$gone" '$3 != i' | tr '\n' ' ')
 # Remove the devices behind @1 (a bridge takes its children along).
 remove_behind() {
-    for bdf in $(grouped | awk -v i="$1" '$3 == i { print $1 }'); do
+    for bdf in $(grouped instance | awk -v i="$1" '$3 == i { print $1 }'); do
         [ -e /sys/bus/pci/devices/$bdf ] &&
             echo 1 > /sys/bus/pci/devices/$bdf/remove
     done
@@ -68,15 +56,15 @@ if [ ! -e $unbind ]; then
     exit 0
 fi
 echo "$plat" > $unbind || fail "unbinding $plat failed"
-left=$(grouped | tr '\n' ' ')
+left=$(grouped instance | tr '\n' ' ')
 echo "after unbinding $plat: instances $(ls /sys/class/iommu | tr '\n' ' ')," \
      "refcnt $(cat /sys/module/$mod/refcnt)"
 echo "kept: $left"
 [ -z "$(ls /sys/class/iommu | grep -x "$gone")" ] || fail "$gone still registered"
 [ "$(ls /sys/class/iommu | wc -l)" = 1 ] || fail "the other instance went too"
 [ "$left" = "$keep" ] || fail "groups of the other instance changed: '$left', was '$keep'"
-[ "$(cat /sys/module/$mod/refcnt)" = "$(grouped | wc -l)" ] ||
-    fail "refcnt $(cat /sys/module/$mod/refcnt) for $(grouped | wc -l) devices"
+[ "$(cat /sys/module/$mod/refcnt)" = "$(grouped instance | wc -l)" ] ||
+    fail "refcnt $(cat /sys/module/$mod/refcnt) for $(grouped instance | wc -l) devices"
 dev0=$(disk_dev "$(disk_list | head -n 1 | cut -d' ' -f1)")
 dma_read_one 65536 "$dev0" "$(disk_list | head -n 1 | cut -d' ' -f2)"
 echo "two instances: one module, own groups, own footprint"

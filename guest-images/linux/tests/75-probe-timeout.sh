@@ -7,13 +7,10 @@
 # stops waiting for a missing IOMMU after deferred_probe_timeout seconds
 # (device tree), or never with deferred_probe_timeout=-1.
 . /etc/testlib.sh
-mod=arm_smmu_v3
-wait_s=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^smmuext\.probe_wait=//p')
+wait_s=$(cmdline_param probe_wait)
 [ -n "$wait_s" ] || skip "not asked for (smmuext.probe_wait=SECONDS)"
-ko=$(grep "/$mod.ko\$" /etc/modules.order) ||
-    skip "$mod is not a module in this kernel"
-[ ! -d /sys/module/$mod ] ||
-    skip "$mod was loaded at boot (smmuext.noload=$mod leaves it to this test)"
+smmu_module_unloaded
+mod=$smmu_mod ko=$smmu_ko
 group_of_disk() {
     d=$(pci_dev_of /sys/block/vda/device) || { echo -; return; }
     [ -e "$d/iommu_group" ] && basename "$(readlink -f "$d/iommu_group")" ||
