@@ -3,7 +3,8 @@
 #
 #   make run     build what is missing, boot the guest behind an SMMU,
 #                print a summary (SMMU=smmuv3-ext|builtin|none,
-#                MODE=strict|lazy|passthrough)
+#                MODE=strict|lazy|passthrough; KERNEL_SRC=tree: boot
+#                a kernel built from that tree, docs/bringup.md)
 #   make check   every test: model unit tests (also under ASan/UBSan),
 #                guest scenarios and tooling (pytest), QTest suites,
 #                QTest suites of arm-smmuv3-ext (make qtest), and on
@@ -49,6 +50,7 @@ guest:
 # Guest kernels built from source (KERNEL_SRC=, default Debian's
 # linux-source-6.1) and the guests around them: build/guest-src-<pages>.
 KERNEL_PAGES ?= 64k
+export KERNEL_PAGES
 kernel:
 	scripts/build-guest $(KERNEL_PAGES)
 
@@ -136,9 +138,10 @@ fuzz-check: build/fuzz/build.ninja
 
 check: bootstrap unit sanitize pytest qtest check-asan fuzz-check
 
+# With KERNEL_SRC, the guest boots the kernel built from that tree.
 run:
 	@scripts/run --check-args
-	$(MAKE) --no-print-directory qemu guest
+	$(MAKE) --no-print-directory qemu guest $(if $(KERNEL_SRC),kernel)
 	@scripts/run
 
 bench: qemu guest

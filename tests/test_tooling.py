@@ -226,6 +226,14 @@ def test_kernel_options(built):
     assert info["kernel_version"].endswith("-smmu-ext"), info
 
 
+def test_make_run_with_a_kernel_src_that_is_not_linux(built, tmp_path):
+    """KERNEL_SRC=... make run names the step and the tree it refuses."""
+    r = run(["make", "run"], env={"KERNEL_SRC": str(tmp_path)})
+    assert r.returncode != 0
+    assert "KERNEL_SRC=%s is not a Linux source tree" % tmp_path in \
+        r.stdout + r.stderr, r.stdout[-2000:] + r.stderr[-2000:]
+
+
 def test_build_kernel_unknown_page_size():
     r = run(["scripts/build-kernel", "32k"])
     assert r.returncode != 0

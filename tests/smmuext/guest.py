@@ -93,6 +93,16 @@ GUEST_KERNELS = {
 }
 
 
+def source_kernel(pages):
+    """The guest around the kernel scripts/build-kernel built with @pages
+    pages (build/guest-src-<pages>), on the CPU that page size needs."""
+    if pages not in GUEST_KERNELS:
+        raise ConfigError("no kernel with %s pages; choose one of: %s" % (
+            pages, ", ".join(GUEST_KERNELS)))
+    return GuestKernel(os.path.join(paths.BUILD, "guest-src-" + pages),
+                       GUEST_KERNELS[pages].cpu)
+
+
 @dataclass(frozen=True)
 class Scenario:
     smmu: str = "builtin"
@@ -111,6 +121,9 @@ class Scenario:
     unmap_watcher: bool = True
     # The guest kernel's page size, a key of GUEST_KERNELS.
     pages: str = "4k"
+    # True: the kernel built from source with that page size
+    # (source_kernel()), whatever GUEST_KERNELS has for it.
+    source_built: bool = False
     # More QEMU options, e.g. ("-icount", "shift=0") for a guest clock
     # that is the virtual clock.
     qemu_extra: tuple = ()
@@ -126,6 +139,7 @@ class Scenario:
                         (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []) +
                         (["iothread"] if self.iothread else []) +
                         (["pages" + self.pages] if self.pages != "4k" else []) +
+                        (["src"] if self.source_built else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
                                  "".join(self.qemu_extra))]
                          if self.qemu_extra else []) +
@@ -136,6 +150,8 @@ class Scenario:
                          if self.smmu_opts else []))
 
     def guest_kernel(self):
+        if self.source_built:
+            return source_kernel(self.pages)
         if self.pages not in GUEST_KERNELS:
             raise ConfigError("no guest kernel with %s pages; choose one of: "
                               "%s" % (self.pages, ", ".join(GUEST_KERNELS)))
