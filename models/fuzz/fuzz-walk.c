@@ -264,10 +264,17 @@ static bool fits(const Geo *g, uint64_t a)
     return !(a >> g->oas);
 }
 
+/*
+ * The start table is aligned to its size; with a 52-bit output address
+ * the base's bits [5:2] hold PA[51:48], so it is 64-byte aligned at least.
+ */
 static uint64_t start_table(const Geo *g, const SmWalkStageCfg *sc)
 {
-    unsigned align = MAX(g->start_bits + 3, 6u);
+    unsigned align = g->start_bits + 3;
 
+    if (g->oas == 52 && align < 6) {
+        align = 6;
+    }
     return sc->ttb & ~sm_low_mask(align);
 }
 
