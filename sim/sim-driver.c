@@ -242,6 +242,7 @@ static SimCtx sim_build_ctx(SimMem *m, const SimScenario *sc, uint32_t sid)
         s1_lo = m->next;
         c.cdtab = sim_mem_alloc(m, UINT64_C(64) << c.cdmax,
                                 UINT64_C(64) << c.cdmax);
+        /* Cannot fail: sim-options admits only 4k, 16k and 64k. */
         sm_pt_init(&mem, &s1, g, SIM_IA_BITS,
                    sm_walk_s1_start_level(g, SIM_IA_BITS));
         sim_map_ranges(&mem, sc, &s1, 0, SM_PT_S1_RW);

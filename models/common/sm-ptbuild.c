@@ -71,7 +71,9 @@ static bool sm_pt_descend(const SmPtMem *mem, const SmPt *pt, uint64_t va,
 {
     int l;
 
-    g_assert(level >= pt->start && level <= 3);
+    if (level < pt->start || level > 3) {
+        return false;
+    }
     *table = pt->root;
     for (l = pt->start; l < level; l++) {
         uint64_t slot = sm_pt_slot(pt, *table, l, va);
@@ -98,12 +100,17 @@ static uint64_t sm_pt_leaf(const SmPt *pt, uint64_t pa, int level,
     return oa | attrs | (level == 3 ? SM_PT_TYPE_TABLE : SM_PT_TYPE_BLOCK);
 }
 
-void sm_pt_init(const SmPtMem *mem, SmPt *pt, SmGranule g, unsigned ia_bits,
+bool sm_pt_init(const SmPtMem *mem, SmPt *pt, SmGranule g, unsigned ia_bits,
                 int start)
 {
     uint64_t bytes;
 
-    g_assert(sm_granule_shift(g) && start >= 0 && start <= 3);
+    pt->root = 0;
+    /* At most 16 concatenated start tables: 4 bits above a full table. */
+    if (!sm_granule_shift(g) || start < 0 || start > 3 ||
+        sm_walk_start_bits(g, start, ia_bits) > sm_granule_shift(g) - 3 + 4) {
+        return false;
+    }
     pt->granule = g;
     pt->ia_bits = ia_bits;
     pt->start = start;
@@ -112,27 +119,37 @@ void sm_pt_init(const SmPtMem *mem, SmPt *pt, SmGranule g, unsigned ia_bits,
     /* The walker aligns TTB to the table's size; a granule at least. */
     bytes = MAX(bytes, sm_pt_granule_size(pt));
     pt->root = mem->alloc(mem->opaque, bytes, bytes);
+    return true;
 }
 
-void sm_pt_map(const SmPtMem *mem, const SmPt *pt, uint64_t va, uint64_t pa,
+bool sm_pt_map(const SmPtMem *mem, const SmPt *pt, uint64_t va, uint64_t pa,
                int level, uint64_t attrs)
 {
     uint64_t table;
 
-    sm_pt_descend(mem, pt, va, level, true, &table);
+    if (!sm_pt_descend(mem, pt, va, level, true, &table)) {
+        return false;
+    }
     mem->write64(mem->opaque, sm_pt_slot(pt, table, level, va),
                  sm_pt_leaf(pt, pa, level, attrs));
+    return true;
 }
 
-void sm_pt_map_range(const SmPtMem *mem, const SmPt *pt, uint64_t va,
+bool sm_pt_map_range(const SmPtMem *mem, const SmPt *pt, uint64_t va,
                      uint64_t size, uint64_t pa, int level, uint64_t attrs)
 {
     uint64_t step = sm_walk_block_size(pt->granule, level);
     uint64_t off;
 
-    for (off = 0; off < size; off += step) {
-        sm_pt_map(mem, pt, va + off, pa + off, level, attrs);
+    if (!step) {
+        return false;              /* no leaf at @level: nothing mapped */
     }
+    for (off = 0; off < size; off += step) {
+        if (!sm_pt_map(mem, pt, va + off, pa + off, level, attrs)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 uint64_t sm_pt_desc_addr(const SmPtMem *mem, const SmPt *pt, uint64_t va,

@@ -53,8 +53,10 @@ typedef struct SmPt {
  * table is aligned to its size and takes at least a granule: a stage-2
  * start level resolving more bits than one table gets concatenated
  * tables, one resolving fewer a short table padded to a granule.
+ * false (and root 0) for a granule or start level that does not exist,
+ * or a start level that would need more than 16 concatenated tables.
  */
-void sm_pt_init(const SmPtMem *mem, SmPt *pt, SmGranule g, unsigned ia_bits,
+bool sm_pt_init(const SmPtMem *mem, SmPt *pt, SmGranule g, unsigned ia_bits,
                 int start);
 
 /*
@@ -64,13 +66,17 @@ void sm_pt_init(const SmPtMem *mem, SmPt *pt, SmGranule g, unsigned ia_bits,
  * on purpose).  @attrs are the descriptor's attribute bits (SM_PT_S1_RW,
  * SM_PT_S2_RW or SM_DESC_* of sm-walk.h); @pa is cut to the leaf size.
  * Missing tables on the way are allocated; an entry on the way that is
- * not a table descriptor is replaced by a new table.
+ * not a table descriptor is replaced by a new table.  false (nothing
+ * written) for a level outside start..3.
  */
-void sm_pt_map(const SmPtMem *mem, const SmPt *pt, uint64_t va, uint64_t pa,
+bool sm_pt_map(const SmPtMem *mem, const SmPt *pt, uint64_t va, uint64_t pa,
                int level, uint64_t attrs);
 
-/* sm_pt_map() for every leaf of [@va, @va + @size), @pa on. */
-void sm_pt_map_range(const SmPtMem *mem, const SmPt *pt, uint64_t va,
+/*
+ * sm_pt_map() for every leaf of [@va, @va + @size), @pa on; false at the
+ * first leaf it cannot write (a level without leaves maps nothing).
+ */
+bool sm_pt_map_range(const SmPtMem *mem, const SmPt *pt, uint64_t va,
                      uint64_t size, uint64_t pa, int level, uint64_t attrs);
 
 /*

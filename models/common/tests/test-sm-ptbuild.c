@@ -218,6 +218,35 @@ static void test_range(void)
     sm_tm_free(tm);
 }
 
+/* A geometry that does not exist is refused and writes nothing. */
+static void test_refused(void)
+{
+    SmTestMem *tm = sm_tm_new(RAM_SIZE);
+    SmPtMem mem = sm_tm_pt_mem(tm);
+    SmPt pt;
+
+    g_assert_false(sm_pt_init(&mem, &pt, SM_GRANULE_INVALID, 48, 0));
+    g_assert_cmphex(pt.root, ==, 0);
+    g_assert_false(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 4));
+    g_assert_false(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, -1));
+    /*
+     * 4K tables resolve 9 bits; 16 concatenated ones 13.  48 bits from
+     * level 2 (shift 21) leave 27; 40 bits from level 1 (shift 30) 10,
+     * 2 tables; 44 bits from level 1 leave 14, 32 tables: refused.
+     */
+    g_assert_false(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 2));
+    g_assert_true(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 40, 1));
+    g_assert_false(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 44, 1));
+    g_assert_true(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 0));
+    /* Level -1 is above this tree's start, level 4 below any tree. */
+    g_assert_false(sm_pt_map(&mem, &pt, 0x1000, 0x2000, -1, SM_PT_S1_RW));
+    g_assert_false(sm_pt_map(&mem, &pt, 0x1000, 0x2000, 4, SM_PT_S1_RW));
+    g_assert_false(sm_pt_map_range(&mem, &pt, 0, 0x3000, 0, 4,
+                                   SM_PT_S1_RW));
+    g_assert_cmpuint(count_descs(tm), ==, 0);
+    sm_tm_free(tm);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -226,5 +255,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/ptbuild/64k-s1", test_64k_s1);
     g_test_add_func("/sm/ptbuild/4k-s2-concat", test_4k_s2_concat);
     g_test_add_func("/sm/ptbuild/range", test_range);
+    g_test_add_func("/sm/ptbuild/refused", test_refused);
     return g_test_run();
 }

@@ -501,7 +501,7 @@ uint64_t sm3b_pt_new(Sm3Bench *b)
     SmPtMem mem = sm_tm_pt_mem(b->tm);
     SmPt pt;
 
-    sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 0);
+    g_assert_true(sm_pt_init(&mem, &pt, SM_GRANULE_4K, 48, 0));
     return pt.root;
 }
 
@@ -531,7 +531,8 @@ void sm3b_pt_init(Sm3Bench *b, Sm3bPt *pt, unsigned gshift,
 {
     SmPtMem mem = sm_tm_pt_mem(b->tm);
 
-    sm_pt_init(&mem, pt, sm_granule_from_shift(gshift), ia_bits, start);
+    g_assert_true(sm_pt_init(&mem, pt, sm_granule_from_shift(gshift),
+                             ia_bits, start));
 }
 
 void sm3b_pt_map(Sm3Bench *b, const Sm3bPt *pt, uint64_t va, uint64_t pa,
@@ -539,7 +540,7 @@ void sm3b_pt_map(Sm3Bench *b, const Sm3bPt *pt, uint64_t va, uint64_t pa,
 {
     SmPtMem mem = sm_tm_pt_mem(b->tm);
 
-    sm_pt_map(&mem, pt, va, pa, level, attrs);
+    g_assert_true(sm_pt_map(&mem, pt, va, pa, level, attrs));
 }
 
 /* ---- translation helpers ------------------------------------------------- */
