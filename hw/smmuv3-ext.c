@@ -970,6 +970,7 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
         return;
     }
     ok = visit_type_uint64(v, "translations", &st.translations, errp) &&
+         visit_type_uint64(v, "fast-path-hits", &st.fast_hits, errp) &&
          visit_type_uint64(v, "commands", &st.commands, errp) &&
          visit_type_uint64(v, "events", &st.events, errp) &&
          visit_type_uint64(v, "events-lost", &st.events_lost, errp) &&

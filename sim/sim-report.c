@@ -293,6 +293,7 @@ static void sim_js_model(SimJs *j, const SimResult *res)
             sim_js_cache(j, k, &m->walkc[st][l]);
         }
     }
+    js_u64(j, "fast_path_hits", m->fast_hits);
     js_u64(j, "commands", m->commands);
     js_u64(j, "events", m->events);
     js_u64(j, "events_lost", m->events_lost);

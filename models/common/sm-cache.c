@@ -33,6 +33,7 @@ struct SmCache {
     uint64_t *plru;          /* per set: tree PLRU node bits */
     uint64_t clock;          /* LRU use clock, strictly increasing */
     uint64_t rng;            /* SM_CACHE_RANDOM generator state */
+    uint64_t gen;            /* sm_cache_generation() */
     SmCacheStats stats;
 };
 
@@ -204,6 +205,23 @@ void *sm_cache_lookup_any(SmCache *c, const uint64_t *set_hints, unsigned n,
     return NULL;
 }
 
+uint32_t sm_cache_slot_of(const SmCache *c, const void *entry)
+{
+    return (uint32_t)(((const uint8_t *)entry - c->data) / c->entry_size);
+}
+
+void sm_cache_hit_again(SmCache *c, uint32_t slot)
+{
+    c->stats.lookups++;
+    c->stats.hits++;
+    sm_cache_touch(c, slot);
+}
+
+uint64_t sm_cache_generation(const SmCache *c)
+{
+    return c->gen;
+}
+
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
                     SmCacheMatchFn match, const void *key)
 {
@@ -251,6 +269,7 @@ void *sm_cache_insert(SmCache *c, uint64_t set_hint, const void *data)
     void *dst;
 
     c->stats.inserts++;
+    c->gen++;
     for (w = 0; w < c->ways; w++) {
         if (!c->slots[first + w].valid) {
             way = w;
@@ -283,6 +302,7 @@ uint32_t sm_cache_invalidate_matching(SmCache *c, SmCachePredFn pred,
         }
     }
     c->stats.invalidations += n;
+    c->gen += n != 0;
     return n;
 }
 
@@ -305,6 +325,7 @@ bool sm_cache_invalidate_entry(SmCache *c, void *entry)
     }
     c->slots[slot].valid = false;
     c->stats.invalidations++;
+    c->gen++;
     return true;
 }
 
@@ -318,6 +339,7 @@ uint32_t sm_cache_invalidate_all(SmCache *c)
         c->slots[i].valid = false;
     }
     c->stats.invalidations += n;
+    c->gen++;
     return n;
 }
 
@@ -325,6 +347,7 @@ void sm_cache_foreach(SmCache *c, SmCacheVisitFn visit, void *opaque)
 {
     uint32_t i;
 
+    c->gen++;                /* the visitor may change entries */
     for (i = 0; i < c->entries; i++) {
         if (c->slots[i].valid) {
             visit(sm_cache_slot_data(c, i), opaque);

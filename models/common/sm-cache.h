@@ -110,6 +110,27 @@ void *sm_cache_lookup(SmCache *c, uint64_t set_hint, SmCacheMatchFn match,
 void *sm_cache_lookup_any(SmCache *c, const uint64_t *set_hints, unsigned n,
                           SmCacheMatchFn match, const void *key);
 
+/*
+ * The slot of @entry (an entry returned by lookup or insert), for
+ * sm_cache_hit_again().
+ */
+uint32_t sm_cache_slot_of(const SmCache *c, const void *entry);
+/*
+ * A lookup the caller knows hits the entry in @slot (found while
+ * sm_cache_generation() was what it still is): counted and refreshed
+ * exactly as the sm_cache_lookup() that would find it, without the
+ * search.  The translation fast paths replay their hits with it.
+ */
+void sm_cache_hit_again(SmCache *c, uint32_t slot);
+
+/*
+ * Changes whenever an entry is added, dropped or handed out for
+ * modification (insert, invalidations, foreach): while it stays the same,
+ * every entry pointer returned earlier is still the same valid entry and
+ * every lookup finds what it found before.
+ */
+uint64_t sm_cache_generation(const SmCache *c);
+
 /* As sm_cache_lookup() but touches neither statistics nor LRU state. */
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
                     SmCacheMatchFn match, const void *key);

@@ -34,6 +34,17 @@ struct SmTagCache {
     uint64_t *stamp;         /* LRU only: use clock at the last use */
     uint32_t *fill;          /* per set: valid ways */
     uint64_t *repl;          /* per set: RR next way or PLRU node bits */
+    /*
+     * Per set: the way last used (hit or filled), probed first by a
+     * lookup; whether two entries of the set ever overlapped (then more
+     * than one way can match, the lowest answers, and the probe is
+     * skipped); the way whose use last changed PLRU state (a PLRU touch
+     * of the same way again changes nothing).  Lookups scan in way order
+     * without these: they only make a stream of hits cheap.
+     */
+    uint32_t *mru;
+    bool *overlap;
+    uint32_t *plru_last;
     uint64_t clock;
     uint64_t rng;
 };
@@ -75,6 +86,11 @@ static void sm_tag_empty(SmTagCache *c)
         c->mask[i] = 0;
     }
     memset(c->fill, 0, sizeof(*c->fill) * c->sets);
+    memset(c->mru, 0, sizeof(*c->mru) * c->sets);
+    memset(c->overlap, 0, sizeof(*c->overlap) * c->sets);
+    for (i = 0; i < c->sets; i++) {
+        c->plru_last[i] = UINT32_MAX;
+    }
 }
 
 void sm_tagcache_reset(SmTagCache *c)
@@ -106,6 +122,9 @@ SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
     c->stamp = g_new(uint64_t, p->entries);
     c->fill = g_new(uint32_t, c->sets);
     c->repl = g_new(uint64_t, c->sets);
+    c->mru = g_new(uint32_t, c->sets);
+    c->overlap = g_new(bool, c->sets);
+    c->plru_last = g_new(uint32_t, c->sets);
     sm_tagcache_reset(c);
     return c;
 }
@@ -122,6 +141,9 @@ void sm_tagcache_free(SmTagCache *c)
     g_free(c->stamp);
     g_free(c->fill);
     g_free(c->repl);
+    g_free(c->mru);
+    g_free(c->overlap);
+    g_free(c->plru_last);
     g_free(c);
 }
 
@@ -142,16 +164,36 @@ static uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
 
 static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
 {
+    c->mru[set] = way;
     switch (c->p.policy) {
     case SM_TAG_LRU:
         c->stamp[set * c->ways + way] = ++c->clock;
         break;
     case SM_TAG_PLRU:
-        sm_plru_touch(&c->repl[set], c->ways, way);
+        if (c->plru_last[set] != way) {
+            sm_plru_touch(&c->repl[set], c->ways, way);
+            c->plru_last[set] = way;
+        }
         break;
     default:
         break;
     }
+}
+
+static bool sm_tag_match(const SmTagCache *c, uint32_t i, uint64_t ctx,
+                         uint64_t addr)
+{
+    return (addr & c->mask[i]) == c->base[i] && c->ctx[i] == ctx;
+}
+
+static bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
+                       uint64_t *payload)
+{
+    sm_tag_use(c, set, way);
+    if (payload) {
+        *payload = c->payload[set * c->ways + way];
+    }
+    return true;
 }
 
 bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
@@ -159,16 +201,32 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
 {
     uint32_t set = sm_tag_set(c, set_hint);
     uint32_t first = set * c->ways;
-    const uint64_t *base = c->base + first;
-    const uint64_t *mask = c->mask + first;
     uint32_t w;
 
+    /* Without overlaps at most one way matches: try the last used first */
+    if (!c->overlap[set] && sm_tag_match(c, first + c->mru[set], ctx, addr)) {
+        return sm_tag_hit(c, set, c->mru[set], payload);
+    }
     for (w = 0; w < c->ways; w++) {
-        if ((addr & mask[w]) == base[w] && c->ctx[first + w] == ctx) {
-            sm_tag_use(c, set, w);
-            if (payload) {
-                *payload = c->payload[first + w];
-            }
+        if (sm_tag_match(c, first + w, ctx, addr)) {
+            return sm_tag_hit(c, set, w, payload);
+        }
+    }
+    return false;
+}
+
+/* Whether a new entry (@ctx, @base, @mask) overlaps one of @set. */
+static bool sm_tag_overlaps(const SmTagCache *c, uint32_t set, uint64_t ctx,
+                            uint64_t base, uint64_t mask)
+{
+    uint32_t first = set * c->ways;
+    uint32_t w;
+
+    for (w = 0; w < c->fill[set]; w++) {
+        uint32_t i = first + w;
+
+        if (c->ctx[i] == ctx && ((base & c->mask[i]) == c->base[i] ||
+                                 (c->base[i] & mask) == base)) {
             return true;
         }
     }
@@ -208,9 +266,12 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
                             uint64_t addr, uint64_t mask, uint64_t payload)
 {
     uint32_t set = sm_tag_set(c, set_hint);
-    uint32_t w = sm_tag_victim(c, set);
-    uint32_t i = set * c->ways + w;
+    uint32_t w, i;
 
+    /* Sticky until emptied: the evicted way may not be the overlapping one */
+    c->overlap[set] |= sm_tag_overlaps(c, set, ctx, addr & mask, mask);
+    w = sm_tag_victim(c, set);
+    i = set * c->ways + w;
     c->ctx[i] = ctx;
     c->mask[i] = mask;
     c->base[i] = addr & mask;

@@ -64,6 +64,27 @@ typedef struct Sm3QueueDesc {
 
 extern const Sm3QueueDesc sm3_cmdq, sm3_eventq, sm3_priq;
 
+/*
+ * The translation fast path (sm3-fast.c): per StreamID slot, the last
+ * translation the TLB answered, valid while Sm3.epoch and the generations
+ * of the configuration cache and the TLB are those it was noted at.
+ */
+#define SM3_FAST_SLOTS      16
+#define SM3_FAST_PAGE_SHIFT 12
+
+typedef struct Sm3Fast {
+    bool valid;
+    bool ssv, write, instr, priv;  /* the request's, as it arrived */
+    uint32_t sid, ssid;
+    uint64_t page;                 /* iova >> SM3_FAST_PAGE_SHIFT */
+    uint64_t epoch, cfg_gen, tlb_gen;
+    /* The slots of the entries the slow path found: STE, CD, TLB */
+    uint32_t ste, cd, tlb;
+    bool has_cd;                   /* the STE has stage 1: a CD lookup */
+    uint64_t pa_base, mask;        /* the TLB entry's */
+    uint8_t perm;
+} Sm3Fast;
+
 struct Sm3 {
     Sm3Config cfg;
     Sm3Features f;
@@ -103,6 +124,9 @@ struct Sm3 {
         uint64_t at;
     } cmd_writes[SM3_CMD_WRITES];
     unsigned cmd_writes_head, cmd_writes_n;
+    /* The fast path: register epoch (any register change) and slots */
+    uint64_t epoch;
+    Sm3Fast fast[SM3_FAST_SLOTS];
 };
 
 /* ---- logging: through the host (sm_host_log) ---- */
@@ -123,6 +147,7 @@ static inline uint64_t sm3_reg64(const Sm3 *s, uint32_t off)
 static inline void sm3_set_reg32(Sm3 *s, uint32_t off, uint32_t v)
 {
     s->regs[(off & (SM3_REG_SPACE - 1)) / 4] = v;
+    s->epoch++;                   /* the fast path's answers may change */
 }
 
 static inline void sm3_set_reg64(Sm3 *s, uint32_t off, uint64_t v)
@@ -371,5 +396,22 @@ unsigned sm3_stall_resolve(Sm3 *s, uint32_t sid, bool match_stag,
                            uint16_t stag, bool retry);
 /* Terminate every stalled transaction (reset, SMMUEN 1 -> 0). */
 unsigned sm3_stall_terminate_all(Sm3 *s);
+
+/* ---- the fast path (sm3-fast.c) ---- */
+/* What a TLB-answered translation used: cache entries, all hits. */
+typedef struct Sm3FastHit {
+    const Sm3CfgEntry *ste;
+    const Sm3CfgEntry *cd;        /* NULL: the STE has no stage 1 */
+    const Sm3TlbEntry *tlb;
+} Sm3FastHit;
+
+/* Answer @req from its stream's slot when it still holds; else false. */
+bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r);
+/*
+ * Remember @hit for @req's stream.  Only for a translation whose every
+ * lookup hit and that inserted nothing: the generations noted are the
+ * ones its entries were found at.
+ */
+void sm3_fast_note(Sm3 *s, const Sm3Request *req, const Sm3FastHit *hit);
 
 #endif /* SM3_INTERNAL_H */

@@ -37,6 +37,12 @@ typedef struct Sm3Ctx {
     Sm3S1Walk walk;          /* set by sm3_cd_select() when @s1 */
     bool write, instr, priv; /* after STE.INSTCFG / PRIVCFG overrides */
     /*
+     * For the fast path: the configuration cache entries found (NULL:
+     * fetched, or no CD) and that cache's generation before the lookups.
+     */
+    const Sm3CfgEntry *ste_hit, *cd_hit;
+    uint64_t cfg_gen;
+    /*
      * The members below are large and only used off the TLB-hit path, so
      * sm3_xlate() leaves them uninitialised: each is written before it is
      * read (sm_walk() fills all of a result).
@@ -136,6 +142,7 @@ static int sm3_get_ste(Sm3Ctx *c, uint32_t sid, Sm3Fetch *fetch)
     memset(fetch, 0, sizeof(*fetch));
     if (ce) {
         c->ste = &ce->ste;
+        c->ste_hit = ce;
         if (s->rec) {
             s->rec->cfg[SM_TIMING_CFG_STE].lookup = SM_TIMING_HIT;
         }
@@ -222,6 +229,7 @@ static int sm3_get_cd(Sm3Ctx *c, Sm3Fetch *fetch)
     memset(fetch, 0, sizeof(*fetch));
     if (ce) {
         c->cd = &ce->cd;
+        c->cd_hit = ce;
         c->s1 = !ce->s1_bypass;
         if (s->rec) {
             s->rec->cfg[SM_TIMING_CFG_CD].lookup = SM_TIMING_HIT;
@@ -565,6 +573,22 @@ static Sm3Xlate sm3_split_walk(Sm3Ctx *c, SmWalkCfg *cfg,
                   res->ok.addr_mask, res->ok.perm, false);
 }
 
+/*
+ * A translation the TLB answered from cached configuration, without an
+ * insert on the way: the fast path may answer the next one like it.
+ */
+static void sm3_note_fast(const Sm3Ctx *c, const Sm3TlbEntry *te)
+{
+    Sm3FastHit hit = { .ste = c->ste_hit, .cd = c->cd_hit, .tlb = te };
+
+    if (c->ats_req || !c->ste_hit ||
+        (c->ste->s1_enabled && !c->cd_hit) ||
+        c->cfg_gen != sm_cache_generation(c->s->cfgc)) {
+        return;
+    }
+    sm3_fast_note(c->s, c->req, &hit);
+}
+
 static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
 {
     Sm3 *s = c->s;
@@ -591,6 +615,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
         if (s->rec) {
             s->rec->tlb = SM_TIMING_HIT;
         }
+        sm3_note_fast(c, te);
         return sm3_ok(key.va, te->pa, te->mask, te->perm, true);
     }
     if (s->rec && !c->split) {
@@ -777,6 +802,9 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     int evt;
 
     s->st.translations++;
+    if (!ats_req && sm3_fast_translate(s, req, &r)) {
+        return r;
+    }
     if (sm3_early_exit(s, req, ats_req, &r)) {
         return r;
     }
@@ -788,6 +816,8 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     c->s1 = false;
     c->s2 = false;
     c->cd = &sm3_no_cd;
+    c->ste_hit = c->cd_hit = NULL;
+    c->cfg_gen = sm_cache_generation(s->cfgc);
     evt = sm3_get_ste(c, req->sid, &fetch);
     if (evt != SM3_EVT_NONE) {
         return sm3_ste_fault(s, req, ats_req, evt, &fetch);

@@ -141,6 +141,12 @@ typedef struct Sm3Config {
      * with it; sm3_cmdq_due_ns() says when to call back.
      */
     bool cmdq_timing;
+    /*
+     * No fast path (sm3-fast.c): every translation takes the full path.
+     * Results, statistics and timing are the same either way; for
+     * benchmarks and for the tests that show it.
+     */
+    bool fast_path_off;
     SmHost host;
     Sm3Hooks hooks;          /* called with host.opaque */
 } Sm3Config;
@@ -335,6 +341,12 @@ typedef struct Sm3Stats {
     uint64_t events;         /* records written */
     uint64_t events_lost;    /* dropped: queue full, disabled or abort */
     uint64_t translations;
+    /*
+     * Translations the fast path answered (sm3-fast.c): TLB hits whose
+     * configuration and TLB entries were those of the stream's last one;
+     * counted among the TLB and configuration-cache hits as well.
+     */
+    uint64_t fast_hits;
     /* commands consumed without error, by opcode (CMD0.OP) */
     uint64_t cmds_by_op[SM3_STATS_OPS];
     /* event records written to the event queue, by event id */

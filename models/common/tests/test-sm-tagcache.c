@@ -207,6 +207,35 @@ static void test_sets_independent(void)
     sm_tagcache_free(c);
 }
 
+/*
+ * Overlapping entries: a 4 KiB page (way 0, payload 1) and later the
+ * 2 MiB block around it (way 1, payload 2, filled after a lookup of
+ * another page of the block missed).  A lookup of the 4 KiB page finds
+ * both; the lowest way answers, also right after the block was used (the
+ * last-used way is not trusted once a set has overlapped).  Other pages
+ * of the block hit way 1.
+ */
+static void test_overlap_lowest_way(void)
+{
+    SmTagCache *c = t_new(4, 4, SM_TAG_PLRU, 0);
+    uint64_t block = UINT64_C(0x40000000), pay = 0;
+
+    sm_tagcache_insert(c, 0, CTX, block + 0x3000, PAGE_MASK, 1);
+    g_assert_false(sm_tagcache_lookup(c, 0, CTX, block + 0x5000, NULL));
+    sm_tagcache_insert(c, 0, CTX, block + 0x5000, ~UINT64_C(0x1fffff), 2);
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, block + 0x5000, &pay));
+    g_assert_cmpuint(pay, ==, 2);
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, block + 0x3008, &pay));
+    g_assert_cmpuint(pay, ==, 1);
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, block + 0x1ff000, &pay));
+    g_assert_cmpuint(pay, ==, 2);
+    g_assert_true(sm_tagcache_lookup(c, 0, CTX, block + 0x3ff0, &pay));
+    g_assert_cmpuint(pay, ==, 1);
+    /* Another context never matches */
+    g_assert_false(sm_tagcache_lookup(c, 0, CTX + 1, block + 0x3000, NULL));
+    sm_tagcache_free(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -220,5 +249,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/tagcache/region-and-payload",
                     test_region_and_payload);
     g_test_add_func("/sm/tagcache/sets-independent", test_sets_independent);
+    g_test_add_func("/sm/tagcache/overlap-lowest-way",
+                    test_overlap_lowest_way);
     return g_test_run();
 }

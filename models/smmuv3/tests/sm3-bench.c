@@ -552,6 +552,20 @@ Sm3Xlate sm3b_xlate(Sm3Bench *b, uint32_t sid, uint64_t iova, bool write)
     return sm3_translate(b->s, &r);
 }
 
+bool sm3b_same_xlate(const Sm3Xlate *a, const Sm3Xlate *b)
+{
+    return a->outcome == b->outcome && a->pa == b->pa &&
+           a->mask == b->mask && a->perm == b->perm &&
+           a->tlb_hit == b->tlb_hit && a->fault.event == b->fault.event &&
+           a->fault.class == b->fault.class &&
+           a->fault.stage2 == b->fault.stage2 &&
+           a->fault.recorded == b->fault.recorded &&
+           a->fault.stall == b->fault.stall &&
+           a->fault.input_addr == b->fault.input_addr &&
+           a->fault.ipa == b->fault.ipa &&
+           a->fault.fetch_addr == b->fault.fetch_addr;
+}
+
 Sm3Xlate sm3b_xlate_ssid(Sm3Bench *b, uint32_t sid, uint32_t ssid,
                          uint64_t iova, bool write)
 {

@@ -195,6 +195,8 @@ void sm3b_pt_map(Sm3Bench *b, const Sm3bPt *pt, uint64_t va, uint64_t pa,
                  int level, uint64_t attrs);
 
 /* ---- translation helpers ---- */
+/* Same outcome, output, permissions, TLB hit and fault (not latency) */
+bool sm3b_same_xlate(const Sm3Xlate *a, const Sm3Xlate *b);
 Sm3Xlate sm3b_xlate(Sm3Bench *b, uint32_t sid, uint64_t iova, bool write);
 Sm3Xlate sm3b_xlate_ssid(Sm3Bench *b, uint32_t sid, uint32_t ssid,
                          uint64_t iova, bool write);

@@ -233,20 +233,6 @@ static void run_free(Run *run)
     sm3b_free(run->b);
 }
 
-static bool same_result(const Sm3Xlate *a, const Sm3Xlate *b)
-{
-    return a->outcome == b->outcome && a->pa == b->pa &&
-           a->mask == b->mask && a->perm == b->perm &&
-           a->tlb_hit == b->tlb_hit && a->fault.event == b->fault.event &&
-           a->fault.class == b->fault.class &&
-           a->fault.stage2 == b->fault.stage2 &&
-           a->fault.recorded == b->fault.recorded &&
-           a->fault.stall == b->fault.stall &&
-           a->fault.input_addr == b->fault.input_addr &&
-           a->fault.ipa == b->fault.ipa &&
-           a->fault.fetch_addr == b->fault.fetch_addr;
-}
-
 static void test_timing_changes_nothing(void)
 {
     Run off = run_workload(NULL);
@@ -262,7 +248,7 @@ static void test_timing_changes_nothing(void)
 
         g_assert_cmpuint(a.latency, ==, 0);
         g_assert_cmpuint(b.latency, ==, c.latency);
-        if (!same_result(&a, &b)) {
+        if (!sm3b_same_xlate(&a, &b)) {
             g_error("translation %u differs with timing on: outcome %d/%d "
                     "pa 0x%" PRIx64 "/0x%" PRIx64 " hit %d/%d event 0x%x/0x%x "
                     "recorded %d/%d", i, a.outcome, b.outcome, a.pa, b.pa,

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The translation fast path.  Most transactions of a DMA stream land on
+ * the page the stream used last, and the model answers them from the
+ * configuration cache (STE, CD) and the TLB after lookups that find what
+ * they found last time.  Each StreamID slot here remembers such a
+ * TLB-answered translation: the cache entries it used and its result.  A
+ * request with the same stream, attributes and 4 KiB page is answered
+ * from the slot while nothing it depends on can have changed:
+ *
+ *  - the registers (SMMU_CR0, CR2, GBPA decide the early exits and the
+ *    StreamWorld): Sm3.epoch, bumped by every register write, reset and
+ *    restore;
+ *  - the configuration cache and the TLB: their sm_cache_generation(),
+ *    bumped by every insert and invalidation (which is also every
+ *    command that could change the answer, and every miss).
+ *
+ * The same 4 KiB page, not the whole TLB entry: everything the slow path
+ * derives from the address above the page offset (the TTB0/TTB1 choice,
+ * the range checks, top-byte handling) is then the same by construction.
+ *
+ * A hit replays what the slow path would have done besides answering:
+ * the three lookups are counted and refreshed for replacement in the
+ * same order (sm_cache_hit_again()), and a timed translation's record
+ * says the same.  So results, statistics, replacement choices and the
+ * timing model's numbers are identical with and without the fast path
+ * (Sm3Config.fast_path_off, tested by test-sm3-fast).
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "sm3-internal.h"
+
+static Sm3Fast *sm3_fast_slot(Sm3 *s, uint32_t sid)
+{
+    return &s->fast[sid % SM3_FAST_SLOTS];
+}
+
+/* Whether @f holds an answer for @req that is still the right one. */
+static bool sm3_fast_matches(const Sm3 *s, const Sm3Fast *f,
+                             const Sm3Request *req)
+{
+    return f->valid && f->sid == req->sid &&
+           f->page == req->iova >> SM3_FAST_PAGE_SHIFT &&
+           f->write == req->write && f->instr == req->instr &&
+           f->priv == req->priv && f->ssv == req->ssv &&
+           (!req->ssv || f->ssid == req->ssid) && !req->ats_translated &&
+           f->epoch == s->epoch &&
+           f->cfg_gen == sm_cache_generation(s->cfgc) &&
+           f->tlb_gen == sm_cache_generation(s->tlb);
+}
+
+/* The lookups of a TLB hit, counted and timed as sm3_xlate() does them. */
+static void sm3_fast_replay(Sm3 *s, const Sm3Fast *f)
+{
+    sm_cache_hit_again(s->cfgc, f->ste);
+    if (f->has_cd) {
+        sm_cache_hit_again(s->cfgc, f->cd);
+    }
+    sm_cache_hit_again(s->tlb, f->tlb);
+    if (s->rec) {
+        s->rec->cfg[SM_TIMING_CFG_STE].lookup = SM_TIMING_HIT;
+        if (f->has_cd) {
+            s->rec->cfg[SM_TIMING_CFG_CD].lookup = SM_TIMING_HIT;
+        }
+        s->rec->tlb = SM_TIMING_HIT;
+    }
+}
+
+bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r)
+{
+    const Sm3Fast *f = sm3_fast_slot(s, req->sid);
+
+    if (!sm3_fast_matches(s, f, req)) {
+        return false;
+    }
+    sm3_fast_replay(s, f);
+    s->st.fast_hits++;
+    memset(r, 0, sizeof(*r));
+    r->outcome = SM3_XLATE_OK;
+    r->pa = f->pa_base | (req->iova & f->mask);
+    r->mask = f->mask;
+    r->perm = f->perm;
+    r->tlb_hit = true;
+    return true;
+}
+
+void sm3_fast_note(Sm3 *s, const Sm3Request *req, const Sm3FastHit *hit)
+{
+    Sm3Fast *f;
+
+    if (s->cfg.fast_path_off || req->ats_translated) {
+        return;
+    }
+    f = sm3_fast_slot(s, req->sid);
+    f->valid = true;
+    f->sid = req->sid;
+    f->ssv = req->ssv;
+    f->ssid = req->ssv ? req->ssid : 0;
+    f->page = req->iova >> SM3_FAST_PAGE_SHIFT;
+    f->write = req->write;
+    f->instr = req->instr;
+    f->priv = req->priv;
+    f->epoch = s->epoch;
+    f->cfg_gen = sm_cache_generation(s->cfgc);
+    f->tlb_gen = sm_cache_generation(s->tlb);
+    f->ste = sm_cache_slot_of(s->cfgc, hit->ste);
+    f->has_cd = hit->cd != NULL;
+    f->cd = hit->cd ? sm_cache_slot_of(s->cfgc, hit->cd) : 0;
+    f->tlb = sm_cache_slot_of(s->tlb, hit->tlb);
+    f->pa_base = hit->tlb->pa;
+    f->mask = hit->tlb->mask;
+    f->perm = hit->tlb->perm;
+}
