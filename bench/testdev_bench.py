@@ -49,8 +49,11 @@ STRIDE = PAGE + LEN                 # a new page (and a new line) each time
 WSETS = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20,
          256 << 20, 1 << 30]
 # smmuv3-ext: ours as configured by default (timing=off);
-# smmuv3-ext-timing: ours with timing=on, to print the cost of timing
+# smmuv3-ext-timing: ours with timing=on, to print the cost of timing;
+# smmuv3-ext-nofast (only when asked for): ours with fast-path=off, the
+# full translation path on every access (what the fast path saves)
 CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-timing")
+EXTRA_CONFIGS = ("smmuv3-ext-nofast",)
 
 # ---- guest physical layout (virt: RAM from 1 GiB) -------------------------
 
@@ -293,9 +296,10 @@ def qemu_args(config):
         # timing spelled out both ways: the column must not follow the
         # property's default
         devices += ["-device", "arm-smmuv3-ext,id=smmu0,primary-bus=pcie.0,"
-                    "addr=0x%x,timing=%s" % (
+                    "addr=0x%x,timing=%s,fast-path=%s" % (
                         EXT_BASE, "on" if config.endswith("-timing")
-                        else "off")]
+                        else "off",
+                        "off" if config.endswith("-nofast") else "on")]
     devices += ["-device", "smmu-testdev,id=td,addr=%02x.0" % SLOT]
     return ["-M", machine, "-m", "%dM" % RAM_MB, "-nodefaults"] + devices
 
@@ -357,7 +361,7 @@ def main():
                                                 for w in WSETS),
                     help="working sets, e.g. 64KiB,1GiB")
     ap.add_argument("--configs", default=",".join(CONFIGS),
-                    help="subset of %s" % ",".join(CONFIGS))
+                    help="subset of %s" % ",".join(CONFIGS + EXTRA_CONFIGS))
     ap.add_argument("--wrap", default="",
                     help="command prefix for QEMU, e.g. a profiler")
     ap.add_argument("-q", "--quiet", action="store_true",
@@ -366,7 +370,7 @@ def main():
 
     wsets = [parse_size(w) for w in opts.wsets.split(",") if w]
     configs = [c for c in opts.configs.split(",") if c]
-    bad = [c for c in configs if c not in CONFIGS]
+    bad = [c for c in configs if c not in CONFIGS + EXTRA_CONFIGS]
     if bad or not configs:
         sys.exit("testdev_bench: unknown configuration %s" % bad)
     if any(w % PAGE or w < PAGE or w > 1 << 30 for w in wsets):
@@ -407,7 +411,7 @@ def main():
           "stride %d, 4 KiB pages, best of %d (%.0f s)" % (
               opts.count, LEN, STRIDE, opts.runs, time.monotonic() - t0))
     print("host ns per DMA access")
-    cols = [c for c in CONFIGS if c in configs]
+    cols = [c for c in CONFIGS + EXTRA_CONFIGS if c in configs]
     head = "%-12s" % "working set" + "".join("%20s" % c for c in cols)
     both = "builtin" in cols and "smmuv3-ext" in cols
     timing = "smmuv3-ext" in cols and "smmuv3-ext-timing" in cols

@@ -1215,6 +1215,7 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
     cfg->policy = SM_CACHE_LRU;
     cfg->cmdq_batch = s->cmdq_batch;
     cfg->cmdq_timing = s->cmdq_timing;
+    cfg->fast_path_off = !s->fast_path;
     if (!smmuv3_ext_timing_config(s, cfg, errp)) {
         return false;
     }
@@ -1677,6 +1678,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_STRING("timing-params", SMMUv3ExtState, timing_params),
     DEFINE_PROP_BOOL("cmdq-timing", SMMUv3ExtState, cmdq_timing, false),
     DEFINE_PROP_STRING("timing-log", SMMUv3ExtState, timing_log),
+    DEFINE_PROP_BOOL("fast-path", SMMUv3ExtState, fast_path, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -1755,6 +1757,9 @@ static const struct {
     { "timing-log", "file to write one line per translation to: time, "
                     "StreamID, IOVA, access, latency, breakdown; smmu-sim "
                     "replays it (needs timing=on; docs/smmu-sim.md)" },
+    { "fast-path", "answer a stream's repeated TLB hit without the "
+                   "lookups; what is translated, the statistics and the "
+                   "timing are the same either way (off: for comparisons)" },
 };
 
 static void smmuv3_ext_instance_init(Object *obj)

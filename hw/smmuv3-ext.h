@@ -64,6 +64,7 @@ struct SMMUv3ExtState {
     bool asid16, vmid16;
     bool timing;                    /* time translations and commands */
     bool cmdq_timing;               /* commands take their modelled time */
+    bool fast_path;                 /* the model's fast path (sm3-fast.c) */
     char *timing_params;            /* parameter file; NULL: MMU-600 set */
     char *timing_log;               /* timing-log file name, or NULL */
     FILE *timing_log_file;

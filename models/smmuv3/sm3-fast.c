@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The translation fast path.  Most transactions of a DMA stream land on
- * the page the stream used last, and the model answers them from the
- * configuration cache (STE, CD) and the TLB after lookups that find what
- * they found last time.  Each StreamID slot here remembers such a
- * TLB-answered translation: the cache entries it used and its result.  A
- * request with the same stream, attributes and 4 KiB page is answered
- * from the slot while nothing it depends on can have changed:
+ * The translation fast path.  Once the TLB holds a device's working set,
+ * a translation is a string of lookups that find what they found the
+ * last time the same page was used: the STE and the CD in the
+ * configuration cache, the page in the TLB.  A direct-mapped table of
+ * slots, indexed by StreamID and 4 KiB page, remembers such TLB-answered
+ * translations: the cache slots they used and their result.  A request
+ * with the same stream, attributes and page is answered from its slot
+ * while nothing the answer depends on can have changed:
  *
  *  - the registers (SMMU_CR0, CR2, GBPA decide the early exits and the
  *    StreamWorld): Sm3.epoch, bumped by every register write, reset and
@@ -15,25 +16,29 @@
  *    bumped by every insert and invalidation (which is also every
  *    command that could change the answer, and every miss).
  *
- * The same 4 KiB page, not the whole TLB entry: everything the slow path
+ * The same 4 KiB page, not the whole TLB entry: everything the full path
  * derives from the address above the page offset (the TTB0/TTB1 choice,
  * the range checks, top-byte handling) is then the same by construction.
  *
- * A hit replays what the slow path would have done besides answering:
- * the three lookups are counted and refreshed for replacement in the
- * same order (sm_cache_hit_again()), and a timed translation's record
- * says the same.  So results, statistics, replacement choices and the
- * timing model's numbers are identical with and without the fast path
- * (Sm3Config.fast_path_off, tested by test-sm3-fast).
+ * A hit replays what the full path would have done besides answering:
+ * the lookups are counted and refreshed for replacement in the same
+ * order (sm_cache_hit_again()), and a timed translation's record says
+ * the same.  So results, statistics, replacement choices and the timing
+ * model's numbers are identical with and without the fast path
+ * (Sm3Config.fast_path_off; tests/test-sm3-fast.c).
  */
 #include <glib.h>
 #include <string.h>
 
 #include "sm3-internal.h"
 
-static Sm3Fast *sm3_fast_slot(Sm3 *s, uint32_t sid)
+/* Consecutive pages of one stream take consecutive slots. */
+static Sm3Fast *sm3_fast_slot(Sm3 *s, uint32_t sid, uint64_t iova)
 {
-    return &s->fast[sid % SM3_FAST_SLOTS];
+    uint64_t page = iova >> SM3_FAST_PAGE_SHIFT;
+
+    return &s->fast[(page ^ ((uint64_t)sid * 0x9e3779b1u)) &
+                    (SM3_FAST_SLOTS - 1)];
 }
 
 /* Whether @f holds an answer for @req that is still the right one. */
@@ -69,7 +74,7 @@ static void sm3_fast_replay(Sm3 *s, const Sm3Fast *f)
 
 bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r)
 {
-    const Sm3Fast *f = sm3_fast_slot(s, req->sid);
+    const Sm3Fast *f = sm3_fast_slot(s, req->sid, req->iova);
 
     if (!sm3_fast_matches(s, f, req)) {
         return false;
@@ -92,7 +97,7 @@ void sm3_fast_note(Sm3 *s, const Sm3Request *req, const Sm3FastHit *hit)
     if (s->cfg.fast_path_off || req->ats_translated) {
         return;
     }
-    f = sm3_fast_slot(s, req->sid);
+    f = sm3_fast_slot(s, req->sid, req->iova);
     f->valid = true;
     f->sid = req->sid;
     f->ssv = req->ssv;

@@ -65,11 +65,12 @@ typedef struct Sm3QueueDesc {
 extern const Sm3QueueDesc sm3_cmdq, sm3_eventq, sm3_priq;
 
 /*
- * The translation fast path (sm3-fast.c): per StreamID slot, the last
- * translation the TLB answered, valid while Sm3.epoch and the generations
- * of the configuration cache and the TLB are those it was noted at.
+ * The translation fast path (sm3-fast.c): slots by StreamID and page,
+ * each a translation the TLB answered, valid while Sm3.epoch and the
+ * generations of the configuration cache and the TLB are those it was
+ * noted at.  As many slots as the default TLB has entries (a power of 2).
  */
-#define SM3_FAST_SLOTS      16
+#define SM3_FAST_SLOTS      256
 #define SM3_FAST_PAGE_SHIFT 12
 
 typedef struct Sm3Fast {

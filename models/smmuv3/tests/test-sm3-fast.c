@@ -90,6 +90,29 @@ static void test_repeated_page(void)
 }
 
 /*
+ * A working set of four pages visited in turn, a new page each access
+ * (as a device's DMA over a buffer): the first round walks, the second
+ * hits the TLB by the full path, the eight rounds after are fast.
+ */
+static void test_page_cycle(void)
+{
+    Sm3Bench *b = bench(false, NULL);
+    unsigned round, p;
+
+    s1_stream(b);
+    for (round = 0; round < 10; round++) {
+        for (p = 0; p < 4; p++) {
+            Sm3Xlate r = read_at(b, SID, VA + p * 0x1000 + 0x40 * round);
+
+            g_assert_cmphex(r.pa, ==, PA + p * 0x1000 + 0x40 * round);
+        }
+    }
+    g_assert_cmpuint(fast_hits(b), ==, 32);
+    g_assert_cmpuint(sm3_stats(b->s).tlb.hits, ==, 36);
+    sm3b_free(b);
+}
+
+/*
  * What ends a fast-path answer: another page, another access type, a
  * register write, a TLB invalidation, a configuration invalidation.
  * Each time the next translation takes the full path (no fast hit).  The
@@ -171,9 +194,9 @@ static void test_disable_is_seen(void)
 /* ---- the fast path changes nothing -------------------------------------- */
 
 /*
- * Three StreamIDs share a fast-path slot (5, 21, 37: equal modulo 16);
- * 6 has four CDs, used with and without a SubstreamID.  40 pages, one
- * read-only (writes fault and record events).
+ * Four streams, 6 with four CDs, used with and without a SubstreamID; 40
+ * pages, one read-only (writes fault and record events).  More pages
+ * than the TLB holds, so the fast path's slots go stale by eviction too.
  */
 #define N_PAGES  40
 #define RO_PAGE  7
@@ -386,6 +409,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/fast/repeated-page", test_repeated_page);
+    g_test_add_func("/sm3/fast/page-cycle", test_page_cycle);
     g_test_add_func("/sm3/fast/what-ends-an-answer",
                     test_what_ends_an_answer);
     g_test_add_func("/sm3/fast/disable-is-seen", test_disable_is_seen);
