@@ -183,6 +183,16 @@ static uint32_t testdev_field(uint64_t mask, uint64_t val)
     return (val << ctz64(mask)) & mask;
 }
 
+/*
+ * The device as a PCIDevice without a checked QOM cast: for the per-access
+ * paths, where PCI_DEVICE() with QOM cast debugging costs as much as a
+ * translation.
+ */
+static PCIDevice *testdev_pci(SmmuTestdevState *s)
+{
+    return &s->parent_obj;
+}
+
 static uint64_t testdev_get(uint64_t word, uint64_t mask)
 {
     return (word & mask) >> ctz64(mask);
@@ -644,7 +654,7 @@ static int testdev_dma_ats(SmmuTestdevState *s, uint64_t iova, void *buf,
 static int testdev_dma_page(SmmuTestdevState *s, uint64_t iova, void *buf,
                             uint64_t len, bool write)
 {
-    PCIDevice *pdev = PCI_DEVICE(s);
+    PCIDevice *pdev = testdev_pci(s);
     SmmuExtAtsFault f;
     MemTxResult res;
 
@@ -841,7 +851,7 @@ static int64_t testdev_timed_issue(SmmuTestdevState *s)
     int64_t issue = testdev_slot_take(s);
 
     if (s->smmu) {
-        smmu_ext_ats_timing_arrival(s->smmu, PCI_DEVICE(s), issue);
+        smmu_ext_ats_timing_arrival(s->smmu, testdev_pci(s), issue);
     }
     return issue;
 }
@@ -850,7 +860,7 @@ static int64_t testdev_timed_issue(SmmuTestdevState *s)
 static void testdev_timed_complete(SmmuTestdevState *s, int64_t issue)
 {
     int64_t done = s->smmu ? smmu_ext_ats_timing_done(s->smmu,
-                                                      PCI_DEVICE(s)) : -1;
+                                                      testdev_pci(s)) : -1;
     int64_t end = MAX(done, issue) + testdev_xfer_ns(s);
 
     testdev_slot_put(s, end);

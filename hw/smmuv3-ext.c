@@ -213,9 +213,21 @@ static const MemoryRegionOps smmuv3_ext_mmio_ops = {
 
 /* ---- Translation --------------------------------------------------------- */
 
+/*
+ * pci_bus_num() without its QOM class check: the number is read on every
+ * translation (a bridge's secondary bus number may change at any time),
+ * and with QOM cast debugging the checked cast costs more than a TLB hit.
+ */
+static int smmuv3_ext_bus_num(PCIBus *bus)
+{
+    PCIBusClass *pbc = (PCIBusClass *)object_get_class(OBJECT(bus));
+
+    return pbc->bus_num(bus);
+}
+
 static uint32_t smmuv3_ext_sid(SMMUv3ExtDev *dev)
 {
-    return PCI_BUILD_BDF(pci_bus_num(dev->bus), dev->devfn);
+    return PCI_BUILD_BDF(smmuv3_ext_bus_num(dev->bus), dev->devfn);
 }
 
 static IOMMUAccessFlags smmuv3_ext_perm(uint8_t perm)

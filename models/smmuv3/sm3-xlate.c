@@ -793,7 +793,12 @@ static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
     return false;
 }
 
-static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
+/*
+ * The full path.  Not inlined into sm3_xlate(): its frame (Sm3Ctx with
+ * room for a fetched STE and CD) costs a fast-path hit nothing then.
+ */
+static G_GNUC_NO_INLINE Sm3Xlate sm3_xlate_full(Sm3 *s, const Sm3Request *req,
+                                                bool ats_req)
 {
     Sm3Ctx ctx;
     Sm3Ctx *c = &ctx;
@@ -801,10 +806,6 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     Sm3Xlate r;
     int evt;
 
-    s->st.translations++;
-    if (!ats_req && sm3_fast_translate(s, req, &r)) {
-        return r;
-    }
     if (sm3_early_exit(s, req, ats_req, &r)) {
         return r;
     }
@@ -860,6 +861,17 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     }
     sm3_apply_overrides(c);
     return sm3_translate_tables(c);
+}
+
+static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
+{
+    Sm3Xlate r;
+
+    s->st.translations++;
+    if (!ats_req && sm3_fast_translate(s, req, &r)) {
+        return r;
+    }
+    return sm3_xlate_full(s, req, ats_req);
 }
 
 Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)
