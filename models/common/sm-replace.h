@@ -61,6 +61,19 @@ static inline void sm_plru_touch(uint64_t *bits, uint32_t ways, uint32_t way)
     }
 }
 
+/*
+ * sm_plru_touch() of @way as masks a cache can keep per way: the touch
+ * is then bits = (bits & *@keep) | *@set, the same in O(1).
+ */
+static inline void sm_plru_touch_masks(uint32_t ways, uint32_t way,
+                                       uint64_t *keep, uint64_t *set)
+{
+    *keep = ~UINT64_C(0);
+    *set = 0;
+    sm_plru_touch(keep, ways, way);
+    sm_plru_touch(set, ways, way);
+}
+
 /* The way the tree points at. */
 static inline uint32_t sm_plru_victim(uint64_t bits, uint32_t ways)
 {

@@ -22,6 +22,7 @@
  * set's first invalid way is its count of valid ones.
  */
 #define SM_TAG_NO_BASE 1u
+#define SM_TAG_PROBES  64    /* a power of two */
 
 struct SmTagCache {
     SmTagCacheParams p;
@@ -35,16 +36,17 @@ struct SmTagCache {
     uint32_t *fill;          /* per set: valid ways */
     uint64_t *repl;          /* per set: RR next way or PLRU node bits */
     /*
-     * Per set: the way last used (hit or filled), probed first by a
-     * lookup; whether two entries of the set ever overlapped (then more
-     * than one way can match, the lowest answers, and the probe is
-     * skipped); the way whose use last changed PLRU state (a PLRU touch
-     * of the same way again changes nothing).  Lookups scan in way order
-     * without these: they only make a stream of hits cheap.
+     * Lookups scan in way order; these only make hits cheap.  @probe
+     * remembers, by page and context, the slot that last answered or was
+     * filled; it is tried first unless the set ever held overlapping
+     * entries (@overlap: then more than one way can match and the lowest
+     * must answer).  Without overlaps at most one way matches, so a probe
+     * that matches is exactly what the scan would find.  PLRU touches
+     * use per-way masks (sm_plru_touch_masks()).
      */
-    uint32_t *mru;
+    uint32_t probe[SM_TAG_PROBES];
     bool *overlap;
-    uint32_t *plru_last;
+    uint64_t *plru_keep, *plru_set;
     uint64_t clock;
     uint64_t rng;
 };
@@ -86,11 +88,8 @@ static void sm_tag_empty(SmTagCache *c)
         c->mask[i] = 0;
     }
     memset(c->fill, 0, sizeof(*c->fill) * c->sets);
-    memset(c->mru, 0, sizeof(*c->mru) * c->sets);
+    memset(c->probe, 0, sizeof(c->probe));
     memset(c->overlap, 0, sizeof(*c->overlap) * c->sets);
-    for (i = 0; i < c->sets; i++) {
-        c->plru_last[i] = UINT32_MAX;
-    }
 }
 
 void sm_tagcache_reset(SmTagCache *c)
@@ -107,6 +106,7 @@ void sm_tagcache_reset(SmTagCache *c)
 SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
 {
     SmTagCache *c;
+    uint32_t w;
 
     if (sm_tagcache_check_params(p)) {
         return NULL;
@@ -122,9 +122,14 @@ SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
     c->stamp = g_new(uint64_t, p->entries);
     c->fill = g_new(uint32_t, c->sets);
     c->repl = g_new(uint64_t, c->sets);
-    c->mru = g_new(uint32_t, c->sets);
     c->overlap = g_new(bool, c->sets);
-    c->plru_last = g_new(uint32_t, c->sets);
+    c->plru_keep = g_new(uint64_t, c->ways);
+    c->plru_set = g_new(uint64_t, c->ways);
+    for (w = 0; w < c->ways; w++) {
+        if (p->policy == SM_TAG_PLRU) {
+            sm_plru_touch_masks(c->ways, w, &c->plru_keep[w], &c->plru_set[w]);
+        }
+    }
     sm_tagcache_reset(c);
     return c;
 }
@@ -141,9 +146,9 @@ void sm_tagcache_free(SmTagCache *c)
     g_free(c->stamp);
     g_free(c->fill);
     g_free(c->repl);
-    g_free(c->mru);
     g_free(c->overlap);
-    g_free(c->plru_last);
+    g_free(c->plru_keep);
+    g_free(c->plru_set);
     g_free(c);
 }
 
@@ -164,20 +169,21 @@ static uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
 
 static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
 {
-    c->mru[set] = way;
     switch (c->p.policy) {
     case SM_TAG_LRU:
         c->stamp[set * c->ways + way] = ++c->clock;
         break;
     case SM_TAG_PLRU:
-        if (c->plru_last[set] != way) {
-            sm_plru_touch(&c->repl[set], c->ways, way);
-            c->plru_last[set] = way;
-        }
+        c->repl[set] = (c->repl[set] & c->plru_keep[way]) | c->plru_set[way];
         break;
     default:
         break;
     }
+}
+
+static uint32_t sm_tag_probe_index(uint64_t ctx, uint64_t addr)
+{
+    return (uint32_t)((addr >> 12) ^ ctx ^ (ctx >> 32)) & (SM_TAG_PROBES - 1);
 }
 
 static bool sm_tag_match(const SmTagCache *c, uint32_t i, uint64_t ctx,
@@ -187,11 +193,14 @@ static bool sm_tag_match(const SmTagCache *c, uint32_t i, uint64_t ctx,
 }
 
 static bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
-                       uint64_t *payload)
+                       uint32_t probe, uint64_t *payload)
 {
+    uint32_t i = set * c->ways + way;
+
+    c->probe[probe] = i;
     sm_tag_use(c, set, way);
     if (payload) {
-        *payload = c->payload[set * c->ways + way];
+        *payload = c->payload[i];
     }
     return true;
 }
@@ -201,15 +210,17 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
 {
     uint32_t set = sm_tag_set(c, set_hint);
     uint32_t first = set * c->ways;
+    uint32_t h = sm_tag_probe_index(ctx, addr);
+    uint32_t way = c->probe[h] - first;     /* wraps when another set's */
     uint32_t w;
 
-    /* Without overlaps at most one way matches: try the last used first */
-    if (!c->overlap[set] && sm_tag_match(c, first + c->mru[set], ctx, addr)) {
-        return sm_tag_hit(c, set, c->mru[set], payload);
+    if (way < c->ways && !c->overlap[set] &&
+        sm_tag_match(c, first + way, ctx, addr)) {
+        return sm_tag_hit(c, set, way, h, payload);
     }
     for (w = 0; w < c->ways; w++) {
         if (sm_tag_match(c, first + w, ctx, addr)) {
-            return sm_tag_hit(c, set, w, payload);
+            return sm_tag_hit(c, set, w, h, payload);
         }
     }
     return false;
@@ -276,6 +287,7 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     c->mask[i] = mask;
     c->base[i] = addr & mask;
     c->payload[i] = payload;
+    c->probe[sm_tag_probe_index(ctx, addr)] = i;
     sm_tag_use(c, set, w);
     return w;
 }
