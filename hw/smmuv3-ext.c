@@ -49,28 +49,31 @@
 
 /* ---- Model access -------------------------------------------------------- */
 
-/* Identifies the calling thread without a system call. */
-static __thread char smmuv3_ext_thread_tag;
-
 /*
- * A recursive spinlock: a translation must cost nanoseconds, and a mutex
- * costs more than the TLB hit it protects.  Holders are brief; the
- * longest is a bounded batch of commands.
+ * The BQL is the model's lock.  Every way into the model has it already
+ * (a vCPU's register access, timers, bottom halves, QMP, reset and
+ * migration) except an upstream transaction from a device served by an
+ * iothread, and that takes it here, in the lock order BQL first: the
+ * model may reach device registers (an MSI to the ITS, a table in MMIO)
+ * whose handlers need it.  No second lock: a translation must cost
+ * nanoseconds, and even an uncontended spinlock was a tenth of a TLB
+ * hit.  @depth counts the calls in progress, so that an access caused by
+ * the model's own memory access is seen for the re-entry it is.
  */
 static void smmuv3_ext_lock(SMMUv3ExtState *s)
 {
-    if (qatomic_read(&s->owner) != &smmuv3_ext_thread_tag) {
-        qemu_spin_lock(&s->lock);
-        qatomic_set(&s->owner, &smmuv3_ext_thread_tag);
+    if (!qemu_mutex_iothread_locked()) {
+        qemu_mutex_lock_iothread();
+        s->took_bql = true;          /* only a depth-0 entry gets here */
     }
     s->depth++;
 }
 
 static void smmuv3_ext_unlock(SMMUv3ExtState *s)
 {
-    if (--s->depth == 0) {
-        qatomic_set(&s->owner, NULL);
-        qemu_spin_unlock(&s->lock);
+    if (--s->depth == 0 && s->took_bql) {
+        s->took_bql = false;
+        qemu_mutex_unlock_iothread();
     }
 }
 
@@ -92,41 +95,17 @@ static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
     return false;
 }
 
-/* Whether this thread took the BQL to enter the model (see below). */
-static __thread bool smmuv3_ext_took_bql;
-
-static void smmuv3_ext_unlock_upstream(SMMUv3ExtState *s)
-{
-    bool outermost = s->depth == 1;
-
-    smmuv3_ext_unlock(s);
-    if (outermost && smmuv3_ext_took_bql) {
-        smmuv3_ext_took_bql = false;
-        qemu_mutex_unlock_iothread();
-    }
-}
-
 /*
- * Lock for an upstream transaction.  One that arrives while this thread is
- * already inside the model was started by the model's own memory access
- * (an event queue aimed at a device's doorbell, say); serving it would
- * re-enter the model and could recurse without end, so it is refused.
+ * Lock for an upstream transaction.  One that arrives while the model is
+ * already at work was started by the model's own memory access (an event
+ * queue aimed at a device's doorbell, say); serving it would re-enter the
+ * model and could recurse without end, so it is refused.
  */
 static bool smmuv3_ext_lock_upstream(SMMUv3ExtState *s)
 {
-    /*
-     * Lock order is BQL, then the SMMU: a vCPU's register access comes
-     * with the BQL, and the model may reach device registers (an MSI to
-     * the ITS, a table in MMIO) whose handlers take it.  A device served
-     * by an iothread therefore takes the BQL first.
-     */
-    if (!qemu_mutex_iothread_locked()) {
-        qemu_mutex_lock_iothread();
-        smmuv3_ext_took_bql = true;
-    }
     smmuv3_ext_lock(s);
     if (s->depth > 1) {
-        smmuv3_ext_unlock_upstream(s);
+        smmuv3_ext_unlock(s);
         qemu_log_mask(LOG_GUEST_ERROR, "%s: a transaction caused by the "
                       "SMMU's own memory access came back to it: refused\n",
                       s->id);
@@ -381,7 +360,7 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     if (smmuv3_ext_is_retried_piece(s, dev, addr, flag)) {
         /* Fails again, without a second record of the same fault. */
         dev->fault_addr = addr;
-        smmuv3_ext_unlock_upstream(s);
+        smmuv3_ext_unlock(s);
         entry.iova = addr & ~(hwaddr)0xfff;
         entry.addr_mask = 0xfff;
         return entry;
@@ -394,7 +373,7 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
         dev->fault_addr = addr;
         dev->fault_flag = flag;
     }
-    smmuv3_ext_unlock_upstream(s);
+    smmuv3_ext_unlock(s);
 
     switch (r.outcome) {
     case SM3_XLATE_OK:
@@ -693,7 +672,7 @@ static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
             return MEMTX_DECODE_ERROR;
         }
         r = smmuv3_ext_model_translate(s, &req, false);
-        smmuv3_ext_unlock_upstream(s);
+        smmuv3_ext_unlock(s);
         if (r.outcome == SM3_XLATE_OK) {
             mask = r.mask;
             pa = r.pa;
@@ -747,7 +726,7 @@ static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
         return x;
     }
     r = smmuv3_ext_model_translate(s, &req, true);
-    smmuv3_ext_unlock_upstream(s);
+    smmuv3_ext_unlock(s);
     switch (r.outcome) {
     case SM3_XLATE_OK:
         x.size = MAX(r.mask + 1, 0x1000);
@@ -800,7 +779,7 @@ static bool smmuv3_ext_ats_page_request(Object *obj, PCIDevice *dev,
         return false;
     }
     ok = sm3_page_request(s->model, &pr);
-    smmuv3_ext_unlock_upstream(s);
+    smmuv3_ext_unlock(s);
     return ok;
 }
 
@@ -1614,7 +1593,6 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
         s->model = NULL;
         return;
     }
-    qemu_spin_init(&s->lock);
     s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->endpoints = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->cmdq_bh = qemu_bh_new(smmuv3_ext_cmdq_bh, s);

@@ -88,9 +88,8 @@ struct SMMUv3ExtState {
     QEMUTimer *cmdq_timer;          /* cmdq-timing: the next command due */
     GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
     QLIST_HEAD(, SMMUv3ExtDev) notified;
-    QemuSpin lock;
-    void *owner;                    /* thread holding the lock, or NULL */
-    unsigned depth;                 /* model calls in progress (lock held) */
+    unsigned depth;                 /* model calls in progress (BQL held) */
+    bool took_bql;                  /* the outermost call took the BQL */
     uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;
     Notifier machine_done;
