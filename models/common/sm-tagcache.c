@@ -46,6 +46,12 @@ struct SmTagCache {
      */
     uint32_t probe[SM_TAG_PROBES];
     bool *overlap;
+    /*
+     * The smallest region filled since the cache was emptied: an entry no
+     * larger cannot contain another (inserts follow a missed lookup of an
+     * address in the new region), so only larger ones are checked.
+     */
+    uint64_t min_size;
     uint64_t *plru_keep, *plru_set;
     uint64_t clock;
     uint64_t rng;
@@ -90,6 +96,7 @@ static void sm_tag_empty(SmTagCache *c)
     memset(c->fill, 0, sizeof(*c->fill) * c->sets);
     memset(c->probe, 0, sizeof(c->probe));
     memset(c->overlap, 0, sizeof(*c->overlap) * c->sets);
+    c->min_size = UINT64_MAX;
 }
 
 void sm_tagcache_reset(SmTagCache *c)
@@ -226,18 +233,26 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     return false;
 }
 
-/* Whether a new entry (@ctx, @base, @mask) overlaps one of @set. */
-static bool sm_tag_overlaps(const SmTagCache *c, uint32_t set, uint64_t ctx,
+/*
+ * Whether a new entry (@ctx, @base, @mask) overlaps one of @set.  The
+ * lookup that missed before the insert found no entry holding the new
+ * region's address, so an overlap is an entry inside the new region.
+ */
+static bool sm_tag_overlaps(SmTagCache *c, uint32_t set, uint64_t ctx,
                             uint64_t base, uint64_t mask)
 {
+    uint64_t size = ~mask + 1;         /* 0: all of the address space */
     uint32_t first = set * c->ways;
     uint32_t w;
 
+    if (size && size <= c->min_size) {
+        c->min_size = size;
+        return false;
+    }
     for (w = 0; w < c->fill[set]; w++) {
         uint32_t i = first + w;
 
-        if (c->ctx[i] == ctx && ((base & c->mask[i]) == c->base[i] ||
-                                 (c->base[i] & mask) == base)) {
+        if (c->ctx[i] == ctx && (c->base[i] & mask) == base) {
             return true;
         }
     }
