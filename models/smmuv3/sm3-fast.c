@@ -4,7 +4,8 @@
  * a translation is a string of lookups that find what they found the
  * last time the same page was used: the STE and the CD in the
  * configuration cache, the page in the TLB.  A direct-mapped table of
- * slots, indexed by StreamID and 4 KiB page, remembers such TLB-answered
+ * slots (as many as the TLB has entries), indexed by StreamID and 4 KiB
+ * page, remembers such TLB-answered
  * translations: the cache slots they used and their result.  A request
  * with the same stream, attributes and page is answered from its slot
  * while nothing the answer depends on can have changed:
@@ -32,13 +33,29 @@
 
 #include "sm3-internal.h"
 
+void sm3_fast_new(Sm3 *s)
+{
+    uint32_t n = SM3_FAST_MIN_SLOTS;
+
+    while (n < sm_cache_entries(s->tlb) && n < SM3_FAST_MAX_SLOTS) {
+        n *= 2;
+    }
+    s->fast = g_new0(Sm3Fast, n);
+    s->fast_mask = n - 1;
+}
+
+void sm3_fast_free(Sm3 *s)
+{
+    g_free(s->fast);
+    s->fast = NULL;
+}
+
 /* Consecutive pages of one stream take consecutive slots. */
 static Sm3Fast *sm3_fast_slot(Sm3 *s, uint32_t sid, uint64_t iova)
 {
     uint64_t page = iova >> SM3_FAST_PAGE_SHIFT;
 
-    return &s->fast[(page ^ ((uint64_t)sid * 0x9e3779b1u)) &
-                    (SM3_FAST_SLOTS - 1)];
+    return &s->fast[(page ^ ((uint64_t)sid * 0x9e3779b1u)) & s->fast_mask];
 }
 
 /* Whether @f holds an answer for @req that is still the right one. */

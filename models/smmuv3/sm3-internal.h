@@ -68,9 +68,11 @@ extern const Sm3QueueDesc sm3_cmdq, sm3_eventq, sm3_priq;
  * The translation fast path (sm3-fast.c): slots by StreamID and page,
  * each a translation the TLB answered, valid while Sm3.epoch and the
  * generations of the configuration cache and the TLB are those it was
- * noted at.  As many slots as the default TLB has entries (a power of 2).
+ * noted at.  As many slots as the TLB has entries, rounded up to a power
+ * of two, within these bounds.
  */
-#define SM3_FAST_SLOTS      256
+#define SM3_FAST_MIN_SLOTS  16
+#define SM3_FAST_MAX_SLOTS  4096
 #define SM3_FAST_PAGE_SHIFT 12
 
 typedef struct Sm3Fast {
@@ -127,7 +129,8 @@ struct Sm3 {
     unsigned cmd_writes_head, cmd_writes_n;
     /* The fast path: register epoch (any register change) and slots */
     uint64_t epoch;
-    Sm3Fast fast[SM3_FAST_SLOTS];
+    Sm3Fast *fast;
+    uint32_t fast_mask;           /* slots - 1 */
 };
 
 /* ---- logging: through the host (sm_host_log) ---- */
@@ -406,6 +409,8 @@ typedef struct Sm3FastHit {
     const Sm3TlbEntry *tlb;
 } Sm3FastHit;
 
+void sm3_fast_new(Sm3 *s);
+void sm3_fast_free(Sm3 *s);
 /* Answer @req from its stream's slot when it still holds; else false. */
 bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r);
 /*

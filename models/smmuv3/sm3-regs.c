@@ -496,6 +496,7 @@ Sm3 *sm3_new(const Sm3Config *cfg)
         g_free(s);
         return NULL;
     }
+    sm3_fast_new(s);
     sm3_reset(s);
     return s;
 }
@@ -503,6 +504,7 @@ Sm3 *sm3_new(const Sm3Config *cfg)
 void sm3_free(Sm3 *s)
 {
     if (s) {
+        sm3_fast_free(s);
         sm3_caches_free(s);
         sm3_timing_free(s);
         g_free(s);
