@@ -5,10 +5,10 @@
  * last time the same page was used: the STE and the CD in the
  * configuration cache, the page in the TLB.  A direct-mapped table of
  * slots (as many as the TLB has entries), indexed by StreamID and 4 KiB
- * page, remembers such TLB-answered
- * translations: the cache slots they used and their result.  A request
- * with the same stream, attributes and page is answered from its slot
- * while nothing the answer depends on can have changed:
+ * page, remembers such TLB-answered translations: the cache slots they
+ * used and their result.  A request with the same stream, attributes
+ * and page is answered from its slot while nothing the answer depends on
+ * can have changed:
  *
  *  - the registers (SMMU_CR0, CR2, GBPA decide the early exits and the
  *    StreamWorld): Sm3.epoch, bumped by every register write, reset and
