@@ -289,13 +289,15 @@ void *sm_cache_insert(SmCache *c, uint64_t set_hint, const void *data)
     return dst;
 }
 
-uint32_t sm_cache_invalidate_matching(SmCache *c, SmCachePredFn pred,
-                                      void *opaque)
+/* sm_cache_invalidate_matching() over the slots [@first, @end). */
+static uint32_t sm_cache_invalidate_slots(SmCache *c, uint32_t first,
+                                          uint32_t end, SmCachePredFn pred,
+                                          void *opaque)
 {
     uint32_t i;
     uint32_t n = 0;
 
-    for (i = 0; i < c->entries; i++) {
+    for (i = first; i < end; i++) {
         if (c->slots[i].valid && pred(sm_cache_slot_data(c, i), opaque)) {
             c->slots[i].valid = false;
             n++;
@@ -304,6 +306,21 @@ uint32_t sm_cache_invalidate_matching(SmCache *c, SmCachePredFn pred,
     c->stats.invalidations += n;
     c->gen += n != 0;
     return n;
+}
+
+uint32_t sm_cache_invalidate_matching(SmCache *c, SmCachePredFn pred,
+                                      void *opaque)
+{
+    return sm_cache_invalidate_slots(c, 0, c->entries, pred, opaque);
+}
+
+uint32_t sm_cache_invalidate_matching_in(SmCache *c, uint64_t set_hint,
+                                         SmCachePredFn pred, void *opaque)
+{
+    uint32_t first = sm_cache_set_of(c, set_hint) * c->ways;
+
+    return sm_cache_invalidate_slots(c, first, first + c->ways, pred,
+                                     opaque);
 }
 
 bool sm_cache_invalidate_entry(SmCache *c, void *entry)

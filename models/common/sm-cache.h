@@ -153,6 +153,14 @@ uint32_t sm_cache_invalidate_matching(SmCache *c, SmCachePredFn pred,
                                       void *opaque);
 
 /*
+ * The same, visiting only the set of @set_hint: for callers that know
+ * every entry @pred can hold lives there (an address-scoped invalidation
+ * that computes the sets its entries were placed in).
+ */
+uint32_t sm_cache_invalidate_matching_in(SmCache *c, uint64_t set_hint,
+                                         SmCachePredFn pred, void *opaque);
+
+/*
  * Invalidate one entry returned by lookup/peek/insert.  false if @entry
  * is not an entry of @c or already invalid.
  */

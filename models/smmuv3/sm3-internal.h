@@ -129,6 +129,8 @@ struct Sm3 {
     unsigned cmd_writes_head, cmd_writes_n;
     /* The fast path: register epoch (any register change) and slots */
     uint64_t epoch;
+    /* Bit n: the TLB has held an entry of 2^n bytes (since creation) */
+    uint64_t tlb_shifts;
     Sm3Fast *fast;
     uint32_t fast_mask;           /* slots - 1 */
 };

@@ -315,6 +315,7 @@ const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
 
 void sm3_tlb_insert(Sm3 *s, const Sm3TlbEntry *e)
 {
+    s->tlb_shifts |= UINT64_C(1) << (e->shift & 63);
     sm_cache_insert(s->tlb, sm3_tlb_hint(e->world, e->kind, e->vmid, e->va,
                                          e->shift), e);
 }
@@ -351,8 +352,67 @@ static bool sm3_tlb_in_scope(const void *entry, void *opaque)
     return true;
 }
 
+/*
+ * How many sets an address-scoped invalidation visits, summed over the
+ * entry sizes the TLB has held: the aligned bases of [addr, last] at
+ * each size.  Large once a range covers many pages.
+ */
+static uint64_t sm3_tlb_scope_sets(const Sm3 *s, const Sm3TlbScope *sc,
+                                   uint64_t last)
+{
+    uint64_t n = 0;
+    unsigned shift;
+
+    for (shift = 0; shift < 64; shift++) {
+        if (s->tlb_shifts & (UINT64_C(1) << shift)) {
+            n += (last >> shift) - (sc->addr >> shift) + 1;
+        }
+    }
+    return n;
+}
+
+/*
+ * An invalidation of a few pages of one regime and VMID: only the sets
+ * its entries can have been placed in (sm3_tlb_hint() of each size the
+ * TLB has held, at each base the range touches) instead of every entry;
+ * what is invalidated is the same.  Strict-mode Linux sends one such
+ * TLBI per unmapped page.
+ */
+static bool sm3_tlb_invalidate_sets(Sm3 *s, const Sm3TlbScope *sc,
+                                    unsigned *n)
+{
+    uint64_t last = sc->addr + (sc->size ? sc->size - 1 : 0);
+    unsigned shift;
+
+    if (!sc->match_addr || !sc->match_world || !sc->match_kind ||
+        !sc->match_vmid || last < sc->addr ||
+        sm3_tlb_scope_sets(s, sc, last) > sm_cache_sets(s->tlb)) {
+        return false;
+    }
+    *n = 0;
+    for (shift = 0; shift < 64; shift++) {
+        uint64_t b;
+
+        if (!(s->tlb_shifts & (UINT64_C(1) << shift))) {
+            continue;
+        }
+        for (b = sc->addr >> shift; b <= last >> shift; b++) {
+            *n += sm_cache_invalidate_matching_in(
+                s->tlb, sm3_tlb_hint(sc->world, sc->kind, sc->vmid,
+                                     b << shift, shift),
+                sm3_tlb_in_scope, (void *)sc);
+        }
+    }
+    return true;
+}
+
 unsigned sm3_tlb_invalidate(Sm3 *s, const Sm3TlbScope *sc)
 {
+    unsigned n;
+
+    if (sm3_tlb_invalidate_sets(s, sc, &n)) {
+        return n;
+    }
     return sm_cache_invalidate_matching(s->tlb, sm3_tlb_in_scope,
                                         (void *)sc);
 }

@@ -263,12 +263,83 @@ static void test_thrash_correct(void)
     sm3b_free(b);
 }
 
+/*
+ * Address-scoped invalidations of one regime and VMID (TLBI_NH_VA and
+ * friends) visit only the sets their entries can live in.  The same
+ * cases as test_scopes() with the regime and VMID named, as the
+ * commands do: entries of another VMID or kind stay.
+ */
+static void test_scopes_by_address(void)
+{
+    Sm3Bench *b = tiny(64, 4);
+    Sm3TlbEntry es[] = {
+        entry(0x1000, 12, 1, 0, false),
+        entry(0x2000, 12, 2, 0, false),
+        entry(0x3000, 12, 3, 0, true),
+        entry(0x200000, 21, 1, 0, false),
+        entry(0x1000, 12, 1, 5, false),     /* VMID 5 */
+        entry(0x40000000, 30, 1, 0, false), /* a 1 GiB block */
+    };
+    Sm3TlbScope sc;
+    unsigned i;
+
+#define RESET_VA(a, sz) do { \
+        sm_cache_invalidate_all(b->s->tlb); \
+        for (i = 0; i < G_N_ELEMENTS(es); i++) { \
+            sm3_tlb_insert(b->s, &es[i]); \
+        } \
+        memset(&sc, 0, sizeof(sc)); \
+        sc.match_world = sc.match_kind = sc.match_vmid = true; \
+        sc.world = SM3_TLB_NS_EL1; \
+        sc.kind = SM3_TLB_KIND_S1; \
+        sc.match_addr = true; \
+        sc.addr = (a); \
+        sc.size = (sz); \
+    } while (0)
+
+    /* One page: the entry holding it, VMID 0 only */
+    RESET_VA(0x1000, 1);
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 1);
+    g_assert_cmpuint(count(b), ==, 5);
+    /* [0x2800, 0x3800): the pages at 0x2000 and 0x3000 */
+    RESET_VA(0x2800, 0x1000);
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 2);
+    /* Inside the 2 MiB block, away from its base */
+    RESET_VA(0x3ff000, 0x2000);
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 1);
+    /* Inside the 1 GiB block */
+    RESET_VA(0x7fff0000, 1);
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 1);
+    g_assert_cmpuint(count(b), ==, 5);
+    /* VMID 5's page; ASID 1 only (and global entries) */
+    RESET_VA(0x1000, 0x3000);
+    sc.vmid = 5;
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 1);
+    RESET_VA(0, 0x4000);
+    sc.match_asid = true;
+    sc.asid = 1;
+    sc.global_too = true;
+    /* 0x1000 (ASID 1) and 0x3000 (global) */
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 2);
+    /* Stage-2 entries are another kind */
+    RESET_VA(0x1000, 1);
+    sc.kind = SM3_TLB_KIND_S2;
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 0);
+    /* A range larger than the sets can be named: every entry checked */
+    RESET_VA(0, UINT64_C(1) << 40);
+    g_assert_cmpuint(sm3_tlb_invalidate(b->s, &sc), ==, 5);
+    g_assert_cmpuint(count(b), ==, 1);
+#undef RESET_VA
+    sm3b_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sm3/tlb/tags", test_tags);
     g_test_add_func("/sm3/tlb/bounded-eviction", test_bounded_eviction);
     g_test_add_func("/sm3/tlb/scopes", test_scopes);
+    g_test_add_func("/sm3/tlb/scopes-by-address", test_scopes_by_address);
     g_test_add_func("/sm3/tlb/cfg-cache", test_cfg_cache);
     g_test_add_func("/sm3/tlb/thrash-correct", test_thrash_correct);
     return g_test_run();
