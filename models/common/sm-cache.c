@@ -20,6 +20,7 @@ typedef struct SmCacheSlot {
 } SmCacheSlot;
 
 struct SmCache {
+    SmCacheHead head;        /* first: sm_cache_generation() reads it */
     char *name;
     SmCachePolicy policy;
     uint32_t entries;
@@ -33,7 +34,6 @@ struct SmCache {
     uint64_t *plru;          /* per set: tree PLRU node bits */
     uint64_t clock;          /* LRU use clock, strictly increasing */
     uint64_t rng;            /* SM_CACHE_RANDOM generator state */
-    uint64_t gen;            /* sm_cache_generation() */
     SmCacheStats stats;
 };
 
@@ -217,11 +217,6 @@ void sm_cache_hit_again(SmCache *c, uint32_t slot)
     sm_cache_touch(c, slot);
 }
 
-uint64_t sm_cache_generation(const SmCache *c)
-{
-    return c->gen;
-}
-
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
                     SmCacheMatchFn match, const void *key)
 {
@@ -269,7 +264,7 @@ void *sm_cache_insert(SmCache *c, uint64_t set_hint, const void *data)
     void *dst;
 
     c->stats.inserts++;
-    c->gen++;
+    c->head.gen++;
     for (w = 0; w < c->ways; w++) {
         if (!c->slots[first + w].valid) {
             way = w;
@@ -304,7 +299,7 @@ static uint32_t sm_cache_invalidate_slots(SmCache *c, uint32_t first,
         }
     }
     c->stats.invalidations += n;
-    c->gen += n != 0;
+    c->head.gen += n != 0;
     return n;
 }
 
@@ -342,7 +337,7 @@ bool sm_cache_invalidate_entry(SmCache *c, void *entry)
     }
     c->slots[slot].valid = false;
     c->stats.invalidations++;
-    c->gen++;
+    c->head.gen++;
     return true;
 }
 
@@ -356,7 +351,7 @@ uint32_t sm_cache_invalidate_all(SmCache *c)
         c->slots[i].valid = false;
     }
     c->stats.invalidations += n;
-    c->gen++;
+    c->head.gen++;
     return n;
 }
 
@@ -364,7 +359,7 @@ void sm_cache_foreach(SmCache *c, SmCacheVisitFn visit, void *opaque)
 {
     uint32_t i;
 
-    c->gen++;                /* the visitor may change entries */
+    c->head.gen++;                /* the visitor may change entries */
     for (i = 0; i < c->entries; i++) {
         if (c->slots[i].valid) {
             visit(sm_cache_slot_data(c, i), opaque);

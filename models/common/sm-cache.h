@@ -124,12 +124,24 @@ uint32_t sm_cache_slot_of(const SmCache *c, const void *entry);
 void sm_cache_hit_again(SmCache *c, uint32_t slot);
 
 /*
+ * The start of every SmCache, public so that sm_cache_generation() is
+ * inline: the fast paths compare it on every translation.  The rest of
+ * the structure is private to sm-cache.c.
+ */
+typedef struct SmCacheHead {
+    uint64_t gen;
+} SmCacheHead;
+
+/*
  * Changes whenever an entry is added, dropped or handed out for
  * modification (insert, invalidations, foreach): while it stays the same,
  * every entry pointer returned earlier is still the same valid entry and
  * every lookup finds what it found before.
  */
-uint64_t sm_cache_generation(const SmCache *c);
+static inline uint64_t sm_cache_generation(const SmCache *c)
+{
+    return ((const SmCacheHead *)(const void *)c)->gen;
+}
 
 /* As sm_cache_lookup() but touches neither statistics nor LRU state. */
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
