@@ -23,13 +23,13 @@ issues no command in either mode (a new stage-1 entry needs no
 invalidation).
 
 Repeatability: the averages came out the same in every run (map 7, unmap
-16 strict and 8 lazy; 9 strict and 4 lazy boots), and 99.6% of the loops
-took exactly 8862 ns in strict mode in two runs (timing-log).  The loop
-count and the standard deviations vary a little: the boot is not
-deterministic under icount (disk I/O done by host threads, idle time on
-the host clock), so the benchmark starts at another phase of the 250 Hz
-tick, its 2 s sleep ends on a tick, and the rare loops a tick interrupts
-are other ones.
+16 strict and 8 lazy, 35 with the slow SYNC; docs/timing.md has the
+runs), and 99.6% of the loops took exactly 8862 ns in strict mode in two
+runs (timing-log).  The loop count and the standard deviations vary a
+little: icount makes the CPUs deterministic but not the work done outside
+them (disk I/O in host threads, main-loop bottom halves), so the boot is
+not, the benchmark starts at another phase of the 250 Hz tick, its 2 s
+sleep ends on a tick, and the rare loops a tick interrupts are others.
 """
 import re
 
