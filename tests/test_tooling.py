@@ -212,18 +212,23 @@ def test_second_build_reuses_caches(built):
 
 def test_kernel_options(built):
     """The kernel built from source has what its guests rely on: 64 KiB
-    pages, both SMMU drivers as modules, forced unloading; its guest loads
-    the SMMUv3 driver before the devices behind it."""
+    pages, both SMMU drivers as modules, forced unloading, the DMA mapping
+    benchmark; its guest loads the SMMUv3 driver before the devices behind
+    it and has our guest programs, which Debian's guests do not."""
     with open(os.path.join(paths.BUILD, "kernel-64k", "config")) as f:
         config = set(f.read().splitlines())
     for opt in ("CONFIG_ARM64_64K_PAGES=y", "CONFIG_ARM_SMMU=m",
                 "CONFIG_ARM_SMMU_V3=m", "CONFIG_MODULE_UNLOAD=y",
-                "CONFIG_MODULE_FORCE_UNLOAD=y", "CONFIG_IKCONFIG_PROC=y"):
+                "CONFIG_MODULE_FORCE_UNLOAD=y", "CONFIG_IKCONFIG_PROC=y",
+                "CONFIG_DMA_MAP_BENCHMARK=y"):
         assert opt in config, opt
     with open(os.path.join(paths.GUEST_64K, "guest.json")) as f:
         info = json.load(f)
     assert info["modules"][0].endswith("/arm_smmu_v3.ko"), info["modules"]
     assert info["kernel_version"].endswith("-smmu-ext"), info
+    assert info["tools"] == ["dma-map-bench"], info
+    with open(os.path.join(paths.GUEST, "guest.json")) as f:
+        assert json.load(f)["tools"] == []
 
 
 def test_make_run_with_a_kernel_src_that_is_not_linux(built, tmp_path):

@@ -10,7 +10,12 @@ them.  Nothing is installed on the host; the packages are only unpacked.
 
 The initramfs holds busybox, our /init, the test scripts from tests/ and
 the kernel modules those need (with their dependencies, resolved from each
-module's .modinfo), loaded in dependency order by /init.
+module's .modinfo), loaded in dependency order by /init.  Guests of
+kernels built from source also get our own programs from tools/ in /bin,
+compiled static for arm64 (aarch64-linux-gnu-gcc, with the static C
+library of libc6-dev-arm64-cross): they drive kernel features that
+Debian's kernels do not have (tools/dma-map-bench.c: the DMA mapping
+benchmark, CONFIG_DMA_MAP_BENCHMARK).
 """
 import argparse
 import glob
@@ -32,6 +37,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # (scripts/build-kernel) as a module, which /init then loads before the
 # devices behind it.
 WANTED_MODULES = ["arm_smmu_v3", "virtio_pci", "virtio_blk", "virtio_net"]
+
+
+# Our guest programs (tools/NAME.c, installed as /bin/NAME) and how they
+# are built.  Static: the initramfs has no C library.
+TOOLS = ["dma-map-bench"]
+CROSS_CC = "aarch64-linux-gnu-gcc"
+CROSS_CFLAGS = ["-static", "-O2", "-s", "-Wall", "-Wextra", "-Werror"]
 
 
 def fail(msg):
@@ -147,7 +159,35 @@ class Cpio:
         return b"".join(self.chunks)
 
 
-def build_initramfs(kroot, bbroot, kver, modules):
+def build_tools(outdir):
+    """Compile TOOLS into @outdir/tools; return {name: ELF bytes}."""
+    if shutil.which(CROSS_CC) is None:
+        fail("%s not found: the guest programs of kernels built from source "
+             "(guest-images/linux/tools) need it; install the packages "
+             "gcc-aarch64-linux-gnu and libc6-dev-arm64-cross "
+             "(scripts/bootstrap packages)" % CROSS_CC)
+    tooldir = os.path.join(outdir, "tools")
+    os.makedirs(tooldir, exist_ok=True)
+    built = {}
+    for name in TOOLS:
+        src = os.path.join(HERE, "tools", name + ".c")
+        exe = os.path.join(tooldir, name)
+        r = subprocess.run([CROSS_CC] + CROSS_CFLAGS + ["-o", exe, src],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        if r.returncode != 0:
+            hint = ""
+            if re.search(r"\.h: No such file|no include path|cannot find -lc",
+                         r.stdout):
+                hint = (" (no static C library for arm64: install "
+                        "libc6-dev-arm64-cross, scripts/bootstrap packages)")
+            fail("compiling %s failed%s:\n%s" % (src, hint, r.stdout))
+        with open(exe, "rb") as f:
+            built[name] = f.read()
+    return built
+
+
+def build_initramfs(kroot, bbroot, kver, modules, tools=None):
     c = Cpio()
     for d in ["bin", "dev", "proc", "sys", "tmp", "etc", "tests", "lib",
               "lib/modules", "lib/modules/" + kver]:
@@ -165,6 +205,8 @@ def build_initramfs(kroot, bbroot, kver, modules):
     with open(os.path.join(bbroot, "bin/busybox"), "rb") as f:
         c.file("bin/busybox", f.read(), 0o755)
     c.symlink("bin/sh", "busybox")
+    for name, data in sorted((tools or {}).items()):
+        c.file("bin/" + name, data, 0o755)
     with open(os.path.join(HERE, "testlib.sh"), "rb") as f:
         c.file("etc/testlib.sh", f.read())
     with open(os.path.join(HERE, "init"), "rb") as f:
@@ -208,7 +250,9 @@ def main():
     kver = kvers[0]
     modules = resolve_modules(os.path.join(kroot, "lib/modules", kver),
                               WANTED_MODULES)
-    initrd = build_initramfs(kroot, bbroot, kver, modules)
+    # Only kernels built from source have what the tools drive.
+    tools = build_tools(args.out) if args.kernel_root else {}
+    initrd = build_initramfs(kroot, bbroot, kver, modules, tools)
     with open(os.path.join(args.out, "initramfs.cpio.gz"), "wb") as f:
         f.write(initrd)
     shutil.copyfile(os.path.join(kroot, "boot", "vmlinuz-" + kver),
@@ -218,6 +262,7 @@ def main():
         "busybox": os.path.basename(bdeb),
         "kernel_version": kver,
         "modules": modules,
+        "tools": sorted(tools),
         "tests": sorted(os.path.basename(t)[:-3] for t in
                         glob.glob(os.path.join(HERE, "tests", "*.sh"))),
         "initramfs_sha256": hashlib.sha256(initrd).hexdigest(),
