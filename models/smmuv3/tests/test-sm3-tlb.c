@@ -127,22 +127,33 @@ static unsigned count(Sm3Bench *b)
     return sm_cache_count_valid(b->s->tlb);
 }
 
+/*
+ * The entries of the scope tests: three pages of VMID 0 (ASIDs 1, 2 and
+ * a global one), a 2 MiB block, a page of VMID 5; with @block_1g, a
+ * 1 GiB block of VMID 0 too.  Returns how many.
+ */
+static unsigned scope_entries(Sm3TlbEntry es[6], bool block_1g)
+{
+    es[0] = entry(0x1000, 12, 1, 0, false);
+    es[1] = entry(0x2000, 12, 2, 0, false);
+    es[2] = entry(0x3000, 12, 3, 0, true);
+    es[3] = entry(0x200000, 21, 1, 0, false);
+    es[4] = entry(0x1000, 12, 1, 5, false);
+    es[5] = entry(0x40000000, 30, 1, 0, false);
+    return block_1g ? 6 : 5;
+}
+
 static void test_scopes(void)
 {
     Sm3Bench *b = tiny(64, 4);
-    Sm3TlbEntry es[] = {
-        entry(0x1000, 12, 1, 0, false),
-        entry(0x2000, 12, 2, 0, false),
-        entry(0x3000, 12, 3, 0, true),
-        entry(0x200000, 21, 1, 0, false),
-        entry(0x1000, 12, 1, 5, false),
-    };
+    Sm3TlbEntry es[6];
+    unsigned n = scope_entries(es, false);
     Sm3TlbScope sc;
     unsigned i;
 
 #define RESET() do { \
         sm_cache_invalidate_all(b->s->tlb); \
-        for (i = 0; i < G_N_ELEMENTS(es); i++) { \
+        for (i = 0; i < n; i++) { \
             sm3_tlb_insert(b->s, &es[i]); \
         } \
         memset(&sc, 0, sizeof(sc)); \
@@ -272,20 +283,14 @@ static void test_thrash_correct(void)
 static void test_scopes_by_address(void)
 {
     Sm3Bench *b = tiny(64, 4);
-    Sm3TlbEntry es[] = {
-        entry(0x1000, 12, 1, 0, false),
-        entry(0x2000, 12, 2, 0, false),
-        entry(0x3000, 12, 3, 0, true),
-        entry(0x200000, 21, 1, 0, false),
-        entry(0x1000, 12, 1, 5, false),     /* VMID 5 */
-        entry(0x40000000, 30, 1, 0, false), /* a 1 GiB block */
-    };
+    Sm3TlbEntry es[6];
+    unsigned n = scope_entries(es, true);
     Sm3TlbScope sc;
     unsigned i;
 
 #define RESET_VA(a, sz) do { \
         sm_cache_invalidate_all(b->s->tlb); \
-        for (i = 0; i < G_N_ELEMENTS(es); i++) { \
+        for (i = 0; i < n; i++) { \
             sm3_tlb_insert(b->s, &es[i]); \
         } \
         memset(&sc, 0, sizeof(sc)); \
