@@ -22,7 +22,10 @@
  * set's first invalid way is its count of valid ones.
  */
 #define SM_TAG_NO_BASE 1u
-#define SM_TAG_PROBES  64    /* a power of two */
+#define SM_TAG_NONE    UINT32_MAX  /* end of an index chain */
+#define SM_TAG_PROBES  64          /* a power of two */
+/* Distinct masks the index probes; a cache that saw more scans instead */
+#define SM_TAG_MASKS   4
 
 struct SmTagCache {
     SmTagCacheParams p;
@@ -36,16 +39,29 @@ struct SmTagCache {
     uint32_t *fill;          /* per set: valid ways */
     uint64_t *repl;          /* per set: RR next way or PLRU node bits */
     /*
-     * Lookups scan in way order; these only make hits cheap.  @probe
-     * remembers, by page and context, the slot that last answered or was
-     * filled; it is tried first unless the set ever held overlapping
-     * entries (@overlap: then more than one way can match and the lowest
-     * must answer).  Without overlaps at most one way matches, so a probe
-     * that matches is exactly what the scan would find.  PLRU touches
-     * use per-way masks (sm_plru_touch_masks()).
+     * Lookups answer what a scan of the set in way order would: the
+     * lowest way that matches.  As long as no set ever held overlapping
+     * entries (@overlap) at most one way of a set matches an address, so
+     * a lookup can stop at the first match it finds, and the scan is
+     * needed only for proving a miss.  Two structures spare it:
+     *  - @probe remembers, by page and context, the slot that last
+     *    answered or was filled: a repeated hit is one compare;
+     *  - every valid slot is indexed, chained by a hash of (set, context,
+     *    base) from @head through @next: probing it once per distinct
+     *    mask in use (@masks, at most SM_TAG_MASKS of them) finds the
+     *    matching way or proves there is none (a 32-way scan on every
+     *    micro-TLB miss was most of a miss's cost).
+     * A set with overlaps, or a cache that saw more masks (@n_masks
+     * beyond the array), is scanned.  PLRU touches use per-way masks
+     * (sm_plru_touch_masks()).
      */
     uint32_t probe[SM_TAG_PROBES];
+    uint32_t *head;          /* per hash bucket: first slot, or NONE */
+    uint32_t *next;          /* per slot: next slot of its bucket */
+    uint32_t bucket_mask;    /* buckets - 1 */
     bool *overlap;
+    uint64_t masks[SM_TAG_MASKS];
+    uint32_t n_masks;        /* distinct masks since emptied (may exceed) */
     /*
      * The smallest region filled since the cache was emptied: an entry no
      * larger cannot contain another (inserts follow a missed lookup of an
@@ -95,7 +111,11 @@ static void sm_tag_empty(SmTagCache *c)
     }
     memset(c->fill, 0, sizeof(*c->fill) * c->sets);
     memset(c->probe, 0, sizeof(c->probe));
+    for (i = 0; i <= c->bucket_mask; i++) {
+        c->head[i] = SM_TAG_NONE;
+    }
     memset(c->overlap, 0, sizeof(*c->overlap) * c->sets);
+    c->n_masks = 0;
     c->min_size = UINT64_MAX;
 }
 
@@ -113,7 +133,7 @@ void sm_tagcache_reset(SmTagCache *c)
 SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
 {
     SmTagCache *c;
-    uint32_t w;
+    uint32_t w, buckets;
 
     if (sm_tagcache_check_params(p)) {
         return NULL;
@@ -130,6 +150,14 @@ SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
     c->fill = g_new(uint32_t, c->sets);
     c->repl = g_new(uint64_t, c->sets);
     c->overlap = g_new(bool, c->sets);
+    /* Two buckets per entry at least: chains of one, mostly */
+    buckets = 16;
+    while (buckets < 2 * p->entries) {
+        buckets *= 2;
+    }
+    c->head = g_new(uint32_t, buckets);
+    c->next = g_new(uint32_t, p->entries);
+    c->bucket_mask = buckets - 1;
     c->plru_keep = g_new(uint64_t, c->ways);
     c->plru_set = g_new(uint64_t, c->ways);
     for (w = 0; w < c->ways; w++) {
@@ -154,6 +182,8 @@ void sm_tagcache_free(SmTagCache *c)
     g_free(c->fill);
     g_free(c->repl);
     g_free(c->overlap);
+    g_free(c->head);
+    g_free(c->next);
     g_free(c->plru_keep);
     g_free(c->plru_set);
     g_free(c);
@@ -188,6 +218,19 @@ static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
     }
 }
 
+/*
+ * Pages of one context in consecutive buckets; other contexts and sets
+ * start elsewhere.  A fold, not a multiply: it runs on every lookup.
+ */
+static uint32_t sm_tag_bucket(const SmTagCache *c, uint32_t set,
+                              uint64_t ctx, uint64_t base)
+{
+    uint64_t page = base >> 12;
+
+    return (uint32_t)(page ^ (page >> 24) ^ (ctx * 7) ^ (ctx >> 33) ^
+                      ((uint64_t)set << 3)) & c->bucket_mask;
+}
+
 static uint32_t sm_tag_probe_index(uint64_t ctx, uint64_t addr)
 {
     return (uint32_t)((addr >> 12) ^ ctx ^ (ctx >> 32)) & (SM_TAG_PROBES - 1);
@@ -212,6 +255,54 @@ static bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
     return true;
 }
 
+/* The way of @set whose tag is (@ctx, @base, @mask), or SM_TAG_NONE. */
+static uint32_t sm_tag_find(const SmTagCache *c, uint32_t set, uint64_t ctx,
+                            uint64_t base, uint64_t mask)
+{
+    uint32_t first = set * c->ways;
+    uint32_t i;
+
+    for (i = c->head[sm_tag_bucket(c, set, ctx, base)]; i != SM_TAG_NONE;
+         i = c->next[i]) {
+        if (c->base[i] == base && c->mask[i] == mask && c->ctx[i] == ctx &&
+            i - first < c->ways) {
+            return i - first;
+        }
+    }
+    return SM_TAG_NONE;
+}
+
+static void sm_tag_index_add(SmTagCache *c, uint32_t set, uint32_t i)
+{
+    uint32_t *h = &c->head[sm_tag_bucket(c, set, c->ctx[i], c->base[i])];
+    uint32_t k;
+
+    c->next[i] = *h;
+    *h = i;
+    for (k = 0; k < MIN(c->n_masks, SM_TAG_MASKS); k++) {
+        if (c->masks[k] == c->mask[i]) {
+            return;
+        }
+    }
+    if (c->n_masks < SM_TAG_MASKS) {
+        c->masks[c->n_masks] = c->mask[i];
+    }
+    c->n_masks++;
+}
+
+static void sm_tag_index_remove(SmTagCache *c, uint32_t set, uint32_t i)
+{
+    uint32_t *link = &c->head[sm_tag_bucket(c, set, c->ctx[i], c->base[i])];
+
+    while (*link != SM_TAG_NONE) {
+        if (*link == i) {
+            *link = c->next[i];
+            return;
+        }
+        link = &c->next[*link];
+    }
+}
+
 bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
                         uint64_t addr, uint64_t *payload)
 {
@@ -219,11 +310,19 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     uint32_t first = set * c->ways;
     uint32_t h = sm_tag_probe_index(ctx, addr);
     uint32_t way = c->probe[h] - first;     /* wraps when another set's */
-    uint32_t w;
+    uint32_t k, w;
 
-    if (way < c->ways && !c->overlap[set] &&
-        sm_tag_match(c, first + way, ctx, addr)) {
-        return sm_tag_hit(c, set, way, h, payload);
+    if (!c->overlap[set] && c->n_masks <= SM_TAG_MASKS) {
+        if (way < c->ways && sm_tag_match(c, first + way, ctx, addr)) {
+            return sm_tag_hit(c, set, way, h, payload);
+        }
+        for (k = 0; k < c->n_masks; k++) {
+            w = sm_tag_find(c, set, ctx, addr & c->masks[k], c->masks[k]);
+            if (w != SM_TAG_NONE) {
+                return sm_tag_hit(c, set, w, h, payload);
+            }
+        }
+        return false;
     }
     for (w = 0; w < c->ways; w++) {
         if (sm_tag_match(c, first + w, ctx, addr)) {
@@ -298,10 +397,14 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     c->overlap[set] |= sm_tag_overlaps(c, set, ctx, addr & mask, mask);
     w = sm_tag_victim(c, set);
     i = set * c->ways + w;
+    if (c->base[i] != SM_TAG_NO_BASE || c->mask[i] != 0) {
+        sm_tag_index_remove(c, set, i);       /* the victim's */
+    }
     c->ctx[i] = ctx;
     c->mask[i] = mask;
     c->base[i] = addr & mask;
     c->payload[i] = payload;
+    sm_tag_index_add(c, set, i);
     c->probe[sm_tag_probe_index(ctx, addr)] = i;
     sm_tag_use(c, set, w);
     return w;

@@ -49,7 +49,7 @@ static void sm_servers_init(SmServers *s, uint32_t n)
 }
 
 /* The @k-th earliest free time's place in the ring. */
-static uint64_t *sm_servers_at(SmServers *s, uint32_t k)
+static inline uint64_t *sm_servers_at(SmServers *s, uint32_t k)
 {
     uint32_t i = s->head + k;
 
@@ -57,7 +57,7 @@ static uint64_t *sm_servers_at(SmServers *s, uint32_t k)
 }
 
 /* Take the server that frees first: its free time. */
-static uint64_t sm_servers_take(SmServers *s)
+static inline uint64_t sm_servers_take(SmServers *s)
 {
     uint64_t first = s->free_at[s->head];
 
@@ -66,7 +66,7 @@ static uint64_t sm_servers_take(SmServers *s)
 }
 
 /* Give the server taken last back, free from @end. */
-static void sm_servers_put(SmServers *s, uint64_t end)
+static inline void sm_servers_put(SmServers *s, uint64_t end)
 {
     uint32_t k = s->n - 1;
 
@@ -91,9 +91,12 @@ static void sm_servers_put(SmServers *s, uint64_t end)
 #define SM_HIST_FINE \
     (SM_HIST_EXACT + (64u - SM_HIST_EXACT_MSB) * SM_HIST_SUB)
 
+/*
+ * The log2 buckets are not kept: each fine bucket lies inside one of
+ * them, so the summary adds them up (one counter less per translation).
+ */
 typedef struct SmHistAcc {
     uint64_t count, sum, min, max;
-    uint64_t log2[SM_TIMING_HIST_LOG2];
     uint64_t fine[SM_HIST_FINE];
 } SmHistAcc;
 
@@ -128,13 +131,30 @@ static uint64_t sm_hist_fine_top(unsigned i)
     return (((uint64_t)(SM_HIST_SUB + sub) + 1) << shift) - 1;
 }
 
-static void sm_hist_add(SmHistAcc *h, uint64_t v)
+/* log2 bucket (SM_TIMING_HIST_LOG2) of the values of fine bucket @i. */
+static unsigned sm_hist_fine_log2(unsigned i)
+{
+    uint64_t top = sm_hist_fine_top(i);
+
+    return top ? sm_msb(top) + 1 : 0;
+}
+
+static void sm_hist_log2(const SmHistAcc *h, uint64_t *log2)
+{
+    unsigned i;
+
+    memset(log2, 0, sizeof(uint64_t) * SM_TIMING_HIST_LOG2);
+    for (i = 0; i < SM_HIST_FINE; i++) {
+        log2[sm_hist_fine_log2(i)] += h->fine[i];
+    }
+}
+
+static inline void sm_hist_add(SmHistAcc *h, uint64_t v)
 {
     h->min = h->count ? MIN(h->min, v) : v;
     h->max = MAX(h->max, v);
     h->count++;
     h->sum += v;
-    h->log2[v ? sm_msb(v) + 1 : 0]++;
     h->fine[sm_hist_fine_index(v)]++;
 }
 
@@ -161,7 +181,7 @@ static SmTimingHist sm_hist_summary(const SmHistAcc *h)
         .count = h->count, .sum = h->sum, .min = h->min, .max = h->max,
     };
 
-    memcpy(s.log2, h->log2, sizeof(s.log2));
+    sm_hist_log2(h, s.log2);
     if (h->count) {
         s.mean_milli = h->sum / h->count * 1000 +
                        (h->sum % h->count) * 1000 / h->count;
@@ -281,7 +301,7 @@ static uint32_t sm_mem_latency(const SmTimingParams *p, uint64_t pa)
  * *@t becomes the start of service.  The wait goes to the statistics and
  * to *@wait.  Every take is followed by its sm_give().
  */
-static void sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
+static inline void sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
                     uint64_t *t, uint64_t *wait)
 {
     SmTimingResStats *rs = &e->st.res[which];
@@ -297,7 +317,7 @@ static void sm_take(SmTimingEngine *e, SmTimingRes which, SmServers *s,
 }
 
 /* The server taken from @s is held from @start until @end. */
-static void sm_give(SmTimingEngine *e, SmTimingRes which, SmServers *s,
+static inline void sm_give(SmTimingEngine *e, SmTimingRes which, SmServers *s,
                     uint64_t start, uint64_t end)
 {
     sm_servers_put(s, end);

@@ -86,6 +86,7 @@ typedef struct Sm3Fast {
     bool has_cd;                   /* the STE has stage 1: a CD lookup */
     uint64_t pa_base, mask;        /* the TLB entry's */
     uint8_t perm;
+    uint8_t leaf_shift;            /* log2(mask + 1): the timing record's */
 } Sm3Fast;
 
 struct Sm3 {
@@ -106,6 +107,12 @@ struct Sm3 {
      */
     SmTimingEngine *timing;
     SmTimingRecord *rec;
+    /*
+     * The record of a timed fast-path hit: what every one of them looked
+     * up (the STE, the TLB) is set once by sm3_fast_new(); the request's
+     * own fields and the CD lookup are set for each (sm3_fast_time()).
+     */
+    SmTimingRecord fast_rec;
     SmTimingCfgKind rec_cfg;
     SmHost rec_host;
     SmTimingResult last_timing;
@@ -188,6 +195,10 @@ void sm3_cmd_retired(Sm3 *s, bool ok);
 void sm3_cmd_written(Sm3 *s, uint32_t old_prod);
 /* cmdq_timing: forget the queue's timing (disabled, reset, restored). */
 void sm3_cmd_timing_clear(Sm3 *s);
+/* log2 of the region a result with offset mask @mask holds for (0: all). */
+uint8_t sm3_leaf_shift(uint64_t mask);
+/* The cycle @req reaches the SMMU: its own, or the host's clock. */
+uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req);
 Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
                    Sm3Xlate (*xlate)(Sm3 *s, const Sm3Request *req,
                                      bool ats_req), bool ats_req);
@@ -413,7 +424,10 @@ typedef struct Sm3FastHit {
 
 void sm3_fast_new(Sm3 *s);
 void sm3_fast_free(Sm3 *s);
-/* Answer @req from its stream's slot when it still holds; else false. */
+/*
+ * Answer @req from its stream's slot when it still holds, counted and,
+ * with timing, timed as the full path would; else false (nothing done).
+ */
 bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r);
 /*
  * Remember @hit for @req's stream.  Only for a translation whose every

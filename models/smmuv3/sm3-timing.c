@@ -176,13 +176,14 @@ void sm3_cmd_retired(Sm3 *s, bool ok)
     s->cmd_timed = false;
 }
 
-/* log2 of the region a successful result holds for (0: none). */
-static uint8_t sm3_leaf_shift(const Sm3Xlate *r)
+uint8_t sm3_leaf_shift(uint64_t mask)
 {
-    if (r->outcome != SM3_XLATE_OK || r->mask + 1 == 0) {
-        return 0;
-    }
-    return (uint8_t)__builtin_ctzll(r->mask + 1);
+    return mask + 1 == 0 ? 0 : (uint8_t)__builtin_ctzll(mask + 1);
+}
+
+uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req)
+{
+    return req->arrival ? req->arrival : sm3_timing_now(s);
 }
 
 Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
@@ -203,7 +204,7 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
     rec.iova = req->iova;
     rec.size = req->size;
     rec.write = req->write;
-    rec.arrival = req->arrival ? req->arrival : sm3_timing_now(s);
+    rec.arrival = sm3_arrival(s, req);
     for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
         rec.cfg[k].lookup = SM_TIMING_NONE;
         rec.cfg[k].n_fetches = 0;
@@ -228,7 +229,8 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
                 r.outcome == SM3_XLATE_STALLED ||
                 r.outcome == SM3_XLATE_ABORT;
     /* An ATS Translation Request's answer goes to the device's ATC */
-    rec.leaf_shift = ats_req ? 0 : sm3_leaf_shift(&r);
+    rec.leaf_shift = ats_req || r.outcome != SM3_XLATE_OK ? 0
+                     : sm3_leaf_shift(r.mask);
     sm_timing_translate(s->timing, &rec, &s->last_timing);
     s->timed_once = true;
     r.latency = s->last_timing.latency;

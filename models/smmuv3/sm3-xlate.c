@@ -865,17 +865,17 @@ static G_GNUC_NO_INLINE Sm3Xlate sm3_xlate_full(Sm3 *s, const Sm3Request *req,
 
 static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
 {
-    Sm3Xlate r;
-
     s->st.translations++;
-    if (!ats_req && sm3_fast_translate(s, req, &r)) {
-        return r;
-    }
     return sm3_xlate_full(s, req, ats_req);
 }
 
 Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)
 {
+    Sm3Xlate r;
+
+    if (sm3_fast_translate(s, req, &r)) {
+        return r;
+    }
     if (s->timing) {
         return sm3_timed(s, req, sm3_xlate, false);
     }

@@ -6,6 +6,7 @@
  * ways, so every test evicts.
  */
 #include <glib.h>
+#include <string.h>
 
 #include "sm-tagcache.h"
 
@@ -236,6 +237,144 @@ static void test_overlap_lowest_way(void)
     sm_tagcache_free(c);
 }
 
+/* ---- Against a scan ------------------------------------------------------ */
+
+/*
+ * The reference: a copy of every way's tag (the way each insert reports
+ * it used), looked up by scanning the set in way order.  Whatever the
+ * cache does to be fast, a lookup must answer what this scan answers:
+ * the lowest matching way's payload, or a miss.
+ */
+typedef struct TWay {
+    bool valid;
+    uint64_t ctx, base, mask, payload;
+} TWay;
+
+typedef struct TMirror {
+    TWay *way;
+    uint32_t sets, ways;
+} TMirror;
+
+static bool t_scan(const TMirror *m, uint64_t hint, uint64_t ctx,
+                   uint64_t addr, uint64_t *payload)
+{
+    uint32_t set = hint & (m->sets - 1);
+    uint32_t w;
+
+    for (w = 0; w < m->ways; w++) {
+        const TWay *x = &m->way[set * m->ways + w];
+
+        if (x->valid && x->ctx == ctx && (addr & x->mask) == x->base) {
+            *payload = x->payload;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t t_rand(uint64_t *s)
+{
+    *s = *s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+    return *s >> 33;
+}
+
+/* How a workload picks the region an address misses into. */
+typedef enum TMasks {
+    T_PAGES,        /* 4 KiB only */
+    T_BY_REGION,    /* 4 KiB, 64 KiB, 2 MiB: each in its own 2 MiB region */
+    T_ANY,          /* six masks (one the whole space), anywhere */
+} TMasks;
+
+static uint64_t t_pick_mask(TMasks kind, uint64_t addr, uint64_t *rng)
+{
+    uint64_t r;
+
+    switch (kind) {
+    case T_PAGES:
+        return ~UINT64_C(0xfff);
+    case T_BY_REGION:
+        r = (addr >> 21) % 3;
+        return r == 0 ? ~UINT64_C(0xfff) : r == 1 ? ~UINT64_C(0xffff)
+                                                   : ~UINT64_C(0x1fffff);
+    default:
+        /* Mostly pages: large entries would soon answer everything */
+        r = t_rand(rng) % 100;
+        return r < 70 ? ~UINT64_C(0xfff) : r < 85 ? ~UINT64_C(0x3fff) :
+               r < 95 ? ~UINT64_C(0xffff) : r < 99 ? ~UINT64_C(0x3ff) :
+               t_rand(rng) % 2 ? ~UINT64_C(0x1fffff) : 0;
+    }
+}
+
+/*
+ * @ops lookups of random addresses (three contexts, 32 pages in each of
+ * three 2 MiB regions: more than fit, so sets fill and evict), each miss followed by an insert as callers do, an
+ * invalidation of everything now and then; every lookup compared with
+ * the scan.
+ */
+static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
+                           TMasks kind, unsigned ops)
+{
+    SmTagCache *c = t_new(entries, ways, pol, 99);
+    TMirror m = { .sets = sm_tagcache_sets(c), .ways = sm_tagcache_ways(c) };
+    uint64_t rng = entries * 31 + ways * 7 + pol * 3 + kind;
+    uint64_t next_payload = 1;
+    unsigned i, hits = 0;
+
+    m.way = g_new0(TWay, entries);
+    for (i = 0; i < ops; i++) {
+        uint64_t ctx = 1 + t_rand(&rng) % 3;
+        uint64_t addr = (t_rand(&rng) % 3) << 21 | (t_rand(&rng) % 32) << 12 |
+                        (t_rand(&rng) % 512) << 3;
+        uint64_t hint = (addr >> 12) ^ ctx;     /* as the micro-TLB's */
+        uint64_t want = 0, got = 0, mask;
+        bool expect;
+        TWay *x;
+
+        if (i % 1000 == 999) {
+            sm_tagcache_invalidate_all(c);
+            memset(m.way, 0, sizeof(*m.way) * entries);
+        }
+        expect = t_scan(&m, hint, ctx, addr, &want);
+
+        g_assert_cmpint(sm_tagcache_lookup(c, hint, ctx, addr, &got), ==,
+                        expect);
+        if (expect) {
+            g_assert_cmpuint(got, ==, want);
+            hits++;
+            continue;
+        }
+        mask = t_pick_mask(kind, addr, &rng);
+        x = &m.way[(hint & (m.sets - 1)) * m.ways +
+                   sm_tagcache_insert(c, hint, ctx, addr, mask,
+                                      next_payload)];
+        *x = (TWay){ true, ctx, addr & mask, mask, next_payload++ };
+    }
+    /* Not a test of nothing: both answers happened, and often */
+    g_assert_cmpuint(hits, >, ops / 50);
+    g_assert_cmpuint(hits, <, ops - ops / 50);
+    sm_tagcache_free(c);
+    g_free(m.way);
+}
+
+static void test_against_scan(void)
+{
+    static const struct {
+        uint32_t entries, ways;
+    } geo[] = { { 32, 0 }, { 32, 4 }, { 8, 2 }, { 64, 64 } };
+    static const TMasks kinds[] = { T_PAGES, T_BY_REGION, T_ANY };
+    unsigned g, k;
+    int pol;
+
+    for (g = 0; g < G_N_ELEMENTS(geo); g++) {
+        for (pol = 0; pol < SM_TAG_POLICY_COUNT; pol++) {
+            for (k = 0; k < G_N_ELEMENTS(kinds); k++) {
+                t_against_scan(geo[g].entries, geo[g].ways, pol, kinds[k],
+                               20000);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -251,5 +390,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/tagcache/sets-independent", test_sets_independent);
     g_test_add_func("/sm/tagcache/overlap-lowest-way",
                     test_overlap_lowest_way);
+    g_test_add_func("/sm/tagcache/against-scan", test_against_scan);
     return g_test_run();
 }

@@ -834,6 +834,43 @@ static void test_histogram_resolution(void)
     sm_timing_free(e);
 }
 
+/*
+ * The log2 buckets at their edges: with the main TLB in the TBU costing
+ * nothing, every translation of t_rec() (a micro-TLB miss, then hits)
+ * takes utlb.latency cycles.  [k] holds 2^(k-1) .. 2^k - 1: 1 in [1],
+ * 63 in [6], 64 and 127 in [7], 128 in [8], 1000000 (between 2^19 =
+ * 524288 and 2^20 - 1) in [20].
+ */
+static void test_histogram_log2_edges(void)
+{
+    static const struct {
+        unsigned latency, bucket;
+    } cases[] = {
+        { 1, 1 }, { 63, 6 }, { 64, 7 }, { 127, 7 }, { 128, 8 },
+        { 1000000, 20 },
+    };
+    unsigned i, k, n;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *extra = g_strdup_printf("utlb.latency = %u\ntlb.latency = 0\n",
+                                      cases[i].latency);
+        SmTimingEngine *e = t_engine(extra);
+        SmTimingRecord r;
+        SmTimingHist h;
+
+        for (n = 0; n < 3; n++) {
+            r = t_rec(0x1000, 1 + n * 10000000);
+            g_assert_cmpuint(t_xlate(e, &r).latency, ==, cases[i].latency);
+        }
+        h = sm_timing_stats(e).latency;
+        for (k = 0; k < SM_TIMING_HIST_LOG2; k++) {
+            g_assert_cmpuint(h.log2[k], ==, k == cases[i].bucket ? 3 : 0);
+        }
+        sm_timing_free(e);
+        g_free(extra);
+    }
+}
+
 /* ---- Determinism -------------------------------------------------------- */
 
 /* A fixed pseudo-random mixed workload: the same on every run. */
@@ -1107,6 +1144,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/timing/histogram", test_histogram);
     g_test_add_func("/sm/timing/histogram-resolution",
                     test_histogram_resolution);
+    g_test_add_func("/sm/timing/histogram-log2-edges",
+                    test_histogram_log2_edges);
     g_test_add_func("/sm/timing/determinism", test_determinism);
     g_test_add_func("/sm/timing/with-walker", test_with_walker);
     g_test_add_func("/sm/timing/record-add-walk-kinds",
