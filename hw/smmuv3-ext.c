@@ -1664,7 +1664,7 @@ static Property smmuv3_ext_properties[] = {
      * Off by default until its host cost is small enough (docs/timing.md,
      * "Host cost"): today it makes a translated access 1.5-1.8x dearer.
      */
-    DEFINE_PROP_BOOL("timing", SMMUv3ExtState, timing, false),
+    DEFINE_PROP_BOOL("timing", SMMUv3ExtState, timing, true),
     DEFINE_PROP_STRING("timing-params", SMMUv3ExtState, timing_params),
     DEFINE_PROP_BOOL("cmdq-timing", SMMUv3ExtState, cmdq_timing, false),
     DEFINE_PROP_STRING("timing-log", SMMUv3ExtState, timing_log),
@@ -1738,7 +1738,8 @@ static const struct {
                     "run from the main loop" },
     { "timing", "model the latency of every translation and command "
                 "(statistics in qom-get ... stats, member timing; "
-                "docs/timing.md; default off: it costs host time)" },
+                "docs/timing.md; off: the functional model alone, "
+                "for less host time)" },
     { "timing-params", "timing parameter file (default: the built-in "
                        "MMU-600-class set, models/common/params/)" },
     { "cmdq-timing", "commands take their modelled time on the virtual "

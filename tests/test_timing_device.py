@@ -34,8 +34,11 @@ def test_timing_on(built):
 
 def test_timing_off_has_no_timing_stats(built):
     assert "timing" not in stats(",timing=off")
-    # Off by default while it costs host time (docs/timing.md, Host cost)
-    assert "timing" not in stats("")
+
+
+def test_timing_on_by_default(built):
+    t = stats("")["timing"]
+    assert t["clock-mhz"] == 1000 and t["translations"] == 0
 
 
 def test_timing_params_file(built, tmp_path):
