@@ -204,7 +204,7 @@ static uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
     return (uint32_t)(set_hint & (c->sets - 1));
 }
 
-static void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
+static inline void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
 {
     switch (c->p.policy) {
     case SM_TAG_LRU:
@@ -242,7 +242,7 @@ static bool sm_tag_match(const SmTagCache *c, uint32_t i, uint64_t ctx,
     return (addr & c->mask[i]) == c->base[i] && c->ctx[i] == ctx;
 }
 
-static bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
+static inline bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
                        uint32_t probe, uint64_t *payload)
 {
     uint32_t i = set * c->ways + way;

@@ -53,16 +53,6 @@ int sm_pa_size_encoding(unsigned bits)
     return -1;
 }
 
-unsigned sm_granule_shift(SmGranule g)
-{
-    static const unsigned shift[] = {
-        [SM_GRANULE_4K] = 12, [SM_GRANULE_16K] = 14, [SM_GRANULE_64K] = 16,
-        [SM_GRANULE_INVALID] = 0,
-    };
-
-    return (unsigned)g < G_N_ELEMENTS(shift) ? shift[g] : 0;
-}
-
 SmGranule sm_granule_from_shift(unsigned shift)
 {
     switch (shift) {
@@ -75,21 +65,6 @@ SmGranule sm_granule_from_shift(unsigned shift)
     default:
         return SM_GRANULE_INVALID;
     }
-}
-
-unsigned sm_walk_bits_per_level(SmGranule g)
-{
-    unsigned gs = sm_granule_shift(g);
-
-    return gs ? gs - 3 : 0;
-}
-
-unsigned sm_walk_level_shift(SmGranule g, int level)
-{
-    if (level < 0 || level > 3) {
-        return 0;
-    }
-    return sm_granule_shift(g) + sm_walk_bits_per_level(g) * (3 - level);
 }
 
 uint64_t sm_walk_block_size(SmGranule g, int level)

@@ -80,14 +80,45 @@ SmGranule sm_granule_from_tg1(unsigned tg1);
 unsigned sm_pa_size_bits(unsigned enc);
 int sm_pa_size_encoding(unsigned bits);
 
+/*
+ * The geometry every lookup and walk step asks for, inline: a table walk
+ * asks it a few dozen times.
+ */
+
 /* log2 of the granule size: 12, 14 or 16 (0 for an invalid granule). */
-unsigned sm_granule_shift(SmGranule g);
+static inline unsigned sm_granule_shift(SmGranule g)
+{
+    switch (g) {
+    case SM_GRANULE_4K:
+        return 12;
+    case SM_GRANULE_16K:
+        return 14;
+    case SM_GRANULE_64K:
+        return 16;
+    default:
+        return 0;
+    }
+}
+
+/* Address bits resolved by one full table: granule_shift - 3. */
+static inline unsigned sm_walk_bits_per_level(SmGranule g)
+{
+    unsigned gs = sm_granule_shift(g);
+
+    return gs ? gs - 3 : 0;
+}
+
+/* Lowest address bit resolved at @level (0..3): the block/page shift. */
+static inline unsigned sm_walk_level_shift(SmGranule g, int level)
+{
+    if (level < 0 || level > 3) {
+        return 0;
+    }
+    return sm_granule_shift(g) + sm_walk_bits_per_level(g) * (3 - level);
+}
+
 /* The granule of log2 size @shift (12, 14 or 16), else invalid. */
 SmGranule sm_granule_from_shift(unsigned shift);
-/* Address bits resolved by one full table: granule_shift - 3. */
-unsigned sm_walk_bits_per_level(SmGranule g);
-/* Lowest address bit resolved at @level (0..3): the block/page shift. */
-unsigned sm_walk_level_shift(SmGranule g, int level);
 /* Bytes mapped by one descriptor at @level. */
 uint64_t sm_walk_block_size(SmGranule g, int level);
 /*
