@@ -8,6 +8,8 @@
  * sizes), 3.13 (HTTU), 5.2 (STE S2 fields), 5.4 (CD fields).
  */
 #include <glib.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "sm-bits.h"
 #include "sm-walk.h"
@@ -131,12 +133,15 @@ int sm_walk_s1_start_level(SmGranule g, unsigned ias_bits)
 {
     unsigned gs = sm_granule_shift(g);
     unsigned bpl = sm_walk_bits_per_level(g);
-    unsigned levels;
+    unsigned levels = 0, covered;
 
     if (!gs || ias_bits <= gs || ias_bits > sm_walk_max_ias(g)) {
         return -1;
     }
-    levels = (ias_bits - gs + bpl - 1) / bpl;
+    /* ceil((ias_bits - gs) / bpl), counted: a division costs more here */
+    for (covered = gs; covered < ias_bits; covered += bpl) {
+        levels++;
+    }
     return levels > SM_WALK_LEVELS ? -1 : SM_WALK_LEVELS - (int)levels;
 }
 
@@ -429,24 +434,19 @@ static SmWalkOutcome sm_walk_table_pa(SmWalker *w, const SmWalkStage *st,
     return SM_WALK_OK;
 }
 
+/* A descriptor in memory, little- or big-endian (CD.ENDI, STE.S2ENDI). */
 static uint64_t sm_walk_from_bytes(const uint8_t *b, bool be)
 {
-    uint64_t v = 0;
-    unsigned i;
+    uint64_t v;
 
-    for (i = 0; i < 8; i++) {
-        v |= (uint64_t)b[be ? 7 - i : i] << (8 * i);
-    }
-    return v;
+    memcpy(&v, b, sizeof(v));
+    return be ? GUINT64_FROM_BE(v) : GUINT64_FROM_LE(v);
 }
 
 static void sm_walk_to_bytes(uint8_t *b, uint64_t v, bool be)
 {
-    unsigned i;
-
-    for (i = 0; i < 8; i++) {
-        b[be ? 7 - i : i] = (uint8_t)(v >> (8 * i));
-    }
+    v = be ? GUINT64_TO_BE(v) : GUINT64_TO_LE(v);
+    memcpy(b, &v, sizeof(v));
 }
 
 /* Read the descriptor at (IPA or PA) @addr for @level of @st. */
@@ -866,7 +866,8 @@ bool sm_walk(const SmHost *host, const SmWalkCfg *cfg, const SmWalkReq *req,
     unsigned shift = 64;
     uint8_t perm = SM_PERM_ALL;
 
-    *res = (SmWalkResult){ 0 };
+    /* Not the access list: only its first n_accesses are ever read */
+    memset(res, 0, offsetof(SmWalkResult, accesses));
     res->fault.input_addr = req->addr;
     if (!cfg->s1.enabled && !cfg->s2.enabled) {
         return sm_walk_bad_config(res, SM_WALK_CFG_NO_STAGE, 0);

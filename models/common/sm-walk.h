@@ -404,8 +404,9 @@ typedef struct SmWalkResult {
 
 /*
  * Translate @req with @cfg.  Stage 1 only, stage 2 only or nested,
- * depending on cfg->s1.enabled / cfg->s2.enabled.  Fills all of @res and
- * returns res->outcome == SM_WALK_OK.  Never asserts on guest-controlled
+ * depending on cfg->s1.enabled / cfg->s2.enabled.  Fills all of @res
+ * but the accesses past n_accesses, and returns res->outcome ==
+ * SM_WALK_OK.  Never asserts on guest-controlled
  * input (descriptor contents, config values): those become faults or
  * SM_WALK_BAD_CONFIG.  Fault priority within a stage follows Arm ARM
  * D8: translation and address size faults by level, then Access flag,

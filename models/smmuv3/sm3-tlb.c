@@ -294,7 +294,7 @@ static bool sm3_tlb_match(const void *entry, const void *key)
 const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
 {
     uint64_t hints[SM3_TLB_MAX_SHIFTS];
-    unsigned i, n = MIN(key->n_shifts, SM3_TLB_MAX_SHIFTS);
+    unsigned i, n = MIN(key->n_shifts, SM3_TLB_MAX_SHIFTS), held = 0;
 
     if (!n) {
         /*
@@ -306,11 +306,18 @@ const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
                         sm3_tlb_match, key);
         return NULL;
     }
+    /*
+     * Only the sets of sizes the TLB has held (Sm3.tlb_shifts) can hold
+     * a match: the others are not looked at, which changes nothing but
+     * the time a miss takes (still one lookup, counted once).
+     */
     for (i = 0; i < n; i++) {
-        hints[i] = sm3_tlb_hint(key->world, key->kind, key->vmid, key->va,
-                                key->shifts[i]);
+        if (s->tlb_shifts & (UINT64_C(1) << (key->shifts[i] & 63))) {
+            hints[held++] = sm3_tlb_hint(key->world, key->kind, key->vmid,
+                                         key->va, key->shifts[i]);
+        }
     }
-    return sm_cache_lookup_any(s->tlb, hints, n, sm3_tlb_match, key);
+    return sm_cache_lookup_any(s->tlb, hints, held, sm3_tlb_match, key);
 }
 
 void sm3_tlb_insert(Sm3 *s, const Sm3TlbEntry *e)
