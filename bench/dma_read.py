@@ -6,6 +6,10 @@ choice, run side by side, printed as times and ratios.
     make bench [BENCH_SMMUS="none builtin smmuv3-ext"] [MODE=strict]
                [BENCH_DISK_MB=256] [BENCH_RUNS=3]
 
+A BENCH_SMMUS entry NAME:PROPS adds properties to our SMMU's -device
+(commas doubled), e.g. "smmuv3-ext smmuv3-ext:timing=off" puts the
+timing model's cost beside the default.
+
 The time is what the guest measures around its read loop (elapsed_ms of
 the dma-read tests), so boot time does not count.  One guest boot takes
 a few seconds of TCG and its disk reads share the host with everything
@@ -42,9 +46,17 @@ def elapsed_ms(result):
 SPREAD_WARN = 0.20
 
 
-def boot_once(smmu, mode, disk_mb, round_no):
+def split_choice(entry):
+    """BENCH_SMMUS entry -> (SMMU choice, extra -device properties)."""
+    smmu, _, props = entry.partition(":")
+    return smmu, props
+
+
+def boot_once(entry, mode, disk_mb, round_no):
     """{test: elapsed ms} of one boot."""
-    sc = guest.Scenario(smmu=smmu, mode=mode, disk_mb=disk_mb, net=False)
+    smmu, props = split_choice(entry)
+    sc = guest.Scenario(smmu=smmu, mode=mode, disk_mb=disk_mb, net=False,
+                        smmu_opts=props)
     boot = guest.boot(sc, log_name="bench-%s-%d" % (sc.name, round_no),
                       only=[t for t, _ in TESTS])
     out = {}
@@ -52,7 +64,7 @@ def boot_once(smmu, mode, disk_mb, round_no):
         r = boot.report.results.get(name)
         if r is None or r.status != "pass":
             sys.exit("bench: %s failed under SMMU=%s (log: %s)" % (
-                name, smmu, boot.log_path))
+                name, entry, boot.log_path))
         out[name] = elapsed_ms(r)
     return out
 
@@ -80,7 +92,11 @@ def main():
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     try:
         for s in smmus:
-            guest.smmu_choice(s)
+            smmu, props = split_choice(s)
+            guest.smmu_choice(smmu)
+            if props and smmu != "smmuv3-ext":
+                raise guest.ConfigError("%s: properties are for smmuv3-ext "
+                                        "only" % s)
         guest.mode_choice(mode)
     except guest.ConfigError as e:
         sys.exit("bench: error: %s" % e)
@@ -89,7 +105,8 @@ def main():
     print()
     print("DMA read benchmark: %d MiB disk, O_DIRECT, MODE=%s, best of %d "
           "interleaved runs" % (disk_mb, mode, runs))
-    print("%-11s %-7s %9s %9s %9s %8s" % ("SMMU", "block", "time ms",
+    width = max(11, max(len(s) for s in smmus))
+    print("%-*s %-7s %9s %9s %9s %8s" % (width, "SMMU", "block", "time ms",
                                           "MiB/s", "vs none", "spread"))
     warnings = []
     for name, label in TESTS:
@@ -97,8 +114,8 @@ def main():
         for s in smmus:
             t = times[(s, name)]
             sp = spread(samples[(s, name)])
-            print("%-11s %-7s %9d %9.1f %9s %7.0f%%" % (
-                s, label, t, disk_mb * 1000.0 / max(t, 1),
+            print("%-*s %-7s %9d %9.1f %9s %7.0f%%" % (
+                width, s, label, t, disk_mb * 1000.0 / max(t, 1),
                 "%.3fx" % (t / base) if base else "-", 100 * sp))
             if sp > SPREAD_WARN:
                 warnings.append("%s %s: runs spread %.0f%% (%s ms): the "

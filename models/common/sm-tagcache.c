@@ -61,7 +61,8 @@ struct SmTagCache {
     uint32_t bucket_mask;    /* buckets - 1 */
     bool *overlap;
     uint64_t masks[SM_TAG_MASKS];
-    uint32_t n_masks;        /* distinct masks since emptied (may exceed) */
+    /* Distinct masks since emptied; SM_TAG_MASKS + 1: more than that */
+    uint32_t n_masks;
     /*
      * The smallest region filled since the cache was emptied: an entry no
      * larger cannot contain another (inserts follow a missed lookup of an
@@ -287,7 +288,9 @@ static void sm_tag_index_add(SmTagCache *c, uint32_t set, uint32_t i)
     if (c->n_masks < SM_TAG_MASKS) {
         c->masks[c->n_masks] = c->mask[i];
     }
-    c->n_masks++;
+    if (c->n_masks <= SM_TAG_MASKS) {
+        c->n_masks++;               /* past the array: stays there (scans) */
+    }
 }
 
 static void sm_tag_index_remove(SmTagCache *c, uint32_t set, uint32_t i)

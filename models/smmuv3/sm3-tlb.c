@@ -291,6 +291,35 @@ static bool sm3_tlb_match(const void *entry, const void *key)
  * Probe every entry size the configuration allows, smallest first, as a
  * single lookup: one hit or one miss is counted.
  */
+/*
+ * Whether the set of @key's size @shift can hold an entry matching @key.
+ * A matching entry of size Z sits in the set of (@key, Z): the hint
+ * depends on the address only above Z.  So a size the TLB has held can;
+ * another only when its set is also the set of a size held (the match
+ * does not compare sizes: such an entry is found there, and first).
+ */
+static bool sm3_tlb_set_may_match(const Sm3 *s, const Sm3TlbKey *key,
+                                  unsigned shift, uint64_t hint)
+{
+    uint32_t set = sm_cache_set_of(s->tlb, hint);
+    uint64_t held = s->tlb_shifts;
+
+    if (held & (UINT64_C(1) << (shift & 63))) {
+        return true;
+    }
+    while (held) {
+        unsigned z = (unsigned)__builtin_ctzll(held);
+
+        held &= held - 1;
+        if (sm_cache_set_of(s->tlb, sm3_tlb_hint(key->world, key->kind,
+                                                 key->vmid, key->va, z)) ==
+            set) {
+            return true;
+        }
+    }
+    return false;
+}
+
 const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
 {
     uint64_t hints[SM3_TLB_MAX_SHIFTS];
@@ -307,14 +336,16 @@ const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
         return NULL;
     }
     /*
-     * Only the sets of sizes the TLB has held (Sm3.tlb_shifts) can hold
-     * a match: the others are not looked at, which changes nothing but
-     * the time a miss takes (still one lookup, counted once).
+     * Sets that cannot hold a match (sm3_tlb_set_may_match()) are not
+     * looked at: that changes nothing but the time a miss takes (still
+     * one lookup, counted once; the same entry found first on a hit).
      */
     for (i = 0; i < n; i++) {
-        if (s->tlb_shifts & (UINT64_C(1) << (key->shifts[i] & 63))) {
-            hints[held++] = sm3_tlb_hint(key->world, key->kind, key->vmid,
-                                         key->va, key->shifts[i]);
+        uint64_t h = sm3_tlb_hint(key->world, key->kind, key->vmid, key->va,
+                                  key->shifts[i]);
+
+        if (sm3_tlb_set_may_match(s, key, key->shifts[i], h)) {
+            hints[held++] = h;
         }
     }
     return sm_cache_lookup_any(s->tlb, hints, held, sm3_tlb_match, key);

@@ -281,11 +281,11 @@ static uint64_t t_rand(uint64_t *s)
 /* How a workload picks the region an address misses into. */
 typedef enum TMasks {
     T_PAGES,        /* 4 KiB only */
-    T_BY_REGION,    /* 4 KiB, 64 KiB, 2 MiB: each in its own 2 MiB region */
+    T_BY_REGION,    /* 4 KiB, 64 KiB, 2 MiB: each in its own region */
     T_ANY,          /* six masks (one the whole space), anywhere */
 } TMasks;
 
-static uint64_t t_pick_mask(TMasks kind, uint64_t addr, uint64_t *rng)
+static uint64_t t_pick_mask(TMasks kind, uint64_t region, uint64_t *rng)
 {
     uint64_t r;
 
@@ -293,7 +293,7 @@ static uint64_t t_pick_mask(TMasks kind, uint64_t addr, uint64_t *rng)
     case T_PAGES:
         return ~UINT64_C(0xfff);
     case T_BY_REGION:
-        r = (addr >> 21) % 3;
+        r = region;
         return r == 0 ? ~UINT64_C(0xfff) : r == 1 ? ~UINT64_C(0xffff)
                                                    : ~UINT64_C(0x1fffff);
     default:
@@ -307,9 +307,12 @@ static uint64_t t_pick_mask(TMasks kind, uint64_t addr, uint64_t *rng)
 
 /*
  * @ops lookups of random addresses (three contexts, 32 pages in each of
- * three 2 MiB regions: more than fit, so sets fill and evict), each miss followed by an insert as callers do, an
- * invalidation of everything now and then; every lookup compared with
- * the scan.
+ * three 2 MiB regions: more than fit, so sets fill and evict), each miss
+ * followed by an insert as callers do, everything invalidated every 1000
+ * lookups (also the way out for an entry covering the whole space, which
+ * never misses and so is never evicted); every lookup compared with the
+ * scan.  The mirror takes the way each insert reports: victim choices
+ * are the policies' own tests' business, this one is about lookups.
  */
 static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
                            TMasks kind, unsigned ops)
@@ -322,8 +325,14 @@ static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
 
     m.way = g_new0(TWay, entries);
     for (i = 0; i < ops; i++) {
-        uint64_t ctx = 1 + t_rand(&rng) % 3;
-        uint64_t addr = (t_rand(&rng) % 3) << 21 | (t_rand(&rng) % 32) << 12 |
+        /* The third context as the micro-TLB's with a SubstreamID */
+        uint64_t ctx = (uint64_t[]){ 1, 2, UINT64_C(1) << 32 | UINT64_C(3)
+                                                                << 33 }
+                       [t_rand(&rng) % 3];
+        uint64_t region = t_rand(&rng) % 3;
+        /* The last region high up: the hashes see the upper bits too */
+        uint64_t addr = (region == 2 ? UINT64_C(0x7f0000000000) : 0) |
+                        region << 21 | (t_rand(&rng) % 32) << 12 |
                         (t_rand(&rng) % 512) << 3;
         uint64_t hint = (addr >> 12) ^ ctx;     /* as the micro-TLB's */
         uint64_t want = 0, got = 0, mask;
@@ -343,7 +352,7 @@ static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
             hits++;
             continue;
         }
-        mask = t_pick_mask(kind, addr, &rng);
+        mask = t_pick_mask(kind, region, &rng);
         x = &m.way[(hint & (m.sets - 1)) * m.ways +
                    sm_tagcache_insert(c, hint, ctx, addr, mask,
                                       next_payload)];

@@ -338,6 +338,51 @@ static void test_scopes_by_address(void)
     sm3b_free(b);
 }
 
+/*
+ * A lookup probes the sets of the key's sizes in order (4 KiB, 2 MiB,
+ * 1 GiB) and answers the first match; it skips the sets that cannot hold
+ * a match.  With a global 1 GiB entry and an ASID-1 2 MiB entry at the
+ * same address, both matching, the answer depends on which set comes
+ * first, also when the 4 KiB set (no 4 KiB entry was ever held) happens
+ * to be the set of one of them: the answer must be the one of probing
+ * every set, for each of 511 addresses (different sets each time).
+ */
+static void test_lookup_order_of_sizes(void)
+{
+    Sm3Bench *b = tiny(256, 4);
+    unsigned g, ones = 0, twos = 0;
+
+    for (g = 1; g < 512; g++) {
+        uint64_t va = (uint64_t)g << 30;
+        Sm3TlbEntry e30 = entry(va, 30, 0, 0, true);
+        Sm3TlbEntry e21 = entry(va, 21, 1, 0, false);
+        Sm3TlbKey k = { .va = va | 0x123, .asid = 1, .n_shifts = 3,
+                        .shifts = { 12, 21, 30 } };
+        const Sm3TlbEntry *got, *every_set;
+        uint64_t held;
+
+        e30.pa = 0x80000000;
+        e21.pa = 0x40000000;
+        sm_cache_invalidate_all(b->s->tlb);
+        sm3_tlb_insert(b->s, &e30);
+        sm3_tlb_insert(b->s, &e21);
+        held = b->s->tlb_shifts;
+        got = sm3_tlb_lookup(b->s, &k);
+        b->s->tlb_shifts = ~UINT64_C(0);        /* every set probed */
+        every_set = sm3_tlb_lookup(b->s, &k);
+        b->s->tlb_shifts = held;
+        g_assert_nonnull(got);
+        g_assert_true(got == every_set);
+        ones += got->pa == 0x80000000;
+        twos += got->pa == 0x40000000;
+    }
+    /* Mostly the 2 MiB set first; the 1 GiB entry where it shares the 4K set */
+    g_assert_cmpuint(ones + twos, ==, 511);
+    g_assert_cmpuint(ones, >, 0);
+    g_assert_cmpuint(twos, >, 0);
+    sm3b_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -345,6 +390,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/tlb/bounded-eviction", test_bounded_eviction);
     g_test_add_func("/sm3/tlb/scopes", test_scopes);
     g_test_add_func("/sm3/tlb/scopes-by-address", test_scopes_by_address);
+    g_test_add_func("/sm3/tlb/lookup-order-of-sizes",
+                    test_lookup_order_of_sizes);
     g_test_add_func("/sm3/tlb/cfg-cache", test_cfg_cache);
     g_test_add_func("/sm3/tlb/thrash-correct", test_thrash_correct);
     return g_test_run();
