@@ -324,8 +324,8 @@ static Sm3Xlate smmuv3_ext_model_translate(SMMUv3ExtState *s,
     if (s->timing_log_file) {
         smmuv3_ext_log_timing(s, req, &r);
     }
-    t = sm3_last_timing(s->model);
-    if (ts && t) {
+    t = ts ? sm3_last_timing(s->model) : NULL;
+    if (t) {
         ts->done_ns = MAX(ts->done_ns,
                           (int64_t)sm_timing_cycles_to_ns_up(&s->timing_set,
                                                              t->done));
