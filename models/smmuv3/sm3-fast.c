@@ -110,13 +110,7 @@ static uint64_t sm3_fast_time(Sm3 *s, const Sm3Request *req,
 {
     SmTimingRecord *rec = &s->fast_rec;
 
-    rec->sid = req->sid;
-    rec->ssid = req->ssid;
-    rec->ssv = req->ssv;
-    rec->iova = req->iova;
-    rec->size = req->size;
-    rec->write = req->write;
-    rec->arrival = sm3_arrival(s, req);
+    sm3_rec_request(s, rec, req);
     rec->cfg[SM_TIMING_CFG_CD].lookup = f->has_cd ? SM_TIMING_HIT
                                                   : SM_TIMING_NONE;
     rec->leaf_shift = f->leaf_shift;
