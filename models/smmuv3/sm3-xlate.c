@@ -869,17 +869,19 @@ static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
     return sm3_xlate_full(s, req, ats_req);
 }
 
+/*
+ * One return of one local: the compiler builds @r in the caller's
+ * return slot, and a fast-path answer is not copied again on its way.
+ */
 Sm3Xlate sm3_translate(Sm3 *s, const Sm3Request *req)
 {
     Sm3Xlate r;
 
-    if (sm3_fast_translate(s, req, &r)) {
-        return r;
+    if (!sm3_fast_translate(s, req, &r)) {
+        r = s->timing ? sm3_timed(s, req, sm3_xlate, false)
+                      : sm3_xlate(s, req, false);
     }
-    if (s->timing) {
-        return sm3_timed(s, req, sm3_xlate, false);
-    }
-    return sm3_xlate(s, req, false);
+    return r;
 }
 
 Sm3Xlate sm3_ats_translate(Sm3 *s, const Sm3Request *req)
