@@ -245,15 +245,21 @@ SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
     return SM_WALK_CFG_OK;
 }
 
+/* The start level of a stage sm_walk_check_stage() accepted. */
+static int sm_walk_checked_start_level(const SmWalkStageCfg *sc, bool stage2)
+{
+    if (stage2) {
+        return sm_walk_s2_start_level(sc->granule, sc->sl0);
+    }
+    return sm_walk_s1_start_level(sc->granule, sm_walk_ias(sc));
+}
+
 int sm_walk_start_level(const SmWalkStageCfg *sc, bool stage2)
 {
     if (sm_walk_check_stage(sc, stage2) != SM_WALK_CFG_OK) {
         return -1;
     }
-    if (stage2) {
-        return sm_walk_s2_start_level(sc->granule, sc->sl0);
-    }
-    return sm_walk_s1_start_level(sc->granule, sm_walk_ias(sc));
+    return sm_walk_checked_start_level(sc, stage2);
 }
 
 uint64_t sm_walk_table_base(uint64_t ttb, int bits, unsigned oas_bits)
@@ -836,7 +842,7 @@ static SmWalkCfgError sm_walk_prepare(SmWalkStage *st,
     st->bpl = sm_walk_bits_per_level(sc->granule);
     st->ias = sm_walk_ias(sc);
     st->oas = sm_walk_oas(sc);
-    st->start = sm_walk_start_level(sc, s2);
+    st->start = sm_walk_checked_start_level(sc, s2);   /* checked above */
     return SM_WALK_CFG_OK;
 }
 
