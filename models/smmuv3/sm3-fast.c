@@ -129,14 +129,15 @@ bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r)
     s->st.translations++;
     s->st.fast_hits++;
     sm3_fast_replay(s, f);
-    *r = (Sm3Xlate){
-        .outcome = SM3_XLATE_OK,
-        .pa = f->pa_base | (req->iova & f->mask),
-        .mask = f->mask,
-        .perm = f->perm,
-        .tlb_hit = true,
-        .latency = s->timing ? sm3_fast_time(s, req, f) : 0,
-    };
+    memset(r, 0, sizeof(*r));
+    r->outcome = SM3_XLATE_OK;
+    r->pa = f->pa_base | (req->iova & f->mask);
+    r->mask = f->mask;
+    r->perm = f->perm;
+    r->tlb_hit = true;
+    if (s->timing) {
+        r->latency = sm3_fast_time(s, req, f);
+    }
     return true;
 }
 
