@@ -107,12 +107,6 @@ struct Sm3 {
      */
     SmTimingEngine *timing;
     SmTimingRecord *rec;
-    /*
-     * The record of a timed fast-path hit: what every one of them looked
-     * up (the STE, the TLB) is set once by sm3_fast_new(); the request's
-     * own fields and the CD lookup are set for each (sm3_fast_time()).
-     */
-    SmTimingRecord fast_rec;
     SmTimingCfgKind rec_cfg;
     SmHost rec_host;
     SmTimingResult last_timing;
@@ -140,6 +134,13 @@ struct Sm3 {
     uint64_t tlb_shifts;
     Sm3Fast *fast;
     uint32_t fast_mask;           /* slots - 1 */
+    /*
+     * The record of a timed fast-path hit: what every one of them looked
+     * up (the STE, the TLB) is set once by sm3_fast_new(); the request's
+     * own fields and the CD lookup are set for each (sm3_fast_time()).
+     * Last: it is large, and the fields above are the hot ones.
+     */
+    SmTimingRecord fast_rec;
 };
 
 /* ---- logging: through the host (sm_host_log) ---- */
