@@ -288,42 +288,51 @@ static bool sm3_tlb_match(const void *entry, const void *key)
 }
 
 /*
- * Probe every entry size the configuration allows, smallest first, as a
- * single lookup: one hit or one miss is counted.
+ * The sets an entry matching @key can be in, into @sets (returns how
+ * many): a matching entry of size Z sits in the set of (@key, Z), since
+ * the hint depends on the address only above Z, and Z is a size the TLB
+ * has held (Sm3.tlb_shifts).
  */
-/*
- * Whether the set of @key's size @shift can hold an entry matching @key.
- * A matching entry of size Z sits in the set of (@key, Z): the hint
- * depends on the address only above Z.  So a size the TLB has held can;
- * another only when its set is also the set of a size held (the match
- * does not compare sizes: such an entry is found there, and first).
- */
-static bool sm3_tlb_set_may_match(const Sm3 *s, const Sm3TlbKey *key,
-                                  unsigned shift, uint64_t hint)
+static unsigned sm3_tlb_held_sets(const Sm3 *s, const Sm3TlbKey *key,
+                                  uint32_t sets[64])
 {
-    uint32_t set = sm_cache_set_of(s->tlb, hint);
     uint64_t held = s->tlb_shifts;
+    unsigned n = 0;
 
-    if (held & (UINT64_C(1) << (shift & 63))) {
-        return true;
-    }
     while (held) {
         unsigned z = (unsigned)__builtin_ctzll(held);
 
         held &= held - 1;
-        if (sm_cache_set_of(s->tlb, sm3_tlb_hint(key->world, key->kind,
-                                                 key->vmid, key->va, z)) ==
-            set) {
+        sets[n++] = sm_cache_set_of(s->tlb, sm3_tlb_hint(key->world,
+                                                         key->kind,
+                                                         key->vmid,
+                                                         key->va, z));
+    }
+    return n;
+}
+
+static bool sm3_tlb_set_in(uint32_t set, const uint32_t *sets, unsigned n)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        if (sets[i] == set) {
             return true;
         }
     }
     return false;
 }
 
+/*
+ * Probe every entry size the configuration allows, smallest first, as a
+ * single lookup: one hit or one miss is counted.
+ */
 const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
 {
     uint64_t hints[SM3_TLB_MAX_SHIFTS];
-    unsigned i, n = MIN(key->n_shifts, SM3_TLB_MAX_SHIFTS), held = 0;
+    uint32_t sets[64];
+    unsigned i, n = MIN(key->n_shifts, SM3_TLB_MAX_SHIFTS), probed = 0;
+    unsigned n_sets;
 
     if (!n) {
         /*
@@ -336,19 +345,22 @@ const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
         return NULL;
     }
     /*
-     * Sets that cannot hold a match (sm3_tlb_set_may_match()) are not
-     * looked at: that changes nothing but the time a miss takes (still
-     * one lookup, counted once; the same entry found first on a hit).
+     * A size's set that no match can be in is not looked at: that changes
+     * nothing but the time a miss takes (still one lookup, counted once).
+     * The match does not compare sizes, so a set kept for another size is
+     * still probed in this size's turn: the first match found stays the
+     * same entry.
      */
+    n_sets = sm3_tlb_held_sets(s, key, sets);
     for (i = 0; i < n; i++) {
         uint64_t h = sm3_tlb_hint(key->world, key->kind, key->vmid, key->va,
                                   key->shifts[i]);
 
-        if (sm3_tlb_set_may_match(s, key, key->shifts[i], h)) {
-            hints[held++] = h;
+        if (sm3_tlb_set_in(sm_cache_set_of(s->tlb, h), sets, n_sets)) {
+            hints[probed++] = h;
         }
     }
-    return sm_cache_lookup_any(s->tlb, hints, held, sm3_tlb_match, key);
+    return sm_cache_lookup_any(s->tlb, hints, probed, sm3_tlb_match, key);
 }
 
 void sm3_tlb_insert(Sm3 *s, const Sm3TlbEntry *e)
