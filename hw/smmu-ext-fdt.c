@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Device-tree nodes for smmu-ext devices (see smmu-ext-fdt.h).  Bindings:
- * Linux Documentation/devicetree/bindings/iommu/arm,smmu-v3.yaml and
- * pci/pci-iommu.txt (iommu-map).
+ * Linux Documentation/devicetree/bindings/iommu/arm,smmu-v3.yaml,
+ * arm,smmu.yaml and pci/pci-iommu.txt (iommu-map).
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -26,41 +26,49 @@ static bool fdt_ok(int err, const char *what, Error **errp)
     return true;
 }
 
-uint32_t smmu_ext_fdt_add_smmuv3(void *fdt, const SmmuExtFdtNode *n,
-                                 Error **errp)
+/*
+ * A node "@name@base" at the root with what both SMMU bindings share:
+ * compatible, reg, @nr_irqs consecutive SPIs from @n->spi_base with
+ * trigger @irq_flags, dma-coherent, #iommu-cells = <1> (the StreamID) and
+ * a phandle.  Returns the phandle, 0 with @errp set.
+ */
+static uint32_t smmu_ext_fdt_add_node(void *fdt, const char *name,
+                                      const SmmuExtFdtNode *n,
+                                      const char *compat, size_t compat_len,
+                                      unsigned nr_irqs, uint32_t irq_flags,
+                                      Error **errp)
 {
-    static const char compat[] = "arm,smmu-v3";
-    g_autofree char *name = g_strdup_printf("smmuv3@%" PRIx64, n->base);
-    g_autofree char *path = g_strdup_printf("/%s", name);
-    uint32_t irqs[SMMUV3_NR_IRQS * 3];
+    g_autofree char *node_name = g_strdup_printf("%s@%" PRIx64, name,
+                                                 n->base);
+    g_autofree char *path = g_strdup_printf("/%s", node_name);
+    g_autofree uint32_t *irqs = g_new(uint32_t, nr_irqs * 3);
     uint64_t reg[2] = { cpu_to_be64(n->base), cpu_to_be64(n->size) };
     uint32_t phandle;
-    int node, i;
+    unsigned i;
+    int node;
 
     if (fdt_path_offset(fdt, path) >= 0) {
         error_setg(errp, "device tree already has a node %s", path);
         return 0;
     }
-    node = fdt_add_subnode(fdt, 0, name);
-    if (!fdt_ok(node, name, errp)) {
+    node = fdt_add_subnode(fdt, 0, node_name);
+    if (!fdt_ok(node, node_name, errp)) {
         return 0;
     }
     /* The board's allocator: fdt_generate_phandle() would collide with it */
     phandle = qemu_fdt_alloc_phandle(fdt);
-    for (i = 0; i < SMMUV3_NR_IRQS; i++) {
+    for (i = 0; i < nr_irqs; i++) {
         irqs[i * 3] = cpu_to_be32(GIC_FDT_IRQ_TYPE_SPI);
         irqs[i * 3 + 1] = cpu_to_be32(n->spi_base + i);
-        irqs[i * 3 + 2] = cpu_to_be32(GIC_FDT_IRQ_FLAGS_EDGE_LO_HI);
+        irqs[i * 3 + 2] = cpu_to_be32(irq_flags);
     }
-    if (!fdt_ok(fdt_setprop(fdt, node, "compatible", compat, sizeof(compat)),
+    if (!fdt_ok(fdt_setprop(fdt, node, "compatible", compat, compat_len),
                 "compatible", errp) ||
         !fdt_ok(fdt_setprop(fdt, node, "reg", reg, sizeof(reg)),
                 "reg", errp) ||
-        !fdt_ok(fdt_setprop(fdt, node, "interrupts", irqs, sizeof(irqs)),
+        !fdt_ok(fdt_setprop(fdt, node, "interrupts", irqs,
+                            nr_irqs * 3 * sizeof(uint32_t)),
                 "interrupts", errp) ||
-        !fdt_ok(fdt_setprop(fdt, node, "interrupt-names", smmuv3_irq_names,
-                            sizeof(smmuv3_irq_names)),
-                "interrupt-names", errp) ||
         !fdt_ok(fdt_setprop(fdt, node, "dma-coherent", NULL, 0),
                 "dma-coherent", errp) ||
         !fdt_ok(fdt_setprop_u32(fdt, node, "#iommu-cells", 1),
@@ -69,14 +77,62 @@ uint32_t smmu_ext_fdt_add_smmuv3(void *fdt, const SmmuExtFdtNode *n,
                 "phandle", errp)) {
         return 0;
     }
+    return phandle;
+}
+
+uint32_t smmu_ext_fdt_add_smmuv3(void *fdt, const SmmuExtFdtNode *n,
+                                 Error **errp)
+{
+    static const char compat[] = "arm,smmu-v3";
+    g_autofree char *path = g_strdup_printf("/smmuv3@%" PRIx64, n->base);
+    uint32_t phandle;
+    int node;
+
+    phandle = smmu_ext_fdt_add_node(fdt, "smmuv3", n, compat, sizeof(compat),
+                                    SMMUV3_NR_IRQS,
+                                    GIC_FDT_IRQ_FLAGS_EDGE_LO_HI, errp);
+    if (!phandle) {
+        return 0;
+    }
+    node = fdt_path_offset(fdt, path);
+    if (!fdt_ok(fdt_setprop(fdt, node, "interrupt-names", smmuv3_irq_names,
+                            sizeof(smmuv3_irq_names)),
+                "interrupt-names", errp)) {
+        return 0;
+    }
     if (n->msi_parent) {
         uint32_t msi[2] = { cpu_to_be32(n->msi_parent),
                             cpu_to_be32(n->msi_devid) };
 
+        node = fdt_path_offset(fdt, path);
         if (!fdt_ok(fdt_setprop(fdt, node, "msi-parent", msi, sizeof(msi)),
                     "msi-parent", errp)) {
             return 0;
         }
+    }
+    return phandle;
+}
+
+uint32_t smmu_ext_fdt_add_smmuv2(void *fdt, const SmmuExtFdtNode *n,
+                                 unsigned nr_context_irqs, Error **errp)
+{
+    /* An MMU-500 first, then the generic binding it implements */
+    static const char compat[] = "arm,mmu-500\0arm,smmu-v2";
+    g_autofree char *path = g_strdup_printf("/iommu@%" PRIx64, n->base);
+    uint32_t phandle;
+    int node;
+
+    /* The model's interrupts are levels: high while a fault is pending */
+    phandle = smmu_ext_fdt_add_node(fdt, "iommu", n, compat, sizeof(compat),
+                                    1 + nr_context_irqs,
+                                    GIC_FDT_IRQ_FLAGS_LEVEL_HI, errp);
+    if (!phandle) {
+        return 0;
+    }
+    node = fdt_path_offset(fdt, path);
+    if (!fdt_ok(fdt_setprop_u32(fdt, node, "#global-interrupts", 1),
+                "#global-interrupts", errp)) {
+        return 0;
     }
     return phandle;
 }

@@ -10,9 +10,13 @@
 
 typedef struct SmmuExtFdtNode {
     hwaddr base, size;
-    unsigned spi_base;          /* four SPIs: eventq, priq, cmdq-sync, gerror */
-    uint32_t msi_parent;        /* ITS phandle, 0: wired interrupts only */
-    uint32_t msi_devid;         /* DeviceID of the SMMU's own MSIs */
+    /*
+     * SMMUv3: four SPIs (eventq, priq, cmdq-sync, gerror); SMMUv2: the
+     * global fault SPI, then one per context bank.
+     */
+    unsigned spi_base;
+    uint32_t msi_parent;        /* SMMUv3: ITS phandle, 0: wired only */
+    uint32_t msi_devid;         /* SMMUv3: DeviceID of its own MSIs */
 } SmmuExtFdtNode;
 
 /* One iommu-map entry: requester ids [rid_base, rid_base + count). */
@@ -25,6 +29,14 @@ typedef struct SmmuExtRidRange {
 /* Add an "arm,smmu-v3" node; returns its phandle, 0 with @errp set. */
 uint32_t smmu_ext_fdt_add_smmuv3(void *fdt, const SmmuExtFdtNode *n,
                                  Error **errp);
+
+/*
+ * Add an SMMUv2 node ("arm,mmu-500", "arm,smmu-v2") with one global
+ * interrupt and @nr_context_irqs context interrupts; returns its phandle,
+ * 0 with @errp set.
+ */
+uint32_t smmu_ext_fdt_add_smmuv2(void *fdt, const SmmuExtFdtNode *n,
+                                 unsigned nr_context_irqs, Error **errp);
 
 /* Replace the iommu-map of @pcie_node by @ranges (none: remove it). */
 bool smmu_ext_fdt_set_iommu_map(void *fdt, const char *pcie_node,

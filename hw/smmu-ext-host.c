@@ -46,7 +46,7 @@ static void smmu_ext_host_set_irq(void *opaque, unsigned line, bool level)
         return;
     }
     if (level) {
-        trace_smmuv3_ext_irq(h->id, line);
+        trace_smmu_ext_irq(h->id, line);
     }
     qemu_set_irq(h->irqs[line], level);
 }
@@ -60,7 +60,7 @@ static SmBusResult smmu_ext_host_send_msi(void *opaque, uint64_t addr,
 
     /* The ITS takes the DeviceID from the requester id. */
     txattrs.requester_id = h->msi_devid;
-    trace_smmuv3_ext_msi(h->id, addr, data);
+    trace_smmu_ext_msi(h->id, addr, data);
     address_space_stl_le(h->as, addr, data, txattrs, &r);
     return r == MEMTX_OK ? SM_BUS_OK : SM_BUS_ERROR;
 }
@@ -82,7 +82,7 @@ static void smmu_ext_host_invalidated(void *opaque, const SmInval *inval)
 {
     SmmuExtHost *h = opaque;
 
-    trace_smmuv3_ext_invalidated(h->id, inval->scope, inval->sid,
+    trace_smmu_ext_invalidated(h->id, inval->scope, inval->sid,
                                  inval->addr, inval->size);
     if (h->invalidated) {
         h->invalidated(h->owner, inval);

@@ -11,12 +11,10 @@
 #include "hw/irq.h"
 #include "sm-host.h"
 
-#define SMMU_EXT_HOST_MAX_IRQS 8
-
 typedef struct SmmuExtHost {
     const char *id;                 /* device id for logs and traces */
     AddressSpace *as;               /* where tables, queues and MSIs go */
-    qemu_irq irqs[SMMU_EXT_HOST_MAX_IRQS];
+    qemu_irq *irqs;                 /* [nr_irqs], the model's lines */
     unsigned nr_irqs;
     uint32_t msi_devid;             /* requester id of the SMMU's MSIs */
     /* Device callbacks for what only the device can act on. */

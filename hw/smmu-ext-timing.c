@@ -215,3 +215,20 @@ bool smmu_ext_visit_timing(Visitor *v, const char *name,
          smmu_ext_visit_u64(v, "micro-tlb-flushes", st->utlb_flushes, errp);
     return smmu_ext_visit_end(v, ok, errp);
 }
+
+bool smmu_ext_visit_cache(Visitor *v, const char *name,
+                          const SmCacheStats *c, Error **errp)
+{
+    bool ok;
+
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return false;
+    }
+    ok = smmu_ext_visit_u64(v, "lookups", c->lookups, errp) &&
+         smmu_ext_visit_u64(v, "hits", c->hits, errp) &&
+         smmu_ext_visit_u64(v, "misses", c->misses, errp) &&
+         smmu_ext_visit_u64(v, "inserts", c->inserts, errp) &&
+         smmu_ext_visit_u64(v, "evictions", c->evictions, errp) &&
+         smmu_ext_visit_u64(v, "invalidations", c->invalidations, errp);
+    return smmu_ext_visit_end(v, ok, errp);
+}

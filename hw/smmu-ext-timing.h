@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Timing statistics of an smmu-ext device for QOM (smmu-ext-timing.c). */
+/* Statistics of an smmu-ext device for QOM (smmu-ext-timing.c). */
 #ifndef HW_SMMU_EXT_TIMING_H
 #define HW_SMMU_EXT_TIMING_H
 
 #include "qapi/visitor.h"
+#include "sm-cache.h"
 #include "sm-timing.h"
 
 /*
@@ -15,5 +16,12 @@
 bool smmu_ext_visit_timing(Visitor *v, const char *name,
                            const SmTimingParams *p, const SmTimingStats *st,
                            Error **errp);
+
+/*
+ * Visit the counters of one cache as struct @name: lookups, hits, misses,
+ * inserts, evictions, invalidations.
+ */
+bool smmu_ext_visit_cache(Visitor *v, const char *name,
+                          const SmCacheStats *c, Error **errp);
 
 #endif /* HW_SMMU_EXT_TIMING_H */

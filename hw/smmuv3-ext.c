@@ -30,18 +30,16 @@
 #include <libfdt.h>
 #include "smmuv3-ext.h"
 #include "smmu-ext-ats.h"
+#include "smmu-ext-board.h"
 #include "smmu-ext-compat.h"
 #include "smmu-ext-fdt.h"
+#include "smmu-ext-iommu.h"
 #include "smmu-ext-timing.h"
 #include "trace-hw_smmu_ext.h"
 
-/* Default placement: a hole of the virt memory map, then free SPIs. */
 #define SMMUV3_EXT_FRAME_SIZE   0x20000      /* two 64KiB register pages */
-#define SMMUV3_EXT_AUTO_BASE    0x09100000ULL
-#define SMMUV3_EXT_AUTO_SLOTS   8
+#define SMMUV3_EXT_FRAME_ALIGN  0x10000
 #define SMMUV3_EXT_NR_IRQS      4
-#define SMMUV3_EXT_FIRST_SPI    176          /* after virt's platform bus */
-#define SMMUV3_EXT_AUTO_ADDR    UINT64_MAX
 #define SMMUV3_EXT_MSI_DEVID_BASE 0xff00     /* above typical PCI RIDs */
 
 /* Commands processed per bottom-half run before yielding to the guest. */
@@ -49,69 +47,14 @@
 
 /* ---- Model access -------------------------------------------------------- */
 
-/*
- * The BQL is the model's lock.  Every way into the model has it already
- * (a vCPU's register access, timers, bottom halves, QMP, reset and
- * migration) except an upstream transaction from a device served by an
- * iothread, and that takes it here, in the lock order BQL first: the
- * model may reach device registers (an MSI to the ITS, a table in MMIO)
- * whose handlers need it.  No second lock: a translation must cost
- * nanoseconds, and even an uncontended spinlock was a tenth of a TLB
- * hit.  @depth counts the calls in progress, so that an access caused by
- * the model's own memory access is seen for the re-entry it is.
- */
 static void smmuv3_ext_lock(SMMUv3ExtState *s)
 {
-    if (!qemu_mutex_iothread_locked()) {
-        qemu_mutex_lock_iothread();
-        s->took_bql = true;          /* only a depth-0 entry gets here */
-    }
-    s->depth++;
+    smmu_ext_lock(&s->lock);
 }
 
 static void smmuv3_ext_unlock(SMMUv3ExtState *s)
 {
-    if (--s->depth == 0 && s->took_bql) {
-        s->took_bql = false;
-        qemu_mutex_unlock_iothread();
-    }
-}
-
-/*
- * Every call into the model holds the lock.  The model's own memory
- * accesses (table walks, queues, MSIs) can land on our registers when the
- * guest points a base register there; such a nested access would re-enter
- * the model in the middle of an operation, so it fails instead, as a bus
- * error does (the model then reports F_WALK_EABT, CERROR_ABT, ...).
- */
-static bool smmuv3_ext_nested(SMMUv3ExtState *s, hwaddr offset)
-{
-    if (s->depth > 1) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: the SMMU accessed its own "
-                      "register 0x%" HWADDR_PRIx " (a table or queue points "
-                      "there): refused\n", s->id, offset);
-        return true;
-    }
-    return false;
-}
-
-/*
- * Lock for an upstream transaction.  One that arrives while the model is
- * already at work was started by the model's own memory access (an event
- * queue aimed at a device's doorbell, say); serving it would re-enter the
- * model and could recurse without end, so it is refused.
- */
-static bool smmuv3_ext_lock_upstream(SMMUv3ExtState *s)
-{
-    smmuv3_ext_lock(s);
-    if (s->depth > 1) {
-        smmuv3_ext_unlock(s);
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: a transaction caused by the "
-                      "SMMU's own memory access came back to it: refused\n",
-                      s->id);
-        return false;
-    }
-    return true;
+    smmu_ext_unlock(&s->lock);
 }
 
 /*
@@ -152,7 +95,7 @@ static MemTxResult smmuv3_ext_mmio_read(void *opaque, hwaddr offset,
     SMMUv3ExtState *s = opaque;
 
     smmuv3_ext_lock(s);
-    if (smmuv3_ext_nested(s, offset)) {
+    if (smmu_ext_nested_mmio(&s->lock, s->id, offset)) {
         smmuv3_ext_unlock(s);
         *data = 0;
         return MEMTX_ERROR;
@@ -171,7 +114,7 @@ static MemTxResult smmuv3_ext_mmio_write(void *opaque, hwaddr offset,
 
     trace_smmuv3_ext_mmio_write(s->id, offset, size, data);
     smmuv3_ext_lock(s);
-    if (smmuv3_ext_nested(s, offset)) {
+    if (smmu_ext_nested_mmio(&s->lock, s->id, offset)) {
         smmuv3_ext_unlock(s);
         return MEMTX_ERROR;
     }
@@ -192,21 +135,9 @@ static const MemoryRegionOps smmuv3_ext_mmio_ops = {
 
 /* ---- Translation --------------------------------------------------------- */
 
-/*
- * pci_bus_num() without its QOM class check: the number is read on every
- * translation (a bridge's secondary bus number may change at any time),
- * and with QOM cast debugging the checked cast costs more than a TLB hit.
- */
-static int smmuv3_ext_bus_num(PCIBus *bus)
-{
-    PCIBusClass *pbc = (PCIBusClass *)object_get_class(OBJECT(bus));
-
-    return pbc->bus_num(bus);
-}
-
 static uint32_t smmuv3_ext_sid(SMMUv3ExtDev *dev)
 {
-    return PCI_BUILD_BDF(smmuv3_ext_bus_num(dev->bus), dev->devfn);
+    return PCI_BUILD_BDF(smmu_ext_bus_num(dev->bus), dev->devfn);
 }
 
 static IOMMUAccessFlags smmuv3_ext_perm(uint8_t perm)
@@ -223,22 +154,6 @@ static IOMMUAccessFlags smmuv3_ext_perm(uint8_t perm)
     return f;
 }
 
-/*
- * When a translation fails, QEMU's memory core still walks the rest of the
- * access in pieces of at most 8 bytes, translating each.  A real SMMU sees
- * one transaction and records one event, so a piece that directly follows
- * the previous failure of the same device, in the same page, with the
- * same access and nothing else in between, fails without a new record.
- */
-static bool smmuv3_ext_is_retried_piece(SMMUv3ExtState *s, SMMUv3ExtDev *dev,
-                                        hwaddr addr, IOMMUAccessFlags flag)
-{
-    return dev->fault_gen == s->gen && flag == dev->fault_flag &&
-           addr > dev->fault_addr && addr - dev->fault_addr <= 8 &&
-           (addr & ~(hwaddr)0xfff) == (dev->fault_addr & ~(hwaddr)0xfff);
-}
-
-/* QEMU exits without unrealizing devices: flush the log then. */
 static void smmuv3_ext_timing_log_flush(Notifier *n, void *data)
 {
     SMMUv3ExtState *s = container_of(n, SMMUv3ExtState, timing_log_exit);
@@ -354,12 +269,12 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     };
     Sm3Xlate r;
 
-    if (!smmuv3_ext_lock_upstream(s)) {
+    if (!smmu_ext_lock_upstream(&s->lock, s->id)) {
         return entry;
     }
-    if (smmuv3_ext_is_retried_piece(s, dev, addr, flag)) {
+    if (smmu_ext_is_retried_piece(&dev->last_fault, s->gen, addr, flag)) {
         /* Fails again, without a second record of the same fault. */
-        dev->fault_addr = addr;
+        dev->last_fault.addr = addr;
         smmuv3_ext_unlock(s);
         entry.iova = addr & ~(hwaddr)0xfff;
         entry.addr_mask = 0xfff;
@@ -369,9 +284,9 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     s->gen++;
     if (r.outcome == SM3_XLATE_FAULT || r.outcome == SM3_XLATE_STALLED ||
         r.outcome == SM3_XLATE_ABORT) {
-        dev->fault_gen = s->gen;
-        dev->fault_addr = addr;
-        dev->fault_flag = flag;
+        dev->last_fault = (SmmuExtLastFault) {
+            .gen = s->gen, .addr = addr, .flag = flag,
+        };
     }
     smmuv3_ext_unlock(s);
 
@@ -444,44 +359,6 @@ static int smmuv3_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
     return 0;
 }
 
-/*
- * Tell @n that [lo, hi] (inclusive) is unmapped.  Notifier events must be
- * naturally aligned power-of-two blocks inside the notifier's range, so
- * the range is clipped and cut into the fewest such blocks (at most two
- * per address bit).
- */
-static void smmuv3_ext_unmap_range(SMMUv3ExtDev *dev, IOMMUNotifier *n,
-                                   hwaddr lo, hwaddr hi)
-{
-    IOMMUTLBEvent event = { .type = IOMMU_NOTIFIER_UNMAP };
-    unsigned i;
-
-    lo = MAX(lo, n->start);
-    hi = MIN(hi, n->end);
-    for (i = 0; i < 130 && lo <= hi; i++) {
-        unsigned align = lo ? ctz64(lo) : 64;
-        uint64_t span = hi - lo;
-        unsigned fit = span == UINT64_MAX ? 64 : 63 - clz64(span + 1);
-        unsigned k = MIN(align, fit);
-        uint64_t mask = k >= 64 ? UINT64_MAX : (1ULL << k) - 1;
-
-        event.entry = (IOMMUTLBEntry) {
-            .target_as = &address_space_memory,
-            .iova = lo,
-            .translated_addr = 0,
-            .addr_mask = mask,
-            .perm = IOMMU_NONE,
-        };
-        trace_smmuv3_ext_notify_unmap(dev->smmu->id, smmuv3_ext_sid(dev), lo,
-                                      mask);
-        memory_region_notify_iommu_one(n, &event);
-        if (mask == UINT64_MAX || lo + mask >= hi) {
-            break;
-        }
-        lo += mask + 1;
-    }
-}
-
 /* Whether a stream-scoped invalidation covers StreamID @sid. */
 static bool smmuv3_ext_sid_in(const SmInval *inval, uint32_t sid)
 {
@@ -496,27 +373,17 @@ static void smmuv3_ext_invalidated(void *owner, const SmInval *inval)
     SMMUv3ExtState *s = owner;
     SMMUv3ExtDev *dev;
     IOMMUNotifier *n;
-    hwaddr lo = 0, hi = UINT64_MAX;
+    hwaddr lo, hi;
 
-    /*
-     * ASID and VMID scopes cannot be matched to devices without the
-     * configuration, and IPA ranges not to IOVAs under nesting: those
-     * unmap everything of every notified device, which is always safe.
-     */
-    if (inval->scope == SM_INVAL_RANGE && !inval->stage2 && inval->size) {
-        lo = inval->addr;
-        hi = inval->addr + inval->size - 1;
-        if (hi < lo) {
-            hi = UINT64_MAX;
-        }
-    }
+    smmu_ext_inval_iova_range(inval, &lo, &hi);
     QLIST_FOREACH(dev, &s->notified, next_notified) {
         if (inval->scope == SM_INVAL_STREAM &&
             !smmuv3_ext_sid_in(inval, smmuv3_ext_sid(dev))) {
             continue;
         }
         IOMMU_NOTIFIER_FOREACH(n, &dev->iommu) {
-            smmuv3_ext_unmap_range(dev, n, lo, hi);
+            smmu_ext_notify_unmap_range(s->id, smmuv3_ext_sid(dev), n, lo,
+                                        hi);
         }
     }
 }
@@ -526,7 +393,8 @@ static void smmuv3_ext_replay(IOMMUMemoryRegion *mr, IOMMUNotifier *n)
     SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
 
     /* Only UNMAP notifiers exist here: start them from a clean slate. */
-    smmuv3_ext_unmap_range(dev, n, 0, UINT64_MAX);
+    smmu_ext_notify_unmap_range(dev->smmu->id, smmuv3_ext_sid(dev), n, 0,
+                                UINT64_MAX);
 }
 
 static AddressSpace *smmuv3_ext_find_add_as(PCIBus *bus, void *opaque,
@@ -666,7 +534,7 @@ static MemTxResult smmuv3_ext_ats_dma(Object *obj, PCIDevice *dev,
         MemTxResult res;
         Sm3Xlate r;
 
-        if (!smmuv3_ext_lock_upstream(s)) {
+        if (!smmu_ext_lock_upstream(&s->lock, s->id)) {
             fault->kind = SMMU_EXT_ATS_FAULT_ABORT;
             fault->addr = addr;
             return MEMTX_DECODE_ERROR;
@@ -719,7 +587,7 @@ static SmmuExtAtsXlate smmuv3_ext_ats_translate(Object *obj, PCIDevice *dev,
     };
     Sm3Xlate r;
 
-    if (!smmuv3_ext_lock_upstream(s)) {
+    if (!smmu_ext_lock_upstream(&s->lock, s->id)) {
         x.status = SMMU_EXT_ATS_XLATE_CA;
         x.fault.kind = SMMU_EXT_ATS_FAULT_ABORT;
         x.fault.addr = iova;
@@ -775,7 +643,7 @@ static bool smmuv3_ext_ats_page_request(Object *obj, PCIDevice *dev,
     };
     bool ok;
 
-    if (!smmuv3_ext_lock_upstream(s)) {
+    if (!smmu_ext_lock_upstream(&s->lock, s->id)) {
         return false;
     }
     ok = sm3_page_request(s->model, &pr);
@@ -868,27 +736,6 @@ static void smmuv3_ext_reset(void *opaque)
     smmuv3_ext_unlock(s);
 }
 
-static bool smmuv3_ext_visit_cache(Visitor *v, const char *name,
-                                   SmCacheStats *c, Error **errp)
-{
-    bool ok;
-
-    if (!visit_start_struct(v, name, NULL, 0, errp)) {
-        return false;
-    }
-    ok = visit_type_uint64(v, "lookups", &c->lookups, errp) &&
-         visit_type_uint64(v, "hits", &c->hits, errp) &&
-         visit_type_uint64(v, "misses", &c->misses, errp) &&
-         visit_type_uint64(v, "inserts", &c->inserts, errp) &&
-         visit_type_uint64(v, "evictions", &c->evictions, errp) &&
-         visit_type_uint64(v, "invalidations", &c->invalidations, errp);
-    if (ok) {
-        ok = visit_check_struct(v, errp);
-    }
-    visit_end_struct(v, NULL);
-    return ok;
-}
-
 /* "walk-caches": {"s1l0": {...}, ..., "s2l2": {...}} */
 static bool smmuv3_ext_visit_walk_caches(Visitor *v, Sm3Stats *st,
                                          Error **errp)
@@ -904,7 +751,7 @@ static bool smmuv3_ext_visit_walk_caches(Visitor *v, Sm3Stats *st,
             char name[8];
 
             snprintf(name, sizeof(name), "s%ul%u", stage + 1, level);
-            ok = smmuv3_ext_visit_cache(v, name, &st->walkc[stage][level],
+            ok = smmu_ext_visit_cache(v, name, &st->walkc[stage][level],
                                         errp);
         }
     }
@@ -975,8 +822,8 @@ static void smmuv3_ext_get_stats(Object *obj, Visitor *v, const char *name,
                                   SM3_STATS_OPS, sm3_cmd_name, errp) &&
          smmuv3_ext_visit_by_name(v, "events-by-type", st.events_by_id,
                                   SM3_STATS_EVENTS, sm3_event_name, errp) &&
-         smmuv3_ext_visit_cache(v, "tlb", &st.tlb, errp) &&
-         smmuv3_ext_visit_cache(v, "config-cache", &st.cfg, errp) &&
+         smmu_ext_visit_cache(v, "tlb", &st.tlb, errp) &&
+         smmu_ext_visit_cache(v, "config-cache", &st.cfg, errp) &&
          smmuv3_ext_visit_walk_caches(v, &st, errp) &&
          (!timed || smmu_ext_visit_timing(v, "timing", &s->timing_set, ts,
                                           errp));
@@ -1075,27 +922,13 @@ static bool smmuv3_ext_parse_stage(SMMUv3ExtState *s, Sm3Features *f,
 static bool smmuv3_ext_parse_granules(SMMUv3ExtState *s, Sm3Features *f,
                                       Error **errp)
 {
-    g_auto(GStrv) items = g_strsplit(s->granules, ",", 0);
-    unsigned i;
+    bool k4, k16, k64;
 
-    f->granules = 0;
-    for (i = 0; items[i]; i++) {
-        if (!g_ascii_strcasecmp(items[i], "4k")) {
-            f->granules |= SM3_GRAN_4K;
-        } else if (!g_ascii_strcasecmp(items[i], "16k")) {
-            f->granules |= SM3_GRAN_16K;
-        } else if (!g_ascii_strcasecmp(items[i], "64k")) {
-            f->granules |= SM3_GRAN_64K;
-        } else {
-            error_setg(errp, "granules=%s: '%s' is not 4k, 16k or 64k",
-                       s->granules, items[i]);
-            return false;
-        }
-    }
-    if (!f->granules) {
-        error_setg(errp, "granules: at least one of 4k, 16k, 64k is needed");
+    if (!smmu_ext_parse_granules(s->granules, &k4, &k16, &k64, errp)) {
         return false;
     }
+    f->granules = (k4 ? SM3_GRAN_4K : 0) | (k16 ? SM3_GRAN_16K : 0) |
+                  (k64 ? SM3_GRAN_64K : 0);
     return true;
 }
 
@@ -1229,168 +1062,6 @@ static bool smmuv3_ext_build_config(SMMUv3ExtState *s, Sm3Config *cfg,
 
 /* ---- Realize: placement in the virt board -------------------------------- */
 
-static VirtMachineState *smmuv3_ext_virt(Error **errp)
-{
-    Object *m = OBJECT(qdev_get_machine());
-    VirtMachineState *vms;
-
-    vms = (VirtMachineState *)object_dynamic_cast(m, TYPE_VIRT_MACHINE);
-    if (!vms) {
-        error_setg(errp, "needs the virt machine (-M virt), not %s",
-                   object_get_typename(m));
-        return NULL;
-    }
-    if (vms->iommu != VIRT_IOMMU_NONE) {
-        error_setg(errp, "cannot be combined with the board's own IOMMU "
-                   "(-M virt,iommu=...): drop one of the two");
-        return NULL;
-    }
-    return vms;
-}
-
-static int smmuv3_ext_list_bus(Object *obj, void *opaque)
-{
-    GString *names = opaque;
-
-    if (object_dynamic_cast(obj, TYPE_PCI_BUS)) {
-        g_string_append_printf(names, "%s%s", names->len ? ", " : "",
-                               BUS(obj)->name);
-    }
-    return 0;
-}
-
-static PCIBus *smmuv3_ext_find_bus(SMMUv3ExtState *s, Error **errp)
-{
-    g_autoptr(GString) names = g_string_new(NULL);
-    bool ambiguous = false;
-    Object *obj;
-    PCIBus *bus;
-    int devfn;
-
-    object_child_foreach_recursive(object_get_root(), smmuv3_ext_list_bus,
-                                   names);
-    if (!s->primary_bus_name || !*s->primary_bus_name) {
-        error_setg(errp, "primary-bus is required (PCI buses: %s)",
-                   names->len ? names->str : "none");
-        return NULL;
-    }
-    obj = object_resolve_path_type(s->primary_bus_name, TYPE_PCI_BUS,
-                                   &ambiguous);
-    if (!obj) {
-        error_setg(errp, "primary-bus=%s: %s (PCI buses: %s)",
-                   s->primary_bus_name,
-                   ambiguous ? "ambiguous name" : "no such PCI bus",
-                   names->len ? names->str : "none");
-        return NULL;
-    }
-    bus = PCI_BUS(obj);
-    if (!pci_bus_is_root(bus)) {
-        error_setg(errp, "primary-bus=%s is not a PCI root bus (use pcie.0 "
-                   "or the bus of a pxb-pcie)", s->primary_bus_name);
-        return NULL;
-    }
-    if (smmu_ext_pci_bus_has_iommu(bus)) {
-        error_setg(errp, "primary-bus=%s already has an IOMMU: one SMMU "
-                   "per PCI root bus", s->primary_bus_name);
-        return NULL;
-    }
-    /* Devices realized before us have already fixed their DMA view. */
-    for (devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
-        PCIDevice *d = bus->devices[devfn];
-
-        if (d && pci_get_word(d->config + PCI_CLASS_DEVICE) !=
-                 PCI_CLASS_BRIDGE_HOST) {
-            error_setg(errp, "%s (%02x.%x) on %s was created before this "
-                       "SMMU: put -device " TYPE_SMMUV3_EXT " before the PCI "
-                       "devices of its bus", object_get_typename(OBJECT(d)),
-                       PCI_SLOT(devfn), PCI_FUNC(devfn), s->primary_bus_name);
-            return NULL;
-        }
-    }
-    return bus;
-}
-
-static bool smmuv3_ext_range_free(hwaddr base, hwaddr size)
-{
-    MemoryRegionSection sec = memory_region_find(get_system_memory(), base,
-                                                 size);
-    bool busy = sec.mr != NULL;
-
-    if (sec.mr) {
-        memory_region_unref(sec.mr);
-    }
-    return !busy;
-}
-
-static bool smmuv3_ext_place_mmio(SMMUv3ExtState *s, Error **errp)
-{
-    unsigned i;
-
-    if (s->addr == SMMUV3_EXT_AUTO_ADDR) {
-        for (i = 0; i < SMMUV3_EXT_AUTO_SLOTS; i++) {
-            hwaddr base = SMMUV3_EXT_AUTO_BASE + i * SMMUV3_EXT_FRAME_SIZE;
-
-            if (smmuv3_ext_range_free(base, SMMUV3_EXT_FRAME_SIZE)) {
-                s->addr = base;
-                return true;
-            }
-        }
-        error_setg(errp, "no free slot for another SMMU at 0x%llx..0x%llx: "
-                   "give addr=", SMMUV3_EXT_AUTO_BASE,
-                   SMMUV3_EXT_AUTO_BASE +
-                   SMMUV3_EXT_AUTO_SLOTS * SMMUV3_EXT_FRAME_SIZE - 1);
-        return false;
-    }
-    if (s->addr & 0xffff) {
-        error_setg(errp, "addr=0x%" PRIx64 " is not 64KiB aligned", s->addr);
-        return false;
-    }
-    if (!smmuv3_ext_range_free(s->addr, SMMUV3_EXT_FRAME_SIZE)) {
-        error_setg(errp, "addr=0x%" PRIx64 ": 0x%x bytes there overlap "
-                   "another device", s->addr, SMMUV3_EXT_FRAME_SIZE);
-        return false;
-    }
-    return true;
-}
-
-/* SPIs handed out so far in this machine (hw/ may keep such state). */
-static DECLARE_BITMAP(smmuv3_ext_spis_used, 1024);
-
-static bool smmuv3_ext_place_irqs(SMMUv3ExtState *s, VirtMachineState *vms,
-                                  Error **errp)
-{
-    uint32_t nr_spis = object_property_get_uint(OBJECT(vms->gic), "num-irq",
-                                                &error_abort) - GIC_INTERNAL;
-    uint32_t spi = s->spi ? s->spi : SMMUV3_EXT_FIRST_SPI;
-    unsigned i;
-
-    nr_spis = MIN(nr_spis, 1024);
-    for (;;) {
-        if (spi < SMMUV3_EXT_FIRST_SPI || spi + SMMUV3_EXT_NR_IRQS > nr_spis) {
-            error_setg(errp, "spi=%u: four SPIs from %u..%u are needed, "
-                       "outside the board's own", spi, SMMUV3_EXT_FIRST_SPI,
-                       nr_spis - 1);
-            return false;
-        }
-        if (find_next_bit(smmuv3_ext_spis_used, spi + SMMUV3_EXT_NR_IRQS,
-                          spi) >= spi + SMMUV3_EXT_NR_IRQS) {
-            break;
-        }
-        if (s->spi) {
-            error_setg(errp, "spi=%u: already used by another SMMU", spi);
-            return false;
-        }
-        spi += SMMUV3_EXT_NR_IRQS;
-    }
-    s->spi = spi;
-    bitmap_set(smmuv3_ext_spis_used, spi, SMMUV3_EXT_NR_IRQS);
-    for (i = 0; i < SMMUV3_EXT_NR_IRQS; i++) {
-        s->host.irqs[i] = qdev_get_gpio_in(vms->gic, spi + i);
-    }
-    s->host.nr_irqs = SMMUV3_EXT_NR_IRQS;
-    return true;
-}
-
 static int smmuv3_ext_devid_used(Object *obj, void *opaque)
 {
     uint32_t *devid = opaque;
@@ -1421,96 +1092,6 @@ static bool smmuv3_ext_pick_msi_devid(SMMUv3ExtState *s, Error **errp)
 
 /* ---- Realize: device tree ------------------------------------------------ */
 
-static int smmuv3_ext_collect(Object *obj, void *opaque)
-{
-    GPtrArray *all = opaque;
-
-    if (object_dynamic_cast(obj, TYPE_SMMUV3_EXT) &&
-        SMMUV3_EXT(obj)->phandle) {
-        g_ptr_array_add(all, obj);
-    }
-    return 0;
-}
-
-static int smmuv3_ext_collect_roots(Object *obj, void *opaque)
-{
-    GArray *roots = opaque;
-
-    if (object_dynamic_cast(obj, TYPE_PCI_BUS) &&
-        pci_bus_is_root(PCI_BUS(obj))) {
-        unsigned nr = pci_bus_num(PCI_BUS(obj));
-
-        g_array_append_val(roots, nr);
-    }
-    return 0;
-}
-
-static gint smmuv3_ext_cmp_uint(gconstpointer a, gconstpointer b)
-{
-    return (gint)*(const unsigned *)a - (gint)*(const unsigned *)b;
-}
-
-/* The device-tree node of the host bridge in front of root bus @nr. */
-static char *smmuv3_ext_host_node(VirtMachineState *vms, unsigned nr)
-{
-    if (nr == 0) {
-        return g_strdup(vms->pciehb_nodename);
-    }
-    return smmu_ext_fdt_expander_node(MACHINE(vms)->fdt, vms->pciehb_nodename,
-                                      nr);
-}
-
-/*
- * Once every device exists (and before the board loads the tree): PCI
- * expander root buses become host bridges of their own in the tree, and
- * every SMMU's host bridge gets an iommu-map for the requester ids of its
- * root bus's range.  Every instance runs this; later runs find the work
- * done and rewrite the same maps.
- */
-static void smmuv3_ext_machine_done(Notifier *notifier, void *data)
-{
-    VirtMachineState *vms = VIRT_MACHINE(qdev_get_machine());
-    void *fdt = MACHINE(vms)->fdt;
-    g_autoptr(GPtrArray) all = g_ptr_array_new();
-    g_autoptr(GArray) roots = g_array_new(false, false, sizeof(unsigned));
-    unsigned *nrs, n, i, j;
-
-    object_child_foreach_recursive(object_get_root(), smmuv3_ext_collect_roots,
-                                   roots);
-    g_array_sort(roots, smmuv3_ext_cmp_uint);
-    nrs = (unsigned *)roots->data;
-    n = roots->len;
-    if (n > 1 && nrs[0] == 0) {
-        g_autofree char *first = smmuv3_ext_host_node(vms, nrs[1]);
-
-        if (first && fdt_path_offset(fdt, first) < 0) {
-            smmu_ext_fdt_add_expanders(fdt, vms->pciehb_nodename, nrs + 1,
-                                       n - 1, &error_fatal);
-        }
-    }
-    object_child_foreach_recursive(object_get_root(), smmuv3_ext_collect,
-                                   all);
-    for (i = 0; i < all->len; i++) {
-        SMMUv3ExtState *x = g_ptr_array_index(all, i);
-        unsigned first = pci_bus_num(x->primary_bus), end = 256;
-        g_autofree char *node = smmuv3_ext_host_node(vms, first);
-        SmmuExtRidRange range;
-
-        for (j = 0; j < n; j++) {
-            if (nrs[j] > first) {
-                end = nrs[j];
-                break;
-            }
-        }
-        range = (SmmuExtRidRange) {
-            .rid_base = first << 8,
-            .count = (end - first) << 8,
-            .phandle = x->phandle,
-        };
-        smmu_ext_fdt_set_iommu_map(fdt, node, &range, 1, &error_fatal);
-    }
-}
-
 static bool smmuv3_ext_add_fdt(SMMUv3ExtState *s, VirtMachineState *vms,
                                Error **errp)
 {
@@ -1531,8 +1112,6 @@ static bool smmuv3_ext_add_fdt(SMMUv3ExtState *s, VirtMachineState *vms,
     if (!s->phandle) {
         return false;
     }
-    s->machine_done.notify = smmuv3_ext_machine_done;
-    qemu_add_machine_init_done_notifier(&s->machine_done);
     return true;
 }
 
@@ -1548,7 +1127,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
                    "-device " TYPE_SMMUV3_EXT " on the command line");
         return;
     }
-    vms = smmuv3_ext_virt(errp);
+    vms = smmu_ext_board_virt(errp);
     if (!vms) {
         return;
     }
@@ -1563,7 +1142,8 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
                    "-M virt,gic-version=3 (its=on)");
         return;
     }
-    s->primary_bus = smmuv3_ext_find_bus(s, errp);
+    s->primary_bus = smmu_ext_board_find_bus(TYPE_SMMUV3_EXT,
+                                             s->primary_bus_name, errp);
     if (!s->primary_bus) {
         return;
     }
@@ -1577,11 +1157,15 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     s->host.invalidated = smmuv3_ext_invalidated;
     s->host.atc_invalidate = smmuv3_ext_atc_invalidate;
     s->host.pri_response = smmuv3_ext_pri_response;
-    if (!smmuv3_ext_place_mmio(s, errp) ||
+    if (!smmu_ext_board_place_mmio(&s->addr, SMMUV3_EXT_FRAME_SIZE,
+                                   SMMUV3_EXT_FRAME_ALIGN, errp) ||
         !smmuv3_ext_build_config(s, &cfg, errp) ||
-        !smmuv3_ext_place_irqs(s, vms, errp)) {
+        !smmu_ext_board_place_irqs(vms, &s->spi, SMMUV3_EXT_NR_IRQS,
+                                   s->irqs, errp)) {
         return;
     }
+    s->host.irqs = s->irqs;
+    s->host.nr_irqs = SMMUV3_EXT_NR_IRQS;
     s->model = sm3_new(&cfg);
     if (!s->model) {
         error_setg(errp, "the SMMUv3 model rejected the configuration");
@@ -1601,6 +1185,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
                           TYPE_SMMUV3_EXT, SMMUV3_EXT_FRAME_SIZE);
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
     smmu_ext_pci_setup_iommu(s->primary_bus, smmuv3_ext_find_add_as, s);
+    smmu_ext_board_add_iommu(s->primary_bus, s->phandle);
     qemu_register_reset(smmuv3_ext_reset, s);
     trace_smmuv3_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi);
 }
@@ -1609,7 +1194,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
 
 static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_STRING("primary-bus", SMMUv3ExtState, primary_bus_name),
-    DEFINE_PROP_UINT64("addr", SMMUv3ExtState, addr, SMMUV3_EXT_AUTO_ADDR),
+    DEFINE_PROP_UINT64("addr", SMMUv3ExtState, addr, SMMU_EXT_AUTO_ADDR),
     DEFINE_PROP_UINT32("spi", SMMUv3ExtState, spi, 0),
     DEFINE_PROP_STRING("stage", SMMUv3ExtState, stage),
     DEFINE_PROP_STRING("granules", SMMUv3ExtState, granules),

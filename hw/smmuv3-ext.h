@@ -15,6 +15,7 @@
 #include "qapi/qapi-types-common.h"
 #include "sm3.h"
 #include "smmu-ext-host.h"
+#include "smmu-ext-iommu.h"
 
 #define TYPE_SMMUV3_EXT "arm-smmuv3-ext"
 #define TYPE_SMMUV3_EXT_IOMMU_MR "arm-smmuv3-ext-iommu-memory-region"
@@ -29,9 +30,7 @@ typedef struct SMMUv3ExtDev {
     uint8_t devfn;
     QLIST_ENTRY(SMMUv3ExtDev) next_notified;
     /* The last failed translation, to recognise QEMU's retried pieces. */
-    uint64_t fault_gen;             /* SMMUv3ExtState.gen when it failed */
-    hwaddr fault_addr;
-    IOMMUAccessFlags fault_flag;
+    SmmuExtLastFault last_fault;
 } SMMUv3ExtDev;
 
 /* An endpoint that registered for ATC invalidations and PRI responses. */
@@ -82,17 +81,16 @@ struct SMMUv3ExtState {
     PCIBus *primary_bus;
     Sm3 *model;
     SmmuExtHost host;
+    qemu_irq irqs[4];               /* eventq, priq, cmdq-sync, gerror */
     Sm3State arch;                  /* migration buffer */
     MemoryRegion iomem;
     QEMUBH *cmdq_bh;
     QEMUTimer *cmdq_timer;          /* cmdq-timing: the next command due */
     GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
     QLIST_HEAD(, SMMUv3ExtDev) notified;
-    unsigned depth;                 /* model calls in progress (BQL held) */
-    bool took_bql;                  /* the outermost call took the BQL */
+    SmmuExtLock lock;               /* model calls in progress */
     uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;
-    Notifier machine_done;
     char *id;
     GHashTable *endpoints;          /* PCIDevice * -> SMMUv3ExtEndpoint * */
     bool atc_inv_ok;                /* result of the last ATC invalidation */

@@ -278,7 +278,7 @@ def _boot_and_check(row, pages="4k"):
     assert any(d.startswith("disk 0000:00:01.0 in iommu group")
                for d in groups), groups
     dmesg = _guest_result(boot, "smmu-dmesg").diagnostics
-    for count in ("cmd_sync_timeouts: 0", "global_errors: 0", "events: 0"):
+    for count in ("sync_timeouts: 0", "global_errors: 0", "events: 0"):
         assert count in dmesg, _failure(boot, "\n".join(dmesg))
     st = boot.stats
     assert st is not None, _failure(boot, "no statistics")

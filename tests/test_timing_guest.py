@@ -30,7 +30,7 @@ def _boot(mode):
         r = boot.report.results.get(name)
         assert r is not None and r.status == "pass", (name, boot.log_tail())
     dmesg = boot.report.results["smmu-dmesg"].diagnostics
-    for count in ("cmd_sync_timeouts: 0", "global_errors: 0", "events: 0"):
+    for count in ("sync_timeouts: 0", "global_errors: 0", "events: 0"):
         assert count in dmesg, dmesg
     return boot.stats["timing"]
 

@@ -581,8 +581,8 @@ static const Sm2Rule sm2_rules[] = {
               "(sIDR0.NUMSIDB)" },
     { r_pages, "numpagendxb: 0..7, and numcb at most 2^(numpagendxb+1) "
                "(one page per context bank, sIDR1.NUMPAGENDXB)" },
-    { r_sizes, "ias_bits, oas_bits, ubs_bits: one of 32, 36, 40, 42, 44, "
-               "48 (sIDR2.IAS/OAS/UBS)" },
+    { r_sizes, "ias, oas, ubs: each one of 32, 36, 40, 42, 44 or 48 bits "
+               "(sIDR2.IAS/OAS/UBS)" },
     { r_granule, "ptfs_4k, ptfs_16k, ptfs_64k: at least one AArch64 "
                  "granule (sIDR2.PTFS)" },
 };
@@ -637,6 +637,85 @@ static void sm2_regs_reset(Sm2 *s)
 void sm2_reset(Sm2 *s)
 {
     sm2_regs_reset(s);
+    sm_cache_invalidate_all(s->tlb);
+    sm2_update_irqs(s);
+}
+
+/*
+ * The state is every word of the rows software can change (writable or
+ * write-1-to-clear bits), in table order, context bank rows bank by
+ * bank.  The ID registers follow from the features; the TLB is a cache.
+ */
+typedef struct Sm2StateCursor {
+    uint32_t *out;                    /* sm2_save: where words go */
+    const uint32_t *in;               /* sm2_restore: where they come from */
+    size_t n;
+} Sm2StateCursor;
+
+static void sm2_state_word(Sm2 *s, Sm2Space sp, unsigned bank, uint32_t off,
+                           uint32_t mask, Sm2StateCursor *c)
+{
+    uint32_t *w = &sm2_space(s, sp, bank)[off / 4];
+
+    if (c->out) {
+        c->out[c->n] = *w;
+    } else if (c->in) {
+        *w = (*w & ~mask) | (c->in[c->n] & mask);
+    }
+    c->n++;
+}
+
+static void sm2_state_walk(Sm2 *s, Sm2StateCursor *c)
+{
+    unsigned i, n, bank;
+
+    for (i = 0; i < G_N_ELEMENTS(sm2_regs); i++) {
+        const Sm2RegDesc *d = &sm2_regs[i];
+        unsigned banks = d->space == SM2_SPACE_CB ? s->f.numcb : 1;
+
+        if (!d->writable && !d->w1c) {
+            continue;
+        }
+        for (bank = 0; bank < banks; bank++) {
+            for (n = 0; n < sm2_reg_count(s, d); n++) {
+                uint64_t mask = sm2_reg_settable(s, d, n) | d->w1c;
+                uint32_t off = sm2_row_offset(d, n);
+
+                sm2_state_word(s, d->space, bank, off, (uint32_t)mask, c);
+                if (d->size == 8) {
+                    sm2_state_word(s, d->space, bank, off + 4,
+                                   (uint32_t)(mask >> 32), c);
+                }
+            }
+        }
+    }
+}
+
+size_t sm2_state_words(const Sm2 *s)
+{
+    Sm2StateCursor c = { 0 };
+
+    sm2_state_walk((Sm2 *)s, &c);
+    return c.n;
+}
+
+void sm2_save(const Sm2 *s, uint32_t *words)
+{
+    Sm2StateCursor c = { .out = words };
+
+    sm2_state_walk((Sm2 *)s, &c);
+}
+
+/*
+ * Only the bits software could have set are taken from @words, so a
+ * corrupt stream cannot give the registers values no write could.
+ */
+void sm2_restore(Sm2 *s, const uint32_t *words)
+{
+    Sm2StateCursor c = { .in = words };
+
+    sm2_regs_reset(s);
+    sm2_state_walk(s, &c);
     sm_cache_invalidate_all(s->tlb);
     sm2_update_irqs(s);
 }

@@ -34,6 +34,7 @@
 #define SM2_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sm-cache.h"
@@ -90,6 +91,15 @@ Sm2 *sm2_new(const Sm2Config *cfg);
 void sm2_free(Sm2 *s);
 /* Registers to their reset values, TLB emptied, interrupts lowered. */
 void sm2_reset(Sm2 *s);
+
+/*
+ * Migration: the register state as sm2_state_words() 32-bit words, for
+ * an instance of the same configuration.  sm2_restore() takes only the
+ * bits software can set, empties the TLB and updates the interrupts.
+ */
+size_t sm2_state_words(const Sm2 *s);
+void sm2_save(const Sm2 *s, uint32_t *words);
+void sm2_restore(Sm2 *s, const uint32_t *words);
 
 /* Bytes of the register frame: 2 * 2^(NUMPAGENDXB+1) pages. */
 uint64_t sm2_mmio_size(const Sm2 *s);

@@ -41,6 +41,12 @@ SMMU_CHOICES = {
                              "msi", "msi", ("9100000", "9120000"),
                              ("smmu-testdev,bus=pcie.0,iommu-notifier=on,"
                               "id=unmapwatch",)),
+    "smmuv2-ext": SmmuChoice("our SMMUv2 / MMU-500 (-device arm-smmuv2-ext)",
+                             "", ("arm-smmuv2-ext,primary-bus=pcie.0,id=smmu0",),
+                             "arm-smmu", "/machine/peripheral/smmu0",
+                             "wired", "", ("9100000", "9120000"),
+                             ("smmu-testdev,bus=pcie.0,iommu-notifier=on,"
+                              "id=unmapwatch",)),
 }
 
 # What MODE= selects: the kernel's DMA API mode and the domain type it gives.

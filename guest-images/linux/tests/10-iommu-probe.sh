@@ -12,7 +12,7 @@ esac
 drv=/sys/bus/platform/drivers/$EXPECT_IOMMU
 [ -d "$drv" ] || fail "driver $EXPECT_IOMMU is not registered"
 bound=$(ls "$drv" | grep -v -e bind -e uevent -e module)
-dmesg | grep -i "$EXPECT_IOMMU" | head -n 5
+dmesg | grep -i "$EXPECT_IOMMU" | head -n 12
 [ -n "$bound" ] || fail "$EXPECT_IOMMU bound no device"
 [ -n "$iommus" ] || fail "$EXPECT_IOMMU bound $bound but no IOMMU registered"
 echo "$EXPECT_IOMMU bound: $bound"

@@ -252,8 +252,52 @@ static void test_config_errors(void)
     expect_error(e_nested, "nested");
     expect_error(e_numcb, "numcb");
     expect_error(e_pages, "numpagendxb");
-    expect_error(e_sizes, "oas_bits");
+    expect_error(e_sizes, "oas");
     expect_error(e_s2cb, "nums2cb");
+}
+
+/*
+ * Migration: what software wrote comes back on a second instance, the TLB
+ * does not, and a stream of all-ones sets only bits a write could set.
+ */
+static void test_save_restore(void)
+{
+    Sm2Bench *a = sm2b_new(NULL), *b = sm2b_new(NULL);
+    size_t n = sm2_state_words(a->s);
+    uint32_t *words = g_new0(uint32_t, n);
+    uint32_t idr0 = sm2b_rd(b, 0x20);
+
+    /* 2 * 1024 GR words at most, plus banks: nonzero and bounded */
+    g_assert_cmpuint(n, >, 48 * 2 + 16 * 4);
+    g_assert_cmpuint(n, <=, (2 + 16) * 1024);
+    sm2b_wr(a, 0x0, 0x00200c00);                 /* sCR0, CLIENTPD clear */
+    sm2b_wr(a, 0x800 + 4 * 3, 0x80000010);       /* SMR3: VALID, ID 0x10 */
+    sm2b_wr(a, 0xc00 + 4 * 3, 0x00000005);       /* S2CR3: translate, CB 5 */
+    sm2b_wr(a, sm2b_gr1(a) + 4 * 5, 0x00000100); /* CBAR5: TYPE 1 (S1) */
+    sm2b_wr64(a, sm2b_cb(a, 5) + 0x20, 0x0012000040001000ULL); /* TTBR0 */
+    sm2b_wr(a, sm2b_cb(a, 5) + 0x5c, 0x00000002); /* FSRRESTORE: TF */
+    sm2_save(a->s, words);
+    sm2_restore(b->s, words);
+    g_assert_cmphex(sm2b_rd(b, 0x0), ==, 0x00200c00);
+    g_assert_cmphex(sm2b_rd(b, 0x800 + 4 * 3), ==, 0x80000010);
+    g_assert_cmphex(sm2b_rd(b, 0xc00 + 4 * 3), ==, 0x00000005);
+    g_assert_cmphex(sm2b_rd(b, sm2b_gr1(b) + 4 * 5), ==, 0x00000100);
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 5) + 0x20), ==,
+                    0x0012000040001000ULL);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 5) + 0x58), ==, 0x00000002);
+    g_assert_cmphex(sm2b_rd(b, 0x20), ==, idr0);
+
+    memset(words, 0xff, n * sizeof(*words));
+    sm2_restore(b->s, words);
+    g_assert_cmphex(sm2b_rd(b, 0x20), ==, idr0);       /* sIDR0 kept */
+    g_assert_cmphex(sm2b_rd(b, 0x24), ==, sm2b_rd(a, 0x24));
+    /* SMR: VALID and 15 ID and mask bits only (NUMSIDB = 15) */
+    g_assert_cmphex(sm2b_rd(b, 0x800), ==, 0xffffffff & ~0x00008000);
+    /* CBAR of a stage-2-only bank (0..3) keeps TYPE 0 */
+    g_assert_cmphex(sm2b_rd(b, sm2b_gr1(b)) & 0x30000, ==, 0);
+    g_free(words);
+    sm2b_free(a);
+    sm2b_free(b);
 }
 
 int main(int argc, char **argv)
@@ -270,5 +314,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/regs/sync", test_sync);
     g_test_add_func("/sm2/regs/reserved", test_reserved);
     g_test_add_func("/sm2/regs/config-errors", test_config_errors);
+    g_test_add_func("/sm2/regs/save-restore", test_save_restore);
     return g_test_run();
 }

@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arm-smmuv2-ext: a user-creatable SMMUv2 (MMU-500) for the virt board.
+ *
+ *   -M virt,gic-version=3 -device arm-smmuv2-ext,primary-bus=pcie.0
+ *
+ * Everything architectural lives in models/smmuv2 (no QEMU headers); this
+ * file places the device in the virt board (smmu-ext-board.c, shared with
+ * arm-smmuv3-ext), describes it in the guest device tree as an
+ * "arm,mmu-500", becomes the IOMMU of its primary PCI root bus and turns
+ * model results into IOMMUTLBEntry values.  The StreamID of a PCI
+ * function is its requester id, as the iommu-map written for it says.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "hw/arm/virt.h"
+#include "hw/boards.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "sysemu/reset.h"
+#include "exec/address-spaces.h"
+#include "smmuv2-ext.h"
+#include "smmu-ext-board.h"
+#include "smmu-ext-compat.h"
+#include "smmu-ext-fdt.h"
+#include "smmu-ext-timing.h"
+#include "trace-hw_smmu_ext.h"
+
+/* ---- Registers ----------------------------------------------------------- */
+
+static MemTxResult smmuv2_ext_mmio_read(void *opaque, hwaddr offset,
+                                        uint64_t *data, unsigned size,
+                                        MemTxAttrs attrs)
+{
+    SMMUv2ExtState *s = opaque;
+
+    smmu_ext_lock(&s->lock);
+    if (smmu_ext_nested_mmio(&s->lock, s->id, offset)) {
+        smmu_ext_unlock(&s->lock);
+        *data = 0;
+        return MEMTX_ERROR;
+    }
+    *data = sm2_mmio_read(s->model, offset, size);
+    smmu_ext_unlock(&s->lock);
+    trace_smmuv2_ext_mmio_read(s->id, offset, size, *data);
+    return MEMTX_OK;
+}
+
+static MemTxResult smmuv2_ext_mmio_write(void *opaque, hwaddr offset,
+                                         uint64_t data, unsigned size,
+                                         MemTxAttrs attrs)
+{
+    SMMUv2ExtState *s = opaque;
+
+    trace_smmuv2_ext_mmio_write(s->id, offset, size, data);
+    smmu_ext_lock(&s->lock);
+    if (smmu_ext_nested_mmio(&s->lock, s->id, offset)) {
+        smmu_ext_unlock(&s->lock);
+        return MEMTX_ERROR;
+    }
+    s->gen++;
+    sm2_mmio_write(s->model, offset, data, size);
+    smmu_ext_unlock(&s->lock);
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps smmuv2_ext_mmio_ops = {
+    .read_with_attrs = smmuv2_ext_mmio_read,
+    .write_with_attrs = smmuv2_ext_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 8 },
+};
+
+/* ---- Translation --------------------------------------------------------- */
+
+static uint32_t smmuv2_ext_sid(SMMUv2ExtDev *dev)
+{
+    return PCI_BUILD_BDF(smmu_ext_bus_num(dev->bus), dev->devfn);
+}
+
+static IOMMUAccessFlags smmuv2_ext_perm(uint8_t perm)
+{
+    return (perm & SM_PERM_R ? IOMMU_RO : IOMMU_NONE) |
+           (perm & SM_PERM_W ? IOMMU_WO : IOMMU_NONE);
+}
+
+/*
+ * Faults and bypass answer for one 4KiB page: with a zero mask QEMU would
+ * retry the rest of the access in small pieces, and a bypass can change
+ * with the next register write.
+ */
+static IOMMUTLBEntry smmuv2_ext_page_entry(hwaddr addr,
+                                           IOMMUAccessFlags perm)
+{
+    hwaddr page = addr & ~(hwaddr)0xfff;
+
+    return (IOMMUTLBEntry) {
+        .target_as = &address_space_memory,
+        .iova = page,
+        .translated_addr = page,
+        .addr_mask = 0xfff,
+        .perm = perm,
+    };
+}
+
+static void smmuv2_ext_trace_fault(SMMUv2ExtState *s, uint32_t sid,
+                                   hwaddr addr, const Sm2Fault *f)
+{
+    if (f->global) {
+        trace_smmuv2_ext_global_fault(s->id, sid, addr,
+                                      sm2_gfsr_name(f->bit), f->recorded);
+    } else {
+        trace_smmuv2_ext_context_fault(s->id, sid, addr, f->cbndx, f->bit,
+                                       f->level, f->recorded);
+    }
+}
+
+/*
+ * PCI transactions are unprivileged data accesses.  A fault whose report
+ * the guest disabled (SCTLR.CFRE, sCR0.GFRE/GCFGFRE clear) should read
+ * as zero and ignore writes; QEMU's memory API cannot answer with data
+ * that is not memory, so the access fails in both cases.
+ */
+static IOMMUTLBEntry smmuv2_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
+                                          IOMMUAccessFlags flag,
+                                          int iommu_idx)
+{
+    SMMUv2ExtDev *dev = container_of(mr, SMMUv2ExtDev, iommu);
+    SMMUv2ExtState *s = dev->smmu;
+    Sm2Request req = {
+        .sid = smmuv2_ext_sid(dev),
+        .iova = addr,
+        .write = flag & IOMMU_WO,
+    };
+    IOMMUTLBEntry entry;
+    Sm2Xlate r;
+
+    if (!smmu_ext_lock_upstream(&s->lock, s->id)) {
+        return smmuv2_ext_page_entry(addr, IOMMU_NONE);
+    }
+    if (smmu_ext_is_retried_piece(&dev->last_fault, s->gen, addr, flag)) {
+        /* Fails again, without a second record of the same fault. */
+        dev->last_fault.addr = addr;
+        smmu_ext_unlock(&s->lock);
+        return smmuv2_ext_page_entry(addr, IOMMU_NONE);
+    }
+    r = sm2_translate(s->model, &req);
+    s->translations++;
+    s->gen++;
+    if (r.outcome == SM2_XLATE_FAULT) {
+        s->faults++;
+        dev->last_fault = (SmmuExtLastFault) {
+            .gen = s->gen, .addr = addr, .flag = flag,
+        };
+    }
+    smmu_ext_unlock(&s->lock);
+
+    switch (r.outcome) {
+    case SM2_XLATE_OK:
+        entry = (IOMMUTLBEntry) {
+            .target_as = &address_space_memory,
+            .iova = addr & ~r.mask,
+            .translated_addr = r.pa & ~r.mask,
+            .addr_mask = r.mask,
+            .perm = smmuv2_ext_perm(r.perm),
+        };
+        trace_smmuv2_ext_translate(s->id, req.sid, addr, r.pa, r.mask,
+                                   r.perm, r.tlb_hit);
+        return entry;
+    case SM2_XLATE_BYPASS:
+        trace_smmuv2_ext_bypass(s->id, req.sid, addr);
+        return smmuv2_ext_page_entry(addr, IOMMU_RW);
+    case SM2_XLATE_FAULT:
+    default:
+        smmuv2_ext_trace_fault(s, req.sid, addr, &r.fault);
+        return smmuv2_ext_page_entry(addr, IOMMU_NONE);
+    }
+}
+
+/* ---- IOMMU notifiers (UNMAP only, as vhost uses them) -------------------- */
+
+static int smmuv2_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
+                                          IOMMUNotifierFlag old_flags,
+                                          IOMMUNotifierFlag new_flags,
+                                          Error **errp)
+{
+    SMMUv2ExtDev *dev = container_of(mr, SMMUv2ExtDev, iommu);
+    SMMUv2ExtState *s = dev->smmu;
+
+    if (new_flags & IOMMU_NOTIFIER_MAP) {
+        error_setg(errp, "%s: MAP notifications are not supported "
+                   "(devices that need them, like VFIO, cannot be used "
+                   "behind this SMMU)", s->id);
+        return -EINVAL;
+    }
+    smmu_ext_lock(&s->lock);
+    if (old_flags == IOMMU_NOTIFIER_NONE && new_flags != IOMMU_NOTIFIER_NONE) {
+        QLIST_INSERT_HEAD(&s->notified, dev, next_notified);
+    } else if (old_flags != IOMMU_NOTIFIER_NONE &&
+               new_flags == IOMMU_NOTIFIER_NONE) {
+        QLIST_REMOVE(dev, next_notified);
+    }
+    smmu_ext_unlock(&s->lock);
+    return 0;
+}
+
+/*
+ * The model invalidated TLB entries: pass it on to IOMMU notifiers.  The
+ * TLBI registers name contexts, not streams, so every notified function
+ * hears of it.
+ */
+static void smmuv2_ext_invalidated(void *owner, const SmInval *inval)
+{
+    SMMUv2ExtState *s = owner;
+    SMMUv2ExtDev *dev;
+    IOMMUNotifier *n;
+    hwaddr lo, hi;
+
+    smmu_ext_inval_iova_range(inval, &lo, &hi);
+    QLIST_FOREACH(dev, &s->notified, next_notified) {
+        IOMMU_NOTIFIER_FOREACH(n, &dev->iommu) {
+            smmu_ext_notify_unmap_range(s->id, smmuv2_ext_sid(dev), n, lo,
+                                        hi);
+        }
+    }
+}
+
+static void smmuv2_ext_replay(IOMMUMemoryRegion *mr, IOMMUNotifier *n)
+{
+    SMMUv2ExtDev *dev = container_of(mr, SMMUv2ExtDev, iommu);
+
+    /* Only UNMAP notifiers exist here: start them from a clean slate. */
+    smmu_ext_notify_unmap_range(dev->smmu->id, smmuv2_ext_sid(dev), n, 0,
+                                UINT64_MAX);
+}
+
+static AddressSpace *smmuv2_ext_find_add_as(PCIBus *bus, void *opaque,
+                                            int devfn)
+{
+    SMMUv2ExtState *s = opaque;
+    SMMUv2ExtBus *sbus = g_hash_table_lookup(s->buses, bus);
+    SMMUv2ExtDev *dev;
+
+    if (!sbus) {
+        sbus = g_new0(SMMUv2ExtBus, 1);
+        g_hash_table_insert(s->buses, bus, sbus);
+    }
+    dev = sbus->devs[devfn];
+    if (!dev) {
+        g_autofree char *name = g_strdup_printf("%s-bus%p-devfn%d", s->id,
+                                                (void *)bus, devfn);
+
+        dev = sbus->devs[devfn] = g_new0(SMMUv2ExtDev, 1);
+        dev->smmu = s;
+        dev->bus = bus;
+        dev->devfn = devfn;
+        memory_region_init_iommu(&dev->iommu, sizeof(dev->iommu),
+                                 TYPE_SMMUV2_EXT_IOMMU_MR, OBJECT(s), name,
+                                 UINT64_MAX);
+        address_space_init(&dev->as, MEMORY_REGION(&dev->iommu), name);
+        trace_smmuv2_ext_add_as(s->id, PCI_BUILD_BDF(pci_bus_num(bus), devfn),
+                                name);
+    }
+    return &dev->as;
+}
+
+/* ---- Reset, statistics, migration ---------------------------------------- */
+
+static void smmuv2_ext_reset(void *opaque)
+{
+    SMMUv2ExtState *s = opaque;
+    SmInval all = { .scope = SM_INVAL_ALL };
+
+    trace_smmuv2_ext_reset(s->id);
+    smmu_ext_lock(&s->lock);
+    sm2_reset(s->model);
+    s->gen++;
+    smmuv2_ext_invalidated(s, &all);
+    smmu_ext_unlock(&s->lock);
+}
+
+/* qom-get <path> stats: a snapshot of the device's counters. */
+static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
+                                 void *opaque, Error **errp)
+{
+    SMMUv2ExtState *s = SMMUV2_EXT(obj);
+    SmCacheStats tlb;
+    uint64_t translations, faults;
+    bool ok;
+
+    if (!s->model) {
+        error_setg(errp, "%s: not realized", object_get_typename(obj));
+        return;
+    }
+    smmu_ext_lock(&s->lock);
+    tlb = sm2_tlb_stats(s->model);
+    translations = s->translations;
+    faults = s->faults;
+    smmu_ext_unlock(&s->lock);
+
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return;
+    }
+    ok = visit_type_uint64(v, "translations", &translations, errp) &&
+         visit_type_uint64(v, "faults", &faults, errp) &&
+         smmu_ext_visit_cache(v, "tlb", &tlb, errp);
+    if (ok) {
+        visit_check_struct(v, errp);
+    }
+    visit_end_struct(v, NULL);
+}
+
+static int smmuv2_ext_pre_save(void *opaque)
+{
+    SMMUv2ExtState *s = opaque;
+
+    smmu_ext_lock(&s->lock);
+    sm2_save(s->model, s->state);
+    smmu_ext_unlock(&s->lock);
+    return 0;
+}
+
+static int smmuv2_ext_post_load(void *opaque, int version_id)
+{
+    SMMUv2ExtState *s = opaque;
+    SmInval all = { .scope = SM_INVAL_ALL };
+
+    smmu_ext_lock(&s->lock);
+    sm2_restore(s->model, s->state);    /* empties the TLB */
+    s->gen++;
+    smmuv2_ext_invalidated(s, &all);
+    smmu_ext_unlock(&s->lock);
+    return 0;
+}
+
+static const VMStateDescription vmstate_smmuv2_ext = {
+    .name = TYPE_SMMUV2_EXT,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    /* Before the PCI devices, whose loading translates through us. */
+    .priority = MIG_PRI_IOMMU,
+    .pre_save = smmuv2_ext_pre_save,
+    .post_load = smmuv2_ext_post_load,
+    .fields = (VMStateField[]) {
+        /* Both sides must have the same register file (numcb, numsmrg) */
+        VMSTATE_UINT32_EQUAL(state_words, SMMUv2ExtState, NULL),
+        VMSTATE_VARRAY_UINT32(state, SMMUv2ExtState, state_words, 0,
+                              vmstate_info_uint32, uint32_t),
+        VMSTATE_END_OF_LIST(),
+    },
+};
+
+/* ---- Realize: configuration ---------------------------------------------- */
+
+static bool smmuv2_ext_parse_stage(SMMUv2ExtState *s, Sm2Features *f,
+                                   Error **errp)
+{
+    if (!strcmp(s->stage, "1") || !strcmp(s->stage, "2") ||
+        !strcmp(s->stage, "1+2")) {
+        f->s1 = strcmp(s->stage, "2") != 0;
+        f->s2 = strcmp(s->stage, "1") != 0;
+        return true;
+    }
+    error_setg(errp, "stage=%s: expected 1, 2 or 1+2 (nested translation "
+               "is not modelled)", s->stage);
+    return false;
+}
+
+static bool smmuv2_ext_parse_page_size(SMMUv2ExtState *s, Sm2Features *f,
+                                       Error **errp)
+{
+    if (!g_ascii_strcasecmp(s->page_size, "4k") ||
+        !g_ascii_strcasecmp(s->page_size, "64k")) {
+        f->pagesize_64k = !g_ascii_strcasecmp(s->page_size, "64k");
+        return true;
+    }
+    error_setg(errp, "page-size=%s: expected 4k or 64k (sIDR1.PAGESIZE)",
+               s->page_size);
+    return false;
+}
+
+/*
+ * nums2cb left at its default follows the stages: none without stage 2,
+ * every bank without stage 1, a quarter of them with both.
+ */
+static uint16_t smmuv2_ext_default_nums2cb(const Sm2Features *f)
+{
+    if (!f->s2) {
+        return 0;
+    }
+    return f->s1 ? f->numcb / 4 : f->numcb;
+}
+
+#define SMMUV2_EXT_NUMS2CB_AUTO UINT16_MAX
+
+static bool smmuv2_ext_build_config(SMMUv2ExtState *s, Sm2Config *cfg,
+                                    Error **errp)
+{
+    Sm2Features *f = &cfg->features;
+    g_autofree char *why = NULL;
+
+    memset(cfg, 0, sizeof(*cfg));
+    sm2_features_default(f);
+    if (!smmuv2_ext_parse_stage(s, f, errp) ||
+        !smmuv2_ext_parse_page_size(s, f, errp) ||
+        !smmu_ext_parse_granules(s->granules, &f->ptfs_4k, &f->ptfs_16k,
+                                 &f->ptfs_64k, errp)) {
+        return false;
+    }
+    f->numsmrg = s->numsmrg;
+    f->numcb = s->numcb;
+    f->nums2cb = s->nums2cb == SMMUV2_EXT_NUMS2CB_AUTO ?
+                 smmuv2_ext_default_nums2cb(f) : s->nums2cb;
+    f->numsidb = s->numsidb;
+    f->numpagendxb = s->numpagendxb;
+    f->ias_bits = s->ias;
+    f->oas_bits = s->oas;
+    f->ubs_bits = s->ubs;
+    f->exids = s->exids;
+    f->vmid16 = s->vmid16;
+    cfg->tlb_entries = s->tlb_entries;
+    cfg->tlb_ways = s->tlb_ways;
+    smmu_ext_host_init(&cfg->host, &s->host);
+    why = sm2_config_error(cfg);
+    if (why) {
+        error_setg(errp, "%s", why);
+        return false;
+    }
+    return true;
+}
+
+/* ---- Realize ------------------------------------------------------------- */
+
+static bool smmuv2_ext_add_fdt(SMMUv2ExtState *s, VirtMachineState *vms,
+                               Error **errp)
+{
+    MachineState *ms = MACHINE(vms);
+    SmmuExtFdtNode node = {
+        .base = s->addr,
+        .size = sm2_mmio_size(s->model),
+        .spi_base = s->spi,
+    };
+
+    if (!ms->fdt) {
+        error_setg(errp, "the board has no device tree to describe us in");
+        return false;
+    }
+    s->phandle = smmu_ext_fdt_add_smmuv2(ms->fdt, &node, s->numcb, errp);
+    return s->phandle != 0;
+}
+
+static void smmuv2_ext_realize(DeviceState *d, Error **errp)
+{
+    SMMUv2ExtState *s = SMMUV2_EXT(d);
+    VirtMachineState *vms;
+    Sm2Config cfg;
+    unsigned nr_irqs;
+
+    s->id = g_strdup(d->id ? d->id : TYPE_SMMUV2_EXT);
+    if (phase_check(PHASE_MACHINE_READY)) {
+        error_setg(errp, "cannot be added to a running machine: give "
+                   "-device " TYPE_SMMUV2_EXT " on the command line");
+        return;
+    }
+    vms = smmu_ext_board_virt(errp);
+    if (!vms) {
+        return;
+    }
+    s->primary_bus = smmu_ext_board_find_bus(TYPE_SMMUV2_EXT,
+                                             s->primary_bus_name, errp);
+    if (!s->primary_bus) {
+        return;
+    }
+    s->host.id = s->id;
+    s->host.as = &address_space_memory;
+    s->host.owner = s;
+    s->host.invalidated = smmuv2_ext_invalidated;
+    if (!smmuv2_ext_build_config(s, &cfg, errp)) {
+        return;
+    }
+    s->model = sm2_new(&cfg);
+    if (!s->model) {
+        error_setg(errp, "the SMMUv2 model rejected the configuration");
+        return;
+    }
+    /* Register pages are 4KiB or 64KiB; the frame starts on one */
+    nr_irqs = 1 + s->numcb;
+    s->irqs = g_new0(qemu_irq, nr_irqs);
+    if (!smmu_ext_board_place_mmio(&s->addr, sm2_mmio_size(s->model),
+                                   cfg.features.pagesize_64k ? 0x10000 : 0x1000,
+                                   errp) ||
+        !smmu_ext_board_place_irqs(vms, &s->spi, nr_irqs, s->irqs, errp) ||
+        !smmuv2_ext_add_fdt(s, vms, errp)) {
+        sm2_free(s->model);
+        s->model = NULL;
+        return;
+    }
+    s->host.irqs = s->irqs;
+    s->host.nr_irqs = nr_irqs;
+    s->state_words = sm2_state_words(s->model);
+    s->state = g_new0(uint32_t, s->state_words);
+    s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    memory_region_init_io(&s->iomem, OBJECT(s), &smmuv2_ext_mmio_ops, s,
+                          TYPE_SMMUV2_EXT, sm2_mmio_size(s->model));
+    memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
+    smmu_ext_pci_setup_iommu(s->primary_bus, smmuv2_ext_find_add_as, s);
+    smmu_ext_board_add_iommu(s->primary_bus, s->phandle);
+    qemu_register_reset(smmuv2_ext_reset, s);
+    trace_smmuv2_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi,
+                             s->numcb);
+}
+
+/* ---- Type registration --------------------------------------------------- */
+
+static Property smmuv2_ext_properties[] = {
+    DEFINE_PROP_STRING("primary-bus", SMMUv2ExtState, primary_bus_name),
+    DEFINE_PROP_UINT64("addr", SMMUv2ExtState, addr, SMMU_EXT_AUTO_ADDR),
+    DEFINE_PROP_UINT32("spi", SMMUv2ExtState, spi, 0),
+    DEFINE_PROP_STRING("stage", SMMUv2ExtState, stage),
+    DEFINE_PROP_STRING("granules", SMMUv2ExtState, granules),
+    DEFINE_PROP_STRING("page-size", SMMUv2ExtState, page_size),
+    DEFINE_PROP_UINT16("numsmrg", SMMUv2ExtState, numsmrg, 48),
+    DEFINE_PROP_UINT16("numcb", SMMUv2ExtState, numcb, 16),
+    DEFINE_PROP_UINT16("nums2cb", SMMUv2ExtState, nums2cb,
+                       SMMUV2_EXT_NUMS2CB_AUTO),
+    DEFINE_PROP_UINT8("numsidb", SMMUv2ExtState, numsidb, 15),
+    DEFINE_PROP_UINT8("numpagendxb", SMMUv2ExtState, numpagendxb, 3),
+    DEFINE_PROP_UINT8("ias", SMMUv2ExtState, ias, 48),
+    DEFINE_PROP_UINT8("oas", SMMUv2ExtState, oas, 48),
+    DEFINE_PROP_UINT8("ubs", SMMUv2ExtState, ubs, 48),
+    DEFINE_PROP_BOOL("exids", SMMUv2ExtState, exids, false),
+    DEFINE_PROP_BOOL("vmid16", SMMUv2ExtState, vmid16, true),
+    DEFINE_PROP_UINT32("tlb-entries", SMMUv2ExtState, tlb_entries, 128),
+    DEFINE_PROP_UINT32("tlb-ways", SMMUv2ExtState, tlb_ways, 4),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+/* What `-device arm-smmuv2-ext,help` prints for each property. */
+static const struct {
+    const char *name, *help;
+} smmuv2_ext_property_help[] = {
+    { "primary-bus", "PCI root bus whose devices this SMMU translates "
+                     "(pcie.0 or a pxb-pcie bus); required" },
+    { "addr", "base of the register frame (4KiB aligned, 64KiB with "
+              "page-size=64k); default: the first free frame from "
+              "0x9100000" },
+    { "spi", "first of the 1 + numcb SPIs (global fault, then one per "
+             "context bank); 0: the first free ones from 176" },
+    { "stage", "translation stages: 1, 2 or 1+2 (sIDR0.S1TS/S2TS; "
+               "default 1+2)" },
+    { "granules", "AArch64 translation granules, a subset of 4k,16k,64k "
+                  "(sIDR2.PTFS_*; default all three)" },
+    { "page-size", "register page size: 4k or 64k (sIDR1.PAGESIZE; "
+                   "default 4k)" },
+    { "numsmrg", "stream match register groups, 1..128 (sIDR0.NUMSMRG)" },
+    { "numcb", "context banks, 1..128, at most 2^(numpagendxb+1), one "
+               "interrupt each (sIDR1.NUMCB)" },
+    { "nums2cb", "of those, stage-2-only banks (sIDR1.NUMS2CB); default: "
+                 "0 with stage=1, numcb with stage=2, numcb/4 with 1+2" },
+    { "numsidb", "StreamID bits, 1..15, 16 with exids=on (sIDR0.NUMSIDB); "
+                 "PCI requester ids need 16 beyond bus 127" },
+    { "numpagendxb", "2^(n+1) register pages per half of the frame, 0..7 "
+                     "(sIDR1.NUMPAGENDXB)" },
+    { "ias", "IPA size in bits: 32, 36, 40, 42, 44 or 48 (sIDR2.IAS)" },
+    { "oas", "PA size in bits: 32, 36, 40, 42, 44 or 48 (sIDR2.OAS)" },
+    { "ubs", "upstream bus (VA) size in bits (sIDR2.UBS)" },
+    { "exids", "extended 16-bit StreamIDs with sCR0.EXIDENABLE "
+               "(sIDR0.EXIDS)" },
+    { "vmid16", "16-bit VMIDs with sCR0.VMID16EN (sIDR2.VMID16)" },
+    { "tlb-entries", "TLB entries (a power of two)" },
+    { "tlb-ways", "TLB associativity (divides tlb-entries)" },
+};
+
+static void smmuv2_ext_instance_init(Object *obj)
+{
+    SMMUv2ExtState *s = SMMUV2_EXT(obj);
+
+    /* String properties cannot have static defaults in QEMU 7.2. */
+    s->stage = g_strdup("1+2");
+    s->granules = g_strdup("4k,16k,64k");
+    s->page_size = g_strdup("4k");
+    object_property_add(obj, "stats", "SMMUv2ExtStats", smmuv2_ext_get_stats,
+                        NULL, NULL, NULL);
+    object_property_set_description(obj, "stats",
+                                    "model statistics: translations, faults "
+                                    "and TLB counters");
+}
+
+static void smmuv2_ext_class_init(ObjectClass *klass,
+                                  SMMU_EXT_CLASS_DATA data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    unsigned i;
+
+    dc->desc = "Arm SMMUv2 / MMU-500 (smmu-ext model) for the virt board";
+    dc->realize = smmuv2_ext_realize;
+    dc->vmsd = &vmstate_smmuv2_ext;
+    dc->user_creatable = true;
+    dc->hotpluggable = false;
+    device_class_set_props(dc, smmuv2_ext_properties);
+    for (i = 0; i < ARRAY_SIZE(smmuv2_ext_property_help); i++) {
+        object_class_property_set_description(klass,
+                                              smmuv2_ext_property_help[i].name,
+                                              smmuv2_ext_property_help[i].help);
+    }
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static void smmuv2_ext_iommu_mr_class_init(ObjectClass *klass,
+                                           SMMU_EXT_CLASS_DATA data)
+{
+    IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
+
+    imrc->translate = smmuv2_ext_translate;
+    imrc->notify_flag_changed = smmuv2_ext_notify_flag_changed;
+    imrc->replay = smmuv2_ext_replay;
+}
+
+static const TypeInfo smmuv2_ext_types[] = {
+    {
+        .name = TYPE_SMMUV2_EXT,
+        .parent = TYPE_DEVICE,
+        .instance_size = sizeof(SMMUv2ExtState),
+        .instance_init = smmuv2_ext_instance_init,
+        .class_init = smmuv2_ext_class_init,
+    },
+    {
+        .name = TYPE_SMMUV2_EXT_IOMMU_MR,
+        .parent = TYPE_IOMMU_MEMORY_REGION,
+        .class_init = smmuv2_ext_iommu_mr_class_init,
+    },
+};
+
+DEFINE_TYPES(smmuv2_ext_types)
