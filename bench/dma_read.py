@@ -3,7 +3,7 @@
 """Guest DMA read benchmark: whole-disk O_DIRECT reads behind each SMMU
 choice, run side by side, printed as times and ratios.
 
-    make bench [BENCH_SMMUS="none builtin smmuv3-ext"] [MODE=strict]
+    make bench [BENCH_SMMUS="none builtin smmuv3-ext smmuv2-ext"] [MODE=strict]
                [BENCH_DISK_MB=256] [BENCH_RUNS=3]
 
 A BENCH_SMMUS entry NAME:PROPS adds properties to our SMMU's -device
@@ -86,7 +86,8 @@ def spread(values):
 
 
 def main():
-    smmus = os.environ.get("BENCH_SMMUS", "none builtin smmuv3-ext").split()
+    smmus = os.environ.get("BENCH_SMMUS",
+                           "none builtin smmuv3-ext smmuv2-ext").split()
     mode = os.environ.get("MODE", "strict")
     disk_mb = int(os.environ.get("BENCH_DISK_MB", "256"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))
@@ -94,9 +95,9 @@ def main():
         for s in smmus:
             smmu, props = split_choice(s)
             guest.smmu_choice(smmu)
-            if props and smmu != "smmuv3-ext":
-                raise guest.ConfigError("%s: properties are for smmuv3-ext "
-                                        "only" % s)
+            if props and not guest.smmu_choice(smmu).devices:
+                raise guest.ConfigError("%s: properties are for our SMMUs "
+                                        "(smmuv3-ext, smmuv2-ext) only" % s)
         guest.mode_choice(mode)
     except guest.ConfigError as e:
         sys.exit("bench: error: %s" % e)
@@ -130,15 +131,17 @@ def main():
                                                               base))
     for w in warnings:
         print("bench: warning: " + w)
-    if all(k in smmus for k in ("none", "builtin", "smmuv3-ext")):
+    for smmu in ("smmuv3-ext", "smmuv2-ext"):
+        if not all(k in smmus for k in ("none", "builtin", smmu)):
+            continue
         print()
         for name, label in TESTS:
             none = times[("none", name)]
-            ours = times[("smmuv3-ext", name)] - none
+            ours = times[(smmu, name)] - none
             builtin = times[("builtin", name)] - none
-            print("%s reads: overhead over no IOMMU: smmuv3-ext %+d ms, "
+            print("%s reads: overhead over no IOMMU: %s %+d ms, "
                   "builtin %+d ms -> %s" % (
-                      label, ours, builtin,
+                      label, smmu, ours, builtin,
                       "ok (ours no worse)" if ours <= max(builtin, 0) * 1.05 + 50
                       else "WORSE than builtin"))
 

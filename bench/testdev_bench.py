@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """smmu-testdev translation benchmark: host time per DMA access behind no
-IOMMU, QEMU's built-in SMMUv3 and arm-smmuv3-ext, for working sets from
+IOMMU, QEMU's built-in SMMUv3, arm-smmuv3-ext and arm-smmuv2-ext (stage 1
+only), for working sets from
 64 KiB to 1 GiB, with three kinds of translation: stage 1 with the 4 KiB
 granule, stage 1 with the 64 KiB granule, and nested (stage 1 and stage 2,
 4 KiB granules).  No guest runs: QEMU is driven over qtest (see
@@ -42,6 +43,28 @@ TD = testdev.R
 _SM3 = cheader.defines("models/smmuv3/sm3-regs.h", ("SM3_",))
 _SM3.update(cheader.defines("models/smmuv3/sm3-tables.h", ("SM3_",)))
 SM3 = cheader.Namespace(_SM3, "SM3_")
+SM2 = cheader.Namespace(cheader.defines("models/smmuv2/sm2-regs.h",
+                                        ("SM2_",)), "SM2_")
+
+
+# The register arrays of sm2-regs.h (function-like macros the parser skips)
+def sm2_smr(n):
+    return 0x800 + 4 * n            # GR0 SMRn
+
+
+def sm2_s2cr(n):
+    return 0xc00 + 4 * n            # GR0 S2CRn
+
+
+def sm2_cbar(n):
+    return 4 * n                    # GR1 CBARn
+
+
+def sm2_cba2r(n):
+    return 0x800 + 4 * n            # GR1 CBA2Rn
+
+
+
 # Translation table descriptor bits (VMSAv8-64), as the walker reads them
 DESC = cheader.Namespace(cheader.defines("models/common/sm-walk.h",
                                          ("SM_DESC_",)), "SM_DESC_")
@@ -65,7 +88,9 @@ WSETS = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20,
 # cost of timing;
 # smmuv3-ext-nofast (only when asked for): ours with fast-path=off, the
 # full translation path on every access (what the fast path saves)
-CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-timing")
+# smmuv2-ext: our SMMUv2 / MMU-500 (stage-1 context bank; no nested rows)
+CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-timing",
+           "smmuv2-ext")
 EXTRA_CONFIGS = ("smmuv3-ext-nofast",)
 
 
@@ -91,6 +116,8 @@ KINDS = {k.name: k for k in (S1_4K, S1_64K, NESTED)}
 # QEMU 7.2's SMMUv3 implements stage 1 only (decode_ste() refuses
 # Config 0b11x with "SMMUv3 does not support stage 2 yet").
 BUILTIN_KINDS = ("s1-4k", "s1-64k")
+# arm-smmuv2-ext does not model nested translation (CBAR.TYPE 3) yet.
+SMMUV2_KINDS = ("s1-4k", "s1-64k")
 
 
 def kind_of(kind):
@@ -454,6 +481,76 @@ class Smmu:
                 what, events, gerror))
 
 
+class Smmu2:
+    """arm-smmuv2-ext programmed as Linux's arm-smmu programs it for one
+    master: stream match group 0 matches the testdev's StreamID exactly,
+    its S2CR sends it to the first bank that can do stage 1 (the first
+    after the stage-2-only ones), a stage-1 bank (CBAR.TYPE 1) whose TTBR0
+    is the stage-1 tables at PT_BASE; then sCR0 clears CLIENTPD."""
+
+    def __init__(self, vm, base):
+        self.vm, self.base = vm, base
+        idr1 = self.r32(SM2.SIDR1)
+        page = 1 << (16 if idr1 & SM2.IDR1_PAGESIZE else 12)
+        self.cbndx = field(idr1, SM2.IDR1_NUMS2CB)
+        self.cb = base + ((2 << field(idr1, SM2.IDR1_NUMPAGENDXB)) +
+                          self.cbndx) * page
+        self.gr1 = base + page
+
+    def r32(self, off):
+        return self.vm.readl(self.base + off)
+
+    def w32(self, off, val):
+        self.vm.writel(self.base + off, val)
+
+    def check_idr(self, kind):
+        idr0, idr2 = self.r32(SM2.SIDR0), self.r32(SM2.SIDR2)
+        gran = SM2.IDR2_PTFS_64K if kind.page == 64 << 10 else \
+            SM2.IDR2_PTFS_4K
+        if kind.nested or not (idr0 & SM2.IDR0_S1TS and idr2 & gran):
+            raise BenchError("SMMUv2 at 0x%x lacks what %s needs (sIDR0 "
+                             "0x%x sIDR2 0x%x)" % (self.base, kind.name,
+                                                    idr0, idr2))
+
+    def setup(self, kind=S1_4K):
+        kind = kind_of(kind)
+        self.check_idr(kind)
+        vm, cb = self.vm, self.cb
+        tg0 = {4 << 10: 0, 64 << 10: 1}[kind.page]     # TCR.TG0: 4K, 64K
+        vm.writel(self.gr1 + sm2_cba2r(self.cbndx), SM2.CBA2R_VA64)
+        vm.writel(self.gr1 + sm2_cbar(self.cbndx),
+                  prep(SM2.CBAR_TYPE, SM2.CBAR_TYPE_S1_BYPASS))
+        vm.writel(cb + SM2.CB_TCR2, prep(SM2.TCR2_PASIZE, IPS))
+        vm.writeq(cb + SM2.CB_TTBR0, PT_BASE | ASID << 48)
+        vm.writel(cb + SM2.CB_TCR, prep(SM2.TCR_T0SZ, 64 - IA_BITS) |
+                  prep(SM2.TCR_TG0, tg0) | SM2.TCR_EPD1)
+        vm.writel(cb + SM2.CB_MAIR0, 0xff)         # AttrIndx 0: Normal WB
+        vm.writel(cb + SM2.CB_SCTLR, SM2.SCTLR_CFIE | SM2.SCTLR_CFRE |
+                  SM2.SCTLR_AFE | SM2.SCTLR_TRE | SM2.SCTLR_M)
+        self.w32(sm2_smr(0), SM2.SMR_VALID | prep(SM2.SMR_ID, SID))
+        self.w32(sm2_s2cr(0), prep(SM2.S2CR_TYPE, SM2.S2CR_TYPE_TRANS) |
+                 prep(SM2.S2CR_CBNDX, self.cbndx))
+        self.invalidate_all()
+        self.w32(SM2.SCR0, SM2.SCR0_GFRE | SM2.SCR0_GFIE |
+                 SM2.SCR0_GCFGFRE | SM2.SCR0_GCFGFIE | SM2.SCR0_USFCFG)
+
+    def invalidate_all(self):
+        """TLBIALLNSNH, then sTLBGSYNC and wait for sTLBGSTATUS."""
+        self.w32(SM2.TLBIALLNSNH, 0)
+        self.w32(SM2.STLBGSYNC, 0)
+        deadline = time.monotonic() + 10.0
+        while self.r32(SM2.STLBGSTATUS) & 1:
+            if time.monotonic() > deadline:
+                raise BenchError("SMMUv2 at 0x%x: TLB sync timed out" %
+                                 self.base)
+
+    def check_quiet(self, what):
+        """No global and no context fault recorded."""
+        gfsr, fsr = self.r32(SM2.SGFSR), self.vm.readl(self.cb + SM2.CB_FSR)
+        if gfsr or fsr:
+            raise BenchError("%s: sGFSR 0x%x, FSR 0x%x" % (what, gfsr, fsr))
+
+
 # ---- the test device --------------------------------------------------------
 
 class Testdev(testdev.Endpoint):
@@ -506,6 +603,9 @@ def qemu_args(config, kind=S1_4K):
                         else "off",
                         "off" if config.endswith("-nofast") else "on",
                         ",stage=nested" if kind.nested else "")]
+    elif config == "smmuv2-ext":
+        devices += ["-device", "arm-smmuv2-ext,id=smmu0,primary-bus=pcie.0,"
+                    "addr=0x%x" % EXT_BASE]
     devices += ["-device", "smmu-testdev,id=td,addr=%02x.0" % SLOT]
     return ["-M", machine, "-m", "%dM" % RAM_MB, "-nodefaults"] + devices
 
@@ -556,6 +656,7 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
     kind = kind_of(kind)
     what = "%s %s" % (config, kind.name)
     ours = config.startswith("smmuv3-ext")
+    v2 = config == "smmuv2-ext"
     with QtestVm(qemu_args(config, kind), wrap=wrap) as vm:
         top = max(wsets)
         # Back the data with real host pages (never-written guest RAM reads
@@ -567,8 +668,8 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
         if config != "none":
             for addr, data in kind_tables(kind, top):
                 vm.memwrite(addr, data)
-            smmu = Smmu(vm, BUILTIN_BASE if config == "builtin"
-                        else EXT_BASE)
+            smmu = Smmu2(vm, EXT_BASE) if v2 else \
+                Smmu(vm, BUILTIN_BASE if config == "builtin" else EXT_BASE)
             smmu.setup(kind)
             iova = 0
         check_mapping(vm, td, smmu, kind, iova, top, what)
@@ -576,7 +677,7 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
         for ws in wsets:
             if smmu:
                 smmu.invalidate_all()
-            st0 = ext_stats(vm) if ours else None
+            st0 = ext_stats(vm) if ours or v2 else None
             ns = td.run(TD.OP_READ, src=iova, length=LEN, count=count,
                         stride=kind.stride, wset=ws)
             out[ws] = ns / count
@@ -584,6 +685,14 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
                                                    out[ws]))
             if smmu:
                 smmu.check_quiet("%s, %s" % (what, size_name(ws)))
+            if v2:
+                st1 = ext_stats(vm)
+                n = st1["translations"] - st0["translations"]
+                if n != count or st1["faults"] != st0["faults"]:
+                    raise BenchError("%s, %s: %d translations for %d "
+                                     "accesses, %d faults" % (
+                                         what, size_name(ws), n, count,
+                                         st1["faults"] - st0["faults"]))
             if ours:
                 # each access is one translation, and nested ones walk
                 # stage 2 (every set starts with empty caches)
@@ -608,7 +717,11 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
 
 
 def runs_config(config, kind):
-    return config != "builtin" or kind.name in BUILTIN_KINDS
+    if config == "builtin":
+        return kind.name in BUILTIN_KINDS
+    if config == "smmuv2-ext":
+        return kind.name in SMMUV2_KINDS
+    return True
 
 
 def main():
@@ -698,12 +811,15 @@ def print_table(best, kinds, configs, wsets):
     both = "builtin" in cols and "smmuv3-ext" in cols
     timing = "smmuv3-ext" in cols and "smmuv3-ext-timing" in cols
     overhead = both and "none" in cols
+    v2 = "builtin" in cols and "smmuv2-ext" in cols
     if both:
         head += "%16s" % "ours/built-in"
     if overhead:
         head += "%16s" % "overhead o/b"
     if timing:
         head += "%16s" % "timing on/off"
+    if v2:
+        head += "%16s" % "v2/built-in"
     print(head)
 
     def cell(key, width):
@@ -725,6 +841,11 @@ def print_table(best, kinds, configs, wsets):
             if timing:
                 line += "%16.2f" % (best[(k, "smmuv3-ext-timing", ws)] /
                                     best[(k, "smmuv3-ext", ws)])
+            if v2:
+                line += ("%16.2f" % (best[(k, "smmuv2-ext", ws)] /
+                                     best[(k, "builtin", ws)])
+                         if have and (k, "smmuv2-ext", ws) in best
+                         else "%16s" % "-")
             print(line)
     if not both:
         return

@@ -197,6 +197,7 @@ bool smmu_ext_board_place_irqs(VirtMachineState *vms, uint32_t *spi,
 typedef struct SmmuExtIommu {
     PCIBus *bus;
     uint32_t phandle;
+    uint32_t sid_offset;      /* requester id - StreamID */
 } SmmuExtIommu;
 
 static GArray *smmu_ext_iommus;       /* SmmuExtIommu, in creation order */
@@ -269,6 +270,7 @@ static void smmu_ext_machine_done(Notifier *notifier, void *data)
         }
         range = (SmmuExtRidRange) {
             .rid_base = first << 8,
+            .sid_base = (first << 8) - x->sid_offset,
             .count = (end - first) << 8,
             .phandle = x->phandle,
         };
@@ -276,9 +278,17 @@ static void smmu_ext_machine_done(Notifier *notifier, void *data)
     }
 }
 
-void smmu_ext_board_add_iommu(PCIBus *bus, uint32_t phandle)
+uint32_t smmu_ext_board_root_rid(PCIBus *bus)
 {
-    SmmuExtIommu x = { .bus = bus, .phandle = phandle };
+    return (uint32_t)pci_bus_num(bus) << 8;
+}
+
+void smmu_ext_board_add_iommu(PCIBus *bus, uint32_t phandle,
+                              uint32_t sid_offset)
+{
+    SmmuExtIommu x = {
+        .bus = bus, .phandle = phandle, .sid_offset = sid_offset,
+    };
 
     if (!smmu_ext_iommus) {
         smmu_ext_iommus = g_array_new(false, false, sizeof(SmmuExtIommu));

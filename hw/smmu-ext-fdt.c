@@ -157,7 +157,7 @@ bool smmu_ext_fdt_set_iommu_map(void *fdt, const char *pcie_node,
         /* rid-base, iommu phandle, iommu-base (StreamID), length */
         cells[i * 4] = cpu_to_be32(ranges[i].rid_base);
         cells[i * 4 + 1] = cpu_to_be32(ranges[i].phandle);
-        cells[i * 4 + 2] = cpu_to_be32(ranges[i].rid_base);
+        cells[i * 4 + 2] = cpu_to_be32(ranges[i].sid_base);
         cells[i * 4 + 3] = cpu_to_be32(ranges[i].count);
     }
     return fdt_ok(fdt_setprop(fdt, node, "iommu-map", cells,

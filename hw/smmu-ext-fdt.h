@@ -19,9 +19,13 @@ typedef struct SmmuExtFdtNode {
     uint32_t msi_devid;         /* SMMUv3: DeviceID of its own MSIs */
 } SmmuExtFdtNode;
 
-/* One iommu-map entry: requester ids [rid_base, rid_base + count). */
+/*
+ * One iommu-map entry: requester ids [rid_base, rid_base + count) are
+ * StreamIDs [sid_base, sid_base + count) of the SMMU @phandle.
+ */
 typedef struct SmmuExtRidRange {
     uint32_t rid_base;
+    uint32_t sid_base;
     uint32_t count;
     uint32_t phandle;
 } SmmuExtRidRange;

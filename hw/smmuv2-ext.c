@@ -78,9 +78,15 @@ static const MemoryRegionOps smmuv2_ext_mmio_ops = {
 
 /* ---- Translation --------------------------------------------------------- */
 
+/*
+ * StreamIDs count from the first requester id of the primary root bus,
+ * as an SoC wires each root complex to its SMMU: with NUMSIDB = 15 an
+ * SMMU on a pxb-pcie bus numbered 128 or above still serves 128 buses.
+ */
 static uint32_t smmuv2_ext_sid(SMMUv2ExtDev *dev)
 {
-    return PCI_BUILD_BDF(smmu_ext_bus_num(dev->bus), dev->devfn);
+    return PCI_BUILD_BDF(smmu_ext_bus_num(dev->bus), dev->devfn) -
+           dev->smmu->sid_offset;
 }
 
 static IOMMUAccessFlags smmuv2_ext_perm(uint8_t perm)
@@ -263,8 +269,7 @@ static AddressSpace *smmuv2_ext_find_add_as(PCIBus *bus, void *opaque,
                                  TYPE_SMMUV2_EXT_IOMMU_MR, OBJECT(s), name,
                                  UINT64_MAX);
         address_space_init(&dev->as, MEMORY_REGION(&dev->iommu), name);
-        trace_smmuv2_ext_add_as(s->id, PCI_BUILD_BDF(pci_bus_num(bus), devfn),
-                                name);
+        trace_smmuv2_ext_add_as(s->id, smmuv2_ext_sid(dev), name);
     }
     return &dev->as;
 }
@@ -357,17 +362,31 @@ static const VMStateDescription vmstate_smmuv2_ext = {
 
 /* ---- Realize: configuration ---------------------------------------------- */
 
+/* stage=: which of sIDR0.S1TS, S2TS and NTS the instance sets. */
+static const struct {
+    const char *name;
+    bool s1, s2, nested;
+} smmuv2_ext_stages[] = {
+    { "1",      true,  false, false },
+    { "2",      false, true,  false },
+    { "1+2",    true,  true,  false },
+    { "nested", true,  true,  true },
+};
+
 static bool smmuv2_ext_parse_stage(SMMUv2ExtState *s, Sm2Features *f,
                                    Error **errp)
 {
-    if (!strcmp(s->stage, "1") || !strcmp(s->stage, "2") ||
-        !strcmp(s->stage, "1+2")) {
-        f->s1 = strcmp(s->stage, "2") != 0;
-        f->s2 = strcmp(s->stage, "1") != 0;
-        return true;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(smmuv2_ext_stages); i++) {
+        if (!strcmp(s->stage, smmuv2_ext_stages[i].name)) {
+            f->s1 = smmuv2_ext_stages[i].s1;
+            f->s2 = smmuv2_ext_stages[i].s2;
+            f->nested = smmuv2_ext_stages[i].nested;
+            return true;
+        }
     }
-    error_setg(errp, "stage=%s: expected 1, 2 or 1+2 (nested translation "
-               "is not modelled)", s->stage);
+    error_setg(errp, "stage=%s: expected 1, 2, 1+2 or nested", s->stage);
     return false;
 }
 
@@ -386,7 +405,7 @@ static bool smmuv2_ext_parse_page_size(SMMUv2ExtState *s, Sm2Features *f,
 
 /*
  * nums2cb left at its default follows the stages: none without stage 2,
- * every bank without stage 1, a quarter of them with both.
+ * every bank without stage 1, a quarter of them with both (nested too).
  */
 static uint16_t smmuv2_ext_default_nums2cb(const Sm2Features *f)
 {
@@ -509,7 +528,8 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
                           TYPE_SMMUV2_EXT, sm2_mmio_size(s->model));
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
     smmu_ext_pci_setup_iommu(s->primary_bus, smmuv2_ext_find_add_as, s);
-    smmu_ext_board_add_iommu(s->primary_bus, s->phandle);
+    s->sid_offset = smmu_ext_board_root_rid(s->primary_bus);
+    smmu_ext_board_add_iommu(s->primary_bus, s->phandle, s->sid_offset);
     qemu_register_reset(smmuv2_ext_reset, s);
     trace_smmuv2_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi,
                              s->numcb);
@@ -551,8 +571,9 @@ static const struct {
               "0x9100000" },
     { "spi", "first of the 1 + numcb SPIs (global fault, then one per "
              "context bank); 0: the first free ones from 176" },
-    { "stage", "translation stages: 1, 2 or 1+2 (sIDR0.S1TS/S2TS; "
-               "default 1+2)" },
+    { "stage", "translation stages: 1, 2, 1+2 (both, not nested) or "
+               "nested (both and nested, sIDR0.S1TS/S2TS/NTS; default "
+               "nested, as an MMU-500)" },
     { "granules", "AArch64 translation granules, a subset of 4k,16k,64k "
                   "(sIDR2.PTFS_*; default all three)" },
     { "page-size", "register page size: 4k or 64k (sIDR1.PAGESIZE; "
@@ -561,7 +582,7 @@ static const struct {
     { "numcb", "context banks, 1..128, at most 2^(numpagendxb+1), one "
                "interrupt each (sIDR1.NUMCB)" },
     { "nums2cb", "of those, stage-2-only banks (sIDR1.NUMS2CB); default: "
-                 "0 with stage=1, numcb with stage=2, numcb/4 with 1+2" },
+                 "0 with stage=1, numcb with stage=2, numcb/4 otherwise" },
     { "numsidb", "StreamID bits, 1..15, 16 with exids=on (sIDR0.NUMSIDB); "
                  "PCI requester ids need 16 beyond bus 127" },
     { "numpagendxb", "2^(n+1) register pages per half of the frame, 0..7 "
@@ -581,7 +602,7 @@ static void smmuv2_ext_instance_init(Object *obj)
     SMMUv2ExtState *s = SMMUV2_EXT(obj);
 
     /* String properties cannot have static defaults in QEMU 7.2. */
-    s->stage = g_strdup("1+2");
+    s->stage = g_strdup("nested");
     s->granules = g_strdup("4k,16k,64k");
     s->page_size = g_strdup("4k");
     object_property_add(obj, "stats", "SMMUv2ExtStats", smmuv2_ext_get_stats,

@@ -40,7 +40,7 @@ struct SMMUv2ExtState {
     char *primary_bus_name;
     uint64_t addr;                  /* SMMU_EXT_AUTO_ADDR: first free */
     uint32_t spi;                   /* 0: first free SPIs */
-    char *stage;                    /* "1", "2" or "1+2" */
+    char *stage;                    /* "1", "2", "1+2" or "nested" */
     char *granules;                 /* "4k,16k,64k" */
     char *page_size;                /* register pages: "4k" or "64k" */
     uint16_t numsmrg, numcb, nums2cb;
@@ -59,6 +59,7 @@ struct SMMUv2ExtState {
     SmmuExtLock lock;
     uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;
+    uint32_t sid_offset;            /* requester id - StreamID */
     char *id;
     uint64_t translations, faults;  /* for stats */
     uint32_t state_words;           /* migration buffer */

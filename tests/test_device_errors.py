@@ -131,3 +131,78 @@ def test_not_hot_pluggable(built, idle_guest):
                        capture_output=True, text=True, timeout=30)
     assert '"error"' in r.stdout and "pluggable" in r.stdout, r.stdout
     assert '"running": true' in r.stdout, r.stdout
+
+
+# arm-smmuv2-ext: the shared placement rules, and its own properties.
+SMMU2 = "arm-smmuv2-ext"
+V2_CASES = [
+    ("v2-not-virt", "none", ["-device", SMMU2 + ",primary-bus=pcie.0"],
+     "needs the virt machine"),
+    ("v2-no-primary-bus", "virt", ["-device", SMMU2],
+     "primary-bus is required (PCI buses: pcie.0)"),
+    ("v2-after-v3-on-one-bus", "virt",
+     ["-device", SMMU + ",primary-bus=pcie.0",
+      "-device", SMMU2 + ",primary-bus=pcie.0"],
+     "already has an IOMMU: one SMMU per PCI root bus"),
+    ("v2-device-before-smmu", "virt",
+     ["-device", "virtio-net-pci,romfile=",
+      "-device", SMMU2 + ",primary-bus=pcie.0"],
+     "put -device arm-smmuv2-ext before the PCI devices"),
+    ("v2-bad-stage", "virt", ["-device", SMMU2 + ",primary-bus=pcie.0,"
+                              "stage=3"],
+     "stage=3: expected 1, 2, 1+2 or nested"),
+    ("v2-bad-page-size", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,page-size=16k"],
+     "page-size=16k: expected 4k or 64k"),
+    ("v2-bad-granule", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,granules=4k,,8k"],
+     "granules=4k,8k: '8k' is not 4k, 16k or 64k"),
+    # sIDR1: one register page per context bank, 2^(NUMPAGENDXB+1) pages
+    ("v2-too-many-banks", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,numcb=17"],
+     "numcb at most 2^(numpagendxb+1)"),
+    ("v2-s2cb-without-s2", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,stage=1,nums2cb=2"],
+     "nums2cb: at most numcb, 0 without s2"),
+    ("v2-sidb-16-without-exids", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,numsidb=16"],
+     "numsidb: 1..15 StreamID bits, 16 only with exids"),
+    ("v2-bad-oas", "virt", ["-device", SMMU2 + ",primary-bus=pcie.0,oas=52"],
+     "ias, oas, ubs: each one of 32, 36, 40, 42, 44 or 48 bits"),
+    ("v2-unaligned-addr", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,addr=0x9100800"],
+     "addr=0x9100800 is not 4KiB aligned"),
+    ("v2-unaligned-addr-64k-pages", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,page-size=64k,addr=0x9101000"],
+     "addr=0x9101000 is not 64KiB aligned"),
+    ("v2-overlapping-addr", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,addr=0x9000000"],
+     "overlap another device"),
+    # 1 + 80 SPIs do not fit above the board's (176..255 with virt's 256)
+    ("v2-too-many-spis", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,numcb=80,numpagendxb=6"],
+     "81 SPIs from 176..255 are needed"),
+]
+
+
+@pytest.mark.parametrize("case", V2_CASES, ids=[c[0] for c in V2_CASES])
+def test_smmuv2_bad_command_line(built, case):
+    _, machine, extra, expected = case
+    r = qemu(machine, extra)
+    assert r.returncode != 0, r.stdout
+    assert expected in error_text(r.stderr, extra), r.stderr
+
+
+def test_smmuv2_good_command_lines_start(built):
+    for extra in (["-device", SMMU2 + ",primary-bus=pcie.0"],
+                  ["-device", SMMU2 + ",primary-bus=pcie.0,stage=1,"
+                   "granules=64k,oas=40,numcb=8,numsmrg=4,exids=on,"
+                   "numsidb=16,page-size=64k"],
+                  ["-device", SMMU2 + ",primary-bus=pcie.0,stage=2,"
+                   "numcb=64,numpagendxb=5,numsmrg=128"],
+                  # both generations, each on its own root bus
+                  ["-device", "pxb-pcie,bus_nr=64,id=pxb1,bus=pcie.0",
+                   "-device", SMMU + ",primary-bus=pcie.0",
+                   "-device", SMMU2 + ",primary-bus=pxb1"]):
+        r = qemu("virt,gic-version=3", extra)
+        assert r.returncode == 0, (extra, r.stderr)

@@ -111,7 +111,7 @@ static uint32_t sm2_access_syndrome(const Sm2Request *req, uint32_t wnr,
  * FSYNR0 of a context fault: the level of the faulting descriptor
  * (PLVL), the access (WNR, PnU, InD), NSATTR = 1 (every transaction is
  * Non-secure), PTWF for a fault on a translation table access.
- * S1CBNDX stays 0: it names the stage-1 bank of a nested fault.
+ * S1CBNDX is set by sm2_nested_s2_fault() only.
  */
 static uint32_t sm2_fsynr0(const Sm2Request *req, int level, bool ptw)
 {
@@ -144,6 +144,22 @@ Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
     }
     sm2_wr32(s, SM2_SPACE_CB, cbndx, SM2_CB_FSR, fsr);
     sm2_update_irqs(s);
+    return f;
+}
+
+Sm2Fault sm2_nested_s2_fault(Sm2 *s, unsigned s2cb, unsigned s1cb,
+                             uint32_t bit, const Sm2Request *req, int level,
+                             bool ptw, uint64_t ipa)
+{
+    Sm2Fault f = sm2_context_fault(s, s2cb, bit, req, level, ptw);
+
+    if (f.recorded) {
+        uint32_t fsynr0 = sm2_rd32(s, SM2_SPACE_CB, s2cb, SM2_CB_FSYNR0);
+
+        sm2_wr32(s, SM2_SPACE_CB, s2cb, SM2_CB_FSYNR0,
+                 fsynr0 | (uint32_t)sm_prep(SM2_FSYNR0_S1CBNDX, s1cb));
+        sm2_wr64(s, SM2_SPACE_CB, s2cb, SM2_CB_IPAFAR, ipa);
+    }
     return f;
 }
 

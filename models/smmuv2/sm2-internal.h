@@ -48,10 +48,14 @@ typedef struct Sm2RegDesc {
 } Sm2RegDesc;
 
 /* One cached translation (a leaf of one bank's walk). */
+#define SM2_NO_S2CB 0xff                  /* Sm2TlbEntry.s2cbndx: not nested */
+
 typedef struct Sm2TlbEntry {
     uint16_t vmid;
     uint16_t asid;
     uint8_t cbndx;
+    uint8_t s2cbndx;                  /* nested: the stage-2 bank */
+    uint16_t s2vmid;                  /* nested: that bank's VMID */
     bool stage2;                      /* keyed by IPA (stage-2 bank) */
     bool global;                      /* stage 1, nG = 0: any ASID */
     uint64_t va;                      /* input address, page aligned */
@@ -85,8 +89,9 @@ void sm2_guest_error(const Sm2 *s, const char *fmt, ...)
 
 /* ---- TLB (sm2-tlb.c) ---- */
 bool sm2_tlb_new(Sm2 *s);
-const Sm2TlbEntry *sm2_tlb_lookup(Sm2 *s, uint8_t cbndx, uint16_t vmid,
-                                  uint16_t asid, uint64_t addr);
+const Sm2TlbEntry *sm2_tlb_lookup(Sm2 *s, uint8_t cbndx, uint8_t s2cbndx,
+                                  uint16_t vmid, uint16_t asid,
+                                  uint64_t addr);
 void sm2_tlb_insert(Sm2 *s, const Sm2TlbEntry *e);
 /* Invalidation scope: every field not marked "any" must match. */
 typedef struct Sm2TlbScope {
@@ -110,6 +115,14 @@ uint16_t sm2_cb_asid(const Sm2 *s, unsigned cbndx);
 /* A context fault of bank @cbndx: FSR bit @bit, syndrome from @req. */
 Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
                            const Sm2Request *req, int level, bool ptw);
+/*
+ * A stage-2 fault of a nested translation: recorded in stage-2 bank
+ * @s2cb as a context fault, with FSYNR0.S1CBNDX = @s1cb and IPAFAR the
+ * IPA whose translation faulted.
+ */
+Sm2Fault sm2_nested_s2_fault(Sm2 *s, unsigned s2cb, unsigned s1cb,
+                             uint32_t bit, const Sm2Request *req, int level,
+                             bool ptw, uint64_t ipa);
 /* A global fault: sGFSR bit @bit, syndrome from @req. */
 Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req);
 /* Bring the wired interrupts in line with FSR/sGFSR and the enables. */

@@ -538,7 +538,10 @@ typedef struct Sm2Rule {
 } Sm2Rule;
 
 static bool r_stage(const Sm2Features *f) { return !f->s1 && !f->s2; }
-static bool r_nested(const Sm2Features *f) { return f->nested; }
+static bool r_nested(const Sm2Features *f)
+{
+    return f->nested && (!f->s1 || !f->s2);
+}
 static bool r_smrg(const Sm2Features *f)
 {
     return f->numsmrg < 1 || f->numsmrg > 128;
@@ -572,7 +575,7 @@ static bool r_granule(const Sm2Features *f)
 
 static const Sm2Rule sm2_rules[] = {
     { r_stage, "s1, s2: at least one translation stage (sIDR0.S1TS/S2TS)" },
-    { r_nested, "nested: nested translation is not modelled yet" },
+    { r_nested, "nested: needs both s1 and s2 (sIDR0.NTS)" },
     { r_smrg, "numsmrg: 1..128 stream match groups (sIDR0.NUMSMRG)" },
     { r_cb, "numcb: 1..128 context banks (sIDR1.NUMCB)" },
     { r_s2cb, "nums2cb: at most numcb, 0 without s2, numcb without s1 "

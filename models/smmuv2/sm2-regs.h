@@ -116,6 +116,7 @@
 #define     SM2_CBAR_TYPE_S1_BYPASS 1
 #define     SM2_CBAR_TYPE_S1_FAULT 2
 #define     SM2_CBAR_TYPE_NESTED   3
+#define   SM2_CBAR_S2CBNDX         SM_MASK(15, 8)  /* TYPE 3: stage-2 bank */
 #define   SM2_CBAR_VMID            SM_MASK(7, 0)
 #define SM2_CBFRSYNRA(n)           (0x400 + 4 * (n))
 #define   SM2_CBFRSYNRA_SID        SM_MASK(15, 0)

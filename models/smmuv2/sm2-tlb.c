@@ -5,8 +5,8 @@
  * context banks (TLBI*) and of global register space 0 (TLBIVMID,
  * TLBIALLNSNH, TLBIALLH).
  *
- * A lookup hits only entries made for the same bank, VMID and ASID (or
- * global stage-1 entries of the bank).  An invalidation selects by what
+ * A lookup hits only entries made for the same bank (and stage-2 bank,
+ * nested), VMID and ASID (or global stage-1 entries of the bank).  An invalidation selects by what
  * the architecture names, VMID, ASID and address, whatever bank made
  * the entry: banks that share a VMID share its maintenance.
  */
@@ -46,7 +46,7 @@ bool sm2_tlb_new(Sm2 *s)
 }
 
 typedef struct Sm2TlbKey {
-    uint8_t cbndx;
+    uint8_t cbndx, s2cbndx;
     uint16_t vmid, asid;
     uint64_t addr;
 } Sm2TlbKey;
@@ -56,15 +56,17 @@ static bool sm2_tlb_match(const void *entry, const void *key)
     const Sm2TlbEntry *e = entry;
     const Sm2TlbKey *k = key;
 
-    return e->cbndx == k->cbndx && e->vmid == k->vmid &&
+    return e->cbndx == k->cbndx && e->s2cbndx == k->s2cbndx &&
+           e->vmid == k->vmid &&
            (e->global || e->stage2 || e->asid == k->asid) &&
            (k->addr & ~e->mask) == e->va;
 }
 
-const Sm2TlbEntry *sm2_tlb_lookup(Sm2 *s, uint8_t cbndx, uint16_t vmid,
-                                  uint16_t asid, uint64_t addr)
+const Sm2TlbEntry *sm2_tlb_lookup(Sm2 *s, uint8_t cbndx, uint8_t s2cbndx,
+                                  uint16_t vmid, uint16_t asid,
+                                  uint64_t addr)
 {
-    Sm2TlbKey k = { cbndx, vmid, asid, addr };
+    Sm2TlbKey k = { cbndx, s2cbndx, vmid, asid, addr };
     uint64_t hints[G_N_ELEMENTS(sm2_tlb_shifts)];
     unsigned i;
 
@@ -94,6 +96,14 @@ static bool sm2_tlb_in_scope(const void *entry, void *opaque)
     const Sm2TlbEntry *e = entry;
     const Sm2TlbScope *sc = opaque;
 
+    /*
+     * A nested entry combines both stages and keeps no IPA: maintenance
+     * of its stage-2 VMID removes it whatever the address.
+     */
+    if (e->s2cbndx != SM2_NO_S2CB && (sc->stage2 || sc->both_stages) &&
+        (sc->any_vmid || e->s2vmid == sc->vmid)) {
+        return true;
+    }
     if (!sc->both_stages && e->stage2 != sc->stage2) {
         return false;
     }

@@ -189,34 +189,47 @@ static const uint32_t sm2_walk_fsr[] = {
     [SM_WALK_BAD_CONFIG]        = SM2_FSR_TF,
 };
 
-static Sm2Xlate sm2_walk_fault(Sm2 *s, unsigned n, const Sm2Request *req,
-                               const SmWalkResult *res)
+/* ---- one context bank --------------------------------------------------- */
+
+typedef struct Sm2Ctx {
+    unsigned cbndx;
+    unsigned s2cbndx;                 /* nested: stage-2 bank, else NO_S2CB */
+    bool stage2;
+    uint16_t vmid, asid, s2vmid;
+    SmWalkCfg wcfg;
+} Sm2Ctx;
+
+/*
+ * A walk that failed: a context fault of the bank, or for stage 2 of a
+ * nested translation, of its stage-2 bank.
+ */
+static Sm2Xlate sm2_walk_fault(Sm2 *s, const Sm2Ctx *c,
+                               const Sm2Request *req, const SmWalkResult *res)
 {
+    uint32_t bit = sm2_walk_fsr[res->outcome];
+    int level = res->outcome == SM_WALK_BAD_CONFIG ? 0 : res->fault.level;
+    bool ptw = res->outcome == SM_WALK_FAULT_EABT;
+    bool in_s2 = c->s2cbndx != SM2_NO_S2CB && res->fault.stage == 2;
+    unsigned n = in_s2 ? c->s2cbndx : c->cbndx;
+
     if (res->outcome == SM_WALK_BAD_CONFIG) {
         sm2_guest_error(s, "context bank %u: unusable translation "
                         "configuration (%s)", n,
                         sm_walk_cfg_error_name(res->fault.cfg_error));
     }
-    return sm2_fault_result(sm2_context_fault(
-        s, n, sm2_walk_fsr[res->outcome], req,
-        res->outcome == SM_WALK_BAD_CONFIG ? 0 : res->fault.level,
-        res->outcome == SM_WALK_FAULT_EABT));
+    if (in_s2) {
+        return sm2_fault_result(sm2_nested_s2_fault(
+            s, n, c->cbndx, bit, req, level, ptw, res->fault.ipa));
+    }
+    return sm2_fault_result(sm2_context_fault(s, n, bit, req, level, ptw));
 }
-
-/* ---- one context bank --------------------------------------------------- */
-
-typedef struct Sm2Ctx {
-    unsigned cbndx;
-    bool stage2;
-    uint16_t vmid, asid;
-    SmWalkCfg wcfg;
-} Sm2Ctx;
 
 static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
                                   const Sm2Request *req)
 {
     SmWalkReq wr = { req->iova, req->write, req->instr, req->priv };
-    const Sm2TlbEntry *hit = sm2_tlb_lookup(s, (uint8_t)c->cbndx, c->vmid,
+    const Sm2TlbEntry *hit = sm2_tlb_lookup(s, (uint8_t)c->cbndx,
+                                            (uint8_t)c->s2cbndx, c->vmid,
                                             c->asid, req->iova);
     SmWalkResult res;
     Sm2TlbEntry e;
@@ -229,10 +242,11 @@ static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
         };
     }
     if (!sm_walk(&s->cfg.host, &c->wcfg, &wr, &res)) {
-        return sm2_walk_fault(s, c->cbndx, req, &res);
+        return sm2_walk_fault(s, c, req, &res);
     }
     e = (Sm2TlbEntry) {
         .vmid = c->vmid, .asid = c->asid, .cbndx = (uint8_t)c->cbndx,
+        .s2cbndx = (uint8_t)c->s2cbndx, .s2vmid = c->s2vmid,
         .stage2 = c->stage2, .global = !c->stage2 && !res.ok.ng,
         .va = req->iova & ~res.ok.addr_mask, .mask = res.ok.addr_mask,
         .pa = res.ok.pa & ~res.ok.addr_mask, .perm = res.ok.perm,
@@ -246,6 +260,94 @@ static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
     };
 }
 
+static bool sm2_bank_aarch64(const Sm2 *s, unsigned n)
+{
+    return sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBA2R(n)) & SM2_CBA2R_VA64;
+}
+
+static bool sm2_bank_enabled(const Sm2 *s, unsigned n)
+{
+    return sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_SCTLR) & SM2_SCTLR_M;
+}
+
+static Sm2Xlate sm2_aarch32_fault(Sm2 *s, unsigned n, const Sm2Request *req)
+{
+    sm2_guest_error(s, "context bank %u: AArch32 format (CBA2R.VA64 = 0) "
+                    "not implemented", n);
+    return sm2_fault_result(sm2_context_fault(s, n, SM2_FSR_TF, req, 0,
+                                              false));
+}
+
+/*
+ * The stage-2 bank of nested bank @n (CBAR[15:8]), or -1 with a log when
+ * it is none: past NUMCB, the bank itself, or not a stage-2 bank.
+ */
+static int sm2_nested_s2_bank(Sm2 *s, unsigned n, uint32_t cbar)
+{
+    unsigned n2 = (unsigned)sm_get(cbar, SM2_CBAR_S2CBNDX);
+
+    if (n2 >= s->f.numcb || n2 == n ||
+        sm_get(sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(n2)), SM2_CBAR_TYPE) !=
+        SM2_CBAR_TYPE_S2) {
+        sm2_guest_error(s, "context bank %u: nested with CBAR.CBNDX %u, "
+                        "which is not a stage-2 context bank", n, n2);
+        return -1;
+    }
+    return (int)n2;
+}
+
+/*
+ * Nested bank @n: stage 1 from its registers when its SCTLR.M is set,
+ * stage 2 from bank CBAR[15:8] when that bank's SCTLR.M is set.
+ */
+static Sm2Xlate sm2_decode_nested(Sm2 *s, unsigned n, uint32_t cbar,
+                                  const Sm2Request *req, Sm2Ctx *c)
+{
+    int n2 = sm2_nested_s2_bank(s, n, cbar);
+    bool s1_on = sm2_bank_enabled(s, n);
+
+    if (n2 < 0) {
+        return sm2_global(s, SM2_GFSR_ICF, req);
+    }
+    c->s2cbndx = (unsigned)n2;
+    c->s2vmid = sm2_cb_vmid(s, (unsigned)n2);
+    if (!s1_on && !sm2_bank_enabled(s, (unsigned)n2)) {
+        return sm2_bypass(req);
+    }
+    if (!sm2_bank_aarch64(s, n) || !sm2_bank_aarch64(s, (unsigned)n2)) {
+        return sm2_aarch32_fault(s, sm2_bank_aarch64(s, n) ? (unsigned)n2 : n,
+                                 req);
+    }
+    if (s1_on) {
+        if (!sm2_s1_cfg(s, n, req->iova, &c->wcfg.s1)) {
+            return sm2_fault_result(sm2_context_fault(s, n, SM2_FSR_TF, req,
+                                                      0, false));
+        }
+        c->asid = sm2_cb_asid(s, n);
+    }
+    if (sm2_bank_enabled(s, (unsigned)n2) &&
+        !sm2_s2_cfg(s, (unsigned)n2, &c->wcfg.s2)) {
+        return sm2_fault_result(sm2_nested_s2_fault(
+            s, (unsigned)n2, n, SM2_FSR_TF, req, 0, false, req->iova));
+    }
+    return (Sm2Xlate) { .outcome = SM2_XLATE_OK };
+}
+
+/* Whether CBAR.TYPE @type is one this instance translates with. */
+static bool sm2_type_supported(const Sm2 *s, unsigned type)
+{
+    switch (type) {
+    case SM2_CBAR_TYPE_S2:
+        return s->f.s2;
+    case SM2_CBAR_TYPE_S1_BYPASS:
+        return s->f.s1;
+    case SM2_CBAR_TYPE_NESTED:
+        return s->f.nested;
+    default:
+        return false;        /* TYPE 2, stage 1 with stage-2 fault */
+    }
+}
+
 /*
  * Decode bank @n for @req into @c; a result other than SM2_XLATE_OK is
  * the answer itself (bypass or fault).
@@ -254,28 +356,26 @@ static Sm2Xlate sm2_decode_bank(Sm2 *s, unsigned n, const Sm2Request *req,
                                 Sm2Ctx *c)
 {
     uint32_t cbar = sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(n));
-    uint32_t sctlr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_SCTLR);
     unsigned type = (unsigned)sm_get(cbar, SM2_CBAR_TYPE);
     bool ok;
 
-    *c = (Sm2Ctx) { .cbndx = n, .vmid = sm2_cb_vmid(s, n) };
+    *c = (Sm2Ctx) {
+        .cbndx = n, .s2cbndx = SM2_NO_S2CB, .vmid = sm2_cb_vmid(s, n),
+    };
     c->wcfg.attrs.requester_id = req->sid;
-    if (type == SM2_CBAR_TYPE_S1_FAULT || type == SM2_CBAR_TYPE_NESTED ||
-        (type == SM2_CBAR_TYPE_S2 && !s->f.s2) ||
-        (type != SM2_CBAR_TYPE_S2 && !s->f.s1)) {
-        /* Nested and S1-with-S2-fault contexts are not modelled yet. */
+    if (!sm2_type_supported(s, type)) {
         sm2_guest_error(s, "context bank %u: CBAR.TYPE %u not supported",
                         n, type);
         return sm2_global(s, SM2_GFSR_ICF, req);
     }
-    if (!(sctlr & SM2_SCTLR_M)) {
+    if (type == SM2_CBAR_TYPE_NESTED) {
+        return sm2_decode_nested(s, n, cbar, req, c);
+    }
+    if (!sm2_bank_enabled(s, n)) {
         return sm2_bypass(req);      /* translation disabled in the bank */
     }
-    if (!(sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBA2R(n)) & SM2_CBA2R_VA64)) {
-        sm2_guest_error(s, "context bank %u: AArch32 format (CBA2R.VA64 = 0)"
-                        " not implemented", n);
-        return sm2_fault_result(sm2_context_fault(s, n, SM2_FSR_TF, req, 0,
-                                                  false));
+    if (!sm2_bank_aarch64(s, n)) {
+        return sm2_aarch32_fault(s, n, req);
     }
     c->stage2 = type == SM2_CBAR_TYPE_S2;
     if (c->stage2) {

@@ -24,9 +24,15 @@
  *    SMMUv2 has one context interrupt per bank (Linux's arm-smmu driver
  *    uses irqs[cbndx] and leaves CBAR.IRPTNDX 0 on SMMUv2); IRPTNDX is
  *    stored but does not route;
- *  - nested translation (CBAR.TYPE = 3) is not modelled: sIDR0.NTS
- *    reads 0, the configuration refuses nested = true, and a bank
- *    programmed with TYPE 3 faults (global ICF, guest-error log);
+ *  - nested translation (CBAR.TYPE = 3, with nested = true): the
+ *    stage-2 bank is CBAR[15:8] of the stage-1 bank (the CBNDX field of
+ *    that type) and must be a stage-2 bank (CBAR.TYPE 0), else the
+ *    transaction takes a global ICF; a stage-2 fault is recorded in the
+ *    stage-2 bank with FSYNR0.S1CBNDX and IPAFAR; TLB entries of a nested
+ *    bank are also removed by stage-2 maintenance of its stage-2 bank's
+ *    VMID, whatever the address (the TLB keeps VA -> PA only);
+ *  - CBAR.TYPE 2 (stage 1 with stage-2 fault) is not modelled: a bank
+ *    programmed with it faults (global ICF, guest-error log);
  *  - AArch32 context formats are not modelled (sIDR0.PTFS says AArch64
  *    only); a bank with CBA2R.VA64 = 0 takes a translation fault.
  */
@@ -54,7 +60,7 @@ typedef struct Sm2 Sm2;
 typedef struct Sm2Features {
     bool s1;                 /* sIDR0.S1TS: stage-1 translation */
     bool s2;                 /* sIDR0.S2TS: stage-2 translation */
-    bool nested;             /* sIDR0.NTS: refused (not modelled yet) */
+    bool nested;             /* sIDR0.NTS: CBAR.TYPE 3 (needs s1, s2) */
     bool atosns;             /* sIDR0.ATOSNS: no address translation ops */
     bool exids;              /* sIDR0.EXIDS: 16-bit extended StreamIDs */
     bool vmid16;             /* sIDR2.VMID16 */

@@ -115,11 +115,13 @@ class Scenario:
     mode: str = "strict"
     irq: str = ""              # "msi" or "wired"; "": the SMMU's default
     instances: int = 1         # 2: a second SMMU on a pxb-pcie root bus
+    # The SMMU= choice of the second instance ("": the same as the first).
+    second_smmu: str = ""
     iothread: bool = False     # disks served by an iothread (no BQL)
     disk_mb: int = DEFAULT_DISK_MB
     net: bool = True
     timeout: int = 900
-    # Appended to each arm-smmuv3-ext -device (commas inside a value
+    # Appended to each of our SMMUs' -device (commas inside a value
     # doubled, as QEMU's option syntax wants: "granules=4k,,64k").
     smmu_opts: str = ""
     # The DMA-less smmu-testdev counting IOMMU UNMAP notifications.  Off,
@@ -142,6 +144,7 @@ class Scenario:
             return "none"
         return "-".join([self.smmu, self.mode] + ([self.irq] if self.irq else []) +
                         (["x%d" % self.instances] if self.instances > 1 else []) +
+                        (["and-" + self.second_smmu] if self.second_smmu else []) +
                         (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []) +
                         (["iothread"] if self.iothread else []) +
                         (["pages" + self.pages] if self.pages != "4k" else []) +
@@ -254,9 +257,11 @@ def qemu_command(scenario, disk, only=None):
         cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),
                 "-device", "virtio-blk-pci,drive=%s,serial=%s,%s%s" % (serial, serial, blk, bus)]
     if scenario.instances > 1:
+        second = smmu_choice(scenario.second_smmu or scenario.smmu)
         # A second root bus, its own SMMU (before its devices), a root port.
         cmd += ["-device", "pxb-pcie,bus_nr=128,id=pxb1,bus=pcie.0",
-                "-device", "arm-smmuv3-ext,primary-bus=pxb1,id=smmu1" + dev_opts,
+                "-device", second.devices[0].split(",")[0] +
+                ",primary-bus=pxb1,id=smmu1" + dev_opts,
                 "-device", "pcie-root-port,bus=pxb1,chassis=1,id=rp1"]
         for serial, d, bus in disks[1:]:
             cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),

@@ -237,7 +237,7 @@ static void expect_error(void (*edit)(Sm2Features *f), const char *word)
     g_free(err);
 }
 
-static void e_nested(Sm2Features *f) { f->nested = true; }
+static void e_nested(Sm2Features *f) { f->nested = true; f->s2 = false; }
 static void e_numcb(Sm2Features *f) { f->numcb = 0; }
 static void e_pages(Sm2Features *f) { f->numcb = 64; }
 static void e_sizes(Sm2Features *f) { f->oas_bits = 52; }

@@ -241,10 +241,15 @@ static void test_tlbiva(void)
     sm2b_free(b);
 }
 
-/* Random register writes and translations: no crash, no assert. */
+static Sm2Bench *nested_bench(void);
+
+/*
+ * Random register writes and translations, every stage implemented
+ * (nested too): no crash, no assert.
+ */
 static void test_random(void)
 {
-    Sm2Bench *b = sm2b_new(NULL);
+    Sm2Bench *b = nested_bench();
     GRand *r = g_rand_new_with_seed(7);
     unsigned i;
 
@@ -267,6 +272,134 @@ static void test_random(void)
     sm2b_free(b);
 }
 
+/* ---- nested (CBAR.TYPE 3) ---------------------------------------------- */
+
+#define IPA_OUT  0x40000000ull       /* stage-1 output of VA's page */
+#define PA_OUT   0x1200000ull        /* where stage 2 puts that IPA */
+
+static Sm2Bench *nested_bench(void)
+{
+    Sm2Features f;
+
+    sm2_features_default(&f);
+    f.nested = true;
+    return sm2b_new(&f);
+}
+
+/*
+ * Bank 1 as the stage-2 bank (VMID 5, 40-bit IPA from level 1, 4K): IPA
+ * [0, 32MiB) maps to itself in 2MiB blocks, so that the stage-1 tables
+ * (IPAs here) are where the builder put them, and IPA_OUT's 2MiB block
+ * to PA_OUT.  Bank 5 is stage 1 nested on bank 1: CBAR TYPE 3 with
+ * CBNDX (bits [15:8]) 1; VA's page to IPA_OUT + 0x1000.
+ */
+static void nested_banks(Sm2Bench *b)
+{
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt s2, s1 = s1_bank(b, 5);
+
+    sm_pt_map(&mem, &s1, VA, IPA_OUT + 0x1000, 3, SM_PT_S1_RW);
+    sm_pt_map(&mem, &s1, VA + 0x10000, 0x50000000ull, 3, SM_PT_S1_RW);
+    sm_pt_init(&mem, &s2, SM_GRANULE_4K, 40, 1);
+    sm_pt_map_range(&mem, &s2, 0, 32 << 20, 0, 2, SM_PT_S2_RW);
+    sm_pt_map(&mem, &s2, IPA_OUT, PA_OUT, 2, SM_PT_S2_RW);
+    sm2b_wr(b, sm2b_gr1(b) + 0x804, 0x1);
+    sm2b_wr(b, sm2b_gr1(b) + 0x4, 0x5);
+    sm2b_wr(b, sm2b_cb(b, 1) + 0x30, 0x80000000 | 2 << 16 | 1 << 6 | 24);
+    sm2b_wr64(b, sm2b_cb(b, 1) + 0x20, s2.root);
+    sm2b_wr(b, sm2b_cb(b, 1) + 0x0, 0x67);
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x30100);       /* TYPE 3, CBNDX 1 */
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+}
+
+/*
+ * VA -> IPA_OUT + 0x1678 by stage 1 of bank 5 -> PA_OUT + 0x1678 by the
+ * 2MiB block of bank 1; the answer covers the smaller leaf (4KiB) and is
+ * cached; stage-2 maintenance of VMID 5 (TLBIIPAS2 of that IPA, or
+ * TLBIVMID 5) removes it, TLBIVMID 6 does not.  sIDR0.NTS is set.
+ */
+static void test_nested(void)
+{
+    Sm2Bench *b = nested_bench();
+    Sm2Xlate x;
+
+    g_assert_cmphex(sm2b_rd(b, 0x20) & (1u << 28), ==, 1u << 28);
+    nested_banks(b);
+    x = xl(b, SID, VA, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, PA_OUT + 0x1678);
+    g_assert_cmphex(x.mask, ==, 0xfff);
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr(b, 0x64, 6);                              /* TLBIVMID 6 */
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr64(b, sm2b_cb(b, 1) + 0x630, (IPA_OUT + 0x1000) >> 12);
+    x = xl(b, SID, VA, false);                        /* after TLBIIPAS2 */
+    g_assert_false(x.tlb_hit);
+    g_assert_cmphex(x.pa, ==, PA_OUT + 0x1678);
+    sm2b_wr(b, 0x64, 5);                              /* TLBIVMID 5 */
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_free(b);
+}
+
+/*
+ * Stage 1 gives IPA 0x50000678, which stage 2 does not map: its level-1
+ * entry (the second GiB) is the table holding IPA_OUT's block, whose
+ * entry for 0x50000000 is invalid, so a translation fault of the
+ * stage-2 bank (1) at level 2: FSYNR0 with S1CBNDX 5, NSATTR, PNU, WNR
+ * and PLVL 2, FAR the VA, IPAFAR the IPA; nothing in bank 5.
+ */
+static void test_nested_s2_fault(void)
+{
+    Sm2Bench *b = nested_bench();
+    Sm2Xlate x;
+
+    nested_banks(b);
+    x = xl(b, SID, VA + 0x10000, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_false(x.fault.global);
+    g_assert_cmpuint(x.fault.cbndx, ==, 1);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 1) + 0x58), ==, 0x2);    /* TF */
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 1) + 0x68), ==,
+                    0x050000 | 0x100 | 0x20 | 0x10 | 0x2);
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 1) + 0x60), ==,
+                    VA + 0x10000);
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 1) + 0x70), ==, 0x50000678ull);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 5) + 0x58), ==, 0);
+    sm2b_free(b);
+}
+
+/*
+ * CBNDX naming a stage-1 bank, the bank itself or one past NUMCB is no
+ * nested context: a global invalid context fault (sGFSR.ICF, bit 0).
+ * Without the nested feature TYPE 3 is the same fault.
+ */
+static void test_nested_bad_s2_bank(void)
+{
+    static const uint32_t cbndx[] = { 6, 5, 16 };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(cbndx); i++) {
+        Sm2Bench *b = nested_bench();
+
+        nested_banks(b);
+        sm2b_wr(b, sm2b_gr1(b) + 4 * 6, 0x10000);   /* bank 6: TYPE 1 */
+        sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x30000 | cbndx[i] << 8);
+        g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_FAULT);
+        g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0x1);
+        sm2b_free(b);
+    }
+    {
+        Sm2Bench *b = sm2b_new(NULL);
+
+        nested_banks(b);
+        g_assert_cmphex(sm2b_rd(b, 0x20) & (1u << 28), ==, 0);
+        g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_FAULT);
+        g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0x1);
+        sm2b_free(b);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -277,6 +410,9 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/usf", test_usf);
     g_test_add_func("/sm2/xlate/s2cr-types", test_s2cr_types);
     g_test_add_func("/sm2/xlate/tlbiva", test_tlbiva);
+    g_test_add_func("/sm2/xlate/nested", test_nested);
+    g_test_add_func("/sm2/xlate/nested-s2-fault", test_nested_s2_fault);
+    g_test_add_func("/sm2/xlate/nested-bad-s2-bank", test_nested_bad_s2_bank);
     g_test_add_func("/sm2/xlate/random", test_random);
     return g_test_run();
 }
