@@ -480,6 +480,16 @@ static unsigned sm2_size_enc(unsigned bits)
     return e < 0 ? 0 : (unsigned)e;
 }
 
+/*
+ * sIDR0.NUMSIDB is 4 bits wide: 16 StreamID bits (only with EXIDS, which
+ * itself tells software that StreamIDs have 16 bits) read as 15, the
+ * largest value the field holds, not as 16 truncated to 0.
+ */
+static unsigned sm2_idr_numsidb(const Sm2Features *f)
+{
+    return MIN(f->numsidb, 15u);
+}
+
 uint32_t sm2_idr_value(const Sm2Features *f, unsigned i)
 {
     uint64_t v = 0;
@@ -491,7 +501,7 @@ uint32_t sm2_idr_value(const Sm2Features *f, unsigned i)
             (f->atosns ? SM2_IDR0_ATOSNS : 0) |
             sm_prep(SM2_IDR0_PTFS, SM2_PTFS_AARCH64_ONLY) |
             sm_prep(SM2_IDR0_NUMIRPT, f->numcb) | SM2_IDR0_CTTW |
-            sm_prep(SM2_IDR0_NUMSIDB, f->numsidb) |
+            sm_prep(SM2_IDR0_NUMSIDB, sm2_idr_numsidb(f)) |
             (f->exids ? SM2_IDR0_EXIDS : 0) |
             sm_prep(SM2_IDR0_NUMSMRG, f->numsmrg);
         break;

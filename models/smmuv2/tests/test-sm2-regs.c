@@ -122,6 +122,23 @@ static void test_idr(void)
     sm2b_free(b);
 }
 
+/*
+ * 16 StreamID bits (EXIDS): the 4-bit NUMSIDB field reads 15, its
+ * largest value, with EXIDS [8] set; 16 truncated would read 0 bits.
+ */
+static void test_idr_exids_numsidb(void)
+{
+    Sm2Features f;
+    Sm2Bench *b;
+
+    sm2_features_default(&f);
+    f.exids = true;
+    f.numsidb = 16;
+    b = sm2b_new(&f);
+    g_assert_cmphex(sm2b_rd(b, 0x20), ==, 0x6e105f30);
+    sm2b_free(b);
+}
+
 static void test_reset(void)
 {
     Sm2Bench *b = sm2b_new(NULL);
@@ -307,6 +324,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/regs/fields", test_fields);
     g_test_add_func("/sm2/regs/table", test_table);
     g_test_add_func("/sm2/regs/idr", test_idr);
+    g_test_add_func("/sm2/regs/idr-exids-numsidb", test_idr_exids_numsidb);
     g_test_add_func("/sm2/regs/reset", test_reset);
     g_test_add_func("/sm2/regs/cb-pages", test_cb_pages);
     g_test_add_func("/sm2/regs/fsr-w1c", test_fsr_w1c);
