@@ -331,5 +331,7 @@ Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)
     if (x.outcome != SM2_XLATE_OK) {
         return x;
     }
-    return sm2_translate_ctx(s, &c, &r);
+    x = sm2_translate_ctx(s, &c, &r);
+    x.priv = r.priv;
+    return x;
 }

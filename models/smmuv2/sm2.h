@@ -149,6 +149,11 @@ typedef struct Sm2Xlate {
     uint64_t pa;             /* OK, BYPASS */
     uint64_t mask;           /* OK: iova & mask is the offset in the page */
     uint8_t perm;            /* OK: SM_PERM_*; BYPASS: all */
+    /*
+     * OK: the transaction was privileged once S2CR.PRIVCFG applied, so
+     * perm's SM_PERM_PR/PW/PX (not R/W/X) are what it may do.
+     */
+    bool priv;
     bool tlb_hit;            /* OK: answered by the TLB */
     Sm2Fault fault;          /* FAULT */
 } Sm2Xlate;

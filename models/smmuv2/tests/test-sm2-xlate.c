@@ -214,6 +214,37 @@ static void test_s2cr_types(void)
     sm2b_free(b);
 }
 
+/*
+ * S2CR.PRIVCFG decides the privilege the result reports: 0b11 makes an
+ * unprivileged transaction privileged (a leaf with AP[2:1] = 0b00 then
+ * allows it), 0b10 makes a privileged one unprivileged (the same leaf
+ * then faults).
+ */
+static void test_privcfg_result(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    Sm2Request r = { .sid = SID, .iova = VA, .write = true };
+    Sm2Xlate x;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW & ~SM_DESC_AP1);
+    stream(b, 0, SID, 0, 5);
+    sm2b_wr(b, 0xc00, 0x03000005);               /* PRIVCFG 0b11, bank 5 */
+    enable(b, 0);
+    x = sm2_translate(b->s, &r);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+    g_assert_true(x.priv);
+    g_assert_true(x.perm & SM_PERM_PW);
+    g_assert_false(x.perm & SM_PERM_W);
+    sm2b_wr(b, 0xc00, 0x02000005);               /* PRIVCFG 0b10 */
+    r.priv = true;
+    x = sm2_translate(b->s, &r);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_cmphex(x.fault.bit, ==, 0x8);       /* PF */
+    sm2b_free(b);
+}
+
 /* TLB hit, TLBIVA of another ASID keeps it, TLBIVA of ours re-walks. */
 static void test_tlbiva(void)
 {
@@ -276,6 +307,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/translation-fault", test_translation_fault);
     g_test_add_func("/sm2/xlate/usf", test_usf);
     g_test_add_func("/sm2/xlate/s2cr-types", test_s2cr_types);
+    g_test_add_func("/sm2/xlate/privcfg-result", test_privcfg_result);
     g_test_add_func("/sm2/xlate/tlbiva", test_tlbiva);
     g_test_add_func("/sm2/xlate/random", test_random);
     return g_test_run();
