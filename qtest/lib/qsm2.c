@@ -393,3 +393,40 @@ void qsm2_dma_fails(QSm2Env *e, unsigned i, uint64_t iova, bool write)
     g_assert_cmpuint(qtd_error(&e->td[i]), ==, SMMU_TESTDEV_ERR_DMA);
     g_assert_cmphex(qtd_readq(&e->td[i], SMMU_TESTDEV_FAULT_ADDR), ==, iova);
 }
+
+/* ---- a second instance on a pxb-pcie bus --------------------------------- */
+
+char *qsm2_pxb_args(unsigned bus_nr, const char *props)
+{
+    return g_strdup_printf("-device pxb-pcie,id=pxb1,bus_nr=%u,bus=pcie.0 "
+                           "-device arm-smmuv2-ext,id=smmu1,"
+                           "primary-bus=pxb1%s%s "
+                           "-device pcie-root-port,id=rp1,bus=pxb1,"
+                           "chassis=1,addr=00.0 "
+                           "-device smmu-testdev,id=tdpxb,bus=rp1,addr=00.0",
+                           bus_nr, props && *props ? "," : "",
+                           props ? props : "");
+}
+
+/* Type 1 header offsets and the memory window's 1MiB granule. */
+#define QSM2_PCI_COMMAND        0x04
+#define QSM2_PCI_BUS_NUMBERS    0x18
+#define QSM2_PCI_MEMORY_WINDOW  0x20
+
+void qsm2_pxb_attach(QSm2Env *e, QSm2Pxb *p, unsigned bus_nr)
+{
+    unsigned sec = bus_nr + 1;
+    uint32_t win = (QSM2_PXB_TD_BAR >> 16) & 0xfff0;
+
+    memset(p, 0, sizeof(*p));
+    qpci_cfg_writel(&e->bus, e->ecam, bus_nr, 0, QSM2_PCI_BUS_NUMBERS,
+                    sec << 16 | sec << 8 | bus_nr);
+    qpci_cfg_writel(&e->bus, e->ecam, bus_nr, 0, QSM2_PCI_MEMORY_WINDOW,
+                    win << 16 | win);
+    /* Memory space and bus mastering through the port */
+    qpci_cfg_writel(&e->bus, e->ecam, bus_nr, 0, QSM2_PCI_COMMAND, 0x6);
+    qtd_init(&p->td, &e->bus, e->ecam, sec, 0, QSM2_PXB_TD_BAR);
+    p->spi = qtc_qom_get_uint(e->qts, QSM2_PXB_PATH, "spi");
+    qsm2_attach(&p->smmu, &e->bus, &e->alloc,
+                qtc_qom_get_uint(e->qts, QSM2_PXB_PATH, "addr"));
+}

@@ -326,4 +326,25 @@ bool qsm2_dma_read(QSm2Env *e, unsigned i, uint64_t iova);
  */
 void qsm2_dma_fails(QSm2Env *e, unsigned i, uint64_t iova, bool write);
 
+/*
+ * A second SMMUv2, "smmu1", translating the root bus of a pxb-pcie
+ * numbered @bus_nr, with a testdev behind a PCIe root port there (a
+ * pxb-pcie takes only bridges): (@bus_nr + 1):00.0, so its StreamID is
+ * (@bus_nr + 1) << 8.  qsm2_pxb_args() gives the devices for
+ * qsm2_env_new()'s @extra (g_free it); qsm2_pxb_attach() numbers the
+ * root port's buses, opens its memory window over the testdev's BAR
+ * (no firmware does it) and attaches to both.
+ */
+#define QSM2_PXB_PATH        "/machine/peripheral/smmu1"
+#define QSM2_PXB_TD_BAR      (QTD_VIRT_PCIE_MMIO + 0x200000)
+
+typedef struct QSm2Pxb {
+    QSm2 smmu;
+    unsigned spi;
+    QTestDev td;
+} QSm2Pxb;
+
+char *qsm2_pxb_args(unsigned bus_nr, const char *props);
+void qsm2_pxb_attach(QSm2Env *e, QSm2Pxb *p, unsigned bus_nr);
+
 #endif /* QSM2_H */
