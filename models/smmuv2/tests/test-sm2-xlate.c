@@ -166,6 +166,51 @@ static void test_translation_fault(void)
     sm2b_free(b);
 }
 
+/*
+ * FSYNR0.PLVL [1:0] of faults the descriptors do not hold, with a 39-bit
+ * input (T0SZ 25) walked from level 1: an input above it is a level 0
+ * translation fault, TTBR0 beyond TCR2.PASIZE (32 bits) a level 0
+ * address size fault, a level-1 table descriptor leading beyond it a
+ * level 1 one (the level of the descriptor, not of the table it names).
+ */
+static void test_fault_levels(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    uint64_t l1;
+    SmPt pt;
+
+    s1_bank(b, 5);
+    sm_pt_init(&mem, &pt, SM_GRANULE_4K, 39, 1);
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    sm2b_wr(b, cb5 + 0x30, 0x00800019);          /* EPD1, T0SZ 25 */
+    sm2b_wr64(b, cb5 + 0x20, pt.root | (uint64_t)ASID << 48);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_OK);
+
+    xl(b, SID, 1ull << 39, false);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x2);       /* TF */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x120);     /* PLVL 0 */
+    sm2b_wr(b, cb5 + 0x58, 0x2);
+
+    sm2b_wr(b, cb5 + 0x10, 0x10);                /* AS, PASIZE 32 bits */
+    sm2b_wr(b, cb5 + 0x618, 0);                  /* TLBIALL */
+    l1 = sm_pt_desc_addr(&mem, &pt, VA, 1);
+    sm_tm_w64(b->m, l1, 0x100000000ull | 3);     /* table above 4GiB */
+    xl(b, SID, VA, true);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x80);      /* ASF */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x131);     /* PLVL 1 */
+    sm2b_wr(b, cb5 + 0x58, 0x80);
+
+    sm2b_wr64(b, cb5 + 0x20, 0x100000000ull | (uint64_t)ASID << 48);
+    xl(b, SID, VA, true);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x80);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x130);     /* PLVL 0 */
+    sm2b_free(b);
+}
+
 /* Unidentified stream with sCR0.USFCFG: sGFSR.USF and its syndrome. */
 static void test_usf(void)
 {
@@ -305,6 +350,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/s1-matched-stream", test_s1);
     g_test_add_func("/sm2/xlate/s2", test_s2);
     g_test_add_func("/sm2/xlate/translation-fault", test_translation_fault);
+    g_test_add_func("/sm2/xlate/fault-levels", test_fault_levels);
     g_test_add_func("/sm2/xlate/usf", test_usf);
     g_test_add_func("/sm2/xlate/s2cr-types", test_s2cr_types);
     g_test_add_func("/sm2/xlate/privcfg-result", test_privcfg_result);
