@@ -317,6 +317,28 @@ static void test_tlbiva(void)
     sm2b_free(b);
 }
 
+/*
+ * A global leaf (nG = 0): TLBIASID of its bank's ASID keeps it (it
+ * belongs to no ASID), TLBIVA of its VA with any other ASID drops it.
+ */
+static void test_tlbi_global_entry(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_DESC_AF | SM_DESC_AP1);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr(b, cb5 + 0x610, ASID);                       /* TLBIASID */
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr64(b, cb5 + 0x600, (VA >> 12) | (uint64_t)(ASID + 7) << 48);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_free(b);
+}
+
 /* Random register writes and translations: no crash, no assert. */
 static void test_random(void)
 {
@@ -355,6 +377,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/s2cr-types", test_s2cr_types);
     g_test_add_func("/sm2/xlate/privcfg-result", test_privcfg_result);
     g_test_add_func("/sm2/xlate/tlbiva", test_tlbiva);
+    g_test_add_func("/sm2/xlate/tlbi-global-entry", test_tlbi_global_entry);
     g_test_add_func("/sm2/xlate/random", test_random);
     return g_test_run();
 }
