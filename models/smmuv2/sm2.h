@@ -95,7 +95,8 @@ void sm2_reset(Sm2 *s);
 /*
  * Migration: the register state as sm2_state_words() 32-bit words, for
  * an instance of the same configuration.  sm2_restore() takes only the
- * bits software can set, empties the TLB and updates the interrupts.
+ * bits software or fault recording can set, empties the TLB and updates
+ * the interrupts.
  */
 size_t sm2_state_words(const Sm2 *s);
 void sm2_save(const Sm2 *s, uint32_t *words);
