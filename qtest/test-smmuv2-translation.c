@@ -476,7 +476,7 @@ static void test_exids_16bit_sid(void)
     QSm2Pxb p;
     QSm2Xlate x;
 
-    qsm2_pxb_attach(e, &p, PXB_BUS);
+    qsm2_env_pxb_attach(e, &p, PXB_BUS);
     g_assert_cmphex(p.td.sid, ==, PXB_TD_SID);
     qsm2_enable(&p.smmu, QSM2_SCR0_REPORT | QSM2_SCR0_USFCFG |
                 QSM2_SCR0_EXIDENABLE);

@@ -413,20 +413,26 @@ char *qsm2_pxb_args(unsigned bus_nr, const char *props)
 #define QSM2_PCI_BUS_NUMBERS    0x18
 #define QSM2_PCI_MEMORY_WINDOW  0x20
 
-void qsm2_pxb_attach(QSm2Env *e, QSm2Pxb *p, unsigned bus_nr)
+void qsm2_pxb_attach(QSm2Pxb *p, QTestClient *qts, const QBus *bus,
+                     QGuestAlloc *alloc, uint64_t ecam, unsigned bus_nr)
 {
     unsigned sec = bus_nr + 1;
     uint32_t win = (QSM2_PXB_TD_BAR >> 16) & 0xfff0;
 
     memset(p, 0, sizeof(*p));
-    qpci_cfg_writel(&e->bus, e->ecam, bus_nr, 0, QSM2_PCI_BUS_NUMBERS,
+    qpci_cfg_writel(bus, ecam, bus_nr, 0, QSM2_PCI_BUS_NUMBERS,
                     sec << 16 | sec << 8 | bus_nr);
-    qpci_cfg_writel(&e->bus, e->ecam, bus_nr, 0, QSM2_PCI_MEMORY_WINDOW,
+    qpci_cfg_writel(bus, ecam, bus_nr, 0, QSM2_PCI_MEMORY_WINDOW,
                     win << 16 | win);
     /* Memory space and bus mastering through the port */
-    qpci_cfg_writel(&e->bus, e->ecam, bus_nr, 0, QSM2_PCI_COMMAND, 0x6);
-    qtd_init(&p->td, &e->bus, e->ecam, sec, 0, QSM2_PXB_TD_BAR);
-    p->spi = qtc_qom_get_uint(e->qts, QSM2_PXB_PATH, "spi");
-    qsm2_attach(&p->smmu, &e->bus, &e->alloc,
-                qtc_qom_get_uint(e->qts, QSM2_PXB_PATH, "addr"));
+    qpci_cfg_writel(bus, ecam, bus_nr, 0, QSM2_PCI_COMMAND, 0x6);
+    qtd_init(&p->td, bus, ecam, sec, 0, QSM2_PXB_TD_BAR);
+    p->spi = qtc_qom_get_uint(qts, QSM2_PXB_PATH, "spi");
+    qsm2_attach(&p->smmu, bus, alloc,
+                qtc_qom_get_uint(qts, QSM2_PXB_PATH, "addr"));
+}
+
+void qsm2_env_pxb_attach(QSm2Env *e, QSm2Pxb *p, unsigned bus_nr)
+{
+    qsm2_pxb_attach(p, e->qts, &e->bus, &e->alloc, e->ecam, bus_nr);
 }

@@ -345,6 +345,9 @@ typedef struct QSm2Pxb {
 } QSm2Pxb;
 
 char *qsm2_pxb_args(unsigned bus_nr, const char *props);
-void qsm2_pxb_attach(QSm2Env *e, QSm2Pxb *p, unsigned bus_nr);
+void qsm2_pxb_attach(QSm2Pxb *p, QTestClient *qts, const QBus *bus,
+                     QGuestAlloc *alloc, uint64_t ecam, unsigned bus_nr);
+/* The same in a QSm2Env's machine. */
+void qsm2_env_pxb_attach(QSm2Env *e, QSm2Pxb *p, unsigned bus_nr);
 
 #endif /* QSM2_H */
