@@ -102,7 +102,7 @@ static void rebind(QSm2Xlate *x, QSm2Env *e)
     x->pt.alloc = &e->alloc;
 }
 
-/* ---- registers and records ------------------------------------------------ */
+/* ---- registers and records ----------------------------------------------- */
 
 /*
  * A programmed SMMU with one context fault (bank 5) and one global fault
@@ -204,7 +204,7 @@ static void test_irq_levels_across(void)
     qsm2_env_free(dst);
 }
 
-/* ---- translation ---------------------------------------------------------- */
+/* ---- translation --------------------------------------------------------- */
 
 /* Stage-1 and stage-2 contexts translate on both sides. */
 static void test_translation_across(void)
@@ -285,7 +285,7 @@ static void test_fault_after(void)
     qsm2_env_free(e);
 }
 
-/* ---- refused streams ------------------------------------------------------ */
+/* ---- refused streams ----------------------------------------------------- */
 
 typedef struct MismatchCase {
     const char *name;

@@ -70,8 +70,9 @@
 #define     QSM2_S2CR_TRANS        0
 #define     QSM2_S2CR_BYPASS       1
 #define     QSM2_S2CR_FAULT        2
-#define   QSM2_S2CR_PRIVCFG(p)     ((uint32_t)(p) << 24)   /* 2 unpriv, 3 priv */
-#define   QSM2_S2CR_INSTCFG(i)     ((uint32_t)(i) << 26)   /* 2 data, 3 instr */
+/* PRIVCFG 0b10 unprivileged, 0b11 privileged; INSTCFG 0b10 data, 0b11 instr */
+#define   QSM2_S2CR_PRIVCFG(p)     ((uint32_t)(p) << 24)
+#define   QSM2_S2CR_INSTCFG(i)     ((uint32_t)(i) << 26)
 
 /* ---- Global register space 1 (page 1) ---------------------------------- */
 
@@ -114,13 +115,15 @@
 #define QSM2_CB_TCR                0x030
 #define   QSM2_TCR_T0SZ(n)         ((uint32_t)(n) & 0x3f)
 #define   QSM2_TCR_EPD0            (1u << 7)
-#define   QSM2_TCR_WALK0_WBWA      (1u << 8 | 1u << 10 | 3u << 12) /* IRGN0 ORGN0 SH0 */
-#define   QSM2_TCR_TG0(e)          ((uint32_t)(e) << 14)    /* 0 4K, 1 64K, 2 16K */
+/* IRGN0, ORGN0 write-back write-allocate, SH0 inner shareable */
+#define   QSM2_TCR_WALK0_WBWA      (1u << 8 | 1u << 10 | 3u << 12)
+/* TG0: 0 4K, 1 64K, 2 16K; TG1: 1 16K, 2 4K, 3 64K */
+#define   QSM2_TCR_TG0(e)          ((uint32_t)(e) << 14)
 #define   QSM2_TCR_T1SZ(n)         (((uint32_t)(n) & 0x3f) << 16)
 #define   QSM2_TCR_A1              (1u << 22)
 #define   QSM2_TCR_EPD1            (1u << 23)
 #define   QSM2_TCR_WALK1_WBWA      (1u << 24 | 1u << 26 | 3u << 28)
-#define   QSM2_TCR_TG1(e)          ((uint32_t)(e) << 30)    /* 1 16K, 2 4K, 3 64K */
+#define   QSM2_TCR_TG1(e)          ((uint32_t)(e) << 30)
 /* Stage 2: the VTCR layout */
 #define   QSM2_VTCR_SL0(n)         ((uint32_t)(n) << 6)
 #define   QSM2_VTCR_PS(e)          ((uint32_t)(e) << 16)
