@@ -235,8 +235,10 @@ static const CtxCase ctx_cases[] = {
       NS | WNR | 0 },
     { "s1/tf/epd1-upper", NULL, false, 12, 0, NULL,
       UINT64_C(0xffffff8000000000), true, TF, NS | WNR | 0 },
+    /* AArch32 formats are not modelled: the model's choice */
     { "s1/tf/va64-clear", NULL, false, 12, 0, clear_va64, IOVA, true, TF,
       NS | WNR | 0 },
+    /* TG0 names a granule sIDR2.PTFS does not list: the model's choice */
     { "s1/tf/granule-not-implemented", "granules=4k,,64k", false, 14, 0,
       NULL, IOVA, true, TF, NS | WNR | 0 },
     /* Permission faults */

@@ -432,15 +432,18 @@ static void test_bank_pages_small(void)
 }
 
 /*
- * Reserved locations read as zero and ignore writes: an offset GR0 does
- * not define, the IMPLEMENTATION DEFINED pages 2..15 (the model has
- * none), the page of a bank past NUMCB.
+ * Reserved locations read as zero and ignore writes: the address
+ * translation operation registers, absent with sIDR0.ATOSNS = 1 (GR0
+ * GATS1UR 0x100, GPAR 0x180; bank ATS1PR 0x800), an offset GR0 does not
+ * define, the IMPLEMENTATION DEFINED pages 2..15 (the model has none),
+ * the page of a bank past NUMCB.
  */
 static void test_reserved_raz_wi(void)
 {
     QSm2Env *e = qsm2_env_new("numcb=4", 0, NULL);
     static const uint64_t addrs[] = {
-        BASE + 0x100, BASE + 0x2000, BASE + 0xf000 + 0x034,
+        BASE + 0x100, BASE + 0x180, BASE + 0x10000 + 0x800,
+        BASE + 0x400, BASE + 0x2000, BASE + 0xf000 + 0x034,
         BASE + 0x10000 + 0x4000 + 0x034,           /* bank 4 of 4 */
     };
     unsigned i;
