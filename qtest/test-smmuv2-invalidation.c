@@ -45,6 +45,7 @@ typedef enum Setup {
     STAGE2,                  /* stage 2, VMIDs 1 and 2 */
     MIXED,                   /* stage 1 and stage 2, both VMID 1 */
     VMID16,                  /* stage 1, VMIDs 0x101 and 0x201, VMID16EN */
+    ASID16,                  /* stage 1, ASIDs 0x1201 and 0x1301, VMID 1 */
 } Setup;
 
 static const Client setups[][2] = {
@@ -53,6 +54,7 @@ static const Client setups[][2] = {
     [STAGE2]    = { { true, 1, 0, 1 }, { true, 2, 0, 2 } },
     [MIXED]     = { { false, 5, 1, 1 }, { true, 1, 0, 1 } },
     [VMID16]    = { { false, 5, 1, 0x101 }, { false, 6, 1, 0x201 } },
+    [ASID16]    = { { false, 5, 0x1201, 1 }, { false, 6, 0x1301, 1 } },
 };
 
 /* Which register space the invalidation is written to */
@@ -108,6 +110,10 @@ static const TlbiCase tlbi_cases[] = {
       GLOBAL_0P },
     { "tlbiasid/8-bit", SAME_VMID, BANK0, QSM2_CB_TLBIASID, 1, F0P | F0Q,
       ASID8 },
+    { "tlbiasid/16-bit", ASID16, BANK0, QSM2_CB_TLBIASID, 0x1201,
+      F0P | F0Q },
+    { "tlbiva/16-bit-asid", ASID16, BANK0, QSM2_CB_TLBIVA, VA_OP(Q, 0x1301),
+      F1Q },
     { "tlbiall", SAME_VMID, BANK0, QSM2_CB_TLBIALL, 0, ALL },
     { "tlbiall/other-vmid", TWO_VMIDS, BANK0, QSM2_CB_TLBIALL, 0,
       F0P | F0Q },
@@ -260,6 +266,74 @@ static void test_tlbi(const void *opaque)
     qsm2_env_free(v.e);
 }
 
+/* ---- single cases -------------------------------------------------------- */
+
+/*
+ * TLBIVA of an address of the TTBR1 region: the operand holds VA[55:12]
+ * and bit 55 stands for the upper bits (here VA 0xffff800000200000, 16K
+ * granule, T1SZ 17).
+ */
+static void test_tlbiva_ttbr1(void)
+{
+    QSm2Env *e = qsm2_env_new(NULL, 1, NULL);
+    QSm2 *s = &e->smmu;
+    uint64_t va = UINT64_C(0xffff800000200000);
+    uint64_t low = va & ((UINT64_C(1) << 47) - 1);
+    uint64_t a = qsm2_env_buf(e, 16384), b = qsm2_env_buf(e, 16384);
+    QSm3Pt lo, hi;
+    uint32_t tcr;
+
+    qsm2_enable(s, QSM2_SCR0_REPORT);
+    qsm3_pt_init(&lo, &e->bus, &e->alloc, false, 12, 39);
+    qsm3_pt_init(&hi, &e->bus, &e->alloc, false, 14, 47);
+    qsm3_pt_map(&hi, low, a, 3, 0);
+    qsm2_cb_s1(s, 8, &lo, 3, 3);
+    tcr = qsm2_cb_readl(s, 8, QSM2_CB_TCR) & ~QSM2_TCR_EPD1;
+    qsm2_cb_writel(s, 8, QSM2_CB_TCR, tcr | QSM2_TCR_T1SZ(17) |
+                   QSM2_TCR_TG1(1) | QSM2_TCR_WALK1_WBWA);
+    qsm2_cb_writeq(s, 8, QSM2_CB_TTBR1, hi.root);
+    qsm2_stream(s, 0, QSM2_TD_SID(0), 8);
+    g_assert(qsm2_dma_write(e, 0, va + 0x10, 0x1));
+    qsm3_pt_map(&hi, low, b, 3, 0);
+    g_assert(qsm2_dma_write(e, 0, va + 0x10, 0x2));
+    g_assert_cmphex(qsm2_env_ld32(e, a + 0x10), ==, 0x2);     /* stale */
+    /* VA[55:12] of the upper address: 0xff800000200, ASID 3 */
+    qsm2_tlbi_cb(s, 8, QSM2_CB_TLBIVA, UINT64_C(0x00030ff800000200));
+    g_assert(qsm2_dma_write(e, 0, va + 0x10, 0x3));
+    g_assert_cmphex(qsm2_env_ld32(e, b + 0x10), ==, 0x3);     /* fresh */
+    qsm2_env_free(e);
+}
+
+/*
+ * A system reset empties the TLB along with the registers: the same
+ * context programmed again (with new tables: a reset puts the board's
+ * blobs back at the start of RAM, where the first ones were) does not
+ * find the entry cached before.
+ */
+static void test_system_reset(void)
+{
+    QSm2Env *e = qsm2_env_new(NULL, 1, NULL);
+    QSm2 *s = &e->smmu;
+    uint64_t a = qsm2_env_buf(e, 4096), b = qsm2_env_buf(e, 4096);
+    QSm2Xlate x;
+
+    qsm2_enable(s, QSM2_SCR0_REPORT);
+    qsm2_xlate_setup(s, &x, 0, QSM2_TD_SID(0), 5, false, 12, 1, 1);
+    qsm2_map(&x, P, a, 3, 0);
+    g_assert(qsm2_dma_write(e, 0, P, 0x1));
+    qsm2_map(&x, P, b, 3, 0);
+    g_assert(qsm2_dma_write(e, 0, P, 0x2));
+    g_assert_cmphex(qsm2_env_ld32(e, a), ==, 0x2);            /* stale */
+    g_free(qtc_qmp_ok(e->qts, "{'execute': 'system_reset'}"));
+    qtd_init(&e->td[0], &e->bus, e->ecam, 0, 2 << 3, QSM2_TD_BAR(0));
+    qsm2_enable(s, QSM2_SCR0_REPORT);
+    qsm2_xlate_setup(s, &x, 0, QSM2_TD_SID(0), 5, false, 12, 1, 1);
+    qsm2_map(&x, P, b, 3, 0);
+    g_assert(qsm2_dma_write(e, 0, P, 0x3));
+    g_assert_cmphex(qsm2_env_ld32(e, b), ==, 0x3);            /* fresh */
+    qsm2_env_free(e);
+}
+
 /* ---- synchronisation ----------------------------------------------------- */
 
 /*
@@ -285,6 +359,10 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     QENV_ADD_TABLE("/arm-smmuv2-ext/invalidation", tlbi_cases, test_tlbi);
+    g_test_add_func("/arm-smmuv2-ext/invalidation/tlbiva/ttbr1-address",
+                    test_tlbiva_ttbr1);
+    g_test_add_func("/arm-smmuv2-ext/invalidation/system-reset",
+                    test_system_reset);
     g_test_add_func("/arm-smmuv2-ext/invalidation/sync-status",
                     test_sync_status);
     return g_test_run();
