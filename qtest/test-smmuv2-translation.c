@@ -385,6 +385,41 @@ static void test_two_streams(void)
     qsm2_env_free(e);
 }
 
+/*
+ * Stage 2 as Linux's io-pgtable sets it up for a 40-bit IPA with 4K
+ * granules: T0SZ 24 and SL0 = 1 start at level 1, which then resolves
+ * 10 bits: two concatenated level-1 tables (8KiB, 8KiB aligned).  An IPA
+ * with bit 39 set walks through the second one.  Descriptors are
+ * written here by hand, as the architecture lays them out.
+ */
+static void test_s2_concatenated(void)
+{
+    QSm2Env *e = start(NULL, 1, QSM2_SCR0_REPORT);
+    QSm2 *s = &e->smmu;
+    uint64_t ipa = UINT64_C(0x8040201000);
+    uint64_t root = qalloc(&e->alloc, 8192, 8192);
+    uint64_t l2 = qsm2_env_buf(e, 4096), l3 = qsm2_env_buf(e, 4096);
+    uint64_t buf = qsm2_env_buf(e, 4096);
+    /* page: AF [10], SH inner [9:8], S2AP RW [7:6], MemAttr WB [5:2] */
+    uint64_t page = buf | 1u << 10 | 3u << 8 | 3u << 6 | 0xfu << 2 | 3;
+
+    qbus_st64(&e->bus, root + ((ipa >> 30) & 0x3ff) * 8, l2 | 3);
+    qbus_st64(&e->bus, l2 + ((ipa >> 21) & 0x1ff) * 8, l3 | 3);
+    qbus_st64(&e->bus, l3 + ((ipa >> 12) & 0x1ff) * 8, page);
+    g_assert_cmphex((ipa >> 30) & 0x3ff, >=, 512);          /* table 2 */
+    qsm2_gr1_writel(s, QSM2_CBA2R(1), QSM2_CBA2R_VA64);
+    qsm2_gr1_writel(s, QSM2_CBAR(1), QSM2_CBAR_VMID(3));    /* TYPE 0 */
+    qsm2_cb_writel(s, 1, QSM2_CB_TCR, QSM2_VTCR_RES1 | QSM2_VTCR_PS(2) |
+                   QSM2_TCR_TG0(0) | QSM2_TCR_WALK0_WBWA |
+                   QSM2_VTCR_SL0(1) | QSM2_TCR_T0SZ(24));
+    qsm2_cb_writeq(s, 1, QSM2_CB_TTBR0, root);
+    qsm2_cb_writel(s, 1, QSM2_CB_SCTLR, QSM2_SCTLR_LINUX);
+    qsm2_stream(s, 0, SID0, 1);
+    dma_ok(e, TD0, ipa + 0x48, 0xe1);
+    g_assert_cmphex(qsm2_env_ld32(e, buf + 0x48), ==, 0xe1);
+    qsm2_env_free(e);
+}
+
 /* sCR0.VMID16EN: a stage-2 bank's VMID comes from CBA2R.VMID16. */
 static void test_s2_vmid16(void)
 {
@@ -516,6 +551,8 @@ int main(int argc, char **argv)
     g_test_add_func("/arm-smmuv2-ext/translation/s1/privcfg-privileged",
                     test_privcfg_privileged);
     g_test_add_func("/arm-smmuv2-ext/translation/s1/tlb-hit", test_tlb_hit);
+    g_test_add_func("/arm-smmuv2-ext/translation/s2/concatenated-tables",
+                    test_s2_concatenated);
     g_test_add_func("/arm-smmuv2-ext/translation/s2/vmid16",
                     test_s2_vmid16);
     g_test_add_func("/arm-smmuv2-ext/translation/smr/mask", test_smr_mask);
