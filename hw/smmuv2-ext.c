@@ -89,10 +89,18 @@ static uint32_t smmuv2_ext_sid(SMMUv2ExtDev *dev)
            dev->smmu->sid_offset;
 }
 
-static IOMMUAccessFlags smmuv2_ext_perm(uint8_t perm)
+/*
+ * The permissions of the privilege the transaction had after
+ * S2CR.PRIVCFG: a stream made privileged uses the leaf's privileged
+ * ones (with the unprivileged ones, its accesses would all fail).
+ */
+static IOMMUAccessFlags smmuv2_ext_perm(const Sm2Xlate *r)
 {
-    return (perm & SM_PERM_R ? IOMMU_RO : IOMMU_NONE) |
-           (perm & SM_PERM_W ? IOMMU_WO : IOMMU_NONE);
+    uint8_t rd = r->priv ? SM_PERM_PR : SM_PERM_R;
+    uint8_t wr = r->priv ? SM_PERM_PW : SM_PERM_W;
+
+    return (r->perm & rd ? IOMMU_RO : IOMMU_NONE) |
+           (r->perm & wr ? IOMMU_WO : IOMMU_NONE);
 }
 
 /*
@@ -173,7 +181,7 @@ static IOMMUTLBEntry smmuv2_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
             .iova = addr & ~r.mask,
             .translated_addr = r.pa & ~r.mask,
             .addr_mask = r.mask,
-            .perm = smmuv2_ext_perm(r.perm),
+            .perm = smmuv2_ext_perm(&r),
         };
         trace_smmuv2_ext_translate(s->id, req.sid, addr, r.pa, r.mask,
                                    r.perm, r.tlb_hit);

@@ -96,7 +96,7 @@ void sm2_tlb_insert(Sm2 *s, const Sm2TlbEntry *e);
 /* Invalidation scope: every field not marked "any" must match. */
 typedef struct Sm2TlbScope {
     bool any_vmid;
-    bool any_asid;                    /* also: global entries match */
+    bool any_asid;                    /* else @asid (global: by_addr) */
     bool by_addr;
     bool stage2;                      /* IPA (stage-2) or VA entries */
     bool both_stages;                 /* ignore @stage2 */

@@ -480,6 +480,16 @@ static unsigned sm2_size_enc(unsigned bits)
     return e < 0 ? 0 : (unsigned)e;
 }
 
+/*
+ * sIDR0.NUMSIDB is 4 bits wide: 16 StreamID bits (only with EXIDS, which
+ * itself tells software that StreamIDs have 16 bits) read as 15, the
+ * largest value the field holds, not as 16 truncated to 0.
+ */
+static unsigned sm2_idr_numsidb(const Sm2Features *f)
+{
+    return MIN(f->numsidb, 15u);
+}
+
 uint32_t sm2_idr_value(const Sm2Features *f, unsigned i)
 {
     uint64_t v = 0;
@@ -491,7 +501,7 @@ uint32_t sm2_idr_value(const Sm2Features *f, unsigned i)
             (f->atosns ? SM2_IDR0_ATOSNS : 0) |
             sm_prep(SM2_IDR0_PTFS, SM2_PTFS_AARCH64_ONLY) |
             sm_prep(SM2_IDR0_NUMIRPT, f->numcb) | SM2_IDR0_CTTW |
-            sm_prep(SM2_IDR0_NUMSIDB, f->numsidb) |
+            sm_prep(SM2_IDR0_NUMSIDB, sm2_idr_numsidb(f)) |
             (f->exids ? SM2_IDR0_EXIDS : 0) |
             sm_prep(SM2_IDR0_NUMSMRG, f->numsmrg);
         break;
@@ -646,9 +656,20 @@ void sm2_reset(Sm2 *s)
 
 /*
  * The state is every word of the rows software can change (writable or
- * write-1-to-clear bits), in table order, context bank rows bank by
- * bank.  The ID registers follow from the features; the TLB is a cache.
+ * write-1-to-clear bits) and of CBFRSYNRA, which only faults write (the
+ * StreamID of a fault FSR still reports), in table order, context bank
+ * rows bank by bank.  The ID registers follow from the features; the
+ * TLB is a cache.
  */
+static uint64_t sm2_state_mask(const Sm2 *s, const Sm2RegDesc *d,
+                               unsigned n)
+{
+    if (d->space == SM2_SPACE_GR1 && d->offset == SM2_CBFRSYNRA(0)) {
+        return SM2_CBFRSYNRA_SID;
+    }
+    return sm2_reg_settable(s, d, n) | d->w1c;
+}
+
 typedef struct Sm2StateCursor {
     uint32_t *out;                    /* sm2_save: where words go */
     const uint32_t *in;               /* sm2_restore: where they come from */
@@ -676,12 +697,12 @@ static void sm2_state_walk(Sm2 *s, Sm2StateCursor *c)
         const Sm2RegDesc *d = &sm2_regs[i];
         unsigned banks = d->space == SM2_SPACE_CB ? s->f.numcb : 1;
 
-        if (!d->writable && !d->w1c) {
+        if (!sm2_state_mask(s, d, 0)) {
             continue;
         }
         for (bank = 0; bank < banks; bank++) {
             for (n = 0; n < sm2_reg_count(s, d); n++) {
-                uint64_t mask = sm2_reg_settable(s, d, n) | d->w1c;
+                uint64_t mask = sm2_state_mask(s, d, n);
                 uint32_t off = sm2_row_offset(d, n);
 
                 sm2_state_word(s, d->space, bank, off, (uint32_t)mask, c);
@@ -710,8 +731,9 @@ void sm2_save(const Sm2 *s, uint32_t *words)
 }
 
 /*
- * Only the bits software could have set are taken from @words, so a
- * corrupt stream cannot give the registers values no write could.
+ * Only the bits software (or a fault) could have set are taken from
+ * @words, so a corrupt stream cannot give the registers values no write
+ * could.
  */
 void sm2_restore(Sm2 *s, const uint32_t *words)
 {

@@ -110,7 +110,12 @@ static bool sm2_tlb_in_scope(const void *entry, void *opaque)
     if (!sc->any_vmid && e->vmid != sc->vmid) {
         return false;
     }
-    if (!sc->any_asid && !e->global && e->asid != sc->asid) {
+    /*
+     * A global entry belongs to no ASID: an invalidation by ASID alone
+     * (TLBIASID) leaves it, one by VA and ASID (TLBIVA, TLBIVAL) takes it
+     * whatever the ASID, as TLBI by ASID and by VA do in VMSAv8.
+     */
+    if (!sc->any_asid && (e->global ? !sc->by_addr : e->asid != sc->asid)) {
         return false;
     }
     return !sc->by_addr || (sc->addr & ~e->mask) == e->va;

@@ -189,6 +189,22 @@ static const uint32_t sm2_walk_fsr[] = {
     [SM_WALK_BAD_CONFIG]        = SM2_FSR_TF,
 };
 
+/*
+ * FSYNR0.PLVL: the level of the last descriptor the walk read, as the
+ * architecture's table walk reports a fault: one found before any read
+ * (input outside the TxSZ range, table base beyond the output size) is
+ * a level 0 fault, and an address size fault on the next-level address
+ * of a table descriptor belongs to that descriptor's level.  sm-walk
+ * counts those against the start level and the next level (SMMUv3
+ * records carry no level), so the level is taken from the accesses.
+ */
+static int sm2_walk_fault_level(const SmWalkResult *res)
+{
+    unsigned n = MIN(res->n_accesses, SM_WALK_MAX_ACCESSES);
+
+    return n ? res->accesses[n - 1].level : 0;
+}
+
 /* ---- one context bank --------------------------------------------------- */
 
 typedef struct Sm2Ctx {
@@ -207,7 +223,8 @@ static Sm2Xlate sm2_walk_fault(Sm2 *s, const Sm2Ctx *c,
                                const Sm2Request *req, const SmWalkResult *res)
 {
     uint32_t bit = sm2_walk_fsr[res->outcome];
-    int level = res->outcome == SM_WALK_BAD_CONFIG ? 0 : res->fault.level;
+    int level = res->outcome == SM_WALK_BAD_CONFIG ? 0
+                                                   : sm2_walk_fault_level(res);
     bool ptw = res->outcome == SM_WALK_FAULT_EABT;
     bool in_s2 = c->s2cbndx != SM2_NO_S2CB && res->fault.stage == 2;
     unsigned n = in_s2 ? c->s2cbndx : c->cbndx;
@@ -431,5 +448,7 @@ Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)
     if (x.outcome != SM2_XLATE_OK) {
         return x;
     }
-    return sm2_translate_ctx(s, &c, &r);
+    x = sm2_translate_ctx(s, &c, &r);
+    x.priv = r.priv;
+    return x;
 }

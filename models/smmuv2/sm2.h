@@ -101,7 +101,8 @@ void sm2_reset(Sm2 *s);
 /*
  * Migration: the register state as sm2_state_words() 32-bit words, for
  * an instance of the same configuration.  sm2_restore() takes only the
- * bits software can set, empties the TLB and updates the interrupts.
+ * bits software or fault recording can set, empties the TLB and updates
+ * the interrupts.
  */
 size_t sm2_state_words(const Sm2 *s);
 void sm2_save(const Sm2 *s, uint32_t *words);
@@ -155,6 +156,11 @@ typedef struct Sm2Xlate {
     uint64_t pa;             /* OK, BYPASS */
     uint64_t mask;           /* OK: iova & mask is the offset in the page */
     uint8_t perm;            /* OK: SM_PERM_*; BYPASS: all */
+    /*
+     * OK: the transaction was privileged once S2CR.PRIVCFG applied, so
+     * perm's SM_PERM_PR/PW/PX (not R/W/X) are what it may do.
+     */
+    bool priv;
     bool tlb_hit;            /* OK: answered by the TLB */
     Sm2Fault fault;          /* FAULT */
 } Sm2Xlate;

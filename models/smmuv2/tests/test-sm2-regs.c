@@ -122,6 +122,23 @@ static void test_idr(void)
     sm2b_free(b);
 }
 
+/*
+ * 16 StreamID bits (EXIDS): the 4-bit NUMSIDB field reads 15, its
+ * largest value, with EXIDS [8] set; 16 truncated would read 0 bits.
+ */
+static void test_idr_exids_numsidb(void)
+{
+    Sm2Features f;
+    Sm2Bench *b;
+
+    sm2_features_default(&f);
+    f.exids = true;
+    f.numsidb = 16;
+    b = sm2b_new(&f);
+    g_assert_cmphex(sm2b_rd(b, 0x20), ==, 0x6e105f30);
+    sm2b_free(b);
+}
+
 static void test_reset(void)
 {
     Sm2Bench *b = sm2b_new(NULL);
@@ -300,6 +317,34 @@ static void test_save_restore(void)
     sm2b_free(b);
 }
 
+/*
+ * A context fault's record travels whole: FSR, FAR, FSYNR0 and the
+ * StreamID in CBFRSYNRA (which no register write sets).
+ */
+static void test_save_restore_fault_record(void)
+{
+    Sm2Bench *a = sm2b_new(NULL), *b = sm2b_new(NULL);
+    uint32_t *words = g_new0(uint32_t, sm2_state_words(a->s));
+    Sm2Request r = { .sid = 0x1234, .iova = 0x5678, .write = true };
+
+    sm2b_wr(a, 0x800, 0x80001234);               /* SMR0: ID 0x1234 */
+    sm2b_wr(a, 0xc00, 0x00000006);               /* S2CR0: bank 6 */
+    sm2b_wr(a, sm2b_gr1(a) + 4 * 6, 0x00010000); /* CBAR6: TYPE 1 */
+    sm2b_wr(a, sm2b_cb(a, 6), 0x1);              /* SCTLR.M, VA64 clear */
+    sm2b_wr(a, 0x0, 0);
+    g_assert_cmpint(sm2_translate(a->s, &r).outcome, ==, SM2_XLATE_FAULT);
+    g_assert_cmphex(sm2b_rd(a, sm2b_gr1(a) + 0x400 + 4 * 6), ==, 0x1234);
+    sm2_save(a->s, words);
+    sm2_restore(b->s, words);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 6) + 0x58), ==, 0x2);  /* TF */
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 6) + 0x60), ==, 0x5678);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 6) + 0x68), ==, 0x110);
+    g_assert_cmphex(sm2b_rd(b, sm2b_gr1(b) + 0x400 + 4 * 6), ==, 0x1234);
+    g_free(words);
+    sm2b_free(a);
+    sm2b_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -307,6 +352,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/regs/fields", test_fields);
     g_test_add_func("/sm2/regs/table", test_table);
     g_test_add_func("/sm2/regs/idr", test_idr);
+    g_test_add_func("/sm2/regs/idr-exids-numsidb", test_idr_exids_numsidb);
     g_test_add_func("/sm2/regs/reset", test_reset);
     g_test_add_func("/sm2/regs/cb-pages", test_cb_pages);
     g_test_add_func("/sm2/regs/fsr-w1c", test_fsr_w1c);
@@ -315,5 +361,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/regs/reserved", test_reserved);
     g_test_add_func("/sm2/regs/config-errors", test_config_errors);
     g_test_add_func("/sm2/regs/save-restore", test_save_restore);
+    g_test_add_func("/sm2/regs/save-restore-fault-record",
+                    test_save_restore_fault_record);
     return g_test_run();
 }

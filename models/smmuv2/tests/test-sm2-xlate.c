@@ -166,6 +166,51 @@ static void test_translation_fault(void)
     sm2b_free(b);
 }
 
+/*
+ * FSYNR0.PLVL [1:0] of faults the descriptors do not hold, with a 39-bit
+ * input (T0SZ 25) walked from level 1: an input above it is a level 0
+ * translation fault, TTBR0 beyond TCR2.PASIZE (32 bits) a level 0
+ * address size fault, a level-1 table descriptor leading beyond it a
+ * level 1 one (the level of the descriptor, not of the table it names).
+ */
+static void test_fault_levels(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    uint64_t l1;
+    SmPt pt;
+
+    s1_bank(b, 5);
+    sm_pt_init(&mem, &pt, SM_GRANULE_4K, 39, 1);
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    sm2b_wr(b, cb5 + 0x30, 0x00800019);          /* EPD1, T0SZ 25 */
+    sm2b_wr64(b, cb5 + 0x20, pt.root | (uint64_t)ASID << 48);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_OK);
+
+    xl(b, SID, 1ull << 39, false);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x2);       /* TF */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x120);     /* PLVL 0 */
+    sm2b_wr(b, cb5 + 0x58, 0x2);
+
+    sm2b_wr(b, cb5 + 0x10, 0x10);                /* AS, PASIZE 32 bits */
+    sm2b_wr(b, cb5 + 0x618, 0);                  /* TLBIALL */
+    l1 = sm_pt_desc_addr(&mem, &pt, VA, 1);
+    sm_tm_w64(b->m, l1, 0x100000000ull | 3);     /* table above 4GiB */
+    xl(b, SID, VA, true);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x80);      /* ASF */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x131);     /* PLVL 1 */
+    sm2b_wr(b, cb5 + 0x58, 0x80);
+
+    sm2b_wr64(b, cb5 + 0x20, 0x100000000ull | (uint64_t)ASID << 48);
+    xl(b, SID, VA, true);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x80);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x130);     /* PLVL 0 */
+    sm2b_free(b);
+}
+
 /* Unidentified stream with sCR0.USFCFG: sGFSR.USF and its syndrome. */
 static void test_usf(void)
 {
@@ -214,6 +259,37 @@ static void test_s2cr_types(void)
     sm2b_free(b);
 }
 
+/*
+ * S2CR.PRIVCFG decides the privilege the result reports: 0b11 makes an
+ * unprivileged transaction privileged (a leaf with AP[2:1] = 0b00 then
+ * allows it), 0b10 makes a privileged one unprivileged (the same leaf
+ * then faults).
+ */
+static void test_privcfg_result(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    Sm2Request r = { .sid = SID, .iova = VA, .write = true };
+    Sm2Xlate x;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW & ~SM_DESC_AP1);
+    stream(b, 0, SID, 0, 5);
+    sm2b_wr(b, 0xc00, 0x03000005);               /* PRIVCFG 0b11, bank 5 */
+    enable(b, 0);
+    x = sm2_translate(b->s, &r);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+    g_assert_true(x.priv);
+    g_assert_true(x.perm & SM_PERM_PW);
+    g_assert_false(x.perm & SM_PERM_W);
+    sm2b_wr(b, 0xc00, 0x02000005);               /* PRIVCFG 0b10 */
+    r.priv = true;
+    x = sm2_translate(b->s, &r);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_cmphex(x.fault.bit, ==, 0x8);       /* PF */
+    sm2b_free(b);
+}
+
 /* TLB hit, TLBIVA of another ASID keeps it, TLBIVA of ours re-walks. */
 static void test_tlbiva(void)
 {
@@ -237,6 +313,28 @@ static void test_tlbiva(void)
     /* TLBIASID of our ASID empties it again */
     g_assert_true(xl(b, SID, VA, false).tlb_hit);
     sm2b_wr(b, cb5 + 0x610, ASID);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_free(b);
+}
+
+/*
+ * A global leaf (nG = 0): TLBIASID of its bank's ASID keeps it (it
+ * belongs to no ASID), TLBIVA of its VA with any other ASID drops it.
+ */
+static void test_tlbi_global_entry(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_DESC_AF | SM_DESC_AP1);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr(b, cb5 + 0x610, ASID);                       /* TLBIASID */
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr64(b, cb5 + 0x600, (VA >> 12) | (uint64_t)(ASID + 7) << 48);
     g_assert_false(xl(b, SID, VA, false).tlb_hit);
     sm2b_free(b);
 }
@@ -407,9 +505,12 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/s1-matched-stream", test_s1);
     g_test_add_func("/sm2/xlate/s2", test_s2);
     g_test_add_func("/sm2/xlate/translation-fault", test_translation_fault);
+    g_test_add_func("/sm2/xlate/fault-levels", test_fault_levels);
     g_test_add_func("/sm2/xlate/usf", test_usf);
     g_test_add_func("/sm2/xlate/s2cr-types", test_s2cr_types);
+    g_test_add_func("/sm2/xlate/privcfg-result", test_privcfg_result);
     g_test_add_func("/sm2/xlate/tlbiva", test_tlbiva);
+    g_test_add_func("/sm2/xlate/tlbi-global-entry", test_tlbi_global_entry);
     g_test_add_func("/sm2/xlate/nested", test_nested);
     g_test_add_func("/sm2/xlate/nested-s2-fault", test_nested_s2_fault);
     g_test_add_func("/sm2/xlate/nested-bad-s2-bank", test_nested_bad_s2_bank);
