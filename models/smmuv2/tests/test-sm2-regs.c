@@ -345,6 +345,49 @@ static void test_save_restore_fault_record(void)
     sm2b_free(b);
 }
 
+/*
+ * A 64-bit write to two 32-bit registers acts as two writes (MAIR0 then
+ * MAIR1); without vmid16, CBA2R.VMID16 [31:16] holds nothing; the names
+ * of global faults are the architecture's.
+ */
+static void test_pairs_and_masks(void)
+{
+    Sm2Features f;
+    Sm2Bench *b;
+
+    sm2_features_default(&f);
+    f.vmid16 = false;
+    b = sm2b_new(&f);
+    sm2b_wr64(b, sm2b_cb(b, 2) + 0x38, 0x11223344aabbccddull);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 2) + 0x38), ==, 0xaabbccdd);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 2) + 0x3c), ==, 0x11223344);
+    sm2b_wr(b, sm2b_gr1(b) + 0x800 + 4 * 2, 0x00070001);
+    g_assert_cmphex(sm2b_rd(b, sm2b_gr1(b) + 0x800 + 4 * 2), ==, 0x1);
+    g_assert_cmpstr(sm2_gfsr_name(0x2), ==, "USF");
+    g_assert_cmpstr(sm2_gfsr_name(0x8), ==, "UCBF");
+    sm2b_free(b);
+}
+
+/* TLB geometry: ways need entries; entries must suit the cache engine. */
+static void test_tlb_config_errors(void)
+{
+    Sm2Config cfg = { 0 };
+    char *err;
+
+    sm2_features_default(&cfg.features);
+    cfg.tlb_ways = 4;
+    err = sm2_config_error(&cfg);
+    g_assert_nonnull(strstr(err, "tlb_ways"));
+    g_free(err);
+    cfg.tlb_entries = 96;
+    cfg.tlb_ways = 5;
+    err = sm2_config_error(&cfg);
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err, "tlb_entries"));
+    g_assert_null(sm2_new(&cfg));
+    g_free(err);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -361,6 +404,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/regs/reserved", test_reserved);
     g_test_add_func("/sm2/regs/config-errors", test_config_errors);
     g_test_add_func("/sm2/regs/save-restore", test_save_restore);
+    g_test_add_func("/sm2/regs/pairs-and-masks", test_pairs_and_masks);
+    g_test_add_func("/sm2/regs/tlb-config-errors", test_tlb_config_errors);
     g_test_add_func("/sm2/regs/save-restore-fault-record",
                     test_save_restore_fault_record);
     return g_test_run();

@@ -498,6 +498,169 @@ static void test_nested_bad_s2_bank(void)
     }
 }
 
+/* ---- less travelled paths ------------------------------------------------ */
+
+/*
+ * Extended StreamIDs (exids, 16 bits) with sCR0.EXIDENABLE [3]: SMR is
+ * EXMASK [31:16] and EXID [15:0] and its valid bit is S2CR.EXIDVALID
+ * [10].  Group 0 matches 0x8100..0x81ff and sends them to a fault S2CR
+ * (ICF); 0x8200 is unmatched (bypass); without EXIDVALID nothing matches.
+ */
+static void test_exids_match(void)
+{
+    Sm2Features f;
+    Sm2Bench *b;
+    Sm2Xlate x;
+
+    sm2_features_default(&f);
+    f.exids = true;
+    f.numsidb = 16;
+    b = sm2b_new(&f);
+    sm2b_wr(b, 0x800, 0x00ff8100);
+    sm2b_wr(b, 0xc00, 0x20000 | 0x400);          /* fault, EXIDVALID */
+    enable(b, 0x8 | 0x32);
+    x = xl(b, 0x81ff, VA, false);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_cmphex(x.fault.bit, ==, 0x1);
+    sm2b_wr(b, 0x48, 0x1);
+    g_assert_cmpint(xl(b, 0x8200, VA, false).outcome, ==, SM2_XLATE_BYPASS);
+    sm2b_wr(b, 0xc00, 0x20000);
+    g_assert_cmpint(xl(b, 0x8100, VA, false).outcome, ==, SM2_XLATE_BYPASS);
+    sm2b_free(b);
+}
+
+/*
+ * S2CR.INSTCFG [27:26] 0b10 makes an instruction fetch a data access: a
+ * fetch from an execute-never page (UXN and PXN) faults (FSR.PF) unless
+ * the stream's INSTCFG says data.
+ */
+static void test_instcfg(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    Sm2Request r = { .sid = SID, .iova = VA, .instr = true, .priv = true };
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3,
+              SM_PT_S1_RW | SM_DESC_UXN | SM_DESC_PXN);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_cmphex(sm2_translate(b->s, &r).fault.bit, ==, 0x8);   /* PF */
+    sm2b_wr(b, sm2b_cb(b, 5) + 0x58, 0x8);
+    sm2b_wr(b, 0xc00, 5 | 2u << 26);
+    g_assert_cmpint(sm2_translate(b->s, &r).outcome, ==, SM2_XLATE_OK);
+    sm2b_free(b);
+}
+
+/*
+ * What a stage-1 bank does before it walks: SCTLR.M = 0 bypasses; TCR
+ * EPD0 [7], an address with bit 63 set under EPD1, a granule sIDR2 does
+ * not list (64K without ptfs_64k) and an unwalkable T0SZ (0: 64-bit
+ * input, logged) are translation faults at level 0.
+ */
+static void test_s1_bank_checks(void)
+{
+    Sm2Features f;
+    Sm2Bench *b;
+    uint64_t cb5;
+
+    sm2_features_default(&f);
+    f.ptfs_64k = false;
+    b = sm2b_new(&f);
+    cb5 = sm2b_cb(b, 5);
+    s1_bank(b, 5);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    sm2b_wr(b, cb5 + 0x0, 0x66);                           /* M = 0 */
+    g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_BYPASS);
+    sm2b_wr(b, cb5 + 0x0, 0x67);
+    sm2b_wr(b, cb5 + 0x30, 0x00800010 | 0x80);             /* EPD0 */
+    g_assert_cmphex(xl(b, SID, VA, false).fault.bit, ==, 0x2);
+    sm2b_wr(b, cb5 + 0x58, 0x2);
+    g_assert_cmphex(xl(b, SID, 0xffff000012345000ull, false).fault.bit, ==,
+                    0x2);                                  /* EPD1 */
+    sm2b_wr(b, cb5 + 0x58, 0x2);
+    sm2b_wr(b, cb5 + 0x30, 0x00800010 | 1u << 14);         /* TG0 64K */
+    g_assert_cmphex(xl(b, SID, VA, false).fault.bit, ==, 0x2);
+    sm2b_wr(b, cb5 + 0x58, 0x2);
+    sm2b_wr(b, cb5 + 0x30, 0x00800000);                    /* T0SZ 0 */
+    g_assert_cmphex(xl(b, SID, VA, false).fault.bit, ==, 0x2);
+    g_assert_cmpint(sm2b_rd(b, cb5 + 0x68) & 0x3, ==, 0);  /* PLVL 0 */
+    g_assert_cmpuint(b->m->n_logs, >, 0);
+    sm2b_free(b);
+}
+
+/*
+ * Nested bank 5 on stage-2 bank 1 when not both walk: both SCTLR.M
+ * clear bypasses; the stage-2 bank in AArch32 format (CBA2R.VA64 = 0)
+ * is that bank's TF; stage 1 with EPD0 is bank 5's TF; a stage-2 granule
+ * sIDR2 does not list (16K without ptfs_16k) is bank 1's TF, with
+ * FSYNR0.S1CBNDX 5.
+ */
+static void test_nested_bank_checks(void)
+{
+    Sm2Features f;
+    Sm2Bench *b;
+    uint64_t cb1, cb5;
+
+    sm2_features_default(&f);
+    f.nested = true;
+    f.ptfs_16k = false;
+    b = sm2b_new(&f);
+    cb1 = sm2b_cb(b, 1);
+    cb5 = sm2b_cb(b, 5);
+    nested_banks(b);
+    sm2b_wr(b, cb1 + 0x0, 0x66);
+    sm2b_wr(b, cb5 + 0x0, 0x66);
+    g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_BYPASS);
+    sm2b_wr(b, cb1 + 0x0, 0x67);
+    sm2b_wr(b, cb5 + 0x0, 0x67);
+    sm2b_wr(b, sm2b_gr1(b) + 0x804, 0x0);                 /* VA64 = 0 */
+    g_assert_cmpuint(xl(b, SID, VA, false).fault.cbndx, ==, 1);
+    g_assert_cmphex(sm2b_rd(b, cb1 + 0x58), ==, 0x2);
+    sm2b_wr(b, cb1 + 0x58, 0x2);
+    sm2b_wr(b, sm2b_gr1(b) + 0x804, 0x1);
+    sm2b_wr(b, cb5 + 0x30, 0x00800010 | 0x80);             /* EPD0 */
+    g_assert_cmpuint(xl(b, SID, VA, false).fault.cbndx, ==, 5);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x2);
+    sm2b_wr(b, cb5 + 0x58, 0x2);
+    sm2b_wr(b, cb5 + 0x30, 0x00800010);
+    sm2b_wr(b, cb1 + 0x30, 0x80000000 | 2 << 16 | 1 << 6 | 2u << 14 | 24);
+    g_assert_cmpuint(xl(b, SID, VA, false).fault.cbndx, ==, 1);
+    g_assert_cmphex(sm2b_rd(b, cb1 + 0x58), ==, 0x2);
+    g_assert_cmphex(sm2b_rd(b, cb1 + 0x68) & 0xff0000, ==, 0x050000);
+    sm2b_free(b);
+}
+
+/*
+ * 8-bit ASIDs (TCR2.AS = 0): TTBR0's ASID 0x1203 is ASID 3, so the
+ * TLBIASID operand 0x7703 (8 bits: 3) removes its entries; TLBIALLH
+ * (no hypervisor contexts) removes nothing.  The TLB's counters follow.
+ */
+static void test_asid8_and_tlbiallh(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    SmCacheStats st;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    sm2b_wr(b, cb5 + 0x10, 5);                             /* AS = 0 */
+    sm2b_wr64(b, cb5 + 0x20, pt.root | (uint64_t)0x1203 << 48);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    xl(b, SID, VA, false);
+    sm2b_wr(b, 0x6c, 0);                                   /* TLBIALLH */
+    g_assert_true(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr(b, cb5 + 0x610, 0x7703);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    st = sm2_tlb_stats(b->s);
+    g_assert_cmpuint(st.lookups, ==, 3);
+    g_assert_cmpuint(st.hits, ==, 1);
+    sm2b_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -514,6 +677,11 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/nested", test_nested);
     g_test_add_func("/sm2/xlate/nested-s2-fault", test_nested_s2_fault);
     g_test_add_func("/sm2/xlate/nested-bad-s2-bank", test_nested_bad_s2_bank);
+    g_test_add_func("/sm2/xlate/exids-match", test_exids_match);
+    g_test_add_func("/sm2/xlate/instcfg", test_instcfg);
+    g_test_add_func("/sm2/xlate/s1-bank-checks", test_s1_bank_checks);
+    g_test_add_func("/sm2/xlate/nested-bank-checks", test_nested_bank_checks);
+    g_test_add_func("/sm2/xlate/asid8-tlbiallh", test_asid8_and_tlbiallh);
     g_test_add_func("/sm2/xlate/random", test_random);
     return g_test_run();
 }
