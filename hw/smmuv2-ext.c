@@ -302,9 +302,10 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
                                  void *opaque, Error **errp)
 {
     SMMUv2ExtState *s = SMMUV2_EXT(obj);
+    g_autofree SmTimingStats *ts = g_new0(SmTimingStats, 1);
     SmCacheStats tlb;
     uint64_t translations, faults;
-    bool ok;
+    bool ok, timed;
 
     if (!s->model) {
         error_setg(errp, "%s: not realized", object_get_typename(obj));
@@ -312,6 +313,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     }
     smmu_ext_lock(&s->lock);
     tlb = sm2_tlb_stats(s->model);
+    timed = sm2_timing_stats(s->model, ts);
     translations = s->translations;
     faults = s->faults;
     smmu_ext_unlock(&s->lock);
@@ -321,7 +323,9 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     }
     ok = visit_type_uint64(v, "translations", &translations, errp) &&
          visit_type_uint64(v, "faults", &faults, errp) &&
-         smmu_ext_visit_cache(v, "tlb", &tlb, errp);
+         smmu_ext_visit_cache(v, "tlb", &tlb, errp) &&
+         (!timed || smmu_ext_visit_timing(v, "timing", &s->timing_set, ts,
+                                          errp));
     if (ok) {
         visit_check_struct(v, errp);
     }
@@ -425,6 +429,33 @@ static uint16_t smmuv2_ext_default_nums2cb(const Sm2Features *f)
 
 #define SMMUV2_EXT_NUMS2CB_AUTO UINT16_MAX
 
+/*
+ * timing=on: the MMU-500 parameter set (models/common/params/mmu-500.conf,
+ * compiled in), then timing-params=FILE over it.
+ */
+static bool smmuv2_ext_timing_config(SMMUv2ExtState *s, Sm2Config *cfg,
+                                     Error **errp)
+{
+    g_autofree char *err = NULL;
+
+    if (!s->timing) {
+        if (s->timing_params) {
+            error_setg(errp, "timing-params=%s needs timing=on",
+                       s->timing_params);
+            return false;
+        }
+        return true;
+    }
+    sm_timing_params_preset(&s->timing_set, "mmu-500");
+    if (s->timing_params &&
+        !sm_timing_params_load(&s->timing_set, s->timing_params, &err)) {
+        error_setg(errp, "timing-params: %s", err);
+        return false;
+    }
+    cfg->timing = &s->timing_set;
+    return true;
+}
+
 static bool smmuv2_ext_build_config(SMMUv2ExtState *s, Sm2Config *cfg,
                                     Error **errp)
 {
@@ -453,6 +484,9 @@ static bool smmuv2_ext_build_config(SMMUv2ExtState *s, Sm2Config *cfg,
     cfg->tlb_entries = s->tlb_entries;
     cfg->tlb_ways = s->tlb_ways;
     smmu_ext_host_init(&cfg->host, &s->host);
+    if (!smmuv2_ext_timing_config(s, cfg, errp)) {
+        return false;
+    }
     why = sm2_config_error(cfg);
     if (why) {
         error_setg(errp, "%s", why);
@@ -565,6 +599,8 @@ static Property smmuv2_ext_properties[] = {
     DEFINE_PROP_BOOL("vmid16", SMMUv2ExtState, vmid16, true),
     DEFINE_PROP_UINT32("tlb-entries", SMMUv2ExtState, tlb_entries, 128),
     DEFINE_PROP_UINT32("tlb-ways", SMMUv2ExtState, tlb_ways, 4),
+    DEFINE_PROP_BOOL("timing", SMMUv2ExtState, timing, true),
+    DEFINE_PROP_STRING("timing-params", SMMUv2ExtState, timing_params),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -603,6 +639,10 @@ static const struct {
     { "vmid16", "16-bit VMIDs with sCR0.VMID16EN (sIDR2.VMID16)" },
     { "tlb-entries", "TLB entries (a power of two)" },
     { "tlb-ways", "TLB associativity (divides tlb-entries)" },
+    { "timing", "time every translation with the cycle-approximate engine "
+                "(docs/timing.md); statistics under stats.timing" },
+    { "timing-params", "timing parameter file applied over the MMU-500 "
+                       "set (models/common/params/mmu-500.conf)" },
 };
 
 static void smmuv2_ext_instance_init(Object *obj)
@@ -616,8 +656,9 @@ static void smmuv2_ext_instance_init(Object *obj)
     object_property_add(obj, "stats", "SMMUv2ExtStats", smmuv2_ext_get_stats,
                         NULL, NULL, NULL);
     object_property_set_description(obj, "stats",
-                                    "model statistics: translations, faults "
-                                    "and TLB counters");
+                                    "model statistics: translations, faults, "
+                                    "TLB counters and, with timing=on, the "
+                                    "timing engine's");
 }
 
 static void smmuv2_ext_class_init(ObjectClass *klass,

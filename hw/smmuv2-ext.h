@@ -47,6 +47,9 @@ struct SMMUv2ExtState {
     uint8_t numsidb, numpagendxb, ias, oas, ubs;
     bool exids, vmid16;
     uint32_t tlb_entries, tlb_ways;
+    bool timing;                    /* time translations (sm-timing) */
+    char *timing_params;            /* parameter file; NULL: MMU-500 set */
+    SmTimingParams timing_set;      /* what the model was given */
 
     /* Runtime */
     PCIBus *primary_bus;

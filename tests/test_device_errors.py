@@ -178,6 +178,12 @@ V2_CASES = [
     ("v2-overlapping-addr", "virt",
      ["-device", SMMU2 + ",primary-bus=pcie.0,addr=0x9000000"],
      "overlap another device"),
+    ("v2-timing-params-without-timing", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,timing=off,timing-params=x"],
+     "timing-params=x needs timing=on"),
+    ("v2-missing-timing-params", "virt",
+     ["-device", SMMU2 + ",primary-bus=pcie.0,timing-params=/nonexistent"],
+     "timing-params: /nonexistent: "),
     # 1 + 80 SPIs do not fit above the board's (176..255 with virt's 256)
     ("v2-too-many-spis", "virt",
      ["-device", SMMU2 + ",primary-bus=pcie.0,numcb=80,numpagendxb=6"],

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "sm-timing.h"
+#include "sm-timing-presets.h"
 
 /* ---- Defaults (params/mmu-600.conf says where each value comes from) ---- */
 
@@ -747,6 +748,29 @@ bool sm_timing_params_load(SmTimingParams *p, const char *path, char **errp)
     }
     ok = sm_timing_params_parse(p, text, path, errp);
     return ok;
+}
+
+static const struct {
+    const char *name, *text;
+} sm_timing_presets[] = {
+    { "mmu-600", SM_TIMING_PRESET_MMU_600 },
+    { "mmu-500", SM_TIMING_PRESET_MMU_500 },
+    { "gem5",    SM_TIMING_PRESET_GEM5 },
+};
+
+bool sm_timing_params_preset(SmTimingParams *p, const char *name)
+{
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(sm_timing_presets); i++) {
+        if (!strcmp(name, sm_timing_presets[i].name)) {
+            sm_timing_params_default(p);
+            /* The files are tested to parse (test-sm-timing-params) */
+            return sm_timing_params_parse(p, sm_timing_presets[i].text,
+                                          name, NULL);
+        }
+    }
+    return false;
 }
 
 /* ---- Formatter ---------------------------------------------------------- */

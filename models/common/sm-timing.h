@@ -181,6 +181,12 @@ bool sm_timing_params_parse(SmTimingParams *p, const char *text,
 /* sm_timing_params_parse() of a file's contents, named by @path. */
 bool sm_timing_params_load(SmTimingParams *p, const char *path, char **errp);
 /*
+ * The parameter files of models/common/params, compiled in: @name is
+ * "mmu-600", "mmu-500" or "gem5" (the file's name without .conf).  The
+ * built-in defaults with that file applied; false for another name.
+ */
+bool sm_timing_params_preset(SmTimingParams *p, const char *name);
+/*
  * Every key of @p, one per line, in the order of docs/timing.md, in the
  * syntax sm_timing_params_parse() reads back to the same values
  * (g_free it).

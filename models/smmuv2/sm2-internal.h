@@ -11,6 +11,7 @@
 #ifndef SM2_INTERNAL_H
 #define SM2_INTERNAL_H
 
+#include "sm-walk.h"
 #include "sm2.h"
 #include "sm2-regs.h"
 
@@ -74,6 +75,11 @@ struct Sm2 {
     /* interrupt levels last given to the host */
     bool irq_global;
     bool *irq_cb;                     /* [numcb] */
+    /* timing (sm2-timing.c): NULL engine without it */
+    SmTimingEngine *timing;
+    SmTimingRecord *rec;              /* the timed translation's, or NULL */
+    SmTimingResult last_timing;
+    bool timed_once;
 };
 
 /* ---- registers (sm2-regs.c) ---- */
@@ -128,5 +134,17 @@ Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req);
 /* Bring the wired interrupts in line with FSR/sGFSR and the enables. */
 void sm2_update_irqs(Sm2 *s);
 const char *sm2_gfsr_name(uint32_t bit);
+
+/* ---- timing (sm2-timing.c) ---- */
+bool sm2_timing_new(Sm2 *s);
+void sm2_timing_free(Sm2 *s);
+void sm2_timing_reset(Sm2 *s);
+/* A TLBI (or sync) register write, as the engine's command of class @c. */
+void sm2_timing_command(Sm2 *s, SmTimingCmdClass c);
+/* @xlate of @req, timed when the instance is. */
+Sm2Xlate sm2_timed(Sm2 *s, const Sm2Request *req,
+                   Sm2Xlate (*xlate)(Sm2 *s, const Sm2Request *req));
+/* For the timed translation: the TLB hit or missed (and @walk ran). */
+void sm2_timing_note_tlb(Sm2 *s, bool hit, const SmWalkResult *walk);
 
 #endif /* SM2_INTERNAL_H */

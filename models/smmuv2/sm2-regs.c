@@ -83,6 +83,7 @@ static void sm2_irqs_written(Sm2 *s, unsigned n, uint64_t old)
  */
 static void sm2_sync_written(Sm2 *s, unsigned n, uint64_t old)
 {
+    sm2_timing_command(s, SM_TIMING_CMD_SYNC);
 }
 
 #define TLBI_HOOK(name, off) \
@@ -617,6 +618,13 @@ char *sm2_config_error(const Sm2Config *cfg)
     if (!cfg->tlb_entries && cfg->tlb_ways) {
         return g_strdup("tlb_ways: only together with tlb_entries");
     }
+    if (cfg->timing) {
+        g_autofree char *t = sm_timing_params_error(cfg->timing);
+
+        if (t) {
+            return g_strdup_printf("timing: %s", t);
+        }
+    }
     why = cfg->tlb_entries ? sm_cache_check_params(&p) : NULL;
     return why ? g_strdup_printf("tlb_entries, tlb_ways: %s", why) : NULL;
 }
@@ -650,6 +658,7 @@ static void sm2_regs_reset(Sm2 *s)
 void sm2_reset(Sm2 *s)
 {
     sm2_regs_reset(s);
+    sm2_timing_reset(s);
     sm_cache_invalidate_all(s->tlb);
     sm2_update_irqs(s);
 }
@@ -759,7 +768,7 @@ Sm2 *sm2_new(const Sm2Config *cfg)
     s->f = cfg->features;
     s->cb = g_malloc0_n(s->f.numcb, sizeof(*s->cb));
     s->irq_cb = g_new0(bool, s->f.numcb);
-    if (!sm2_tlb_new(s)) {
+    if (!sm2_tlb_new(s) || !sm2_timing_new(s)) {
         sm2_free(s);
         return NULL;
     }
@@ -773,6 +782,7 @@ void sm2_free(Sm2 *s)
         return;
     }
     sm_cache_free(s->tlb);
+    sm2_timing_free(s);
     g_free(s->cb);
     g_free(s->irq_cb);
     g_free(s);

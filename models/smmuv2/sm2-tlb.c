@@ -230,6 +230,7 @@ void sm2_tlbi_cb(Sm2 *s, unsigned cbndx, uint32_t off)
     sc.stage2 = t->stage2;
     sm2_tlb_invalidate(s, &sc);
     sm2_notify(s, &sc);
+    sm2_timing_command(s, SM_TIMING_CMD_TLBI);
 }
 
 void sm2_tlbi_global(Sm2 *s, uint32_t off)
@@ -249,4 +250,5 @@ void sm2_tlbi_global(Sm2 *s, uint32_t off)
     }
     sm2_tlb_invalidate(s, &sc);
     sm2_notify(s, &sc);
+    sm2_timing_command(s, SM_TIMING_CMD_TLBI);
 }

@@ -253,14 +253,17 @@ static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
 
     /* A hit that does not permit the access walks again for the fault. */
     if (hit && sm_walk_perm_allows(hit->perm, &wr)) {
+        sm2_timing_note_tlb(s, true, NULL);
         return (Sm2Xlate) {
             .outcome = SM2_XLATE_OK, .pa = hit->pa | (req->iova & hit->mask),
             .mask = hit->mask, .perm = hit->perm, .tlb_hit = true,
         };
     }
     if (!sm_walk(&s->cfg.host, &c->wcfg, &wr, &res)) {
+        sm2_timing_note_tlb(s, false, &res);
         return sm2_walk_fault(s, c, req, &res);
     }
+    sm2_timing_note_tlb(s, false, &res);
     e = (Sm2TlbEntry) {
         .vmid = c->vmid, .asid = c->asid, .cbndx = (uint8_t)c->cbndx,
         .s2cbndx = (uint8_t)c->s2cbndx, .s2vmid = c->s2vmid,
@@ -408,7 +411,7 @@ static Sm2Xlate sm2_decode_bank(Sm2 *s, unsigned n, const Sm2Request *req,
     return (Sm2Xlate) { .outcome = SM2_XLATE_OK };
 }
 
-Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)
+static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
 {
     uint32_t scr0 = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SCR0);
     uint32_t s2cr;
@@ -451,4 +454,9 @@ Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)
     x = sm2_translate_ctx(s, &c, &r);
     x.priv = r.priv;
     return x;
+}
+
+Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)
+{
+    return s->timing ? sm2_timed(s, req, sm2_xlate) : sm2_xlate(s, req);
 }

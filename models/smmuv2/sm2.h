@@ -45,6 +45,7 @@
 
 #include "sm-cache.h"
 #include "sm-host.h"
+#include "sm-timing.h"
 
 typedef struct Sm2 Sm2;
 
@@ -85,6 +86,13 @@ typedef struct Sm2Config {
     /* TLB geometry; 0 picks the default (128 entries, 4-way). */
     uint32_t tlb_entries, tlb_ways;
     SmCachePolicy policy;
+    /*
+     * Timing (docs/timing.md): NULL for none.  Otherwise every
+     * translation is timed by the engine of models/common/sm-timing with
+     * these parameters (copied), arriving at SmHost.now_ns; the results
+     * do not change.
+     */
+    const SmTimingParams *timing;
 } Sm2Config;
 
 /*
@@ -162,6 +170,7 @@ typedef struct Sm2Xlate {
      */
     bool priv;
     bool tlb_hit;            /* OK: answered by the TLB */
+    uint64_t latency;        /* timing: cycles to the response, else 0 */
     Sm2Fault fault;          /* FAULT */
 } Sm2Xlate;
 
@@ -169,5 +178,13 @@ Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req);
 
 /* TLB counters (lookups, hits, invalidations, ...). */
 SmCacheStats sm2_tlb_stats(const Sm2 *s);
+
+/*
+ * Timing of the last sm2_translate(): latency and where the cycles went.
+ * NULL without timing or before the first translation.
+ */
+const SmTimingResult *sm2_last_timing(const Sm2 *s);
+/* Timing counters and histograms; false without timing. */
+bool sm2_timing_stats(const Sm2 *s, SmTimingStats *st);
 
 #endif /* SM2_H */

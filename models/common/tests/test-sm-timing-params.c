@@ -411,6 +411,36 @@ static void test_file_mmu500(void)
     g_assert_cmpuint(f.slots_ptw, ==, 8);
 }
 
+/*
+ * The compiled-in presets are the files (formatted the same), and an
+ * unknown name is refused.  The MMU-500 preset's micro-TLB has 32 entries
+ * and a 2-cycle hit (the file's sources).
+ */
+static void test_presets(void)
+{
+    static const char *const names[] = { "mmu-600", "mmu-500", "gem5" };
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *file = g_strdup_printf("%s.conf", names[i]);
+        SmTimingParams f = t_load_file(file), p;
+        g_autofree char *a = NULL, *b = NULL;
+
+        g_assert_true(sm_timing_params_preset(&p, names[i]));
+        a = sm_timing_params_format(&f);
+        b = sm_timing_params_format(&p);
+        g_assert_cmpstr(a, ==, b);
+    }
+    {
+        SmTimingParams p;
+
+        g_assert_true(sm_timing_params_preset(&p, "mmu-500"));
+        g_assert_cmpuint(p.utlb_entries, ==, 32);
+        g_assert_cmpuint(p.utlb_latency, ==, 2);
+        g_assert_false(sm_timing_params_preset(&p, "mmu-700"));
+    }
+}
+
 /* gem5's SMMUv3.py defaults. */
 static void test_file_gem5(void)
 {
@@ -503,6 +533,7 @@ static void test_worked_examples(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sm-timing-params/presets", test_presets);
     g_test_add_func("/sm/timing-params/syntax", test_syntax);
     g_test_add_func("/sm/timing-params/lists", test_lists);
     g_test_add_func("/sm/timing-params/error/unknown-key",

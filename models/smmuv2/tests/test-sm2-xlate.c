@@ -661,6 +661,106 @@ static void test_asid8_and_tlbiallh(void)
     sm2b_free(b);
 }
 
+/* ---- timing --------------------------------------------------------------- */
+
+/* The host clock of timed benches: set by the test. */
+static uint64_t test_now_ns;
+
+static uint64_t test_now(void *opaque)
+{
+    return test_now_ns;
+}
+
+/* The bench instance again, timed with the MMU-500 parameter set. */
+static Sm2Bench *timed_bench(void)
+{
+    static SmTimingParams p;
+    Sm2Bench *b = sm2b_new(NULL);
+    Sm2Config cfg = { 0 };
+
+    g_assert_true(sm_timing_params_preset(&p, "mmu-500"));
+    sm2_free(b->s);
+    cfg.features = b->f;
+    cfg.host = b->m->host;
+    cfg.host.set_irq = NULL;
+    cfg.host.now_ns = test_now;
+    cfg.timing = &p;
+    b->s = sm2_new(&cfg);
+    g_assert_nonnull(b->s);
+    return b;
+}
+
+/*
+ * A timed stage-1 bank (48-bit VA, 4K: a four-level walk), translations
+ * 10us apart (nothing queues): the first misses the micro-TLB and the
+ * TLB and reads one descriptor at each of stage-1 levels 0..3; the
+ * second is a micro-TLB hit, no read, and quicker; a TLBI empties the
+ * micro-TLBs and the TLB, so the third walks again and takes as long as
+ * the first.  Results are those of an untimed instance, and two
+ * timed instances give the same latencies.
+ */
+static void test_timing(void)
+{
+    uint64_t lat[2][3];
+    unsigned run, i, l;
+
+    for (run = 0; run < 2; run++) {
+        Sm2Bench *b = timed_bench();
+        SmPtMem mem = sm_tm_pt_mem(b->m);
+        SmPt pt = s1_bank(b, 5);
+        const SmTimingResult *t;
+        SmTimingStats st;
+        Sm2Xlate x;
+
+        sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+        stream(b, 0, SID, 0, 5);
+        enable(b, 0);
+        g_assert_null(sm2_last_timing(b->s));
+        for (i = 0; i < 3; i++) {
+            if (i == 2) {
+                sm2b_wr(b, sm2b_cb(b, 5) + 0x618, 0);     /* TLBIALL */
+            }
+            test_now_ns = 10000 * (i + 1);
+            x = xl(b, SID, VA, false);
+            g_assert_cmpint(x.outcome, ==, SM2_XLATE_OK);
+            g_assert_cmphex(x.pa, ==, 0x80001678ull);
+            t = sm2_last_timing(b->s);
+            g_assert_nonnull(t);
+            g_assert_cmpuint(x.latency, ==, t->latency);
+            g_assert_cmpuint(t->latency, >, 0);
+            for (l = 0; l < 4; l++) {
+                g_assert_cmpuint(t->reads[0][l], ==, i == 1 ? 0 : 1);
+                g_assert_cmpuint(t->reads[1][l], ==, 0);
+            }
+            g_assert_cmpint(t->utlb, ==, i == 1 ? SM_TIMING_HIT
+                                                : SM_TIMING_MISS);
+            g_assert_cmpint(t->tlb, ==, i == 1 ? SM_TIMING_NONE
+                                               : SM_TIMING_MISS);
+            lat[run][i] = t->latency;
+        }
+        g_assert_cmpuint(lat[run][1], <, lat[run][0]);
+        g_assert_cmpuint(lat[run][2], ==, lat[run][0]);
+        g_assert_true(sm2_timing_stats(b->s, &st));
+        g_assert_cmpuint(st.translations, ==, 3);
+        sm2b_free(b);
+    }
+    for (i = 0; i < 3; i++) {
+        g_assert_cmpuint(lat[0][i], ==, lat[1][i]);
+    }
+}
+
+/* An untimed instance has no timing to report. */
+static void test_untimed(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmTimingStats st;
+
+    g_assert_cmpuint(xl(b, SID, VA, false).latency, ==, 0);
+    g_assert_null(sm2_last_timing(b->s));
+    g_assert_false(sm2_timing_stats(b->s, &st));
+    sm2b_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -682,6 +782,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/s1-bank-checks", test_s1_bank_checks);
     g_test_add_func("/sm2/xlate/nested-bank-checks", test_nested_bank_checks);
     g_test_add_func("/sm2/xlate/asid8-tlbiallh", test_asid8_and_tlbiallh);
+    g_test_add_func("/sm2/xlate/timing", test_timing);
+    g_test_add_func("/sm2/xlate/untimed", test_untimed);
     g_test_add_func("/sm2/xlate/random", test_random);
     return g_test_run();
 }
