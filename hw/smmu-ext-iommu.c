@@ -89,3 +89,60 @@ void smmu_ext_inval_iova_range(const SmInval *inval, hwaddr *lo, hwaddr *hi)
         }
     }
 }
+
+void smmu_ext_funcs_init(SmmuExtFuncs *f)
+{
+    f->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    QLIST_INIT(&f->notified);
+}
+
+SmmuExtFunc *smmu_ext_funcs_get(SmmuExtFuncs *f, Object *owner, void *smmu,
+                                const char *id, const char *mr_type,
+                                PCIBus *bus, int devfn, bool *created)
+{
+    SmmuExtFunc **funcs = g_hash_table_lookup(f->buses, bus);
+    SmmuExtFunc *fn;
+
+    *created = false;
+    if (!funcs) {
+        funcs = g_new0(SmmuExtFunc *, PCI_DEVFN_MAX);
+        g_hash_table_insert(f->buses, bus, funcs);
+    }
+    fn = funcs[devfn];
+    if (!fn) {
+        g_autofree char *name = g_strdup_printf("%s-bus%p-devfn%d", id,
+                                                (void *)bus, devfn);
+
+        fn = funcs[devfn] = g_new0(SmmuExtFunc, 1);
+        fn->smmu = smmu;
+        fn->bus = bus;
+        fn->devfn = devfn;
+        memory_region_init_iommu(&fn->iommu, sizeof(fn->iommu), mr_type,
+                                 owner, name, UINT64_MAX);
+        address_space_init(&fn->as, MEMORY_REGION(&fn->iommu), name);
+        *created = true;
+    }
+    return fn;
+}
+
+int smmu_ext_funcs_notify_flags(SmmuExtFuncs *f, SmmuExtLock *l,
+                                const char *id, SmmuExtFunc *fn,
+                                IOMMUNotifierFlag old_flags,
+                                IOMMUNotifierFlag new_flags, Error **errp)
+{
+    if (new_flags & IOMMU_NOTIFIER_MAP) {
+        error_setg(errp, "%s: MAP notifications are not supported "
+                   "(devices that need them, like VFIO, cannot be used "
+                   "behind this SMMU)", id);
+        return -EINVAL;
+    }
+    smmu_ext_lock(l);
+    if (old_flags == IOMMU_NOTIFIER_NONE && new_flags != IOMMU_NOTIFIER_NONE) {
+        QLIST_INSERT_HEAD(&f->notified, fn, next_notified);
+    } else if (old_flags != IOMMU_NOTIFIER_NONE &&
+               new_flags == IOMMU_NOTIFIER_NONE) {
+        QLIST_REMOVE(fn, next_notified);
+    }
+    smmu_ext_unlock(l);
+    return 0;
+}

@@ -122,6 +122,48 @@ static inline bool smmu_ext_is_retried_piece(const SmmuExtLastFault *f,
 }
 
 /*
+ * One upstream PCI function of an SMMU: the IOMMU region QEMU's memory
+ * core translates through and the address space the device was given.
+ */
+typedef struct SmmuExtFunc {
+    IOMMUMemoryRegion iommu;
+    AddressSpace as;
+    void *smmu;                     /* the SMMU device state */
+    PCIBus *bus;
+    uint8_t devfn;
+    QLIST_ENTRY(SmmuExtFunc) next_notified;
+    SmmuExtLastFault last_fault;    /* to recognise QEMU's retried pieces */
+} SmmuExtFunc;
+
+/* The functions one SMMU serves, and those with IOMMU notifiers. */
+typedef struct SmmuExtFuncs {
+    GHashTable *buses;              /* PCIBus * -> SmmuExtFunc *[256] */
+    QLIST_HEAD(, SmmuExtFunc) notified;
+} SmmuExtFuncs;
+
+void smmu_ext_funcs_init(SmmuExtFuncs *f);
+
+/*
+ * The address space of function @devfn of @bus (pci_setup_iommu()'s
+ * callback): created on first use, with an IOMMU region of QOM type
+ * @mr_type owned by @owner; @smmu goes into SmmuExtFunc.smmu.  @id names
+ * it.  *@created tells the caller to trace it.
+ */
+SmmuExtFunc *smmu_ext_funcs_get(SmmuExtFuncs *f, Object *owner, void *smmu,
+                                const char *id, const char *mr_type,
+                                PCIBus *bus, int devfn, bool *created);
+
+/*
+ * IOMMUMemoryRegionClass.notify_flag_changed for @fn: UNMAP notifiers
+ * only (vhost); MAP ones (VFIO) are refused with a message naming @id.
+ * Keeps @f->notified, under @l.
+ */
+int smmu_ext_funcs_notify_flags(SmmuExtFuncs *f, SmmuExtLock *l,
+                                const char *id, SmmuExtFunc *fn,
+                                IOMMUNotifierFlag old_flags,
+                                IOMMUNotifierFlag new_flags, Error **errp);
+
+/*
  * Tell @n that [lo, hi] (inclusive) of the function with StreamID @sid is
  * unmapped, in the naturally aligned power-of-two blocks notifiers take.
  */

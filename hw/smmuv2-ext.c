@@ -83,10 +83,12 @@ static const MemoryRegionOps smmuv2_ext_mmio_ops = {
  * as an SoC wires each root complex to its SMMU: with NUMSIDB = 15 an
  * SMMU on a pxb-pcie bus numbered 128 or above still serves 128 buses.
  */
-static uint32_t smmuv2_ext_sid(SMMUv2ExtDev *dev)
+static uint32_t smmuv2_ext_sid(SmmuExtFunc *dev)
 {
+    SMMUv2ExtState *s = dev->smmu;
+
     return PCI_BUILD_BDF(smmu_ext_bus_num(dev->bus), dev->devfn) -
-           dev->smmu->sid_offset;
+           s->sid_offset;
 }
 
 /*
@@ -144,7 +146,7 @@ static IOMMUTLBEntry smmuv2_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
                                           IOMMUAccessFlags flag,
                                           int iommu_idx)
 {
-    SMMUv2ExtDev *dev = container_of(mr, SMMUv2ExtDev, iommu);
+    SmmuExtFunc *dev = container_of(mr, SmmuExtFunc, iommu);
     SMMUv2ExtState *s = dev->smmu;
     Sm2Request req = {
         .sid = smmuv2_ext_sid(dev),
@@ -203,24 +205,11 @@ static int smmuv2_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
                                           IOMMUNotifierFlag new_flags,
                                           Error **errp)
 {
-    SMMUv2ExtDev *dev = container_of(mr, SMMUv2ExtDev, iommu);
+    SmmuExtFunc *dev = container_of(mr, SmmuExtFunc, iommu);
     SMMUv2ExtState *s = dev->smmu;
 
-    if (new_flags & IOMMU_NOTIFIER_MAP) {
-        error_setg(errp, "%s: MAP notifications are not supported "
-                   "(devices that need them, like VFIO, cannot be used "
-                   "behind this SMMU)", s->id);
-        return -EINVAL;
-    }
-    smmu_ext_lock(&s->lock);
-    if (old_flags == IOMMU_NOTIFIER_NONE && new_flags != IOMMU_NOTIFIER_NONE) {
-        QLIST_INSERT_HEAD(&s->notified, dev, next_notified);
-    } else if (old_flags != IOMMU_NOTIFIER_NONE &&
-               new_flags == IOMMU_NOTIFIER_NONE) {
-        QLIST_REMOVE(dev, next_notified);
-    }
-    smmu_ext_unlock(&s->lock);
-    return 0;
+    return smmu_ext_funcs_notify_flags(&s->funcs, &s->lock, s->id, dev,
+                                       old_flags, new_flags, errp);
 }
 
 /*
@@ -231,12 +220,12 @@ static int smmuv2_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
 static void smmuv2_ext_invalidated(void *owner, const SmInval *inval)
 {
     SMMUv2ExtState *s = owner;
-    SMMUv2ExtDev *dev;
+    SmmuExtFunc *dev;
     IOMMUNotifier *n;
     hwaddr lo, hi;
 
     smmu_ext_inval_iova_range(inval, &lo, &hi);
-    QLIST_FOREACH(dev, &s->notified, next_notified) {
+    QLIST_FOREACH(dev, &s->funcs.notified, next_notified) {
         IOMMU_NOTIFIER_FOREACH(n, &dev->iommu) {
             smmu_ext_notify_unmap_range(s->id, smmuv2_ext_sid(dev), n, lo,
                                         hi);
@@ -246,38 +235,25 @@ static void smmuv2_ext_invalidated(void *owner, const SmInval *inval)
 
 static void smmuv2_ext_replay(IOMMUMemoryRegion *mr, IOMMUNotifier *n)
 {
-    SMMUv2ExtDev *dev = container_of(mr, SMMUv2ExtDev, iommu);
+    SmmuExtFunc *dev = container_of(mr, SmmuExtFunc, iommu);
 
     /* Only UNMAP notifiers exist here: start them from a clean slate. */
-    smmu_ext_notify_unmap_range(dev->smmu->id, smmuv2_ext_sid(dev), n, 0,
-                                UINT64_MAX);
+    smmu_ext_notify_unmap_range(((SMMUv2ExtState *)dev->smmu)->id,
+                                smmuv2_ext_sid(dev), n, 0, UINT64_MAX);
 }
 
 static AddressSpace *smmuv2_ext_find_add_as(PCIBus *bus, void *opaque,
                                             int devfn)
 {
     SMMUv2ExtState *s = opaque;
-    SMMUv2ExtBus *sbus = g_hash_table_lookup(s->buses, bus);
-    SMMUv2ExtDev *dev;
+    bool created;
+    SmmuExtFunc *dev = smmu_ext_funcs_get(&s->funcs, OBJECT(s), s, s->id,
+                                          TYPE_SMMUV2_EXT_IOMMU_MR, bus,
+                                          devfn, &created);
 
-    if (!sbus) {
-        sbus = g_new0(SMMUv2ExtBus, 1);
-        g_hash_table_insert(s->buses, bus, sbus);
-    }
-    dev = sbus->devs[devfn];
-    if (!dev) {
-        g_autofree char *name = g_strdup_printf("%s-bus%p-devfn%d", s->id,
-                                                (void *)bus, devfn);
-
-        dev = sbus->devs[devfn] = g_new0(SMMUv2ExtDev, 1);
-        dev->smmu = s;
-        dev->bus = bus;
-        dev->devfn = devfn;
-        memory_region_init_iommu(&dev->iommu, sizeof(dev->iommu),
-                                 TYPE_SMMUV2_EXT_IOMMU_MR, OBJECT(s), name,
-                                 UINT64_MAX);
-        address_space_init(&dev->as, MEMORY_REGION(&dev->iommu), name);
-        trace_smmuv2_ext_add_as(s->id, smmuv2_ext_sid(dev), name);
+    if (created) {
+        trace_smmuv2_ext_add_as(s->id, smmuv2_ext_sid(dev),
+                                memory_region_name(MEMORY_REGION(&dev->iommu)));
     }
     return &dev->as;
 }
@@ -565,7 +541,7 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
     s->host.nr_irqs = nr_irqs;
     s->state_words = sm2_state_words(s->model);
     s->state = g_new0(uint32_t, s->state_words);
-    s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    smmu_ext_funcs_init(&s->funcs);
     memory_region_init_io(&s->iomem, OBJECT(s), &smmuv2_ext_mmio_ops, s,
                           TYPE_SMMUV2_EXT, sm2_mmio_size(s->model));
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);

@@ -18,21 +18,6 @@
 #define TYPE_SMMUV2_EXT_IOMMU_MR "arm-smmuv2-ext-iommu-memory-region"
 OBJECT_DECLARE_SIMPLE_TYPE(SMMUv2ExtState, SMMUV2_EXT)
 
-/* One upstream PCI function: its IOMMU region and address space. */
-typedef struct SMMUv2ExtDev {
-    IOMMUMemoryRegion iommu;
-    AddressSpace as;
-    SMMUv2ExtState *smmu;
-    PCIBus *bus;
-    uint8_t devfn;
-    QLIST_ENTRY(SMMUv2ExtDev) next_notified;
-    SmmuExtLastFault last_fault;    /* to recognise QEMU's retried pieces */
-} SMMUv2ExtDev;
-
-typedef struct SMMUv2ExtBus {
-    SMMUv2ExtDev *devs[PCI_DEVFN_MAX];
-} SMMUv2ExtBus;
-
 struct SMMUv2ExtState {
     DeviceState parent_obj;
 
@@ -57,8 +42,7 @@ struct SMMUv2ExtState {
     SmmuExtHost host;
     qemu_irq *irqs;                 /* global, then one per context bank */
     MemoryRegion iomem;
-    GHashTable *buses;              /* PCIBus * -> SMMUv2ExtBus * */
-    QLIST_HEAD(, SMMUv2ExtDev) notified;
+    SmmuExtFuncs funcs;             /* upstream PCI functions */
     SmmuExtLock lock;
     uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;

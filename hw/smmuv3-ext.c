@@ -135,7 +135,7 @@ static const MemoryRegionOps smmuv3_ext_mmio_ops = {
 
 /* ---- Translation --------------------------------------------------------- */
 
-static uint32_t smmuv3_ext_sid(SMMUv3ExtDev *dev)
+static uint32_t smmuv3_ext_sid(SmmuExtFunc *dev)
 {
     return PCI_BUILD_BDF(smmu_ext_bus_num(dev->bus), dev->devfn);
 }
@@ -252,7 +252,7 @@ static IOMMUTLBEntry smmuv3_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
                                           IOMMUAccessFlags flag,
                                           int iommu_idx)
 {
-    SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
+    SmmuExtFunc *dev = container_of(mr, SmmuExtFunc, iommu);
     SMMUv3ExtState *s = dev->smmu;
     IOMMUTLBEntry entry = {
         .target_as = &address_space_memory,
@@ -339,24 +339,11 @@ static int smmuv3_ext_notify_flag_changed(IOMMUMemoryRegion *mr,
                                           IOMMUNotifierFlag new_flags,
                                           Error **errp)
 {
-    SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
+    SmmuExtFunc *dev = container_of(mr, SmmuExtFunc, iommu);
     SMMUv3ExtState *s = dev->smmu;
 
-    if (new_flags & IOMMU_NOTIFIER_MAP) {
-        error_setg(errp, "%s: MAP notifications are not supported "
-                   "(devices that need them, like VFIO, cannot be used "
-                   "behind this SMMU)", s->id);
-        return -EINVAL;
-    }
-    smmuv3_ext_lock(s);
-    if (old_flags == IOMMU_NOTIFIER_NONE && new_flags != IOMMU_NOTIFIER_NONE) {
-        QLIST_INSERT_HEAD(&s->notified, dev, next_notified);
-    } else if (old_flags != IOMMU_NOTIFIER_NONE &&
-               new_flags == IOMMU_NOTIFIER_NONE) {
-        QLIST_REMOVE(dev, next_notified);
-    }
-    smmuv3_ext_unlock(s);
-    return 0;
+    return smmu_ext_funcs_notify_flags(&s->funcs, &s->lock, s->id, dev,
+                                       old_flags, new_flags, errp);
 }
 
 /* Whether a stream-scoped invalidation covers StreamID @sid. */
@@ -371,12 +358,12 @@ static bool smmuv3_ext_sid_in(const SmInval *inval, uint32_t sid)
 static void smmuv3_ext_invalidated(void *owner, const SmInval *inval)
 {
     SMMUv3ExtState *s = owner;
-    SMMUv3ExtDev *dev;
+    SmmuExtFunc *dev;
     IOMMUNotifier *n;
     hwaddr lo, hi;
 
     smmu_ext_inval_iova_range(inval, &lo, &hi);
-    QLIST_FOREACH(dev, &s->notified, next_notified) {
+    QLIST_FOREACH(dev, &s->funcs.notified, next_notified) {
         if (inval->scope == SM_INVAL_STREAM &&
             !smmuv3_ext_sid_in(inval, smmuv3_ext_sid(dev))) {
             continue;
@@ -390,40 +377,25 @@ static void smmuv3_ext_invalidated(void *owner, const SmInval *inval)
 
 static void smmuv3_ext_replay(IOMMUMemoryRegion *mr, IOMMUNotifier *n)
 {
-    SMMUv3ExtDev *dev = container_of(mr, SMMUv3ExtDev, iommu);
+    SmmuExtFunc *dev = container_of(mr, SmmuExtFunc, iommu);
 
     /* Only UNMAP notifiers exist here: start them from a clean slate. */
-    smmu_ext_notify_unmap_range(dev->smmu->id, smmuv3_ext_sid(dev), n, 0,
-                                UINT64_MAX);
+    smmu_ext_notify_unmap_range(((SMMUv3ExtState *)dev->smmu)->id,
+                                smmuv3_ext_sid(dev), n, 0, UINT64_MAX);
 }
 
 static AddressSpace *smmuv3_ext_find_add_as(PCIBus *bus, void *opaque,
                                             int devfn)
 {
     SMMUv3ExtState *s = opaque;
-    SMMUv3ExtBus *sbus = g_hash_table_lookup(s->buses, bus);
-    SMMUv3ExtDev *dev;
+    bool created;
+    SmmuExtFunc *dev = smmu_ext_funcs_get(&s->funcs, OBJECT(s), s, s->id,
+                                          TYPE_SMMUV3_EXT_IOMMU_MR, bus,
+                                          devfn, &created);
 
-    if (!sbus) {
-        sbus = g_new0(SMMUv3ExtBus, 1);
-        sbus->bus = bus;
-        g_hash_table_insert(s->buses, bus, sbus);
-    }
-    dev = sbus->devs[devfn];
-    if (!dev) {
-        g_autofree char *name = g_strdup_printf("%s-bus%p-devfn%d", s->id,
-                                                (void *)bus, devfn);
-
-        dev = sbus->devs[devfn] = g_new0(SMMUv3ExtDev, 1);
-        dev->smmu = s;
-        dev->bus = bus;
-        dev->devfn = devfn;
-        memory_region_init_iommu(&dev->iommu, sizeof(dev->iommu),
-                                 TYPE_SMMUV3_EXT_IOMMU_MR, OBJECT(s), name,
-                                 UINT64_MAX);
-        address_space_init(&dev->as, MEMORY_REGION(&dev->iommu), name);
-        trace_smmuv3_ext_add_as(s->id, PCI_BUILD_BDF(pci_bus_num(bus), devfn),
-                                name);
+    if (created) {
+        trace_smmuv3_ext_add_as(s->id, smmuv3_ext_sid(dev),
+                                memory_region_name(MEMORY_REGION(&dev->iommu)));
     }
     return &dev->as;
 }
@@ -1177,7 +1149,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
         s->model = NULL;
         return;
     }
-    s->buses = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    smmu_ext_funcs_init(&s->funcs);
     s->endpoints = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     s->cmdq_bh = qemu_bh_new(smmuv3_ext_cmdq_bh, s);
     s->cmdq_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, smmuv3_ext_cmdq_bh, s);

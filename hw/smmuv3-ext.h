@@ -21,29 +21,12 @@
 #define TYPE_SMMUV3_EXT_IOMMU_MR "arm-smmuv3-ext-iommu-memory-region"
 OBJECT_DECLARE_SIMPLE_TYPE(SMMUv3ExtState, SMMUV3_EXT)
 
-/* One upstream PCI function: its IOMMU region and address space. */
-typedef struct SMMUv3ExtDev {
-    IOMMUMemoryRegion iommu;
-    AddressSpace as;
-    SMMUv3ExtState *smmu;
-    PCIBus *bus;
-    uint8_t devfn;
-    QLIST_ENTRY(SMMUv3ExtDev) next_notified;
-    /* The last failed translation, to recognise QEMU's retried pieces. */
-    SmmuExtLastFault last_fault;
-} SMMUv3ExtDev;
-
 /* An endpoint that registered for ATC invalidations and PRI responses. */
 typedef struct SMMUv3ExtEndpoint {
     PCIDevice *dev;
     const struct SmmuExtAtsEndpointOps *ops;
     void *opaque;
 } SMMUv3ExtEndpoint;
-
-typedef struct SMMUv3ExtBus {
-    PCIBus *bus;
-    SMMUv3ExtDev *devs[PCI_DEVFN_MAX];
-} SMMUv3ExtBus;
 
 struct SMMUv3ExtState {
     DeviceState parent_obj;
@@ -86,8 +69,7 @@ struct SMMUv3ExtState {
     MemoryRegion iomem;
     QEMUBH *cmdq_bh;
     QEMUTimer *cmdq_timer;          /* cmdq-timing: the next command due */
-    GHashTable *buses;              /* PCIBus * -> SMMUv3ExtBus * */
-    QLIST_HEAD(, SMMUv3ExtDev) notified;
+    SmmuExtFuncs funcs;             /* upstream PCI functions */
     SmmuExtLock lock;               /* model calls in progress */
     uint64_t gen;                   /* bumped by register writes, DMA */
     uint32_t phandle;
