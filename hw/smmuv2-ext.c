@@ -340,7 +340,13 @@ static const VMStateDescription vmstate_smmuv2_ext = {
     .pre_save = smmuv2_ext_pre_save,
     .post_load = smmuv2_ext_post_load,
     .fields = (VMStateField[]) {
-        /* Both sides must have the same register file (numcb, numsmrg) */
+        /*
+         * Both sides must be the same SMMU: the same ID registers (which
+         * name every feature and size) and register file
+         */
+        VMSTATE_UINT32_EQUAL(idr[0], SMMUv2ExtState, NULL),
+        VMSTATE_UINT32_EQUAL(idr[1], SMMUv2ExtState, NULL),
+        VMSTATE_UINT32_EQUAL(idr[2], SMMUv2ExtState, NULL),
         VMSTATE_UINT32_EQUAL(state_words, SMMUv2ExtState, NULL),
         VMSTATE_VARRAY_UINT32(state, SMMUv2ExtState, state_words, 0,
                               vmstate_info_uint32, uint32_t),
@@ -496,7 +502,7 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
     SMMUv2ExtState *s = SMMUV2_EXT(d);
     VirtMachineState *vms;
     Sm2Config cfg;
-    unsigned nr_irqs;
+    unsigned nr_irqs, i;
 
     s->id = g_strdup(d->id ? d->id : TYPE_SMMUV2_EXT);
     if (phase_check(PHASE_MACHINE_READY)) {
@@ -525,12 +531,11 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
         error_setg(errp, "the SMMUv2 model rejected the configuration");
         return;
     }
-    /* Register pages are 4KiB or 64KiB; the frame starts on one */
+    /* SMMU_BASE is aligned to the frame's size (a power of two) */
     nr_irqs = 1 + s->numcb;
     s->irqs = g_new0(qemu_irq, nr_irqs);
     if (!smmu_ext_board_place_mmio(&s->addr, sm2_mmio_size(s->model),
-                                   cfg.features.pagesize_64k ? 0x10000 : 0x1000,
-                                   errp) ||
+                                   sm2_mmio_size(s->model), errp) ||
         !smmu_ext_board_place_irqs(vms, &s->spi, nr_irqs, s->irqs, errp) ||
         !smmuv2_ext_add_fdt(s, vms, errp)) {
         sm2_free(s->model);
@@ -539,6 +544,9 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
     }
     s->host.irqs = s->irqs;
     s->host.nr_irqs = nr_irqs;
+    for (i = 0; i < ARRAY_SIZE(s->idr); i++) {
+        s->idr[i] = sm2_mmio_read(s->model, 0x20 + 4 * i, 4);  /* sIDRi */
+    }
     s->state_words = sm2_state_words(s->model);
     s->state = g_new0(uint32_t, s->state_words);
     smmu_ext_funcs_init(&s->funcs);
@@ -586,9 +594,9 @@ static const struct {
 } smmuv2_ext_property_help[] = {
     { "primary-bus", "PCI root bus whose devices this SMMU translates "
                      "(pcie.0 or a pxb-pcie bus); required" },
-    { "addr", "base of the register frame (4KiB aligned, 64KiB with "
-              "page-size=64k); default: the first free frame from "
-              "0x9100000" },
+    { "addr", "base of the register frame, aligned to its size "
+              "(2 x 2^(numpagendxb+1) register pages); default: the first "
+              "free frame from 0x9100000" },
     { "spi", "first of the 1 + numcb SPIs (global fault, then one per "
              "context bank); 0: the first free ones from 176" },
     { "stage", "translation stages: 1, 2, 1+2 (both, not nested) or "

@@ -292,10 +292,19 @@ typedef struct MismatchCase {
     const char *dst_props;   /* the source has the defaults */
 } MismatchCase;
 
-/* The register file's size is part of the stream: it must match */
+/*
+ * The configuration is part of the stream (sIDR0..2 and the register
+ * file's size): it must match.  numcb=15,numsmrg=67 has as many words
+ * of registers as the defaults (16 banks of 38 words, 48 groups of 2),
+ * so only the ID registers tell them apart; stage=1+2 and exids differ
+ * in nothing but sIDR0.
+ */
 static const MismatchCase mismatch_cases[] = {
     { "numcb", "numcb=8" },
     { "numsmrg", "numsmrg=32" },
+    { "same-size-other-geometry", "numcb=15,numsmrg=67" },
+    { "stage", "stage=1+2" },
+    { "exids", "exids=on" },
 };
 
 static void test_mismatch_refused(const void *opaque)

@@ -111,8 +111,17 @@ typedef struct Sm2TlbScope {
 } Sm2TlbScope;
 unsigned sm2_tlb_invalidate(Sm2 *s, const Sm2TlbScope *sc);
 void sm2_tlbi_cb(Sm2 *s, unsigned cbndx, uint32_t off);
+/*
+ * A register choosing how streams translate was written: the host hears
+ * of an invalidation of everything (its notifiers hold answers by
+ * address only), the timing engine of a configuration invalidation.
+ */
+void sm2_config_changed(Sm2 *s);
 void sm2_tlbi_global(Sm2 *s, uint32_t off);
-/* VMID of bank @cbndx (CBA2R.VMID16 when sCR0.VMID16EN, else CBAR.VMID) */
+/*
+ * VMID of bank @cbndx (CBA2R.VMID16 when sCR0.VMID16EN, else CBAR.VMID);
+ * for a nested bank, that of its stage-2 bank.
+ */
 uint16_t sm2_cb_vmid(const Sm2 *s, unsigned cbndx);
 /* ASID of a stage-1 bank: TTBR0/1[63:48] (TCR.A1), 8 bits unless TCR2.AS */
 uint16_t sm2_cb_asid(const Sm2 *s, unsigned cbndx);

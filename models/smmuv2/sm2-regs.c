@@ -78,6 +78,25 @@ static void sm2_irqs_written(Sm2 *s, unsigned n, uint64_t old)
 }
 
 /*
+ * Registers that choose how a stream translates (stream matching, S2CR,
+ * sCR0, a bank's attributes, tables and enable).  A new configuration
+ * needs no TLBI (TLB entries are tagged by bank, VMID and ASID), but
+ * answers the host handed out (QEMU's IOMMU notifiers: vhost) are held
+ * by address alone: they hear of it as an invalidation of everything.
+ */
+static void sm2_config_written(Sm2 *s, unsigned n, uint64_t old)
+{
+    sm2_config_changed(s);
+}
+
+/* sCR0 and SCTLR: the configuration, and the interrupt enables too. */
+static void sm2_config_irqs_written(Sm2 *s, unsigned n, uint64_t old)
+{
+    sm2_update_irqs(s);
+    sm2_config_changed(s);
+}
+
+/*
  * TLBSYNC / sTLBGSYNC: invalidations complete within their own write,
  * so a sync has nothing to wait for and the STATUS registers stay 0.
  */
@@ -128,8 +147,8 @@ GTLBI_HOOK(tlbiallh, SM2_TLBIALLH)
 
 #define G0(off, sz, cnt, rst, w, w1c, fn, nm) \
     { SM2_SPACE_GR0, off, sz, cnt, rst, w, w1c, fn, nm }
-#define G1(off, cnt, w, nm) \
-    { SM2_SPACE_GR1, off, 4, cnt, 0, w, 0, NULL, nm }
+#define G1(off, cnt, w, fn, nm) \
+    { SM2_SPACE_GR1, off, 4, cnt, 0, w, 0, fn, nm }
 #define CB(off, sz, w, w1c, fn, nm) \
     { SM2_SPACE_CB, off, sz, SM2_ONE, 0, w, w1c, fn, nm }
 #define RO0(off, nm)  G0(off, 4, SM2_ONE, 0, 0, 0, NULL, nm)
@@ -141,8 +160,8 @@ GTLBI_HOOK(tlbiallh, SM2_TLBIALLH)
  * its S2CR goes nowhere.
  */
 static const Sm2RegDesc sm2_regs[] = {
-    G0(SM2_SCR0, 4, SM2_ONE, SM2_SCR0_CLIENTPD, SCR0_W, 0, sm2_irqs_written,
-       "sCR0"),
+    G0(SM2_SCR0, 4, SM2_ONE, SM2_SCR0_CLIENTPD, SCR0_W, 0,
+       sm2_config_irqs_written, "sCR0"),
     G0(SM2_SACR, 4, SM2_ONE, 0, ALL32, 0, NULL, "sACR"),
     RO0(SM2_SIDR0, "sIDR0"),
     RO0(SM2_SIDR1, "sIDR1"),
@@ -170,18 +189,20 @@ static const Sm2RegDesc sm2_regs[] = {
     G0(SM2_STLBGSYNC, 4, SM2_ONE, 0, ALL32, 0, sm2_sync_written,
        "sTLBGSYNC"),
     RO0(SM2_STLBGSTATUS, "sTLBGSTATUS"),
-    G0(SM2_SMR(0), 4, SM2_PER_SMRG, 0, ALL32, 0, NULL, "SMR"),
-    G0(SM2_S2CR(0), 4, SM2_PER_SMRG, 0x00020000, S2CR_W, 0, NULL, "S2CR"),
-    G1(SM2_CBAR(0), SM2_PER_CB, CBAR_W, "CBAR"),
-    G1(SM2_CBFRSYNRA(0), SM2_PER_CB, 0, "CBFRSYNRA"),
-    G1(SM2_CBA2R(0), SM2_PER_CB, SM2_CBA2R_VMID16 | SM2_CBA2R_VA64, "CBA2R"),
-    CB(SM2_CB_SCTLR, 4, SCTLR_W, 0, sm2_irqs_written, "SCTLR"),
+    G0(SM2_SMR(0), 4, SM2_PER_SMRG, 0, ALL32, 0, sm2_config_written, "SMR"),
+    G0(SM2_S2CR(0), 4, SM2_PER_SMRG, 0x00020000, S2CR_W, 0,
+       sm2_config_written, "S2CR"),
+    G1(SM2_CBAR(0), SM2_PER_CB, CBAR_W, sm2_config_written, "CBAR"),
+    G1(SM2_CBFRSYNRA(0), SM2_PER_CB, 0, NULL, "CBFRSYNRA"),
+    G1(SM2_CBA2R(0), SM2_PER_CB, SM2_CBA2R_VMID16 | SM2_CBA2R_VA64,
+       sm2_config_written, "CBA2R"),
+    CB(SM2_CB_SCTLR, 4, SCTLR_W, 0, sm2_config_irqs_written, "SCTLR"),
     CB(SM2_CB_ACTLR, 4, ALL32, 0, NULL, "ACTLR"),
     CB(SM2_CB_RESUME, 4, ALL32, 0, NULL, "RESUME"),
-    CB(SM2_CB_TCR2, 4, TCR2_W, 0, NULL, "TCR2"),
-    CB(SM2_CB_TTBR0, 8, ALL64, 0, NULL, "TTBR0"),
-    CB(SM2_CB_TTBR1, 8, ALL64, 0, NULL, "TTBR1"),
-    CB(SM2_CB_TCR, 4, ALL32, 0, NULL, "TCR"),
+    CB(SM2_CB_TCR2, 4, TCR2_W, 0, sm2_config_written, "TCR2"),
+    CB(SM2_CB_TTBR0, 8, ALL64, 0, sm2_config_written, "TTBR0"),
+    CB(SM2_CB_TTBR1, 8, ALL64, 0, sm2_config_written, "TTBR1"),
+    CB(SM2_CB_TCR, 4, ALL32, 0, sm2_config_written, "TCR"),
     CB(SM2_CB_CONTEXTIDR, 4, ALL32, 0, NULL, "CONTEXTIDR"),
     CB(SM2_CB_MAIR0, 4, ALL32, 0, NULL, "MAIR0"),
     CB(SM2_CB_MAIR1, 4, ALL32, 0, NULL, "MAIR1"),
@@ -219,7 +240,9 @@ const Sm2RegDesc *sm2_reg_table(unsigned *n)
  */
 static bool sm2_reg_write_only(const Sm2RegDesc *d)
 {
-    return d->written && d->written != sm2_irqs_written;
+    return d->written && d->written != sm2_irqs_written &&
+           d->written != sm2_config_written &&
+           d->written != sm2_config_irqs_written;
 }
 
 static unsigned sm2_reg_count(const Sm2 *s, const Sm2RegDesc *d)

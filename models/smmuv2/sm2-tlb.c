@@ -129,7 +129,8 @@ unsigned sm2_tlb_invalidate(Sm2 *s, const Sm2TlbScope *sc)
 
 /* ---- context bank identity ---------------------------------------------- */
 
-uint16_t sm2_cb_vmid(const Sm2 *s, unsigned cbndx)
+/* The VMID bank @cbndx's own registers hold. */
+static uint16_t sm2_cb_own_vmid(const Sm2 *s, unsigned cbndx)
 {
     if (s->f.vmid16 &&
         (sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SCR0) & SM2_SCR0_VMID16EN)) {
@@ -139,6 +140,23 @@ uint16_t sm2_cb_vmid(const Sm2 *s, unsigned cbndx)
     }
     return (uint16_t)sm_get(sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(cbndx)),
                             SM2_CBAR_VMID);
+}
+
+/*
+ * A nested bank translates in the virtual machine of its stage-2 bank
+ * (CBAR[15:8]): its entries, and its own TLB maintenance, carry that
+ * bank's VMID, so a new VMID there leaves none of them matching.
+ */
+uint16_t sm2_cb_vmid(const Sm2 *s, unsigned cbndx)
+{
+    uint32_t cbar = sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(cbndx));
+    unsigned n2 = (unsigned)sm_get(cbar, SM2_CBAR_S2CBNDX);
+
+    if (s->f.nested && sm_get(cbar, SM2_CBAR_TYPE) == SM2_CBAR_TYPE_NESTED &&
+        n2 < s->f.numcb) {
+        return sm2_cb_own_vmid(s, n2);
+    }
+    return sm2_cb_own_vmid(s, cbndx);
 }
 
 uint16_t sm2_cb_asid(const Sm2 *s, unsigned cbndx)
@@ -194,6 +212,15 @@ static void sm2_notify(Sm2 *s, const Sm2TlbScope *sc)
     if (s->cfg.host.invalidated) {
         s->cfg.host.invalidated(s->cfg.host.opaque, &inv);
     }
+}
+
+void sm2_config_changed(Sm2 *s)
+{
+    Sm2TlbScope all = { .any_vmid = true, .any_asid = true,
+                        .both_stages = true };
+
+    sm2_notify(s, &all);
+    sm2_timing_command(s, SM_TIMING_CMD_CFGI);
 }
 
 void sm2_tlbi_cb(Sm2 *s, unsigned cbndx, uint32_t off)

@@ -60,12 +60,19 @@ static bool sm2_smr_matches(const Sm2 *s, unsigned n, uint32_t sid)
     return ((sid ^ id) & ~mask & (uint32_t)sm_low_mask(s->f.numsidb)) == 0;
 }
 
-/* The matching group, -1 for none, -2 for a conflict (several). */
+/*
+ * The matching group, -1 for none, -2 for a conflict (several).  A
+ * StreamID wider than NUMSIDB bits matches no group: it is no stream of
+ * this SMMU (it must not alias the one its low bits name).
+ */
 static int sm2_stream_match(const Sm2 *s, uint32_t sid)
 {
     int found = -1;
     unsigned n;
 
+    if (sid & ~(uint32_t)sm_low_mask(s->f.numsidb)) {
+        return -1;
+    }
     for (n = 0; n < s->f.numsmrg; n++) {
         if (!sm2_smr_matches(s, n, sid)) {
             continue;
@@ -202,7 +209,11 @@ static int sm2_walk_fault_level(const SmWalkResult *res)
 {
     unsigned n = MIN(res->n_accesses, SM_WALK_MAX_ACCESSES);
 
-    return n ? res->accesses[n - 1].level : 0;
+    /* Nested: only a read of the faulting stage's walk counts */
+    if (!n || res->accesses[n - 1].stage != res->fault.stage) {
+        return 0;
+    }
+    return res->accesses[n - 1].level;
 }
 
 /* ---- one context bank --------------------------------------------------- */

@@ -26,6 +26,14 @@ static SmBusResult sm2b_write(void *opaque, uint64_t pa, const void *buf,
     return sm_tm_write(((Sm2Bench *)opaque)->m, pa, buf, len, attrs);
 }
 
+static void sm2b_invalidated(void *opaque, const SmInval *inval)
+{
+    Sm2Bench *b = opaque;
+
+    b->invals++;
+    b->last_inval = *inval;
+}
+
 static void sm2b_log(void *opaque, SmLogKind kind, const char *msg)
 {
     sm_tm_log(((Sm2Bench *)opaque)->m, kind, msg);
@@ -46,6 +54,7 @@ Sm2Bench *sm2b_new(const Sm2Features *f)
     cfg.host = (SmHost) {
         .opaque = b, .read = sm2b_read, .write = sm2b_write,
         .set_irq = sm2b_set_irq, .log = sm2b_log,
+        .invalidated = sm2b_invalidated,
     };
     b->s = sm2_new(&cfg);
     g_assert_nonnull(b->s);

@@ -19,6 +19,8 @@ typedef struct Sm2Bench {
     Sm2Features f;
     bool irq[SM2B_LINES];        /* current level of each line */
     unsigned irq_raised;         /* low -> high transitions */
+    unsigned invals;             /* SmHost.invalidated calls */
+    SmInval last_inval;
 } Sm2Bench;
 
 /* An instance of @f (NULL: sm2_features_default()) on 64MiB of RAM. */

@@ -661,6 +661,116 @@ static void test_asid8_and_tlbiallh(void)
     sm2b_free(b);
 }
 
+/* ---- found in review --------------------------------------------------- */
+
+/*
+ * A nested bank translates in its stage-2 bank's VMID: after the
+ * stage-2 bank moves to VMID 9 with new tables (and TLBIVMID 9), the
+ * entry made under VMID 5 no longer answers; the new tables do
+ * (IPA_OUT -> PA_OUT + 4MiB).
+ */
+static void test_nested_vmid_change(void)
+{
+    Sm2Bench *b = nested_bench();
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt s2;
+    Sm2Xlate x;
+
+    nested_banks(b);
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, PA_OUT + 0x1678);
+    sm_pt_init(&mem, &s2, SM_GRANULE_4K, 40, 1);
+    sm_pt_map_range(&mem, &s2, 0, 32 << 20, 0, 2, SM_PT_S2_RW);
+    sm_pt_map(&mem, &s2, IPA_OUT, PA_OUT + (4 << 20), 2, SM_PT_S2_RW);
+    sm2b_wr(b, sm2b_cb(b, 1) + 0x0, 0x0);
+    sm2b_wr(b, sm2b_gr1(b) + 0x4, 0x9);
+    sm2b_wr64(b, sm2b_cb(b, 1) + 0x20, s2.root);
+    sm2b_wr(b, sm2b_cb(b, 1) + 0x0, 0x67);
+    sm2b_wr(b, 0x64, 9);                              /* TLBIVMID 9 */
+    x = xl(b, SID, VA, false);
+    g_assert_false(x.tlb_hit);
+    g_assert_cmphex(x.pa, ==, PA_OUT + (4 << 20) + 0x1678);
+    sm2b_free(b);
+}
+
+/*
+ * Stage 1 gives IPA 2^41, beyond stage 2's 40-bit input: a stage-2
+ * translation fault found before any stage-2 read, so PLVL 0 (not the
+ * level of the last stage-1 read).
+ */
+static void test_nested_s2_fault_before_read(void)
+{
+    Sm2Bench *b = nested_bench();
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt s1;
+
+    nested_banks(b);
+    s1 = s1_bank(b, 5);
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x30100);         /* TYPE 3 again */
+    sm_pt_map(&mem, &s1, VA, 1ull << 41, 3, SM_PT_S1_RW);
+    g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_FAULT);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 1) + 0x58), ==, 0x2);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 1) + 0x68) & 0x3, ==, 0);
+    sm2b_free(b);
+}
+
+/*
+ * With 15 StreamID bits, 0x8042 and 0xffff8042 are no streams of this
+ * SMMU: they do not alias 0x42's group but are unidentified (USF, bit
+ * 1, with sCR0.USFCFG); 0x42 itself translates.
+ */
+static void test_wide_streamid(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    static const uint32_t wide[] = { 0x8042, 0xffff8042 };
+    unsigned i;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, 0x42, 0, 5);
+    enable(b, 0x400 | 0x2);                           /* USFCFG, GFRE */
+    g_assert_cmpint(xl(b, 0x42, VA, false).outcome, ==, SM2_XLATE_OK);
+    for (i = 0; i < G_N_ELEMENTS(wide); i++) {
+        Sm2Xlate x = xl(b, wide[i], VA, false);
+
+        g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+        g_assert_true(x.fault.global);
+        g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0x2);
+        sm2b_wr(b, 0x48, 0x2);
+    }
+    sm2b_free(b);
+}
+
+/*
+ * Writes that change how streams translate (SMR, S2CR, CBAR, TTBR0,
+ * SCTLR, sCR0) tell the host to drop everything it was handed
+ * (SM_INVAL_ALL); a write elsewhere (MAIR0) does not.
+ */
+static void test_config_writes_invalidate(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    static const uint32_t gr0[] = { 0x0, 0x800, 0xc00 };
+    unsigned i, before;
+
+    for (i = 0; i < G_N_ELEMENTS(gr0); i++) {
+        before = b->invals;
+        sm2b_wr(b, gr0[i], 0);
+        g_assert_cmpuint(b->invals, ==, before + 1);
+        g_assert_cmpint(b->last_inval.scope, ==, SM_INVAL_ALL);
+    }
+    before = b->invals;
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x10000);
+    sm2b_wr64(b, sm2b_cb(b, 5) + 0x20, 0x1000);
+    sm2b_wr(b, sm2b_cb(b, 5) + 0x0, 0x1);
+    g_assert_cmpuint(b->invals, ==, before + 3);
+    sm2b_wr(b, sm2b_cb(b, 5) + 0x38, 0xff);
+    g_assert_cmpuint(b->invals, ==, before + 3);
+    /* read back as written: the hooks keep the registers readable */
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 5) + 0x20), ==, 0x1000);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 5) + 0x0), ==, 0x1);
+    sm2b_free(b);
+}
+
 /* ---- timing --------------------------------------------------------------- */
 
 /* The host clock of timed benches: set by the test. */
@@ -782,6 +892,12 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/s1-bank-checks", test_s1_bank_checks);
     g_test_add_func("/sm2/xlate/nested-bank-checks", test_nested_bank_checks);
     g_test_add_func("/sm2/xlate/asid8-tlbiallh", test_asid8_and_tlbiallh);
+    g_test_add_func("/sm2/xlate/nested-vmid-change", test_nested_vmid_change);
+    g_test_add_func("/sm2/xlate/nested-s2-fault-before-read",
+                    test_nested_s2_fault_before_read);
+    g_test_add_func("/sm2/xlate/wide-streamid", test_wide_streamid);
+    g_test_add_func("/sm2/xlate/config-writes-invalidate",
+                    test_config_writes_invalidate);
     g_test_add_func("/sm2/xlate/timing", test_timing);
     g_test_add_func("/sm2/xlate/untimed", test_untimed);
     g_test_add_func("/sm2/xlate/random", test_random);
