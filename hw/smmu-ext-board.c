@@ -198,6 +198,7 @@ typedef struct SmmuExtIommu {
     PCIBus *bus;
     uint32_t phandle;
     uint32_t sid_offset;      /* requester id - StreamID */
+    uint32_t max_sids;        /* StreamIDs the SMMU can name */
 } SmmuExtIommu;
 
 static GArray *smmu_ext_iommus;       /* SmmuExtIommu, in creation order */
@@ -271,7 +272,8 @@ static void smmu_ext_machine_done(Notifier *notifier, void *data)
         range = (SmmuExtRidRange) {
             .rid_base = first << 8,
             .sid_base = (first << 8) - x->sid_offset,
-            .count = (end - first) << 8,
+            .count = MIN((end - first) << 8,
+                         x->max_sids - ((first << 8) - x->sid_offset)),
             .phandle = x->phandle,
         };
         smmu_ext_fdt_set_iommu_map(fdt, node, &range, 1, &error_fatal);
@@ -284,10 +286,11 @@ uint32_t smmu_ext_board_root_rid(PCIBus *bus)
 }
 
 void smmu_ext_board_add_iommu(PCIBus *bus, uint32_t phandle,
-                              uint32_t sid_offset)
+                              uint32_t sid_offset, uint32_t max_sids)
 {
     SmmuExtIommu x = {
         .bus = bus, .phandle = phandle, .sid_offset = sid_offset,
+        .max_sids = max_sids,
     };
 
     if (!smmu_ext_iommus) {

@@ -49,12 +49,13 @@ bool smmu_ext_board_place_irqs(VirtMachineState *vms, uint32_t *spi,
  * once the machine is complete, the host bridge node of @bus gets an
  * iommu-map for the requester ids of the bus's range (up to the next
  * root bus), and PCI expander root buses become host bridges of their
- * own in the tree.  The StreamID of a requester id is @sid_base less
+ * own in the tree.  The StreamID of a requester id is @sid_offset less
  * than the requester id: 0 when the SMMU sees requester ids as they are,
- * smmu_ext_board_root_rid(@bus) when it numbers its streams from 0.
+ * smmu_ext_board_root_rid(@bus) when it numbers its streams from 0.  The
+ * map covers at most @max_sids StreamIDs (those the SMMU can name).
  */
 void smmu_ext_board_add_iommu(PCIBus *bus, uint32_t phandle,
-                              uint32_t sid_offset);
+                              uint32_t sid_offset, uint32_t max_sids);
 
 /* The first requester id of root bus @bus (its bus number << 8). */
 uint32_t smmu_ext_board_root_rid(PCIBus *bus);

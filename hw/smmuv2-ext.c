@@ -555,7 +555,9 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
     smmu_ext_pci_setup_iommu(s->primary_bus, smmuv2_ext_find_add_as, s);
     s->sid_offset = smmu_ext_board_root_rid(s->primary_bus);
-    smmu_ext_board_add_iommu(s->primary_bus, s->phandle, s->sid_offset);
+    /* iommu-map: only the requester ids that have a StreamID here */
+    smmu_ext_board_add_iommu(s->primary_bus, s->phandle, s->sid_offset,
+                             1u << cfg.features.numsidb);
     qemu_register_reset(smmuv2_ext_reset, s);
     trace_smmuv2_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi,
                              s->numcb);

@@ -1158,7 +1158,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     memory_region_add_subregion(get_system_memory(), s->addr, &s->iomem);
     smmu_ext_pci_setup_iommu(s->primary_bus, smmuv3_ext_find_add_as, s);
     /* StreamID = requester id: 16-bit StreamIDs cover every bus */
-    smmu_ext_board_add_iommu(s->primary_bus, s->phandle, 0);
+    smmu_ext_board_add_iommu(s->primary_bus, s->phandle, 0, UINT32_MAX);
     qemu_register_reset(smmuv3_ext_reset, s);
     trace_smmuv3_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi);
 }
