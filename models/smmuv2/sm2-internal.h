@@ -94,6 +94,8 @@ void sm2_guest_error(const Sm2 *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ---- TLB (sm2-tlb.c) ---- */
+/* The TLB geometry of @cfg: its defaults when tlb_entries is 0. */
+SmCacheParams sm2_tlb_params(const Sm2Config *cfg);
 bool sm2_tlb_new(Sm2 *s);
 const Sm2TlbEntry *sm2_tlb_lookup(Sm2 *s, uint8_t cbndx, uint8_t s2cbndx,
                                   uint16_t vmid, uint16_t asid,

@@ -624,13 +624,14 @@ static const Sm2Rule sm2_rules[] = {
                  "granule (sIDR2.PTFS)" },
 };
 
+/*
+ * The TLB is checked as sm2_new() builds it, defaults included: a policy
+ * sm-cache does not know is refused with the default geometry too.
+ */
 char *sm2_config_error(const Sm2Config *cfg)
 {
     unsigned i;
-    SmCacheParams p = {
-        .name = "sm2-tlb", .entries = cfg->tlb_entries ? cfg->tlb_entries : 1,
-        .ways = cfg->tlb_ways, .policy = cfg->policy, .entry_size = 1,
-    };
+    SmCacheParams p = sm2_tlb_params(cfg);
     const char *why;
 
     for (i = 0; i < G_N_ELEMENTS(sm2_rules); i++) {
@@ -648,8 +649,9 @@ char *sm2_config_error(const Sm2Config *cfg)
             return g_strdup_printf("timing: %s", t);
         }
     }
-    why = cfg->tlb_entries ? sm_cache_check_params(&p) : NULL;
-    return why ? g_strdup_printf("tlb_entries, tlb_ways: %s", why) : NULL;
+    why = sm_cache_check_params(&p);
+    return why ? g_strdup_printf("tlb_entries, tlb_ways, policy: %s", why)
+               : NULL;
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */

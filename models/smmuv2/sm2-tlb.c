@@ -30,16 +30,21 @@ static uint64_t sm2_tlb_hint(uint64_t addr, unsigned shift)
     return (addr >> shift) ^ ((uint64_t)shift << 40);
 }
 
-bool sm2_tlb_new(Sm2 *s)
+SmCacheParams sm2_tlb_params(const Sm2Config *cfg)
 {
-    SmCacheParams p = {
+    return (SmCacheParams) {
         .name = "sm2-tlb",
-        .entries = s->cfg.tlb_entries ? s->cfg.tlb_entries
-                                      : SM2_TLB_DEFAULT_ENTRIES,
-        .ways = s->cfg.tlb_entries ? s->cfg.tlb_ways : SM2_TLB_DEFAULT_WAYS,
-        .policy = s->cfg.policy,
+        .entries = cfg->tlb_entries ? cfg->tlb_entries
+                                    : SM2_TLB_DEFAULT_ENTRIES,
+        .ways = cfg->tlb_entries ? cfg->tlb_ways : SM2_TLB_DEFAULT_WAYS,
+        .policy = cfg->policy,
         .entry_size = sizeof(Sm2TlbEntry),
     };
+}
+
+bool sm2_tlb_new(Sm2 *s)
+{
+    SmCacheParams p = sm2_tlb_params(&s->cfg);
 
     s->tlb = sm_cache_new(&p);
     return s->tlb != NULL;

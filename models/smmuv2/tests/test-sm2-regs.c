@@ -274,6 +274,32 @@ static void test_config_errors(void)
 }
 
 /*
+ * The TLB geometry sm2_new() builds is the one sm2_config_error() checks,
+ * also when it is the default one (tlb_entries 0): a replacement policy
+ * that does not exist is refused by both, named by the error.
+ */
+static void test_config_tlb_policy(void)
+{
+    Sm2Config cfg = { 0 };
+    char *err;
+
+    sm2_features_default(&cfg.features);
+    cfg.policy = SM_CACHE_PLRU;
+    g_assert_null(sm2_config_error(&cfg));
+    cfg.policy = SM_CACHE_POLICY_COUNT;
+    err = sm2_config_error(&cfg);
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err, "policy"));
+    g_assert_null(sm2_new(&cfg));
+    g_free(err);
+    cfg.tlb_entries = 16;
+    err = sm2_config_error(&cfg);
+    g_assert_nonnull(err);
+    g_assert_null(sm2_new(&cfg));
+    g_free(err);
+}
+
+/*
  * Migration: what software wrote comes back on a second instance, the TLB
  * does not, and a stream of all-ones sets only bits a write could set.
  */
@@ -403,6 +429,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/regs/sync", test_sync);
     g_test_add_func("/sm2/regs/reserved", test_reserved);
     g_test_add_func("/sm2/regs/config-errors", test_config_errors);
+    g_test_add_func("/sm2/regs/config-tlb-policy", test_config_tlb_policy);
     g_test_add_func("/sm2/regs/save-restore", test_save_restore);
     g_test_add_func("/sm2/regs/pairs-and-masks", test_pairs_and_masks);
     g_test_add_func("/sm2/regs/tlb-config-errors", test_tlb_config_errors);
