@@ -149,7 +149,6 @@ typedef struct Inst {
     const char *name;
     bool irq[MAX_LINES];
     unsigned irq_calls;
-    unsigned invals;
     uint64_t hits;           /* tlb_hit results */
 } Inst;
 
@@ -426,7 +425,6 @@ static void h_invalidated(void *opaque, const SmInval *inv)
     FZ_CHECK(in->z->f->vmid16 || inv->vmid <= 0xff,
              "%s: 16-bit VMID 0x%x without sIDR2.VMID16", in->name,
              inv->vmid);
-    in->invals++;
 }
 
 static void h_atc_invalidate(void *opaque, uint32_t sid, uint32_t ssid,
@@ -1204,8 +1202,10 @@ static void features_repair(Sm2Config *c)
 }
 
 /*
- * The raw choice (which may break a rule), then the model's verdict on
- * it, then a repaired set.  false if neither could be instantiated.
+ * The raw choice, which may break a rule (sizes of 0 or 129, NUMSIDB 0,
+ * 52-bit sizes, no granule, TLB geometries sm-cache refuses, an unknown
+ * replacement policy); probe_config() then takes the model's verdict
+ * and repairs it.
  */
 static void choose_features(Fz *z)
 {
@@ -1281,7 +1281,7 @@ static void probe_config(Fz *z)
     FZ_CHECK(!err, "the repaired feature set is refused: %s", err);
 }
 
-static bool inst_init(Fz *z, Inst *in, const char *name)
+static void inst_init(Fz *z, Inst *in, const char *name)
 {
     Sm2Config c = z->cfg;
 
@@ -1297,7 +1297,6 @@ static bool inst_init(Fz *z, Inst *in, const char *name)
     in->s = sm2_new(&c);
     FZ_CHECK(in->s != NULL, "sm2_new() refused an accepted configuration");
     check_idrs(in);
-    return true;
 }
 
 /* ---- setup: tables ------------------------------------------------------ */
@@ -2262,6 +2261,7 @@ static void mem_raw(Fz *z, bool anywhere)
 {
     uint8_t b = fz_u8(&z->in);
     uint64_t pa, v;
+    bool owed;
     Ctx *c = &z->ctx[fz_pick(&z->in, z->nctx)];
     Tree *t = c->kind == CTX_S2 ? &c->s2 : &c->t0[b % c->nslot];
     uint32_t r = fz_u32(&z->in);
@@ -2287,19 +2287,33 @@ static void mem_raw(Fz *z, bool anywhere)
              ~UINT64_C(0xfff)) | 3;
         break;
     }
+    /*
+     * Oracle mode keeps the tables as a driver would: a raw write there
+     * could make one ASID's nG = 0 mappings differ from another's (a
+     * global entry of one answers for all: no invalidation makes that
+     * coherent) or point a tree into another context's tables.  Other
+     * memory may be written; a page the TLB may hold entries from owes
+     * everything.
+     */
+    if (z->oracle && pa < g_tm->next) {
+        return;
+    }
+    owed = page_marked(g_read, pa);
     mark_page(g_scribbled, pa);
     if (g_trace) {
         fprintf(stderr, "raw 0x%" PRIx64 ": 0x%" PRIx64 " -> 0x%" PRIx64
-                "%s\n", pa, mem_r64(pa, false), v,
-                page_marked(g_read, pa) ? " (read: owed)" : "");
+                "%s\n", pa, mem_r64(pa, false), v, owed ? " (owed)" : "");
     }
     mem_w64(pa, v, false);
-    if (page_marked(g_read, pa)) {
+    if (owed) {
         owe_all(z);
     }
 }
 
-/* A bus-error window over some tables (or none): external aborts. */
+/*
+ * A bus-error window over some tables (or none): external aborts.  Not
+ * in oracle mode, for the reason raw writes to tables are not.
+ */
 static void mem_error(Fz *z)
 {
     uint8_t b = fz_u8(&z->in);
@@ -2308,12 +2322,14 @@ static void mem_error(Fz *z)
     uint64_t lo = t->lo + (((uint64_t)fz_u16(&z->in) << 3) %
                            MAX(t->hi - t->lo, 8u));
 
+    if (z->oracle) {
+        return;
+    }
     if (b & 0x80) {
         sm_tm_clear_error(g_tm);
     } else {
         sm_tm_set_error(g_tm, lo, lo + (8u << (b & 15)), SM_TM_ERR_READ);
     }
-    owe_all(z);
 }
 
 static void op_mem(Fz *z)
@@ -2793,8 +2809,8 @@ static void compare_regs(Fz *z, Inst *x, Inst *y, bool all, const char *why)
     }
 }
 
-/* After sm2_restore(): levels, fault registers and TLB as promised. */
-static void after_restore(Fz *z, Inst *in)
+/* After sm2_restore(): interrupt levels, RES0 bits, ID registers. */
+static void after_restore(Inst *in)
 {
     check_irqs(in);
     check_res0(in);
@@ -2807,7 +2823,7 @@ static void restore_both(Fz *z, const uint32_t *w)
 
     FOR_INST(z, in) {
         sm2_restore(in->s, w);
-        after_restore(z, in);
+        after_restore(in);
     }
     settle_all(z);
     update_wild_all(z);
@@ -2829,7 +2845,7 @@ static void op_save_restore(Fz *z)
         }
         sm2_save(z->a.s, z->w1);
         sm2_restore(z->rt.s, z->w1);
-        after_restore(z, &z->rt);
+        after_restore(&z->rt);
         sm2_save(z->rt.s, z->w2);
         FZ_CHECK(!memcmp(z->w1, z->w2, z->nwords * 4), "save after restore "
                  "differs");
