@@ -4,12 +4,13 @@
 
     models/fuzz/make-seeds.py OUTDIR
 
-writes OUTDIR/fuzz-sm3/, OUTDIR/fuzz-walk/ and OUTDIR/fuzz-sm3-tables/.
-Each seed is a valid starting configuration followed by a program of
-operations that reaches deep states (TLB hits across several VMIDs and
-ASIDs, stalls and their resumption, ATS and PRI, nested walks of every
-granule), encoded exactly as the harness reads its input (fuzz-common.h:
-bytes from the front, little-endian).  Deterministic: the same seeds on
+writes OUTDIR/fuzz-sm3/, OUTDIR/fuzz-walk/, OUTDIR/fuzz-sm3-tables/ and
+OUTDIR/fuzz-sm2/.  Each seed is a valid starting configuration followed
+by a program of operations that reaches deep states (TLB hits across
+several VMIDs and ASIDs, stalls and their resumption, ATS and PRI, nested
+walks of every granule, SMMUv2 TLB maintenance and ASID switches),
+encoded exactly as the harness reads its input (fuzz-common.h: bytes from
+the front, little-endian).  Deterministic: the same seeds on
 every run.  The in-tree corpus (models/fuzz/corpus) is these seeds after
 a campaign, minimised with libFuzzer's -merge=1 (scripts/fuzz merge).
 """
@@ -275,12 +276,199 @@ def tables_seeds():
     return seeds
 
 
+# ---- fuzz-sm2 (models/fuzz/fuzz-sm2.c) --------------------------------
+
+# op byte % 20
+SM2_MMIO_W, SM2_MMIO_R, SM2_ODD, SM2_MEM, SM2_XLATE = 0, 3, 4, 5, 7
+SM2_TLBI, SM2_SWITCH, SM2_STREAM, SM2_FAULTS, SM2_SAVE = 12, 14, 15, 16, 17
+SM2_RESET, SM2_MISC = 18, 19
+# regs[] indexes of fuzz-sm2.c
+SM2_REG = {'scr0': 0, 'sgfsr': 11, 'smr': 21, 's2cr': 22, 'cbar': 23,
+           'sctlr': 26, 'tcr2': 29, 'ttbr0': 30, 'tcr': 32, 'fsr': 37}
+# contexts: kind bits of the first context byte
+SM2_S1, SM2_S2, SM2_NESTED = 0, 1, 2
+
+
+def sm2_header(rnd, oracle, stages=0, nested=False, exids=False,
+               vmid16=False, page64k=False, smrg=3, cb=4, s2cb=2,
+               gran=7, ctxs=None, scr=0):
+    """choose_features(), then setup(): 6 + 5 + 4 + 24 bytes, streams."""
+    numcb = [1, 2, 4, 8, 16, 6, 128, 3][cb]
+    ndx = 0
+    while numcb > 2 << ndx:
+        ndx += 1
+    b0 = oracle | (stages << 1) | (nested << 3) | \
+        (rnd.getrandbits(1) << 4) | (exids << 5) | (vmid16 << 6) | \
+        (page64k << 7)
+    b1 = smrg | (cb << 3) | (s2cb << 6)
+    sidb = rnd.choice([6, 8, 15, 15]) - 1
+    if exids and rnd.random() < 0.5:
+        sidb = 15
+    b2 = sidb | (min(7, ndx + rnd.randrange(2)) << 4)
+    b3 = rnd.choice([0, 2, 5]) | (rnd.choice([0, 0, 1, 2, 4]) << 3)
+    b4 = rnd.choice([0, 2]) | (gran << 3) | (rnd.randrange(3) << 6)
+    # TLB geometry; bit 3 keeps NUMSIDB 16 (low nibble 15 of b2) valid
+    b5 = rnd.choice([0, 0, 2, 3, 4, 5]) | 0x08
+    if ctxs is None:
+        ctxs = [rnd.choice([SM2_S1, SM2_S2, SM2_NESTED]) for _ in range(6)]
+    h0 = (len(ctxs) - 1) % 6
+    out = bytes([b0, b1, b2, b3, b4, b5])
+    out += bytes([h0, rnd.getrandbits(8), rnd.getrandbits(8),
+                  rnd.getrandbits(8), scr])
+    out += u32(rnd.getrandbits(32))
+    for i in range(6):
+        kind = ctxs[i] if i < len(ctxs) else SM2_S1
+        c0 = kind | (rnd.getrandbits(1) << 2) | \
+            ((rnd.random() < 0.2) << 3) | (rnd.getrandbits(1) << 4) | \
+            (rnd.randrange(3) << 5) | ((rnd.random() < 0.3) << 7)
+        c3 = rnd.getrandbits(8)
+        out += bytes([c0, rnd.getrandbits(8), rnd.getrandbits(8), c3])
+    nst = min(8, [1, 2, 4, 8, 16, 48, 128][smrg])
+    for g in range(nst):
+        t = rnd.choice([0, 0, 0, 1, 2, 3]) if g else 0
+        s0 = (g % len(ctxs)) | (t << 3) | (rnd.choice([0, 0, 0, 2]) << 5)
+        out += bytes([s0, rnd.getrandbits(8)])
+    return out
+
+
+def sm2_xlate(rnd, stream, write=False, mode=None, page=None):
+    if mode is None:
+        mode = rnd.choice([0, 0, 0, 0, 3, 12, 13, 16, 19, 22])
+    c = write | ((rnd.random() < 0.2) << 1) | (rnd.getrandbits(1) << 2) | \
+        (mode << 3)
+    k = rnd.randrange(8) if page is None else page
+    return u8(SM2_XLATE) + u8(stream) + u8(c) + u8(k) + \
+        u16(rnd.getrandbits(16))
+
+
+def sm2_tlbi(rnd, which=None):
+    """op_tlbi(): b (register), a (ASID slot, address), bank, address."""
+    if which is None:
+        which = rnd.choice([0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 9, 11])
+    b = which | (rnd.getrandbits(1) << 3) | (rnd.choice([0, 0, 1]) << 7)
+    a = rnd.randrange(3) | (rnd.choice([0, 12]) << 3) | 0x80
+    return u8(SM2_TLBI) + u8(b) + u8(a) + u8(rnd.randrange(6)) + \
+        u8(rnd.randrange(8)) + u16(rnd.getrandbits(16))
+
+
+def sm2_scenario(rnd, nst, ctxs):
+    """A driver's change: the page cached, its leaf edited (with an
+    invalidation, or none), the page translated again; or an ASID
+    switch and back between translations."""
+    nctx = len(ctxs)
+    nested = [g for g in range(nst) if ctxs[g % nctx] == SM2_NESTED]
+    g = rnd.randrange(nst)
+    if nested and rnd.random() < 0.3:
+        g = rnd.choice(nested)
+    ctx = g % nctx
+    w, mode = rnd.choice([(0, 0), (0, 0), (1, 12), (2, 16)])
+    k = rnd.randrange(8) if w == 0 else rnd.randrange(4) if w == 1 else 0
+    slot = rnd.randrange(3)
+    xl = u8(SM2_XLATE) + u8(g) + u8(rnd.choice([0, 1, 4, 5]) | mode << 3) + \
+        u8(k) + u16(0)
+    if ctxs[ctx] == SM2_NESTED and rnd.random() < 0.5:
+        # stage 2 under a nested context: its IPA blocks (context 0)
+        b = 3 | (rnd.choice([2, 2, 3, 1]) << 2)
+        how = rnd.choice([0, 1, 2, 3, 5, 5])
+        inv = rnd.choice([0, 1, 5, 2, 3, 9])
+        edit = u8(SM2_MEM) + u8(0) + u8(b) + \
+            u8(how | rnd.getrandbits(5) << 3) + u8(inv) + u8(0)
+        return xl + xl + edit + xl + xl
+    if rnd.random() < 0.25:
+        sw = u8(SM2_SWITCH) + u8(rnd.randrange(3)) + u8(ctx)
+        back = u8(SM2_SWITCH) + u8(slot) + u8(ctx)
+        return xl + xl + sw + xl + back + xl
+    b = w | (k << 2) | (slot << 5)
+    how = rnd.choice([0, 1, 2, 3, 4, 5, 5, 6])
+    inv = rnd.choice([0, 1, 1, 5, 0x11, 0x15, 2, 3, 7, 9])
+    edit = u8(SM2_MEM) + u8(0) + u8(b) + u8(how | rnd.getrandbits(5) << 3) + \
+        u8(inv) + u8(ctx)
+    return xl + xl + edit + xl + xl
+
+
+def sm2_program(rnd, n, nst, ctxs):
+    hot = [sm2_xlate(rnd, rnd.randrange(nst)) for _ in range(6)]
+    out = b''
+    for _ in range(n):
+        r = rnd.random()
+        if r < 0.12:
+            out += sm2_scenario(rnd, nst, ctxs)
+        elif r < 0.3:
+            out += rnd.choice(hot)
+        elif r < 0.45:
+            out += sm2_xlate(rnd, rnd.randrange(nst),
+                             write=rnd.random() < 0.3)
+        elif r < 0.55:
+            out += sm2_tlbi(rnd)
+        elif r < 0.63:
+            # a driver's leaf edit: mode, leaf, how, context
+            out += u8(SM2_MEM) + u8(0) + u8(rnd.getrandbits(8)) + \
+                u8(rnd.getrandbits(8)) + \
+                u8(rnd.choice([1, 1, 0x11, 2, 3, 5, 9, 0])) + \
+                u8(rnd.randrange(6))
+        elif r < 0.68:
+            out += u8(SM2_SWITCH) + u8(rnd.getrandbits(3)) + \
+                u8(rnd.randrange(6))
+        elif r < 0.72:
+            out += u8(SM2_STREAM) + u8(rnd.getrandbits(8)) + \
+                u8(rnd.getrandbits(8))
+        elif r < 0.77:
+            out += u8(SM2_FAULTS) + u8(rnd.randrange(6)) + \
+                u8(rnd.getrandbits(8)) + u8(rnd.randrange(6))
+        elif r < 0.81:
+            out += u8(SM2_SAVE) + u8(rnd.choice([0, 1, 2, 4, 0]))
+        elif r < 0.83:
+            out += u8(SM2_RESET) + u8(1)
+        elif r < 0.90:
+            reg = rnd.choice(list(SM2_REG.values()))
+            out += u8(SM2_MMIO_W) + u8(rnd.choice([0, 0, 2, 0x80])) + \
+                u8(rnd.randrange(6)) + u8(reg) + \
+                u8(rnd.choice([4, 5, 6, 7, 0x0d, 0x85]))
+        elif r < 0.95:
+            out += u8(SM2_MMIO_R) + u8(rnd.getrandbits(1)) + \
+                u8(rnd.getrandbits(8)) + u8(rnd.randrange(53))
+        else:
+            out += u8(SM2_ODD) + u8(rnd.getrandbits(8)) + \
+                u8(rnd.getrandbits(8)) + u8(rnd.randrange(6)) + \
+                u64(rnd.getrandbits(64)) + u32(rnd.getrandbits(32))
+    return out
+
+
+def sm2_seeds():
+    rnd = random.Random(0x5312)
+    seeds = []
+    layouts = [
+        # (stages, nested, smrg, cb, s2cb, contexts)
+        (0, True, 3, 4, 2, [SM2_S2, SM2_NESTED, SM2_S1, SM2_S1]),
+        (0, True, 3, 4, 1, [SM2_S2, SM2_NESTED, SM2_NESTED]),
+        (1, False, 3, 3, 0, [SM2_S1, SM2_S1, SM2_S1]),
+        (2, False, 2, 2, 3, [SM2_S2, SM2_S2]),
+        (0, False, 4, 5, 0, [SM2_S1, SM2_S2, SM2_S1, SM2_S2, SM2_S1]),
+        (0, True, 3, 4, 2, [SM2_S2, SM2_S1, SM2_NESTED, SM2_S2, SM2_S1,
+                            SM2_NESTED]),
+    ]
+    for i in range(36):
+        st, nested, smrg, cb, s2cb, ctxs = layouts[i % len(layouts)]
+        gran = [7, 1, 2, 4, 3, 6][(i // 2) % 6]
+        hdr = sm2_header(rnd, oracle=i % 3 != 2, stages=st, nested=nested,
+                         exids=i % 5 == 1, vmid16=i % 4 == 1,
+                         page64k=i % 7 == 3, smrg=smrg, cb=cb, s2cb=s2cb,
+                         gran=gran, ctxs=ctxs,
+                         scr=rnd.getrandbits(6) | (0x40 if i % 4 == 1
+                                                   else 0))
+        nst = min(8, [1, 2, 4, 8, 16, 48, 128][smrg])
+        seeds.append(hdr + sm2_program(rnd, 40 + rnd.randrange(60), nst,
+                                       ctxs))
+    return seeds
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     for name, seeds in (('fuzz-sm3', sm3_seeds()),
                         ('fuzz-walk', walk_seeds()),
-                        ('fuzz-sm3-tables', tables_seeds())):
+                        ('fuzz-sm3-tables', tables_seeds()),
+                        ('fuzz-sm2', sm2_seeds())):
         d = os.path.join(sys.argv[1], name)
         os.makedirs(d, exist_ok=True)
         for i, s in enumerate(seeds):
