@@ -1279,6 +1279,13 @@ static void probe_config(Fz *z)
     features_repair(&z->cfg);
     err = sm2_config_error(&z->cfg);
     FZ_CHECK(!err, "the repaired feature set is refused: %s", err);
+    /* ... and the MMU-500-like defaults are a feature set too */
+    c = (Sm2Config) { .policy = z->cfg.policy };
+    sm2_features_default(&c.features);
+    err = sm2_config_error(&c);
+    FZ_CHECK(!err && features_valid(&c), "sm2_features_default(): %s",
+             err ? err : "breaks a rule");
+    g_free(err);
 }
 
 static void inst_init(Fz *z, Inst *in, const char *name)
