@@ -29,7 +29,10 @@
  * of earlier and of damaged states; sm2_reset().
  *
  * Every hook call and result is checked against what sm2.h and
- * sm-host.h promise (FZ_CHECK traps on a violation).
+ * sm-host.h promise (FZ_CHECK traps on a violation).  The cached
+ * instance may be timed (Sm2Config.timing, a preset of sm-timing):
+ * latencies then come with every result, and the results must be those
+ * of the untimed reference.
  *
  * TLB oracle (mode bit in the first byte): a second instance gets the
  * same MMIO writes and reads the same memory, but empties its TLB
@@ -208,6 +211,9 @@ struct Fz {
     uint64_t page;           /* register page bytes */
     unsigned numpage;        /* 2^(NUMPAGENDXB + 1) */
     Inst a, ref, rt;         /* ref: oracle only; rt: restore target */
+    bool timing;             /* a is timed (sm-timing), ref and rt not */
+    SmTimingParams tp;
+    uint64_t now;            /* SmHost.now_ns */
     uint32_t idr[3];
     Ctx ctx[NCTX];
     unsigned nctx;
@@ -387,6 +393,11 @@ static SmBusResult h_send_msi(void *opaque, uint64_t addr, uint32_t data,
 {
     FZ_CHECK(false, "%s: MSI from an SMMUv2", ((Inst *)opaque)->name);
     return SM_BUS_ERROR;
+}
+
+static uint64_t h_now(void *opaque)
+{
+    return ((Inst *)opaque)->z->now;
 }
 
 static void h_log(void *opaque, SmLogKind kind, const char *msg)
@@ -608,13 +619,30 @@ static bool vmid16_on(Fz *z)
     return z->f->vmid16 && (rd(&z->a, SM2_SCR0) & SM2_SCR0_VMID16EN);
 }
 
-/* The VMID of bank @n: CBA2R.VMID16 with sCR0.VMID16EN, else CBAR.VMID. */
-static uint16_t bank_vmid(Fz *z, unsigned n)
+/* The VMID bank @n holds: CBA2R.VMID16 with sCR0.VMID16EN, else CBAR's. */
+static uint16_t own_vmid(Fz *z, unsigned n)
 {
     if (vmid16_on(z)) {
         return (uint16_t)(rd(&z->a, gr1(z) + SM2_CBA2R(n)) >> 16);
     }
     return (uint16_t)(rd(&z->a, gr1(z) + SM2_CBAR(n)) & 0xff);
+}
+
+/*
+ * The VMID bank @n's TLB entries and maintenance carry: a nested bank
+ * translates in the virtual machine of its stage-2 bank (CBAR[15:8]).
+ */
+static uint16_t bank_vmid(Fz *z, unsigned n)
+{
+    uint32_t cbar = rd(&z->a, gr1(z) + SM2_CBAR(n));
+    unsigned n2 = (unsigned)sm_get(cbar, SM2_CBAR_S2CBNDX);
+
+    if (z->f->nested &&
+        sm_get(cbar, SM2_CBAR_TYPE) == SM2_CBAR_TYPE_NESTED &&
+        n2 < z->f->numcb) {
+        return own_vmid(z, n2);
+    }
+    return own_vmid(z, n);
 }
 
 static unsigned bank_type(Fz *z, unsigned n)
@@ -1297,10 +1325,12 @@ static void inst_init(Fz *z, Inst *in, const char *name)
     in->name = name;
     c.host = (SmHost) {
         .opaque = in, .read = h_read, .write = h_write,
-        .set_irq = h_set_irq, .send_msi = h_send_msi, .log = h_log,
-        .invalidated = h_invalidated, .atc_invalidate = h_atc_invalidate,
-        .pri_response = h_pri_response,
+        .set_irq = h_set_irq, .send_msi = h_send_msi, .now_ns = h_now,
+        .log = h_log, .invalidated = h_invalidated,
+        .atc_invalidate = h_atc_invalidate, .pri_response = h_pri_response,
     };
+    /* Timing on the cached instance only: results must not change */
+    c.timing = in == &z->a && z->timing ? &z->tp : NULL;
     in->s = sm2_new(&c);
     FZ_CHECK(in->s != NULL, "sm2_new() refused an accepted configuration");
     check_idrs(in);
@@ -1749,6 +1779,17 @@ static bool setup(Fz *z)
         h[i] = fz_u8(&z->in);
     }
     z->seed = fz_u32(&z->in);
+    if (h[0] & 8) {
+        static const char *const presets[] = { "mmu-500", "mmu-600", "gem5" };
+        unsigned p = fz_bits(h[0], 4, 2);
+
+        z->timing = true;
+        sm_timing_params_default(&z->tp);
+        if (p < G_N_ELEMENTS(presets)) {
+            FZ_CHECK(sm_timing_params_preset(&z->tp, presets[p]),
+                     "timing preset %s", presets[p]);
+        }
+    }
     z->page = z->f->pagesize_64k ? 0x10000 : 0x1000;
     z->numpage = 2u << z->f->numpagendxb;
     memset(z->bank_ctx, -1, sizeof(z->bank_ctx));
@@ -2439,6 +2480,17 @@ static void check_xlate(Inst *in, const Sm2Request *r, const Sm2Xlate *x)
 
     FZ_CHECK(x->outcome <= SM2_XLATE_FAULT, "%s: outcome %d", in->name,
              x->outcome);
+    if (in == &z->a && z->timing) {
+        const SmTimingResult *t = sm2_last_timing(in->s);
+
+        FZ_CHECK(t && t->latency == x->latency, "%s: latency %" PRIu64
+                 " vs the timing record's %" PRIu64, in->name, x->latency,
+                 t ? t->latency : 0);
+    } else {
+        FZ_CHECK(x->latency == 0 && !sm2_last_timing(in->s),
+                 "%s: latency %" PRIu64 " without timing", in->name,
+                 x->latency);
+    }
     FZ_CHECK(!x->tlb_hit || x->outcome == SM2_XLATE_OK,
              "%s: tlb_hit with outcome %d", in->name, x->outcome);
     switch (x->outcome) {
@@ -2934,6 +2986,13 @@ static void op_misc(Fz *z)
              st.misses);
     FZ_CHECK(st.hits >= z->a.hits, "TLB: %" PRIu64 " hits counted, %" PRIu64
              " seen", st.hits, z->a.hits);
+    {
+        SmTimingStats ts;
+
+        FZ_CHECK(sm2_timing_stats(z->a.s, &ts) == z->timing,
+                 "timing statistics %s timing", z->timing ? "without"
+                                                          : "with");
+    }
     check_irqs(&z->a);
     check_res0(&z->a);
 }
@@ -2983,6 +3042,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         z->idr[2] = rd(&z->a, SM2_SIDR2);
         while (!fz_empty(&z->in) && ops++ < MAX_OPS) {
             uint8_t op = fz_u8(&z->in);
+
+            z->now += 10 + op;
 
             if (g_debug && z->oracle) {
                 compare_regs(z, &z->a, &z->ref, false, "oracle (debug)");
@@ -3040,11 +3101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         final_checks(z);
         if (g_verbose) {
-            fprintf(stderr, "fuzz-sm2: %s s1 %d s2 %d nested %d cb %u/%u "
+            fprintf(stderr, "fuzz-sm2: %s%s s1 %d s2 %d nested %d cb %u/%u "
                     "smrg %u, %u contexts, %u streams: %u ops, %u xlate: %u "
                     "ok (%u TLB hits), %u bypass, %u fault; %u compared "
                     "(%u hits), %u TLBI, %u edits\n",
-                    z->oracle ? "oracle" : "free", z->f->s1, z->f->s2,
+                    z->oracle ? "oracle" : "free",
+                    z->timing ? " timed" : "", z->f->s1, z->f->s2,
                     z->f->nested, z->f->nums2cb, z->f->numcb,
                     z->f->numsmrg, z->nctx, z->nst, ops, z->n_xlate,
                     z->n_ok, z->n_hits, z->n_bypass, z->n_fault, z->n_cmp,

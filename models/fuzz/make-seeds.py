@@ -291,7 +291,7 @@ SM2_S1, SM2_S2, SM2_NESTED = 0, 1, 2
 
 def sm2_header(rnd, oracle, stages=0, nested=False, exids=False,
                vmid16=False, page64k=False, smrg=3, cb=4, s2cb=2,
-               gran=7, ctxs=None, scr=0):
+               gran=7, ctxs=None, scr=0, timing=None):
     """choose_features(), then setup(): 6 + 5 + 4 + 24 bytes, streams."""
     numcb = [1, 2, 4, 8, 16, 6, 128, 3][cb]
     ndx = 0
@@ -312,6 +312,8 @@ def sm2_header(rnd, oracle, stages=0, nested=False, exids=False,
     if ctxs is None:
         ctxs = [rnd.choice([SM2_S1, SM2_S2, SM2_NESTED]) for _ in range(6)]
     h0 = (len(ctxs) - 1) % 6
+    if timing is not None:
+        h0 |= 8 | (timing << 4)     # the cached instance timed: a preset
     out = bytes([b0, b1, b2, b3, b4, b5])
     out += bytes([h0, rnd.getrandbits(8), rnd.getrandbits(8),
                   rnd.getrandbits(8), scr])
@@ -455,7 +457,8 @@ def sm2_seeds():
                          page64k=i % 7 == 3, smrg=smrg, cb=cb, s2cb=s2cb,
                          gran=gran, ctxs=ctxs,
                          scr=rnd.getrandbits(6) | (0x40 if i % 4 == 1
-                                                   else 0))
+                                                   else 0),
+                         timing=[None, 0, None, 1, None, 2, 3][i % 7])
         nst = min(8, [1, 2, 4, 8, 16, 48, 128][smrg])
         seeds.append(hdr + sm2_program(rnd, 40 + rnd.randrange(60), nst,
                                        ctxs))
