@@ -28,9 +28,10 @@
  *    stage-2 bank is CBAR[15:8] of the stage-1 bank (the CBNDX field of
  *    that type) and must be a stage-2 bank (CBAR.TYPE 0), else the
  *    transaction takes a global ICF; a stage-2 fault is recorded in the
- *    stage-2 bank with FSYNR0.S1CBNDX and IPAFAR; TLB entries of a nested
- *    bank are also removed by stage-2 maintenance of its stage-2 bank's
- *    VMID, whatever the address (the TLB keeps VA -> PA only);
+ *    stage-2 bank with FSYNR0.S1CBNDX and IPAFAR; a nested bank's TLB
+ *    entries and its own TLB maintenance carry its stage-2 bank's VMID,
+ *    and stage-2 maintenance of that VMID removes them whatever the
+ *    address (the TLB keeps VA -> PA only);
  *  - CBAR.TYPE 2 (stage 1 with stage-2 fault) is not modelled: a bank
  *    programmed with it faults (global ICF, guest-error log);
  *  - AArch32 context formats are not modelled (sIDR0.PTFS says AArch64
