@@ -60,6 +60,7 @@
 #include <glib.h>
 
 #include "fuzz-common.h"
+#include "fuzz-geo.h"
 #include "sm-ptbuild.h"
 #include "sm-testmem.h"
 #include "sm2-regs.h"
@@ -94,29 +95,6 @@
 
 /* ---- geometry ----------------------------------------------------------- */
 
-typedef struct Geo {
-    uint8_t gs;              /* granule shift */
-    uint8_t ia;              /* input bits */
-    int8_t start;            /* start level */
-    uint8_t sl0;             /* stage 2: VTCR.SL0 */
-    uint8_t min_oas;         /* stage 2: OAS for that SL0 (S2InvalidSL) */
-} Geo;
-
-/* Stage 1: start levels from the Arm ARM tables, not from the model. */
-static const Geo s1_geos[] = {
-    { 12, 48, 0, 0, 32 }, { 12, 39, 1, 0, 32 }, { 12, 32, 1, 0, 32 },
-    { 12, 36, 1, 0, 32 }, { 14, 48, 0, 0, 32 }, { 14, 47, 1, 0, 32 },
-    { 14, 36, 2, 0, 32 }, { 14, 32, 2, 0, 32 }, { 16, 48, 1, 0, 32 },
-    { 16, 42, 2, 0, 32 }, { 16, 32, 2, 0, 32 },
-};
-
-/* Stage 2, some with concatenated start tables. */
-static const Geo s2_geos[] = {
-    { 12, 32, 1, 1, 32 }, { 12, 39, 1, 1, 40 }, { 12, 40, 1, 1, 40 },
-    { 12, 48, 0, 2, 48 }, { 12, 34, 2, 0, 36 }, { 14, 32, 2, 1, 32 },
-    { 14, 36, 2, 1, 36 }, { 14, 38, 2, 1, 40 }, { 14, 40, 1, 2, 42 },
-    { 16, 32, 2, 1, 32 }, { 16, 42, 2, 1, 42 }, { 16, 44, 1, 2, 44 },
-};
 
 static SmGranule gran(unsigned gs)
 {
