@@ -46,6 +46,8 @@ typedef struct Sm2RegDesc {
     /* after storage changed; @old is the value before the write */
     void (*written)(Sm2 *s, unsigned n, uint64_t old);
     const char *name;
+    /* reads as zero: storage holds the operand only for @written */
+    bool write_only;
 } Sm2RegDesc;
 
 /* One cached translation (a leaf of one bank's walk). */

@@ -152,6 +152,12 @@ GTLBI_HOOK(tlbiallh, SM2_TLBIALLH)
 #define CB(off, sz, w, w1c, fn, nm) \
     { SM2_SPACE_CB, off, sz, SM2_ONE, 0, w, w1c, fn, nm }
 #define RO0(off, nm)  G0(off, 4, SM2_ONE, 0, 0, 0, NULL, nm)
+/* Write-only operations (TLBI*, *SYNC): global and context bank ones */
+#define OP0(off, fn, nm) \
+    { SM2_SPACE_GR0, off, 4, SM2_ONE, 0, ALL32, 0, fn, nm, true }
+#define OPCB(off, sz, fn, nm) \
+    { SM2_SPACE_CB, off, sz, SM2_ONE, 0, sz == 8 ? ALL64 : ALL32, 0, fn, \
+      nm, true }
 
 /*
  * Reset values: sCR0.CLIENTPD = 1 (clients bypass until software enables
@@ -180,14 +186,10 @@ static const Sm2RegDesc sm2_regs[] = {
     G0(SM2_SGFSYNR0, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR0"),
     G0(SM2_SGFSYNR1, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR1"),
     G0(SM2_SGFSYNR2, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR2"),
-    G0(SM2_TLBIVMID, 4, SM2_ONE, 0, ALL32, 0, sm2_tlbivmid_written,
-       "TLBIVMID"),
-    G0(SM2_TLBIALLNSNH, 4, SM2_ONE, 0, ALL32, 0, sm2_tlbiallnsnh_written,
-       "TLBIALLNSNH"),
-    G0(SM2_TLBIALLH, 4, SM2_ONE, 0, ALL32, 0, sm2_tlbiallh_written,
-       "TLBIALLH"),
-    G0(SM2_STLBGSYNC, 4, SM2_ONE, 0, ALL32, 0, sm2_sync_written,
-       "sTLBGSYNC"),
+    OP0(SM2_TLBIVMID, sm2_tlbivmid_written, "TLBIVMID"),
+    OP0(SM2_TLBIALLNSNH, sm2_tlbiallnsnh_written, "TLBIALLNSNH"),
+    OP0(SM2_TLBIALLH, sm2_tlbiallh_written, "TLBIALLH"),
+    OP0(SM2_STLBGSYNC, sm2_sync_written, "sTLBGSYNC"),
     RO0(SM2_STLBGSTATUS, "sTLBGSTATUS"),
     G0(SM2_SMR(0), 4, SM2_PER_SMRG, 0, ALL32, 0, sm2_config_written, "SMR"),
     G0(SM2_S2CR(0), 4, SM2_PER_SMRG, 0x00020000, S2CR_W, 0,
@@ -215,16 +217,15 @@ static const Sm2RegDesc sm2_regs[] = {
     CB(SM2_CB_FSYNR0, 4, ALL32, 0, NULL, "FSYNR0"),
     CB(SM2_CB_FSYNR1, 4, ALL32, 0, NULL, "FSYNR1"),
     CB(SM2_CB_IPAFAR, 8, ALL64, 0, NULL, "IPAFAR"),
-    CB(SM2_CB_TLBIVA, 8, ALL64, 0, sm2_tlbiva_written, "TLBIVA"),
-    CB(SM2_CB_TLBIVAA, 8, ALL64, 0, sm2_tlbivaa_written, "TLBIVAA"),
-    CB(SM2_CB_TLBIASID, 4, ALL32, 0, sm2_tlbiasid_written, "TLBIASID"),
-    CB(SM2_CB_TLBIALL, 4, ALL32, 0, sm2_tlbiall_written, "TLBIALL"),
-    CB(SM2_CB_TLBIVAL, 8, ALL64, 0, sm2_tlbival_written, "TLBIVAL"),
-    CB(SM2_CB_TLBIVAAL, 8, ALL64, 0, sm2_tlbivaal_written, "TLBIVAAL"),
-    CB(SM2_CB_TLBIIPAS2, 8, ALL64, 0, sm2_tlbiipas2_written, "TLBIIPAS2"),
-    CB(SM2_CB_TLBIIPAS2L, 8, ALL64, 0, sm2_tlbiipas2l_written,
-       "TLBIIPAS2L"),
-    CB(SM2_CB_TLBSYNC, 4, ALL32, 0, sm2_sync_written, "TLBSYNC"),
+    OPCB(SM2_CB_TLBIVA, 8, sm2_tlbiva_written, "TLBIVA"),
+    OPCB(SM2_CB_TLBIVAA, 8, sm2_tlbivaa_written, "TLBIVAA"),
+    OPCB(SM2_CB_TLBIASID, 4, sm2_tlbiasid_written, "TLBIASID"),
+    OPCB(SM2_CB_TLBIALL, 4, sm2_tlbiall_written, "TLBIALL"),
+    OPCB(SM2_CB_TLBIVAL, 8, sm2_tlbival_written, "TLBIVAL"),
+    OPCB(SM2_CB_TLBIVAAL, 8, sm2_tlbivaal_written, "TLBIVAAL"),
+    OPCB(SM2_CB_TLBIIPAS2, 8, sm2_tlbiipas2_written, "TLBIIPAS2"),
+    OPCB(SM2_CB_TLBIIPAS2L, 8, sm2_tlbiipas2l_written, "TLBIIPAS2L"),
+    OPCB(SM2_CB_TLBSYNC, 4, sm2_sync_written, "TLBSYNC"),
     CB(SM2_CB_TLBSTATUS, 4, 0, 0, NULL, "TLBSTATUS"),
 };
 
@@ -240,9 +241,7 @@ const Sm2RegDesc *sm2_reg_table(unsigned *n)
  */
 static bool sm2_reg_write_only(const Sm2RegDesc *d)
 {
-    return d->written && d->written != sm2_irqs_written &&
-           d->written != sm2_config_written &&
-           d->written != sm2_config_irqs_written;
+    return d->write_only;
 }
 
 static unsigned sm2_reg_count(const Sm2 *s, const Sm2RegDesc *d)
