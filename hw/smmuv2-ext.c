@@ -132,7 +132,7 @@ static void smmuv2_ext_trace_fault(SMMUv2ExtState *s, uint32_t sid,
                                       sm2_gfsr_name(f->bit), f->recorded);
     } else {
         trace_smmuv2_ext_context_fault(s->id, sid, addr, f->cbndx, f->bit,
-                                       f->level, f->recorded);
+                                       f->level, f->recorded, f->stalled);
     }
 }
 
@@ -170,6 +170,7 @@ static IOMMUTLBEntry smmuv2_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     s->gen++;
     if (r.outcome == SM2_XLATE_FAULT) {
         s->faults++;
+        s->stalls += r.fault.stalled;
         dev->last_fault = (SmmuExtLastFault) {
             .gen = s->gen, .addr = addr, .flag = flag,
         };
@@ -280,7 +281,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     SMMUv2ExtState *s = SMMUV2_EXT(obj);
     g_autofree SmTimingStats *ts = g_new0(SmTimingStats, 1);
     SmCacheStats tlb;
-    uint64_t translations, faults;
+    uint64_t translations, faults, stalls;
     bool ok, timed;
 
     if (!s->model) {
@@ -292,6 +293,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     timed = sm2_timing_stats(s->model, ts);
     translations = s->translations;
     faults = s->faults;
+    stalls = s->stalls;
     smmu_ext_unlock(&s->lock);
 
     if (!visit_start_struct(v, name, NULL, 0, errp)) {
@@ -299,6 +301,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     }
     ok = visit_type_uint64(v, "translations", &translations, errp) &&
          visit_type_uint64(v, "faults", &faults, errp) &&
+         visit_type_uint64(v, "stalls", &stalls, errp) &&
          smmu_ext_visit_cache(v, "tlb", &tlb, errp) &&
          (!timed || smmu_ext_visit_timing(v, "timing", &s->timing_set, ts,
                                           errp));
@@ -463,6 +466,7 @@ static bool smmuv2_ext_build_config(SMMUv2ExtState *s, Sm2Config *cfg,
     f->ubs_bits = s->ubs;
     f->exids = s->exids;
     f->vmid16 = s->vmid16;
+    f->atosns = !s->atos;
     cfg->tlb_entries = s->tlb_entries;
     cfg->tlb_ways = s->tlb_ways;
     smmu_ext_host_init(&cfg->host, &s->host);
@@ -583,6 +587,7 @@ static Property smmuv2_ext_properties[] = {
     DEFINE_PROP_UINT8("ubs", SMMUv2ExtState, ubs, 48),
     DEFINE_PROP_BOOL("exids", SMMUv2ExtState, exids, false),
     DEFINE_PROP_BOOL("vmid16", SMMUv2ExtState, vmid16, true),
+    DEFINE_PROP_BOOL("atos", SMMUv2ExtState, atos, false),
     DEFINE_PROP_UINT32("tlb-entries", SMMUv2ExtState, tlb_entries, 128),
     DEFINE_PROP_UINT32("tlb-ways", SMMUv2ExtState, tlb_ways, 4),
     DEFINE_PROP_BOOL("timing", SMMUv2ExtState, timing, true),
@@ -623,6 +628,8 @@ static const struct {
     { "exids", "extended 16-bit StreamIDs with sCR0.EXIDENABLE "
                "(sIDR0.EXIDS)" },
     { "vmid16", "16-bit VMIDs with sCR0.VMID16EN (sIDR2.VMID16)" },
+    { "atos", "address translation operations ATS1*, GATS1*, GATS12* "
+              "(sIDR0.ATOSNS clear; default off, as an MMU-500)" },
     { "tlb-entries", "TLB entries (a power of two)" },
     { "tlb-ways", "TLB associativity (divides tlb-entries)" },
     { "timing", "time every translation with the cycle-approximate engine "
@@ -643,7 +650,7 @@ static void smmuv2_ext_instance_init(Object *obj)
                         NULL, NULL, NULL);
     object_property_set_description(obj, "stats",
                                     "model statistics: translations, faults, "
-                                    "TLB counters and, with timing=on, the "
+                                    "stalls, TLB counters and, with timing=on, the "
                                     "timing engine's");
 }
 

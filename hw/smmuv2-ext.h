@@ -30,7 +30,7 @@ struct SMMUv2ExtState {
     char *page_size;                /* register pages: "4k" or "64k" */
     uint16_t numsmrg, numcb, nums2cb;
     uint8_t numsidb, numpagendxb, ias, oas, ubs;
-    bool exids, vmid16;
+    bool exids, vmid16, atos;
     uint32_t tlb_entries, tlb_ways;
     bool timing;                    /* time translations (sm-timing) */
     char *timing_params;            /* parameter file; NULL: MMU-500 set */
@@ -49,6 +49,7 @@ struct SMMUv2ExtState {
     uint32_t sid_offset;            /* requester id - StreamID */
     char *id;
     uint64_t translations, faults;  /* for stats */
+    uint64_t stalls;                /* faults a bank holds (CFCFG) */
     uint32_t idr[3];                /* sIDR0..2: what migrates must match */
     uint32_t state_words;           /* migration buffer */
     uint32_t *state;

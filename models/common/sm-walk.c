@@ -896,7 +896,8 @@ bool sm_walk(const SmHost *host, const SmWalkCfg *cfg, const SmWalkReq *req,
             perm &= l1.perm;
         }
     }
-    if (o == SM_WALK_OK && cfg->s2.enabled) {
+    if (o == SM_WALK_OK && cfg->s2.enabled &&
+        !(w.nested && cfg->s1_output)) {
         o = sm_walk_stage(&w, &w.s2, addr, &acc, &l2, &f);
         if (o == SM_WALK_OK) {
             addr = l2.oa;

@@ -256,6 +256,12 @@ typedef struct SmWalkCfg {
     SmWalkStageCfg s1;
     SmWalkStageCfg s2;
     SmAttrs attrs;           /* attributes for the walker's own accesses */
+    /*
+     * Both stages enabled: stage 2 translates the stage-1 table addresses
+     * but not the stage-1 output, which is the result (an IPA).  What a
+     * stage-1 address translation operation of a nested context does.
+     */
+    bool s1_output;
     /* Walk caches; NULL: every walk starts at the start level. */
     const SmWalkCacheOps *wc;
 } SmWalkCfg;

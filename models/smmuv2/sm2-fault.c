@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * SMMUv2 faults: recording context faults (FSR, FAR, FSYNR0 of the bank,
- * CBFRSYNRA in GR1) and global faults (sGFSR, sGFAR, sGFSYNR0..1), and
- * the wired interrupts that report them.
+ * CBFRSYNRA in GR1) and global faults (sGFSR, sGFAR, sGFSYNR0..1), the
+ * wired interrupts that report them, and stalls (SCTLR.CFCFG) with
+ * their RESUME.
  *
  * Recording rule for both: a fault taken while the status register
  * already holds a fault sets only MULTI and leaves the syndrome of the
- * first fault in place, so software reads a consistent record.
+ * first fault in place, so software reads a consistent record.  Only a
+ * recorded context fault stalls, so a bank holds at most one
+ * transaction, the one its syndrome describes.
  */
 #include <glib.h>
+#include <string.h>
 
 #include "sm2-internal.h"
 
@@ -121,6 +125,12 @@ static uint32_t sm2_fsynr0(const Sm2Request *req, int level, bool ptw)
                                SM2_FSYNR0_IND, SM2_FSYNR0_NSATTR);
 }
 
+/* Hold @req in bank @n until RESUME. */
+static void sm2_stall(Sm2 *s, unsigned n, const Sm2Request *req)
+{
+    s->stall[n] = (Sm2Stall) { .valid = true, .req = *req };
+}
+
 Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
                            const Sm2Request *req, int level, bool ptw)
 {
@@ -131,11 +141,19 @@ Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
         .level = (int8_t)level, .abort = (sctlr & SM2_SCTLR_CFRE) != 0,
     };
 
+    if (s->ats_op) {
+        return f;                     /* reported in PAR by sm2-ats */
+    }
     if (fsr & SM2_FSR_FAULTS) {
         fsr |= SM2_FSR_MULTI;
     } else {
         fsr |= bit;
         f.recorded = true;
+        if ((sctlr & SM2_SCTLR_CFCFG) && !s->stall[cbndx].valid) {
+            fsr |= SM2_FSR_SS;
+            f.stalled = true;
+            sm2_stall(s, cbndx, req);
+        }
         sm2_wr64(s, SM2_SPACE_CB, cbndx, SM2_CB_FAR, req->iova);
         sm2_wr32(s, SM2_SPACE_CB, cbndx, SM2_CB_FSYNR0,
                  sm2_fsynr0(req, level, ptw));
@@ -153,6 +171,7 @@ Sm2Fault sm2_nested_s2_fault(Sm2 *s, unsigned s2cb, unsigned s1cb,
 {
     Sm2Fault f = sm2_context_fault(s, s2cb, bit, req, level, ptw);
 
+    f.stage2 = true;
     if (f.recorded) {
         uint32_t fsynr0 = sm2_rd32(s, SM2_SPACE_CB, s2cb, SM2_CB_FSYNR0);
 
@@ -173,6 +192,9 @@ Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req)
         .global = true, .bit = bit, .level = -1, .abort = (scr0 & re) != 0,
     };
 
+    if (s->ats_op) {
+        return f;
+    }
     if (gfsr & SM2_GFSR_FAULTS) {
         gfsr |= SM2_GFSR_MULTI;
     } else {
@@ -188,4 +210,35 @@ Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req)
     sm2_wr32(s, SM2_SPACE_GR0, 0, SM2_SGFSR, gfsr);
     sm2_update_irqs(s);
     return f;
+}
+
+/*
+ * TnR = 1 terminates the held transaction; TnR = 0 retries it: it is
+ * translated again with the registers and tables as they are now, so a
+ * fault that software did not fix is taken (and stalls) again.  FSR.SS
+ * goes when the stall does, whether or not software cleared it first.
+ */
+void sm2_resume(Sm2 *s, unsigned n)
+{
+    bool terminate = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_RESUME) &
+                     SM2_RESUME_TNR;
+    Sm2Request req = s->stall[n].req;
+
+    if (!s->stall[n].valid) {
+        sm2_guest_error(s, "context bank %u: RESUME with no stalled "
+                        "transaction ignored", n);
+        return;
+    }
+    s->stall[n].valid = false;
+    sm2_wr32(s, SM2_SPACE_CB, n, SM2_CB_FSR,
+             sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_FSR) & ~SM2_FSR_SS);
+    sm2_update_irqs(s);
+    if (!terminate) {
+        sm2_translate(s, &req);
+    }
+}
+
+void sm2_stalls_clear(Sm2 *s)
+{
+    memset(s->stall, 0, sizeof(*s->stall) * s->f.numcb);
 }

@@ -4,7 +4,9 @@
  *
  *   sm2-regs    register table, MMIO, ID values, lifecycle
  *     +--> sm2-tlb     TLB on sm-cache, TLBI scopes
- *     +--> sm2-fault   context and global fault recording, interrupts
+ *     +--> sm2-fault   context and global fault recording, interrupts,
+ *                      stalls and RESUME
+ *     +--> sm2-ats     address translation operations (ATS1*, GATS*)
  *   sm2-xlate  stream matching, context banks, walks
  *     --> sm2-tlb, sm2-fault, models/common/sm-walk
  */
@@ -48,6 +50,11 @@ typedef struct Sm2RegDesc {
     const char *name;
     /* reads as zero: storage holds the operand only for @written */
     bool write_only;
+    /*
+     * Bits only the model writes (fault syndromes software cannot write,
+     * PAR): not writable, but state all the same.
+     */
+    uint64_t hw_set;
 } Sm2RegDesc;
 
 /* One cached translation (a leaf of one bank's walk). */
@@ -67,6 +74,12 @@ typedef struct Sm2TlbEntry {
     uint8_t perm;                     /* SM_PERM_* */
 } Sm2TlbEntry;
 
+/* A transaction a bank holds after a stalling fault (SCTLR.CFCFG). */
+typedef struct Sm2Stall {
+    bool valid;
+    Sm2Request req;
+} Sm2Stall;
+
 struct Sm2 {
     Sm2Config cfg;
     Sm2Features f;
@@ -77,6 +90,12 @@ struct Sm2 {
     /* interrupt levels last given to the host */
     bool irq_global;
     bool *irq_cb;                     /* [numcb] */
+    Sm2Stall *stall;                  /* [numcb] */
+    /*
+     * An address translation operation is running: faults are worked
+     * out for PAR but neither recorded nor stalled.
+     */
+    bool ats_op;
     /* timing (sm2-timing.c): NULL engine without it */
     SmTimingEngine *timing;
     SmTimingRecord *rec;              /* the timed translation's, or NULL */
@@ -144,9 +163,35 @@ Sm2Fault sm2_nested_s2_fault(Sm2 *s, unsigned s2cb, unsigned s1cb,
                              bool ptw, uint64_t ipa);
 /* A global fault: sGFSR bit @bit, syndrome from @req. */
 Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req);
+/* RESUME of bank @n was written: retry or terminate its stall. */
+void sm2_resume(Sm2 *s, unsigned n);
+/* Every stall dropped (reset, restore). */
+void sm2_stalls_clear(Sm2 *s);
 /* Bring the wired interrupts in line with FSR/sGFSR and the enables. */
 void sm2_update_irqs(Sm2 *s);
 const char *sm2_gfsr_name(uint32_t bit);
+
+/* ---- translation (sm2-xlate.c) ---- */
+/* Which stages an address translation operation runs. */
+typedef enum Sm2AtsStages {
+    SM2_ATS_S1,                       /* stage 1 alone: VA -> IPA */
+    SM2_ATS_S12,                      /* every stage of the bank */
+} Sm2AtsStages;
+/*
+ * @req (address, access) through bank @n alone, as an address
+ * translation operation: no stream matching, no TLB, and with
+ * s->ats_op set, no fault recorded.  SM2_XLATE_BYPASS: the bank does
+ * not translate (pa == address).
+ */
+Sm2Xlate sm2_translate_bank(Sm2 *s, unsigned n, const Sm2Request *req,
+                            Sm2AtsStages stages, SmWalkOk *ok);
+
+/* ---- address translation operations (sm2-ats.c) ---- */
+/*
+ * The operation register at @off of space @sp was written (of bank
+ * @bank for ATS1*, 0 for GATS*): its result goes to PAR / sGPAR.
+ */
+void sm2_ats_written(Sm2 *s, Sm2Space sp, unsigned bank, uint32_t off);
 
 /* ---- timing (sm2-timing.c) ---- */
 bool sm2_timing_new(Sm2 *s);

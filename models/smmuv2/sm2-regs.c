@@ -128,6 +128,29 @@ GTLBI_HOOK(tlbivmid, SM2_TLBIVMID)
 GTLBI_HOOK(tlbiallnsnh, SM2_TLBIALLNSNH)
 GTLBI_HOOK(tlbiallh, SM2_TLBIALLH)
 
+#define ATS_HOOK(name, sp, off) \
+    static void sm2_##name##_written(Sm2 *s, unsigned n, uint64_t old) \
+    { \
+        sm2_ats_written(s, sp, n, off); \
+    }
+ATS_HOOK(ats1pr, SM2_SPACE_CB, SM2_CB_ATS1PR)
+ATS_HOOK(ats1pw, SM2_SPACE_CB, SM2_CB_ATS1PW)
+ATS_HOOK(ats1ur, SM2_SPACE_CB, SM2_CB_ATS1UR)
+ATS_HOOK(ats1uw, SM2_SPACE_CB, SM2_CB_ATS1UW)
+ATS_HOOK(gats1ur, SM2_SPACE_GR0, SM2_SGATS1UR)
+ATS_HOOK(gats1uw, SM2_SPACE_GR0, SM2_SGATS1UW)
+ATS_HOOK(gats1pr, SM2_SPACE_GR0, SM2_SGATS1PR)
+ATS_HOOK(gats1pw, SM2_SPACE_GR0, SM2_SGATS1PW)
+ATS_HOOK(gats12ur, SM2_SPACE_GR0, SM2_SGATS12UR)
+ATS_HOOK(gats12uw, SM2_SPACE_GR0, SM2_SGATS12UW)
+ATS_HOOK(gats12pr, SM2_SPACE_GR0, SM2_SGATS12PR)
+ATS_HOOK(gats12pw, SM2_SPACE_GR0, SM2_SGATS12PW)
+
+static void sm2_resume_written(Sm2 *s, unsigned n, uint64_t old)
+{
+    sm2_resume(s, n);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 #define SCR0_W   (SM2_SCR0_VMID16EN | SM2_SCR0_SMCFCFG | SM2_SCR0_BSU | \
@@ -152,9 +175,15 @@ GTLBI_HOOK(tlbiallh, SM2_TLBIALLH)
 #define CB(off, sz, w, w1c, fn, nm) \
     { SM2_SPACE_CB, off, sz, SM2_ONE, 0, w, w1c, fn, nm }
 #define RO0(off, nm)  G0(off, 4, SM2_ONE, 0, 0, 0, NULL, nm)
+/* Read-only results the model writes (PAR, sGPAR): bits @hw it sets */
+#define HW0(off, sz, hw, nm) \
+    { SM2_SPACE_GR0, off, sz, SM2_ONE, .name = nm, .hw_set = hw }
+#define HWCB(off, sz, hw, nm) \
+    { SM2_SPACE_CB, off, sz, SM2_ONE, .name = nm, .hw_set = hw }
 /* Write-only operations (TLBI*, *SYNC): global and context bank ones */
-#define OP0(off, fn, nm) \
-    { SM2_SPACE_GR0, off, 4, SM2_ONE, 0, ALL32, 0, fn, nm, true }
+#define OP0(off, sz, fn, nm) \
+    { SM2_SPACE_GR0, off, sz, SM2_ONE, 0, sz == 8 ? ALL64 : ALL32, 0, fn, \
+      nm, true }
 #define OPCB(off, sz, fn, nm) \
     { SM2_SPACE_CB, off, sz, SM2_ONE, 0, sz == 8 ? ALL64 : ALL32, 0, fn, \
       nm, true }
@@ -186,21 +215,32 @@ static const Sm2RegDesc sm2_regs[] = {
     G0(SM2_SGFSYNR0, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR0"),
     G0(SM2_SGFSYNR1, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR1"),
     G0(SM2_SGFSYNR2, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR2"),
-    OP0(SM2_TLBIVMID, sm2_tlbivmid_written, "TLBIVMID"),
-    OP0(SM2_TLBIALLNSNH, sm2_tlbiallnsnh_written, "TLBIALLNSNH"),
-    OP0(SM2_TLBIALLH, sm2_tlbiallh_written, "TLBIALLH"),
-    OP0(SM2_STLBGSYNC, sm2_sync_written, "sTLBGSYNC"),
+    OP0(SM2_TLBIVMID, 4, sm2_tlbivmid_written, "TLBIVMID"),
+    OP0(SM2_TLBIALLNSNH, 4, sm2_tlbiallnsnh_written, "TLBIALLNSNH"),
+    OP0(SM2_TLBIALLH, 4, sm2_tlbiallh_written, "TLBIALLH"),
+    OP0(SM2_STLBGSYNC, 4, sm2_sync_written, "sTLBGSYNC"),
     RO0(SM2_STLBGSTATUS, "sTLBGSTATUS"),
+    OP0(SM2_SGATS1UR, 8, sm2_gats1ur_written, "sGATS1UR"),
+    OP0(SM2_SGATS1UW, 8, sm2_gats1uw_written, "sGATS1UW"),
+    OP0(SM2_SGATS1PR, 8, sm2_gats1pr_written, "sGATS1PR"),
+    OP0(SM2_SGATS1PW, 8, sm2_gats1pw_written, "sGATS1PW"),
+    OP0(SM2_SGATS12UR, 8, sm2_gats12ur_written, "sGATS12UR"),
+    OP0(SM2_SGATS12UW, 8, sm2_gats12uw_written, "sGATS12UW"),
+    OP0(SM2_SGATS12PR, 8, sm2_gats12pr_written, "sGATS12PR"),
+    OP0(SM2_SGATS12PW, 8, sm2_gats12pw_written, "sGATS12PW"),
+    HW0(SM2_SGPAR, 8, ALL64, "sGPAR"),
+    RO0(SM2_SGATSR, "sGATSR"),
     G0(SM2_SMR(0), 4, SM2_PER_SMRG, 0, ALL32, 0, sm2_config_written, "SMR"),
     G0(SM2_S2CR(0), 4, SM2_PER_SMRG, 0x00020000, S2CR_W, 0,
        sm2_config_written, "S2CR"),
     G1(SM2_CBAR(0), SM2_PER_CB, CBAR_W, sm2_config_written, "CBAR"),
-    G1(SM2_CBFRSYNRA(0), SM2_PER_CB, 0, NULL, "CBFRSYNRA"),
+    { SM2_SPACE_GR1, SM2_CBFRSYNRA(0), 4, SM2_PER_CB, .name = "CBFRSYNRA",
+      .hw_set = SM2_CBFRSYNRA_SID },
     G1(SM2_CBA2R(0), SM2_PER_CB, SM2_CBA2R_VMID16 | SM2_CBA2R_VA64,
        sm2_config_written, "CBA2R"),
     CB(SM2_CB_SCTLR, 4, SCTLR_W, 0, sm2_config_irqs_written, "SCTLR"),
     CB(SM2_CB_ACTLR, 4, ALL32, 0, NULL, "ACTLR"),
-    CB(SM2_CB_RESUME, 4, ALL32, 0, NULL, "RESUME"),
+    OPCB(SM2_CB_RESUME, 4, sm2_resume_written, "RESUME"),
     CB(SM2_CB_TCR2, 4, TCR2_W, 0, sm2_config_written, "TCR2"),
     CB(SM2_CB_TTBR0, 8, ALL64, 0, sm2_config_written, "TTBR0"),
     CB(SM2_CB_TTBR1, 8, ALL64, 0, sm2_config_written, "TTBR1"),
@@ -208,7 +248,7 @@ static const Sm2RegDesc sm2_regs[] = {
     CB(SM2_CB_CONTEXTIDR, 4, ALL32, 0, NULL, "CONTEXTIDR"),
     CB(SM2_CB_MAIR0, 4, ALL32, 0, NULL, "MAIR0"),
     CB(SM2_CB_MAIR1, 4, ALL32, 0, NULL, "MAIR1"),
-    CB(SM2_CB_PAR, 8, 0, 0, NULL, "PAR"),
+    HWCB(SM2_CB_PAR, 8, ALL64, "PAR"),
     CB(SM2_CB_FSR, 4, 0, SM2_FSR_FAULTS | SM2_FSR_MULTI, sm2_irqs_written,
        "FSR"),
     CB(SM2_CB_FSRRESTORE, 4, SM2_FSR_FAULTS | SM2_FSR_MULTI, 0, NULL,
@@ -227,6 +267,11 @@ static const Sm2RegDesc sm2_regs[] = {
     OPCB(SM2_CB_TLBIIPAS2L, 8, sm2_tlbiipas2l_written, "TLBIIPAS2L"),
     OPCB(SM2_CB_TLBSYNC, 4, sm2_sync_written, "TLBSYNC"),
     CB(SM2_CB_TLBSTATUS, 4, 0, 0, NULL, "TLBSTATUS"),
+    OPCB(SM2_CB_ATS1PR, 8, sm2_ats1pr_written, "ATS1PR"),
+    OPCB(SM2_CB_ATS1PW, 8, sm2_ats1pw_written, "ATS1PW"),
+    OPCB(SM2_CB_ATS1UR, 8, sm2_ats1ur_written, "ATS1UR"),
+    OPCB(SM2_CB_ATS1UW, 8, sm2_ats1uw_written, "ATS1UW"),
+    CB(SM2_CB_ATSR, 4, 0, 0, NULL, "ATSR"),
 };
 
 const Sm2RegDesc *sm2_reg_table(unsigned *n)
@@ -682,6 +727,7 @@ static void sm2_regs_reset(Sm2 *s)
 void sm2_reset(Sm2 *s)
 {
     sm2_regs_reset(s);
+    sm2_stalls_clear(s);
     sm2_timing_reset(s);
     sm_cache_invalidate_all(s->tlb);
     sm2_update_irqs(s);
@@ -689,18 +735,20 @@ void sm2_reset(Sm2 *s)
 
 /*
  * The state is every word of the rows software can change (writable or
- * write-1-to-clear bits) and of CBFRSYNRA, which only faults write (the
- * StreamID of a fault FSR still reports), in table order, context bank
- * rows bank by bank.  The ID registers follow from the features; the
- * TLB is a cache.
+ * write-1-to-clear bits) or the model sets (CBFRSYNRA, which holds the
+ * StreamID of a fault FSR still reports; PAR and sGPAR), in table
+ * order, context bank rows bank by bank, then the stalled transactions
+ * (SM2_STALL_WORDS per bank).  Operation registers (TLBI*, ATS*, RESUME)
+ * hold no state.  The ID registers follow from the features; the TLB is
+ * a cache.
  */
 static uint64_t sm2_state_mask(const Sm2 *s, const Sm2RegDesc *d,
                                unsigned n)
 {
-    if (d->space == SM2_SPACE_GR1 && d->offset == SM2_CBFRSYNRA(0)) {
-        return SM2_CBFRSYNRA_SID;
+    if (d->write_only) {
+        return 0;
     }
-    return sm2_reg_settable(s, d, n) | d->w1c;
+    return sm2_reg_settable(s, d, n) | d->w1c | d->hw_set;
 }
 
 typedef struct Sm2StateCursor {
@@ -720,6 +768,44 @@ static void sm2_state_word(Sm2 *s, Sm2Space sp, unsigned bank, uint32_t off,
         *w = (*w & ~mask) | (c->in[c->n] & mask);
     }
     c->n++;
+}
+
+/*
+ * A stalled transaction as words: flags (valid, write, instr, priv),
+ * StreamID, address low and high.  Restored flags and StreamID are
+ * masked to what a transaction can carry.
+ */
+#define SM2_STALL_WORDS 4
+enum { STALL_VALID = 1, STALL_WRITE = 2, STALL_INSTR = 4, STALL_PRIV = 8 };
+
+static void sm2_stall_state(Sm2 *s, unsigned n, Sm2StateCursor *c)
+{
+    Sm2Stall *st = &s->stall[n];
+    uint32_t w[SM2_STALL_WORDS] = {
+        (st->valid ? STALL_VALID : 0) | (st->req.write ? STALL_WRITE : 0) |
+        (st->req.instr ? STALL_INSTR : 0) | (st->req.priv ? STALL_PRIV : 0),
+        st->req.sid, (uint32_t)st->req.iova, (uint32_t)(st->req.iova >> 32),
+    };
+    unsigned i;
+
+    for (i = 0; i < SM2_STALL_WORDS; i++, c->n++) {
+        if (c->out) {
+            c->out[c->n] = w[i];
+        } else if (c->in) {
+            w[i] = c->in[c->n];
+        }
+    }
+    if (c->in) {
+        *st = (Sm2Stall) {
+            .valid = w[0] & STALL_VALID,
+            .req = {
+                .sid = w[1] & UINT16_MAX,
+                .iova = w[2] | (uint64_t)w[3] << 32,
+                .write = w[0] & STALL_WRITE, .instr = w[0] & STALL_INSTR,
+                .priv = w[0] & STALL_PRIV,
+            },
+        };
+    }
 }
 
 static void sm2_state_walk(Sm2 *s, Sm2StateCursor *c)
@@ -745,6 +831,9 @@ static void sm2_state_walk(Sm2 *s, Sm2StateCursor *c)
                 }
             }
         }
+    }
+    for (bank = 0; bank < s->f.numcb; bank++) {
+        sm2_stall_state(s, bank, c);
     }
 }
 
@@ -792,6 +881,7 @@ Sm2 *sm2_new(const Sm2Config *cfg)
     s->f = cfg->features;
     s->cb = g_malloc0_n(s->f.numcb, sizeof(*s->cb));
     s->irq_cb = g_new0(bool, s->f.numcb);
+    s->stall = g_new0(Sm2Stall, s->f.numcb);
     if (!sm2_tlb_new(s) || !sm2_timing_new(s)) {
         sm2_free(s);
         return NULL;
@@ -809,6 +899,7 @@ void sm2_free(Sm2 *s)
     sm2_timing_free(s);
     g_free(s->cb);
     g_free(s->irq_cb);
+    g_free(s->stall);
     g_free(s);
 }
 

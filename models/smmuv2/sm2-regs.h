@@ -86,6 +86,24 @@
 #define SM2_STLBGSYNC              0x070
 #define SM2_STLBGSTATUS            0x074
 #define   SM2_TLBGSTATUS_GSACTIVE  SM_BIT(0)
+/*
+ * Global address translation operations (64-bit, write-only): the
+ * operand is the input address [63:12] and the context bank [7:0]; the
+ * result goes to sGPAR.  GATS1* run stage 1 of the bank, GATS12* every
+ * stage the bank translates with.
+ */
+#define SM2_SGATS1UR               0x100
+#define SM2_SGATS1UW               0x108
+#define SM2_SGATS1PR               0x110
+#define SM2_SGATS1PW               0x118
+#define SM2_SGATS12UR              0x120
+#define SM2_SGATS12UW              0x128
+#define SM2_SGATS12PR              0x130
+#define SM2_SGATS12PW              0x138
+#define   SM2_GATS_NDX             SM_MASK(7, 0)
+#define SM2_SGPAR                  0x180   /* 64-bit, the PAR layout */
+#define SM2_SGATSR                 0x188
+#define   SM2_ATSR_ACTIVE          SM_BIT(0)
 #define SM2_SMR(n)                 (0x800 + 4 * (n))
 #define   SM2_SMR_VALID            SM_BIT(31)
 #define   SM2_SMR_MASK             SM_MASK(30, 16)
@@ -141,6 +159,7 @@
 #define   SM2_SCTLR_M              SM_BIT(0)
 #define SM2_CB_ACTLR               0x004
 #define SM2_CB_RESUME              0x008
+#define   SM2_RESUME_TNR           SM_BIT(0)    /* 1: terminate, 0: retry */
 #define SM2_CB_TCR2                0x010
 #define   SM2_TCR2_SEP             SM_MASK(17, 15)
 #define   SM2_TCR2_AS              SM_BIT(4)
@@ -165,6 +184,16 @@
 #define SM2_CB_MAIR0               0x038
 #define SM2_CB_MAIR1               0x03c
 #define SM2_CB_PAR                 0x050   /* 64-bit */
+#define   SM2_PAR_F                SM_BIT(0)    /* the operation faulted */
+/* F = 0: the result */
+#define   SM2_PAR_ATTR             SM_MASK(63, 56)  /* MAIR format */
+#define   SM2_PAR_PA               SM_MASK(47, 12)
+#define   SM2_PAR_NS               SM_BIT(9)
+#define   SM2_PAR_SH               SM_MASK(8, 7)
+/* F = 1: the fault, as FSR[7:1] (TF ... ASF) and the level */
+#define   SM2_PAR_PLVL             SM_MASK(9, 8)
+#define   SM2_PAR_FAULT            SM_MASK(7, 1)
+#define   SM2_PAR_STAGE2           SM_BIT(32)   /* the fault is at stage 2 */
 #define SM2_CB_FSR                 0x058
 #define   SM2_FSR_MULTI            SM_BIT(31)
 #define   SM2_FSR_SS               SM_BIT(30)
@@ -206,5 +235,16 @@
 #define SM2_CB_TLBSYNC             0x7f0
 #define SM2_CB_TLBSTATUS           0x7f4
 #define   SM2_TLBSTATUS_SACTIVE    SM_BIT(0)
+/*
+ * Stage-1 address translation operations of the bank (64-bit,
+ * write-only): the operand is the input address [63:12]; the result
+ * goes to PAR.  ATSR has the SM2_ATSR_ACTIVE layout.
+ */
+#define SM2_CB_ATS1PR              0x800
+#define SM2_CB_ATS1PW              0x808
+#define SM2_CB_ATS1UR              0x810
+#define SM2_CB_ATS1UW              0x818
+#define   SM2_ATS_ADDR             SM_MASK(63, 12)
+#define SM2_CB_ATSR                0x8f0
 
 #endif /* SM2_REGS_H */

@@ -222,6 +222,7 @@ typedef struct Sm2Ctx {
     unsigned cbndx;
     unsigned s2cbndx;                 /* nested: stage-2 bank, else NO_S2CB */
     bool stage2;
+    bool s2_fault;                    /* CBAR.TYPE 2: stage 2 faults */
     uint16_t vmid, asid, s2vmid;
     SmWalkCfg wcfg;
 } Sm2Ctx;
@@ -252,6 +253,18 @@ static Sm2Xlate sm2_walk_fault(Sm2 *s, const Sm2Ctx *c,
     return sm2_fault_result(sm2_context_fault(s, n, bit, req, level, ptw));
 }
 
+/*
+ * CBAR.TYPE 2: stage 1 gave @ipa, and stage 2 faults.  With no stage-2
+ * bank to hold it, the bank records it as a stage-2 translation fault
+ * of its own (FSYNR0.S1CBNDX = itself, IPAFAR = @ipa).
+ */
+static Sm2Xlate sm2_type2_fault(Sm2 *s, unsigned n, const Sm2Request *req,
+                                uint64_t ipa)
+{
+    return sm2_fault_result(sm2_nested_s2_fault(s, n, n, SM2_FSR_TF, req, 0,
+                                                false, ipa));
+}
+
 static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
                                   const Sm2Request *req)
 {
@@ -263,7 +276,7 @@ static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
     Sm2TlbEntry e;
 
     /* A hit that does not permit the access walks again for the fault. */
-    if (hit && sm_walk_perm_allows(hit->perm, &wr)) {
+    if (hit && !c->s2_fault && sm_walk_perm_allows(hit->perm, &wr)) {
         sm2_timing_note_tlb(s, true, NULL);
         return (Sm2Xlate) {
             .outcome = SM2_XLATE_OK, .pa = hit->pa | (req->iova & hit->mask),
@@ -275,6 +288,9 @@ static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
         return sm2_walk_fault(s, c, req, &res);
     }
     sm2_timing_note_tlb(s, false, &res);
+    if (c->s2_fault) {
+        return sm2_type2_fault(s, c->cbndx, req, res.ok.pa);
+    }
     e = (Sm2TlbEntry) {
         .vmid = c->vmid, .asid = c->asid, .cbndx = (uint8_t)c->cbndx,
         .s2cbndx = (uint8_t)c->s2cbndx, .s2vmid = c->s2vmid,
@@ -332,7 +348,8 @@ static int sm2_nested_s2_bank(Sm2 *s, unsigned n, uint32_t cbar)
  * stage 2 from bank CBAR[15:8] when that bank's SCTLR.M is set.
  */
 static Sm2Xlate sm2_decode_nested(Sm2 *s, unsigned n, uint32_t cbar,
-                                  const Sm2Request *req, Sm2Ctx *c)
+                                  const Sm2Request *req, bool s2_output,
+                                  Sm2Ctx *c)
 {
     int n2 = sm2_nested_s2_bank(s, n, cbar);
     bool s1_on = sm2_bank_enabled(s, n);
@@ -342,9 +359,10 @@ static Sm2Xlate sm2_decode_nested(Sm2 *s, unsigned n, uint32_t cbar,
     }
     c->s2cbndx = (unsigned)n2;
     c->s2vmid = sm2_cb_vmid(s, (unsigned)n2);
-    if (!s1_on && !sm2_bank_enabled(s, (unsigned)n2)) {
+    if (!s1_on && (!s2_output || !sm2_bank_enabled(s, (unsigned)n2))) {
         return sm2_bypass(req);
     }
+    c->wcfg.s1_output = !s2_output;
     if (!sm2_bank_aarch64(s, n) || !sm2_bank_aarch64(s, (unsigned)n2)) {
         return sm2_aarch32_fault(s, sm2_bank_aarch64(s, n) ? (unsigned)n2 : n,
                                  req);
@@ -364,7 +382,11 @@ static Sm2Xlate sm2_decode_nested(Sm2 *s, unsigned n, uint32_t cbar,
     return (Sm2Xlate) { .outcome = SM2_XLATE_OK };
 }
 
-/* Whether CBAR.TYPE @type is one this instance translates with. */
+/*
+ * Whether CBAR.TYPE @type is one this instance translates with: TYPE 2
+ * (stage 1, stage 2 faults) is a stage-2 configuration, so it needs
+ * both stages.
+ */
 static bool sm2_type_supported(const Sm2 *s, unsigned type)
 {
     switch (type) {
@@ -372,19 +394,20 @@ static bool sm2_type_supported(const Sm2 *s, unsigned type)
         return s->f.s2;
     case SM2_CBAR_TYPE_S1_BYPASS:
         return s->f.s1;
-    case SM2_CBAR_TYPE_NESTED:
-        return s->f.nested;
+    case SM2_CBAR_TYPE_S1_FAULT:
+        return s->f.s1 && s->f.s2;
     default:
-        return false;        /* TYPE 2, stage 1 with stage-2 fault */
+        return s->f.nested;
     }
 }
 
 /*
  * Decode bank @n for @req into @c; a result other than SM2_XLATE_OK is
- * the answer itself (bypass or fault).
+ * the answer itself (bypass or fault).  !@s2_output: only stage 1
+ * gives the result (a stage-1 address translation operation).
  */
 static Sm2Xlate sm2_decode_bank(Sm2 *s, unsigned n, const Sm2Request *req,
-                                Sm2Ctx *c)
+                                bool s2_output, Sm2Ctx *c)
 {
     uint32_t cbar = sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(n));
     unsigned type = (unsigned)sm_get(cbar, SM2_CBAR_TYPE);
@@ -400,10 +423,13 @@ static Sm2Xlate sm2_decode_bank(Sm2 *s, unsigned n, const Sm2Request *req,
         return sm2_global(s, SM2_GFSR_ICF, req);
     }
     if (type == SM2_CBAR_TYPE_NESTED) {
-        return sm2_decode_nested(s, n, cbar, req, c);
+        return sm2_decode_nested(s, n, cbar, req, s2_output, c);
     }
+    c->s2_fault = type == SM2_CBAR_TYPE_S1_FAULT && s2_output;
     if (!sm2_bank_enabled(s, n)) {
-        return sm2_bypass(req);      /* translation disabled in the bank */
+        /* translation disabled in the bank: its output is the input */
+        return c->s2_fault ? sm2_type2_fault(s, n, req, req->iova)
+                           : sm2_bypass(req);
     }
     if (!sm2_bank_aarch64(s, n)) {
         return sm2_aarch32_fault(s, n, req);
@@ -458,13 +484,37 @@ static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
         return sm2_global(s, SM2_GFSR_UCBF, req);
     }
     r = sm2_apply_s2cr(s2cr, req);
-    x = sm2_decode_bank(s, cbndx, &r, &c);
+    x = sm2_decode_bank(s, cbndx, &r, true, &c);
     if (x.outcome != SM2_XLATE_OK) {
         return x;
     }
     x = sm2_translate_ctx(s, &c, &r);
     x.priv = r.priv;
     return x;
+}
+
+Sm2Xlate sm2_translate_bank(Sm2 *s, unsigned n, const Sm2Request *req,
+                            Sm2AtsStages stages, SmWalkOk *ok)
+{
+    SmWalkReq wr = { req->iova, req->write, req->instr, req->priv };
+    SmWalkResult res;
+    Sm2Ctx c;
+    Sm2Xlate x = sm2_decode_bank(s, n, req, stages == SM2_ATS_S12, &c);
+
+    if (x.outcome != SM2_XLATE_OK) {
+        return x;
+    }
+    if (!sm_walk(&s->cfg.host, &c.wcfg, &wr, &res)) {
+        return sm2_walk_fault(s, &c, req, &res);
+    }
+    if (c.s2_fault) {
+        return sm2_type2_fault(s, n, req, res.ok.pa);
+    }
+    *ok = res.ok;
+    return (Sm2Xlate) {
+        .outcome = SM2_XLATE_OK, .pa = res.ok.pa, .mask = res.ok.addr_mask,
+        .perm = res.ok.perm,
+    };
 }
 
 Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)

@@ -16,8 +16,21 @@
  * commented where it is made; docs/smmuv2-model.md lists them):
  *  - TLBSYNC / TLBGSYNC complete within the write: TLBSTATUS and
  *    sTLBGSTATUS always read 0;
- *  - SCTLR.CFCFG = 1 (stall) is not modelled: a stalling fault
- *    terminates as with CFCFG = 0 (guest-visible FSR.SS stays 0);
+ *  - SCTLR.CFCFG = 1 (stall): a context fault that finds FSR clear
+ *    sets FSR.SS with its fault bit and holds the transaction (one per
+ *    bank) until RESUME: TnR = 1 terminates it, TnR = 0 translates it
+ *    again (a fault then is recorded, and stalls, again).  The client
+ *    is answered at once (Sm2Fault.stalled): an emulator cannot hold
+ *    a DMA access.  FSR.SS is write-one-to-clear like the fault bits,
+ *    so software clears FSR and then writes RESUME, as Linux does;
+ *  - address translation operations (ATS1* of a bank, GATS1* and GATS12*
+ *    in GR0, with atosns = false) complete within the write (ATSR and
+ *    sGATSR read 0), walk the tables without the TLB, and record no
+ *    fault: PAR holds F = 1, the FSR bit [7:1] the fault would set,
+ *    PLVL [9:8] and whether it was at stage 2 [32].  PAR.ATTR is the
+ *    stage-1 MAIR attribute (0 without stage 1), PAR.SH that of the
+ *    last stage, PAR.NS 0.  A stage-1 operation of a stage-2 bank
+ *    (CBAR.TYPE 0) gives F = 1 alone, with a guest-error log;
  *  - several matching stream match groups with sCR0.SMCFCFG = 0: the
  *    lowest-numbered group is used;
  *  - the context interrupt of bank n is line SM2_IRQ_CONTEXT(n), as
@@ -32,8 +45,10 @@
  *    entries and its own TLB maintenance carry its stage-2 bank's VMID,
  *    and stage-2 maintenance of that VMID removes them whatever the
  *    address (the TLB keeps VA -> PA only);
- *  - CBAR.TYPE 2 (stage 1 with stage-2 fault) is not modelled: a bank
- *    programmed with it faults (global ICF, guest-error log);
+ *  - CBAR.TYPE 2 (stage 1 with stage-2 fault): stage 1 translates as
+ *    with TYPE 1, then every transaction takes a stage-2 translation
+ *    fault, recorded in the bank itself with IPAFAR the stage-1 output
+ *    and FSYNR0.S1CBNDX the bank;
  *  - AArch32 context formats are not modelled (sIDR0.PTFS says AArch64
  *    only); a bank with CBA2R.VA64 = 0 takes a translation fault.
  */
@@ -63,7 +78,8 @@ typedef struct Sm2Features {
     bool s1;                 /* sIDR0.S1TS: stage-1 translation */
     bool s2;                 /* sIDR0.S2TS: stage-2 translation */
     bool nested;             /* sIDR0.NTS: CBAR.TYPE 3 (needs s1, s2) */
-    bool atosns;             /* sIDR0.ATOSNS: no address translation ops */
+    bool atosns;             /* sIDR0.ATOSNS: no address translation ops
+                              * (false: ATS1*, GATS1*, GATS12* work) */
     bool exids;              /* sIDR0.EXIDS: 16-bit extended StreamIDs */
     bool vmid16;             /* sIDR2.VMID16 */
     uint8_t numsidb;         /* sIDR0.NUMSIDB: StreamID bits, 1..15 (16 with exids) */
@@ -157,6 +173,13 @@ typedef struct Sm2Fault {
     bool recorded;
     uint8_t cbndx;
     int8_t level;            /* walk level of a context fault, else -1 */
+    /*
+     * A context fault with SCTLR.CFCFG = 1: the bank holds the
+     * transaction until RESUME (the client is answered now all the same).
+     */
+    bool stalled;
+    /* A context fault at stage 2 (nested, or CBAR.TYPE 2) */
+    bool stage2;
 } Sm2Fault;
 
 /* Permission bits of Sm2Xlate.perm: the SM_PERM_* of sm-walk.h. */
