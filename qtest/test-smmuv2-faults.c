@@ -193,7 +193,7 @@ static void no_cfre(Ctx *c)
     sctlr(c, QSM2_SCTLR_LINUX & ~QSM2_SCTLR_CFRE);
 }
 
-/* SCTLR.CFCFG = 1 (stall) is not modelled: the fault terminates */
+/* SCTLR.CFCFG = 1: the fault stalls, FSR.SS joins its bit */
 static void cfcfg(Ctx *c)
 {
     sctlr(c, QSM2_SCTLR_LINUX | QSM2_SCTLR_CFCFG);
@@ -211,6 +211,7 @@ static void cfcfg(Ctx *c)
 #define PF          0x08u
 #define EF          0x10u
 #define ASF         0x80u
+#define SS          0x40000000u
 
 static const CtxCase ctx_cases[] = {
     /* Translation faults, by the level of the invalid descriptor */
@@ -274,8 +275,8 @@ static const CtxCase ctx_cases[] = {
     /* Reporting choices of the bank */
     { "s1/cfre-clear-still-recorded", NULL, false, 12, 0, no_cfre,
       IOVA + 0x2000, true, TF, NS | WNR | 3 },
-    { "s1/cfcfg-terminates", NULL, false, 12, 0, cfcfg, IOVA + 0x2000, true,
-      TF, NS | WNR | 3 },
+    { "s1/cfcfg-stalls", NULL, false, 12, 0, cfcfg, IOVA + 0x2000, true,
+      TF | SS, NS | WNR | 3 },
     /* Stage 2 */
     { "s2/tf/level-3-read", NULL, true, 12, 0, NULL, IOVA + 0x2000, false,
       TF, NS | 3 },
@@ -417,7 +418,7 @@ static void cbar_type(QSm2 *s, uint32_t type)
     qsm2_stream(s, 0, SID0, 5);
 }
 
-/* Stage 1 with stage-2 fault, not modelled: an invalid context */
+/* Stage 1 with stage-2 fault on an SMMU without stage 2 (stage=1) */
 static void cbar_s1_s2fault(QSm2 *s)
 {
     cbar_type(s, QSM2_CBAR_S1_S2FAULT);
@@ -451,7 +452,8 @@ static const GlobalCase global_cases[] = {
     { "icf/s2cr-type-fault", NULL, 0, s2cr_fault, true, ICF, GNS | GWNR },
     { "icf/s2cr-type-reserved", NULL, 0, s2cr_reserved, false, ICF, GNS },
     { "icf/s2cr-reset-value", NULL, 0, smr_only, true, ICF, GNS | GWNR },
-    { "icf/cbar-type-2", NULL, 0, cbar_s1_s2fault, true, ICF, GNS | GWNR },
+    { "icf/cbar-type-2-without-s2", "stage=1", 0, cbar_s1_s2fault, true,
+      ICF, GNS | GWNR },
     { "icf/cbar-type-3-without-nts", "stage=1+2", 0, cbar_nested, false,
       ICF, GNS },
     { "icf/cbar-type-0-without-s2", "stage=1", 0, cbar_s2, true, ICF,
