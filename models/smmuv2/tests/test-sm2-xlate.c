@@ -871,6 +871,319 @@ static void test_untimed(void)
     sm2b_free(b);
 }
 
+/* ---- address translation operations ----------------------------------- */
+
+/* VA's page: the address of an operand whose low bits name a bank */
+#define VAPG (VA & ~0xfffull)
+
+static Sm2Bench *atos_bench(void)
+{
+    Sm2Features f;
+
+    sm2_features_default(&f);
+    f.nested = true;
+    f.atosns = false;
+    return sm2b_new(&f);
+}
+
+/*
+ * Without ATOS (the MMU-500 default) sIDR0.ATOSNS (bit 26) is set and an
+ * ATS1PR write leaves PAR alone.
+ */
+static void test_ats_absent(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+
+    s1_bank(b, 5);
+    g_assert_cmphex(sm2b_rd(b, 0x20) & (1u << 26), ==, 1u << 26);
+    sm2b_wr64(b, sm2b_cb(b, 5) + 0x800, VA);
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 5) + 0x50), ==, 0);
+    sm2b_free(b);
+}
+
+/*
+ * Bank 5, stage 1: VA's page -> PAGE_PA with AttrIndx 1 and SH 0b11;
+ * VA + 0x1000 read-only (AP[2]); VA + 0x3000 privileged only (AP[1]
+ * clear).  MAIR0 = 0x0000ff44: attribute 1 is 0xff.
+ *  ATS1PR VA:            PAR = 0xff << 56 | PAGE_PA | SH 3 << 7
+ *  ATS1PW VA + 0x1000:   F | PF (0x8) | PLVL 3 << 8 = 0x309; ATS1PR
+ *                        reads it: 0x44 << 56 | PAGE_PA (AttrIndx 0)
+ *  ATS1UR VA + 0x3000:   0x309 (privileged-only)
+ *  ATS1PR VA + 0x2000:   F | TF (0x2) | PLVL 3 = 0x303
+ *  ATS1UW 1 GiB above:   F | TF | PLVL 1 = 0x103
+ * None of the faults is recorded: FSR 0, no interrupt; ATSR reads 0.
+ */
+static void test_ats1_ops(void)
+{
+    Sm2Bench *b = atos_bench();
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+
+    g_assert_cmphex(sm2b_rd(b, 0x20) & (1u << 26), ==, 0);
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW | 0x4 | 0x300);
+    sm_pt_map(&mem, &pt, VA + 0x1000, PAGE_PA, 3, SM_PT_S1_RW | 0x80);
+    sm_pt_map(&mem, &pt, VA + 0x3000, PAGE_PA, 3, SM_PT_S1_RW & ~0x40ull);
+    sm2b_wr(b, cb5 + 0x38, 0x0000ff44);
+    enable(b, 0);
+    sm2b_wr64(b, cb5 + 0x800, VA);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==,
+                    0xff00000080001180ull);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x8f0), ==, 0);
+    sm2b_wr64(b, cb5 + 0x808, VA + 0x1000);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x309);
+    sm2b_wr64(b, cb5 + 0x800, VA + 0x1000);          /* PR: readable */
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==,    /* attribute 0 */
+                    0x4400000080001000ull);
+    sm2b_wr64(b, cb5 + 0x810, VA + 0x3000);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x309);
+    sm2b_wr64(b, cb5 + 0x800, VA + 0x2000);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x303);
+    sm2b_wr64(b, cb5 + 0x818, VA + 0x40000000);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x103);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    g_assert_cmpuint(b->irq_raised, ==, 0);
+    /* the operand's low 12 bits are not part of the address */
+    sm2b_wr64(b, cb5 + 0x800, VA | 0xfff);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==,
+                    0xff00000080001180ull);
+    /* written as two halves, the operation runs once both are there */
+    sm2b_wr(b, cb5 + 0x800, (uint32_t)(VA + 0x2000));
+    sm2b_wr(b, cb5 + 0x804, 0);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x303);
+    sm2b_free(b);
+}
+
+/*
+ * Bank translation disabled (SCTLR.M = 0): the flat result, the input
+ * page.  A stage-1 operation of stage-2 bank 1 (CBAR.TYPE 0): F alone.
+ * ATS ops neither consult nor fill the TLB: a descriptor changed
+ * without TLBI still translates the old way for traffic, not for ATS1.
+ */
+static void test_ats1_flat_s2_bank_and_tlb(void)
+{
+    Sm2Bench *b = atos_bench();
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
+    sm_pt_map(&mem, &pt, VA, 0x90000000ull, 3, SM_PT_S1_RW);  /* no TLBI */
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
+    sm2b_wr64(b, cb5 + 0x800, VA);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x90000000ull);
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
+    sm2b_wr(b, cb5 + 0x0, 0x66);                     /* M clear */
+    sm2b_wr64(b, cb5 + 0x800, VA);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x50), ==, 0x12345000ull);
+    sm2b_wr64(b, sm2b_cb(b, 1) + 0x800, VA);
+    g_assert_cmphex(sm2b_rd64(b, sm2b_cb(b, 1) + 0x50), ==, 0x1);
+    sm2b_free(b);
+}
+
+/*
+ * Global operations on the nested banks (bank 5 stage 1 on stage-2 bank
+ * 1), operand address | bank, result in sGPAR (0x180):
+ *  GATS1PR  VAPG | 5:          the IPA, IPA_OUT + 0x1000
+ *  GATS12PR VAPG | 5:          the PA, PA_OUT + 0x1000
+ *  GATS1PW  VA + 0x10000:    the IPA 0x50000000 (stage 2 not asked)
+ *  GATS12PW VA + 0x10000:    stage 2 faults at level 2:
+ *                            F | TF | PLVL 2 << 8 | stage 2 (bit 32)
+ *  GATS12UR IPA | 1 (TYPE 0): stage 2 alone, PA_OUT + 0x1000
+ *  GATS1UR  IPA | 1:         a stage-1 operation of a stage-2 bank: F
+ *  GATS1PR  VAPG | 99:         no bank 99: F
+ * sGATSR reads 0; bank 1's FSR stays 0.
+ */
+static void test_gats_nested(void)
+{
+    Sm2Bench *b = atos_bench();
+
+    nested_banks(b);
+    sm2b_wr64(b, 0x110, VAPG | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, IPA_OUT + 0x1000);
+    sm2b_wr64(b, 0x130, VAPG | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, PA_OUT + 0x1000);
+    sm2b_wr64(b, 0x118, (VAPG + 0x10000) | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x50000000ull);
+    sm2b_wr64(b, 0x138, (VAPG + 0x10000) | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x100000203ull);
+    sm2b_wr64(b, 0x120, (IPA_OUT + 0x1000) | 1);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, PA_OUT + 0x1000);
+    sm2b_wr64(b, 0x100, (IPA_OUT + 0x1000) | 1);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x1);
+    sm2b_wr64(b, 0x110, VAPG | 99);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x1);
+    g_assert_cmphex(sm2b_rd(b, 0x188), ==, 0);
+    g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 1) + 0x58), ==, 0);
+    g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0);
+    sm2b_free(b);
+}
+
+/*
+ * A stage-1 table behind a stage-2 hole: GATS1PR of a nested bank still
+ * walks its tables through stage 2, so the stage-2 fault on the table
+ * fetch shows (bit 32 set, TF).
+ */
+static void test_gats1_s2_fault_on_table(void)
+{
+    Sm2Bench *b = atos_bench();
+    uint64_t par;
+
+    nested_banks(b);
+    /* stage 1's tables sit in IPA [0, 32MiB): move TTBR0 above it */
+    sm2b_wr64(b, sm2b_cb(b, 5) + 0x20, 0x60000000ull | (uint64_t)ASID << 48);
+    sm2b_wr64(b, 0x110, VAPG | 5);
+    par = sm2b_rd64(b, 0x180);
+    g_assert_cmphex(par & 0x1000000ffull, ==, 0x100000003ull);
+    sm2b_free(b);
+}
+
+/* ---- stalls ------------------------------------------------------------ */
+
+/*
+ * SCTLR.CFCFG (bit 7): a translation fault at VA + 0x2000 sets FSR.TF
+ * and SS (0x40000002) and the bank holds it; a second one adds MULTI
+ * only and does not stall.  Software clears FSR; RESUME (0x8) with TnR
+ * 0 retries: the page is still unmapped, so the fault (and its stall)
+ * is back, FAR the same.  After mapping the page, a retry translates
+ * (no fault; the result is in the TLB).  RESUME without a stall changes
+ * nothing.  TnR 1 terminates: SS goes, the fault bit stays until
+ * software clears it.
+ */
+static void test_stall_resume(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    Sm2Xlate x;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    sm2b_wr(b, cb5 + 0x0, 0x67 | 0x80);
+    x = xl(b, SID, VA + 0x2000, true);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_true(x.fault.stalled);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000002);
+    x = xl(b, SID, VA + 0x5000, false);
+    g_assert_false(x.fault.stalled);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0xc0000002);
+    sm2b_wr(b, cb5 + 0x58, 0xc0000002);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    sm2b_wr(b, cb5 + 0x8, 0);                        /* retry */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000002);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x60), ==, VA + 0x2000);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x8), ==, 0);  /* write-only */
+    sm2b_wr(b, cb5 + 0x58, 0x40000002);
+    sm_pt_map(&mem, &pt, VA + 0x2000, PAGE_PA, 3, SM_PT_S1_RW);
+    sm2b_wr(b, cb5 + 0x8, 0);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    g_assert_true(xl(b, SID, VA + 0x2000, true).tlb_hit);
+    sm2b_wr(b, cb5 + 0x8, 0);                        /* nothing held */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    g_assert_true(xl(b, SID, VA + 0x6000, false).fault.stalled);
+    sm2b_wr(b, cb5 + 0x8, 1);                        /* terminate */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x2);
+    sm2b_free(b);
+}
+
+/*
+ * A held transaction migrates: saved with the registers, dropped by
+ * reset (RESUME then finds nothing), back after restore, where a retry
+ * takes the same fault again.
+ */
+static void test_stall_migrates(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    g_autofree uint32_t *words = g_new0(uint32_t, sm2_state_words(b->s));
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    sm2b_wr(b, cb5 + 0x0, 0x67 | 0x80);
+    g_assert_true(xl(b, SID, VA + 0x2000, true).fault.stalled);
+    sm2_save(b->s, words);
+    sm2_reset(b->s);
+    sm2b_wr(b, cb5 + 0x8, 0);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    sm2_restore(b->s, words);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000002);
+    sm2b_wr(b, cb5 + 0x58, 0x40000002);
+    sm2b_wr(b, cb5 + 0x8, 0);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000002);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x100 | 0x20 | 0x10 | 3);
+    sm2b_free(b);
+}
+
+/* ---- CBAR.TYPE 2 --------------------------------------------------------- */
+
+/*
+ * Bank 5 as stage 1 with stage-2 fault (CBAR 0x2ff00): stage 1 gives
+ * PAGE_PA + 0x678, then a stage-2 translation fault in bank 5 itself:
+ * FSR.TF, FAR = VA, IPAFAR = the stage-1 output, FSYNR0 = S1CBNDX 5 |
+ * NSATTR | PNU | PLVL 0 = 0x050120; nothing is cached.  With the bank
+ * disabled, IPAFAR is the input.  GATS12PR faults at stage 2 (F | TF |
+ * bit 32), GATS1PR gives the stage-1 output.  Back to TYPE 1, it
+ * translates.  Without stage 2 (s2 = false) TYPE 2 is an invalid
+ * context (sGFSR.ICF).
+ */
+static void test_cbar_type2(void)
+{
+    Sm2Bench *b = atos_bench();
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5);
+    uint64_t cb5 = sm2b_cb(b, 5);
+    Sm2Features f;
+    Sm2Xlate x;
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x2ff00);
+    x = xl(b, SID, VA, false);
+    g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
+    g_assert_cmpuint(x.fault.cbndx, ==, 5);
+    g_assert_true(x.fault.stage2);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x2);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x60), ==, VA);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x70), ==, 0x80001678ull);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x68), ==, 0x050120);
+    g_assert_false(xl(b, SID, VA, false).tlb_hit);
+    sm2b_wr64(b, 0x130, VAPG | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x100000003ull);
+    sm2b_wr64(b, 0x110, VAPG | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x80001000ull);
+    sm2b_wr(b, cb5 + 0x58, 0x80000002);
+    sm2b_wr(b, cb5 + 0x0, 0x66);
+    xl(b, SID, VA + 0x2000, false);
+    g_assert_cmphex(sm2b_rd64(b, cb5 + 0x70), ==, VA + 0x2000);
+    sm2b_wr(b, cb5 + 0x58, 0x80000002);
+    sm2b_wr(b, cb5 + 0x0, 0x67);
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x1ff00);
+    g_assert_cmpint(xl(b, SID, VA, false).outcome, ==, SM2_XLATE_OK);
+    sm2b_free(b);
+
+    sm2_features_default(&f);
+    f.s2 = false;
+    f.nums2cb = 0;
+    b = sm2b_new(&f);
+    s1_bank(b, 5);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x2ff00);
+    x = xl(b, SID, VA, false);
+    g_assert_true(x.fault.global);
+    g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0x1);
+    sm2b_free(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -901,5 +1214,15 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/timing", test_timing);
     g_test_add_func("/sm2/xlate/untimed", test_untimed);
     g_test_add_func("/sm2/xlate/random", test_random);
+    g_test_add_func("/sm2/xlate/ats-absent", test_ats_absent);
+    g_test_add_func("/sm2/xlate/ats1-ops", test_ats1_ops);
+    g_test_add_func("/sm2/xlate/ats1-flat-s2-bank-tlb",
+                    test_ats1_flat_s2_bank_and_tlb);
+    g_test_add_func("/sm2/xlate/gats-nested", test_gats_nested);
+    g_test_add_func("/sm2/xlate/gats1-s2-fault-on-table",
+                    test_gats1_s2_fault_on_table);
+    g_test_add_func("/sm2/xlate/stall-resume", test_stall_resume);
+    g_test_add_func("/sm2/xlate/stall-migrates", test_stall_migrates);
+    g_test_add_func("/sm2/xlate/cbar-type2", test_cbar_type2);
     return g_test_run();
 }
