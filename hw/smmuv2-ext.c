@@ -281,7 +281,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     SMMUv2ExtState *s = SMMUV2_EXT(obj);
     g_autofree SmTimingStats *ts = g_new0(SmTimingStats, 1);
     SmCacheStats tlb;
-    uint64_t translations, faults, stalls;
+    uint64_t translations, faults, stalls, ats_ops;
     bool ok, timed;
 
     if (!s->model) {
@@ -294,6 +294,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     translations = s->translations;
     faults = s->faults;
     stalls = s->stalls;
+    ats_ops = sm2_ats_count(s->model);
     smmu_ext_unlock(&s->lock);
 
     if (!visit_start_struct(v, name, NULL, 0, errp)) {
@@ -302,6 +303,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     ok = visit_type_uint64(v, "translations", &translations, errp) &&
          visit_type_uint64(v, "faults", &faults, errp) &&
          visit_type_uint64(v, "stalls", &stalls, errp) &&
+         visit_type_uint64(v, "ats-ops", &ats_ops, errp) &&
          smmu_ext_visit_cache(v, "tlb", &tlb, errp) &&
          (!timed || smmu_ext_visit_timing(v, "timing", &s->timing_set, ts,
                                           errp));
@@ -650,7 +652,7 @@ static void smmuv2_ext_instance_init(Object *obj)
                         NULL, NULL, NULL);
     object_property_set_description(obj, "stats",
                                     "model statistics: translations, faults, "
-                                    "stalls, TLB counters and, with timing=on, the "
+                                    "stalls, ats-ops, TLB counters and, with timing=on, the "
                                     "timing engine's");
 }
 

@@ -32,6 +32,10 @@ SCENARIOS = [
     guest.Scenario(smmu="smmuv2-ext", mode="strict", iothread=True),
     guest.Scenario(smmu="smmuv2-ext", mode="strict", instances=2),
     guest.Scenario(smmu="smmuv2-ext", mode="strict", pages="16k"),
+    # Address translation operations: 6.1's iommu_dma_unmap_page() asks
+    # iova_to_phys, which arm-smmu answers with ATS1PR of the domain's bank
+    # (ARM_SMMU_FEAT_TRANS_OPS), so every unmap runs one.
+    guest.Scenario(smmu="smmuv2-ext", mode="strict", smmu_opts="atos=on"),
 ]
 OURS = [s for s in SCENARIOS if s.smmu == "smmuv3-ext"]
 OURS_V2 = [s for s in SCENARIOS if s.smmu == "smmuv2-ext"]
@@ -176,6 +180,25 @@ def test_smmuv2_statistics(boots, scenario):
         assert st["notifier-unmaps"] > reads, st
     elif scenario.mode == "lazy":
         assert st["notifier-unmaps"] > 0, st
+    # Linux runs ATS1PR only where sIDR0.ATOSNS says it may
+    if "atos=on" in scenario.smmu_opts:
+        assert st["ats-ops"] > reads, st
+    else:
+        assert st["ats-ops"] == 0, st
+
+
+@pytest.mark.guest
+def test_smmuv2_atos_probe_line(boots):
+    """With atos=on, arm-smmu reports "address translation ops" at
+    probe (sIDR0.ATOSNS clear); without it, it does not."""
+    on = boots.get(guest.Scenario(smmu="smmuv2-ext", mode="strict",
+                                  smmu_opts="atos=on"))
+    off = boots.get(guest.Scenario(smmu="smmuv2-ext", mode="strict",
+                                   disk_mb=256))
+    line = "address translation ops"
+    assert line in "\n".join(on.report.results["iommu-probe"].diagnostics)
+    assert line not in "\n".join(
+        off.report.results["iommu-probe"].diagnostics)
 
 
 @pytest.mark.guest

@@ -439,6 +439,7 @@ enum {
     R_RO,                    /* identification, status */
     R_W1C,                   /* FSR, sGFSR */
     R_WO,                    /* TLB maintenance, syncs: read as zero */
+    R_OP,                    /* ATS1*, GATS*, RESUME: read as zero */
     R_ZERO,                  /* TLBSTATUS, sTLBGSTATUS: always zero */
 };
 
@@ -474,6 +475,16 @@ static const RegDef regs[] = {
     { SP_GR0, SM2_TLBIALLH, 4, R_WO, A_ONE },
     { SP_GR0, SM2_STLBGSYNC, 4, R_WO, A_ONE },
     { SP_GR0, SM2_STLBGSTATUS, 4, R_ZERO, A_ONE },
+    { SP_GR0, SM2_SGATS1UR, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS1UW, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS1PR, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS1PW, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS12UR, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS12UW, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS12PR, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGATS12PW, 8, R_OP, A_ONE },
+    { SP_GR0, SM2_SGPAR, 8, R_RO, A_ONE },
+    { SP_GR0, SM2_SGATSR, 4, R_ZERO, A_ONE },
     { SP_GR0, SM2_SMR(0), 4, R_RW, A_SMRG },
     { SP_GR0, SM2_S2CR(0), 4, R_RW, A_SMRG },
     { SP_GR1, SM2_CBAR(0), 4, R_RW, A_CB },
@@ -481,7 +492,7 @@ static const RegDef regs[] = {
     { SP_GR1, SM2_CBA2R(0), 4, R_RW, A_CB },
     { SP_CB, SM2_CB_SCTLR, 4, R_RW, A_ONE },
     { SP_CB, SM2_CB_ACTLR, 4, R_RW, A_ONE },
-    { SP_CB, SM2_CB_RESUME, 4, R_RW, A_ONE },
+    { SP_CB, SM2_CB_RESUME, 4, R_OP, A_ONE },
     { SP_CB, SM2_CB_TCR2, 4, R_RW, A_ONE },
     { SP_CB, SM2_CB_TTBR0, 8, R_RW, A_ONE },
     { SP_CB, SM2_CB_TTBR1, 8, R_RW, A_ONE },
@@ -506,6 +517,11 @@ static const RegDef regs[] = {
     { SP_CB, SM2_CB_TLBIIPAS2L, 8, R_WO, A_ONE },
     { SP_CB, SM2_CB_TLBSYNC, 4, R_WO, A_ONE },
     { SP_CB, SM2_CB_TLBSTATUS, 4, R_ZERO, A_ONE },
+    { SP_CB, SM2_CB_ATS1PR, 8, R_OP, A_ONE },
+    { SP_CB, SM2_CB_ATS1PW, 8, R_OP, A_ONE },
+    { SP_CB, SM2_CB_ATS1UR, 8, R_OP, A_ONE },
+    { SP_CB, SM2_CB_ATS1UW, 8, R_OP, A_ONE },
+    { SP_CB, SM2_CB_ATSR, 4, R_ZERO, A_ONE },
 };
 
 /* Where frame offset @off lands in the harness's reading. */
@@ -1094,15 +1110,29 @@ static void write_all(Fz *z, uint64_t off, uint64_t v, unsigned size)
     }
 }
 
+/* An address translation operation (not RESUME): records no fault. */
+static bool ats_reg(const Loc *l)
+{
+    return l->r && l->r->kind == R_OP && l->r->off != SM2_CB_RESUME;
+}
+
 static void mmio_w(Fz *z, uint64_t off, uint64_t v, unsigned size)
 {
     Before b = book_begin(z, off, size);
     Loc l = locate(z, off);
+    unsigned calls = z->a.irq_calls;
+    uint32_t gfsr = rd(&z->a, SM2_SGFSR);
 
     write_all(z, off, v, size);
     book_end(z, &b, v, size);
+    if (ats_reg(&l)) {
+        FZ_CHECK(z->a.irq_calls == calls && rd(&z->a, SM2_SGFSR) == gfsr,
+                 "%s at 0x%" PRIx64 " recorded a fault", l.r->off >= 0x800
+                 ? "ATS1" : "GATS", off);
+    }
     /* Write-only registers read as zero, also right after a write. */
-    if (l.r && (l.r->kind == R_WO || l.r->kind == R_ZERO) &&
+    if (l.r && (l.r->kind == R_WO || l.r->kind == R_OP ||
+                l.r->kind == R_ZERO) &&
         (size == 4 || size == 8) && !(off & (size - 1))) {
         FZ_CHECK(rd(&z->a, off) == 0, "a: write-only register 0x%" PRIx64
                  " reads 0x%x after a write", off, rd(&z->a, off));
@@ -1961,7 +1991,8 @@ static void check_read(Fz *z, uint64_t off, unsigned size, uint64_t v)
         Loc l = locate(z, off + 4 * i);
         uint32_t w = (uint32_t)(v >> (32 * i));
 
-        if (!l.r || l.r->kind == R_WO || l.r->kind == R_ZERO) {
+        if (!l.r || l.r->kind == R_WO || l.r->kind == R_OP ||
+            l.r->kind == R_ZERO) {
             FZ_CHECK(w == 0, "%s offset 0x%" PRIx64 " reads 0x%x",
                      !l.r ? "reserved" : "write-only or status",
                      off + 4 * i, w);

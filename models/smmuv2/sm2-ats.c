@@ -119,11 +119,17 @@ static uint64_t sm2_ats_run(Sm2 *s, const Sm2AtsOp *op, unsigned n,
     SmWalkOk ok = { .s1_level = -1, .s2_level = -1 };
     Sm2Xlate x;
 
+    s->ats_count++;
     s->ats_op = true;
     x = sm2_translate_bank(s, n, &req, op->stages, &ok);
     s->ats_op = false;
     return x.outcome == SM2_XLATE_FAULT ? sm2_par_fault(&x.fault)
                                         : sm2_par_ok(s, n, &x, &ok);
+}
+
+uint64_t sm2_ats_count(const Sm2 *s)
+{
+    return s->ats_count;
 }
 
 void sm2_ats_written(Sm2 *s, Sm2Space sp, unsigned bank, uint32_t off)

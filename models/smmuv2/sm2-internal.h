@@ -96,6 +96,7 @@ struct Sm2 {
      * out for PAR but neither recorded nor stalled.
      */
     bool ats_op;
+    uint64_t ats_count;               /* operations run */
     /* timing (sm2-timing.c): NULL engine without it */
     SmTimingEngine *timing;
     SmTimingRecord *rec;              /* the timed translation's, or NULL */

@@ -200,6 +200,9 @@ typedef struct Sm2Xlate {
 
 Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req);
 
+/* Address translation operations run (ATS1*, GATS*), since creation. */
+uint64_t sm2_ats_count(const Sm2 *s);
+
 /* TLB counters (lookups, hits, invalidations, ...). */
 SmCacheStats sm2_tlb_stats(const Sm2 *s);
 

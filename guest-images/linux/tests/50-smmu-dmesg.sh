@@ -16,7 +16,8 @@ arm-smmu)
     log=$(dmesg | grep -E 'arm-smmu [^ ]+: ')
     TIMEOUT='sync timed out'
     GERROR='Unexpected global fault|Blocked unknown Stream ID|GFSR 0x'
-    EVENT='Unhandled context fault|context fault'
+    # and the address translation operation of iova_to_phys (atos=on)
+    EVENT='Unhandled context fault|context fault|translation fault!|iova to phys timed out'
     what="TLB sync timeout" ;;
 *)  skip "no arm-smmu-v3 or arm-smmu expected" ;;
 esac
