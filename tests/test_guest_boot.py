@@ -23,8 +23,9 @@ SCENARIOS = [
     # Two instances: pcie.0 and a pxb-pcie root bus, a disk behind each.
     guest.Scenario(smmu="smmuv3-ext", mode="strict", instances=2),
     # The SMMUv2 / MMU-500 under Linux's arm-smmu driver: every DMA API
-    # mode, stage-2 domains (stage=2), an iothread, two instances, and
-    # Debian's 6.12 kernel (its 16 KiB-page build).
+    # mode, stage-2 domains (stage=2), an iothread, two instances, on
+    # Debian 12's 6.1 kernel and on its 6.12 kernel (4 KiB pages, and the
+    # 16 KiB-page build).
     guest.Scenario(smmu="smmuv2-ext", mode="strict", disk_mb=256),
     guest.Scenario(smmu="smmuv2-ext", mode="lazy"),
     guest.Scenario(smmu="smmuv2-ext", mode="passthrough"),
@@ -32,6 +33,12 @@ SCENARIOS = [
     guest.Scenario(smmu="smmuv2-ext", mode="strict", iothread=True),
     guest.Scenario(smmu="smmuv2-ext", mode="strict", instances=2),
     guest.Scenario(smmu="smmuv2-ext", mode="strict", pages="16k"),
+    guest.Scenario(smmu="smmuv2-ext", mode="strict", disk_mb=256,
+                   kernel="6.12"),
+    guest.Scenario(smmu="smmuv2-ext", mode="lazy", kernel="6.12"),
+    guest.Scenario(smmu="smmuv2-ext", mode="passthrough", kernel="6.12"),
+    guest.Scenario(smmu="smmuv2-ext", mode="strict", instances=2,
+                   kernel="6.12"),
     # Address translation operations: 6.1's iommu_dma_unmap_page() asks
     # iova_to_phys, which arm-smmu answers with ATS1PR of the domain's bank
     # (ARM_SMMU_FEAT_TRANS_OPS), so every unmap runs one.
@@ -202,13 +209,14 @@ def test_smmuv2_atos_probe_line(boots):
 
 
 @pytest.mark.guest
-def test_smmuv2_probe_lines(boots):
-    """Linux's arm-smmu reports what sIDR0..2 promise for the defaults:
-    both stages and nesting, 48 stream match groups, 16 context banks of
-    which 4 stage-2 only, 48-bit addresses
+@pytest.mark.parametrize("kernel", ["", "6.12"])
+def test_smmuv2_probe_lines(boots, kernel):
+    """Linux's arm-smmu (6.1 and 6.12) reports what sIDR0..2 promise for
+    the defaults: both stages and nesting, 48 stream match groups, 16
+    context banks of which 4 stage-2 only, 48-bit addresses
     (drivers/iommu/arm/arm-smmu/arm-smmu.c prints these at probe)."""
     boot = boots.get(guest.Scenario(smmu="smmuv2-ext", mode="strict",
-                                    disk_mb=256))
+                                    disk_mb=256, kernel=kernel))
     text = "\n".join(boot.report.results["iommu-probe"].diagnostics)
     for line in ("SMMUv2 with:", "stage 1 translation",
                  "stage 2 translation", "nested translation",
@@ -255,9 +263,9 @@ def test_both_generations_on_6_1(boots):
 
 @pytest.mark.guest
 def test_both_generations_on_6_12(boots):
-    """Debian's 6.12 (its 16 KiB-page build): both drivers register, each
-    disk is in a group of its own SMMU instance, both read correctly."""
-    boot = boots.get(guest.Scenario(pages="16k", **MIXED))
+    """Debian 12's 6.12 kernel: both drivers register, each disk is in a
+    group of its own SMMU instance, both read correctly."""
+    boot = boots.get(guest.Scenario(kernel="6.12", **MIXED))
     res = boot.report.results
     probe = "\n".join(res["iommu-probe"].diagnostics)
     assert res["iommu-probe"].status == "pass", probe

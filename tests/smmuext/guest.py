@@ -98,6 +98,12 @@ GUEST_KERNELS = {
     "64k": GuestKernel(paths.GUEST_64K, "cortex-a72"),
 }
 
+# Debian kernels besides GUEST_KERNELS' (Scenario.kernel), by version and
+# page size.
+OTHER_KERNELS = {
+    ("6.12", "4k"): GuestKernel(paths.GUEST_612, "cortex-a72"),
+}
+
 
 def source_kernel(pages):
     """The guest around the kernel scripts/build-kernel built with @pages
@@ -129,6 +135,9 @@ class Scenario:
     unmap_watcher: bool = True
     # The guest kernel's page size, a key of GUEST_KERNELS.
     pages: str = "4k"
+    # "6.12": Debian 12's 6.12 kernel with 4 KiB pages instead of the
+    # page size's kernel in GUEST_KERNELS (6.1 for 4k).
+    kernel: str = ""
     # True: the kernel built from source with that page size
     # (source_kernel()), whatever GUEST_KERNELS has for it.
     source_built: bool = False
@@ -148,6 +157,7 @@ class Scenario:
                         (["%dM" % self.disk_mb] if self.disk_mb != DEFAULT_DISK_MB else []) +
                         (["iothread"] if self.iothread else []) +
                         (["pages" + self.pages] if self.pages != "4k" else []) +
+                        (["linux" + self.kernel] if self.kernel else []) +
                         (["src"] if self.source_built else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
                                  "".join(self.qemu_extra))]
@@ -161,6 +171,13 @@ class Scenario:
     def guest_kernel(self):
         if self.source_built:
             return source_kernel(self.pages)
+        if self.kernel:
+            if (self.kernel, self.pages) not in OTHER_KERNELS:
+                raise ConfigError("no %s guest kernel with %s pages; there "
+                                  "are: %s" % (self.kernel, self.pages,
+                                               ", ".join("%s %s" % k for k in
+                                                         OTHER_KERNELS)))
+            return OTHER_KERNELS[(self.kernel, self.pages)]
         if self.pages not in GUEST_KERNELS:
             raise ConfigError("no guest kernel with %s pages; choose one of: "
                               "%s" % (self.pages, ", ".join(GUEST_KERNELS)))

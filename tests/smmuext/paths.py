@@ -14,6 +14,8 @@ KERNEL = os.path.join(GUEST, "Image")
 INITRD = os.path.join(GUEST, "initramfs.cpio.gz")
 # The same guest with Debian's arm64-16k kernel (16 KiB pages).
 GUEST_16K = os.path.join(BUILD, "guest-16k")
+# The same guest with Debian 12's 6.12 kernel (4 KiB pages).
+GUEST_612 = os.path.join(BUILD, "guest-612")
 # The kernel built from source with 64 KiB pages (scripts/build-kernel).
 GUEST_64K = os.path.join(BUILD, "guest-src-64k")
 GUEST_TESTS_DIR = os.path.join(TOP, "guest-images", "linux", "tests")

@@ -1019,6 +1019,13 @@ static void test_gats_nested(void)
     g_assert_cmphex(sm2b_rd(b, 0x188), ==, 0);
     g_assert_cmphex(sm2b_rd(b, sm2b_cb(b, 1) + 0x58), ==, 0);
     g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0);
+    /* bank 5 nested on itself, no stage-2 bank: a global ICF, F alone */
+    sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x30500);
+    sm2b_wr64(b, 0x130, VAPG | 5);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x1);
+    g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0);
+    /* six of the eight ran: no bank 99, no stage 1 in bank 1 */
+    g_assert_cmpuint(sm2_ats_count(b->s), ==, 6);
     sm2b_free(b);
 }
 
