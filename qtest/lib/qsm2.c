@@ -63,6 +63,11 @@ uint64_t qsm2_gr0_readq(QSm2 *s, uint32_t off)
     return qbus_readq(s->bus, qsm2_gr0(s) + off);
 }
 
+void qsm2_gr0_writeq(QSm2 *s, uint32_t off, uint64_t val)
+{
+    qbus_writeq(s->bus, qsm2_gr0(s) + off, val);
+}
+
 uint32_t qsm2_gr1_readl(QSm2 *s, uint32_t off)
 {
     return qbus_readl(s->bus, qsm2_gr1(s) + off);
@@ -239,6 +244,25 @@ void qsm2_gfsr_clear(QSm2 *s)
     qsm2_gr0_writel(s, QSM2_SGFSR, qsm2_gfsr(s));
 }
 
+void qsm2_resume(QSm2 *s, unsigned n, bool terminate)
+{
+    qsm2_cb_writel(s, n, QSM2_CB_RESUME, terminate ? QSM2_RESUME_TNR : 0);
+}
+
+/* ---- address translation operations -------------------------------------- */
+
+uint64_t qsm2_ats1(QSm2 *s, unsigned n, uint32_t op, uint64_t va)
+{
+    qsm2_cb_writeq(s, n, op, va & ~UINT64_C(0xfff));
+    return qsm2_cb_readq(s, n, QSM2_CB_PAR);
+}
+
+uint64_t qsm2_gats(QSm2 *s, uint32_t op, uint64_t addr, unsigned ndx)
+{
+    qsm2_gr0_writeq(s, op, (addr & ~UINT64_C(0xfff)) | QSM2_GATS_NDX(ndx));
+    return qsm2_gr0_readq(s, QSM2_SGPAR);
+}
+
 /* ---- TLB maintenance ----------------------------------------------------- */
 
 static bool qsm2_wait_zero(const QSm2 *s, uint64_t addr, uint32_t bit)
@@ -347,19 +371,70 @@ unsigned qsm2_env_irq_raised(QSm2Env *e, unsigned line)
     return qtc_irq_raised(e->qts, e->spi + line);
 }
 
+/*
+ * The value of member @key of the JSON object @obj starts at (@obj at its
+ * opening brace), or NULL.  Members of nested objects are skipped:
+ * stats' "timing" repeats names such as "faults", "translations" and
+ * "hits" with counts of its own, and QMP emits members in no fixed order.
+ */
+static const char *qsm2_json_member(const char *obj, const char *key)
+{
+    size_t klen = strlen(key);
+    unsigned d = 0;
+    const char *p;
+
+    for (p = obj; *p; p++) {
+        if (*p == '{' || *p == '[') {
+            d++;
+        } else if (*p == '}' || *p == ']') {
+            if (--d == 0) {
+                return NULL;                /* the end of @obj */
+            }
+        } else if (*p == '"') {
+            const char *end = strchr(p + 1, '"');
+
+            if (!end) {
+                return NULL;
+            }
+            if (d == 1 && (size_t)(end - p - 1) == klen &&
+                !strncmp(p + 1, key, klen)) {
+                const char *v = end + 1;
+
+                while (*v == ' ') {
+                    v++;
+                }
+                if (*v == ':') {
+                    v++;
+                    while (*v == ' ') {
+                        v++;
+                    }
+                    return v;
+                }
+            }
+            p = end;
+        }
+    }
+    return NULL;
+}
+
 uint64_t qsm2_env_stat(QSm2Env *e, const char *name)
 {
+    /* qtc_qmp_ok() gives the "return" value: the stats object itself */
     g_autofree char *json = qtc_qmp_ok(e->qts, "{'execute': 'qom-get', "
                                        "'arguments': {'path': '"
                                        QSM2_ENV_PATH "', 'property': "
                                        "'stats'}}");
-    g_autofree char *key = g_strdup_printf("\"%s\":", name);
-    const char *p = strstr(json, key);
+    const char *p = qsm2_json_member(json, name);
 
+    if (!p) {
+        const char *tlb = qsm2_json_member(json, "tlb");
+
+        p = tlb && *tlb == '{' ? qsm2_json_member(tlb, name) : NULL;
+    }
     if (!p) {
         g_error("stats has no %s: %s", name, json);
     }
-    return g_ascii_strtoull(p + strlen(key), NULL, 10);
+    return g_ascii_strtoull(p, NULL, 10);
 }
 
 uint64_t qsm2_env_buf(QSm2Env *e, uint64_t size)

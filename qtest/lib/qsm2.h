@@ -47,6 +47,8 @@
                                     QSM2_SCR0_GCFGFRE | QSM2_SCR0_GCFGFIE)
 #define QSM2_SACR                  0x010
 #define QSM2_SIDR0                 0x020
+/* Address translation operations not supported (meaningful with S1TS) */
+#define   QSM2_SIDR0_ATOSNS        (1u << 26)
 #define QSM2_SIDR1                 0x024
 #define QSM2_SIDR2                 0x028
 #define QSM2_SIDR7                 0x03c
@@ -61,6 +63,25 @@
 #define QSM2_TLBIALLH              0x06c
 #define QSM2_STLBGSYNC             0x070
 #define QSM2_STLBGSTATUS           0x074
+/*
+ * Global address translation operations (64-bit, write-only): the
+ * operand is the input address [63:12] and the context bank NDX [7:0];
+ * GATS1* run stage 1 of that bank, GATS12* every stage it translates
+ * with.  The result is in sGPAR, in the PAR layout below.
+ */
+#define QSM2_SGATS1UR              0x100
+#define QSM2_SGATS1UW              0x108
+#define QSM2_SGATS1PR              0x110
+#define QSM2_SGATS1PW              0x118
+#define QSM2_SGATS12UR             0x120
+#define QSM2_SGATS12UW             0x128
+#define QSM2_SGATS12PR             0x130
+#define QSM2_SGATS12PW             0x138
+#define   QSM2_GATS_NDX(n)         ((uint64_t)(n) & 0xff)
+#define QSM2_SGPAR                 0x180   /* 64-bit */
+#define QSM2_SGATSR                0x188
+/* sGATSR and ATSR: ACTIVE [0], an operation in progress */
+#define   QSM2_ATSR_ACTIVE         (1u << 0)
 #define QSM2_SMR(n)                (0x800 + 4 * (n))
 #define   QSM2_SMR_VALID           (1u << 31)
 #define QSM2_S2CR(n)               (0xc00 + 4 * (n))
@@ -83,6 +104,8 @@
 #define     QSM2_CBAR_S1_S2BYPASS  1
 #define     QSM2_CBAR_S1_S2FAULT   2
 #define     QSM2_CBAR_NESTED       3
+/* TYPE 3 (nested): the stage-2 context bank in [15:8] */
+#define   QSM2_CBAR_CBNDX(n)       (((uint32_t)(n) & 0xff) << 8)
 #define QSM2_CBFRSYNRA(n)          (0x400 + 4 * (n))
 #define QSM2_CBA2R(n)              (0x800 + 4 * (n))
 #define   QSM2_CBA2R_VA64          (1u << 0)
@@ -105,6 +128,7 @@
                                     QSM2_SCTLR_CFIE)
 #define QSM2_CB_ACTLR              0x004
 #define QSM2_CB_RESUME             0x008
+#define   QSM2_RESUME_TNR          (1u << 0)   /* 1 terminate, 0 retry */
 #define QSM2_CB_TCR2               0x010
 #define   QSM2_TCR2_PASIZE(e)      ((uint32_t)(e) & 0xf)
 #define   QSM2_TCR2_AS             (1u << 4)
@@ -131,11 +155,35 @@
 #define QSM2_CB_CONTEXTIDR         0x034
 #define QSM2_CB_MAIR0              0x038
 #define QSM2_CB_MAIR1              0x03c
+/*
+ * PAR (and sGPAR), 64-bit format.  F [0] = 0: PA [47:12], SH [8:7],
+ * NS [9], ATTR [63:56] (MAIR format).  F = 1: the fault as the FSR bits
+ * [7:1] it would set, PLVL [9:8], STAGE [32] (1: at stage 2).
+ */
 #define QSM2_CB_PAR                0x050   /* 64-bit */
+#define   QSM2_PAR_F               (UINT64_C(1) << 0)
+#define   QSM2_PAR_PA_MASK         UINT64_C(0x0000fffffffff000)
+#define   QSM2_PAR_SH(sh)          ((uint64_t)(sh) << 7)
+#define   QSM2_PAR_NS              (UINT64_C(1) << 9)
+#define   QSM2_PAR_ATTR(a)         ((uint64_t)(a) << 56)
+#define   QSM2_PAR_PLVL(l)         ((uint64_t)(l) << 8)
+#define   QSM2_PAR_STAGE           (UINT64_C(1) << 32)
 #define QSM2_CB_FSR                0x058
+#define   QSM2_FSR_TF              (1u << 1)
+#define   QSM2_FSR_AFF             (1u << 2)
+#define   QSM2_FSR_PF              (1u << 3)
+#define   QSM2_FSR_EF              (1u << 4)
+#define   QSM2_FSR_TLBMCF          (1u << 5)
+#define   QSM2_FSR_TLBLKF          (1u << 6)
+#define   QSM2_FSR_ASF             (1u << 7)
+#define   QSM2_FSR_UUT             (1u << 8)
+#define   QSM2_FSR_SS              (1u << 30)  /* a transaction is stalled */
+#define   QSM2_FSR_MULTI           (1u << 31)
 #define QSM2_CB_FSRRESTORE         0x05c
 #define QSM2_CB_FAR                0x060   /* 64-bit */
 #define QSM2_CB_FSYNR0             0x068
+/* PLVL [1:0], WNR [4], PNU [5], IND [6], NSATTR [8], PTWF [10] */
+#define   QSM2_FSYNR0_S1CBNDX(n)   (((uint32_t)(n) & 0xff) << 16)
 #define QSM2_CB_FSYNR1             0x06c
 #define QSM2_CB_IPAFAR             0x070   /* 64-bit */
 #define QSM2_CB_TLBIVA             0x600   /* 64-bit */
@@ -148,6 +196,16 @@
 #define QSM2_CB_TLBIIPAS2L         0x638   /* 64-bit */
 #define QSM2_CB_TLBSYNC            0x7f0
 #define QSM2_CB_TLBSTATUS          0x7f4
+/*
+ * Stage-1 address translation operations of the bank (64-bit,
+ * write-only; operand: the input address [63:12]), privileged or user,
+ * read or write; the result is in PAR.  ATSR: QSM2_ATSR_ACTIVE.
+ */
+#define QSM2_CB_ATS1PR             0x800
+#define QSM2_CB_ATS1PW             0x808
+#define QSM2_CB_ATS1UR             0x810
+#define QSM2_CB_ATS1UW             0x818
+#define QSM2_CB_ATSR               0x8f0
 
 /*
  * Operand of TLBIVA, TLBIVAA, TLBIVAL, TLBIVAAL (AArch64 form): VA[55:12]
@@ -190,6 +248,7 @@ uint64_t qsm2_cb(const QSm2 *s, unsigned n);
 uint32_t qsm2_gr0_readl(QSm2 *s, uint32_t off);
 void qsm2_gr0_writel(QSm2 *s, uint32_t off, uint32_t val);
 uint64_t qsm2_gr0_readq(QSm2 *s, uint32_t off);
+void qsm2_gr0_writeq(QSm2 *s, uint32_t off, uint64_t val);
 uint32_t qsm2_gr1_readl(QSm2 *s, uint32_t off);
 void qsm2_gr1_writel(QSm2 *s, uint32_t off, uint32_t val);
 uint32_t qsm2_cb_readl(QSm2 *s, unsigned n, uint32_t off);
@@ -262,6 +321,25 @@ void qsm2_fsr_clear(QSm2 *s, unsigned n);
 uint32_t qsm2_gfsr(QSm2 *s);
 void qsm2_gfsr_clear(QSm2 *s);
 
+/*
+ * RESUME of bank @n: TnR = 1 (@terminate) ends the stalled transaction,
+ * TnR = 0 retries it.
+ */
+void qsm2_resume(QSm2 *s, unsigned n, bool terminate);
+
+/* ---- Address translation operations ------------------------------------- */
+
+/*
+ * ATS1PR/PW/UR/UW (@op, a QSM2_CB_ATS1* offset) of bank @n for @va
+ * (written with bits [11:0] clear, one 64-bit access); returns PAR.
+ */
+uint64_t qsm2_ats1(QSm2 *s, unsigned n, uint32_t op, uint64_t va);
+/*
+ * GATS1* / GATS12* (@op, a QSM2_SGATS* offset) for @addr through bank
+ * @ndx (operand: @addr [63:12] | NDX); returns sGPAR.
+ */
+uint64_t qsm2_gats(QSm2 *s, uint32_t op, uint64_t addr, unsigned ndx);
+
 /* ---- TLB maintenance ---------------------------------------------------- */
 
 /*
@@ -314,7 +392,11 @@ void qsm2_env_free(QSm2Env *e);
 void qsm2_env_intercept_irqs(QSm2Env *e);
 bool qsm2_env_irq_level(QSm2Env *e, unsigned line);
 unsigned qsm2_env_irq_raised(QSm2Env *e, unsigned line);
-/* Counter @name ("translations", "faults", "hits", ...) of "stats". */
+/*
+ * Counter @name of "stats": a top-level member ("translations",
+ * "faults", "stalls", ...) or else one of the TLB's ("hits", "misses",
+ * ...), never the "timing" engine's counters of the same names.
+ */
 uint64_t qsm2_env_stat(QSm2Env *e, const char *name);
 /* A zeroed, @size-aligned buffer of @size bytes of guest RAM. */
 uint64_t qsm2_env_buf(QSm2Env *e, uint64_t size);
