@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """smmu-testdev translation benchmark: host time per DMA access behind no
-IOMMU, QEMU's built-in SMMUv3, arm-smmuv3-ext and arm-smmuv2-ext (stage 1
-only), for working sets from
-64 KiB to 1 GiB, with three kinds of translation: stage 1 with the 4 KiB
+IOMMU, QEMU's built-in SMMUv3, arm-smmuv3-ext and arm-smmuv2-ext, for
+working sets from 64 KiB to 1 GiB, with three kinds of translation: stage 1 with the 4 KiB
 granule, stage 1 with the 64 KiB granule, and nested (stage 1 and stage 2,
 4 KiB granules).  No guest runs: QEMU is driven over qtest (see
 docs/benchmarks.md for the method).
@@ -88,7 +87,8 @@ WSETS = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20,
 # cost of timing;
 # smmuv3-ext-nofast (only when asked for): ours with fast-path=off, the
 # full translation path on every access (what the fast path saves)
-# smmuv2-ext: our SMMUv2 / MMU-500 (stage-1 context bank; no nested rows)
+# smmuv2-ext: our SMMUv2 / MMU-500 (a stage-1 context bank; nested: that
+# bank with CBAR.TYPE 3 on a stage-2 bank)
 CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-timing",
            "smmuv2-ext")
 EXTRA_CONFIGS = ("smmuv3-ext-nofast",)
@@ -116,9 +116,7 @@ KINDS = {k.name: k for k in (S1_4K, S1_64K, NESTED)}
 # QEMU 7.2's SMMUv3 implements stage 1 only (decode_ste() refuses
 # Config 0b11x with "SMMUv3 does not support stage 2 yet").
 BUILTIN_KINDS = ("s1-4k", "s1-64k")
-# arm-smmuv2-ext's set-up here is a stage-1 bank (its nested banks are
-# not benchmarked yet).
-SMMUV2_KINDS = ("s1-4k", "s1-64k")
+SMMUV2_KINDS = ("s1-4k", "s1-64k", "nested")
 
 
 def kind_of(kind):
@@ -487,16 +485,23 @@ class Smmu2:
     master: stream match group 0 matches the testdev's StreamID exactly,
     its S2CR sends it to the first bank that can do stage 1 (the first
     after the stage-2-only ones), a stage-1 bank (CBAR.TYPE 1) whose TTBR0
-    is the stage-1 tables at PT_BASE; then sCR0 clears CLIENTPD."""
+    is the stage-1 tables at PT_BASE; then sCR0 clears CLIENTPD.  Nested:
+    that bank has CBAR.TYPE 3 on stage-2 bank 0 (VMID 1, the stage-2
+    tables at S2_BASE), and its TTBR0 is the IPA of PT_BASE."""
 
     def __init__(self, vm, base):
         self.vm, self.base = vm, base
         idr1 = self.r32(SM2.SIDR1)
         page = 1 << (16 if idr1 & SM2.IDR1_PAGESIZE else 12)
+        self.page = page
+        self.numpage = 2 << field(idr1, SM2.IDR1_NUMPAGENDXB)
         self.cbndx = field(idr1, SM2.IDR1_NUMS2CB)
-        self.cb = base + ((2 << field(idr1, SM2.IDR1_NUMPAGENDXB)) +
-                          self.cbndx) * page
+        self.cb = self.cb_page(self.cbndx)
         self.gr1 = base + page
+
+    def cb_page(self, n):
+        """Where context bank @n's registers are."""
+        return self.base + (self.numpage + n) * self.page
 
     def r32(self, off):
         return self.vm.readl(self.base + off)
@@ -508,7 +513,8 @@ class Smmu2:
         idr0, idr2 = self.r32(SM2.SIDR0), self.r32(SM2.SIDR2)
         gran = SM2.IDR2_PTFS_64K if kind.page == 64 << 10 else \
             SM2.IDR2_PTFS_4K
-        if kind.nested or not (idr0 & SM2.IDR0_S1TS and idr2 & gran):
+        if (kind.nested and not (idr0 & SM2.IDR0_NTS and self.cbndx)) or \
+                not (idr0 & SM2.IDR0_S1TS and idr2 & gran):
             raise BenchError("SMMUv2 at 0x%x lacks what %s needs (sIDR0 "
                              "0x%x sIDR2 0x%x)" % (self.base, kind.name,
                                                     idr0, idr2))
@@ -518,11 +524,17 @@ class Smmu2:
         self.check_idr(kind)
         vm, cb = self.vm, self.cb
         tg0 = {4 << 10: 0, 64 << 10: 1}[kind.page]     # TCR.TG0: 4K, 64K
+        to_ipa = ipa if kind.nested else (lambda pa: pa)
         vm.writel(self.gr1 + sm2_cba2r(self.cbndx), SM2.CBA2R_VA64)
         vm.writel(self.gr1 + sm2_cbar(self.cbndx),
+                  prep(SM2.CBAR_TYPE, SM2.CBAR_TYPE_NESTED) |
+                  prep(SM2.CBAR_S2CBNDX, self.S2_BANK) if kind.nested else
                   prep(SM2.CBAR_TYPE, SM2.CBAR_TYPE_S1_BYPASS))
-        vm.writel(cb + SM2.CB_TCR2, prep(SM2.TCR2_PASIZE, IPS))
-        vm.writeq(cb + SM2.CB_TTBR0, PT_BASE | ASID << 48)
+        if kind.nested:
+            self.setup_s2_bank()
+        vm.writel(cb + SM2.CB_TCR2, prep(SM2.TCR2_PASIZE, S1_IPS_NESTED
+                                         if kind.nested else IPS))
+        vm.writeq(cb + SM2.CB_TTBR0, to_ipa(PT_BASE) | ASID << 48)
         vm.writel(cb + SM2.CB_TCR, prep(SM2.TCR_T0SZ, 64 - IA_BITS) |
                   prep(SM2.TCR_TG0, tg0) | SM2.TCR_EPD1)
         vm.writel(cb + SM2.CB_MAIR0, 0xff)         # AttrIndx 0: Normal WB
@@ -534,6 +546,26 @@ class Smmu2:
         self.invalidate_all()
         self.w32(SM2.SCR0, SM2.SCR0_GFRE | SM2.SCR0_GFIE |
                  SM2.SCR0_GCFGFRE | SM2.SCR0_GCFGFIE | SM2.SCR0_USFCFG)
+
+    S2_BANK = 0
+
+    def setup_s2_bank(self):
+        """Bank 0 for stage 2 as Linux's arm-smmu programs a stage-2
+        domain: CBAR.TYPE 0 with VMID, TCR in the VTCR layout (T0SZ,
+        SL0, 4 KiB TG0, PS, RES1 bit 31), TTBR0 the stage-2 tables."""
+        vm, n = self.vm, self.S2_BANK
+        cb = self.cb_page(n)
+        vm.writel(self.gr1 + sm2_cba2r(n), SM2.CBA2R_VA64)
+        vm.writel(self.gr1 + sm2_cbar(n),
+                  prep(SM2.CBAR_TYPE, SM2.CBAR_TYPE_S2) |
+                  prep(SM2.CBAR_VMID, VMID))
+        vm.writel(cb + SM2.CB_TCR, (1 << 31) |
+                  prep(SM2.VTCR_PS, IPS) | prep(SM2.TCR_TG0, 0) |
+                  prep(SM2.VTCR_SL0, S2_SL0) |
+                  prep(SM2.TCR_T0SZ, 64 - S2_IA_BITS))
+        vm.writeq(cb + SM2.CB_TTBR0, S2_BASE)
+        vm.writel(cb + SM2.CB_SCTLR, SM2.SCTLR_CFIE | SM2.SCTLR_CFRE |
+                  SM2.SCTLR_AFE | SM2.SCTLR_TRE | SM2.SCTLR_M)
 
     def invalidate_all(self):
         """TLBIALLNSNH, then sTLBGSYNC and wait for sTLBGSTATUS."""

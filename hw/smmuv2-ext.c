@@ -170,7 +170,6 @@ static IOMMUTLBEntry smmuv2_ext_translate(IOMMUMemoryRegion *mr, hwaddr addr,
     s->gen++;
     if (r.outcome == SM2_XLATE_FAULT) {
         s->faults++;
-        s->stalls += r.fault.stalled;
         dev->last_fault = (SmmuExtLastFault) {
             .gen = s->gen, .addr = addr, .flag = flag,
         };
@@ -293,7 +292,7 @@ static void smmuv2_ext_get_stats(Object *obj, Visitor *v, const char *name,
     timed = sm2_timing_stats(s->model, ts);
     translations = s->translations;
     faults = s->faults;
-    stalls = s->stalls;
+    stalls = sm2_stall_count(s->model);
     ats_ops = sm2_ats_count(s->model);
     smmu_ext_unlock(&s->lock);
 
@@ -631,7 +630,8 @@ static const struct {
                "(sIDR0.EXIDS)" },
     { "vmid16", "16-bit VMIDs with sCR0.VMID16EN (sIDR2.VMID16)" },
     { "atos", "address translation operations ATS1*, GATS1*, GATS12* "
-              "(sIDR0.ATOSNS clear; default off, as an MMU-500)" },
+              "(sIDR0.ATOSNS clear; needs stage 1; default off, as an "
+              "MMU-500)" },
     { "tlb-entries", "TLB entries (a power of two)" },
     { "tlb-ways", "TLB associativity (divides tlb-entries)" },
     { "timing", "time every translation with the cycle-approximate engine "

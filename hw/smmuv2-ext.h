@@ -49,7 +49,6 @@ struct SMMUv2ExtState {
     uint32_t sid_offset;            /* requester id - StreamID */
     char *id;
     uint64_t translations, faults;  /* for stats */
-    uint64_t stalls;                /* faults a bank holds (CFCFG) */
     uint32_t idr[3];                /* sIDR0..2: what migrates must match */
     uint32_t state_words;           /* migration buffer */
     uint32_t *state;

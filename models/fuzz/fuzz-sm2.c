@@ -1194,6 +1194,9 @@ static bool features_valid(const Sm2Config *c)
     if (!f->ptfs_4k && !f->ptfs_16k && !f->ptfs_64k) {
         return false;
     }
+    if (!f->atosns && !f->s1) {     /* ATOS are stage-1 operations */
+        return false;
+    }
     /* TLB geometry: sm-cache.h, with 128 entries, 4 ways by default */
     if (c->policy >= SM_CACHE_POLICY_COUNT) {
         return false;
@@ -1231,6 +1234,7 @@ static void features_repair(Sm2Config *c)
     if (!f->ptfs_4k && !f->ptfs_16k && !f->ptfs_64k) {
         f->ptfs_4k = true;
     }
+    f->atosns = f->atosns || !f->s1;
     c->policy = (SmCachePolicy)(c->policy % SM_CACHE_POLICY_COUNT);
     if (!features_valid(c)) {
         c->tlb_entries = c->tlb_ways = 0;

@@ -143,7 +143,7 @@ void sm2_ats_written(Sm2 *s, Sm2Space sp, unsigned bank, uint32_t off)
     if (!op) {
         return;
     }
-    if (s->f.atosns || !s->f.s1) {
+    if (s->f.atosns) {
         sm2_guest_error(s, "%s ignored: no address translation operations "
                         "(sIDR0.ATOSNS)", op->name);
         return;

@@ -129,6 +129,12 @@ static uint32_t sm2_fsynr0(const Sm2Request *req, int level, bool ptw)
 static void sm2_stall(Sm2 *s, unsigned n, const Sm2Request *req)
 {
     s->stall[n] = (Sm2Stall) { .valid = true, .req = *req };
+    s->stall_count++;
+}
+
+uint64_t sm2_stall_count(const Sm2 *s)
+{
+    return s->stall_count;
 }
 
 Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
@@ -136,9 +142,11 @@ Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
 {
     uint32_t fsr = sm2_rd32(s, SM2_SPACE_CB, cbndx, SM2_CB_FSR);
     uint32_t sctlr = sm2_rd32(s, SM2_SPACE_CB, cbndx, SM2_CB_SCTLR);
+    uint32_t cbar = sm2_rd32(s, SM2_SPACE_GR1, 0, SM2_CBAR(cbndx));
     Sm2Fault f = {
         .global = false, .bit = bit, .cbndx = (uint8_t)cbndx,
         .level = (int8_t)level, .abort = (sctlr & SM2_SCTLR_CFRE) != 0,
+        .stage2 = sm_get(cbar, SM2_CBAR_TYPE) == SM2_CBAR_TYPE_S2,
     };
 
     if (s->ats_op) {

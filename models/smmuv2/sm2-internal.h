@@ -97,6 +97,7 @@ struct Sm2 {
      */
     bool ats_op;
     uint64_t ats_count;               /* operations run */
+    uint64_t stall_count;             /* transactions held */
     /* timing (sm2-timing.c): NULL engine without it */
     SmTimingEngine *timing;
     SmTimingRecord *rec;              /* the timed translation's, or NULL */

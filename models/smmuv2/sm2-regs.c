@@ -650,6 +650,7 @@ static bool r_granule(const Sm2Features *f)
 {
     return !f->ptfs_4k && !f->ptfs_16k && !f->ptfs_64k;
 }
+static bool r_atos(const Sm2Features *f) { return !f->atosns && !f->s1; }
 
 static const Sm2Rule sm2_rules[] = {
     { r_stage, "s1, s2: at least one translation stage (sIDR0.S1TS/S2TS)" },
@@ -666,6 +667,8 @@ static const Sm2Rule sm2_rules[] = {
                "(sIDR2.IAS/OAS/UBS)" },
     { r_granule, "ptfs_4k, ptfs_16k, ptfs_64k: at least one AArch64 "
                  "granule (sIDR2.PTFS)" },
+    { r_atos, "atos: address translation operations (atosns clear) need "
+              "stage 1 (sIDR0.ATOSNS means nothing without S1TS)" },
 };
 
 /*

@@ -178,7 +178,10 @@ typedef struct Sm2Fault {
      * transaction until RESUME (the client is answered now all the same).
      */
     bool stalled;
-    /* A context fault at stage 2 (nested, or CBAR.TYPE 2) */
+    /*
+     * A context fault at stage 2: in a stage-2 bank (alone or under a
+     * nested bank), or of a CBAR.TYPE 2 bank
+     */
     bool stage2;
 } Sm2Fault;
 
@@ -202,6 +205,11 @@ Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req);
 
 /* Address translation operations run (ATS1*, GATS*), since creation. */
 uint64_t sm2_ats_count(const Sm2 *s);
+/*
+ * Transactions held by a stalling fault, since creation: those of
+ * sm2_translate() and those of RESUME retries that stalled again.
+ */
+uint64_t sm2_stall_count(const Sm2 *s);
 
 /* TLB counters (lookups, hits, invalidations, ...). */
 SmCacheStats sm2_tlb_stats(const Sm2 *s);
