@@ -992,7 +992,8 @@ static void test_ats1_flat_s2_bank_and_tlb(void)
  *  GATS1PW  VA + 0x10000:    the IPA 0x50000000 (stage 2 not asked)
  *  GATS12PW VA + 0x10000:    stage 2 faults at level 2:
  *                            F | TF | PLVL 2 << 8 | stage 2 (bit 32)
- *  GATS12UR IPA | 1 (TYPE 0): stage 2 alone, PA_OUT + 0x1000
+ *  GATS12UR IPA | 1 (TYPE 0): stage 2 alone, PA_OUT + 0x1000; of IPA
+ *                            0x50000000: F | TF | PLVL 2 | stage 2
  *  GATS1UR  IPA | 1:         a stage-1 operation of a stage-2 bank: F
  *  GATS1PR  VAPG | 99:         no bank 99: F
  * sGATSR reads 0; bank 1's FSR stays 0.
@@ -1012,6 +1013,9 @@ static void test_gats_nested(void)
     g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x100000203ull);
     sm2b_wr64(b, 0x120, (IPA_OUT + 0x1000) | 1);
     g_assert_cmphex(sm2b_rd64(b, 0x180), ==, PA_OUT + 0x1000);
+    /* a fault of the stage-2 bank alone is at stage 2 too */
+    sm2b_wr64(b, 0x120, 0x50000000ull | 1);
+    g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x100000203ull);
     sm2b_wr64(b, 0x100, (IPA_OUT + 0x1000) | 1);
     g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x1);
     sm2b_wr64(b, 0x110, VAPG | 99);
@@ -1024,8 +1028,8 @@ static void test_gats_nested(void)
     sm2b_wr64(b, 0x130, VAPG | 5);
     g_assert_cmphex(sm2b_rd64(b, 0x180), ==, 0x1);
     g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0);
-    /* six of the eight ran: no bank 99, no stage 1 in bank 1 */
-    g_assert_cmpuint(sm2_ats_count(b->s), ==, 6);
+    /* seven of the nine ran: no bank 99, no stage 1 in bank 1 */
+    g_assert_cmpuint(sm2_ats_count(b->s), ==, 7);
     sm2b_free(b);
 }
 
@@ -1083,6 +1087,7 @@ static void test_stall_resume(void)
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
     sm2b_wr(b, cb5 + 0x8, 0);                        /* retry */
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000002);
+    g_assert_cmpuint(sm2_stall_count(b->s), ==, 2);
     g_assert_cmphex(sm2b_rd64(b, cb5 + 0x60), ==, VA + 0x2000);
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x8), ==, 0);  /* write-only */
     sm2b_wr(b, cb5 + 0x58, 0x40000002);
