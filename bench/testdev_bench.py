@@ -87,10 +87,11 @@ WSETS = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20,
 # cost of timing;
 # smmuv3-ext-nofast (only when asked for): ours with fast-path=off, the
 # full translation path on every access (what the fast path saves)
-# smmuv2-ext: our SMMUv2 / MMU-500 (a stage-1 context bank; nested: that
-# bank with CBAR.TYPE 3 on a stage-2 bank)
+# smmuv2-ext, smmuv2-ext-timing: our SMMUv2 / MMU-500 (a stage-1 context
+# bank; nested: that bank with CBAR.TYPE 3 on a stage-2 bank) with
+# timing=off (v2/built-in compares it) and on (its default)
 CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-timing",
-           "smmuv2-ext")
+           "smmuv2-ext", "smmuv2-ext-timing")
 EXTRA_CONFIGS = ("smmuv3-ext-nofast",)
 
 
@@ -636,9 +637,11 @@ def qemu_args(config, kind=S1_4K):
                         else "off",
                         "off" if config.endswith("-nofast") else "on",
                         ",stage=nested" if kind.nested else "")]
-    elif config == "smmuv2-ext":
+    elif config.startswith("smmuv2-ext"):
         devices += ["-device", "arm-smmuv2-ext,id=smmu0,primary-bus=pcie.0,"
-                    "addr=0x%x" % EXT_BASE]
+                    "addr=0x%x,timing=%s" % (
+                        EXT_BASE, "on" if config.endswith("-timing")
+                        else "off")]
     devices += ["-device", "smmu-testdev,id=td,addr=%02x.0" % SLOT]
     return ["-M", machine, "-m", "%dM" % RAM_MB, "-nodefaults"] + devices
 
@@ -689,7 +692,7 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
     kind = kind_of(kind)
     what = "%s %s" % (config, kind.name)
     ours = config.startswith("smmuv3-ext")
-    v2 = config == "smmuv2-ext"
+    v2 = config.startswith("smmuv2-ext")
     with QtestVm(qemu_args(config, kind), wrap=wrap) as vm:
         top = max(wsets)
         # Back the data with real host pages (never-written guest RAM reads
@@ -752,7 +755,7 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
 def runs_config(config, kind):
     if config == "builtin":
         return kind.name in BUILTIN_KINDS
-    if config == "smmuv2-ext":
+    if config.startswith("smmuv2-ext"):
         return kind.name in SMMUV2_KINDS
     return True
 
