@@ -470,6 +470,7 @@ static bool smmuv2_ext_build_config(SMMUv2ExtState *s, Sm2Config *cfg,
     f->atosns = !s->atos;
     cfg->tlb_entries = s->tlb_entries;
     cfg->tlb_ways = s->tlb_ways;
+    cfg->fast_path_off = !s->fast_path;
     smmu_ext_host_init(&cfg->host, &s->host);
     if (!smmuv2_ext_timing_config(s, cfg, errp)) {
         return false;
@@ -589,6 +590,7 @@ static Property smmuv2_ext_properties[] = {
     DEFINE_PROP_BOOL("exids", SMMUv2ExtState, exids, false),
     DEFINE_PROP_BOOL("vmid16", SMMUv2ExtState, vmid16, true),
     DEFINE_PROP_BOOL("atos", SMMUv2ExtState, atos, false),
+    DEFINE_PROP_BOOL("fast-path", SMMUv2ExtState, fast_path, true),
     DEFINE_PROP_UINT32("tlb-entries", SMMUv2ExtState, tlb_entries, 128),
     DEFINE_PROP_UINT32("tlb-ways", SMMUv2ExtState, tlb_ways, 4),
     DEFINE_PROP_BOOL("timing", SMMUv2ExtState, timing, true),
@@ -632,6 +634,9 @@ static const struct {
     { "atos", "address translation operations ATS1*, GATS1*, GATS12* "
               "(sIDR0.ATOSNS clear; needs stage 1; default off, as an "
               "MMU-500)" },
+    { "fast-path", "keep what each stream's registers decode to until a "
+                   "register that chooses it changes; results, statistics "
+                   "and timing are the same with off" },
     { "tlb-entries", "TLB entries (a power of two)" },
     { "tlb-ways", "TLB associativity (divides tlb-entries)" },
     { "timing", "time every translation with the cycle-approximate engine "

@@ -31,6 +31,7 @@ struct SMMUv2ExtState {
     uint16_t numsmrg, numcb, nums2cb;
     uint8_t numsidb, numpagendxb, ias, oas, ubs;
     bool exids, vmid16, atos;
+    bool fast_path;                 /* the model's stream cache */
     uint32_t tlb_entries, tlb_ways;
     bool timing;                    /* time translations (sm-timing) */
     char *timing_params;            /* parameter file; NULL: MMU-500 set */

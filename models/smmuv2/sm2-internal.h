@@ -97,6 +97,14 @@ struct Sm2 {
      */
     bool ats_op;
     uint64_t ats_count;               /* operations run */
+    /*
+     * Stream cache (sm2-xlate.c): what stream matching and the context
+     * bank's registers decoded to, per StreamID, valid while
+     * @config_gen is what it was; every write of a register that
+     * chooses how a stream translates, reset and restore bump it.
+     */
+    struct Sm2StreamSlot *streams;    /* [SM2_STREAM_SLOTS] */
+    uint64_t config_gen;
     uint64_t stall_count;             /* transactions held */
     /* timing (sm2-timing.c): NULL engine without it */
     SmTimingEngine *timing;
@@ -187,6 +195,10 @@ typedef enum Sm2AtsStages {
  */
 Sm2Xlate sm2_translate_bank(Sm2 *s, unsigned n, const Sm2Request *req,
                             Sm2AtsStages stages, SmWalkOk *ok);
+
+bool sm2_streams_new(Sm2 *s);
+/* The stream cache holds nothing valid any more. */
+void sm2_streams_forget(Sm2 *s);
 
 /* ---- address translation operations (sm2-ats.c) ---- */
 /*

@@ -730,6 +730,7 @@ static void sm2_regs_reset(Sm2 *s)
 void sm2_reset(Sm2 *s)
 {
     sm2_regs_reset(s);
+    sm2_streams_forget(s);
     sm2_stalls_clear(s);
     sm2_timing_reset(s);
     sm_cache_invalidate_all(s->tlb);
@@ -865,6 +866,7 @@ void sm2_restore(Sm2 *s, const uint32_t *words)
     Sm2StateCursor c = { .in = words };
 
     sm2_regs_reset(s);
+    sm2_streams_forget(s);
     sm2_state_walk(s, &c);
     sm_cache_invalidate_all(s->tlb);
     sm2_update_irqs(s);
@@ -885,7 +887,7 @@ Sm2 *sm2_new(const Sm2Config *cfg)
     s->cb = g_malloc0_n(s->f.numcb, sizeof(*s->cb));
     s->irq_cb = g_new0(bool, s->f.numcb);
     s->stall = g_new0(Sm2Stall, s->f.numcb);
-    if (!sm2_tlb_new(s) || !sm2_timing_new(s)) {
+    if (!sm2_tlb_new(s) || !sm2_timing_new(s) || !sm2_streams_new(s)) {
         sm2_free(s);
         return NULL;
     }
@@ -903,6 +905,7 @@ void sm2_free(Sm2 *s)
     g_free(s->cb);
     g_free(s->irq_cb);
     g_free(s->stall);
+    g_free(s->streams);
     g_free(s);
 }
 

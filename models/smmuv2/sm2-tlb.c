@@ -224,6 +224,7 @@ void sm2_config_changed(Sm2 *s)
     Sm2TlbScope all = { .any_vmid = true, .any_asid = true,
                         .both_stages = true };
 
+    sm2_streams_forget(s);
     sm2_notify(s, &all);
     sm2_timing_command(s, SM_TIMING_CMD_CFGI);
 }

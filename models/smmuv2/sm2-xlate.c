@@ -448,15 +448,83 @@ static Sm2Xlate sm2_decode_bank(Sm2 *s, unsigned n, const Sm2Request *req,
     return (Sm2Xlate) { .outcome = SM2_XLATE_OK };
 }
 
-static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
+/* ---- stream cache -------------------------------------------------------- */
+
+/*
+ * What sm2_decode_stream() found for one StreamID and TTBR region: the
+ * transaction bypasses, or it translates in @ctx with @s2cr's attribute
+ * overrides.  Outcomes that record a fault are never kept (the fault
+ * must be taken, and recorded, every time).
+ */
+typedef struct Sm2StreamSlot {
+    uint64_t gen;                     /* Sm2.config_gen when filled */
+    bool valid;
+    uint32_t sid;
+    bool upper;                       /* VA bit 63: the TTBR1 region */
+    Sm2Outcome outcome;               /* SM2_XLATE_OK or _BYPASS */
+    uint32_t s2cr;
+    Sm2Ctx ctx;
+} Sm2StreamSlot;
+
+#define SM2_STREAM_SLOTS 16           /* direct-mapped by StreamID */
+
+bool sm2_streams_new(Sm2 *s)
+{
+    s->streams = g_new0(Sm2StreamSlot, SM2_STREAM_SLOTS);
+    return true;
+}
+
+void sm2_streams_forget(Sm2 *s)
+{
+    s->config_gen++;
+}
+
+static Sm2StreamSlot *sm2_stream_slot(Sm2 *s, const Sm2Request *req)
+{
+    return &s->streams[(req->sid ^ (uint32_t)(req->iova >> 63)) %
+                       SM2_STREAM_SLOTS];
+}
+
+/* The slot holding what @req's stream decodes to now, or NULL. */
+static const Sm2StreamSlot *sm2_stream_cached(Sm2 *s, const Sm2Request *req)
+{
+    const Sm2StreamSlot *sl = sm2_stream_slot(s, req);
+
+    if (s->cfg.fast_path_off || !sl->valid || sl->gen != s->config_gen ||
+        sl->sid != req->sid || sl->upper != req->iova >> 63) {
+        return NULL;
+    }
+    return sl;
+}
+
+static void sm2_stream_keep(Sm2 *s, const Sm2Request *req, Sm2Outcome o,
+                            uint32_t s2cr, const Sm2Ctx *c)
+{
+    Sm2StreamSlot *sl = sm2_stream_slot(s, req);
+
+    *sl = (Sm2StreamSlot) {
+        .gen = s->config_gen, .valid = true, .sid = req->sid,
+        .upper = req->iova >> 63, .outcome = o, .s2cr = s2cr,
+    };
+    if (c) {
+        sl->ctx = *c;
+    }
+}
+
+/* ---- one transaction ----------------------------------------------------- */
+
+/*
+ * Stream matching, S2CR and the context bank for @req: a result other
+ * than SM2_XLATE_OK is the answer (bypass or fault); OK: translate in
+ * @c with the S2CR @s2cr applied.
+ */
+static Sm2Xlate sm2_decode_stream(Sm2 *s, const Sm2Request *req,
+                                  uint32_t *s2cr, Sm2Ctx *c)
 {
     uint32_t scr0 = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_SCR0);
-    uint32_t s2cr;
     unsigned cbndx;
     int smrg;
     Sm2Request r;
-    Sm2Ctx c;
-    Sm2Xlate x;
 
     if (scr0 & SM2_SCR0_CLIENTPD) {
         return sm2_bypass(req);
@@ -469,8 +537,8 @@ static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
         return scr0 & SM2_SCR0_USFCFG ? sm2_global(s, SM2_GFSR_USF, req)
                                       : sm2_bypass(req);
     }
-    s2cr = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_S2CR(smrg));
-    switch (sm_get(s2cr, SM2_S2CR_TYPE)) {
+    *s2cr = sm2_rd32(s, SM2_SPACE_GR0, 0, SM2_S2CR(smrg));
+    switch (sm_get(*s2cr, SM2_S2CR_TYPE)) {
     case SM2_S2CR_TYPE_BYPASS:
         return sm2_bypass(req);
     case SM2_S2CR_TYPE_TRANS:
@@ -479,15 +547,46 @@ static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
         /* TYPE fault, and the reserved 0b11 treated as fault */
         return sm2_global(s, SM2_GFSR_ICF, req);
     }
-    cbndx = (unsigned)sm_get(s2cr, SM2_S2CR_CBNDX);
+    cbndx = (unsigned)sm_get(*s2cr, SM2_S2CR_CBNDX);
     if (cbndx >= s->f.numcb) {
         return sm2_global(s, SM2_GFSR_UCBF, req);
     }
-    r = sm2_apply_s2cr(s2cr, req);
-    x = sm2_decode_bank(s, cbndx, &r, true, &c);
+    r = sm2_apply_s2cr(*s2cr, req);
+    return sm2_decode_bank(s, cbndx, &r, true, c);
+}
+
+static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
+{
+    const Sm2StreamSlot *sl = sm2_stream_cached(s, req);
+    uint32_t s2cr = 0;
+    Sm2Request r;
+    Sm2Ctx c;
+    Sm2Xlate x;
+
+    if (sl && sl->outcome == SM2_XLATE_BYPASS) {
+        return sm2_bypass(req);
+    }
+    if (sl) {
+        /*
+         * A copy: the walk reads guest memory, and a device model behind
+         * it could make the SMMU translate (and refill this slot) inside
+         * this translation.
+         */
+        c = sl->ctx;
+        r = sm2_apply_s2cr(sl->s2cr, req);
+        x = sm2_translate_ctx(s, &c, &r);
+        x.priv = r.priv;
+        return x;
+    }
+    x = sm2_decode_stream(s, req, &s2cr, &c);
+    if (x.outcome == SM2_XLATE_BYPASS) {
+        sm2_stream_keep(s, req, SM2_XLATE_BYPASS, 0, NULL);
+    }
     if (x.outcome != SM2_XLATE_OK) {
         return x;
     }
+    sm2_stream_keep(s, req, SM2_XLATE_OK, s2cr, &c);
+    r = sm2_apply_s2cr(s2cr, req);
     x = sm2_translate_ctx(s, &c, &r);
     x.priv = r.priv;
     return x;

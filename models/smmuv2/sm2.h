@@ -110,6 +110,13 @@ typedef struct Sm2Config {
      * do not change.
      */
     const SmTimingParams *timing;
+    /*
+     * No stream cache (sm2-xlate.c): every translation matches its
+     * stream and decodes its context bank from the registers.  Results,
+     * statistics and timing are the same either way; for benchmarks and
+     * for the tests that show it.
+     */
+    bool fast_path_off;
 } Sm2Config;
 
 /*

@@ -782,10 +782,11 @@ static uint64_t test_now(void *opaque)
 }
 
 /* The bench instance again, timed with the MMU-500 parameter set. */
-static Sm2Bench *timed_bench(void)
+/* An instance of @f timed with the MMU-500 set, with or without fast path */
+static Sm2Bench *timed_bench_of(const Sm2Features *f, bool fast_path_off)
 {
     static SmTimingParams p;
-    Sm2Bench *b = sm2b_new(NULL);
+    Sm2Bench *b = sm2b_new(f);
     Sm2Config cfg = { 0 };
 
     g_assert_true(sm_timing_params_preset(&p, "mmu-500"));
@@ -795,9 +796,15 @@ static Sm2Bench *timed_bench(void)
     cfg.host.set_irq = NULL;
     cfg.host.now_ns = test_now;
     cfg.timing = &p;
+    cfg.fast_path_off = fast_path_off;
     b->s = sm2_new(&cfg);
     g_assert_nonnull(b->s);
     return b;
+}
+
+static Sm2Bench *timed_bench(void)
+{
+    return timed_bench_of(NULL, false);
 }
 
 /*
@@ -1196,6 +1203,117 @@ static void test_cbar_type2(void)
     sm2b_free(b);
 }
 
+/* ---- the stream cache ---------------------------------------------------- */
+
+/* What one translation of the workload gave, to compare. */
+typedef struct Seen {
+    Sm2Outcome outcome;
+    uint64_t pa, latency;
+    bool tlb_hit, global;
+    uint32_t bit;
+} Seen;
+
+#define WORKLOAD 400
+
+/*
+ * The nested banks, a second stream (0x50) whose S2CR moves between
+ * bypass and bank 5, an unmatched one (0x60, bypass); translations of
+ * mapped, stage-2-faulting and TTBR1 addresses, interleaved with writes
+ * that change how streams translate (S2CR, CBAR TYPE 3 <-> 1, SCTLR),
+ * TLBIALL and fault clearing.  Fills @seen, returns the TLB counters.
+ */
+static SmCacheStats stream_workload(bool fast_path_off, Seen *seen,
+                                    SmTimingStats *st)
+{
+    static const uint32_t sids[] = { SID, 0x50, 0x60 };
+    static const uint64_t vas[] = {
+        VA, VA + 0x10000, VA + 0x20000, 0xffff800000001000ull,
+    };
+    Sm2Features f;
+    Sm2Bench *b;
+    uint32_t h = 1;
+    SmCacheStats tlb;
+    unsigned i;
+
+    sm2_features_default(&f);
+    f.nested = true;
+    test_now_ns = 0;                  /* set-up commands at time 0 */
+    b = timed_bench_of(&f, fast_path_off);
+    nested_banks(b);
+    stream(b, 1, 0x50, 0, 5);
+    sm2b_wr(b, 0xc00 + 4, 1 << 16);                       /* bypass */
+    for (i = 0; i < WORKLOAD; i++) {
+        Sm2Xlate x;
+
+        h = h * 1103515245u + 12345u;
+        switch (i % 41) {
+        case 7:
+            sm2b_wr(b, 0xc00 + 4, (h >> 8) & 1 ? 5 : 1 << 16);
+            break;
+        case 17:
+            sm2b_wr(b, sm2b_gr1(b) + 4 * 5, (h >> 9) & 1 ? 0x30100
+                                                         : 0x1ff00);
+            break;
+        case 23:
+            sm2b_wr(b, sm2b_cb(b, 5), (h >> 10) & 1 ? 0x67 : 0x66);
+            break;
+        case 31:
+            sm2b_wr(b, sm2b_cb(b, 5) + 0x618, 0);          /* TLBIALL */
+            break;
+        case 37:
+            sm2b_wr(b, sm2b_cb(b, 1) + 0x58, 0xffffffff);
+            sm2b_wr(b, sm2b_cb(b, 5) + 0x58, 0xffffffff);
+            sm2b_wr(b, 0x48, 0xffffffff);
+            break;
+        }
+        test_now_ns = 1000 * (i + 1);
+        x = xl(b, sids[(h >> 16) % 3], vas[(h >> 20) % 4], (h >> 24) & 1);
+        seen[i] = (Seen) {
+            .outcome = x.outcome, .pa = x.pa, .latency = x.latency,
+            .tlb_hit = x.tlb_hit, .global = x.fault.global,
+            .bit = x.fault.bit,
+        };
+    }
+    g_assert_true(sm2_timing_stats(b->s, st));
+    tlb = sm2_tlb_stats(b->s);
+    sm2b_free(b);
+    return tlb;
+}
+
+/*
+ * The stream cache changes nothing but the host's work: the same
+ * workload with Sm2Config.fast_path_off gives the same answers, TLB
+ * counters, latencies and timing statistics; and the workload does
+ * take every kind of answer (translated, TLB hits, bypassed, faulted).
+ */
+static void test_stream_cache_same_results(void)
+{
+    g_autofree Seen *a = g_new0(Seen, WORKLOAD);
+    g_autofree Seen *b = g_new0(Seen, WORKLOAD);
+    g_autofree SmTimingStats *sa = g_new0(SmTimingStats, 1);
+    g_autofree SmTimingStats *sb = g_new0(SmTimingStats, 1);
+    SmCacheStats ta = stream_workload(false, a, sa);
+    SmCacheStats tb = stream_workload(true, b, sb);
+    unsigned i, kinds[3] = { 0 }, hits = 0;
+
+    for (i = 0; i < WORKLOAD; i++) {
+        g_assert_cmpint(a[i].outcome, ==, b[i].outcome);
+        g_assert_cmphex(a[i].pa, ==, b[i].pa);
+        g_assert_cmpuint(a[i].latency, ==, b[i].latency);
+        g_assert_cmpint(a[i].tlb_hit, ==, b[i].tlb_hit);
+        g_assert_cmpint(a[i].global, ==, b[i].global);
+        g_assert_cmphex(a[i].bit, ==, b[i].bit);
+        kinds[a[i].outcome]++;
+        hits += a[i].tlb_hit;
+    }
+    g_assert_cmpuint(kinds[SM2_XLATE_OK], >, 0);
+    g_assert_cmpuint(kinds[SM2_XLATE_BYPASS], >, 0);
+    g_assert_cmpuint(kinds[SM2_XLATE_FAULT], >, 0);
+    g_assert_cmpuint(hits, >, 0);
+    g_assert_cmpmem(&ta, sizeof(ta), &tb, sizeof(tb));
+    g_assert_cmpmem(sa, sizeof(*sa), sb, sizeof(*sb));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1236,5 +1354,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/stall-resume", test_stall_resume);
     g_test_add_func("/sm2/xlate/stall-migrates", test_stall_migrates);
     g_test_add_func("/sm2/xlate/cbar-type2", test_cbar_type2);
+    g_test_add_func("/sm2/xlate/stream-cache-same-results",
+                    test_stream_cache_same_results);
     return g_test_run();
 }
