@@ -46,7 +46,8 @@ typedef struct Sm2RegDesc {
     uint64_t writable;                /* bits a write stores */
     uint64_t w1c;                     /* bits a write of 1 clears */
     /* after storage changed; @old is the value before the write */
-    void (*written)(Sm2 *s, unsigned n, uint64_t old);
+    void (*written)(Sm2 *s, unsigned n, uint64_t old,
+                    const struct Sm2RegDesc *d);
     const char *name;
     /* reads as zero: storage holds the operand only for @written */
     bool write_only;

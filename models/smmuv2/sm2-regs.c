@@ -72,7 +72,8 @@ void sm2_wr64(Sm2 *s, Sm2Space sp, unsigned n, uint32_t off, uint64_t v)
 /* ---- side effects ------------------------------------------------------- */
 
 /* Enables, fault status and SCTLR.CFIE all decide the interrupt levels. */
-static void sm2_irqs_written(Sm2 *s, unsigned n, uint64_t old)
+static void sm2_irqs_written(Sm2 *s, unsigned n, uint64_t old,
+                             const Sm2RegDesc *d)
 {
     sm2_update_irqs(s);
 }
@@ -84,13 +85,15 @@ static void sm2_irqs_written(Sm2 *s, unsigned n, uint64_t old)
  * answers the host handed out (QEMU's IOMMU notifiers: vhost) are held
  * by address alone: they hear of it as an invalidation of everything.
  */
-static void sm2_config_written(Sm2 *s, unsigned n, uint64_t old)
+static void sm2_config_written(Sm2 *s, unsigned n, uint64_t old,
+                               const Sm2RegDesc *d)
 {
     sm2_config_changed(s);
 }
 
 /* sCR0 and SCTLR: the configuration, and the interrupt enables too. */
-static void sm2_config_irqs_written(Sm2 *s, unsigned n, uint64_t old)
+static void sm2_config_irqs_written(Sm2 *s, unsigned n, uint64_t old,
+                                    const Sm2RegDesc *d)
 {
     sm2_update_irqs(s);
     sm2_config_changed(s);
@@ -100,53 +103,37 @@ static void sm2_config_irqs_written(Sm2 *s, unsigned n, uint64_t old)
  * TLBSYNC / sTLBGSYNC: invalidations complete within their own write,
  * so a sync has nothing to wait for and the STATUS registers stay 0.
  */
-static void sm2_sync_written(Sm2 *s, unsigned n, uint64_t old)
+static void sm2_sync_written(Sm2 *s, unsigned n, uint64_t old,
+                             const Sm2RegDesc *d)
 {
     sm2_timing_command(s, SM_TIMING_CMD_SYNC);
 }
 
-#define TLBI_HOOK(name, off) \
-    static void sm2_##name##_written(Sm2 *s, unsigned n, uint64_t old) \
-    { \
-        sm2_tlbi_cb(s, n, off); \
-    }
-TLBI_HOOK(tlbiva, SM2_CB_TLBIVA)
-TLBI_HOOK(tlbivaa, SM2_CB_TLBIVAA)
-TLBI_HOOK(tlbiasid, SM2_CB_TLBIASID)
-TLBI_HOOK(tlbiall, SM2_CB_TLBIALL)
-TLBI_HOOK(tlbival, SM2_CB_TLBIVAL)
-TLBI_HOOK(tlbivaal, SM2_CB_TLBIVAAL)
-TLBI_HOOK(tlbiipas2, SM2_CB_TLBIIPAS2)
-TLBI_HOOK(tlbiipas2l, SM2_CB_TLBIIPAS2L)
+/*
+ * The operation registers (TLBI*, ATS*): one hook each for the context
+ * bank's, the global TLBIs and the address translation operations,
+ * which act on the register they are the hook of.
+ */
+static void sm2_tlbi_written(Sm2 *s, unsigned n, uint64_t old,
+                             const Sm2RegDesc *d)
+{
+    sm2_tlbi_cb(s, n, d->offset);
+}
 
-#define GTLBI_HOOK(name, off) \
-    static void sm2_##name##_written(Sm2 *s, unsigned n, uint64_t old) \
-    { \
-        sm2_tlbi_global(s, off); \
-    }
-GTLBI_HOOK(tlbivmid, SM2_TLBIVMID)
-GTLBI_HOOK(tlbiallnsnh, SM2_TLBIALLNSNH)
-GTLBI_HOOK(tlbiallh, SM2_TLBIALLH)
+static void sm2_gtlbi_written(Sm2 *s, unsigned n, uint64_t old,
+                              const Sm2RegDesc *d)
+{
+    sm2_tlbi_global(s, d->offset);
+}
 
-#define ATS_HOOK(name, sp, off) \
-    static void sm2_##name##_written(Sm2 *s, unsigned n, uint64_t old) \
-    { \
-        sm2_ats_written(s, sp, n, off); \
-    }
-ATS_HOOK(ats1pr, SM2_SPACE_CB, SM2_CB_ATS1PR)
-ATS_HOOK(ats1pw, SM2_SPACE_CB, SM2_CB_ATS1PW)
-ATS_HOOK(ats1ur, SM2_SPACE_CB, SM2_CB_ATS1UR)
-ATS_HOOK(ats1uw, SM2_SPACE_CB, SM2_CB_ATS1UW)
-ATS_HOOK(gats1ur, SM2_SPACE_GR0, SM2_SGATS1UR)
-ATS_HOOK(gats1uw, SM2_SPACE_GR0, SM2_SGATS1UW)
-ATS_HOOK(gats1pr, SM2_SPACE_GR0, SM2_SGATS1PR)
-ATS_HOOK(gats1pw, SM2_SPACE_GR0, SM2_SGATS1PW)
-ATS_HOOK(gats12ur, SM2_SPACE_GR0, SM2_SGATS12UR)
-ATS_HOOK(gats12uw, SM2_SPACE_GR0, SM2_SGATS12UW)
-ATS_HOOK(gats12pr, SM2_SPACE_GR0, SM2_SGATS12PR)
-ATS_HOOK(gats12pw, SM2_SPACE_GR0, SM2_SGATS12PW)
+static void sm2_ats_op_written(Sm2 *s, unsigned n, uint64_t old,
+                               const Sm2RegDesc *d)
+{
+    sm2_ats_written(s, d->space, n, d->offset);
+}
 
-static void sm2_resume_written(Sm2 *s, unsigned n, uint64_t old)
+static void sm2_resume_written(Sm2 *s, unsigned n, uint64_t old,
+                               const Sm2RegDesc *d)
 {
     sm2_resume(s, n);
 }
@@ -215,19 +202,19 @@ static const Sm2RegDesc sm2_regs[] = {
     G0(SM2_SGFSYNR0, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR0"),
     G0(SM2_SGFSYNR1, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR1"),
     G0(SM2_SGFSYNR2, 4, SM2_ONE, 0, ALL32, 0, NULL, "sGFSYNR2"),
-    OP0(SM2_TLBIVMID, 4, sm2_tlbivmid_written, "TLBIVMID"),
-    OP0(SM2_TLBIALLNSNH, 4, sm2_tlbiallnsnh_written, "TLBIALLNSNH"),
-    OP0(SM2_TLBIALLH, 4, sm2_tlbiallh_written, "TLBIALLH"),
+    OP0(SM2_TLBIVMID, 4, sm2_gtlbi_written, "TLBIVMID"),
+    OP0(SM2_TLBIALLNSNH, 4, sm2_gtlbi_written, "TLBIALLNSNH"),
+    OP0(SM2_TLBIALLH, 4, sm2_gtlbi_written, "TLBIALLH"),
     OP0(SM2_STLBGSYNC, 4, sm2_sync_written, "sTLBGSYNC"),
     RO0(SM2_STLBGSTATUS, "sTLBGSTATUS"),
-    OP0(SM2_SGATS1UR, 8, sm2_gats1ur_written, "sGATS1UR"),
-    OP0(SM2_SGATS1UW, 8, sm2_gats1uw_written, "sGATS1UW"),
-    OP0(SM2_SGATS1PR, 8, sm2_gats1pr_written, "sGATS1PR"),
-    OP0(SM2_SGATS1PW, 8, sm2_gats1pw_written, "sGATS1PW"),
-    OP0(SM2_SGATS12UR, 8, sm2_gats12ur_written, "sGATS12UR"),
-    OP0(SM2_SGATS12UW, 8, sm2_gats12uw_written, "sGATS12UW"),
-    OP0(SM2_SGATS12PR, 8, sm2_gats12pr_written, "sGATS12PR"),
-    OP0(SM2_SGATS12PW, 8, sm2_gats12pw_written, "sGATS12PW"),
+    OP0(SM2_SGATS1UR, 8, sm2_ats_op_written, "sGATS1UR"),
+    OP0(SM2_SGATS1UW, 8, sm2_ats_op_written, "sGATS1UW"),
+    OP0(SM2_SGATS1PR, 8, sm2_ats_op_written, "sGATS1PR"),
+    OP0(SM2_SGATS1PW, 8, sm2_ats_op_written, "sGATS1PW"),
+    OP0(SM2_SGATS12UR, 8, sm2_ats_op_written, "sGATS12UR"),
+    OP0(SM2_SGATS12UW, 8, sm2_ats_op_written, "sGATS12UW"),
+    OP0(SM2_SGATS12PR, 8, sm2_ats_op_written, "sGATS12PR"),
+    OP0(SM2_SGATS12PW, 8, sm2_ats_op_written, "sGATS12PW"),
     HW0(SM2_SGPAR, 8, ALL64, "sGPAR"),
     RO0(SM2_SGATSR, "sGATSR"),
     G0(SM2_SMR(0), 4, SM2_PER_SMRG, 0, ALL32, 0, sm2_config_written, "SMR"),
@@ -257,20 +244,20 @@ static const Sm2RegDesc sm2_regs[] = {
     CB(SM2_CB_FSYNR0, 4, ALL32, 0, NULL, "FSYNR0"),
     CB(SM2_CB_FSYNR1, 4, ALL32, 0, NULL, "FSYNR1"),
     CB(SM2_CB_IPAFAR, 8, ALL64, 0, NULL, "IPAFAR"),
-    OPCB(SM2_CB_TLBIVA, 8, sm2_tlbiva_written, "TLBIVA"),
-    OPCB(SM2_CB_TLBIVAA, 8, sm2_tlbivaa_written, "TLBIVAA"),
-    OPCB(SM2_CB_TLBIASID, 4, sm2_tlbiasid_written, "TLBIASID"),
-    OPCB(SM2_CB_TLBIALL, 4, sm2_tlbiall_written, "TLBIALL"),
-    OPCB(SM2_CB_TLBIVAL, 8, sm2_tlbival_written, "TLBIVAL"),
-    OPCB(SM2_CB_TLBIVAAL, 8, sm2_tlbivaal_written, "TLBIVAAL"),
-    OPCB(SM2_CB_TLBIIPAS2, 8, sm2_tlbiipas2_written, "TLBIIPAS2"),
-    OPCB(SM2_CB_TLBIIPAS2L, 8, sm2_tlbiipas2l_written, "TLBIIPAS2L"),
+    OPCB(SM2_CB_TLBIVA, 8, sm2_tlbi_written, "TLBIVA"),
+    OPCB(SM2_CB_TLBIVAA, 8, sm2_tlbi_written, "TLBIVAA"),
+    OPCB(SM2_CB_TLBIASID, 4, sm2_tlbi_written, "TLBIASID"),
+    OPCB(SM2_CB_TLBIALL, 4, sm2_tlbi_written, "TLBIALL"),
+    OPCB(SM2_CB_TLBIVAL, 8, sm2_tlbi_written, "TLBIVAL"),
+    OPCB(SM2_CB_TLBIVAAL, 8, sm2_tlbi_written, "TLBIVAAL"),
+    OPCB(SM2_CB_TLBIIPAS2, 8, sm2_tlbi_written, "TLBIIPAS2"),
+    OPCB(SM2_CB_TLBIIPAS2L, 8, sm2_tlbi_written, "TLBIIPAS2L"),
     OPCB(SM2_CB_TLBSYNC, 4, sm2_sync_written, "TLBSYNC"),
     CB(SM2_CB_TLBSTATUS, 4, 0, 0, NULL, "TLBSTATUS"),
-    OPCB(SM2_CB_ATS1PR, 8, sm2_ats1pr_written, "ATS1PR"),
-    OPCB(SM2_CB_ATS1PW, 8, sm2_ats1pw_written, "ATS1PW"),
-    OPCB(SM2_CB_ATS1UR, 8, sm2_ats1ur_written, "ATS1UR"),
-    OPCB(SM2_CB_ATS1UW, 8, sm2_ats1uw_written, "ATS1UW"),
+    OPCB(SM2_CB_ATS1PR, 8, sm2_ats_op_written, "ATS1PR"),
+    OPCB(SM2_CB_ATS1PW, 8, sm2_ats_op_written, "ATS1PW"),
+    OPCB(SM2_CB_ATS1UR, 8, sm2_ats_op_written, "ATS1UR"),
+    OPCB(SM2_CB_ATS1UW, 8, sm2_ats_op_written, "ATS1UW"),
     CB(SM2_CB_ATSR, 4, 0, 0, NULL, "ATSR"),
 };
 
@@ -400,7 +387,7 @@ static void sm2_write_row(Sm2 *s, const Sm2RegDesc *d, unsigned n,
         sm2_update_irqs(s);
     }
     if (d->written && (d->size == 4 || (bytes >> 32))) {
-        d->written(s, sp == SM2_SPACE_CB ? bank : n, old);
+        d->written(s, sp == SM2_SPACE_CB ? bank : n, old, d);
     }
 }
 
