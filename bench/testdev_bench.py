@@ -639,9 +639,9 @@ def qemu_args(config, kind=S1_4K):
                         ",stage=nested" if kind.nested else "")]
     elif config.startswith("smmuv2-ext"):
         devices += ["-device", "arm-smmuv2-ext,id=smmu0,primary-bus=pcie.0,"
-                    "addr=0x%x,timing=%s" % (
+                    "addr=0x%x,timing=%s%s" % (
                         EXT_BASE, "on" if config.endswith("-timing")
-                        else "off")]
+                        else "off", ",stage=nested" if kind.nested else "")]
     devices += ["-device", "smmu-testdev,id=td,addr=%02x.0" % SLOT]
     return ["-M", machine, "-m", "%dM" % RAM_MB, "-nodefaults"] + devices
 

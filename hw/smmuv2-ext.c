@@ -337,8 +337,12 @@ static int smmuv2_ext_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_smmuv2_ext = {
     .name = TYPE_SMMUV2_EXT,
-    .version_id = 1,
-    .minimum_version_id = 1,
+    /*
+     * 2: the state holds PAR, sGPAR and held (stalled) transactions, and
+     * no longer RESUME
+     */
+    .version_id = 2,
+    .minimum_version_id = 2,
     /* Before the PCI devices, whose loading translates through us. */
     .priority = MIG_PRI_IOMMU,
     .pre_save = smmuv2_ext_pre_save,

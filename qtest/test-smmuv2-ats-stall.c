@@ -755,8 +755,10 @@ static void test_stall_terminate(void)
 }
 
 /*
- * Software clears FSR (TF and SS, as Linux does), maps the page, then
- * retries: no new fault, FSR stays 0, no interrupt.  The stall is then
+ * Software writes FSR with TF and SS, as Linux does: TF goes, SS stays
+ * (0x40000000) while the bank holds the transaction, and does not hold
+ * the interrupt.  It maps the page, then retries: SS goes, no new
+ * fault, FSR 0, no interrupt.  The stall is then
  * gone: with the page unmapped again (and TLBIALL), another retry finds
  * nothing.  DMA to the page works once it is mapped.
  */
@@ -769,7 +771,7 @@ static void test_stall_retry_fixed(void)
     b = qsm2_env_buf(c.e, 4096);
     qsm2_dma_fails(c.e, TD0, FA, true);
     qsm2_cb_writel(c.s, S1CB, QSM2_CB_FSR, 0x40000002);
-    expect32("FSR cleared", qsm2_fsr(c.s, S1CB), 0);
+    expect32("FSR cleared", qsm2_fsr(c.s, S1CB), 0x40000000);
     g_assert_false(qsm2_env_irq_level(c.e, QSM2_IRQ_CB(S1CB)));
     qsm2_map(&c.x, FA, b, 3, 0);
     qsm2_resume(c.s, S1CB, false);
@@ -816,11 +818,12 @@ static void test_stall_retry_unfixed(void)
 }
 
 /*
- * FSR.SS is write-one-to-clear on its own, and the interrupt stays
- * asserted while SS alone is set (SCTLR.CFIE); clearing SS does not
- * end the stall: RESUME with TnR = 0 still retries it.
+ * FSR.SS stays while the bank holds the transaction: writing it to FSR
+ * or FSRRESTORE changes nothing, and SS alone does not hold the
+ * interrupt (the fault bits do, with SCTLR.CFIE).  RESUME ends it: with
+ * TnR = 0 the retry faults and stalls again.
  */
-static void test_stall_ss_w1c_irq(void)
+static void test_stall_ss_until_resume(void)
 {
     Ctx c;
 
@@ -828,10 +831,11 @@ static void test_stall_ss_w1c_irq(void)
     qsm2_dma_fails(c.e, TD0, FA, true);
     qsm2_cb_writel(c.s, S1CB, QSM2_CB_FSR, 0x2);             /* TF */
     expect32("FSR", qsm2_fsr(c.s, S1CB), 0x40000000);
-    g_assert_true(qsm2_env_irq_level(c.e, QSM2_IRQ_CB(S1CB)));
-    qsm2_cb_writel(c.s, S1CB, QSM2_CB_FSR, 0x40000000);      /* SS */
-    expect32("FSR", qsm2_fsr(c.s, S1CB), 0);
     g_assert_false(qsm2_env_irq_level(c.e, QSM2_IRQ_CB(S1CB)));
+    qsm2_cb_writel(c.s, S1CB, QSM2_CB_FSR, 0x40000000);      /* SS */
+    expect32("FSR", qsm2_fsr(c.s, S1CB), 0x40000000);
+    qsm2_cb_writel(c.s, S1CB, QSM2_CB_FSRRESTORE, 0);
+    expect32("FSR", qsm2_fsr(c.s, S1CB), 0x40000000);
     qsm2_resume(c.s, S1CB, false);
     expect_stalled_write(&c, FA);
     g_assert_true(qsm2_env_irq_level(c.e, QSM2_IRQ_CB(S1CB)));
@@ -839,8 +843,9 @@ static void test_stall_ss_w1c_irq(void)
 }
 
 /*
- * One held transaction per bank: with FSR cleared but no RESUME, the
- * next fault (a read at FB) is recorded without SS and not held.  Once
+ * One held transaction per bank: with FSR cleared (SS stays) but no
+ * RESUME, the next fault (a read at FB) sets MULTI only: neither held
+ * nor recorded, FAR and FSYNR0 still those of the held write at FA.  Once
  * RESUME (TnR = 1) drops the first, a fault stalls again.  A retry
  * while FSR still holds that fault records it as MULTI only.
  */
@@ -852,12 +857,12 @@ static void test_stall_one_per_bank(void)
     qsm2_dma_fails(c.e, TD0, FA, true);
     qsm2_fsr_clear(c.s, S1CB);
     qsm2_dma_fails(c.e, TD0, FB, false);
-    expect32("FSR", qsm2_fsr(c.s, S1CB), 0x2);
-    expect64("FAR", qsm2_cb_readq(c.s, S1CB, QSM2_CB_FAR), FB);
-    expect32("FSYNR0", qsm2_cb_readl(c.s, S1CB, QSM2_CB_FSYNR0), 0x103);
+    expect32("FSR", qsm2_fsr(c.s, S1CB), 0xc0000000);
+    expect64("FAR", qsm2_cb_readq(c.s, S1CB, QSM2_CB_FAR), FA);
+    expect32("FSYNR0", qsm2_cb_readl(c.s, S1CB, QSM2_CB_FSYNR0), 0x113);
     g_assert_cmpuint(qsm2_env_stat(c.e, "stalls"), ==, 1);
     qsm2_resume(c.s, S1CB, true);
-    expect32("FSR after terminate", qsm2_fsr(c.s, S1CB), 0x2);
+    expect32("FSR after terminate", qsm2_fsr(c.s, S1CB), 0x80000000);
     qsm2_fsr_clear(c.s, S1CB);
     qsm2_dma_fails(c.e, TD0, FA, true);
     expect_stalled_write(&c, FA);
@@ -1036,8 +1041,8 @@ int main(int argc, char **argv)
                     test_stall_retry_fixed);
     g_test_add_func("/arm-smmuv2-ext/ats-stall/stall/retry-unfixed",
                     test_stall_retry_unfixed);
-    g_test_add_func("/arm-smmuv2-ext/ats-stall/stall/ss-w1c-irq",
-                    test_stall_ss_w1c_irq);
+    g_test_add_func("/arm-smmuv2-ext/ats-stall/stall/ss-until-resume",
+                    test_stall_ss_until_resume);
     g_test_add_func("/arm-smmuv2-ext/ats-stall/stall/one-per-bank",
                     test_stall_one_per_bank);
     g_test_add_func("/arm-smmuv2-ext/ats-stall/stall/resume-without-stall",

@@ -8,8 +8,10 @@
  * Recording rule for both: a fault taken while the status register
  * already holds a fault sets only MULTI and leaves the syndrome of the
  * first fault in place, so software reads a consistent record.  Only a
- * recorded context fault stalls, so a bank holds at most one
- * transaction, the one its syndrome describes.
+ * recorded context fault stalls, and while a bank holds a transaction
+ * (FSR.SS) its other faults set MULTI only, even after software cleared
+ * the fault bits: a bank holds at most one transaction, the one its
+ * syndrome describes (on hardware the later ones would wait behind it).
  */
 #include <glib.h>
 #include <string.h>
@@ -152,12 +154,12 @@ Sm2Fault sm2_context_fault(Sm2 *s, unsigned cbndx, uint32_t bit,
     if (s->ats_op) {
         return f;                     /* reported in PAR by sm2-ats */
     }
-    if (fsr & SM2_FSR_FAULTS) {
+    if ((fsr & SM2_FSR_FAULTS) || s->stall[cbndx].valid) {
         fsr |= SM2_FSR_MULTI;
     } else {
         fsr |= bit;
         f.recorded = true;
-        if ((sctlr & SM2_SCTLR_CFCFG) && !s->stall[cbndx].valid) {
+        if (sctlr & SM2_SCTLR_CFCFG) {
             fsr |= SM2_FSR_SS;
             f.stalled = true;
             sm2_stall(s, cbndx, req);
@@ -224,7 +226,9 @@ Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req)
  * TnR = 1 terminates the held transaction; TnR = 0 retries it: it is
  * translated again with the registers and tables as they are now, so a
  * fault that software did not fix is taken (and stalls) again.  FSR.SS
- * goes when the stall does, whether or not software cleared it first.
+ * goes with the stall, and only then: writing FSR does not clear it.
+ * The retry is no access of the client and is not timed (the timing
+ * statistics count what the client asked for).
  */
 void sm2_resume(Sm2 *s, unsigned n)
 {
@@ -242,7 +246,20 @@ void sm2_resume(Sm2 *s, unsigned n)
              sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_FSR) & ~SM2_FSR_SS);
     sm2_update_irqs(s);
     if (!terminate) {
-        sm2_translate(s, &req);
+        sm2_translate_untimed(s, &req);
+    }
+}
+
+void sm2_stalls_restored(Sm2 *s)
+{
+    unsigned n;
+
+    for (n = 0; n < s->f.numcb; n++) {
+        uint32_t fsr = sm2_rd32(s, SM2_SPACE_CB, n, SM2_CB_FSR) &
+                       ~SM2_FSR_SS;
+
+        sm2_wr32(s, SM2_SPACE_CB, n, SM2_CB_FSR,
+                 fsr | (s->stall[n].valid ? SM2_FSR_SS : 0));
     }
 }
 

@@ -176,8 +176,12 @@ Sm2Fault sm2_nested_s2_fault(Sm2 *s, unsigned s2cb, unsigned s1cb,
 Sm2Fault sm2_global_fault(Sm2 *s, uint32_t bit, const Sm2Request *req);
 /* RESUME of bank @n was written: retry or terminate its stall. */
 void sm2_resume(Sm2 *s, unsigned n);
-/* Every stall dropped (reset, restore). */
+/* Every stall dropped (reset). */
 void sm2_stalls_clear(Sm2 *s);
+/* After a restore: FSR.SS of each bank says whether it holds one. */
+void sm2_stalls_restored(Sm2 *s);
+/* @req as sm2_translate() would, but untimed (a RESUME retry). */
+Sm2Xlate sm2_translate_untimed(Sm2 *s, const Sm2Request *req);
 /* Bring the wired interrupts in line with FSR/sGFSR and the enables. */
 void sm2_update_irqs(Sm2 *s);
 const char *sm2_gfsr_name(uint32_t bit);

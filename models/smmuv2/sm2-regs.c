@@ -167,7 +167,10 @@ static void sm2_resume_written(Sm2 *s, unsigned n, uint64_t old,
     { SM2_SPACE_GR0, off, sz, SM2_ONE, .name = nm, .hw_set = hw }
 #define HWCB(off, sz, hw, nm) \
     { SM2_SPACE_CB, off, sz, SM2_ONE, .name = nm, .hw_set = hw }
-/* Write-only operations (TLBI*, *SYNC): global and context bank ones */
+/*
+ * Write-only operations (TLBI*, *SYNC, ATS*, RESUME): global and context
+ * bank ones
+ */
 #define OP0(off, sz, fn, nm) \
     { SM2_SPACE_GR0, off, sz, SM2_ONE, 0, sz == 8 ? ALL64 : ALL32, 0, fn, \
       nm, true }
@@ -236,6 +239,7 @@ static const Sm2RegDesc sm2_regs[] = {
     CB(SM2_CB_MAIR0, 4, ALL32, 0, NULL, "MAIR0"),
     CB(SM2_CB_MAIR1, 4, ALL32, 0, NULL, "MAIR1"),
     HWCB(SM2_CB_PAR, 8, ALL64, "PAR"),
+    /* FSR.SS follows the held transaction: RESUME clears it, not FSR */
     CB(SM2_CB_FSR, 4, 0, SM2_FSR_FAULTS | SM2_FSR_MULTI, sm2_irqs_written,
        "FSR"),
     CB(SM2_CB_FSRRESTORE, 4, SM2_FSR_FAULTS | SM2_FSR_MULTI, 0, NULL,
@@ -268,7 +272,8 @@ const Sm2RegDesc *sm2_reg_table(unsigned *n)
 }
 
 /*
- * Registers whose writes only act (TLBI*, *SYNC) read as zero: their
+ * Registers whose writes only act (TLBI*, *SYNC, ATS*, RESUME) read as
+ * zero: their
  * storage holds the operand only for the hook.
  */
 static bool sm2_reg_write_only(const Sm2RegDesc *d)
@@ -354,8 +359,10 @@ static uint32_t sm2_row_offset(const Sm2RegDesc *d, unsigned n)
 
 /*
  * Apply @val under @bytes to row @d (instance @n; @bank for context bank
- * rows).  Hooks of 64-bit rows run once the upper word is written, so a
- * TLBI written as two 32-bit halves acts once, on its whole operand.
+ * rows).  Hooks of 64-bit operation rows run once the upper word is
+ * written, so a TLBI or ATS1* written as two 32-bit halves acts once,
+ * on its whole operand; those of other rows run on either half (a new
+ * TTBR0 low word alone is a new table base).
  */
 static void sm2_write_row(Sm2 *s, const Sm2RegDesc *d, unsigned n,
                           unsigned bank, uint64_t val, uint64_t bytes)
@@ -383,10 +390,12 @@ static void sm2_write_row(Sm2 *s, const Sm2RegDesc *d, unsigned n,
         sm2_update_irqs(s);
     }
     if (d->space == SM2_SPACE_CB && d->offset == SM2_CB_FSRRESTORE) {
-        sm2_wr32(s, sp, bank, SM2_CB_FSR, (uint32_t)v);
+        uint32_t ss = sm2_rd32(s, sp, bank, SM2_CB_FSR) & SM2_FSR_SS;
+
+        sm2_wr32(s, sp, bank, SM2_CB_FSR, (uint32_t)v | ss);
         sm2_update_irqs(s);
     }
-    if (d->written && (d->size == 4 || (bytes >> 32))) {
+    if (d->written && (!d->write_only || d->size == 4 || (bytes >> 32))) {
         d->written(s, sp == SM2_SPACE_CB ? bank : n, old, d);
     }
 }
@@ -855,6 +864,7 @@ void sm2_restore(Sm2 *s, const uint32_t *words)
     sm2_regs_reset(s);
     sm2_streams_forget(s);
     sm2_state_walk(s, &c);
+    sm2_stalls_restored(s);
     sm_cache_invalidate_all(s->tlb);
     sm2_update_irqs(s);
 }

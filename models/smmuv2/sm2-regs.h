@@ -205,7 +205,7 @@
 #define   SM2_FSR_PF               SM_BIT(3)
 #define   SM2_FSR_AFF              SM_BIT(2)
 #define   SM2_FSR_TF               SM_BIT(1)
-#define   SM2_FSR_FAULTS           (SM_MASK(8, 1) | SM2_FSR_SS)
+#define   SM2_FSR_FAULTS           SM_MASK(8, 1)
 #define SM2_CB_FSRRESTORE          0x05c
 #define SM2_CB_FAR                 0x060   /* 64-bit */
 #define SM2_CB_FSYNR0              0x068

@@ -265,6 +265,15 @@ static Sm2Xlate sm2_type2_fault(Sm2 *s, unsigned n, const Sm2Request *req,
                                                 false, ipa));
 }
 
+/* The answer of a walk that translated. */
+static Sm2Xlate sm2_walked(const SmWalkOk *ok)
+{
+    return (Sm2Xlate) {
+        .outcome = SM2_XLATE_OK, .pa = ok->pa, .mask = ok->addr_mask,
+        .perm = ok->perm,
+    };
+}
+
 static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
                                   const Sm2Request *req)
 {
@@ -301,10 +310,7 @@ static Sm2Xlate sm2_translate_ctx(Sm2 *s, const Sm2Ctx *c,
     if (!res.ok.dirty_on_write) {
         sm2_tlb_insert(s, &e);
     }
-    return (Sm2Xlate) {
-        .outcome = SM2_XLATE_OK, .pa = res.ok.pa, .mask = res.ok.addr_mask,
-        .perm = res.ok.perm,
-    };
+    return sm2_walked(&res.ok);
 }
 
 static bool sm2_bank_aarch64(const Sm2 *s, unsigned n)
@@ -573,19 +579,17 @@ static Sm2Xlate sm2_xlate(Sm2 *s, const Sm2Request *req)
          * this translation.
          */
         c = sl->ctx;
-        r = sm2_apply_s2cr(sl->s2cr, req);
-        x = sm2_translate_ctx(s, &c, &r);
-        x.priv = r.priv;
-        return x;
+        s2cr = sl->s2cr;
+    } else {
+        x = sm2_decode_stream(s, req, &s2cr, &c);
+        if (x.outcome == SM2_XLATE_BYPASS) {
+            sm2_stream_keep(s, req, SM2_XLATE_BYPASS, 0, NULL);
+        }
+        if (x.outcome != SM2_XLATE_OK) {
+            return x;
+        }
+        sm2_stream_keep(s, req, SM2_XLATE_OK, s2cr, &c);
     }
-    x = sm2_decode_stream(s, req, &s2cr, &c);
-    if (x.outcome == SM2_XLATE_BYPASS) {
-        sm2_stream_keep(s, req, SM2_XLATE_BYPASS, 0, NULL);
-    }
-    if (x.outcome != SM2_XLATE_OK) {
-        return x;
-    }
-    sm2_stream_keep(s, req, SM2_XLATE_OK, s2cr, &c);
     r = sm2_apply_s2cr(s2cr, req);
     x = sm2_translate_ctx(s, &c, &r);
     x.priv = r.priv;
@@ -610,10 +614,12 @@ Sm2Xlate sm2_translate_bank(Sm2 *s, unsigned n, const Sm2Request *req,
         return sm2_type2_fault(s, n, req, res.ok.pa);
     }
     *ok = res.ok;
-    return (Sm2Xlate) {
-        .outcome = SM2_XLATE_OK, .pa = res.ok.pa, .mask = res.ok.addr_mask,
-        .perm = res.ok.perm,
-    };
+    return sm2_walked(&res.ok);
+}
+
+Sm2Xlate sm2_translate_untimed(Sm2 *s, const Sm2Request *req)
+{
+    return sm2_xlate(s, req);
 }
 
 Sm2Xlate sm2_translate(Sm2 *s, const Sm2Request *req)

@@ -18,11 +18,14 @@
  *    sTLBGSTATUS always read 0;
  *  - SCTLR.CFCFG = 1 (stall): a context fault that finds FSR clear
  *    sets FSR.SS with its fault bit and holds the transaction (one per
- *    bank) until RESUME: TnR = 1 terminates it, TnR = 0 translates it
+ *    bank; the bank's other faults meanwhile set MULTI only) until
+ *    RESUME: TnR = 1 terminates it, TnR = 0 translates it
  *    again (a fault then is recorded, and stalls, again).  The client
  *    is answered at once (Sm2Fault.stalled): an emulator cannot hold
- *    a DMA access.  FSR.SS is write-one-to-clear like the fault bits,
- *    so software clears FSR and then writes RESUME, as Linux does;
+ *    a DMA access.  FSR.SS stays set while the bank holds it: writing
+ *    FSR does not clear it, RESUME does (as on MMU-500; Linux clears
+ *    FSR, then writes RESUME); it does not raise the interrupt alone.
+ *    A retry is untimed, as it is no access of the client;
  *  - address translation operations (ATS1* of a bank, GATS1* and GATS12*
  *    in GR0, with atosns = false) complete within the write (ATSR and
  *    sGATSR read 0), walk the tables without the TLB, and record no

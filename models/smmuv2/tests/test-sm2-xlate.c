@@ -1064,12 +1064,13 @@ static void test_gats1_s2_fault_on_table(void)
 /*
  * SCTLR.CFCFG (bit 7): a translation fault at VA + 0x2000 sets FSR.TF
  * and SS (0x40000002) and the bank holds it; a second one adds MULTI
- * only and does not stall.  Software clears FSR; RESUME (0x8) with TnR
- * 0 retries: the page is still unmapped, so the fault (and its stall)
- * is back, FAR the same.  After mapping the page, a retry translates
- * (no fault; the result is in the TLB).  RESUME without a stall changes
- * nothing.  TnR 1 terminates: SS goes, the fault bit stays until
- * software clears it.
+ * only and does not stall.  Software clears FSR: SS stays (0x40000000)
+ * and alone does not hold the interrupt; FSRRESTORE keeps it too.
+ * RESUME (0x8) with TnR 0 retries: the page is still unmapped, so the
+ * fault (and its stall) is back, FAR the same.  After mapping the page,
+ * a retry translates (SS goes, no fault; the result is in the TLB).
+ * RESUME without a stall changes nothing.  TnR 1 terminates: SS goes,
+ * the fault bit stays until software clears it.
  */
 static void test_stall_resume(void)
 {
@@ -1090,14 +1091,19 @@ static void test_stall_resume(void)
     x = xl(b, SID, VA + 0x5000, false);
     g_assert_false(x.fault.stalled);
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0xc0000002);
+    g_assert_true(b->irq[SM2_IRQ_CONTEXT(5)]);
     sm2b_wr(b, cb5 + 0x58, 0xc0000002);
-    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000000);
+    g_assert_false(b->irq[SM2_IRQ_CONTEXT(5)]);
+    sm2b_wr(b, cb5 + 0x5c, 0);                       /* FSRRESTORE */
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000000);
     sm2b_wr(b, cb5 + 0x8, 0);                        /* retry */
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000002);
     g_assert_cmpuint(sm2_stall_count(b->s), ==, 2);
     g_assert_cmphex(sm2b_rd64(b, cb5 + 0x60), ==, VA + 0x2000);
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x8), ==, 0);  /* write-only */
     sm2b_wr(b, cb5 + 0x58, 0x40000002);
+    g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0x40000000);
     sm_pt_map(&mem, &pt, VA + 0x2000, PAGE_PA, 3, SM_PT_S1_RW);
     sm2b_wr(b, cb5 + 0x8, 0);
     g_assert_cmphex(sm2b_rd(b, cb5 + 0x58), ==, 0);
@@ -1200,6 +1206,31 @@ static void test_cbar_type2(void)
     x = xl(b, SID, VA, false);
     g_assert_true(x.fault.global);
     g_assert_cmphex(sm2b_rd(b, 0x48), ==, 0x1);
+    sm2b_free(b);
+}
+
+/*
+ * A 32-bit write of TTBR0's low word alone is a new table base: after a
+ * TLBIALL, VA translates through the new tables (the stream cache must
+ * not keep the old base).
+ */
+static void test_ttbr_low_word(void)
+{
+    Sm2Bench *b = sm2b_new(NULL);
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+    SmPt pt = s1_bank(b, 5), pt2;
+    uint64_t cb5 = sm2b_cb(b, 5);
+
+    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    sm_pt_init(&mem, &pt2, SM_GRANULE_4K, 48, 0);
+    sm_pt_map(&mem, &pt2, VA, 0x90000000ull, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
+    g_assert_cmphex(pt2.root >> 32, ==, pt.root >> 32);
+    sm2b_wr(b, cb5 + 0x20, (uint32_t)pt2.root);
+    sm2b_wr(b, cb5 + 0x618, 0);                      /* TLBIALL */
+    g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x90000678ull);
     sm2b_free(b);
 }
 
@@ -1356,5 +1387,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sm2/xlate/cbar-type2", test_cbar_type2);
     g_test_add_func("/sm2/xlate/stream-cache-same-results",
                     test_stream_cache_same_results);
+    g_test_add_func("/sm2/xlate/ttbr-low-word", test_ttbr_low_word);
     return g_test_run();
 }
