@@ -50,6 +50,19 @@ static void enable(Sm2Bench *b, uint32_t scr0)
     sm2b_wr(b, 0x0, scr0);               /* CLIENTPD clear */
 }
 
+/*
+ * The usual stage-1 set-up on top of s1_bank(b, 5): VA's page to PAGE_PA
+ * in @pt, StreamID SID to bank 5, the SMMU enabled.
+ */
+static void s1_stream_on(Sm2Bench *b, SmPt *pt)
+{
+    SmPtMem mem = sm_tm_pt_mem(b->m);
+
+    sm_pt_map(&mem, pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
+    stream(b, 0, SID, 0, 5);
+    enable(b, 0);
+}
+
 static Sm2Xlate xl(Sm2Bench *b, uint32_t sid, uint64_t va, bool write)
 {
     Sm2Request r = { .sid = sid, .iova = va, .write = write, .priv = true };
@@ -298,9 +311,7 @@ static void test_tlbiva(void)
     SmPt pt = s1_bank(b, 5);
     uint64_t cb5 = sm2b_cb(b, 5);
 
-    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
-    stream(b, 0, SID, 0, 5);
-    enable(b, 0);
+    s1_stream_on(b, &pt);
     g_assert_false(xl(b, SID, VA, false).tlb_hit);
     sm_pt_map(&mem, &pt, VA, 0x90002000ull, 3, SM_PT_S1_RW);
     g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
@@ -974,9 +985,7 @@ static void test_ats1_flat_s2_bank_and_tlb(void)
     SmPt pt = s1_bank(b, 5);
     uint64_t cb5 = sm2b_cb(b, 5);
 
-    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
-    stream(b, 0, SID, 0, 5);
-    enable(b, 0);
+    s1_stream_on(b, &pt);
     g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
     sm_pt_map(&mem, &pt, VA, 0x90000000ull, 3, SM_PT_S1_RW);  /* no TLBI */
     g_assert_cmphex(xl(b, SID, VA, false).pa, ==, 0x80001678ull);
@@ -1080,9 +1089,7 @@ static void test_stall_resume(void)
     uint64_t cb5 = sm2b_cb(b, 5);
     Sm2Xlate x;
 
-    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
-    stream(b, 0, SID, 0, 5);
-    enable(b, 0);
+    s1_stream_on(b, &pt);
     sm2b_wr(b, cb5 + 0x0, 0x67 | 0x80);
     x = xl(b, SID, VA + 0x2000, true);
     g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
@@ -1124,14 +1131,11 @@ static void test_stall_resume(void)
 static void test_stall_migrates(void)
 {
     Sm2Bench *b = sm2b_new(NULL);
-    SmPtMem mem = sm_tm_pt_mem(b->m);
     SmPt pt = s1_bank(b, 5);
     uint64_t cb5 = sm2b_cb(b, 5);
     g_autofree uint32_t *words = g_new0(uint32_t, sm2_state_words(b->s));
 
-    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
-    stream(b, 0, SID, 0, 5);
-    enable(b, 0);
+    s1_stream_on(b, &pt);
     sm2b_wr(b, cb5 + 0x0, 0x67 | 0x80);
     g_assert_true(xl(b, SID, VA + 0x2000, true).fault.stalled);
     sm2_save(b->s, words);
@@ -1162,15 +1166,12 @@ static void test_stall_migrates(void)
 static void test_cbar_type2(void)
 {
     Sm2Bench *b = atos_bench();
-    SmPtMem mem = sm_tm_pt_mem(b->m);
     SmPt pt = s1_bank(b, 5);
     uint64_t cb5 = sm2b_cb(b, 5);
     Sm2Features f;
     Sm2Xlate x;
 
-    sm_pt_map(&mem, &pt, VA, PAGE_PA, 3, SM_PT_S1_RW);
-    stream(b, 0, SID, 0, 5);
-    enable(b, 0);
+    s1_stream_on(b, &pt);
     sm2b_wr(b, sm2b_gr1(b) + 4 * 5, 0x2ff00);
     x = xl(b, SID, VA, false);
     g_assert_cmpint(x.outcome, ==, SM2_XLATE_FAULT);
