@@ -33,10 +33,12 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Modules the tests need; everything they depend on comes along.  The SMMU
-# driver comes first: Debian builds it in, the kernels built from source
-# (scripts/build-kernel) as a module, which /init then loads before the
-# devices behind it.
-WANTED_MODULES = ["arm_smmu_v3", "virtio_pci", "virtio_blk", "virtio_net"]
+# drivers come first: Debian builds them in, the kernels built from source
+# (scripts/build-kernel) as modules, which /init then loads before the
+# devices behind them (arm_smmu_v3 for arm-smmuv3-ext, arm_smmu for
+# arm-smmuv2-ext; each binds only its own instances).
+WANTED_MODULES = ["arm_smmu_v3", "arm_smmu", "virtio_pci", "virtio_blk",
+                  "virtio_net"]
 
 
 # Our guest programs (tools/NAME.c, installed as /bin/NAME) and how they

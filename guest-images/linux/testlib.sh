@@ -85,7 +85,12 @@ dma_read_check() {
 
 # ---- The SMMU driver as a module (docs/bringup.md) ------------------------
 
-smmu_mod=arm_smmu_v3
+# The driver of the SMMU the guest expects (smmuext.iommu): arm-smmu's
+# module is arm_smmu, arm-smmu-v3's arm_smmu_v3 (also the default).
+case "$EXPECT_IOMMU" in
+arm-smmu) smmu_mod=arm_smmu ;;
+*) smmu_mod=arm_smmu_v3 ;;
+esac
 
 # Value of the kernel parameter smmuext.$1, empty when absent.
 cmdline_param() {
@@ -130,3 +135,60 @@ grouped() {
 
 smmu_refcnt() { cat /sys/module/$smmu_mod/refcnt; }
 kernel_warnings() { dmesg | grep -c "WARNING:"; }
+
+# ---- Canonical state dump (core-ref spec, section 5.3) ---------------------
+
+# The lines of the spec's dump-iommu-state.sh, each prefixed "state $1: " so
+# that the host can collect the dump taken at point $1 of a scenario
+# (tests/test_bringup.py writes them to build/bringup-state/).  Groups are
+# named G0, G1, ... in the order of their smallest member; the numeric id
+# stays in id=.  The spec's device filter (PCI, *smmu*, *pcie*) also takes
+# *iommu*: arm-smmu's node is "iommu@...", its device "<addr>.iommu".
+state_dump() {
+    label=$1
+    mod=${2:-$smmu_mod}
+    mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    {
+        if [ -d /sys/module/$mod ]; then
+            h=$(ls /sys/module/$mod/holders 2>/dev/null | sort | paste -sd, -)
+            echo "MODULE $mod state=$(cat /sys/module/$mod/initstate)" \
+                 "refcnt=$(cat /sys/module/$mod/refcnt) holders=${h:--}"
+        else
+            echo "MODULE $mod state=unloaded"
+        fi
+        for i in /sys/class/iommu/*; do
+            [ -e "$i" ] || continue
+            m=$(ls "$i/devices" 2>/dev/null | sort | paste -sd, -)
+            echo "IOMMU ${i##*/} hw=$(basename "$(readlink -f "$i/device")")" \
+                 "members=${m:--}"
+        done
+        for g in /sys/kernel/iommu_groups/*; do
+            [ -e "$g" ] || continue
+            echo "$(ls "$g/devices" | sort | paste -sd, -) $(cat "$g/type") ${g##*/}"
+        done | sort | awk '{ printf "GROUP G%d type=%s members=%s id=%s\n",
+                                    NR - 1, $2, $1, $3 }'
+        for b in platform pci; do
+            for d in /sys/bus/$b/devices/*; do
+                [ -e "$d" ] || continue
+                n=${d##*/}
+                case "$b:$n" in pci:*|*smmu*|*pcie*|*iommu*) ;; *) continue ;; esac
+                drv=-; grp=-; iom=-
+                [ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+                [ -e "$d/iommu_group" ] &&
+                    grp=$(basename "$(readlink "$d/iommu_group")")
+                [ -e "$d/iommu" ] && iom=$(basename "$(readlink "$d/iommu")")
+                echo "DEV $b:$n driver=$drv group_id=$grp iommu=$iom"
+            done
+        done
+        for l in /sys/class/devlink/*; do
+            [ -e "$l" ] || continue
+            echo "LINK ${l##*/} status=$(cat "$l/status")" \
+                 "auto_remove_on=$(cat "$l/auto_remove_on")" \
+                 "runtime_pm=$(cat "$l/runtime_pm")" \
+                 "sync_state_only=$(cat "$l/sync_state_only")"
+        done | grep -E 'smmu|iommu|pci'
+        [ -r /sys/kernel/debug/devices_deferred ] &&
+            cut -f1 /sys/kernel/debug/devices_deferred | sort |
+            sed 's/^/DEFERRED /'
+    } | sed "s/^/state $label: /"
+}

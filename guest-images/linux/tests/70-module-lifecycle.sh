@@ -27,11 +27,13 @@ disk_bound() {
 [ ! -e /sys/block/vda ] || fail "the disk bound before its IOMMU driver"
 deferred=$(grep -c . /sys/kernel/debug/devices_deferred 2>/dev/null)
 echo "before load: iommus 0, devices deferred ${deferred:-?}"
+state_dump before-load
 insmod "$ko" || fail "insmod $ko failed"
 disk_bound "loading $mod"
 attached=$(grouped | wc -l)
 grouped | sed 's/^/grouped: /'
 echo "after load: iommus $(iommus), grouped devices $attached, refcnt $(refcnt)"
+state_dump loaded
 [ "$attached" -gt 0 ] || fail "no device joined a group"
 [ "$(refcnt)" = "$attached" ] ||
     fail "refcnt $(refcnt), but $attached devices attached"
@@ -42,6 +44,7 @@ if rmmod $mod 2>/tmp/rmmod.err; then
     fail "rmmod $mod succeeded with $attached devices attached"
 fi
 echo "rmmod refused: $(cat /tmp/rmmod.err)"
+state_dump rmmod-refused
 [ -d /sys/module/$mod ] || fail "$mod is gone after a refused rmmod"
 [ "$(grouped)" = "$before" ] || fail "groups changed after a refused rmmod"
 [ "$(refcnt)" = "$attached" ] || fail "refcnt $(refcnt) after a refused rmmod"
@@ -51,6 +54,7 @@ for d in /sys/bus/pci/devices/*; do
     [ -e "$d/driver" ] && echo "${d##*/}" > "$d/driver/unbind"
 done
 echo "drivers unbound: refcnt $(refcnt)"
+state_dump drivers-unbound
 [ "$(refcnt)" = "$attached" ] ||
     fail "unbinding drivers changed refcnt to $(refcnt)"
 for bdf in $(grouped | cut -d' ' -f1); do
@@ -61,6 +65,7 @@ echo "devices removed: refcnt $(refcnt)"
 rmmod $mod || fail "rmmod $mod failed with no device attached"
 [ "$(iommus)" = 0 ] || fail "/sys/class/iommu not empty after rmmod"
 echo "rmmod done: iommus 0"
+state_dump unloaded
 insmod "$ko" || fail "second insmod $ko failed"
 echo 1 > /sys/bus/pci/rescan
 disk_bound "reloading $mod and a rescan"
@@ -69,6 +74,7 @@ want=""
 i=0
 while [ $i -lt "$attached" ]; do want="$want$i "; i=$((i + 1)); done
 echo "reloaded: grouped devices $(grouped | wc -l), group ids $ids, refcnt $(refcnt)"
+state_dump reloaded
 [ "$ids" = "$want" ] || fail "group ids '$ids' after reload, expected '$want'"
 [ "$(refcnt)" = "$attached" ] ||
     fail "refcnt $(refcnt) after reload, expected $attached"

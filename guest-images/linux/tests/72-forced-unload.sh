@@ -18,11 +18,13 @@ state() {
     done
 }
 state before
+state_dump before
 echo "before: refcnt $(cat /sys/module/$mod/refcnt), tainted" \
      "$(cat /proc/sys/kernel/tainted), warnings $(warnings)"
 rmmod -f $mod 2>/tmp/rmmod.err; rc=$?
 echo "rmmod -f: exit $rc $(cat /tmp/rmmod.err)"
 state after
+state_dump after
 echo "after: module $([ -d /sys/module/$mod ] && echo present || echo gone)," \
      "iommus $(ls /sys/class/iommu | wc -l), groups" \
      "$(ls /sys/kernel/iommu_groups | wc -l), tainted" \

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Two SMMU instances, one arm_smmu_v3 module (SCN-5 of the bring-up
+# Two SMMU instances, one driver module (SCN-5 of the bring-up
 # issue): after one insmod both instances register, each device sits in
 # a group behind its own instance, and the module holds one reference per
 # attached device.  Unregistering one instance (its devices removed, its
 # platform device unbound from the driver) takes exactly its own
-# footprint: the other instance, its groups and its DMA stay.  Linux 6.1's
-# arm-smmu-v3 suppresses the bind attributes (no unbind file), so there
-# the instances can only go together, by rmmod once no device is left.
+# footprint: the other instance, its groups and its DMA stay.  Linux
+# 6.1's arm-smmu-v3 and arm-smmu suppress the bind attributes (no unbind
+# file), so there the instances can only go together, by rmmod once no
+# device is left.
 # Needs the driver as a module left unloaded by /init and two instances
 # (smmuext.disks with two entries).
 . /etc/testlib.sh
@@ -29,6 +30,7 @@ for g in $(grouped instance | cut -d' ' -f2 | sort -u); do
     n=$(grouped instance | awk -v g="$g" '$2 == g { print $3 }' | sort -u | wc -l)
     [ "$n" = 1 ] || fail "group $g spans $n instances"
 done
+state_dump loaded
 
 # The second disk's instance goes: its devices first, then the instance.
 dev1=$(disk_dev "$(disk_list | sed -n 2p | cut -d' ' -f1)")
@@ -44,13 +46,14 @@ remove_behind() {
 }
 remove_behind "$gone"
 plat=$(basename "$(readlink -f /sys/class/iommu/$gone/device)")
-unbind=/sys/bus/platform/drivers/arm-smmu-v3/unbind
+unbind=/sys/bus/platform/drivers/$EXPECT_IOMMU/unbind
 if [ ! -e $unbind ]; then
     echo "no $unbind: the driver suppresses bind attributes"
     remove_behind "$(ls /sys/class/iommu | grep -vx "$gone")"
     rmmod $mod || fail "rmmod $mod failed with no device attached"
     echo "after rmmod: instances $(ls /sys/class/iommu | wc -l)," \
          "groups $(ls /sys/kernel/iommu_groups | wc -l)"
+    state_dump after-rmmod
     [ -z "$(ls /sys/class/iommu)" ] || fail "an instance outlived rmmod"
     echo "two instances: one module, own groups, gone together"
     exit 0
@@ -60,6 +63,7 @@ left=$(grouped instance | tr '\n' ' ')
 echo "after unbinding $plat: instances $(ls /sys/class/iommu | tr '\n' ' ')," \
      "refcnt $(cat /sys/module/$mod/refcnt)"
 echo "kept: $left"
+state_dump after-unbind
 [ -z "$(ls /sys/class/iommu | grep -x "$gone")" ] || fail "$gone still registered"
 [ "$(ls /sys/class/iommu | wc -l)" = 1 ] || fail "the other instance went too"
 [ "$left" = "$keep" ] || fail "groups of the other instance changed: '$left', was '$keep'"
