@@ -249,6 +249,56 @@ def test_smmuv2_consumers_unbound_before_supplier(built):
 CYCLES = 100
 
 
+@pytest.mark.guest
+@pytest.mark.parametrize("smmu", list(MODULES))
+def test_dma_ownership_with_vfio(built, smmu):
+    """Scenario 7 (core-ref spec SCN-22, SCN-23, SCN-30): an smmu-testdev
+    at 00:03.0 and the disk at 00:03.1, functions of one slot without
+    ACS, share a group.  With the disk on virtio-pci the group is not
+    viable and VFIO refuses it (EPERM).  With both on vfio-pci, the guest
+    program vfio-dma owns it, maps 64 KiB at IOVA 0x10000000 and has the
+    testdev write the seeded pattern there (checked byte by byte), read
+    it back, and fault on an unmapped IOVA (testdev ERROR 6).  Meanwhile
+    virtio-pci cannot bind the disk (EBUSY) and the group's type cannot
+    change (Linux 6.1: EINVAL, a two-device group).  Released, the disk
+    binds to virtio-pci and reads back its sha256 through the default
+    DMA domain."""
+    diag = _result(_boot(
+        "dma-ownership", "bringup-dma-ownership-" + smmu,
+        ("smmuext.hazard=dma-ownership",), smmu=smmu, net=False,
+        devices=("smmu-testdev,bus=pcie.0,addr=0x3.0,multifunction=on",),
+        disk_opts="addr=0x3.1,multifunction=on"), "dma-ownership")
+    td, disk = "0000:00:03.0", "0000:00:03.1"
+    assert "before: %s group -, %s group 0" % (td, disk) in diag, diag
+    assert "group 0: %s %s  type DMA" % (td, disk) in diag, diag
+    assert "not viable: group 0: viable 0" in diag, diag
+    assert "not viable: set-container: error EPERM" in diag, diag
+    assert "owned: group 0: viable 1" in diag, diag
+    assert "owned: set-container: ok" in diag, diag
+    assert "owned: dma write: error 0, 0 of 65536 bytes differ from the " \
+        "pattern" in diag, diag
+    assert "owned: dma verify: error 0" in diag, diag
+    assert "owned: dma unmapped: error 6" in diag, diag
+    assert "type change while owned: exit 1 Invalid argument, type DMA" \
+        in diag, diag
+    assert "bind %s to virtio-pci while owned: exit 1 Device or resource " \
+        "busy, driver -" % disk in diag, diag
+    assert "released: by user space" in diag, diag
+    assert "type change while bound: exit 1 Invalid argument, type DMA" \
+        in diag, diag
+    assert any("sha256 matches" in d for d in diag), diag
+    group = "GROUP G0 type=DMA members=%s,%s id=0" % (td, disk)
+    for point, drivers in (("not-viable", ("vfio-pci", "virtio-pci")),
+                           ("owned", ("vfio-pci", "vfio-pci")),
+                           ("released", ("vfio-pci", "virtio-pci"))):
+        state = _state(diag, point)
+        assert group in state, (point, state)
+        for bdf, drv in zip((td, disk), drivers):
+            assert any(d.startswith("DEV pci:%s driver=%s group_id=0 "
+                                    % (bdf, drv)) for d in state), \
+                (point, state)
+
+
 # What Linux names each SMMU's instances (/sys/class/iommu) and driver.
 INSTANCE_PREFIX = {"smmuv3-ext": "smmu3.", "smmuv2-ext": "smmu."}
 DRIVER = {"smmuv3-ext": "arm-smmu-v3", "smmuv2-ext": "arm-smmu"}

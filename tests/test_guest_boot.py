@@ -70,7 +70,7 @@ MAY_SKIP = {("none", "domain-type"), ("none", "smmu-interrupts"),
 # smmuext.dma_bench; tests/test_timing_dma_map.py runs it).
 BRINGUP_TESTS = ["module-lifecycle", "stale-bus-ops", "forced-unload",
                  "module-cycles", "two-instances", "probe-timeout",
-                 "supplier-unbind", "dma-map-bench"]
+                 "supplier-unbind", "dma-ownership", "dma-map-bench"]
 
 
 def describe(boot):

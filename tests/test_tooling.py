@@ -245,3 +245,13 @@ def test_build_kernel_unknown_page_size():
     assert "no kernel with 32k pages" in r.stderr, r.stderr
     assert "known: 16k 4k 64k" in r.stderr, r.stderr
     assert "bootstrap" not in r.stderr, r.stderr   # refused before any work
+
+
+def test_build_kernel_bad_version_item():
+    """An item is PAGES or PAGES-VERSION (64k-6.12); anything else is
+    refused, naming the item, before any work."""
+    r = run(["scripts/build-kernel", "64k-latest"])
+    assert r.returncode != 0
+    assert "64k-latest: expected PAGES or PAGES-VERSION, e.g. 64k or " \
+        "64k-6.12" in r.stderr, r.stderr
+    assert "bootstrap" not in r.stderr, r.stderr

@@ -38,14 +38,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # devices behind them (arm_smmu_v3 for arm-smmuv3-ext, arm_smmu for
 # arm-smmuv2-ext; each binds only its own instances).
 WANTED_MODULES = ["arm_smmu_v3", "arm_smmu", "virtio_pci", "virtio_blk",
-                  "virtio_net"]
+                  "virtio_net", "vfio_pci", "vfio_iommu_type1"]
 
 
 # Our guest programs (tools/NAME.c, installed as /bin/NAME) and how they
 # are built.  Static: the initramfs has no C library.
-TOOLS = ["dma-map-bench"]
+TOOLS = ["dma-map-bench", "vfio-dma"]
 CROSS_CC = "aarch64-linux-gnu-gcc"
-CROSS_CFLAGS = ["-static", "-O2", "-s", "-Wall", "-Wextra", "-Werror"]
+# hw/ for smmu-testdev.h, the test device's registers (only <stdint.h>).
+CROSS_CFLAGS = ["-static", "-O2", "-s", "-Wall", "-Wextra", "-Werror",
+                "-I", os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                   "hw")]
 
 
 def fail(msg):

@@ -106,13 +106,15 @@ OTHER_KERNELS = {
 
 
 def source_kernel(pages):
-    """The guest around the kernel scripts/build-kernel built with @pages
-    pages (build/guest-src-<pages>), on the CPU that page size needs."""
-    if pages not in GUEST_KERNELS:
+    """The guest around the kernel scripts/build-kernel built for @pages,
+    a page size or PAGES-VERSION ("64k-6.12", Debian's linux-source-6.12):
+    build/guest-src-<pages>, on the CPU that page size needs."""
+    size = pages.split("-", 1)[0]
+    if size not in GUEST_KERNELS:
         raise ConfigError("no kernel with %s pages; choose one of: %s" % (
-            pages, ", ".join(GUEST_KERNELS)))
+            size, ", ".join(GUEST_KERNELS)))
     return GuestKernel(os.path.join(paths.BUILD, "guest-src-" + pages),
-                       GUEST_KERNELS[pages].cpu)
+                       GUEST_KERNELS[size].cpu)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,12 @@ class Scenario:
     qemu_extra: tuple = ()
     # More kernel command-line parameters, e.g. ("smmuext.noload=...",).
     kernel_args: tuple = ()
+    # More -device arguments, after the SMMUs (so behind them) and before
+    # the disks, e.g. a multifunction smmu-testdev at 00:03.0.
+    devices: tuple = ()
+    # More -device options of the first disk, e.g. "addr=0x3.1,
+    # multifunction=on" for function 1 of slot 3 beside a device there.
+    disk_opts: str = ""
 
     @property
     def name(self):
@@ -166,7 +174,12 @@ class Scenario:
                                  "-".join(self.kernel_args))]
                          if self.kernel_args else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_", self.smmu_opts)]
-                         if self.smmu_opts else []))
+                         if self.smmu_opts else []) +
+                        (["+".join(d.split(",")[0] for d in self.devices)]
+                         if self.devices else []) +
+                        ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
+                                 "disk-" + self.disk_opts)]
+                         if self.disk_opts else []))
 
     def guest_kernel(self):
         if self.source_built:
@@ -229,7 +242,8 @@ def qemu_command(scenario, disk, only=None):
     # DMA API (and QEMU the IOMMU): only MSI writes would be translated.
     virtio = "disable-legacy=on,iommu_platform=on"
     blk = virtio + (",iothread=io0" if scenario.iothread else "")
-    disks = [("disk0", disk, ",bus=pcie.0")]
+    disks = [("disk0", disk, ",bus=pcie.0" + (
+        "," + scenario.disk_opts if scenario.disk_opts else ""))]
     if scenario.instances > 1:
         disks.append(("disk1", ensure_disk(scenario.disk_mb, "disk1"),
                       ",bus=rp1"))
@@ -268,7 +282,7 @@ def qemu_command(scenario, disk, only=None):
         dev_opts += "," + scenario.smmu_opts
     for dev in smmu.devices:
         cmd += ["-device", dev + dev_opts]
-    for dev in scenario.watchers():
+    for dev in scenario.watchers() + tuple(scenario.devices):
         cmd += ["-device", dev]
     for serial, d, bus in disks[:1]:
         cmd += ["-drive", "file=%s,format=raw,if=none,id=%s,cache=none" % (d.path, serial),

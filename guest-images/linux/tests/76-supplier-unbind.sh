@@ -9,6 +9,8 @@
 # uevents, numbered by SEQNUM, give the order.  Runs only when asked
 # (smmuext.hazard=supplier-unbind): the masters are left without drivers.
 . /etc/testlib.sh
+[ "$(cmdline_param hazard)" = supplier-unbind ] ||
+    skip "not asked for (smmuext.hazard=supplier-unbind)"
 [ "$EXPECT_IOMMU" = arm-smmu ] || skip "device links are arm-smmu's only"
 smmu_hazard supplier-unbind
 mod=$smmu_mod
