@@ -19,8 +19,9 @@
 #   make fuzz-check  the fuzz corpus replayed, then FUZZ_CHECK_SECONDS (60)
 #                of fuzzing per harness; any crash fails (part of check)
 #   make kernel  guest kernels built from source (KERNEL_SRC=, default
-#                Debian's linux-source-6.1; KERNEL_PAGES=64k) and their
-#                guests in build/guest-src-<pages> (scripts/build-kernel)
+#                Debian's linux-source-6.1; KERNEL_PAGES=64k, items such
+#                as 64k-6.12 for linux-source-6.12) and their guests in
+#                build/guest-src-<item> (scripts/build-kernel)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
 #   make distclean  also remove the shared cache (scripts/cache-dir)
@@ -48,7 +49,7 @@ guest:
 	scripts/build-guest
 
 # Guest kernels built from source (KERNEL_SRC=, default Debian's
-# linux-source-6.1) and the guests around them: build/guest-src-<pages>.
+# linux-source-6.1) and the guests around them: build/guest-src-<item>.
 KERNEL_PAGES ?= 64k
 export KERNEL_PAGES
 kernel:

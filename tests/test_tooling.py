@@ -255,3 +255,17 @@ def test_build_kernel_bad_version_item():
     assert "64k-latest: expected PAGES or PAGES-VERSION, e.g. 64k or " \
         "64k-6.12" in r.stderr, r.stderr
     assert "bootstrap" not in r.stderr, r.stderr
+
+
+def test_source_kernel_with_a_version():
+    """PAGES-VERSION names the guest scripts/build-kernel and build-guest
+    make for that item, on the CPU of its page size; an unknown page size
+    is refused, naming it."""
+    from smmuext import guest
+    k = guest.source_kernel("64k-6.12")
+    assert k.kernel == os.path.join(paths.BUILD, "guest-src-64k-6.12",
+                                    "Image")
+    assert k.cpu == "cortex-a72"
+    assert guest.source_kernel("16k").cpu == "max,pauth-impdef=on"
+    with pytest.raises(guest.ConfigError, match="no kernel with 32k pages"):
+        guest.source_kernel("32k-6.12")

@@ -47,8 +47,8 @@ TOOLS = ["dma-map-bench", "vfio-dma"]
 CROSS_CC = "aarch64-linux-gnu-gcc"
 # hw/ for smmu-testdev.h, the test device's registers (only <stdint.h>).
 CROSS_CFLAGS = ["-static", "-O2", "-s", "-Wall", "-Wextra", "-Werror",
-                "-I", os.path.join(os.path.dirname(os.path.dirname(HERE)),
-                                   "hw")]
+                "-iquote", os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                        "hw")]
 
 
 def fail(msg):

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The arm-smmu-v3 driver as a module (docs/bringup.md): endpoints behind
-# the SMMU wait for it, bind once it is loaded, and hold a reference on
-# it each; rmmod is refused while they do; unbinding their drivers keeps
-# the references, removing the devices drops them; then rmmod succeeds,
-# and a second load plus a rescan brings everything back with the lowest
-# group ids and working DMA.  Needs a kernel with the driver as a module,
-# left unloaded by /init (smmuext.noload=arm_smmu_v3).
+# The SMMU driver as a module, arm_smmu_v3 or arm_smmu (docs/bringup.md):
+# endpoints behind the SMMU wait for it, bind once it is loaded, and hold
+# a reference on it each; rmmod is refused while they do; a group's type
+# changes only once its device's driver is unbound; unbinding drivers
+# keeps the references, removing the devices drops them; then rmmod
+# succeeds, and a second load plus a rescan brings everything back with
+# the lowest group ids and working DMA.  Needs a kernel with the driver
+# as a module, left unloaded by /init (smmuext.noload=<module>).
 #
 # The second load comes before the rescan: Linux 6.1 to 6.7 never clear
 # the bus's iommu_ops, so a device added while no IOMMU module is loaded
@@ -34,6 +35,12 @@ attached=$(grouped | wc -l)
 grouped | sed 's/^/grouped: /'
 echo "after load: iommus $(iommus), grouped devices $attached, refcnt $(refcnt)"
 state_dump loaded
+# A group's default-domain type changes only while no driver is bound.
+disk_pci=$(pci_dev_of /sys/block/vda/device)
+disk_group=/sys/kernel/iommu_groups/$(group_of "${disk_pci##*/}")
+echo identity > "$disk_group/type" 2>/tmp/type.err
+echo "type change while bound: exit $? $(sed 's/.*: //' /tmp/type.err)," \
+     "type $(cat "$disk_group/type")"
 [ "$attached" -gt 0 ] || fail "no device joined a group"
 [ "$(refcnt)" = "$attached" ] ||
     fail "refcnt $(refcnt), but $attached devices attached"
@@ -55,6 +62,9 @@ for d in /sys/bus/pci/devices/*; do
 done
 echo "drivers unbound: refcnt $(refcnt)"
 state_dump drivers-unbound
+echo identity > "$disk_group/type" 2>/tmp/type.err
+echo "type change unbound: exit $? $(sed 's/.*: //' /tmp/type.err)," \
+     "type $(cat "$disk_group/type")"
 [ "$(refcnt)" = "$attached" ] ||
     fail "unbinding drivers changed refcnt to $(refcnt)"
 for bdf in $(grouped | cut -d' ' -f1); do

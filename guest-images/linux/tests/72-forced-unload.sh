@@ -6,28 +6,17 @@
 # left behind an IOMMU whose driver is gone.
 . /etc/testlib.sh
 smmu_hazard forced-unload
-mod=$smmu_mod
-warnings() { kernel_warnings; }
 state() {
     for d in /sys/bus/pci/devices/*; do
-        drv=-; grp=-
-        [ -e "$d/driver" ] && drv=$(basename "$(readlink -f "$d/driver")")
-        [ -e "$d/iommu_group" ] &&
-            grp=$(basename "$(readlink -f "$d/iommu_group")")
-        echo "$1: ${d##*/} driver $drv group $grp"
+        echo "$1: ${d##*/} driver $(driver_of ${d##*/}) group $(group_of ${d##*/})"
     done
 }
 state before
 state_dump before
-echo "before: refcnt $(cat /sys/module/$mod/refcnt), tainted" \
-     "$(cat /proc/sys/kernel/tainted), warnings $(warnings)"
-rmmod -f $mod 2>/tmp/rmmod.err; rc=$?
-echo "rmmod -f: exit $rc $(cat /tmp/rmmod.err)"
+echo "before: refcnt $(smmu_refcnt), tainted" \
+     "$(cat /proc/sys/kernel/tainted), warnings $(kernel_warnings)"
+smmu_forced_unload
 state after
 state_dump after
-echo "after: module $([ -d /sys/module/$mod ] && echo present || echo gone)," \
-     "iommus $(ls /sys/class/iommu | wc -l), groups" \
-     "$(ls /sys/kernel/iommu_groups | wc -l), tainted" \
-     "$(cat /proc/sys/kernel/tainted), warnings $(warnings)"
 dmesg | grep -A3 "WARNING:" | head -n 20
 echo "forced unload recorded"

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Load/unload cycles of arm_smmu_v3 with DMA between them (smmuext.cycles,
-# default 100): each cycle loads the driver, brings the devices (back) by
-# a rescan, reads the disk through the SMMU, removes the devices and
-# unloads the driver.  Group ids, refcnt and the IOMMU list must come
-# back the same every cycle and the kernel must not warn; the
-# unreclaimable slab is printed every 10 cycles (a coarse leak check).  Needs the
-# driver as a module left unloaded by /init (smmuext.noload=arm_smmu_v3).
+# Load/unload cycles of the SMMU driver module (arm_smmu_v3 or arm_smmu)
+# with DMA between them (smmuext.cycles, default 100): each cycle loads
+# the driver, brings the devices (back) by a rescan, reads the disk
+# through the SMMU, removes the devices and unloads the driver.  Group
+# ids, refcnt and the IOMMU list must come back the same every cycle and
+# the kernel must not warn; the unreclaimable slab is printed every 10
+# cycles (a coarse leak check).  Needs the driver as a module left
+# unloaded by /init (smmuext.noload=<module>).
 # The driver is loaded before each rescan: see stale-bus-ops.
 . /etc/testlib.sh
 smmu_module_unloaded

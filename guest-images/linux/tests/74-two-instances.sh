@@ -46,7 +46,7 @@ remove_behind() {
 }
 remove_behind "$gone"
 plat=$(basename "$(readlink -f /sys/class/iommu/$gone/device)")
-unbind=/sys/bus/platform/drivers/$EXPECT_IOMMU/unbind
+unbind=/sys/bus/platform/drivers/$smmu_drv/unbind
 if [ ! -e $unbind ]; then
     echo "no $unbind: the driver suppresses bind attributes"
     remove_behind "$(ls /sys/class/iommu | grep -vx "$gone")"

@@ -13,16 +13,14 @@
     skip "not asked for (smmuext.hazard=supplier-unbind)"
 [ "$EXPECT_IOMMU" = arm-smmu ] || skip "device links are arm-smmu's only"
 smmu_hazard supplier-unbind
-mod=$smmu_mod
 smmu=$(basename "$(readlink -f /sys/class/iommu/*/device)")
 [ -n "$smmu" ] || fail "no SMMU instance registered"
-bound() { [ -e "/sys/bus/pci/devices/$1/driver" ] && echo bound || echo unbound; }
 
 consumers=""
 for bdf in $(grouped | cut -d' ' -f1); do
     link=/sys/class/devlink/platform:$smmu--pci:$bdf
     [ -d "$link" ] || fail "no device link platform:$smmu--pci:$bdf"
-    echo "before: link $bdf $(cat "$link/status"), driver $(bound "$bdf")"
+    echo "before: link $bdf $(cat "$link/status"), driver $(driver_of "$bdf")"
     consumers="$consumers $bdf"
 done
 [ -n "$consumers" ] || fail "no master attached to $smmu"
@@ -37,8 +35,7 @@ state_dump before
 uevent sh -c 'echo "$SEQNUM $ACTION $DEVPATH" >> /tmp/uevents' &
 listener=$!
 sleep 1
-rmmod -f $mod 2>/tmp/rmmod.err; rc=$?
-echo "rmmod -f: exit $rc $(cat /tmp/rmmod.err)"
+smmu_forced_unload
 sleep 2
 kill $listener 2>/dev/null
 sort -n /tmp/uevents | grep " unbind " | sed 's/^/uevent: /'
@@ -55,12 +52,8 @@ for bdf in $consumers; do
     [ "$s" -lt "$supplier_seq" ] ||
         fail "consumer $bdf unbound (seqnum $s) after its supplier ($supplier_seq)"
     links=$(ls -d /sys/class/devlink/*--pci:$bdf 2>/dev/null | wc -l)
-    echo "after: $bdf driver $(bound "$bdf"), links $links"
+    echo "after: $bdf driver $(driver_of "$bdf"), links $links"
 done
-echo "after: module $([ -d /sys/module/$mod ] && echo present || echo gone)," \
-     "iommus $(ls /sys/class/iommu | wc -l), groups" \
-     "$(ls /sys/kernel/iommu_groups | wc -l), tainted" \
-     "$(cat /proc/sys/kernel/tainted), warnings $(kernel_warnings)"
 state_dump after
 dmesg | grep -E "arm-smmu|WARNING:" | tail -n 5
 echo "consumers unbound before their supplier"

@@ -7,8 +7,10 @@
 #  2. With both on vfio-pci, user space (tools/vfio-dma.c) owns the group,
 #     maps a buffer and makes the testdev DMA into it through the SMMU; an
 #     unmapped IOVA faults.
-#  3. Meanwhile the disk's DMA-API driver cannot bind into the group, and
-#     the group's default-domain type cannot change.
+#  3. Meanwhile the disk's DMA-API driver cannot bind into the group
+#     (EBUSY).  The group's type cannot change either, but Linux 6.1
+#     refuses that for any group of two devices (EINVAL) before it looks
+#     at owners or drivers (module-lifecycle checks a single-device group).
 #  4. Released, the group is the kernel's again: the disk binds to
 #     virtio-pci and reads back its sha256 through the default domain.
 # Runs only when asked (smmuext.hazard=dma-ownership): needs that layout.
@@ -23,14 +25,6 @@ done
     fail "$td is not an smmu-testdev"
 [ -d /sys/bus/pci/drivers/vfio-pci ] || fail "no vfio-pci driver"
 disk_dev vda >/dev/null || fail "no disk vda"
-group_of() {
-    l=/sys/bus/pci/devices/$1/iommu_group
-    [ -e $l ] && basename "$(readlink -f $l)" || echo -
-}
-driver_of() {
-    d=/sys/bus/pci/devices/$1/driver
-    [ -e $d ] && basename "$(readlink -f $d)" || echo -
-}
 # Bind @1 to driver @2 through driver_override; prints the outcome.
 bind_to() {
     echo "$2" > /sys/bus/pci/devices/$1/driver_override
@@ -53,7 +47,11 @@ g=$(group_of $td)
 members=$(ls /sys/kernel/iommu_groups/$g/devices | tr '\n' ' ')
 echo "group $g: $members type $(cat /sys/kernel/iommu_groups/$g/type)"
 [ -e /dev/vfio/$g ] || fail "no /dev/vfio/$g"
-vfio-dma $g $td < /dev/null | sed 's/^/not viable: /'
+vfio-dma $g $td < /dev/null > /tmp/vfio.out; rc=$?
+sed 's/^/not viable: /' /tmp/vfio.out
+echo "not viable: exit $rc"
+[ $rc = 3 ] && grep -qx "set-container: error EPERM" /tmp/vfio.out ||
+    fail "VFIO took a group that is not viable"
 state_dump not-viable
 
 # 2. Both on vfio-pci: user space owns the group and DMAs.
@@ -61,6 +59,7 @@ unbind $disk
 bind_to $disk vfio-pci
 [ "$(driver_of $disk)" = vfio-pci ] || fail "$disk did not bind to vfio-pci"
 mkfifo /tmp/release
+: > /tmp/vfio.out
 vfio-dma $g $td < /tmp/release > /tmp/vfio.out &
 owner=$!
 exec 3> /tmp/release
@@ -71,6 +70,10 @@ while ! grep -q '^holding' /tmp/vfio.out && [ $n -lt 100 ]; do
 done
 sed 's/^/owned: /' /tmp/vfio.out
 grep -q '^holding' /tmp/vfio.out || fail "vfio-dma did not take the group"
+for want in "dma write: error 0, 0 of 65536 bytes differ from the pattern" \
+            "dma verify: error 0" "dma unmapped: error 6"; do
+    grep -qx "$want" /tmp/vfio.out || fail "owned: no '$want'"
+done
 state_dump owned
 
 # 3. While owned: no DMA-API driver into the group, no type change.
@@ -82,12 +85,14 @@ echo > /sys/bus/pci/devices/$disk/driver_override
 echo $disk > /sys/bus/pci/drivers/virtio-pci/bind 2>/tmp/bind.err
 echo "bind $disk to virtio-pci while owned: exit $?" \
      "$(sed 's/.*: //' /tmp/bind.err), driver $(driver_of $disk)"
+[ "$(driver_of $disk)" = - ] || fail "virtio-pci bound into an owned group"
 
 # 4. Released: the disk is the kernel's again.
 echo >&3
 exec 3>&-
-wait $owner
-echo "owner exit: $?"
+wait $owner; rc=$?
+echo "owner exit: $rc"
+[ $rc = 0 ] || fail "vfio-dma failed releasing the group"
 sed -n 's/^released/released: by user space/p' /tmp/vfio.out
 echo $disk > /sys/bus/pci/drivers/virtio-pci/bind ||
     fail "binding $disk to virtio-pci failed after the release"

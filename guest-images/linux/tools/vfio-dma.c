@@ -83,14 +83,20 @@ static Region region_of(int dev, uint32_t index, const char *what)
 
 static void reg_write(Region r, uint32_t off, const void *v, size_t n)
 {
-    if (pwrite(r.fd, v, n, (off_t)(r.offset + off)) != (ssize_t)n) {
+    ssize_t done = pwrite(r.fd, v, n, (off_t)(r.offset + off));
+
+    if (done != (ssize_t)n) {
+        errno = done < 0 ? errno : EIO;     /* a short write */
         die("register write");
     }
 }
 
 static void reg_read(Region r, uint32_t off, void *v, size_t n)
 {
-    if (pread(r.fd, v, n, (off_t)(r.offset + off)) != (ssize_t)n) {
+    ssize_t done = pread(r.fd, v, n, (off_t)(r.offset + off));
+
+    if (done != (ssize_t)n) {
+        errno = done < 0 ? errno : EIO;     /* a short read */
         die("register read");
     }
 }
@@ -123,7 +129,8 @@ static uint32_t run_job(Region bar, uint32_t code, uint64_t iova)
     w64(bar, SMMU_TESTDEV_STRIDE, ACCESS_LEN);
     w64(bar, SMMU_TESTDEV_WSET, 0);
     w32(bar, SMMU_TESTDEV_PATTERN, SEED);
-    w32(bar, SMMU_TESTDEV_OP, code);     /* pattern SEED: field 0 */
+    w32(bar, SMMU_TESTDEV_OUTSTANDING, 0);   /* untimed: done at once */
+    w32(bar, SMMU_TESTDEV_OP, code);         /* pattern SEED: field 0 */
     w32(bar, SMMU_TESTDEV_DOORBELL, SMMU_TESTDEV_DOORBELL_START);
     status = r32(bar, SMMU_TESTDEV_STATUS);
     if (status & SMMU_TESTDEV_STATUS_BUSY) {
@@ -131,7 +138,7 @@ static uint32_t run_job(Region bar, uint32_t code, uint64_t iova)
         exit(1);
     }
     return status & SMMU_TESTDEV_STATUS_ERROR ?
-           r32(bar, SMMU_TESTDEV_ERROR) & 0xff : 0;
+           r32(bar, SMMU_TESTDEV_ERROR) & SMMU_TESTDEV_ERROR_CODE : 0;
 }
 
 /* Bytes of @buf that differ from the pattern. */
@@ -188,13 +195,13 @@ static void dma_through_smmu(int container, int group, const char *bdf)
     if (dev < 0) {
         die("device-fd");
     }
+    enable_bus_master(dev);
     bar = region_of(dev, VFIO_PCI_BAR0_REGION_INDEX, "bar0 region");
     if (r32(bar, SMMU_TESTDEV_ID) != SMMU_TESTDEV_ID_VALUE) {
         printf("device: %s is not an smmu-testdev (ID 0x%x)\n", bdf,
                r32(bar, SMMU_TESTDEV_ID));
         exit(1);
     }
-    enable_bus_master(dev);
 
     err = run_job(bar, SMMU_TESTDEV_OP_WRITE, BUF_IOVA);
     printf("dma write: error %u, %u of %u bytes differ from the pattern\n",
