@@ -213,20 +213,25 @@ def test_second_build_reuses_caches(built):
 def test_kernel_options(built):
     """The kernel built from source has what its guests rely on: 64 KiB
     pages, both SMMU drivers as modules, forced unloading, the DMA mapping
-    benchmark; its guest loads the SMMUv3 driver before the devices behind
-    it and has our guest programs, which Debian's guests do not."""
+    benchmark, VFIO for PCI; its guest loads the SMMU drivers (v3, then
+    v2) before the devices behind them and has our guest programs, which
+    Debian's guests do not."""
     with open(os.path.join(paths.BUILD, "kernel-64k", "config")) as f:
         config = set(f.read().splitlines())
     for opt in ("CONFIG_ARM64_64K_PAGES=y", "CONFIG_ARM_SMMU=m",
                 "CONFIG_ARM_SMMU_V3=m", "CONFIG_MODULE_UNLOAD=y",
                 "CONFIG_MODULE_FORCE_UNLOAD=y", "CONFIG_IKCONFIG_PROC=y",
-                "CONFIG_DMA_MAP_BENCHMARK=y"):
+                "CONFIG_DMA_MAP_BENCHMARK=y", "CONFIG_VFIO_PCI=m",
+                "CONFIG_VFIO_IOMMU_TYPE1=m"):
         assert opt in config, opt
     with open(os.path.join(paths.GUEST_64K, "guest.json")) as f:
         info = json.load(f)
     assert info["modules"][0].endswith("/arm_smmu_v3.ko"), info["modules"]
+    assert info["modules"][1].endswith("/arm_smmu.ko"), info["modules"]
+    assert any(m.endswith("/vfio-pci.ko") or m.endswith("/vfio_pci.ko")
+               for m in info["modules"]), info["modules"]
     assert info["kernel_version"].endswith("-smmu-ext"), info
-    assert info["tools"] == ["dma-map-bench"], info
+    assert info["tools"] == ["dma-map-bench", "vfio-dma"], info
     with open(os.path.join(paths.GUEST, "guest.json")) as f:
         assert json.load(f)["tools"] == []
 
