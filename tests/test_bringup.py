@@ -96,17 +96,22 @@ def _boot(name, log_name, kernel_args=KERNEL_ARGS, kernel="6.1",
     return boot
 
 
-def _write_states(boot_name, diag):
-    """Write the state dumps of @diag ("state <point>: <line>") to
-    STATE_DIR/<boot_name>/<point>.txt, replacing that boot's earlier ones."""
+def _states(diag):
+    """The state dumps of @diag ("state <point>: <line>"), by point."""
     states = {}
     for d in diag:
         if d.startswith("state ") and ": " in d:
             point, line = d[len("state "):].split(": ", 1)
             states.setdefault(point, []).append(line)
+    return states
+
+
+def _write_states(boot_name, diag):
+    """Write the state dumps of @diag to STATE_DIR/<boot_name>/<point>.txt,
+    replacing that boot's earlier ones."""
     out = os.path.join(STATE_DIR, boot_name)
     shutil.rmtree(out, ignore_errors=True)
-    for point, lines in states.items():
+    for point, lines in _states(diag).items():
         os.makedirs(out, exist_ok=True)
         with open(os.path.join(out, point + ".txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -154,8 +159,7 @@ def _value(diag, prefix, key):
 
 
 def _state(diag, point):
-    return [d.split(": ", 1)[1] for d in diag
-            if d.startswith("state %s: " % point)]
+    return _states(diag).get(point, [])
 
 
 @pytest.mark.guest

@@ -145,6 +145,15 @@ driver_of() {
     basename "$(readlink -f /sys/bus/pci/devices/$1/driver)"
 }
 
+# Ask group $2 (its number) for the identity type and print
+# "type change $1: exit N <error>, type <type after>".
+type_change() {
+    t=/sys/kernel/iommu_groups/$2/type
+    echo identity > $t 2>/tmp/type.err
+    echo "type change $1: exit $? $(sed 's/.*: //' /tmp/type.err)," \
+         "type $(cat $t)"
+}
+
 # rmmod -f of the SMMU module (CONFIG_MODULE_FORCE_UNLOAD), then what is
 # left: the module, the instances, the groups, the taint, the warnings.
 smmu_forced_unload() {

@@ -37,10 +37,8 @@ echo "after load: iommus $(iommus), grouped devices $attached, refcnt $(refcnt)"
 state_dump loaded
 # A group's default-domain type changes only while no driver is bound.
 disk_pci=$(pci_dev_of /sys/block/vda/device)
-disk_group=/sys/kernel/iommu_groups/$(group_of "${disk_pci##*/}")
-echo identity > "$disk_group/type" 2>/tmp/type.err
-echo "type change while bound: exit $? $(sed 's/.*: //' /tmp/type.err)," \
-     "type $(cat "$disk_group/type")"
+disk_group=$(group_of "${disk_pci##*/}")
+type_change "while bound" $disk_group
 [ "$attached" -gt 0 ] || fail "no device joined a group"
 [ "$(refcnt)" = "$attached" ] ||
     fail "refcnt $(refcnt), but $attached devices attached"
@@ -62,9 +60,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 echo "drivers unbound: refcnt $(refcnt)"
 state_dump drivers-unbound
-echo identity > "$disk_group/type" 2>/tmp/type.err
-echo "type change unbound: exit $? $(sed 's/.*: //' /tmp/type.err)," \
-     "type $(cat "$disk_group/type")"
+type_change unbound $disk_group
 [ "$(refcnt)" = "$attached" ] ||
     fail "unbinding drivers changed refcnt to $(refcnt)"
 for bdf in $(grouped | cut -d' ' -f1); do

@@ -77,9 +77,7 @@ done
 state_dump owned
 
 # 3. While owned: no DMA-API driver into the group, no type change.
-echo identity > /sys/kernel/iommu_groups/$g/type 2>/tmp/type.err
-echo "type change while owned: exit $? $(sed 's/.*: //' /tmp/type.err)," \
-     "type $(cat /sys/kernel/iommu_groups/$g/type)"
+type_change "while owned" $g
 unbind $disk
 echo > /sys/bus/pci/devices/$disk/driver_override
 echo $disk > /sys/bus/pci/drivers/virtio-pci/bind 2>/tmp/bind.err
@@ -99,8 +97,6 @@ echo $disk > /sys/bus/pci/drivers/virtio-pci/bind ||
 [ "$(driver_of $disk)" = virtio-pci ] ||
     fail "$disk did not bind to virtio-pci after the release"
 state_dump released
-echo identity > /sys/kernel/iommu_groups/$g/type 2>/tmp/type.err
-echo "type change while bound: exit $? $(sed 's/.*: //' /tmp/type.err)," \
-     "type $(cat /sys/kernel/iommu_groups/$g/type)"
+type_change "while bound" $g
 dma_read_check 65536
 echo "dma ownership: refused, owned, guarded, released"
