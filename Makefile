@@ -19,9 +19,10 @@
 #   make fuzz-check  the fuzz corpus replayed, then FUZZ_CHECK_SECONDS (60)
 #                of fuzzing per harness; any crash fails (part of check)
 #   make kernel  guest kernels built from source (KERNEL_SRC=, default
-#                Debian's linux-source-6.1; KERNEL_PAGES=64k, items such
-#                as 64k-6.12 for linux-source-6.12) and their guests in
-#                build/guest-src-<item> (scripts/build-kernel)
+#                Debian's linux-source-6.1; KERNEL_PAGES="64k 64k-6.12":
+#                page sizes, PAGES-VERSION for Debian's linux-source-VERSION)
+#                and their guests in build/guest-src-<item>
+#                (scripts/build-kernel)
 #   make bench   benchmarks
 #   make clean   remove build/ (keeps the download and ccache cache)
 #   make distclean  also remove the shared cache (scripts/cache-dir)
@@ -50,7 +51,10 @@ guest:
 
 # Guest kernels built from source (KERNEL_SRC=, default Debian's
 # linux-source-6.1) and the guests around them: build/guest-src-<item>.
-KERNEL_PAGES ?= 64k
+# make check runs the bring-up scenarios on 6.1 and 6.12
+# (tests/test_bringup.py); tests/smmuext/guest.py SOURCE_KERNELS is this
+# default.
+KERNEL_PAGES ?= 64k 64k-6.12
 export KERNEL_PAGES
 kernel:
 	scripts/build-guest $(KERNEL_PAGES)
@@ -142,7 +146,8 @@ check: bootstrap unit sanitize pytest qtest check-asan fuzz-check
 # With KERNEL_SRC, the guest boots the kernel built from that tree.
 run:
 	@scripts/run --check-args
-	$(MAKE) --no-print-directory qemu guest $(if $(KERNEL_SRC),kernel)
+	$(MAKE) --no-print-directory qemu guest $(if $(KERNEL_SRC),kernel \
+	    KERNEL_PAGES=$(firstword $(KERNEL_PAGES)))
 	@scripts/run
 
 bench: qemu guest

@@ -13,8 +13,10 @@ from smmuext import guest, paths, sanitizer  # noqa: E402
 
 @pytest.fixture(scope="session")
 def built():
-    """QEMU and the guest image, built if missing (make does the work)."""
-    kernels = [f for k in guest.GUEST_KERNELS.values()
+    """QEMU and the guest images, built if missing (make does the work):
+    Debian's kernels and the ones built from source (KERNEL_PAGES)."""
+    kernels = [f for k in list(guest.GUEST_KERNELS.values()) +
+               [guest.source_kernel(i) for i in guest.source_kernel_items()]
                for f in (k.kernel, k.initrd)]
     missing = [f for f in [paths.QEMU] + kernels if not os.path.exists(f)]
     if missing:

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Guest-kernel bring-up (docs/bringup.md): the Linux IOMMU core's module
 lifecycle on arm-smmuv3-ext and arm-smmuv2-ext, with kernels built from
-Debian's linux-source-6.1 (and linux-source-6.12 where its guest was
-built) by scripts/build-kernel, whose arm-smmu-v3 and arm-smmu drivers
-are modules (Debian's own kernels build them in).
+Debian's linux-source-6.1 and linux-source-6.12 by scripts/build-kernel,
+whose arm-smmu-v3 and arm-smmu drivers are modules (Debian's own kernels
+build them in).  Every scenario runs on both kernels.
 
 /init leaves the driver under test unloaded (smmuext.noload=<module>);
 the guest test module-lifecycle loads it and checks, in one boot: the
@@ -50,9 +50,8 @@ def _noload(smmu):
 KERNEL_ARGS = _noload("smmuv3-ext")
 
 # The kernels built from source that the scenarios run on, as
-# scripts/build-kernel items (KERNEL_PAGES).  make check builds 6.1 only
-# so far; the 6.12 cases run where build/guest-src-64k-6.12 exists (make
-# kernel KERNEL_PAGES="64k 64k-6.12") and skip, saying so, elsewhere.
+# scripts/build-kernel items.  make check builds both (KERNEL_PAGES); a
+# run whose KERNEL_PAGES leaves one out skips its cases, saying so.
 KERNELS = {"6.1": "64k", "6.12": "64k-6.12"}
 # What differs between them: the core-ref spec's kernel profiles, as
 # observed (docs/bringup.md).
@@ -68,15 +67,17 @@ PROFILES = {
 
 def _kernel_param(kernel, *values, one=False):
     """pytest.param(*@values, @kernel) (with @one, the tuple as one value,
-    for a fixture), skipped when @kernel's guest was not built (only 6.1
-    is built by make check)."""
-    built = os.path.exists(guest.source_kernel(KERNELS[kernel]).kernel)
-    marks = () if kernel == "6.1" or built else pytest.mark.skip(
-        reason="no Linux %s guest: make kernel KERNEL_PAGES=\"64k %s\"" %
-        (kernel, KERNELS[kernel]))
+    for a fixture), skipped when KERNEL_PAGES leaves @kernel out."""
+    marks = () if KERNELS[kernel] in guest.source_kernel_items() else \
+        pytest.mark.skip(reason="Linux %s not in KERNEL_PAGES (%s)" % (
+            kernel, KERNELS[kernel]))
     args = values + (kernel,)
     return pytest.param(*((args,) if one else args), marks=marks,
                         id="-".join(values + ("linux" + kernel,)))
+
+
+# Each SMMU on each kernel.
+SMMU_KERNEL = [_kernel_param(k, smmu) for smmu in MODULES for k in KERNELS]
 
 
 def _boot(name, log_name, kernel_args=KERNEL_ARGS, kernel="6.1",
@@ -289,7 +290,8 @@ def test_forced_unload_with_devices_attached(built, kernel):
 
 
 @pytest.mark.guest
-def test_smmuv2_consumers_unbound_before_supplier(built):
+@pytest.mark.parametrize("kernel", [_kernel_param(k) for k in KERNELS])
+def test_smmuv2_consumers_unbound_before_supplier(built, kernel):
     """Scenario 8 (SMMUv2 only): arm-smmu links each master it probes to
     its SMMU (/sys/class/devlink, managed, removed when the supplier
     unbinds).  Its driver suppresses the bind attributes, so the SMMU goes
@@ -300,7 +302,7 @@ def test_smmuv2_consumers_unbound_before_supplier(built):
     are left without a driver (on arm-smmuv3-ext, which has no links,
     they stay bound: test_forced_unload_with_devices_attached)."""
     diag = _result(_boot("supplier-unbind", "bringup-supplier-unbind",
-                         ("smmuext.hazard=supplier-unbind",),
+                         ("smmuext.hazard=supplier-unbind",), kernel,
                          smmu="smmuv2-ext"), "supplier-unbind")
     bdfs = ("0000:00:01.0", "0000:00:02.0")
     for bdf in bdfs:
@@ -329,9 +331,7 @@ CYCLES = 100
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("smmu,kernel", [_kernel_param(k, smmu)
-                                         for smmu in MODULES
-                                         for k in KERNELS])
+@pytest.mark.parametrize("smmu,kernel", SMMU_KERNEL)
 def test_dma_ownership_with_vfio(built, smmu, kernel):
     """Scenario 7 (core-ref spec SCN-22, SCN-23, SCN-30): an smmu-testdev
     at 00:03.0 and the disk at 00:03.1, functions of one slot without
@@ -391,8 +391,8 @@ DRIVER = {"smmuv3-ext": "arm-smmu-v3", "smmuv2-ext": "arm-smmu"}
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("smmu", list(MODULES))
-def test_load_unload_cycles_with_dma(built, smmu):
+@pytest.mark.parametrize("smmu,kernel", SMMU_KERNEL)
+def test_load_unload_cycles_with_dma(built, smmu, kernel):
     """100 cycles of load, rescan, DMA (sha256 of a 4 MiB disk), remove,
     unload: the same groups (0 and 1) and refcnt (2) every cycle, and no
     warning.  Leaks, coarsely: the unreclaimable slab grows over the first
@@ -403,7 +403,7 @@ def test_load_unload_cycles_with_dma(built, smmu):
     cycle fails."""
     diag = _result(_boot("module-cycles", "bringup-cycles-" + smmu,
                          _noload(smmu) + ("smmuext.cycles=%d" % CYCLES,),
-                         smmu=smmu, disk_mb=4, timeout=900), "module-cycles")
+                         kernel, smmu=smmu, disk_mb=4, timeout=900), "module-cycles")
     assert "cycles: %d, every cycle: 0000:00:01.0 0 0000:00:02.0 1 " \
         "refcnt 2" % CYCLES in diag, diag
     assert "warnings: 0" in diag, diag
@@ -418,17 +418,18 @@ def test_load_unload_cycles_with_dma(built, smmu):
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("smmu", list(MODULES))
-def test_two_instances_one_module(built, smmu):
+@pytest.mark.parametrize("smmu,kernel", SMMU_KERNEL)
+def test_two_instances_one_module(built, smmu, kernel):
     """One module serves two instances (pcie.0, and a pxb-pcie bus that
     Linux sees as PCI domain 1): the disk on pcie.0 in a group behind the
     first, the root port and the disk behind it in one group behind the
-    second, one module reference per device.  Linux 6.1's arm-smmu-v3 and
-    arm-smmu have no unbind attribute (suppress_bind_attrs), so an
+    second, one module reference per device.  arm-smmu-v3 and arm-smmu
+    (Linux 6.1 and 6.12) have no unbind attribute (suppress_bind_attrs), so an
     instance cannot go alone: with every device removed, rmmod takes both
     and leaves no group."""
     diag = _result(_boot("two-instances", "bringup-two-instances-" + smmu,
-                         _noload(smmu), smmu=smmu, instances=2, net=False),
+                         _noload(smmu), kernel, smmu=smmu, instances=2,
+                         net=False),
                    "two-instances")
     first, second = (INSTANCE_PREFIX[smmu] + "0x00000000091%s0000" % n
                      for n in ("0", "2"))
@@ -452,22 +453,22 @@ def test_two_instances_one_module(built, smmu):
                    " driver=- " in d for d in after), after
 
 
-def _probe_timeout(smmu, extra):
+def _probe_timeout(smmu, kernel, extra):
     boot = _boot("probe-timeout", "bringup-probe-timeout-%s%s" % (
                      smmu, "-never" if extra else ""),
                  ("smmuext.noload=" + MODULES[smmu],
-                  "smmuext.probe_wait=20") + extra,
+                  "smmuext.probe_wait=20") + extra, kernel,
                  smmu=smmu, net=False, disk_mb=4, timeout=300)
     return _result(boot, "probe-timeout")
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("smmu", list(MODULES))
-def test_no_probe_timeout_waits_for_the_module(built, smmu):
+@pytest.mark.parametrize("smmu,kernel", SMMU_KERNEL)
+def test_no_probe_timeout_waits_for_the_module(built, smmu, kernel):
     """deferred_probe_timeout=-1: the disk waits 20 s and more for its
     IOMMU, then binds behind it with working DMA."""
     mod = MODULES[smmu]
-    diag = _probe_timeout(smmu, ("deferred_probe_timeout=-1",))
+    diag = _probe_timeout(smmu, kernel, ("deferred_probe_timeout=-1",))
     assert "without %s: disk still deferred after 20 s" % mod in diag
     assert "timeout messages: 0" in diag, diag
     assert "with %s: disk group 0" % mod in diag, diag
@@ -475,8 +476,8 @@ def test_no_probe_timeout_waits_for_the_module(built, smmu):
 
 
 @pytest.mark.guest
-@pytest.mark.parametrize("smmu", list(MODULES))
-def test_probe_timeout_binds_without_the_iommu(built, smmu):
+@pytest.mark.parametrize("smmu,kernel", SMMU_KERNEL)
+def test_probe_timeout_binds_without_the_iommu(built, smmu, kernel):
     """The default (10 s with device tree and modules): Linux stops
     waiting, says so, and binds the disk without an IOMMU.  The module
     loaded later does not take the bound disk in (no group).  What the
@@ -486,7 +487,7 @@ def test_probe_timeout_binds_without_the_iommu(built, smmu):
     recorded in docs/bringup.md); arm-smmu lets a stream no SMR matches
     bypass (sCR0.USFCFG 0), so the disk reads through, untranslated."""
     mod = MODULES[smmu]
-    diag = _probe_timeout(smmu, ())
+    diag = _probe_timeout(smmu, kernel, ())
     assert "without %s: disk bound, group -" % mod in diag, diag
     assert "timeout messages: 1" in diag, diag
     assert "with %s: disk group -" % mod in diag, diag

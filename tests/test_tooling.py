@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from smmuext import paths
+from smmuext import guest, paths
 
 
 def run(cmd, env=None, timeout=300):
@@ -274,3 +274,12 @@ def test_source_kernel_with_a_version():
     assert guest.source_kernel("16k").cpu == "max,pauth-impdef=on"
     with pytest.raises(guest.ConfigError, match="no kernel with 32k pages"):
         guest.source_kernel("32k-6.12")
+
+
+def test_source_kernels_are_the_makefile_default():
+    """tests/smmuext/guest.py SOURCE_KERNELS (what pytest expects without
+    KERNEL_PAGES) is the Makefile's KERNEL_PAGES default."""
+    with open(os.path.join(paths.TOP, "Makefile")) as f:
+        line = next(ln for ln in f if ln.startswith("KERNEL_PAGES ?="))
+    assert tuple(line.split("?=", 1)[1].split()) == ("64k", "64k-6.12")
+    assert guest.SOURCE_KERNELS == ("64k", "64k-6.12")

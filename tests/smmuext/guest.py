@@ -105,6 +105,18 @@ OTHER_KERNELS = {
 }
 
 
+# The kernels make check builds from source (scripts/build-kernel items):
+# the Makefile's KERNEL_PAGES default, which test_tooling keeps equal.
+SOURCE_KERNELS = ("64k", "64k-6.12")
+
+
+def source_kernel_items():
+    """The source-built kernels this run has: KERNEL_PAGES when set (make
+    exports it), else SOURCE_KERNELS."""
+    return tuple(os.environ.get("KERNEL_PAGES", "").split()) or \
+        SOURCE_KERNELS
+
+
 def source_kernel(pages):
     """The guest around the kernel scripts/build-kernel built for @pages,
     a page size or PAGES-VERSION ("64k-6.12", Debian's linux-source-6.12):
