@@ -40,6 +40,8 @@ MODULES = {"smmuv3-ext": "arm_smmu_v3", "smmuv2-ext": "arm_smmu"}
 # The canonical state dumps of the scenarios (core-ref spec, section 5.3):
 # build/bringup-state/<boot>/<point>.txt, for core-ref to be diffed against.
 STATE_DIR = os.path.join(paths.BUILD, "bringup-state")
+# Linux's dumps as core-ref's cross-check replays them.
+LINUX_STATES = os.path.join(paths.TOP, "core-ref", "linux-states")
 
 
 def _noload(smmu):
@@ -129,16 +131,32 @@ class Diagnostics(list):
         self.kernel = kernel
 
 
+def _same_as_core_ref_copy(boot_name, diag):
+    """The dumps equal Linux's copy in core-ref/linux-states/<boot>/, which
+    core-ref's cross-check (core-ref/tests/test-core-ref-linux.c) replays:
+    if Linux's behaviour changed, both must follow (docs/core-ref.md)."""
+    ref = os.path.join(LINUX_STATES, boot_name)
+    states = _states(diag)
+    assert os.path.isdir(ref), "no %s for core-ref to check" % ref
+    assert sorted(states) == sorted(f[:-len(".txt")]
+                                    for f in os.listdir(ref)), ref
+    for point, lines in states.items():
+        with open(os.path.join(ref, point + ".txt")) as f:
+            assert "\n".join(lines) + "\n" == f.read(), (boot_name, point)
+
+
 def _result(boot, name):
     """The diagnostics of guest test @name, which must have passed; its
     state dumps are written first, failed or not (those are the ones to
-    diff)."""
+    diff), then compared with the copy core-ref is checked against."""
     boot_name = os.path.basename(boot.log_path)[:-len(".log")]
     r = boot.report.results.get(name)
     assert r is not None, boot.log_tail()
     _write_states(boot_name, r.diagnostics)
     assert r.status == "pass", (name, r.status, "\n".join(r.diagnostics),
                                 boot.log_tail())
+    if _states(r.diagnostics):
+        _same_as_core_ref_copy(boot_name, r.diagnostics)
     kernel = next(k for k, item in KERNELS.items()
                   if item == boot.scenario.pages)
     return Diagnostics(r.diagnostics, boot_name, boot.scenario.smmu, kernel)
