@@ -17,6 +17,7 @@ void cr_core_init(CrCore *c, unsigned flags)
     cr_memzero(c, sizeof(*c));
     c->flags = flags;
     c->check = true;
+    cr_core_exports_init(c);
 }
 
 CrBus *cr_bus_new(CrCore *c, const char *name)

@@ -105,6 +105,10 @@ CrIommu *cr_iommu_by_fwnode(CrCore *c, const char *fwnode);
 /* ---- Modules (cr-module.c) --------------------------------------------- */
 
 const char *cr_mod_state_name(CrModState s);
+/* The core's exported symbols (cr-exports.c) */
+void cr_core_exports_init(CrCore *c);
+/* An ELF module once unloaded: its memory and its module object go */
+void cr_module_release_elf(CrCore *c, CrModule *m);
 unsigned cr_module_holders(const CrCore *c, const CrModule *m,
                            const CrModule **out, unsigned max);
 

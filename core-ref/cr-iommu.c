@@ -55,6 +55,12 @@ CrIommu *cr_iommu_of_hw(CrCore *c, const CrDevice *hwdev)
 {
     unsigned i;
 
+    /* a module's own instances live in its memory: registered ones first */
+    for (i = 0; i < c->n_iommu_list; i++) {
+        if (c->iommu_list[i]->hwdev == hwdev) {
+            return c->iommu_list[i];
+        }
+    }
     for (i = 0; i < CR_MAX_IOMMUS; i++) {
         if (c->iommus[i].in_use && c->iommus[i].hwdev == hwdev) {
             return &c->iommus[i];

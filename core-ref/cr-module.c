@@ -145,6 +145,12 @@ static int cr_module_init(CrCore *c, CrModule *m)
     if (m->init_hook) {
         m->init_hook(c, m);
     }
+    if (m->init_fn) {
+        r = m->init_fn(c, m);
+        if (r) {
+            return r;
+        }
+    }
     for (k = 0; k < m->n_drivers; k++) {
         r = cr_driver_register_inner(c, m->drivers[k]);
         if (r) {
@@ -182,6 +188,7 @@ int cr_module_load(CrCore *c, CrModule *m)
         cr_module_unregister_drivers(c, m);
         cr_drop_deps(c, m);
         cr_mod_set_state(c, m, CR_MOD_UNLOADED);
+        cr_module_release_elf(c, m);
         goto out;
     }
     cr_mod_set_state(c, m, CR_MOD_LIVE);
@@ -234,10 +241,14 @@ int cr_module_unload(CrCore *c, CrModule *m, unsigned flags)
     if (m->exit_hook) {
         m->exit_hook(c, m);
     }
+    if (m->exit_fn) {
+        m->exit_fn(c, m);
+    }
     cr_module_unregister_drivers(c, m);
     cr_drop_deps(c, m);
     m->refcnt = 0;
     cr_mod_set_state(c, m, CR_MOD_UNLOADED);
+    cr_module_release_elf(c, m);
 out:
     cr_op_leave(c);
     return r;

@@ -102,6 +102,13 @@ typedef enum CrModState {
     CR_MOD_GOING,
 } CrModState;
 
+/* A symbol the core or a module exports (EXPORT_SYMBOL[_GPL]) */
+typedef struct CrExport {
+    const char *name;
+    void *addr;
+    bool gpl_only;
+} CrExport;
+
 struct CrModule {
     char name[CR_NAME];
     CrModState state;
@@ -118,6 +125,18 @@ struct CrModule {
     void (*init_hook)(CrCore *c, CrModule *m);
     void (*exit_hook)(CrCore *c, CrModule *m);
     int hook_result;             /* for the hook to leave a result in */
+    /*
+     * A module loaded from an ELF object (cr-elf.c): its init and exit
+     * (which register and unregister what it brings), its exports, its
+     * memory (freed once it is unloaded, with the module object).
+     */
+    int (*init_fn)(CrCore *c, CrModule *m);
+    void (*exit_fn)(CrCore *c, CrModule *m);
+    const CrExport *exports;
+    unsigned n_exports;
+    bool gpl_compatible;
+    void *mem;
+    size_t mem_size;
     bool in_use;
 };
 
@@ -327,6 +346,18 @@ typedef struct CrAllocStats {
     uint64_t allocs, frees;
 } CrAllocStats;
 
+/*
+ * What the environment provides for loading ELF modules: memory the CPU
+ * can execute (the host build maps it; the bare-metal guest runs with
+ * the MMU off), and the ELF machine of that CPU.
+ */
+typedef struct CrModuleMem {
+    void *(*alloc)(void *opaque, size_t size);
+    void (*free)(void *opaque, void *p, size_t size);
+    void *opaque;
+    uint16_t machine;            /* EM_AARCH64 (183) or EM_X86_64 (62) */
+} CrModuleMem;
+
 /* Failures a scenario can inject besides the per-object ones */
 typedef struct CrInject {
     bool iommu_dev_nomem;        /* dev->iommu allocation fails */
@@ -339,6 +370,10 @@ struct CrCore {
     bool check;                  /* run the checker after each operation */
     bool manual_defer;           /* CORE_DEFER_MANUAL: cr_run_deferred() */
     CrInject inject;
+    CrModuleMem module_mem;
+    /* The core's own exported symbols, which modules link against */
+    const CrExport *exports;
+    unsigned n_exports;
 
     CrModule modules[CR_MAX_MODULES];
     CrBus buses[CR_MAX_BUSES];
@@ -414,6 +449,42 @@ int cr_module_load(CrCore *c, CrModule *m);
 int cr_module_unload(CrCore *c, CrModule *m, unsigned flags);
 bool cr_try_module_get(CrCore *c, CrModule *m);
 void cr_module_put(CrCore *c, CrModule *m);
+
+/*
+ * An ELF module (a relocatable object: its .modinfo, its exports in
+ * section __cr_exports, its cr_module_init / cr_module_exit): placed in
+ * CrCore.module_mem, relocated, its undefined symbols resolved against
+ * the core's exports and the loaded modules' (a module it takes one from
+ * becomes a dependency), then loaded as cr_module_load() does.  -ENOENT
+ * naming the symbol (log "UNKNOWN_SYMBOL <module> <symbol>") when none
+ * exports it, or only GPL-only to a module whose licence is not
+ * GPL-compatible; -ENOEXEC for an object it cannot load (log
+ * "BAD_MODULE <why>").  *@out: the module, which goes away with its
+ * memory once unloaded.
+ */
+#define CR_ENOEXEC 8
+#define CR_EM_AARCH64 183
+#define CR_EM_X86_64  62
+int cr_module_load_elf(CrCore *c, const void *image, size_t size,
+                       CrModule **out);
+/*
+ * The loader's first half, on its own: the object placed in module
+ * memory, linked and relocated, nothing loaded or run (tests; objects for
+ * another CPU).  The caller frees @out->mem with module_mem.free.
+ */
+typedef struct CrElfLinked {
+    void *mem;
+    size_t mem_size;
+    const CrExport *exports;
+    unsigned n_exports;
+    bool gpl_compatible;
+    int (*init_fn)(CrCore *c, CrModule *m);
+    void (*exit_fn)(CrCore *c, CrModule *m);
+    char name[CR_NAME];
+} CrElfLinked;
+int cr_elf_link(CrCore *c, const void *image, size_t size, CrElfLinked *out);
+/* The symbol's address as the loader resolves it, or NULL */
+void *cr_symbol_lookup(const CrCore *c, const char *name);
 
 /* Drivers and devices (2.4 - 2.8) */
 int cr_driver_register(CrCore *c, CrDriver *drv);
