@@ -718,6 +718,9 @@ int cr_elf_link(CrCore *c, const void *image, size_t size, CrElfLinked *out)
         out->exit_fn = (void (*)(CrCore *, CrModule *))(uintptr_t)
                        cr_defined(e, "cr_module_exit");
         cr_strlcpy(out->name, e->name, sizeof(out->name));
+        if (c->module_mem.sync) {
+            c->module_mem.sync(c->module_mem.opaque, e->mem, e->mem_size);
+        }
         return 0;
     }
     if (e->mem && c->module_mem.free) {

@@ -105,6 +105,20 @@ static void cr_out_u(CrOut *o, unsigned long long v)
     }
 }
 
+static void cr_out_x(CrOut *o, unsigned long long v)
+{
+    char digits[16];
+    unsigned n = 0;
+
+    do {
+        digits[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    while (n) {
+        cr_out_c(o, digits[--n]);
+    }
+}
+
 static void cr_out_d(CrOut *o, long long v)
 {
     if (v < 0) {
@@ -128,6 +142,11 @@ size_t cr_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
         if (*fmt == 'l' && fmt[1] == 'l' && fmt[2] == 'u') {
             cr_out_u(&o, va_arg(ap, unsigned long long));
             fmt += 2;
+        } else if (*fmt == 'l' && fmt[1] == 'l' && fmt[2] == 'x') {
+            cr_out_x(&o, va_arg(ap, unsigned long long));
+            fmt += 2;
+        } else if (*fmt == 'x') {
+            cr_out_x(&o, va_arg(ap, unsigned));
         } else if (*fmt == 's') {
             const char *s = va_arg(ap, const char *);
 

@@ -356,6 +356,8 @@ typedef struct CrModuleMem {
     void (*free)(void *opaque, void *p, size_t size);
     void *opaque;
     uint16_t machine;            /* EM_AARCH64 (183) or EM_X86_64 (62) */
+    /* Optional: make code written as data executable (cache maintenance) */
+    void (*sync)(void *opaque, void *p, size_t size);
 } CrModuleMem;
 
 /* Failures a scenario can inject besides the per-object ones */

@@ -14,11 +14,13 @@ from smmuext import guest, paths, sanitizer  # noqa: E402
 @pytest.fixture(scope="session")
 def built():
     """QEMU and the guest images, built if missing (make does the work):
-    Debian's kernels and the ones built from source (KERNEL_PAGES)."""
+    Debian's kernels, the ones built from source (KERNEL_PAGES) and the
+    core-ref guest."""
     kernels = [f for k in list(guest.GUEST_KERNELS.values()) +
                [guest.source_kernel(i) for i in guest.source_kernel_items()]
                for f in (k.kernel, k.initrd)]
-    missing = [f for f in [paths.QEMU] + kernels if not os.path.exists(f)]
+    images = [paths.QEMU, paths.CORE_REF_GUEST] + kernels
+    missing = [f for f in images if not os.path.exists(f)]
     if missing:
         subprocess.run(["make", "-C", paths.TOP, "qemu", "guest", "kernel"],
                        check=True)

@@ -3,16 +3,31 @@
  * The spec's module smmu3 as a loadable module: the platform driver
  * arm-smmu-v3 (no bind attributes) whose probe registers an instance
  * named after its device (smmuA: instance A, firmware node FA), with ops
- * that live in the module and name it as their owner.
+ * that live in the module and name it as their owner.  Built with
+ * -DCR_SMMU_V2 it is smmu2: arm-smmu for "arm,mmu-500" devices, which
+ * links each master to its SMMU as Linux's arm-smmu does.
  */
 #include "cr-module-api.h"
 
-CR_MODULE_NAME("smmu3");
+#ifdef CR_SMMU_V2
+#define CR_SMMU_MODULE "smmu2"
+#define CR_SMMU_DRIVER "arm-smmu"
+#define CR_SMMU_COMPAT "arm,mmu-500"
+#define CR_SMMU_LINKS  true
+#else
+#define CR_SMMU_MODULE "smmu3"
+#define CR_SMMU_DRIVER "arm-smmu-v3"
+#define CR_SMMU_COMPAT "arm,smmu-v3"
+#define CR_SMMU_LINKS  false
+#endif
+
+CR_MODULE_NAME(CR_SMMU_MODULE);
 CR_MODULE_LICENSE("GPL v2");
 
 static CrIommuOps s3ops = {
     .name = "S3ops", .module_resident = true,
     .policy = CR_GROUP_PCI_TOPOLOGY, .def_type = CR_DOM_DMA,
+    .add_links = CR_SMMU_LINKS,
 };
 static CrIommu instances[2];
 
@@ -54,7 +69,7 @@ static void smmu_remove(CrCore *c, CrDevice *dev)
 }
 
 static CrDriver smmu_drv = {
-    .name = "arm-smmu-v3", .compat = "arm,smmu-v3",
+    .name = CR_SMMU_DRIVER, .compat = CR_SMMU_COMPAT,
     .suppress_bind_attrs = true, .probe = smmu_probe, .remove = smmu_remove,
 };
 

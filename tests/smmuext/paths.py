@@ -18,6 +18,8 @@ GUEST_16K = os.path.join(BUILD, "guest-16k")
 GUEST_612 = os.path.join(BUILD, "guest-612")
 # The kernel built from source with 64 KiB pages (scripts/build-kernel).
 GUEST_64K = os.path.join(BUILD, "guest-src-64k")
+# The bare-metal core-ref guest (guest-images/core-ref)
+CORE_REF_GUEST = os.path.join(BUILD, "core-ref", "core-ref.elf")
 GUEST_TESTS_DIR = os.path.join(TOP, "guest-images", "linux", "tests")
 # Serial logs of guest boots; make check-asan keeps its own (build/logs/asan).
 LOGS = os.environ.get("SMMU_EXT_LOGS") or os.path.join(BUILD, "logs")

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The core-ref guest (docs/core-ref.md, "In a guest"): a bare-metal
+ * AArch64 image for QEMU's virt board.  It turns the MMU on (identity
+ * map), reads the device tree with libfdt, enumerates PCI functions
+ * through ECAM, describes both to core-ref (SMMU platform devices, PCI
+ * endpoints with their StreamIDs from iommu-map), loads core-ref's
+ * modules from the archive in the image with core-ref's ELF loader (this
+ * CPU runs their code), runs the scenarios and reports KTAP on the PL011,
+ * then powers off through PSCI.
+ */
+#include <libfdt.h>
+
+#include "cr-internal.h"
+
+#define RAM_BASE    0x40000000ull
+#define UART_BASE   0x09000000ull
+#define PSCI_SYSTEM_OFF 0x84000008u
+
+void cr_guest_main(void);
+void cr_guest_exception(uint64_t esr, uint64_t elr, uint64_t far);
+void cr_guest_panic(const char *why);
+
+extern const uint8_t cr_guest_archive[], cr_guest_archive_end[];
+extern uint8_t __heap_start[];
+
+/* ---- Console and power ------------------------------------------------- */
+
+static void uart_putc(char c)
+{
+    volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
+
+    while (uart[0x18 / 4] & (1u << 5)) {     /* UARTFR.TXFF */
+    }
+    uart[0] = (uint32_t)(unsigned char)c;
+}
+
+static void out(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    const char *p;
+
+    va_start(ap, fmt);
+    cr_vfmt(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    for (p = line; *p; p++) {
+        if (*p == '\n') {
+            uart_putc('\r');
+        }
+        uart_putc(*p);
+    }
+}
+
+static void __attribute__((noreturn)) power_off(void)
+{
+    register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+    __asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
+void cr_guest_panic(const char *why)
+{
+    out("Bail out! %s\n", why);
+    power_off();
+}
+
+void cr_guest_exception(uint64_t esr, uint64_t elr, uint64_t far)
+{
+    out("Bail out! exception: ESR_EL1 0x%llx ELR_EL1 0x%llx FAR_EL1 0x%llx\n",
+        (unsigned long long)esr, (unsigned long long)elr,
+        (unsigned long long)far);
+    power_off();
+}
+
+/* ---- MMU: identity map, RAM normal memory, the rest device -------------- */
+
+static uint64_t l1_table[512] __attribute__((aligned(4096)));
+
+static void mmu_on(uint64_t ram_size)
+{
+    uint64_t i, tcr, sctlr;
+
+    for (i = 0; i < 512; i++) {
+        uint64_t pa = i << 30;
+        bool ram = pa >= RAM_BASE && pa < RAM_BASE + ram_size;
+
+        /* block, AF; RAM: AttrIndx 1 (normal), inner shareable;
+         * the rest: AttrIndx 0 (device), never executable */
+        l1_table[i] = pa | 1 | (1ull << 10) |
+                      (ram ? (1ull << 2) | (3ull << 8) : (3ull << 53));
+    }
+    tcr = 25 |                       /* T0SZ: 39-bit addresses, from L1 */
+          (1ull << 8) | (1ull << 10) | (3ull << 12) |   /* WB, inner sh. */
+          (1ull << 23) |             /* EPD1: no TTBR1 walks */
+          (2ull << 32);              /* IPS: 40 bits (ECAM at 256 GiB) */
+    __asm__ volatile("msr mair_el1, %0" : : "r"(0xff00ull));
+    __asm__ volatile("msr tcr_el1, %0" : : "r"(tcr));
+    __asm__ volatile("msr ttbr0_el1, %0" : : "r"(l1_table));
+    __asm__ volatile("dsb sy; isb; tlbi vmalle1; dsb sy; isb");
+    __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+    sctlr |= (1ull << 0) | (1ull << 2) | (1ull << 12);   /* M, C, I */
+    sctlr &= ~(1ull << 1);           /* A: unaligned accesses allowed */
+    __asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr));
+}
+
+/* ---- Module memory: slots after the image ------------------------------- */
+
+#define MOD_SLOTS     8
+#define MOD_SLOT_SIZE (256 * 1024)
+
+static bool mod_slot_used[MOD_SLOTS];
+static unsigned mod_live;
+
+static void *mod_alloc(void *opaque, size_t size)
+{
+    unsigned i;
+
+    for (i = 0; i < MOD_SLOTS && size <= MOD_SLOT_SIZE; i++) {
+        if (!mod_slot_used[i]) {
+            mod_slot_used[i] = true;
+            mod_live++;
+            return __heap_start + (size_t)i * MOD_SLOT_SIZE;
+        }
+    }
+    return NULL;
+}
+
+static void mod_free(void *opaque, void *p, size_t size)
+{
+    unsigned i = (unsigned)(((uint8_t *)p - __heap_start) / MOD_SLOT_SIZE);
+
+    if (i < MOD_SLOTS && mod_slot_used[i]) {
+        mod_slot_used[i] = false;
+        mod_live--;
+    }
+}
+
+/* Code written as data: cleaned to the point of unification, then the
+ * instruction caches invalidated, before it runs (Arm ARM B2.4.4). */
+static void mod_sync(void *opaque, void *p, size_t size)
+{
+    uintptr_t a;
+
+    for (a = (uintptr_t)p & ~63ul; a < (uintptr_t)p + size; a += 64) {
+        __asm__ volatile("dc cvau, %0" : : "r"(a) : "memory");
+    }
+    __asm__ volatile("dsb ish; ic iallu; dsb ish; isb" ::: "memory");
+}
+
+/* ---- The module archive (cpio newc, built by build.py) ------------------ */
+
+static uint32_t hex8(const uint8_t *p)
+{
+    uint32_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < 8; i++) {
+        char c = (char)p[i];
+
+        v = v * 16 + (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* The archive member @name: its bytes and size, or NULL. */
+static const uint8_t *archive_find(const char *name, size_t *size)
+{
+    const uint8_t *p = cr_guest_archive;
+
+    while (p + 110 <= cr_guest_archive_end && p[0] == '0' && p[1] == '7' &&
+           p[2] == '0' && p[3] == '7' && p[4] == '0' && p[5] == '1') {
+        uint32_t fsize = hex8(p + 54), nsize = hex8(p + 94);
+        const char *n = (const char *)p + 110;
+        const uint8_t *data = p + ((110 + nsize + 3) & ~3u);
+
+        if (cr_streq(n, "TRAILER!!!")) {
+            break;
+        }
+        if (cr_streq(n, name)) {
+            *size = fsize;
+            return data;
+        }
+        p = data + ((fsize + 3) & ~3u);
+    }
+    return NULL;
+}
+
+/* ---- Device tree and PCI ------------------------------------------------ */
+
+typedef struct Guest {
+    const void *fdt;
+    CrCore *c;
+    CrBus *plat, *pci;
+    uint64_t ecam;
+    unsigned smmus;
+    bool v2;
+    uint32_t smmu_phandle[2];
+    CrDevice *smmu[2];
+    CrDevice *ep[16];
+    unsigned n_ep;
+    CrModule *smmu_mod, *ep_mod;
+} Guest;
+
+static CrCore core;
+static Guest guest;
+
+static uint64_t be(const fdt32_t *p, unsigned cells)
+{
+    uint64_t v = 0;
+
+    while (cells--) {
+        v = v << 32 | fdt32_to_cpu(*p++);
+    }
+    return v;
+}
+
+/* The SMMU nodes, in device-tree order: core-ref devices smmuA, smmuB */
+static bool dt_smmus(Guest *g)
+{
+    static const char *const compat[] = { "arm,smmu-v3", "arm,mmu-500" };
+    unsigned k;
+    int off;
+
+    for (k = 0; k < 2; k++) {
+        for (off = fdt_node_offset_by_compatible(g->fdt, -1, compat[k]);
+             off >= 0 && g->smmus < 2;
+             off = fdt_node_offset_by_compatible(g->fdt, off, compat[k])) {
+            char name[8] = "smmuA";
+
+            name[4] = (char)('A' + g->smmus);
+            g->v2 = k == 1;
+            g->smmu_phandle[g->smmus] = fdt_get_phandle(g->fdt, off);
+            g->smmu[g->smmus] = cr_device_new(g->c, g->plat, name, compat[k],
+                                              NULL);
+            out("# smmu %s: %s, phandle %u\n", name, compat[k],
+                g->smmu_phandle[g->smmus]);
+            g->smmus++;
+        }
+    }
+    return g->smmus > 0;
+}
+
+/* The StreamID and SMMU (its fwnode, "FA"/"FB") of requester @rid */
+static bool dt_iommu_map(Guest *g, int host, uint32_t rid, char *fw,
+                         uint32_t *sid)
+{
+    int len, i;
+    const fdt32_t *map = fdt_getprop(g->fdt, host, "iommu-map", &len);
+    unsigned k;
+
+    for (i = 0; map && i + 16 <= len; i += 16) {
+        uint32_t base = fdt32_to_cpu(map[i / 4]);
+        uint32_t ph = fdt32_to_cpu(map[i / 4 + 1]);
+        uint32_t sbase = fdt32_to_cpu(map[i / 4 + 2]);
+        uint32_t n = fdt32_to_cpu(map[i / 4 + 3]);
+
+        if (rid < base || rid - base >= n) {
+            continue;
+        }
+        for (k = 0; k < g->smmus; k++) {
+            if (g->smmu_phandle[k] == ph) {
+                fw[0] = 'F';
+                fw[1] = (char)('A' + k);
+                fw[2] = '\0';
+                *sid = sbase + rid - base;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static uint32_t ecam_read32(const Guest *g, unsigned bus, unsigned dev,
+                            unsigned fn, unsigned reg)
+{
+    volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)
+        (g->ecam + ((uint64_t)bus << 20 | dev << 15 | fn << 12 | reg));
+
+    return *p;
+}
+
+/* Bus 0's functions: each a core-ref PCI device "0000:00:dd.f" */
+static bool pci_enumerate(Guest *g)
+{
+    int host = fdt_node_offset_by_compatible(g->fdt, -1,
+                                             "pci-host-ecam-generic");
+    const fdt32_t *reg;
+    unsigned dev, fn;
+    int len;
+
+    if (host < 0) {
+        return false;
+    }
+    reg = fdt_getprop(g->fdt, host, "reg", &len);
+    if (!reg || len < 16) {
+        return false;
+    }
+    g->ecam = be(reg, 2);
+    out("# pci: ECAM at 0x%llx\n", (unsigned long long)g->ecam);
+    for (dev = 0; dev < 32; dev++) {
+        for (fn = 0; fn < 8; fn++) {
+            uint32_t id = ecam_read32(g, 0, dev, fn, 0);
+            char name[16], fw[4];
+            uint32_t sid = 0;
+            CrDevice *d;
+
+            if ((id & 0xffff) == 0xffff) {
+                if (!fn) {
+                    break;
+                }
+                continue;
+            }
+            cr_fmt(name, sizeof(name), "0000:00:%c%c.%u",
+                   "0123456789abcdef"[dev >> 4], "0123456789abcdef"[dev & 15],
+                   fn);
+            /* the host bridge (class 06) gets no driver, as in Linux */
+            d = cr_device_new(g->c, g->pci, name,
+                              (ecam_read32(g, 0, dev, fn, 8) >> 24) == 6
+                              ? "" : "ep", NULL);
+            if (dt_iommu_map(g, host, dev << 3 | fn, fw, &sid)) {
+                cr_device_set_fw(d, fw, sid);
+            }
+            cr_strlcpy(d->alias, name, sizeof(d->alias));
+            out("# pci %s %x:%x sid %u smmu %s\n", name, id & 0xffff,
+                id >> 16, sid, d->fw.present ? d->fw.fwnode : "-");
+            if (d->compat[0] && g->n_ep < 16) {
+                g->ep[g->n_ep++] = d;
+            }
+            if (!fn && !(ecam_read32(g, 0, dev, 0, 12) & (0x80u << 16))) {
+                break;               /* not multifunction */
+            }
+        }
+    }
+    return g->n_ep > 0;
+}
+
+/* ---- KTAP --------------------------------------------------------------- */
+
+static unsigned ktap_n;
+static bool ktap_failed;
+
+static void check(bool ok, const char *what)
+{
+    if (!ok) {
+        out("# FAIL: %s\n", what);
+        ktap_failed = true;
+    }
+}
+
+static void ktap_result(const char *name)
+{
+    if (core.n_viol) {
+        const char *p;
+
+        out("# invariant violations:\n# ");
+        for (p = core.viol; *p; p++) {
+            out("%c", *p);
+            if (*p == '\n' && p[1]) {
+                out("# ");
+            }
+        }
+        cr_violations_clear(&core);
+        ktap_failed = true;
+    }
+    out("%s %u %s\n", ktap_failed ? "not ok" : "ok", ++ktap_n, name);
+    ktap_failed = false;
+}
+
+static void print_dump(void)
+{
+    static char buf[4096];
+    const char *p = buf;
+
+    cr_dump_state(&core, guest.smmu_mod ? guest.smmu_mod->name : NULL, buf,
+                  sizeof(buf));
+    out("# ");
+    for (; *p; p++) {
+        out("%c", *p);
+        if (*p == '\n' && p[1]) {
+            out("# ");
+        }
+    }
+}
+
+/* ---- Scenarios ---------------------------------------------------------- */
+
+static int load_module(const char *file, CrModule **m)
+{
+    size_t size = 0;
+    const uint8_t *img = archive_find(file, &size);
+
+    if (!img) {
+        out("# no %s in the image's archive\n", file);
+        return -CR_ENOENT;
+    }
+    return cr_module_load_elf(&core, img, size, m);
+}
+
+/* SCN-1 with modules: the SMMU driver module, then the endpoint driver. */
+static void scn_load(Guest *g)
+{
+    unsigned k;
+    int r;
+
+    for (k = 0; k < g->n_ep; k++) {
+        check(cr_device_add(&core, g->ep[k]) == 0, "device_add");
+    }
+    r = load_module(g->v2 ? "smmu2.o" : "smmu3.o", &g->smmu_mod);
+    check(r == 0, "load the SMMU module");
+    r = load_module("epmod.o", &g->ep_mod);
+    check(r == 0, "load epmod");
+    for (k = 0; k < g->n_ep; k++) {
+        check(g->ep[k]->group && g->ep[k]->group->id == (int)k,
+              "endpoint in group k");
+        check(g->ep[k]->driver && cr_streq(g->ep[k]->driver->name, "epdrv"),
+              "endpoint bound to epdrv");
+    }
+    check(g->smmu_mod && g->smmu_mod->refcnt == (int)g->n_ep,
+          "refcnt = endpoints");
+    print_dump();
+}
+
+static void scn_unload_refused(Guest *g)
+{
+    check(cr_module_unload(&core, g->smmu_mod, 0) == -CR_EWOULDBLOCK,
+          "rmmod refused");
+    check(g->smmu_mod->state == CR_MOD_LIVE, "still live");
+}
+
+/* SCN-13: remove, unload, add back (deferred), reload: groups from 0 */
+static void scn_reload(Guest *g)
+{
+    unsigned k;
+
+    for (k = 0; k < g->n_ep; k++) {
+        cr_device_remove(&core, g->ep[k]);
+    }
+    check(cr_module_unload(&core, g->smmu_mod, 0) == 0, "rmmod");
+    g->smmu_mod = NULL;
+    check(core.n_iommu_list == 0, "no instance left");
+    for (k = 0; k < g->n_ep; k++) {
+        check(cr_device_add(&core, g->ep[k]) == 0, "rescan");
+        check(g->ep[k]->deferred == CR_DEFER_PENDING, "deferred");
+    }
+    check(load_module(g->v2 ? "smmu2.o" : "smmu3.o", &g->smmu_mod) == 0,
+          "reload");
+    for (k = 0; k < g->n_ep; k++) {
+        check(g->ep[k]->group && g->ep[k]->group->id == (int)k &&
+              g->ep[k]->driver, "bound in group k again");
+    }
+}
+
+/* SCN-17: 20 cycles; module memory and the pools end where they began */
+static void scn_cycles(Guest *g)
+{
+    CrAllocStats a0;
+    unsigned i, k, live0;
+
+    for (k = 0; k < g->n_ep; k++) {
+        cr_device_remove(&core, g->ep[k]);
+    }
+    check(cr_module_unload(&core, g->smmu_mod, 0) == 0, "rmmod");
+    a0 = core.alloc;
+    live0 = mod_live;
+    for (i = 0; i < 20; i++) {
+        check(load_module(g->v2 ? "smmu2.o" : "smmu3.o", &g->smmu_mod) == 0,
+              "load");
+        for (k = 0; k < g->n_ep; k++) {
+            check(cr_device_add(&core, g->ep[k]) == 0 && g->ep[k]->driver,
+                  "add and bind");
+        }
+        for (k = 0; k < g->n_ep; k++) {
+            cr_device_remove(&core, g->ep[k]);
+        }
+        check(cr_module_unload(&core, g->smmu_mod, 0) == 0, "unload");
+        cr_log_clear(&core);
+    }
+    g->smmu_mod = NULL;
+    check(mod_live == live0, "module memory back");
+    check(core.alloc.live_groups == a0.live_groups &&
+          core.alloc.live_domains == a0.live_domains &&
+          core.alloc.live_iommu_devs == a0.live_iommu_devs &&
+          core.alloc.live_mirrors == a0.live_mirrors, "pools back");
+}
+
+static void scn_unknown_symbol(Guest *g)
+{
+    CrModule *m = NULL;
+
+    cr_log_clear(&core);
+    check(load_module("missing.o", &m) == -CR_ENOENT, "load fails");
+    check(cr_log_count(&core, "UNKNOWN_SYMBOL missing "
+                       "not_exported_anywhere") == 1, "names the symbol");
+}
+
+void cr_guest_main(void)
+{
+    Guest *g = &guest;
+    const void *fdt = (const void *)(uintptr_t)RAM_BASE;
+    unsigned k;
+    bool dt;
+
+    out("KTAP version 1\n1..6\n");
+    if (fdt_check_header(fdt)) {
+        cr_guest_panic("no device tree at the start of RAM");
+    }
+    mmu_on(256ull << 20);
+    cr_core_init(&core, CR_PROFILE_LINUX_6_12);
+    core.module_mem = (CrModuleMem){ mod_alloc, mod_free, NULL,
+                                     CR_EM_AARCH64, mod_sync };
+    g->c = &core;
+    g->fdt = fdt;
+    g->plat = cr_bus_new(&core, "platform");
+    g->pci = cr_bus_new(&core, "pci");
+    dt = dt_smmus(g);
+    check(dt, "an SMMU in the device tree");
+    for (k = 0; k < g->smmus; k++) {
+        check(cr_device_add(&core, g->smmu[k]) == 0, "SMMU device");
+    }
+    ktap_result("device-tree");
+    check(dt && pci_enumerate(g), "PCI functions behind the SMMU");
+    ktap_result("pci-enumeration");
+    if (!dt || !g->n_ep) {
+        cr_guest_panic("nothing to test");
+    }
+    scn_load(g);
+    ktap_result("modules-load-and-bind");
+    scn_unload_refused(g);
+    ktap_result("unload-refused");
+    scn_reload(g);
+    ktap_result("remove-unload-reload");
+    scn_cycles(g);
+    scn_unknown_symbol(g);
+    ktap_result("cycles-and-unknown-symbol");
+    power_off();
+}
