@@ -94,9 +94,11 @@ static void cr_check_groups(CrCore *c)
         if (!g->in_use) {
             continue;
         }
-        if (g->refs <= 0) {
-            cr_violation(c, "INV-7: group %d lives with refs %d", g->id,
-                         g->refs);
+        if (g->refs <= 0 ||
+            g->refs != (int)g->n_devs + (g->inst &&
+                                         g->inst->singleton == g)) {
+            cr_violation(c, "INV-7: group %d has refs %d for %u members",
+                         g->id, g->refs, g->n_devs);
         }
         for (k = i + 1; k < CR_MAX_GROUPS; k++) {
             if (c->groups[k].in_use && c->groups[k].id == g->id) {
@@ -227,11 +229,36 @@ static void cr_check_links(CrCore *c)
     }
 }
 
+/* Where @d is deferred, by the lists (a device on one at most, once) */
+static CrDeferState cr_deferred_where(const CrCore *c, const CrDevice *d,
+                                      unsigned *times)
+{
+    unsigned i, p = 0, a = 0;
+
+    for (i = 0; i < c->n_pending; i++) {
+        p += c->pending[i] == d;
+    }
+    for (i = 0; i < c->n_active; i++) {
+        a += c->active[i] == d;
+    }
+    *times = p + a;
+    return p ? CR_DEFER_PENDING : a ? CR_DEFER_ACTIVE : CR_DEFER_NONE;
+}
+
 /* INV-15, 16: what the deferred lists may hold, and that it was retried. */
 static void cr_check_deferred(CrCore *c)
 {
-    unsigned i;
+    unsigned i, times;
 
+    for (i = 0; i < CR_MAX_DEVICES; i++) {
+        const CrDevice *d = &c->devices[i];
+
+        if (d->in_use && (cr_deferred_where(c, d, &times) != d->deferred ||
+                          times > 1)) {
+            cr_violation(c, "INV-15: %s's deferral state disagrees with the "
+                         "lists (on them %u times)", d->name, times);
+        }
+    }
     for (i = 0; i < c->n_pending + c->n_active; i++) {
         const CrDevice *d = i < c->n_pending ? c->pending[i]
                                              : c->active[i - c->n_pending];
@@ -338,6 +365,27 @@ static void cr_check_mirrors(CrCore *c)
     }
 }
 
+/* Every live domain belongs to a group: nothing leaks (INV-25's pools) */
+static void cr_check_domains(CrCore *c)
+{
+    unsigned i, used = 0;
+
+    for (i = 0; i < CR_MAX_GROUPS; i++) {
+        const CrGroup *g = &c->groups[i];
+
+        if (!g->in_use) {
+            continue;
+        }
+        used += (g->default_domain != NULL) + (g->blocking_domain != NULL) +
+                (g->domain && g->domain != g->default_domain &&
+                 g->domain != g->blocking_domain);
+    }
+    if (used != c->alloc.live_domains) {
+        cr_violation(c, "INV-25: %u live domains, %u held by groups",
+                     c->alloc.live_domains, used);
+    }
+}
+
 unsigned cr_check(CrCore *c)
 {
     unsigned before = c->n_viol;
@@ -350,6 +398,7 @@ unsigned cr_check(CrCore *c)
     cr_check_single_ops(c);
     cr_check_bound(c);
     cr_check_mirrors(c);
+    cr_check_domains(c);
     return c->n_viol - before;
 }
 

@@ -61,9 +61,12 @@ CrDriver *cr_driver_new(CrCore *c, CrBus *bus, const char *name,
             d->owner = owner;
             cr_strlcpy(d->name, name, sizeof(d->name));
             cr_strlcpy(d->compat, compat ? compat : "", sizeof(d->compat));
-            if (owner && owner->n_drivers < CR_MAX_MOD_DRIVERS) {
+            if (owner) {
+                if (owner->n_drivers == CR_MAX_MOD_DRIVERS) {
+                    d->in_use = false;
+                    return NULL;
+                }
                 owner->drivers[owner->n_drivers++] = d;
-                owner->has_init = owner->has_exit = true;
             }
             return d;
         }
@@ -489,10 +492,15 @@ int cr_user_bind(CrCore *c, CrDriver *drv, CrDevice *dev)
     int r;
 
     cr_op_enter(c);
-    if (drv->suppress_bind_attrs) {
+    if (!drv || !dev) {
+        r = -CR_EINVAL;
+    } else if (drv->suppress_bind_attrs) {
         r = -CR_EINVAL;              /* no bind file */
-    } else if (!dev->registered || dev->driver || !cr_match(drv, dev)) {
+    } else if (!drv->registered || drv->bus != dev->bus || !dev->registered ||
+               !cr_match(drv, dev)) {
         r = -CR_ENODEV;
+    } else if (dev->driver) {
+        r = -CR_EBUSY;
     } else {
         r = cr_really_probe(c, drv, dev);
         dev->tried_at_bind = c->bind_count;
@@ -512,7 +520,7 @@ int cr_user_unbind(CrCore *c, CrDevice *dev)
     int r = 0;
 
     cr_op_enter(c);
-    if (!dev->driver) {
+    if (!dev || !dev->driver) {
         r = -CR_ENODEV;
     } else if (dev->driver->suppress_bind_attrs) {
         r = -CR_EINVAL;              /* no unbind file (INV-22) */
@@ -527,8 +535,11 @@ int cr_user_unbind(CrCore *c, CrDevice *dev)
 
 int cr_device_add(CrCore *c, CrDevice *dev)
 {
-    CrBus *bus = dev->bus;
+    CrBus *bus = dev ? dev->bus : NULL;
 
+    if (!bus) {
+        return -CR_EINVAL;
+    }
     if (dev->registered) {
         return -CR_EEXIST;
     }
@@ -554,7 +565,7 @@ int cr_device_add(CrCore *c, CrDevice *dev)
 
 void cr_device_remove(CrCore *c, CrDevice *dev)
 {
-    if (!dev->registered) {
+    if (!dev || !dev->registered) {
         return;
     }
     cr_op_enter(c);

@@ -92,6 +92,7 @@ void cr_links_unbind_consumers(CrCore *c, CrDevice *dev);
 void cr_links_driver_cleanup(CrCore *c, CrDevice *dev);
 void cr_links_purge(CrCore *c, CrDevice *dev);
 void cr_link_set(CrCore *c, CrLink *l, CrLinkStatus s);
+void cr_links_undo_supplier(CrCore *c, CrDevice *sup);
 
 /* ---- IOMMU core (cr-iommu.c) ------------------------------------------- */
 

@@ -398,6 +398,7 @@ typedef struct CrRegSnapshot {
     const CrIommu *inst[CR_MAX_DEVICES];
     const CrGroup *group[CR_MAX_DEVICES];
     int refcnt[CR_MAX_MODULES];
+    unsigned links;
 } CrRegSnapshot;
 
 static void cr_reg_snapshot(const CrCore *c, const CrIommu *failing,
@@ -415,6 +416,7 @@ static void cr_reg_snapshot(const CrCore *c, const CrIommu *failing,
     for (i = 0; i < CR_MAX_MODULES; i++) {
         s->refcnt[i] = c->modules[i].refcnt;
     }
+    s->links = c->n_links;
 }
 
 /* INV-18 after a failed registration of @failing. */
@@ -437,6 +439,11 @@ static void cr_reg_check(CrCore *c, const CrIommu *failing,
             cr_violation(c, "INV-18: %s still attached to %s, which failed "
                          "to register", d->name, failing->name);
         }
+    }
+    if (now.links != before->links) {
+        cr_violation(c, "INV-18: the failed registration of %s left %d "
+                     "links", failing->name,
+                     (int)now.links - (int)before->links);
     }
     for (i = 0; i < CR_MAX_MODULES; i++) {
         if (now.refcnt[i] != before->refcnt[i]) {
@@ -542,7 +549,8 @@ static int cr_replay_bus(CrCore *c, CrBus *bus)
             r = 0;
         }
     }
-    for (i = 0; i < list.n; i++) {
+    /* 4b only after a whole bus: a failed walk returns first */
+    for (i = 0; i < list.n && !r; i++) {
         if (list.g[i]->in_use && list.g[i]->queued) {
             cr_group_setup_domain(c, list.g[i]);
         }
@@ -552,12 +560,24 @@ static int cr_replay_bus(CrCore *c, CrBus *bus)
 
 int cr_iommu_register(CrCore *c, CrIommu *inst)
 {
-    const CrIommuOps *ops = inst->ops;
+    const CrIommuOps *ops = inst ? inst->ops : NULL;
     CrRegSnapshot *before = &(CrRegSnapshot){ 0 };
     unsigned b;
     int r = 0;
 
     cr_op_enter(c);
+    if (!inst || !ops) {
+        r = -CR_EINVAL;
+        goto out;
+    }
+    if (inst->registered) {
+        r = -CR_EEXIST;
+        goto out;
+    }
+    if (c->n_iommu_list == CR_MAX_IOMMUS) {
+        r = -CR_ENOMEM;
+        goto out;
+    }
     if (ops->module_resident && !ops->owner) {
         cr_warn(c, "OPS_NO_OWNER %s", ops->name);
         r = -CR_EINVAL;
@@ -590,6 +610,9 @@ int cr_iommu_register(CrCore *c, CrIommu *inst)
     }
     if (r) {
         cr_iommu_release_members(c, inst);
+        if (inst->hwdev) {
+            cr_links_undo_supplier(c, inst->hwdev);
+        }
         cr_log(c, "IOMMU_REG_FAIL %s %d", inst->name, r);
         cr_iommu_unlink(c, inst);
         cr_reg_check(c, inst, before);
@@ -602,7 +625,7 @@ out:
 void cr_iommu_unregister(CrCore *c, CrIommu *inst)
 {
     cr_op_enter(c);
-    if (inst->registered) {
+    if (inst && inst->registered) {
         cr_iommu_release_members(c, inst);
         cr_iommu_unlink(c, inst);
     }
@@ -728,7 +751,7 @@ int cr_group_claim(CrCore *c, CrGroup *g, const char *owner)
     int r;
 
     cr_op_enter(c);
-    if (!owner) {
+    if (!owner || !g) {
         r = -CR_EINVAL;
     } else if (g->owner_cnt > 0) {
         r = -CR_EPERM;
@@ -747,6 +770,9 @@ static void cr_group_release_inner(CrCore *c, CrGroup *g)
     }
     g->owner_cnt = 0;
     g->owner = NULL;
+    if (g->domain != g->default_domain && g->domain != g->blocking_domain) {
+        cr_free_domain(c, g->domain);          /* the owner's user domain */
+    }
     g->domain = g->default_domain;
     cr_log(c, "DOM %d default", g->id);
     cr_log_own(c, g);
@@ -754,6 +780,9 @@ static void cr_group_release_inner(CrCore *c, CrGroup *g)
 
 void cr_group_release(CrCore *c, CrGroup *g)
 {
+    if (!g) {
+        return;
+    }
     cr_op_enter(c);
     cr_group_release_inner(c, g);
     cr_op_leave(c);
@@ -761,7 +790,7 @@ void cr_group_release(CrCore *c, CrGroup *g)
 
 int cr_device_claim(CrCore *c, CrDevice *dev, const char *owner)
 {
-    CrGroup *g = dev->group;
+    CrGroup *g = dev ? dev->group : NULL;
     int r = 0;
 
     cr_op_enter(c);
@@ -785,7 +814,7 @@ int cr_device_claim(CrCore *c, CrDevice *dev, const char *owner)
 
 void cr_device_release_owner(CrCore *c, CrDevice *dev)
 {
-    CrGroup *g = dev->group;
+    CrGroup *g = dev ? dev->group : NULL;
 
     cr_op_enter(c);
     if (g && g->owner_cnt > 1) {
@@ -803,7 +832,10 @@ int cr_attach_group(CrCore *c, CrGroup *g)
     int r = 0;
 
     cr_op_enter(c);
-    if (g->domain != g->default_domain && g->domain != g->blocking_domain) {
+    if (!g || !g->n_devs) {
+        r = -CR_EINVAL;
+    } else if (g->domain != g->default_domain &&
+               g->domain != g->blocking_domain) {
         r = -CR_EBUSY;
     } else if (!(d = cr_alloc_domain(c, CR_DOM_UNMANAGED))) {
         r = -CR_ENOMEM;
@@ -817,6 +849,9 @@ int cr_attach_group(CrCore *c, CrGroup *g)
 
 void cr_detach_group(CrCore *c, CrGroup *g)
 {
+    if (!g) {
+        return;
+    }
     cr_op_enter(c);
     if (g->domain && g->domain != g->default_domain &&
         g->domain != g->blocking_domain) {
@@ -852,7 +887,11 @@ int cr_store_type(CrCore *c, CrGroup *g, CrDomType t)
     int r = 0;
 
     cr_op_enter(c);
-    if (t == CR_DOM_DMA_FQ && g->type == CR_DOM_DMA && g->default_domain) {
+    if (!g || (t != CR_DOM_DMA && t != CR_DOM_DMA_FQ &&
+               t != CR_DOM_IDENTITY)) {
+        r = -CR_EINVAL;              /* what the sysfs file accepts */
+    } else if (t == CR_DOM_DMA_FQ && g->type == CR_DOM_DMA &&
+               g->default_domain) {
         /* a flush queue comes up without a new domain */
         g->type = CR_DOM_DMA_FQ;
         g->default_domain->type = CR_DOM_DMA_FQ;

@@ -59,6 +59,27 @@ static void cr_link_free(CrCore *c, CrLink *l)
     cr_free_link(c, l);
 }
 
+/*
+ * The links an instance's probe_device made to its SMMU device @sup
+ * during a registration that failed (2.9 step 5: the footprint is
+ * exactly empty).
+ */
+void cr_links_undo_supplier(CrCore *c, CrDevice *sup)
+{
+    unsigned i = 0;
+
+    while (i < c->n_links) {
+        CrLink *l = c->link_order[i];
+
+        if (l->sup == sup && cr_link_managed(l) &&
+            (l->flags & CR_DL_AUTOREMOVE_SUPPLIER)) {
+            cr_link_free(c, l);
+        } else {
+            i++;
+        }
+    }
+}
+
 /* device_link_drop_managed: the managed reference goes. */
 static void cr_link_drop_managed(CrCore *c, CrLink *l)
 {
@@ -132,19 +153,33 @@ static void cr_dpm_to_tail(CrCore *c, CrDevice *dev, unsigned depth)
     }
 }
 
+/*
+ * A device's links status as link creation reads it: a device whose
+ * probe deferred at the link check stays PROBING (as in Linux) while no
+ * probe runs; it counts as having no driver (DEVIATION, docs/core-ref.md:
+ * Linux would start the link in CONSUMER_PROBE and leave it there).
+ */
+static CrDevLinks cr_links_status(const CrDevice *d)
+{
+    return d->links_status == CR_DEV_PROBING && !d->driver
+           ? CR_DEV_NO_DRIVER : d->links_status;
+}
+
 /* The status a new managed link starts in (the table of 2.15). */
 static CrLinkStatus cr_link_initial(const CrDevice *sup, const CrDevice *con)
 {
-    switch (sup->links_status) {
+    CrDevLinks cs = cr_links_status(con);
+
+    switch (cr_links_status(sup)) {
     case CR_DEV_PROBING:
-        return con->links_status == CR_DEV_PROBING ? CR_LINK_CONSUMER_PROBE
-                                                   : CR_LINK_DORMANT;
+        return cs == CR_DEV_PROBING ? CR_LINK_CONSUMER_PROBE
+                                    : CR_LINK_DORMANT;
     case CR_DEV_DRIVER_BOUND:
-        if (con->links_status == CR_DEV_PROBING) {
+        if (cs == CR_DEV_PROBING) {
             return CR_LINK_CONSUMER_PROBE;
         }
-        return con->links_status == CR_DEV_DRIVER_BOUND ? CR_LINK_ACTIVE
-                                                        : CR_LINK_AVAILABLE;
+        return cs == CR_DEV_DRIVER_BOUND ? CR_LINK_ACTIVE
+                                         : CR_LINK_AVAILABLE;
     case CR_DEV_UNBINDING:
         return CR_LINK_SUPPLIER_UNBIND;
     default:
@@ -176,9 +211,22 @@ static const char *cr_link_refusal(const CrCore *c, const CrDevice *con,
         return "cycle";
     }
     if (flags & CR_DL_SYNC_STATE_ONLY &&
+        (flags & ~CR_DL_INFERRED) != CR_DL_SYNC_STATE_ONLY) {
+        return "sync-state-only with other flags";      /* as Linux */
+    }
+    if (flags & CR_DL_SYNC_STATE_ONLY &&
         con->links_status != CR_DEV_NO_DRIVER &&
         con->links_status != CR_DEV_PROBING) {
         return "sync-state-only with a bound consumer";
+    }
+    /*
+     * DEVIATION (docs/core-ref.md): Linux makes such a link dormant and
+     * leaves the consumer bound without its supplier, which INV-12
+     * forbids; core-ref refuses it.
+     */
+    if (!(flags & (CR_DL_STATELESS | CR_DL_SYNC_STATE_ONLY)) &&
+        cr_device_is_bound(con) && !cr_device_is_bound(sup)) {
+        return "a bound consumer of an unbound supplier";
     }
     return NULL;
 }
@@ -264,6 +312,9 @@ CrLink *cr_link_add(CrCore *c, CrDevice *con, CrDevice *sup, unsigned flags)
 
 void cr_link_del(CrCore *c, CrLink *l)
 {
+    if (!l || !l->in_use) {
+        return;
+    }
     cr_op_enter(c);
     if (!(l->flags & CR_DL_STATELESS)) {
         cr_warn(c, "LINK_DEL_MANAGED %s--%s", l->sup->name, l->con->name);

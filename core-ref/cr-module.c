@@ -122,6 +122,30 @@ static void cr_drop_deps(CrCore *c, CrModule *m)
 
     for (k = 0; k < m->n_deps; k++) {
         m->deps[k]->refcnt--;
+        cr_modref_log(c, m->deps[k], -1);
+    }
+}
+
+/* INV-23: nothing of @m's outlives it (its instances, its drivers). */
+static void cr_module_gone_check(CrCore *c, CrModule *m)
+{
+    unsigned i;
+
+    for (i = 0; i < c->n_iommu_list; i++) {
+        if (c->iommu_list[i]->ops->owner == m) {
+            cr_violation(c, "INV-23: instance %s of %s outlives its module",
+                         c->iommu_list[i]->name, m->name);
+        }
+    }
+    for (i = 0; i < c->n_buses; i++) {
+        unsigned k;
+
+        for (k = 0; k < c->bus_order[i]->n_drvs; k++) {
+            if (c->bus_order[i]->drvs[k]->owner == m) {
+                cr_violation(c, "INV-23: driver %s of %s outlives its module",
+                             c->bus_order[i]->drvs[k]->name, m->name);
+            }
+        }
     }
 }
 
@@ -170,10 +194,10 @@ int cr_module_load(CrCore *c, CrModule *m)
         r = -CR_EEXIST;
         goto out;
     }
+    /* strong_try_module_get: a dependency still initialising is busy */
     for (k = 0; k < m->n_deps; k++) {
-        if (m->deps[k]->state != CR_MOD_LIVE &&
-            m->deps[k]->state != CR_MOD_COMING) {
-            r = -CR_ENOENT;
+        if (m->deps[k]->state != CR_MOD_LIVE) {
+            r = m->deps[k]->state == CR_MOD_COMING ? -CR_EBUSY : -CR_ENOENT;
             goto out;
         }
     }
@@ -181,6 +205,7 @@ int cr_module_load(CrCore *c, CrModule *m)
     cr_mod_set_state(c, m, CR_MOD_COMING);
     for (k = 0; k < m->n_deps; k++) {
         m->deps[k]->refcnt++;        /* ref_module: the holder's reference */
+        cr_modref_log(c, m->deps[k], +1);
     }
     r = cr_module_init(c, m);
     if (r < 0) {
@@ -188,6 +213,7 @@ int cr_module_load(CrCore *c, CrModule *m)
         cr_module_unregister_drivers(c, m);
         cr_drop_deps(c, m);
         cr_mod_set_state(c, m, CR_MOD_UNLOADED);
+        cr_module_gone_check(c, m);
         cr_module_release_elf(c, m);
         goto out;
     }
@@ -248,6 +274,7 @@ int cr_module_unload(CrCore *c, CrModule *m, unsigned flags)
     cr_drop_deps(c, m);
     m->refcnt = 0;
     cr_mod_set_state(c, m, CR_MOD_UNLOADED);
+    cr_module_gone_check(c, m);
     cr_module_release_elf(c, m);
 out:
     cr_op_leave(c);

@@ -23,6 +23,7 @@ typedef struct Fx {
     CrDevice *smmuA, *smmuB;
     CrIommu *A, *B;
     CrDevice *e[10];                 /* e[1] .. e[9] */
+    unsigned warnings;               /* WARN lines the scenario expects */
 } Fx;
 
 /* arm-smmu-v3's probe and remove: register / unregister the instance. */
@@ -101,6 +102,13 @@ static void fx_free(Fx *f)
 
 static void fx_clear_log(Fx *f)
 {
+    if (g_getenv("CORE_REF_WARNINGS")) {
+        const char *p = strstr(cr_log_text(f->c), "WARN ");
+
+        for (; p; p = strstr(p + 1, "\nWARN ")) {
+            g_printerr("%.60s\n", p);
+        }
+    }
     cr_log_clear(f->c);
 }
 
@@ -131,10 +139,17 @@ static void expect_no_line(Fx *f, const char *line)
     }
 }
 
-/* No invariant was violated so far. */
+/* @n more WARN lines are expected (each checked by EXPECT_SEQ too) */
+static void expect_warnings(Fx *f, unsigned n)
+{
+    f->warnings += n;
+}
+
+/* No invariant was violated so far, and no WARN came unexpected. */
 static void expect_clean(Fx *f)
 {
     g_assert_cmpstr(cr_violations(f->c), ==, "");
+    g_assert_cmpuint(f->c->warnings, ==, f->warnings);
 }
 
 static int group_of(const CrDevice *d)
@@ -300,6 +315,7 @@ static void scn4_run(unsigned flags)
     EXPECT_SEQ(f, "WARN DEFER_TIMEOUT e1", "BOUND e1 epdrv",
                "WARN DEFER_TIMEOUT e2", "BOUND e2 epdrv",
                "WARN DEFER_TIMEOUT e3", "BOUND e3 epdrv");
+    expect_warnings(f, 3);
     g_assert_cmpuint(f->c->alloc.live_groups, ==, 0);
     fx_clear_log(f);
     load(f, f->smmu3);
@@ -307,7 +323,7 @@ static void scn4_run(unsigned flags)
     g_assert_cmpuint(f->c->alloc.live_groups, ==, 0);
     g_assert_cmpint(f->smmu3->refcnt, ==, 0);
     g_assert_true(f->e[1]->driver == f->epdrv);
-    g_assert_cmpuint(cr_log_count(f->c, "WARN LATE_IOMMU_PROBE e1"), ==, 0);
+    g_assert_cmpuint(f->c->warnings, ==, 3);     /* the replay: no WARN */
     g_assert_cmpint(cr_user_unbind(f->c, f->e[1]), ==, 0);
     fx_clear_log(f);
     g_assert_cmpint(cr_user_bind(f->c, f->epdrv, f->e[1]), ==, 0);
@@ -315,6 +331,7 @@ static void scn4_run(unsigned flags)
         EXPECT_SEQ(f, "PROBE e1 epdrv", "WARN LATE_IOMMU_PROBE e1",
                    "IOMMU_PROBE e1 A", "GRP_NEW 0", "OWN 0 cnt=1 owner=-",
                    "BOUND e1 epdrv");
+        expect_warnings(f, 1);
     } else {
         EXPECT_SEQ(f, "PROBE e1 epdrv", "IOMMU_PROBE e1 A", "GRP_NEW 0",
                    "OWN 0 cnt=1 owner=-", "BOUND e1 epdrv");
@@ -427,6 +444,7 @@ static void test_scn6_no_attach_at_add(void)
     load(f, f->smmu3);
     EXPECT_SEQ(f, "IOMMU_REG B", "BOUND smmuB arm-smmu-v3",
                "WARN IOMMU_CONFIG_FAILED e5 -12", "BOUND e5 epdrv");
+    expect_warnings(f, 1);
     g_assert_true(f->B->registered);
     g_assert_null(f->e[5]->iommu);
     g_assert_true(f->e[5]->driver == f->epdrv);
@@ -449,6 +467,7 @@ static void test_scn7(void)
     g_assert_null(f->e[5]->group);
     EXPECT_SEQ(f, "PROBE e5 epdrv", "WARN LATE_IOMMU_PROBE e5",
                "BOUND e5 epdrv");
+    expect_warnings(f, 1);
     g_assert_true(f->e[5]->driver == f->epdrv);
     g_assert_cmpint(f->smmu3->refcnt, ==, 5);
     expect_clean(f);
@@ -572,6 +591,7 @@ static void test_scn10(void)
     load(f, bad);
     EXPECT_SEQ(f, "PROBE smmuX bad-smmu", "WARN OPS_NO_OWNER BadOps",
                "PROBE_FAIL smmuX bad-smmu 22");
+    expect_warnings(f, 1);
     g_assert_false(X->registered);
     g_assert_cmpuint(c->n_iommu_list, ==, 0);
     expect_clean(f);
@@ -702,6 +722,7 @@ static void test_scn16a(void)
                "MODREF smmu3 -1 =0", "GRP_FREE 1",
                "WARN BOUND_DEVICE_LOST_IOMMU e2", "IOMMU_UNREG A",
                "MOD smmu3 UNLOADED");
+    expect_warnings(f, 4);           /* INV-11's expected exception */
     g_assert_true(f->e[1]->driver == f->epdrv);
     g_assert_true(f->e[2]->driver == f->epdrv);
     g_assert_null(f->e[1]->group);
@@ -850,6 +871,7 @@ static void test_scn18(void)
     EXPECT_SEQ(f, "MOD smmu3 GOING", "DEV_ADD e9",
                "WARN IOMMU_CONFIG_FAILED e9 -22", "IOMMU_UNREG A",
                "MOD smmu3 UNLOADED");
+    expect_warnings(f, 1);
     expect_no_line(f, "IOMMU_PROBE e9 A");
     g_assert_null(scn18_e9->group);
     g_assert_cmpint(f->smmu3->refcnt, ==, 0);
@@ -1359,6 +1381,7 @@ static void test_scn36(void)
     fx_clear_log(f);
     cr_link_del(c, m);
     EXPECT_SEQ(f, "WARN LINK_DEL_MANAGED A--B");
+    expect_warnings(f, 1);
     g_assert_true(cr_link_find(c, A, B) == m);
     expect_clean(f);
     fx_free(f);
@@ -1601,6 +1624,270 @@ static void test_checker_reports_broken_refcnt(void)
     fx_free(f);
 }
 
+/* ---- What a review found (docs/core-ref.md): each a fixed defect ------- */
+
+/* SCN-3 with the replay reaching e7 and e8: -ENODEV, skipped */
+static void test_scn3_replay_skips(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+    CrDevice *e7 = fx_endpoint(f, 7, "FA");
+    CrDevice *e8 = fx_endpoint(f, 8, NULL);
+
+    e7->fw.disabled = true;
+    add(f, f->smmuA);
+    add(f, e7);
+    add(f, e8);
+    fx_clear_log(f);
+    load(f, f->smmu3);
+    EXPECT_SEQ(f, "IOMMU_REG A", "BOUND smmuA arm-smmu-v3");
+    g_assert_true(f->A->registered);
+    g_assert_null(e7->iommu);
+    g_assert_null(e8->iommu);
+    load(f, f->epmod);
+    g_assert_true(e7->driver == f->epdrv && !e7->group && !e7->dma_claimed);
+    expect_clean(f);
+    fx_free(f);
+}
+
+/* SCN-14: the holders check comes before the one for a missing exit */
+static void test_scn14_holders_first(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+    CrModule *t = cr_module_new(f->c, "smmu3_test");
+
+    cr_module_add_dep(t, f->smmu3);
+    load(f, f->smmu3);
+    load(f, t);
+    f->smmu3->has_exit = false;          /* would be -EBUSY on its own */
+    g_assert_cmpint(cr_module_unload(f->c, f->smmu3, 0), ==,
+                    -CR_EWOULDBLOCK);
+    g_assert_cmpint(cr_module_unload(f->c, t, 0), ==, 0);
+    g_assert_cmpint(cr_module_unload(f->c, f->smmu3, 0), ==, -CR_EBUSY);
+    expect_clean(f);
+    fx_free(f);
+}
+
+/* SCN-6 with SMMUv2 links: the failed replay's links go too */
+static void test_scn6_links_footprint(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+
+    f->s3ops->add_links = true;
+    g_strlcpy(f->B->fail_dev, "e5", sizeof(f->B->fail_dev));
+    f->B->fail_ret = -CR_ENOMEM;
+    fx_scn5_setup(f);
+    load(f, f->smmu3);
+    EXPECT_SEQ(f, "IOMMU_REG B", "LINK_ADD smmuB--e4 dormant",
+               "IOMMU_RELEASE e4 B", "LINK_DEL smmuB--e4",
+               "IOMMU_REG_FAIL B -12");
+    expect_no_line(f, "DOM 3 default");      /* 4b: not after a failure */
+    g_assert_null(cr_link_find(f->c, f->smmuB, f->e[4]));
+    g_assert_nonnull(cr_link_find(f->c, f->smmuA, f->e[1]));
+    g_assert_cmpint(f->e[4]->deferred, ==, CR_DEFER_PENDING);
+    expect_clean(f);
+    fx_free(f);
+}
+
+static void test_user_bind_errors(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+
+    add(f, f->smmuA);
+    load(f, f->smmu3);
+    add(f, f->e[1]);
+    /* epdrv is not registered (epmod not loaded) */
+    g_assert_cmpint(cr_user_bind(f->c, f->epdrv, f->e[1]), ==, -CR_ENODEV);
+    g_assert_null(f->e[1]->driver);
+    load(f, f->epmod);
+    g_assert_cmpint(cr_user_bind(f->c, f->epdrv, f->e[1]), ==, -CR_EBUSY);
+    g_assert_cmpint(cr_user_bind(f->c, f->smmu_drv, f->smmuA), ==,
+                    -CR_EINVAL);
+    g_assert_cmpint(cr_user_unbind(f->c, f->smmuA), ==, -CR_EINVAL);
+    expect_clean(f);
+    fx_free(f);
+}
+
+static void test_register_twice(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+
+    fx_scn1(f);
+    g_assert_cmpint(cr_iommu_register(f->c, f->A), ==, -CR_EEXIST);
+    g_assert_cmpuint(f->c->n_iommu_list, ==, 1);
+    g_assert_cmpint(cr_iommu_register(f->c, NULL), ==, -CR_EINVAL);
+    expect_clean(f);
+    fx_free(f);
+}
+
+/* An owner's unmanaged domain goes with the ownership */
+static void test_release_frees_user_domain(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+    CrGroup *g;
+
+    add(f, f->smmuA);
+    load(f, f->smmu3);
+    add(f, f->e[1]);
+    g = f->e[1]->group;
+    g_assert_cmpint(cr_group_claim(f->c, g, "T"), ==, 0);
+    g_assert_cmpint(cr_attach_group(f->c, g), ==, 0);
+    g_assert_cmpuint(f->c->alloc.live_domains, ==, 3);
+    cr_group_release(f->c, g);
+    g_assert_cmpuint(f->c->alloc.live_domains, ==, 2);   /* default, blocking */
+    g_assert_cmpint(cr_store_type(f->c, g, CR_DOM_BLOCKED), ==, -CR_EINVAL);
+    g_assert_cmpint(cr_store_type(f->c, g, (CrDomType)77), ==, -CR_EINVAL);
+    cr_device_remove(f->c, f->e[1]);
+    g_assert_cmpuint(f->c->alloc.live_domains, ==, 0);
+    expect_clean(f);
+    fx_free(f);
+}
+
+static void test_link_refusals(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+    CrCore *c = f->c;
+    CrDevice *A = cr_device_new(c, f->plat, "A", "a", NULL);
+    CrDevice *B = cr_device_new(c, f->plat, "B", "b", NULL);
+    CrDevice *C = cr_device_new(c, f->plat, "C", "c", NULL);
+
+    add(f, A);
+    add(f, B);
+    add(f, C);
+    cr_driver_register(c, cr_driver_new(c, f->plat, "dC", "c", NULL));
+    g_assert_nonnull(C->driver);
+    /* a bound consumer of an unbound supplier (INV-12) */
+    g_assert_null(cr_link_add(c, C, A, 0));
+    g_assert_nonnull(cr_link_add(c, C, A, CR_DL_STATELESS));
+    /* sync-state-only takes no other flag but INFERRED (as Linux) */
+    g_assert_null(cr_link_add(c, B, A, CR_DL_SYNC_STATE_ONLY |
+                                       CR_DL_AUTOREMOVE_SUPPLIER));
+    g_assert_nonnull(cr_link_add(c, B, A, CR_DL_SYNC_STATE_ONLY |
+                                          CR_DL_INFERRED));
+    cr_link_del(c, NULL);
+    expect_clean(f);
+    fx_free(f);
+}
+
+/* A device that deferred at its link check and then gets a link from a
+ * bound supplier: the link is available, not stuck consumer-probing */
+static void test_link_after_link_deferral(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+    CrCore *c = f->c;
+    CrDevice *A = cr_device_new(c, f->plat, "A", "a", NULL);
+    CrDevice *B = cr_device_new(c, f->plat, "B", "b", NULL);
+    CrDevice *C = cr_device_new(c, f->plat, "C", "c", NULL);
+    CrLink *l;
+
+    add(f, A);
+    add(f, B);
+    add(f, C);
+    cr_driver_register(c, cr_driver_new(c, f->plat, "dA", "a", NULL));
+    g_assert_nonnull(cr_link_add(c, C, B, 0));   /* B unbound: C waits */
+    cr_driver_register(c, cr_driver_new(c, f->plat, "dC", "c", NULL));
+    EXPECT_SEQ(f, "DEFER C link:B");
+    l = cr_link_add(c, C, A, 0);
+    g_assert_cmpint(l->status, ==, CR_LINK_AVAILABLE);
+    g_assert_cmpint(cr_user_unbind(c, A), ==, 0);
+    g_assert_cmpint(l->status, ==, CR_LINK_DORMANT);
+    expect_clean(f);
+    fx_free(f);
+}
+
+static CrModule *scn_dep_user;
+
+static void load_dependent(CrCore *c, CrModule *m)
+{
+    m->hook_result = cr_module_load(c, scn_dep_user);
+}
+
+/* strong_try_module_get: a dependency still initialising is busy */
+static void test_dependency_coming(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+
+    scn_dep_user = cr_module_new(f->c, "smmu3_test");
+    cr_module_add_dep(scn_dep_user, f->smmu3);
+    f->smmu3->init_hook = load_dependent;
+    load(f, f->smmu3);
+    g_assert_cmpint(f->smmu3->hook_result, ==, -CR_EBUSY);
+    g_assert_cmpint(scn_dep_user->state, ==, CR_MOD_UNLOADED);
+    g_assert_cmpint(f->smmu3->refcnt, ==, 0);
+    expect_clean(f);
+    fx_free(f);
+}
+
+/* INV-23: a driver that forgets to unregister its instance is caught */
+static void test_checker_instance_outliving_module(void)
+{
+    Fx *f = fx_new(CR_FLAGS_DEFAULT);
+
+    f->smmu_drv->remove = NULL;
+    add(f, f->smmuA);
+    load(f, f->smmu3);
+    g_assert_cmpint(cr_module_unload(f->c, f->smmu3, 0), ==, 0);
+    g_assert_nonnull(strstr(cr_violations(f->c), "INV-23: instance A of "
+                            "smmu3 outlives its module"));
+    fx_free(f);
+}
+
+/* The checker on states broken by hand, one invariant each */
+typedef struct Breakage {
+    const char *name;
+    void (*breaks)(Fx *f);
+    const char *reported;
+} Breakage;
+
+static void break_refcnt(Fx *f) { f->smmu3->refcnt++; }
+static void break_group_refs(Fx *f) { f->e[1]->group->refs++; }
+static void break_owner_cnt(Fx *f) { f->e[1]->group->owner_cnt++; }
+static void break_group_ptr(Fx *f) { f->e[1]->group = NULL; }
+static void break_pending(Fx *f)
+{
+    f->c->pending[f->c->n_pending++] = f->e[1];
+    f->e[1]->deferred = CR_DEFER_PENDING;
+}
+static void break_link(Fx *f)
+{
+    cr_link_find(f->c, f->smmuA, f->e[1])->status = CR_LINK_CONSUMER_PROBE;
+}
+static void break_domain(Fx *f) { f->e[2]->group->domain = NULL; }
+static void break_claim(Fx *f) { f->e[1]->dma_claimed = false; }
+
+static void test_checker_breakages(void)
+{
+    static const Breakage cases[] = {
+        { "refcnt", break_refcnt, "INV-1: smmu3 refcnt 3" },
+        { "group refs", break_group_refs, "INV-7: group 0 has refs 2" },
+        { "owner_cnt", break_owner_cnt, "INV-9: group 0 owner_cnt 2" },
+        { "group pointer", break_group_ptr, "INV-5: e1 has an IOMMU but "
+          "no group" },
+        { "bound and pending", break_pending, "INV-15: e1 deferred while "
+          "bound" },
+        { "link state", break_link, "INV-13: smmuA--e1 consumer probing" },
+        { "domain", break_domain, "INV-8: group 1 unowned" },
+        { "claim", break_claim, "INV-9: group 0 owner_cnt 1, claimed "
+          "members 0" },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Fx *f = fx_new(CR_FLAGS_DEFAULT);
+
+        f->s3ops->add_links = true;
+        fx_scn1(f);
+        g_assert_cmpstr(cr_violations(f->c), ==, "");
+        cases[i].breaks(f);
+        cr_check(f->c);
+        if (!strstr(cr_violations(f->c), cases[i].reported)) {
+            g_printerr("%s: expected \"%s\", got:\n%s", cases[i].name,
+                       cases[i].reported, cr_violations(f->c));
+            g_test_fail();
+        }
+        fx_free(f);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -1663,6 +1950,20 @@ int main(int argc, char **argv)
         { "/core-ref/dump/group-order", test_dump_group_order },
         { "/core-ref/checker/broken-refcnt",
           test_checker_reports_broken_refcnt },
+        { "/core-ref/scn3/replay-skips", test_scn3_replay_skips },
+        { "/core-ref/scn14/holders-first", test_scn14_holders_first },
+        { "/core-ref/scn6/links-footprint", test_scn6_links_footprint },
+        { "/core-ref/user-bind-errors", test_user_bind_errors },
+        { "/core-ref/register-twice", test_register_twice },
+        { "/core-ref/release-frees-user-domain",
+          test_release_frees_user_domain },
+        { "/core-ref/link-refusals", test_link_refusals },
+        { "/core-ref/link-after-link-deferral",
+          test_link_after_link_deferral },
+        { "/core-ref/dependency-coming", test_dependency_coming },
+        { "/core-ref/checker/instance-outliving-module",
+          test_checker_instance_outliving_module },
+        { "/core-ref/checker/breakages", test_checker_breakages },
     };
     size_t i;
 
