@@ -181,10 +181,16 @@ static const char *cr_section_name(const CrElf *e, unsigned i, unsigned shstr)
 
 /* ---- Placing the ALLOC sections ---------------------------------------- */
 
+/*
+ * The ALLOC sections, each at its alignment, in one block; the block is
+ * allocated larger by the largest alignment so that its start can be
+ * aligned too (e->mem and e->mem_size are what is freed).
+ */
 static bool cr_place(CrElf *e)
 {
     CrModuleMem *mm = &e->c->module_mem;
-    uint64_t off = 0;
+    uint64_t off = 0, max_align = 1;
+    uint8_t *start;
     unsigned i;
 
     for (i = 0; i < e->shnum; i++) {
@@ -193,23 +199,27 @@ static bool cr_place(CrElf *e)
         if (!(e->sh[i].flags & CR_SHF_ALLOC)) {
             continue;
         }
-        if (align & (align - 1) || align > 4096 || e->sh[i].size > (1u << 24)) {
+        if (align & (align - 1) || align > 65536 ||
+            e->sh[i].size > (1u << 24)) {
             return cr_fail(e, "bad section size or alignment");
         }
         off = (off + align - 1) & ~(align - 1);
         e->base[i] = off;
         off += e->sh[i].size;
+        max_align = align > max_align ? align : max_align;
     }
     if (!mm->alloc || !off) {
         return cr_fail(e, "no module memory");
     }
-    e->mem = mm->alloc(mm->opaque, (size_t)off);
+    e->mem_size = (size_t)(off + max_align - 1);
+    e->mem = mm->alloc(mm->opaque, e->mem_size);
     if (!e->mem) {
         return cr_fail(e, "no module memory");
     }
-    e->mem_size = (size_t)off;
+    start = (uint8_t *)(((uintptr_t)e->mem + max_align - 1) &
+                        ~(uintptr_t)(max_align - 1));
     for (i = 0; i < e->shnum; i++) {
-        uint8_t *dst = e->mem + e->base[i];
+        uint8_t *dst = start + e->base[i];
 
         if (!(e->sh[i].flags & CR_SHF_ALLOC)) {
             continue;
@@ -219,7 +229,7 @@ static bool cr_place(CrElf *e)
         } else {
             cr_copy(dst, e->img + e->sh[i].offset, (size_t)e->sh[i].size);
         }
-        e->base[i] += (uint64_t)(uintptr_t)e->mem;
+        e->base[i] += (uint64_t)(uintptr_t)start;
     }
     return true;
 }

@@ -10,6 +10,10 @@
 
 #define CR_EXPORT(fn, gpl) { #fn, (void *)(uintptr_t)&fn, gpl }
 
+/* What the compiler may call for a module's struct copies and zeroing */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
 static const CrExport cr_core_exports[] = {
     CR_EXPORT(cr_bus_find, false),
     CR_EXPORT(cr_device_find, false),
@@ -22,9 +26,12 @@ static const CrExport cr_core_exports[] = {
     CR_EXPORT(cr_iommu_register, true),
     CR_EXPORT(cr_iommu_unregister, true),
     CR_EXPORT(cr_iommu_of_hw, true),
+    CR_EXPORT(cr_iommu_map, true),
     CR_EXPORT(cr_link_add, true),
     CR_EXPORT(cr_link_del, true),
     CR_EXPORT(cr_symbol_lookup, false),
+    CR_EXPORT(memset, false),
+    CR_EXPORT(memcpy, false),
 };
 
 void cr_core_exports_init(CrCore *c)

@@ -158,13 +158,60 @@ static CrGroup *cr_device_group(CrCore *c, CrIommu *inst, CrDevice *dev)
     }
 }
 
+/* A domain for @g: allocated, then made by the instance's driver. */
+static CrDomain *cr_domain_new(CrCore *c, CrGroup *g, CrDomType t)
+{
+    CrDomain *d = cr_alloc_domain(c, t);
+    const CrIommuOps *ops = g->inst->ops;
+
+    if (d) {
+        d->inst = g->inst;
+        if (ops->domain_init && ops->domain_init(c, g->inst, d)) {
+            cr_free_domain(c, d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+static void cr_domain_free(CrCore *c, CrDomain *d)
+{
+    if (!d) {
+        return;
+    }
+    if (d->inst && d->inst->ops->domain_free) {
+        d->inst->ops->domain_free(c, d->inst, d);
+    }
+    cr_free_domain(c, d);
+}
+
+/* The driver learns which domain @dev uses now (NULL: none). */
+static void cr_attach_dev(CrCore *c, CrGroup *g, CrDevice *dev, CrDomain *d)
+{
+    const CrIommuOps *ops = g->inst->ops;
+
+    if (ops->attach_dev && ops->attach_dev(c, g->inst, dev, d)) {
+        cr_warn(c, "ATTACH_FAILED %s %d", dev->name, g->id);
+    }
+}
+
+/* Every member of @g now uses g->domain. */
+static void cr_group_attach_all(CrCore *c, CrGroup *g)
+{
+    unsigned i;
+
+    for (i = 0; i < g->n_devs; i++) {
+        cr_attach_dev(c, g, g->devs[i], g->domain);
+    }
+}
+
 /* 2.13: the default domain of its type, else DMA, else none. */
 static void cr_group_setup_domain(CrCore *c, CrGroup *g)
 {
-    CrDomain *d = cr_alloc_domain(c, g->type);
+    CrDomain *d = cr_domain_new(c, g, g->type);
 
     if (!d && g->type != CR_DOM_DMA) {
-        d = cr_alloc_domain(c, CR_DOM_DMA);
+        d = cr_domain_new(c, g, CR_DOM_DMA);
         if (d) {
             g->type = CR_DOM_DMA;
         }
@@ -174,7 +221,21 @@ static void cr_group_setup_domain(CrCore *c, CrGroup *g)
     g->domain = d;
     if (d) {
         cr_log(c, "DOM %d default", g->id);
+        cr_group_attach_all(c, g);
     }
+}
+
+int cr_iommu_map(CrCore *c, CrDevice *dev, uint64_t iova, uint64_t pa,
+                 uint64_t size)
+{
+    CrGroup *g = dev ? dev->group : NULL;
+    const CrIommuOps *ops;
+
+    if (!g || !g->domain) {
+        return -CR_ENODEV;
+    }
+    ops = g->inst->ops;
+    return ops->map ? ops->map(c, g->inst, g->domain, iova, pa, size) : 0;
 }
 
 static void cr_group_add_device(CrCore *c, CrGroup *g, CrDevice *dev)
@@ -209,10 +270,10 @@ static void cr_group_emptied(CrCore *c, CrGroup *g)
     }
     if (g->domain && g->domain != g->default_domain &&
         g->domain != g->blocking_domain) {
-        cr_free_domain(c, g->domain);          /* a user's, left attached */
+        cr_domain_free(c, g->domain);          /* a user's, left attached */
     }
-    cr_free_domain(c, g->default_domain);
-    cr_free_domain(c, g->blocking_domain);
+    cr_domain_free(c, g->default_domain);
+    cr_domain_free(c, g->blocking_domain);
     g->default_domain = g->blocking_domain = g->domain = NULL;
     g->owner = NULL;
     g->owner_cnt = 0;
@@ -325,7 +386,9 @@ static int cr_iommu_probe(CrCore *c, CrDevice *dev, CrGroupList *list,
         goto undo_module;
     }
     cr_group_add_device(c, g, dev);
-    if (!g->domain && !g->queued) {
+    if (g->domain) {
+        cr_attach_dev(c, g, dev, g->domain);
+    } else if (!g->queued) {
         if (!list) {
             cr_group_setup_domain(c, g);
         } else {
@@ -353,6 +416,9 @@ void cr_iommu_release_device(CrCore *c, CrDevice *dev)
     }
     inst = id->inst;
     cr_log(c, "IOMMU_RELEASE %s %s", dev->name, inst->name);
+    if (g) {
+        cr_attach_dev(c, g, dev, NULL);
+    }
     cr_mirror_del(c, CR_MIR_DEV_INST, dev, inst);
     cr_mirror_del(c, CR_MIR_INST_DEV, inst, dev);
     if (g) {
@@ -733,7 +799,7 @@ static int cr_claim_blocking(CrCore *c, CrGroup *g, const char *owner)
         return -CR_EBUSY;
     }
     if (!g->blocking_domain) {
-        g->blocking_domain = cr_alloc_domain(c, CR_DOM_BLOCKED);
+        g->blocking_domain = cr_domain_new(c, g, CR_DOM_BLOCKED);
         if (!g->blocking_domain) {
             return -CR_ENOMEM;
         }
@@ -742,6 +808,7 @@ static int cr_claim_blocking(CrCore *c, CrGroup *g, const char *owner)
     g->owner = owner;
     g->owner_cnt = 1;
     cr_log(c, "DOM %d blocking", g->id);
+    cr_group_attach_all(c, g);
     cr_log_own(c, g);
     return 0;
 }
@@ -771,10 +838,11 @@ static void cr_group_release_inner(CrCore *c, CrGroup *g)
     g->owner_cnt = 0;
     g->owner = NULL;
     if (g->domain != g->default_domain && g->domain != g->blocking_domain) {
-        cr_free_domain(c, g->domain);          /* the owner's user domain */
+        cr_domain_free(c, g->domain);          /* the owner's user domain */
     }
     g->domain = g->default_domain;
     cr_log(c, "DOM %d default", g->id);
+    cr_group_attach_all(c, g);
     cr_log_own(c, g);
 }
 
@@ -837,11 +905,12 @@ int cr_attach_group(CrCore *c, CrGroup *g)
     } else if (g->domain != g->default_domain &&
                g->domain != g->blocking_domain) {
         r = -CR_EBUSY;
-    } else if (!(d = cr_alloc_domain(c, CR_DOM_UNMANAGED))) {
+    } else if (!(d = cr_domain_new(c, g, CR_DOM_UNMANAGED))) {
         r = -CR_ENOMEM;
     } else {
         g->domain = d;
         cr_log(c, "DOM %d unmanaged", g->id);
+        cr_group_attach_all(c, g);
     }
     cr_op_leave(c);
     return r;
@@ -855,9 +924,10 @@ void cr_detach_group(CrCore *c, CrGroup *g)
     cr_op_enter(c);
     if (g->domain && g->domain != g->default_domain &&
         g->domain != g->blocking_domain) {
-        cr_free_domain(c, g->domain);
+        cr_domain_free(c, g->domain);
         g->domain = g->owner ? g->blocking_domain : g->default_domain;
         cr_log(c, "DOM %d %s", g->id, g->owner ? "blocking" : "default");
+        cr_group_attach_all(c, g);
     }
     cr_op_leave(c);
 }
@@ -897,13 +967,16 @@ int cr_store_type(CrCore *c, CrGroup *g, CrDomType t)
         g->default_domain->type = CR_DOM_DMA_FQ;
     } else if ((r = cr_type_refusal(c, g)) != 0) {
         /* refused */
-    } else if (!(d = cr_alloc_domain(c, t))) {
+    } else if (!(d = cr_domain_new(c, g, t))) {
         r = -CR_ENOMEM;
     } else {
-        if (g->domain == g->default_domain) {
+        CrDomain *old = g->default_domain;
+
+        if (g->domain == old) {
             g->domain = d;
+            cr_group_attach_all(c, g);
         }
-        cr_free_domain(c, g->default_domain);
+        cr_domain_free(c, old);
         g->default_domain = d;
         g->type = t;
         cr_log(c, "DOM %d default", g->id);

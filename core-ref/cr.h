@@ -218,6 +218,8 @@ struct CrDevice {
     /* Injected: the next @inject_probe_times probes return this (-1: all) */
     int inject_probe_ret;
     int inject_probe_times;
+    /* The device's registers: an SMMU's, or a PCI function's BAR0 */
+    uint64_t mmio;
     /* INV-21 and INV-16 bookkeeping */
     unsigned dma_uses, dma_unuses;
     uint64_t tried_at_bind;      /* core bind count when a probe last ended */
@@ -251,6 +253,16 @@ struct CrIommuOps {
     CrDomType def_type;
     /* SMMUv2 style: probe_device links the master to the SMMU device */
     bool add_links;
+    /*
+     * Optional, for a driver that programs hardware: a domain's tables
+     * made and freed; the device now uses domain @d (NULL: released, no
+     * translation for it any more); a mapping in @d.  0 or -errno.
+     */
+    int (*domain_init)(CrCore *c, CrIommu *inst, CrDomain *d);
+    void (*domain_free)(CrCore *c, CrIommu *inst, CrDomain *d);
+    int (*attach_dev)(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d);
+    int (*map)(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
+               uint64_t pa, uint64_t size);
     bool in_use;
 };
 
@@ -269,6 +281,8 @@ struct CrIommu {
 
 struct CrDomain {
     CrDomType type;
+    CrIommu *inst;
+    void *priv;                  /* the driver's (its page tables) */
     bool in_use;
 };
 
@@ -512,6 +526,9 @@ int cr_attach_group(CrCore *c, CrGroup *g);     /* an unmanaged domain */
 void cr_detach_group(CrCore *c, CrGroup *g);
 int cr_store_type(CrCore *c, CrGroup *g, CrDomType t);
 CrGroup *cr_group_by_id(CrCore *c, int id);
+/* The DMA API's mapping: @size bytes at @iova to @pa, in @dev's domain */
+int cr_iommu_map(CrCore *c, CrDevice *dev, uint64_t iova, uint64_t pa,
+                 uint64_t size);
 
 /* Device links (2.15) */
 CrLink *cr_link_add(CrCore *c, CrDevice *con, CrDevice *sup, unsigned flags);

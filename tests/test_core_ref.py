@@ -44,7 +44,7 @@ def test_builds_freestanding_for_aarch64(tmp_path):
 # The guest's KTAP tests, in its order (guest-images/core-ref/guest.c)
 GUEST_TESTS = ["device-tree", "pci-enumeration", "modules-load-and-bind",
                "unload-refused", "remove-unload-reload",
-               "cycles-and-unknown-symbol"]
+               "cycles-and-unknown-symbol", "dma-through-smmu"]
 SMMUS = {"smmuv3-ext": "arm-smmuv3-ext", "smmuv2-ext": "arm-smmuv2-ext"}
 
 
@@ -76,7 +76,12 @@ def test_in_guest(guest_report, name):
     its modules loaded by its own ELF loader from the image's archive and
     run by the CPU: the spec's load (SCN-1), refusal (SCN-11),
     remove-unload-reload (SCN-13), cycles (SCN-17) and unknown-symbol
-    cases, with the invariant checker after every step."""
+    cases, with the invariant checker after every step; then, behind
+    arm-smmuv3-ext, a driver module that programs the SMMU and one that
+    makes each smmu-testdev DMA through it (written, read back, and an
+    unmapped IOVA refused)."""
     report, console = guest_report
     r = report.results[name]
+    if r.status == "skip":
+        pytest.skip(r.reason)        # dma-through-smmu: no SMMUv2 driver yet
     assert r.status == "pass", "\n".join(r.diagnostics) + "\n" + console

@@ -33,6 +33,8 @@ MODULES = {
     "smmu2.o": ("smmu3.c", ["-DCR_SMMU_V2"]),
     "epmod.o": ("epmod.c", []),
     "missing.o": ("missing.c", []),
+    "smmuv3-hw.o": ("smmuv3-hw.c", []),
+    "testdev.o": ("testdev.c", ["-I" + os.path.join(TOP, "hw")]),
 }
 
 

@@ -112,7 +112,7 @@ static void mmu_on(uint64_t ram_size)
 /* ---- Module memory: slots after the image ------------------------------- */
 
 #define MOD_SLOTS     8
-#define MOD_SLOT_SIZE (256 * 1024)
+#define MOD_SLOT_SIZE (512 * 1024)
 
 static bool mod_slot_used[MOD_SLOTS];
 static unsigned mod_live;
@@ -198,6 +198,7 @@ typedef struct Guest {
     CrCore *c;
     CrBus *plat, *pci;
     uint64_t ecam;
+    uint64_t mem32;                  /* next free address of the window */
     unsigned smmus;
     bool v2;
     uint32_t smmu_phandle[2];
@@ -232,12 +233,14 @@ static bool dt_smmus(Guest *g)
              off >= 0 && g->smmus < 2;
              off = fdt_node_offset_by_compatible(g->fdt, off, compat[k])) {
             char name[8] = "smmuA";
+            const fdt32_t *reg = fdt_getprop(g->fdt, off, "reg", NULL);
 
             name[4] = (char)('A' + g->smmus);
             g->v2 = k == 1;
             g->smmu_phandle[g->smmus] = fdt_get_phandle(g->fdt, off);
             g->smmu[g->smmus] = cr_device_new(g->c, g->plat, name, compat[k],
                                               NULL);
+            g->smmu[g->smmus]->mmio = reg ? be(reg, 2) : 0;
             out("# smmu %s: %s, phandle %u\n", name, compat[k],
                 g->smmu_phandle[g->smmus]);
             g->smmus++;
@@ -276,13 +279,52 @@ static bool dt_iommu_map(Guest *g, int host, uint32_t rid, char *fw,
     return false;
 }
 
+static volatile uint32_t *ecam_reg(const Guest *g, unsigned dev,
+                                   unsigned fn, unsigned reg)
+{
+    return (volatile uint32_t *)(uintptr_t)
+        (g->ecam + ((uint64_t)dev << 15 | fn << 12 | reg));
+}
+
 static uint32_t ecam_read32(const Guest *g, unsigned bus, unsigned dev,
                             unsigned fn, unsigned reg)
 {
-    volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)
-        (g->ecam + ((uint64_t)bus << 20 | dev << 15 | fn << 12 | reg));
+    return *ecam_reg(g, dev, fn, reg);
+}
 
-    return *p;
+/* The host's 32-bit memory window (ranges, space code 0b10), from DT */
+static uint64_t dt_mem32_window(Guest *g, int host)
+{
+    int len, i;
+    const fdt32_t *r = fdt_getprop(g->fdt, host, "ranges", &len);
+
+    for (i = 0; r && i + 28 <= len; i += 28) {      /* 3 + 2 + 2 cells */
+        if ((fdt32_to_cpu(r[i / 4]) >> 24 & 3) == 2) {
+            return be(&r[i / 4 + 3], 2);
+        }
+    }
+    return 0;
+}
+
+/* Firmware's job, done here: BAR0 (32-bit memory) placed in the window,
+ * memory decoding and bus mastering on.  Returns BAR0's address. */
+static uint64_t pci_assign_bar0(Guest *g, unsigned dev, unsigned fn,
+                                uint64_t *next)
+{
+    volatile uint32_t *bar = ecam_reg(g, dev, fn, 0x10);
+    uint32_t size;
+    uint64_t at;
+
+    *bar = 0xffffffffu;
+    size = ~(*bar & ~0xfu) + 1;
+    if (!size || (*bar & 1)) {
+        return 0;                    /* no memory BAR0 */
+    }
+    at = (*next + size - 1) & ~(uint64_t)(size - 1);
+    *bar = (uint32_t)at;
+    *next = at + size;
+    *ecam_reg(g, dev, fn, 0x04) |= 0x6;   /* COMMAND: memory, bus master */
+    return at;
 }
 
 /* Bus 0's functions: each a core-ref PCI device "0000:00:dd.f" */
@@ -302,7 +344,9 @@ static bool pci_enumerate(Guest *g)
         return false;
     }
     g->ecam = be(reg, 2);
-    out("# pci: ECAM at 0x%llx\n", (unsigned long long)g->ecam);
+    g->mem32 = dt_mem32_window(g, host);
+    out("# pci: ECAM at 0x%llx, memory window at 0x%llx\n",
+        (unsigned long long)g->ecam, (unsigned long long)g->mem32);
     for (dev = 0; dev < 32; dev++) {
         for (fn = 0; fn < 8; fn++) {
             uint32_t id = ecam_read32(g, 0, dev, fn, 0);
@@ -331,6 +375,7 @@ static bool pci_enumerate(Guest *g)
                 id >> 16, sid, d->fw.present ? d->fw.fwnode : "-");
             if (d->compat[0] && g->n_ep < 16) {
                 g->ep[g->n_ep++] = d;
+                d->mmio = pci_assign_bar0(g, dev, fn, &g->mem32);
             }
             if (!fn && !(ecam_read32(g, 0, dev, 0, 12) & (0x80u << 16))) {
                 break;               /* not multifunction */
@@ -393,13 +438,25 @@ static void print_dump(void)
 static int load_module(const char *file, CrModule **m)
 {
     size_t size = 0;
+    int r;
     const uint8_t *img = archive_find(file, &size);
 
     if (!img) {
         out("# no %s in the image's archive\n", file);
         return -CR_ENOENT;
     }
-    return cr_module_load_elf(&core, img, size, m);
+    r = cr_module_load_elf(&core, img, size, m);
+    if (r) {
+        const char *log = cr_log_text(&core), *last = log, *p;
+
+        for (p = log; *p; p++) {
+            if (*p == '\n' && p[1]) {
+                last = p + 1;
+            }
+        }
+        out("# loading %s: error %d, %s", file, r, *last ? last : "\n");
+    }
+    return r;
 }
 
 /* SCN-1 with modules: the SMMU driver module, then the endpoint driver. */
@@ -499,6 +556,45 @@ static void scn_unknown_symbol(Guest *g)
                        "not_exported_anywhere") == 1, "names the symbol");
 }
 
+/*
+ * A driver that programs the SMMU (smmuv3-hw.o: stream table, context
+ * descriptors, page tables, command queue) and one that makes each
+ * smmu-testdev DMA through it (testdev.o): a pattern written into a
+ * buffer mapped in the default domain lands there, reads back, and an
+ * unmapped IOVA fails.
+ */
+static bool scn_dma(Guest *g)
+{
+    CrModule *hw = NULL, *td = NULL;
+    const int *results;
+    unsigned k;
+
+    if (g->v2) {
+        return false;                /* no SMMUv2 driver yet */
+    }
+    check(cr_module_unload(&core, g->ep_mod, 0) == 0, "unload epmod");
+    check(load_module("smmuv3-hw.o", &hw) == 0, "load smmuv3_hw");
+    check(g->smmu[0]->driver != NULL, "the SMMU probed (reset, enabled)");
+    check(load_module("testdev.o", &td) == 0, "load smmu_testdev");
+    for (k = 0; k < g->n_ep; k++) {
+        check(cr_device_add(&core, g->ep[k]) == 0, "add the endpoint");
+    }
+    results = cr_symbol_lookup(&core, "testdev_results");
+    for (k = 0; results && k < g->n_ep; k++) {
+        out("# %s: DMA through the SMMU %s (%d)\n", g->ep[k]->name,
+            results[k] == 1 ? "ok" : "failed", results[k]);
+        check(results[k] == 1, "DMA through the SMMU");
+    }
+    check(results != NULL, "testdev_results exported");
+    for (k = 0; k < g->n_ep; k++) {
+        cr_device_remove(&core, g->ep[k]);
+    }
+    check(cr_module_unload(&core, td, 0) == 0, "unload smmu_testdev");
+    check(cr_module_unload(&core, hw, 0) == 0, "unload smmuv3_hw");
+    check(mod_live == 0, "no module memory left");
+    return true;
+}
+
 void cr_guest_main(void)
 {
     Guest *g = &guest;
@@ -506,7 +602,7 @@ void cr_guest_main(void)
     unsigned k;
     bool dt;
 
-    out("KTAP version 1\n1..6\n");
+    out("KTAP version 1\n1..7\n");
     if (fdt_check_header(fdt)) {
         cr_guest_panic("no device tree at the start of RAM");
     }
@@ -538,5 +634,11 @@ void cr_guest_main(void)
     scn_cycles(g);
     scn_unknown_symbol(g);
     ktap_result("cycles-and-unknown-symbol");
+    if (scn_dma(g)) {
+        ktap_result("dma-through-smmu");
+    } else {
+        out("ok %u dma-through-smmu # SKIP no SMMUv2 driver yet\n",
+            ++ktap_n);
+    }
     power_off();
 }
