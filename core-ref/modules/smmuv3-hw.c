@@ -7,9 +7,10 @@
  * completion; no event queue, no interrupts.  Devices in a blocking
  * domain get an aborting STE, identity a bypassing one, released ones
  * an invalid one.  Field positions are the architecture's; register
- * names follow the specification.
+ * names follow the specification.  Translation tables: pt-arm64.h.
  */
 #include "cr-module-api.h"
+#include "pt-arm64.h"
 
 CR_MODULE_NAME("smmuv3_hw");
 CR_MODULE_LICENSE("GPL v2");
@@ -37,7 +38,6 @@ CR_MODULE_LICENSE("GPL v2");
 #define SID_BITS        8            /* the stream table's size: 256 STEs */
 #define CMDQ_LOG2       8            /* 256 commands */
 #define MAX_DOMAINS     8
-#define PT_PAGES        32           /* 4 KiB table pages for all domains */
 
 #define OP_CFGI_STE     0x03
 #define OP_CFGI_ALL     0x04         /* CFGI_STE_RANGE, Range 31 */
@@ -54,8 +54,6 @@ typedef struct Dom {
 
 static uint64_t strtab[1u << SID_BITS][8] __attribute__((aligned(16384)));
 static uint64_t cmdq[1u << CMDQ_LOG2][2] __attribute__((aligned(4096)));
-static uint64_t pt_pool[PT_PAGES][512] __attribute__((aligned(4096)));
-static bool pt_used[PT_PAGES];
 static Dom doms[MAX_DOMAINS];
 static volatile uint8_t *regs;
 static uint32_t cmdq_prod;
@@ -82,15 +80,6 @@ static void wr64(unsigned off, uint64_t v)
 static void barrier(void)
 {
     __asm__ volatile("dsb sy" ::: "memory");
-}
-
-static void zero(void *p, unsigned long n)
-{
-    volatile uint8_t *b = p;
-
-    while (n--) {
-        *b++ = 0;
-    }
 }
 
 /* ---- Command queue ------------------------------------------------------ */
@@ -146,65 +135,6 @@ static int set_cr0(uint32_t v)
     return 0;
 }
 
-/* ---- Page tables: stage 1, 4 KiB granule, levels 1 to 3 ----------------- */
-
-static uint64_t *pt_page(void)
-{
-    unsigned i;
-
-    for (i = 0; i < PT_PAGES; i++) {
-        if (!pt_used[i]) {
-            pt_used[i] = true;
-            zero(pt_pool[i], sizeof(pt_pool[i]));
-            return pt_pool[i];
-        }
-    }
-    return NULL;
-}
-
-static void pt_free_tree(uint64_t *t, unsigned level)
-{
-    unsigned i;
-
-    if (level < 3) {
-        for (i = 0; i < 512; i++) {
-            if ((t[i] & 3) == 3) {
-                pt_free_tree((uint64_t *)(uintptr_t)(t[i] & 0xfffffffff000ull),
-                             level + 1);
-            }
-        }
-    }
-    pt_used[(uint64_t (*)[512])t - pt_pool] = false;
-}
-
-/* A level-3 page descriptor: normal memory (MAIR attr 0), inner
- * shareable, read/write at any privilege (the devices' unprivileged
- * accesses), accessed, not global. */
-#define PTE_PAGE(pa) ((pa) | 3 | (1ull << 6) | (3ull << 8) | (1ull << 10) | \
-                      (1ull << 11))
-
-static int pt_map4k(uint64_t *l1, uint64_t iova, uint64_t pa)
-{
-    uint64_t *t = l1;
-    unsigned level;
-
-    for (level = 1; level < 3; level++) {
-        unsigned i = (unsigned)(iova >> (39 - 9 * level)) & 511;
-
-        if ((t[i] & 3) != 3) {
-            uint64_t *next = pt_page();
-
-            if (!next) {
-                return -CR_ENOMEM;
-            }
-            t[i] = (uint64_t)(uintptr_t)next | 3;
-        }
-        t = (uint64_t *)(uintptr_t)(t[i] & 0xfffffffff000ull);
-    }
-    t[(iova >> 12) & 511] = PTE_PAGE(pa & ~0xfffull);
-    return 0;
-}
-
 /* ---- Domains and STEs ----------------------------------------------------- */
 
 static Dom *dom_of(CrDomain *d)
@@ -229,7 +159,7 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     dm->d = d;
     d->priv = dm;
     zero(dm->cd, sizeof(dm->cd));
-    dm->cd[0] = 25 |                 /* T0SZ: 39-bit IOVAs */
+    dm->cd[0] = PT_T0SZ |            /* 39-bit IOVAs */
                 (0ull << 6) |        /* TG0 4 KiB */
                 (1ull << 8) | (1ull << 10) | (3ull << 12) |  /* WB, ISH */
                 (1ull << 30) |       /* EPD1 */
@@ -304,15 +234,10 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
                uint64_t pa, uint64_t size)
 {
     Dom *dm = dom_of(d);
-    uint64_t off;
+    int r = dm ? pt_map(dm->l1, iova, pa, size) : -CR_EINVAL;
 
-    if (!dm || (iova | pa | size) & 0xfff || iova >> 39) {
-        return -CR_EINVAL;
-    }
-    for (off = 0; off < size; off += 4096) {
-        if (pt_map4k(dm->l1, iova + off, pa + off)) {
-            return -CR_ENOMEM;
-        }
+    if (r) {
+        return r;
     }
     barrier();
     return cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync() ? -CR_EIO : 0;

@@ -34,6 +34,7 @@ MODULES = {
     "epmod.o": ("epmod.c", []),
     "missing.o": ("missing.c", []),
     "smmuv3-hw.o": ("smmuv3-hw.c", []),
+    "smmuv2-hw.o": ("smmuv2-hw.c", []),
     "testdev.o": ("testdev.c", ["-I" + os.path.join(TOP, "hw")]),
 }
 

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arm-smmu for the core-ref guest: a driver that programs an SMMUv2 /
+ * MMU-500 (IHI 0062) for real.  One instance; each DMA domain gets a
+ * stage-1 context bank (AArch64 4 KiB tables, pt-arm64.h), each device a
+ * stream match register with its StreamID and an S2CR pointing at its
+ * domain's bank (fault for blocking, bypass for identity, an invalid SMR
+ * once released); unmatched streams fault.  Like Linux's arm-smmu, it
+ * links each master to the SMMU device (CrIommuOps.add_links).
+ */
+#include "cr-module-api.h"
+#include "pt-arm64.h"
+
+CR_MODULE_NAME("smmuv2_hw");
+CR_MODULE_LICENSE("GPL v2");
+
+/* ---- Registers (IHI 0062, chapter 9; field positions as there) -------- */
+
+/* global register space 0 */
+#define SCR0            0x000
+#define SIDR0           0x020
+#define SIDR1           0x024
+#define SIDR2           0x028
+#define TLBIALLNSNH     0x068
+#define STLBGSYNC       0x070
+#define STLBGSTATUS     0x074
+#define SMR(n)          (0x800 + 4 * (n))
+#define S2CR(n)         (0xc00 + 4 * (n))
+/* global register space 1: one page up */
+#define CBAR(n)         (0x000 + 4 * (n))
+#define CBA2R(n)        (0x800 + 4 * (n))
+/* a context bank */
+#define CB_SCTLR        0x000
+#define CB_TCR2         0x010
+#define CB_TTBR0        0x020
+#define CB_TCR          0x030
+#define CB_MAIR0        0x038
+#define CB_FSR          0x058
+
+#define SCR0_CLIENTPD   (1u << 0)
+#define SCR0_USFCFG     (1u << 10)
+#define SMR_VALID       (1u << 31)
+#define S2CR_TRANS      (0u << 16)
+#define S2CR_BYPASS     (1u << 16)
+#define S2CR_FAULT      (2u << 16)
+#define CBAR_S1_BYPASS  (1u << 16)       /* stage 1, stage 2 bypassed */
+#define SCTLR_M         (1u << 0)
+#define SCTLR_AFFD      (1u << 3)
+
+#define MAX_SMRS        32
+#define MAX_BANKS       8
+#define POLL_LIMIT      200000000u
+
+typedef struct Dom {
+    CrDomain *d;
+    uint64_t *l1;
+    unsigned cb;                     /* its context bank */
+} Dom;
+
+static Dom doms[MAX_BANKS];
+static volatile uint8_t *gr0, *gr1, *cbs;
+static unsigned page_size, n_smrs, n_cbs, n_s2cbs, oas;
+static uint32_t smr_sid[MAX_SMRS];
+static bool smr_used[MAX_SMRS];
+static CrIommu instance;
+static CrIommuOps ops;
+
+static uint32_t rd32(volatile uint8_t *p, unsigned off)
+{
+    return *(volatile uint32_t *)(p + off);
+}
+
+static void wr32(volatile uint8_t *p, unsigned off, uint32_t v)
+{
+    *(volatile uint32_t *)(p + off) = v;
+}
+
+static void wr64(volatile uint8_t *p, unsigned off, uint64_t v)
+{
+    *(volatile uint64_t *)(p + off) = v;
+}
+
+static volatile uint8_t *cb_regs(unsigned cb)
+{
+    return cbs + (uint64_t)cb * page_size;
+}
+
+/* Invalidate every non-secure non-hyp TLB entry and wait for it */
+static int tlb_sync_all(void)
+{
+    unsigned n = 0;
+
+    __asm__ volatile("dsb sy" ::: "memory");
+    wr32(gr0, TLBIALLNSNH, 0);
+    wr32(gr0, STLBGSYNC, 0);
+    while (rd32(gr0, STLBGSTATUS) & 1) {           /* GSACTIVE */
+        if (++n > POLL_LIMIT) {
+            return -CR_EIO;
+        }
+    }
+    return 0;
+}
+
+/* ---- Domains: a context bank each ---------------------------------------- */
+
+static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
+{
+    volatile uint8_t *cb;
+    Dom *dm = NULL;
+    unsigned i;
+
+    if (d->type == CR_DOM_BLOCKED || d->type == CR_DOM_IDENTITY) {
+        return 0;                    /* an S2CR alone does it */
+    }
+    /* the first NUMS2CB banks are stage-2 only (CBAR.TYPE stays 0) */
+    for (i = 0; i < MAX_BANKS && n_s2cbs + i < n_cbs && !dm; i++) {
+        dm = doms[i].d ? NULL : &doms[i];
+    }
+    if (!dm || !(dm->l1 = pt_page())) {
+        return -CR_ENOMEM;
+    }
+    dm->d = d;
+    dm->cb = n_s2cbs + (unsigned)(dm - doms);
+    d->priv = dm;
+    cb = cb_regs(dm->cb);
+    wr32(cb, CB_SCTLR, 0);
+    wr32(gr1, CBAR(dm->cb), CBAR_S1_BYPASS);
+    wr32(gr1, CBA2R(dm->cb), 1);                   /* VA64 */
+    wr32(cb, CB_TCR2, oas);                        /* PASIZE */
+    wr32(cb, CB_TCR, PT_T0SZ | (1u << 8) | (1u << 10) | (3u << 12) |
+                     (1u << 23));   /* T0SZ, WB, ISH, TG0 4K, EPD1 */
+    wr64(cb, CB_TTBR0, (uint64_t)(uintptr_t)dm->l1 |
+                       ((uint64_t)(dm->cb + 1) << 48));   /* ASID */
+    if (!(rd32(gr1, CBAR(dm->cb)) & CBAR_S1_BYPASS)) {
+        pt_free_tree(dm->l1, 1);
+        dm->d = NULL;                /* the bank refused stage 1 */
+        d->priv = NULL;
+        return -CR_ENODEV;
+    }
+    wr32(cb, CB_MAIR0, 0xff);                      /* attr 0: normal WB */
+    wr32(cb, CB_FSR, 0xffffffffu);                 /* no old faults */
+    wr32(cb, CB_SCTLR, SCTLR_M | SCTLR_AFFD);
+    return tlb_sync_all();
+}
+
+static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
+{
+    Dom *dm = d->priv;
+
+    if (dm) {
+        wr32(cb_regs(dm->cb), CB_SCTLR, 0);
+        tlb_sync_all();
+        pt_free_tree(dm->l1, 1);
+        dm->d = NULL;
+        d->priv = NULL;
+    }
+}
+
+/* ---- Stream matching ------------------------------------------------------ */
+
+static int smr_of(uint32_t sid, bool alloc)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_SMRS && i < n_smrs; i++) {
+        if (smr_used[i] && smr_sid[i] == sid) {
+            return (int)i;
+        }
+    }
+    for (i = 0; alloc && i < MAX_SMRS && i < n_smrs; i++) {
+        if (!smr_used[i]) {
+            smr_used[i] = true;
+            smr_sid[i] = sid;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
+{
+    uint32_t sid = dev->fw.sid & 0x7fff;
+    int i = smr_of(sid, d != NULL);
+    Dom *dm = d ? d->priv : NULL;
+    uint32_t s2cr;
+
+    if (i < 0) {
+        return d ? -CR_ENOMEM : 0;       /* out of stream match registers */
+    }
+    if (!d) {                        /* released: the stream faults again */
+        wr32(gr0, SMR(i), 0);
+        wr32(gr0, S2CR(i), S2CR_FAULT);
+        smr_used[i] = false;
+        return tlb_sync_all();
+    }
+    if (d->type == CR_DOM_BLOCKED) {
+        s2cr = S2CR_FAULT;
+    } else if (d->type == CR_DOM_IDENTITY) {
+        s2cr = S2CR_BYPASS;
+    } else if (dm) {
+        s2cr = S2CR_TRANS | dm->cb;
+    } else {
+        return -CR_EINVAL;
+    }
+    wr32(gr0, S2CR(i), s2cr);
+    wr32(gr0, SMR(i), SMR_VALID | sid);            /* mask 0: this SID */
+    return tlb_sync_all();
+}
+
+static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
+               uint64_t pa, uint64_t size)
+{
+    Dom *dm = d->priv;
+    int r = dm ? pt_map(dm->l1, iova, pa, size) : -CR_EINVAL;
+
+    return r ? r : tlb_sync_all();
+}
+
+/* ---- The platform driver ------------------------------------------------- */
+
+static int smmu_reset(uint64_t base)
+{
+    uint32_t idr0, idr1;
+    unsigned i, numpage;
+
+    gr0 = (volatile uint8_t *)(uintptr_t)base;
+    idr0 = rd32(gr0, SIDR0);
+    idr1 = rd32(gr0, SIDR1);
+    if (!(idr0 & (1u << 30)) || !(idr0 & (1u << 27))) {
+        return -CR_ENODEV;           /* needs stage 1 and stream matching */
+    }
+    page_size = idr1 & (1u << 31) ? 65536 : 4096;
+    numpage = 1u << (((idr1 >> 28) & 7) + 1);
+    n_smrs = idr0 & 0xff;
+    n_cbs = idr1 & 0xff;
+    n_s2cbs = (idr1 >> 16) & 0xff;
+    oas = (rd32(gr0, SIDR2) >> 4) & 0xf;
+    gr1 = gr0 + page_size;
+    cbs = gr0 + (uint64_t)numpage * page_size;
+    for (i = 0; i < n_smrs && i < MAX_SMRS; i++) {
+        wr32(gr0, SMR(i), 0);
+        wr32(gr0, S2CR(i), S2CR_FAULT);
+        smr_used[i] = false;
+    }
+    for (i = 0; i < n_cbs; i++) {
+        wr32(cb_regs(i), CB_SCTLR, 0);
+        wr32(cb_regs(i), CB_FSR, 0xffffffffu);
+    }
+    if (tlb_sync_all()) {
+        return -CR_EIO;
+    }
+    /* translation on, unmatched streams fault (not bypass) */
+    wr32(gr0, SCR0, (rd32(gr0, SCR0) & ~SCR0_CLIENTPD) | SCR0_USFCFG);
+    return 0;
+}
+
+static char hex(unsigned v)
+{
+    return "0123456789abcdef"[v & 15];
+}
+
+static int smmu_probe(CrCore *c, CrDevice *dev)
+{
+    static const char prefix[] = "smmu.0x";
+    unsigned i, k;
+    int r;
+
+    if (instance.registered) {
+        return -CR_EBUSY;            /* one instance only, for now */
+    }
+    r = smmu_reset(dev->mmio);
+    if (r) {
+        return r;
+    }
+    for (i = 0; prefix[i]; i++) {   /* "smmu.0x<16 hex digits>", as Linux */
+        instance.name[i] = prefix[i];
+    }
+    for (k = 0; k < 16; k++) {
+        instance.name[i + k] = hex((unsigned)(dev->mmio >> (60 - 4 * k)));
+    }
+    instance.name[i + 16] = '\0';
+    instance.fwnode[0] = 'F';
+    instance.fwnode[1] = dev->name[4];               /* smmuA: FA */
+    instance.fwnode[2] = '\0';
+    instance.ops = &ops;
+    instance.hwdev = dev;
+    instance.in_use = true;
+    return cr_iommu_register(c, &instance);
+}
+
+static void smmu_remove(CrCore *c, CrDevice *dev)
+{
+    cr_iommu_unregister(c, &instance);
+    wr32(gr0, SCR0, rd32(gr0, SCR0) | SCR0_CLIENTPD);
+}
+
+static CrDriver smmu_drv = {
+    .name = "arm-smmu", .compat = "arm,mmu-500",
+    .suppress_bind_attrs = true, .probe = smmu_probe, .remove = smmu_remove,
+};
+
+int cr_module_init(CrCore *c, CrModule *self)
+{
+    ops = (CrIommuOps){
+        .owner = self, .module_resident = true,
+        .policy = CR_GROUP_PCI_TOPOLOGY, .def_type = CR_DOM_DMA,
+        .add_links = true,
+        .domain_init = domain_init, .domain_free = domain_free,
+        .attach_dev = attach_dev, .map = map, .in_use = true,
+    };
+    smmu_drv.owner = self;
+    smmu_drv.bus = cr_bus_find(c, "platform");
+    return cr_driver_register(c, &smmu_drv);
+}
+
+void cr_module_exit(CrCore *c, CrModule *self)
+{
+    cr_driver_unregister(c, &smmu_drv);
+}
