@@ -21,8 +21,8 @@ size_t cr_strlen(const char *s);
 void cr_strlcpy(char *dst, const char *src, size_t size);
 bool cr_strstr(const char *hay, const char *needle);
 void cr_memzero(void *p, size_t n);
-/* %s %d %u %x %llu %llx %c and %%; always terminates; returns the length
- * needed */
+/* %s %.*s %d %u %x %lld %llu %llx %c and %%; always terminates; returns
+ * the length needed */
 size_t cr_vfmt(char *buf, size_t size, const char *fmt, va_list ap);
 size_t cr_fmt(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

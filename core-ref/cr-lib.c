@@ -142,6 +142,17 @@ size_t cr_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
         if (*fmt == 'l' && fmt[1] == 'l' && fmt[2] == 'u') {
             cr_out_u(&o, va_arg(ap, unsigned long long));
             fmt += 2;
+        } else if (*fmt == 'l' && fmt[1] == 'l' && fmt[2] == 'd') {
+            cr_out_d(&o, va_arg(ap, long long));
+            fmt += 2;
+        } else if (*fmt == '.' && fmt[1] == '*' && fmt[2] == 's') {
+            int n = va_arg(ap, int);
+            const char *s = va_arg(ap, const char *);
+
+            while (n-- > 0 && *s) {
+                cr_out_c(&o, *s++);
+            }
+            fmt += 2;
         } else if (*fmt == 'l' && fmt[1] == 'l' && fmt[2] == 'x') {
             cr_out_x(&o, va_arg(ap, unsigned long long));
             fmt += 2;

@@ -79,8 +79,11 @@ def inputs_digest(extra):
     """What the image is made of: sources, flags, the libfdt package."""
     h = hashlib.sha256(" ".join(CFLAGS + extra).encode())
     files = sorted(glob.glob(os.path.join(CORE_REF, "*.[ch]")) +
-                   glob.glob(os.path.join(CORE_REF, "modules", "*.c")) +
-                   glob.glob(os.path.join(HERE, "*")))
+                   glob.glob(os.path.join(CORE_REF, "modules", "*.[ch]")) +
+                   glob.glob(os.path.join(CORE_REF, "tests", "*.c")) +
+                   glob.glob(os.path.join(HERE, "*.*")) +
+                   glob.glob(os.path.join(HERE, "shim", "*")) +
+                   [os.path.join(TOP, "hw", "smmu-testdev.h")])
     for f in files:
         with open(f, "rb") as fh:
             h.update(f.encode() + fh.read())
@@ -106,10 +109,16 @@ def build(debs, out):
         obj = os.path.join(work, os.path.basename(src)[:-2] + ".o")
         run([CROSS + "gcc"] + CFLAGS + ["-c", src, "-o", obj])
         objs.append(obj)
+    scenario_flags = ["-I" + os.path.join(HERE, "shim"),
+                      "-Dmain=cr_test_core_ref_main"]
     for src, extra in (("guest.c", ["-I" + fdt_inc]),
                        ("libc.c", ["-fno-tree-loop-distribute-patterns"]),
-                       ("start.S", [])):
-        obj = os.path.join(work, src.rsplit(".", 1)[0] + ".o")
+                       ("start.S", []),
+                       ("scenarios.c", []),
+                       (os.path.join(CORE_REF, "tests", "test-core-ref.c"),
+                        scenario_flags)):
+        obj = os.path.join(work, os.path.basename(src).rsplit(".", 1)[0] +
+                           ".o")
         run([CROSS + "gcc"] + CFLAGS + extra +
             ["-c", os.path.join(HERE, src), "-o", obj])
         objs.append(obj)

@@ -18,6 +18,10 @@
 #define PSCI_SYSTEM_OFF 0x84000008u
 
 void cr_guest_main(void);
+/* core-ref's scenario tests (scenarios.c, core-ref/tests/test-core-ref.c) */
+int cr_test_core_ref_main(int argc, char **argv);
+unsigned cr_guest_scenarios(void);
+unsigned cr_guest_run_scenarios(unsigned first);
 void cr_guest_exception(uint64_t esr, uint64_t elr, uint64_t far);
 void cr_guest_panic(const char *why);
 
@@ -35,9 +39,9 @@ static void uart_putc(char c)
     uart[0] = (uint32_t)(unsigned char)c;
 }
 
-static void out(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
+void cr_guest_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define out cr_guest_out
+void cr_guest_out(const char *fmt, ...)
 {
     char line[512];
     va_list ap;
@@ -599,7 +603,8 @@ void cr_guest_main(void)
     unsigned k;
     bool dt;
 
-    out("KTAP version 1\n1..7\n");
+    cr_test_core_ref_main(0, NULL);              /* registers the tests */
+    out("KTAP version 1\n1..%u\n", 7 + cr_guest_scenarios());
     if (fdt_check_header(fdt)) {
         cr_guest_panic("no device tree at the start of RAM");
     }
@@ -633,5 +638,6 @@ void cr_guest_main(void)
     ktap_result("cycles-and-unknown-symbol");
     scn_dma(g);
     ktap_result("dma-through-smmu");
+    cr_guest_run_scenarios(ktap_n + 1);
     power_off();
 }

@@ -18,6 +18,8 @@ size_t strnlen(const char *s, size_t max);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 unsigned long strtoul(const char *s, char **end, int base);
+int strcmp(const char *a, const char *b);
+char *strstr(const char *hay, const char *needle);
 void __stack_chk_fail(void);
 
 uintptr_t __stack_chk_guard = 0x2f8c3b5a71d46e09ull;
@@ -154,6 +156,27 @@ unsigned long strtoul(const char *s, char **end, int base)
         *end = (char *)s;
     }
     return v;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+char *strstr(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *hay; hay++) {
+        if (!memcmp(hay, needle, n)) {
+            return (char *)hay;
+        }
+    }
+    return n ? NULL : (char *)hay;
 }
 
 void cr_guest_panic(const char *why);
