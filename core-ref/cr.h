@@ -374,6 +374,17 @@ typedef struct CrModuleMem {
     void (*sync)(void *opaque, void *p, size_t size);
 } CrModuleMem;
 
+/*
+ * How drivers reach device registers (cr_mmio_read32() and friends): in
+ * the guest, plain loads and stores (read NULL); the host's tests route
+ * them to models/ (core-ref/tests/test-core-ref-hw.c).
+ */
+typedef struct CrMmio {
+    uint64_t (*read)(void *opaque, uint64_t addr, unsigned size);
+    void (*write)(void *opaque, uint64_t addr, uint64_t val, unsigned size);
+    void *opaque;
+} CrMmio;
+
 /* Failures a scenario can inject besides the per-object ones */
 typedef struct CrInject {
     bool iommu_dev_nomem;        /* dev->iommu allocation fails */
@@ -387,6 +398,7 @@ struct CrCore {
     bool manual_defer;           /* CORE_DEFER_MANUAL: cr_run_deferred() */
     CrInject inject;
     CrModuleMem module_mem;
+    CrMmio mmio;
     /* The core's own exported symbols, which modules link against */
     const CrExport *exports;
     unsigned n_exports;
@@ -499,6 +511,11 @@ typedef struct CrElfLinked {
     char name[CR_NAME];
 } CrElfLinked;
 int cr_elf_link(CrCore *c, const void *image, size_t size, CrElfLinked *out);
+/* A device register access, through CrCore.mmio */
+uint32_t cr_mmio_read32(CrCore *c, uint64_t addr);
+uint64_t cr_mmio_read64(CrCore *c, uint64_t addr);
+void cr_mmio_write32(CrCore *c, uint64_t addr, uint32_t val);
+void cr_mmio_write64(CrCore *c, uint64_t addr, uint64_t val);
 /* The symbol's address as the loader resolves it, or NULL */
 void *cr_symbol_lookup(const CrCore *c, const char *name);
 

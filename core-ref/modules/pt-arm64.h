@@ -16,6 +16,16 @@
 static uint64_t pt_pool[PT_PAGES][512] __attribute__((aligned(4096)));
 static bool pt_used[PT_PAGES];
 
+/* Memory the device reads (tables, queues) is written before it looks */
+static inline void dma_barrier(void)
+{
+#ifdef __aarch64__
+    __asm__ volatile("dsb sy" ::: "memory");
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 static void zero(void *p, unsigned long n)
 {
     volatile uint8_t *b = p;

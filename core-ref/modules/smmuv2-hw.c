@@ -58,29 +58,30 @@ typedef struct Dom {
 } Dom;
 
 static Dom doms[MAX_BANKS];
-static volatile uint8_t *gr0, *gr1, *cbs;
+static CrCore *core;
+static uint64_t gr0, gr1, cbs;       /* register spaces' addresses */
 static unsigned page_size, n_smrs, n_cbs, n_s2cbs, oas;
 static uint32_t smr_sid[MAX_SMRS];
 static bool smr_used[MAX_SMRS];
 static CrIommu instance;
 static CrIommuOps ops;
 
-static uint32_t rd32(volatile uint8_t *p, unsigned off)
+static uint32_t rd32(uint64_t space, unsigned off)
 {
-    return *(volatile uint32_t *)(p + off);
+    return cr_mmio_read32(core, space + off);
 }
 
-static void wr32(volatile uint8_t *p, unsigned off, uint32_t v)
+static void wr32(uint64_t space, unsigned off, uint32_t v)
 {
-    *(volatile uint32_t *)(p + off) = v;
+    cr_mmio_write32(core, space + off, v);
 }
 
-static void wr64(volatile uint8_t *p, unsigned off, uint64_t v)
+static void wr64(uint64_t space, unsigned off, uint64_t v)
 {
-    *(volatile uint64_t *)(p + off) = v;
+    cr_mmio_write64(core, space + off, v);
 }
 
-static volatile uint8_t *cb_regs(unsigned cb)
+static uint64_t cb_regs(unsigned cb)
 {
     return cbs + (uint64_t)cb * page_size;
 }
@@ -90,7 +91,7 @@ static int tlb_sync_all(void)
 {
     unsigned n = 0;
 
-    __asm__ volatile("dsb sy" ::: "memory");
+    dma_barrier();
     wr32(gr0, TLBIALLNSNH, 0);
     wr32(gr0, STLBGSYNC, 0);
     while (rd32(gr0, STLBGSTATUS) & 1) {           /* GSACTIVE */
@@ -105,7 +106,7 @@ static int tlb_sync_all(void)
 
 static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
 {
-    volatile uint8_t *cb;
+    uint64_t cb;
     Dom *dm = NULL;
     unsigned i;
 
@@ -223,7 +224,7 @@ static int smmu_reset(uint64_t base)
     uint32_t idr0, idr1;
     unsigned i, numpage;
 
-    gr0 = (volatile uint8_t *)(uintptr_t)base;
+    gr0 = base;
     idr0 = rd32(gr0, SIDR0);
     idr1 = rd32(gr0, SIDR1);
     if (!(idr0 & (1u << 30)) || !(idr0 & (1u << 27))) {
@@ -268,6 +269,7 @@ static int smmu_probe(CrCore *c, CrDevice *dev)
     if (instance.registered) {
         return -CR_EBUSY;            /* one instance only, for now */
     }
+    core = c;
     r = smmu_reset(dev->mmio);
     if (r) {
         return r;

@@ -55,7 +55,8 @@ typedef struct Dom {
 static uint64_t strtab[1u << SID_BITS][8] __attribute__((aligned(16384)));
 static uint64_t cmdq[1u << CMDQ_LOG2][2] __attribute__((aligned(4096)));
 static Dom doms[MAX_DOMAINS];
-static volatile uint8_t *regs;
+static CrCore *core;
+static uint64_t regs;                /* the SMMU's register page 0 */
 static uint32_t cmdq_prod;
 static unsigned ias_oas;             /* IDR5.OAS: the CD's IPS */
 static uint16_t next_asid = 1;
@@ -64,22 +65,22 @@ static CrIommuOps ops;
 
 static uint32_t rd32(unsigned off)
 {
-    return *(volatile uint32_t *)(regs + off);
+    return cr_mmio_read32(core, regs + off);
 }
 
 static void wr32(unsigned off, uint32_t v)
 {
-    *(volatile uint32_t *)(regs + off) = v;
+    cr_mmio_write32(core, regs + off, v);
 }
 
 static void wr64(unsigned off, uint64_t v)
 {
-    *(volatile uint64_t *)(regs + off) = v;
+    cr_mmio_write64(core, regs + off, v);
 }
 
 static void barrier(void)
 {
-    __asm__ volatile("dsb sy" ::: "memory");
+    dma_barrier();
 }
 
 /* ---- Command queue ------------------------------------------------------ */
@@ -291,7 +292,8 @@ static int smmu_probe(CrCore *c, CrDevice *dev)
     if (instance.registered) {
         return -CR_EBUSY;            /* one instance only, for now */
     }
-    regs = (volatile uint8_t *)(uintptr_t)dev->mmio;
+    core = c;
+    regs = dev->mmio;
     r = smmu_reset();
     if (r) {
         return r;

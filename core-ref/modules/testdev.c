@@ -24,19 +24,21 @@ static unsigned n_devs;
 int testdev_results[DEVS];
 CR_EXPORT_SYMBOL(testdev_results);
 
+static CrCore *core;
+
 static void wr32(uint64_t base, unsigned off, uint32_t v)
 {
-    *(volatile uint32_t *)(uintptr_t)(base + off) = v;
+    cr_mmio_write32(core, base + off, v);
 }
 
 static void wr64(uint64_t base, unsigned off, uint64_t v)
 {
-    *(volatile uint64_t *)(uintptr_t)(base + off) = v;
+    cr_mmio_write64(core, base + off, v);
 }
 
 static uint32_t rd32(uint64_t base, unsigned off)
 {
-    return *(volatile uint32_t *)(uintptr_t)(base + off);
+    return cr_mmio_read32(core, base + off);
 }
 
 /* One job of @op on @count 4 KiB pages at @iova; its ERROR code, or -1 */
@@ -53,7 +55,9 @@ static int job(uint64_t base, uint32_t op, uint64_t iova, uint32_t count,
     wr64(base, SMMU_TESTDEV_STRIDE, 4096);
     wr32(base, SMMU_TESTDEV_PATTERN, pattern);
     wr32(base, SMMU_TESTDEV_OP, op | SMMU_TESTDEV_PAT_CONST << 4);
+#ifdef __aarch64__
     __asm__ volatile("dsb sy" ::: "memory");
+#endif
     wr32(base, SMMU_TESTDEV_DOORBELL, SMMU_TESTDEV_DOORBELL_START);
     do {
         st = rd32(base, SMMU_TESTDEV_STATUS);
@@ -113,6 +117,7 @@ static CrDriver testdev_drv = { .name = "smmu-testdev", .compat = "ep" };
 
 int cr_module_init(CrCore *c, CrModule *self)
 {
+    core = c;
     testdev_drv.owner = self;
     testdev_drv.bus = cr_bus_find(c, "pci");
     testdev_drv.probe = testdev_probe;

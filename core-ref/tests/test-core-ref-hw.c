@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * core-ref's SMMU driver modules (core-ref/modules/smmuv3-hw.c,
+ * smmuv2-hw.c, built for this host) on models/ as the hardware: their
+ * register accesses go to an Sm3 or Sm2 instance (CrCore.mmio), the
+ * tables and queues they write in module memory are what the model
+ * reads (SmHost, physical address = host address, within the memory
+ * given to modules and the test's buffer only), and the test asks the
+ * model what it translates, as a device's DMA would.
+ */
+#include <glib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cr.h"
+#include "sm2.h"
+#include "sm3.h"
+
+#define SMMU_BASE   0x09100000ull
+#define IOVA        0x10000000ull
+#define BUF_BYTES   16384
+
+typedef struct Region {
+    uint64_t start, size;
+} Region;
+
+typedef struct Hw {
+    CrCore *c;
+    CrBus *plat, *pci;
+    Sm3 *s3;
+    Sm2 *s2;
+    uint64_t mmio_size;
+    Region mem[8];                   /* what the model may read or write */
+    unsigned n_mem;
+    unsigned mem_live;
+    CrDevice *smmu, *ep[2];
+    uint8_t *buf;
+} Hw;
+
+static Hw *the_hw;
+
+/* ---- Module memory, and the memory the model sees ------------------------ */
+
+static void *mem_alloc(void *opaque, size_t size)
+{
+    Hw *hw = opaque;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED || hw->n_mem == G_N_ELEMENTS(hw->mem)) {
+        return NULL;
+    }
+    hw->mem[hw->n_mem++] = (Region){ (uintptr_t)p, size };
+    hw->mem_live++;
+    return p;
+}
+
+static void mem_free(void *opaque, void *p, size_t size)
+{
+    Hw *hw = opaque;
+    unsigned i;
+
+    for (i = 0; i < hw->n_mem; i++) {
+        if (hw->mem[i].start == (uintptr_t)p) {
+            hw->mem[i] = hw->mem[--hw->n_mem];
+            break;
+        }
+    }
+    hw->mem_live--;
+    munmap(p, size);
+}
+
+/* @pa..@pa+@len is module memory or the test's buffer */
+static bool hw_mem_ok(const Hw *hw, uint64_t pa, size_t len)
+{
+    unsigned i;
+
+    if (pa >= (uintptr_t)hw->buf && pa + len <= (uintptr_t)hw->buf + BUF_BYTES) {
+        return true;
+    }
+    for (i = 0; i < hw->n_mem; i++) {
+        if (pa >= hw->mem[i].start &&
+            pa + len <= hw->mem[i].start + hw->mem[i].size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static SmBusResult bus_read(void *opaque, uint64_t pa, void *buf, size_t len,
+                            SmAttrs attrs)
+{
+    if (!hw_mem_ok(opaque, pa, len)) {
+        return SM_BUS_ERROR;
+    }
+    memcpy(buf, (void *)(uintptr_t)pa, len);
+    return SM_BUS_OK;
+}
+
+static SmBusResult bus_write(void *opaque, uint64_t pa, const void *buf,
+                             size_t len, SmAttrs attrs)
+{
+    if (!hw_mem_ok(opaque, pa, len)) {
+        return SM_BUS_ERROR;
+    }
+    memcpy((void *)(uintptr_t)pa, buf, len);
+    return SM_BUS_OK;
+}
+
+/* ---- Register accesses: the model's frame at SMMU_BASE -------------------- */
+
+static uint64_t mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    Hw *hw = opaque;
+
+    if (addr < SMMU_BASE || addr - SMMU_BASE >= hw->mmio_size) {
+        return UINT64_MAX;
+    }
+    return hw->s3 ? sm3_mmio_read(hw->s3, addr - SMMU_BASE, size)
+                  : sm2_mmio_read(hw->s2, addr - SMMU_BASE, size);
+}
+
+static void mmio_write(void *opaque, uint64_t addr, uint64_t val,
+                       unsigned size)
+{
+    Hw *hw = opaque;
+
+    if (addr < SMMU_BASE || addr - SMMU_BASE >= hw->mmio_size) {
+        return;
+    }
+    if (hw->s3) {
+        sm3_mmio_write(hw->s3, addr - SMMU_BASE, val, size);
+        while (sm3_has_pending_work(hw->s3)) {
+            sm3_process_commands(hw->s3, 256);
+        }
+    } else {
+        sm2_mmio_write(hw->s2, addr - SMMU_BASE, val, size);
+    }
+}
+
+/* ---- The endpoints' driver: maps the buffer into the default domain ------ */
+
+static int ep_probe(CrCore *c, CrDevice *dev)
+{
+    unsigned k = dev == the_hw->ep[1];
+
+    return cr_iommu_map(c, dev, IOVA + k * 0x100000,
+                        (uintptr_t)the_hw->buf + k * (BUF_BYTES / 2),
+                        BUF_BYTES / 2);
+}
+
+static Hw *hw_new(bool v2)
+{
+    Hw *hw = g_new0(Hw, 1);
+    SmHost host = { .opaque = hw, .read = bus_read, .write = bus_write };
+    CrDriver *ep;
+    unsigned k;
+
+    the_hw = hw;
+    hw->buf = mmap(NULL, BUF_BYTES, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(hw->buf != MAP_FAILED);
+    if (v2) {
+        Sm2Config cfg = { .host = host };
+
+        sm2_features_default(&cfg.features);
+        hw->s2 = sm2_new(&cfg);
+        hw->mmio_size = sm2_mmio_size(hw->s2);
+    } else {
+        Sm3Config cfg = { .host = host, .cmdq_batch = 256 };
+
+        cfg.features = (Sm3Features){
+            .stage1 = true, .two_level_st = true,
+            .granules = SM3_GRAN_4K, .oas_bits = 48,
+            .sidsize = 16, .cmdqs = 10, .eventqs = 10,
+        };
+        hw->s3 = sm3_new(&cfg);
+        hw->mmio_size = 0x20000;     /* two 64 KiB register pages */
+    }
+    g_assert_true(hw->s3 || hw->s2);
+    hw->c = g_malloc0(sizeof(CrCore));
+    cr_core_init(hw->c, CR_PROFILE_LINUX_6_12);
+    hw->c->module_mem = (CrModuleMem){ mem_alloc, mem_free, hw,
+                                       CR_EM_X86_64 };
+    hw->c->mmio = (CrMmio){ mmio_read, mmio_write, hw };
+    hw->plat = cr_bus_new(hw->c, "platform");
+    hw->pci = cr_bus_new(hw->c, "pci");
+    hw->smmu = cr_device_new(hw->c, hw->plat, "smmuA",
+                             v2 ? "arm,mmu-500" : "arm,smmu-v3", NULL);
+    hw->smmu->mmio = SMMU_BASE;
+    g_assert_cmpint(cr_device_add(hw->c, hw->smmu), ==, 0);
+    for (k = 0; k < 2; k++) {
+        hw->ep[k] = cr_device_new(hw->c, hw->pci, k ? "0000:00:02.0"
+                                                    : "0000:00:01.0",
+                                  "hwtest", NULL);
+        cr_device_set_fw(hw->ep[k], "FA", 8 * (k + 1));
+    }
+    ep = cr_driver_new(hw->c, hw->pci, "hwtest", "hwtest", NULL);
+    ep->probe = ep_probe;
+    g_assert_cmpint(cr_driver_register(hw->c, ep), ==, 0);
+    return hw;
+}
+
+static void hw_free(Hw *hw)
+{
+    g_assert_cmpstr(cr_violations(hw->c), ==, "");
+    g_assert_cmpuint(hw->mem_live, ==, 0);
+    if (hw->s3) {
+        sm3_free(hw->s3);
+    } else {
+        sm2_free(hw->s2);
+    }
+    munmap(hw->buf, BUF_BYTES);
+    g_free(hw->c);
+    g_free(hw);
+}
+
+static CrModule *load_driver(Hw *hw, const char *file)
+{
+    g_autofree gchar *path = g_build_filename(g_getenv("CORE_REF_MODULES"),
+                                              file, NULL);
+    g_autofree gchar *img = NULL;
+    CrModule *m = NULL;
+    gsize len;
+
+    g_assert_true(g_file_get_contents(path, &img, &len, NULL));
+    g_assert_cmpint(cr_module_load_elf(hw->c, img, len, &m), ==, 0);
+    return m;
+}
+
+/* What the model makes of a DMA write by @sid at @iova: the PA (the
+ * IOVA itself when bypassed), or ~0 when it faults or aborts */
+static uint64_t dma_pa(Hw *hw, uint32_t sid, uint64_t iova)
+{
+    if (hw->s3) {
+        Sm3Request req = { .sid = sid, .iova = iova, .size = 4,
+                           .write = true };
+        Sm3Xlate r = sm3_translate(hw->s3, &req);
+
+        return r.outcome == SM3_XLATE_OK ? r.pa
+               : r.outcome == SM3_XLATE_BYPASS ? iova : UINT64_MAX;
+    } else {
+        Sm2Request req = { .sid = sid, .iova = iova, .write = true };
+        Sm2Xlate r = sm2_translate(hw->s2, &req);
+
+        return r.outcome == SM2_XLATE_OK || r.outcome == SM2_XLATE_BYPASS
+               ? r.pa : UINT64_MAX;
+    }
+}
+
+static void hw_driver_run(bool v2)
+{
+    Hw *hw = hw_new(v2);
+    CrCore *c = hw->c;
+    uint64_t buf = (uintptr_t)hw->buf;
+    CrModule *m = load_driver(hw, v2 ? "smmuv2-hw.o" : "smmuv3-hw.o");
+    CrGroup *g;
+    unsigned k;
+
+    g_assert_nonnull(hw->smmu->driver);          /* reset and enabled */
+    for (k = 0; k < 2; k++) {
+        g_assert_cmpint(cr_device_add(c, hw->ep[k]), ==, 0);
+        g_assert_nonnull(hw->ep[k]->driver);
+    }
+    /* each device's default domain: its half of the buffer, page by page */
+    g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, buf);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x1abc), ==, buf + 0x1abc);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==,
+                    buf + BUF_BYTES / 2);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000 + 0x1ffc), ==,
+                    buf + BUF_BYTES / 2 + 0x1ffc);
+    /* not mapped, or not this device's mapping, or no device at all */
+    g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x2000), ==, UINT64_MAX);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x100000), ==, UINT64_MAX);
+    g_assert_cmphex(dma_pa(hw, 24, IOVA), ==, UINT64_MAX);
+    /* owned by user space: the blocking domain stops the device */
+    g = hw->ep[0]->group;
+    cr_user_unbind(c, hw->ep[0]);
+    g_assert_cmpint(cr_group_claim(c, g, "vfio"), ==, 0);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, UINT64_MAX);
+    cr_group_release(c, g);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, buf);
+    /* identity: the device's addresses pass through */
+    g_assert_cmpint(cr_store_type(c, g, CR_DOM_IDENTITY), ==, 0);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, IOVA);
+    /* released: nothing translates for it any more */
+    cr_device_remove(c, hw->ep[0]);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, UINT64_MAX);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==,
+                    buf + BUF_BYTES / 2);
+    cr_device_remove(c, hw->ep[1]);
+    g_assert_cmpint(cr_module_unload(c, m, 0), ==, 0);
+    g_assert_null(hw->smmu->driver);
+    hw_free(hw);
+}
+
+static void test_smmuv3_driver_on_the_model(void)
+{
+    hw_driver_run(false);
+}
+
+static void test_smmuv2_driver_on_the_model(void)
+{
+    hw_driver_run(true);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+#ifdef __x86_64__
+    g_test_add_func("/core-ref/hw/smmuv3-driver-on-the-model",
+                    test_smmuv3_driver_on_the_model);
+    g_test_add_func("/core-ref/hw/smmuv2-driver-on-the-model",
+                    test_smmuv2_driver_on_the_model);
+#endif
+    return g_test_run();
+}
