@@ -276,6 +276,22 @@ def test_source_kernel_with_a_version():
         guest.source_kernel("32k-6.12")
 
 
+def test_qemu_runs_without_nic_none(built):
+    """The documented binary works on its own: the virt board's default
+    NIC (virtio-net-pci) finds its option ROM, efi-virtio.rom, from
+    Debian's ipxe-qemu through build-qemu's --firmwarepath, so a plain
+    command line needs no -nic none.  (An SMMU on pcie.0 still wants
+    -nic none or -nodefaults: the board creates that NIC before any
+    -device, docs/arm-smmuv3-ext.md.)  The bare-metal core-ref guest is
+    the quickest image to boot; without an SMMU it stops at once."""
+    cmd = [paths.QEMU, "-M", "virt", "-cpu", "cortex-a57", "-m", "256M",
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-no-reboot", "-kernel", paths.CORE_REF_GUEST]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "romfile" not in r.stderr, r.stderr
+    assert "KTAP version 1" in r.stdout, r.stdout
+
+
 def test_source_kernels_are_the_makefile_default():
     """tests/smmuext/guest.py SOURCE_KERNELS (what pytest expects without
     KERNEL_PAGES) is the Makefile's KERNEL_PAGES default."""
