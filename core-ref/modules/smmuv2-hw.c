@@ -2,14 +2,14 @@
 /*
  * arm-smmu for the core-ref guest: a driver that programs an SMMUv2 /
  * MMU-500 (IHI 0062) for real.  One instance; each DMA domain gets a
- * stage-1 context bank (AArch64 4 KiB tables, pt-arm64.h), each device a
+ * stage-1 context bank (AArch64 4 KiB tables, smmu-hw.h), each device a
  * stream match register with its StreamID and an S2CR pointing at its
  * domain's bank (fault for blocking, bypass for identity, an invalid SMR
  * once released); unmatched streams fault.  Like Linux's arm-smmu, it
  * links each master to the SMMU device (CrIommuOps.add_links).
  */
 #include "cr-module-api.h"
-#include "pt-arm64.h"
+#include "smmu-hw.h"
 
 CR_MODULE_NAME("smmuv2_hw");
 CR_MODULE_LICENSE("GPL v2");
@@ -255,15 +255,8 @@ static int smmu_reset(uint64_t base)
     return 0;
 }
 
-static char hex(unsigned v)
-{
-    return "0123456789abcdef"[v & 15];
-}
-
 static int smmu_probe(CrCore *c, CrDevice *dev)
 {
-    static const char prefix[] = "smmu.0x";
-    unsigned i, k;
     int r;
 
     if (instance.registered) {
@@ -274,19 +267,7 @@ static int smmu_probe(CrCore *c, CrDevice *dev)
     if (r) {
         return r;
     }
-    for (i = 0; prefix[i]; i++) {   /* "smmu.0x<16 hex digits>", as Linux */
-        instance.name[i] = prefix[i];
-    }
-    for (k = 0; k < 16; k++) {
-        instance.name[i + k] = hex((unsigned)(dev->mmio >> (60 - 4 * k)));
-    }
-    instance.name[i + 16] = '\0';
-    instance.fwnode[0] = 'F';
-    instance.fwnode[1] = dev->name[4];               /* smmuA: FA */
-    instance.fwnode[2] = '\0';
-    instance.ops = &ops;
-    instance.hwdev = dev;
-    instance.in_use = true;
+    smmu_instance_init(&instance, "smmu.0x", dev, &ops);
     return cr_iommu_register(c, &instance);
 }
 

@@ -7,10 +7,10 @@
  * completion; no event queue, no interrupts.  Devices in a blocking
  * domain get an aborting STE, identity a bypassing one, released ones
  * an invalid one.  Field positions are the architecture's; register
- * names follow the specification.  Translation tables: pt-arm64.h.
+ * names follow the specification.  Translation tables: smmu-hw.h.
  */
 #include "cr-module-api.h"
-#include "pt-arm64.h"
+#include "smmu-hw.h"
 
 CR_MODULE_NAME("smmuv3_hw");
 CR_MODULE_LICENSE("GPL v2");
@@ -279,14 +279,8 @@ static int smmu_reset(void)
     return 0;
 }
 
-static char hex(unsigned v)
-{
-    return "0123456789abcdef"[v & 15];
-}
-
 static int smmu_probe(CrCore *c, CrDevice *dev)
 {
-    unsigned i;
     int r;
 
     if (instance.registered) {
@@ -298,25 +292,7 @@ static int smmu_probe(CrCore *c, CrDevice *dev)
     if (r) {
         return r;
     }
-    /* "smmu3.0x<16 hex digits>", as Linux names the instance */
-    instance.name[0] = '\0';
-    {
-        const char prefix[] = "smmu3.0x";
-
-        for (i = 0; prefix[i]; i++) {
-            instance.name[i] = prefix[i];
-        }
-        for (unsigned k = 0; k < 16; k++) {
-            instance.name[i + k] = hex((unsigned)(dev->mmio >> (60 - 4 * k)));
-        }
-        instance.name[i + 16] = '\0';
-    }
-    instance.fwnode[0] = 'F';
-    instance.fwnode[1] = dev->name[4];               /* smmuA: FA */
-    instance.fwnode[2] = '\0';
-    instance.ops = &ops;
-    instance.hwdev = dev;
-    instance.in_use = true;
+    smmu_instance_init(&instance, "smmu3.0x", dev, &ops);
     return cr_iommu_register(c, &instance);
 }
 

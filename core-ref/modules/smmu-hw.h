@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the SMMU driver modules of the core-ref guest share: VMSAv8-64
+ * What the SMMU driver modules (smmuv3-hw.c, smmuv2-hw.c) share: VMSAv8-64
  * stage-1 translation tables with the 4 KiB granule and 39-bit input
  * addresses (T0SZ 25: levels 1 to 3, Arm ARM D8), kept in a pool of
- * pages inside the module, and a zeroing loop.  Included once per module
- * (static: each module has its own pool).
+ * pages inside the module; the instance's naming; a zeroing loop and a
+ * DMA barrier.  Included once per module (static: each module has its
+ * own pool).
  */
-#ifndef CORE_REF_MODULES_PT_ARM64_H
-#define CORE_REF_MODULES_PT_ARM64_H
+#ifndef CORE_REF_MODULES_SMMU_HW_H
+#define CORE_REF_MODULES_SMMU_HW_H
 
 #define PT_PAGES     32                 /* table pages for all domains */
 #define PT_T0SZ      25                 /* 39-bit IOVAs */
@@ -108,6 +109,32 @@ static int pt_map(uint64_t *l1, uint64_t iova, uint64_t pa, uint64_t size)
         }
     }
     return 0;
+}
+
+/*
+ * The instance of SMMU device @dev: named "<prefix>0x<16 hex digits of its
+ * base>" as Linux names it (smmu3., smmu.), its firmware node "F" + the
+ * device's letter (smmuA: FA), with @ops.
+ */
+static void smmu_instance_init(CrIommu *inst, const char *prefix,
+                               CrDevice *dev, const CrIommuOps *ops)
+{
+    unsigned i, k;
+
+    for (i = 0; prefix[i] && i < CR_NAME - 17; i++) {
+        inst->name[i] = prefix[i];
+    }
+    for (k = 0; k < 16; k++) {
+        inst->name[i + k] = "0123456789abcdef"[(dev->mmio >> (60 - 4 * k)) &
+                                               15];
+    }
+    inst->name[i + 16] = '\0';
+    inst->fwnode[0] = 'F';
+    inst->fwnode[1] = dev->name[4];
+    inst->fwnode[2] = '\0';
+    inst->ops = ops;
+    inst->hwdev = dev;
+    inst->in_use = true;
 }
 
 #endif
