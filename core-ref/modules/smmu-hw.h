@@ -17,6 +17,20 @@
 static uint64_t pt_pool[PT_PAGES][512] __attribute__((aligned(4096)));
 static bool pt_used[PT_PAGES];
 
+/*
+ * A fault the SMMU recorded, as both drivers report it through their
+ * export smmu_hw_pop_fault(): 1 with *@f filled, 0 when none is left.
+ * @code: the SMMUv3 event ID, or the SMMUv2 bank's FSR.
+ */
+typedef struct SmmuFault {
+    uint32_t sid;
+    uint64_t addr;                   /* the faulting input address */
+    uint32_t code;
+    bool translation;                /* a translation fault */
+} SmmuFault;
+
+int smmu_hw_pop_fault(SmmuFault *f);
+
 /* Memory the device reads (tables, queues) is written before it looks */
 static inline void dma_barrier(void)
 {

@@ -5,8 +5,9 @@
  * stage-1 context bank (AArch64 4 KiB tables, smmu-hw.h), each device a
  * stream match register with its StreamID and an S2CR pointing at its
  * domain's bank (fault for blocking, bypass for identity, an invalid SMR
- * once released); unmatched streams fault.  Like Linux's arm-smmu, it
- * links each master to the SMMU device (CrIommuOps.add_links).
+ * once released); unmatched streams fault; context faults read on
+ * demand (smmu_hw_pop_fault).  Like Linux's arm-smmu, it links each
+ * master to the SMMU device (CrIommuOps.add_links).
  */
 #include "cr-module-api.h"
 #include "smmu-hw.h"
@@ -28,6 +29,7 @@ CR_MODULE_LICENSE("GPL v2");
 #define S2CR(n)         (0xc00 + 4 * (n))
 /* global register space 1: one page up */
 #define CBAR(n)         (0x000 + 4 * (n))
+#define CBFRSYNRA(n)    (0x400 + 4 * (n))
 #define CBA2R(n)        (0x800 + 4 * (n))
 /* a context bank */
 #define CB_SCTLR        0x000
@@ -36,6 +38,8 @@ CR_MODULE_LICENSE("GPL v2");
 #define CB_TCR          0x030
 #define CB_MAIR0        0x038
 #define CB_FSR          0x058
+#define CB_FAR          0x060
+#define FSR_TF          (1u << 1)
 
 #define SCR0_CLIENTPD   (1u << 0)
 #define SCR0_USFCFG     (1u << 10)
@@ -216,6 +220,35 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
 
     return r ? r : tlb_sync_all();
 }
+
+/* smmu-hw.h: a context fault of one of our banks (FSR, FAR, the
+ * StreamID in CBFRSYNRA), cleared once read */
+int smmu_hw_pop_fault(SmmuFault *f)
+{
+    unsigned i;
+
+    for (i = 0; gr0 && i < MAX_BANKS; i++) {
+        uint64_t cb;
+        uint32_t fsr;
+
+        if (!doms[i].d) {
+            continue;
+        }
+        cb = cb_regs(doms[i].cb);
+        fsr = rd32(cb, CB_FSR);
+        if (!fsr) {
+            continue;
+        }
+        f->sid = rd32(gr1, CBFRSYNRA(doms[i].cb)) & 0xffff;
+        f->addr = cr_mmio_read64(core, cb + CB_FAR);
+        f->code = fsr;
+        f->translation = fsr & FSR_TF;
+        wr32(cb, CB_FSR, fsr);                     /* write 1 to clear */
+        return 1;
+    }
+    return 0;
+}
+CR_EXPORT_SYMBOL(smmu_hw_pop_fault);
 
 /* ---- The platform driver ------------------------------------------------- */
 

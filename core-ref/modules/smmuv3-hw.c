@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arm-smmu-v3 for the core-ref guest: a driver that programs an SMMUv3
- * (IHI 0070) for real.  One instance; a linear stream table, one
- * context descriptor per DMA domain (stage 1, AArch64 4 KiB granule,
- * 39-bit input: three levels of tables), a command queue polled to
- * completion; no event queue, no interrupts.  Devices in a blocking
- * domain get an aborting STE, identity a bypassing one, released ones
- * an invalid one.  Field positions are the architecture's; register
- * names follow the specification.  Translation tables: smmu-hw.h.
+ * (IHI 0070) for real.  One instance; a linear stream table, one context
+ * descriptor per DMA domain (stage 1, AArch64 4 KiB granule, 39-bit
+ * input: three levels of tables), a command queue polled to completion,
+ * an event queue read on demand (smmu_hw_pop_fault); no interrupts.
+ * Devices in a blocking domain get an aborting STE, identity a bypassing
+ * one, released ones an invalid one.  Field positions are the
+ * architecture's; register names follow the specification.  Translation
+ * tables: smmu-hw.h.
  */
 #include "cr-module-api.h"
 #include "smmu-hw.h"
@@ -30,13 +31,18 @@ CR_MODULE_LICENSE("GPL v2");
 #define CMDQ_BASE       0x90
 #define CMDQ_PROD       0x98
 #define CMDQ_CONS       0x9c
+#define EVENTQ_BASE     0xa0
+#define EVENTQ_PROD     0x100a8      /* page 1 */
+#define EVENTQ_CONS     0x100ac
 
 #define CR0_SMMUEN      (1u << 0)
+#define CR0_EVENTQEN    (1u << 2)
 #define CR0_CMDQEN      (1u << 3)
 #define BASE_RA         (1ull << 62)
 
 #define SID_BITS        8            /* the stream table's size: 256 STEs */
 #define CMDQ_LOG2       8            /* 256 commands */
+#define EVTQ_LOG2       6            /* 64 event records of 32 bytes */
 #define MAX_DOMAINS     8
 
 #define OP_CFGI_STE     0x03
@@ -54,6 +60,8 @@ typedef struct Dom {
 
 static uint64_t strtab[1u << SID_BITS][8] __attribute__((aligned(16384)));
 static uint64_t cmdq[1u << CMDQ_LOG2][2] __attribute__((aligned(4096)));
+static uint64_t evtq[1u << EVTQ_LOG2][4] __attribute__((aligned(4096)));
+static uint32_t evtq_cons;
 static Dom doms[MAX_DOMAINS];
 static CrCore *core;
 static uint64_t regs;                /* the SMMU's register page 0 */
@@ -244,6 +252,28 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
     return cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync() ? -CR_EIO : 0;
 }
 
+/* ---- The event queue ----------------------------------------------------- */
+
+/* smmu-hw.h: the oldest event record not read yet, as a fault */
+int smmu_hw_pop_fault(SmmuFault *f)
+{
+    uint32_t mask = (1u << (EVTQ_LOG2 + 1)) - 1;
+    const uint64_t *rec;
+
+    if (!regs || (rd32(EVENTQ_PROD) & mask) == evtq_cons) {
+        return 0;
+    }
+    rec = evtq[evtq_cons & ((1u << EVTQ_LOG2) - 1)];
+    f->sid = (uint32_t)(rec[0] >> 32);
+    f->addr = rec[2];                /* InputAddr */
+    f->code = (uint32_t)(rec[0] & 0xff);
+    f->translation = f->code == 0x10;          /* F_TRANSLATION */
+    evtq_cons = (evtq_cons + 1) & mask;
+    wr32(EVENTQ_CONS, evtq_cons);
+    return 1;
+}
+CR_EXPORT_SYMBOL(smmu_hw_pop_fault);
+
 /* ---- The platform driver ------------------------------------------------- */
 
 /* IHI 0070 6.3.1: stage 1 and AArch64 tables needed */
@@ -271,9 +301,14 @@ static int smmu_reset(void)
     cmdq_prod = 0;
     wr32(CMDQ_PROD, 0);
     wr32(CMDQ_CONS, 0);
-    if (set_cr0(CR0_CMDQEN) ||
+    zero(evtq, sizeof(evtq));
+    wr64(EVENTQ_BASE, (uint64_t)(uintptr_t)evtq | EVTQ_LOG2);
+    evtq_cons = 0;
+    wr32(EVENTQ_PROD, 0);
+    wr32(EVENTQ_CONS, 0);
+    if (set_cr0(CR0_CMDQEN | CR0_EVENTQEN) ||
         cmd(OP_CFGI_ALL, 31) || cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync() ||
-        set_cr0(CR0_CMDQEN | CR0_SMMUEN)) {
+        set_cr0(CR0_CMDQEN | CR0_EVENTQEN | CR0_SMMUEN)) {
         return -CR_EIO;
     }
     return 0;

@@ -228,6 +228,24 @@ static CrModule *load_driver(Hw *hw, const char *file)
     return m;
 }
 
+/* smmu-hw.h's record of a fault, as the driver modules export it */
+typedef struct Fault {
+    uint32_t sid;
+    uint64_t addr;
+    uint32_t code;
+    bool translation;
+} Fault;
+
+/* The fault the driver read back for the last bad access: 1 if one */
+static int pop_fault(Hw *hw, Fault *f)
+{
+    int (*pop)(Fault *) = (int (*)(Fault *))(uintptr_t)
+        cr_symbol_lookup(hw->c, "smmu_hw_pop_fault");
+
+    g_assert_nonnull(pop);
+    return pop(f);
+}
+
 /* What the model makes of a DMA write by @sid at @iova: the PA (the
  * IOVA itself when bypassed), or ~0 when it faults or aborts */
 static uint64_t dma_pa(Hw *hw, uint32_t sid, uint64_t iova)
@@ -269,8 +287,18 @@ static void hw_driver_run(bool v2)
                     buf + BUF_BYTES / 2);
     g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000 + 0x1ffc), ==,
                     buf + BUF_BYTES / 2 + 0x1ffc);
-    /* not mapped, or not this device's mapping, or no device at all */
+    /* not mapped: a translation fault the driver reads back */
     g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x2000), ==, UINT64_MAX);
+    {
+        Fault f;
+
+        g_assert_cmpint(pop_fault(hw, &f), ==, 1);
+        g_assert_cmpuint(f.sid, ==, 8);
+        g_assert_cmphex(f.addr, ==, IOVA + 0x2000);
+        g_assert_true(f.translation);
+        g_assert_cmpint(pop_fault(hw, &f), ==, 0);
+    }
+    /* not this device's mapping, or no device at all */
     g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x100000), ==, UINT64_MAX);
     g_assert_cmphex(dma_pa(hw, 24, IOVA), ==, UINT64_MAX);
     /* owned by user space: the blocking domain stops the device */

@@ -561,6 +561,39 @@ static void scn_unknown_symbol(Guest *g)
                        "not_exported_anywhere") == 1, "names the symbol");
 }
 
+/* The SMMU driver's record of what testdev.o's unmapped write did */
+typedef struct GuestFault {
+    uint32_t sid;
+    uint64_t addr;
+    uint32_t code;
+    bool translation;
+} GuestFault;
+
+/* Each endpoint's write to an IOVA it never mapped (testdev.c: its
+ * buffer's IOVA + 0x80000) was recorded as a translation fault */
+static void dma_faults(Guest *g)
+{
+    int (*pop)(GuestFault *) = (int (*)(GuestFault *))
+        (uintptr_t)cr_symbol_lookup(&core, "smmu_hw_pop_fault");
+    GuestFault f;
+    unsigned k, n = 0;
+
+    check(pop != NULL, "smmu_hw_pop_fault exported");
+    while (pop && pop(&f) && n < 16) {
+        bool known = false;
+
+        out("# fault: sid %u addr 0x%llx code 0x%x\n", f.sid,
+            (unsigned long long)f.addr, f.code);
+        for (k = 0; k < g->n_ep; k++) {
+            known |= f.sid == g->ep[k]->fw.sid && f.translation &&
+                     f.addr == 0x10000000ull + k * 0x100000 + 0x80000;
+        }
+        check(known, "a translation fault at an endpoint's unmapped IOVA");
+        n++;
+    }
+    check(n == g->n_ep, "one fault per endpoint");
+}
+
 /*
  * A driver that programs the SMMU (smmuv3-hw.o: stream table, context
  * descriptors, page tables, command queue; smmuv2-hw.o: stream match
@@ -589,6 +622,7 @@ static void scn_dma(Guest *g)
         check(results[k] == 1, "DMA through the SMMU");
     }
     check(results != NULL, "testdev_results exported");
+    dma_faults(g);
     for (k = 0; k < g->n_ep; k++) {
         cr_device_remove(&core, g->ep[k]);
     }
