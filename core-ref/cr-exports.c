@@ -30,6 +30,8 @@ static const CrExport cr_core_exports[] = {
     CR_EXPORT(cr_link_add, true),
     CR_EXPORT(cr_link_del, true),
     CR_EXPORT(cr_symbol_lookup, false),
+    CR_EXPORT(cr_dma_alloc, false),
+    CR_EXPORT(cr_dma_free, false),
     CR_EXPORT(cr_mmio_read32, false),
     CR_EXPORT(cr_mmio_read64, false),
     CR_EXPORT(cr_mmio_write32, false),

@@ -1,11 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Device register accesses for drivers (CrCore.mmio): the environment's
+ * What drivers need of the environment: DMA memory (CrCore.dma_mem) and
+ * device register accesses (CrCore.mmio): the environment's
  * routing when it has one (the host's tests: models/), else plain
  * volatile loads and stores at the physical address (the guest, whose
  * MMU maps devices one to one).
  */
 #include "cr-internal.h"
+
+void *cr_dma_alloc(CrCore *c, size_t size, size_t align)
+{
+    void *p = c->dma_mem.alloc ? c->dma_mem.alloc(c->dma_mem.opaque, size,
+                                                  align) : NULL;
+
+    if (p) {
+        cr_memzero(p, size);
+    }
+    return p;
+}
+
+void cr_dma_free(CrCore *c, void *p, size_t size)
+{
+    if (p && c->dma_mem.free) {
+        c->dma_mem.free(c->dma_mem.opaque, p, size);
+    }
+}
 
 uint32_t cr_mmio_read32(CrCore *c, uint64_t addr)
 {

@@ -102,8 +102,12 @@ typedef enum CrModState {
     CR_MOD_GOING,
 } CrModState;
 
-/* A symbol the core or a module exports (EXPORT_SYMBOL[_GPL]) */
-typedef struct CrExport {
+/*
+ * A symbol the core or a module exports (EXPORT_SYMBOL[_GPL]).  A module's
+ * exports are consecutive objects in one section: 32 bytes, aligned so,
+ * leave no gap whatever alignment the compiler gives such objects.
+ */
+typedef struct __attribute__((aligned(32))) CrExport {
     const char *name;
     void *addr;
     bool gpl_only;
@@ -375,6 +379,17 @@ typedef struct CrModuleMem {
 } CrModuleMem;
 
 /*
+ * Memory a driver gives its device (tables, queues, buffers): physically
+ * contiguous, aligned, the CPU's address being the device's.  The guest
+ * hands out pages of its RAM; the host's tests aligned heap memory.
+ */
+typedef struct CrDmaMem {
+    void *(*alloc)(void *opaque, size_t size, size_t align);
+    void (*free)(void *opaque, void *p, size_t size);
+    void *opaque;
+} CrDmaMem;
+
+/*
  * How drivers reach device registers (cr_mmio_read32() and friends): in
  * the guest, plain loads and stores (read NULL); the host's tests route
  * them to models/ (core-ref/tests/test-core-ref-hw.c).
@@ -399,6 +414,7 @@ struct CrCore {
     CrInject inject;
     CrModuleMem module_mem;
     CrMmio mmio;
+    CrDmaMem dma_mem;
     /* The core's own exported symbols, which modules link against */
     const CrExport *exports;
     unsigned n_exports;
@@ -511,6 +527,9 @@ typedef struct CrElfLinked {
     char name[CR_NAME];
 } CrElfLinked;
 int cr_elf_link(CrCore *c, const void *image, size_t size, CrElfLinked *out);
+/* DMA memory through CrCore.dma_mem, zeroed; NULL when there is none */
+void *cr_dma_alloc(CrCore *c, size_t size, size_t align);
+void cr_dma_free(CrCore *c, void *p, size_t size);
 /* A device register access, through CrCore.mmio */
 uint32_t cr_mmio_read32(CrCore *c, uint64_t addr);
 uint64_t cr_mmio_read64(CrCore *c, uint64_t addr);

@@ -45,7 +45,8 @@ def test_builds_freestanding_for_aarch64(tmp_path):
 # The guest's KTAP tests, in its order (guest-images/core-ref/guest.c)
 GUEST_OWN = ["device-tree", "pci-enumeration", "modules-load-and-bind",
              "unload-refused", "remove-unload-reload",
-             "cycles-and-unknown-symbol", "dma-through-smmu"]
+             "cycles-and-unknown-symbol", "dma-through-smmu-4k",
+             "dma-through-smmu-16k", "dma-through-smmu-64k"]
 
 
 def _scenario_names():
@@ -102,9 +103,10 @@ def test_in_guest(guest_report, name):
     remove-unload-reload (SCN-13), cycles (SCN-17) and unknown-symbol
     cases, with the invariant checker after every step; then a driver
     module that programs the SMMU (SMMUv3: stream table, CDs, command
-    queue; SMMUv2: SMRs, S2CRs, context banks) and one that makes each
-    smmu-testdev DMA through it (written, read back, and an unmapped IOVA
-    refused)."""
+    queue, event queue; SMMUv2: SMRs, S2CRs, context banks) in each
+    granule (4, 16, 64 KiB) and one that makes each smmu-testdev DMA
+    through it (written, read back, and an unmapped IOVA refused and
+    reported as a translation fault)."""
     report, console = guest_report
     r = report.results[name]
     assert r.status == "pass", "\n".join(r.diagnostics) + "\n" + console

@@ -1,21 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the SMMU driver modules (smmuv3-hw.c, smmuv2-hw.c) share: VMSAv8-64
- * stage-1 translation tables with the 4 KiB granule and 39-bit input
- * addresses (T0SZ 25: levels 1 to 3, Arm ARM D8), kept in a pool of
- * pages inside the module; the instance's naming; a zeroing loop and a
- * DMA barrier.  Included once per module (static: each module has its
- * own pool).
+ * stage-1 translation tables in the 4, 16 or 64 KiB granule, in DMA
+ * memory (cr_dma_alloc); the instance's naming; the fault record they
+ * export; a zeroing loop and a DMA barrier.
  */
 #ifndef CORE_REF_MODULES_SMMU_HW_H
 #define CORE_REF_MODULES_SMMU_HW_H
 
-#define PT_PAGES     32                 /* table pages for all domains */
-#define PT_T0SZ      25                 /* 39-bit IOVAs */
-#define PT_ADDR_MASK 0xfffffffff000ull  /* output address [47:12] */
-
-static uint64_t pt_pool[PT_PAGES][512] __attribute__((aligned(4096)));
-static bool pt_used[PT_PAGES];
 
 /*
  * A fault the SMMU recorded, as both drivers report it through their
@@ -41,7 +33,7 @@ static inline void dma_barrier(void)
 #endif
 }
 
-static void zero(void *p, unsigned long n)
+static inline void zero(void *p, unsigned long n)
 {
     volatile uint8_t *b = p;
 
@@ -50,75 +42,122 @@ static void zero(void *p, unsigned long n)
     }
 }
 
-static uint64_t *pt_page(void)
+/*
+ * Stage-1 translation tables of one domain for granule 4, 16 or 64 KiB
+ * (Arm ARM D8.2): input sizes of 39, 36 and 42 bits, so three levels
+ * with 4 KiB pages and two with 16 or 64 KiB ones; every table one
+ * granule of DMA memory.
+ */
+typedef struct Pt {
+    unsigned shift;                  /* page: 12, 14 or 16 */
+    unsigned bits;                   /* index bits per level */
+    unsigned ias;                    /* input address bits: 64 - T0SZ */
+    unsigned levels;
+    unsigned tg0;                    /* TG0: 0 4K, 1 64K, 2 16K */
+    uint64_t *root;
+} Pt;
+
+/* The granule domains get: the driver's export smmu_hw_granule_kb */
+extern int smmu_hw_granule_kb;
+
+static int pt_init(CrCore *c, Pt *pt, unsigned granule_kb)
 {
+    static const struct {
+        unsigned kb, shift, ias, tg0;
+    } g[] = { { 4, 12, 39, 0 }, { 16, 14, 36, 2 }, { 64, 16, 42, 1 } };
     unsigned i;
 
-    for (i = 0; i < PT_PAGES; i++) {
-        if (!pt_used[i]) {
-            pt_used[i] = true;
-            zero(pt_pool[i], sizeof(pt_pool[i]));
-            return pt_pool[i];
-        }
+    for (i = 0; i < 3 && g[i].kb != granule_kb; i++) {
     }
-    return NULL;
+    if (i == 3) {
+        return -CR_EINVAL;
+    }
+    pt->shift = g[i].shift;
+    pt->bits = g[i].shift - 3;
+    pt->ias = g[i].ias;
+    pt->levels = (pt->ias - pt->shift + pt->bits - 1) / pt->bits;
+    pt->tg0 = g[i].tg0;
+    pt->root = cr_dma_alloc(c, 1ul << pt->shift, 1ul << pt->shift);
+    return pt->root ? 0 : -CR_ENOMEM;
 }
 
-/* The table @t at @level and every table below it go back to the pool */
-static void pt_free_tree(uint64_t *t, unsigned level)
+/* 0, 1, 2 for 4, 16, 64 KiB: the ID registers' granule bits */
+static unsigned granule_index(int kb)
+{
+    return kb == 4 ? 0 : kb == 16 ? 1 : kb == 64 ? 2 : 31;
+}
+
+static uint64_t pt_addr_mask(const Pt *pt)
+{
+    return 0xffffffffffffull & ~((1ull << pt->shift) - 1);
+}
+
+/* Table @t at @depth (0: the root) and every table below it */
+static void pt_free_tree(CrCore *c, const Pt *pt, uint64_t *t, unsigned depth)
 {
     unsigned i;
 
-    if (level < 3) {
-        for (i = 0; i < 512; i++) {
+    if (depth + 1 < pt->levels) {
+        for (i = 0; i < (1u << pt->bits); i++) {
             if ((t[i] & 3) == 3) {
-                pt_free_tree((uint64_t *)(uintptr_t)(t[i] & PT_ADDR_MASK),
-                             level + 1);
+                pt_free_tree(c, pt, (uint64_t *)(uintptr_t)
+                             (t[i] & pt_addr_mask(pt)), depth + 1);
             }
         }
     }
-    pt_used[(uint64_t (*)[512])t - pt_pool] = false;
+    cr_dma_free(c, t, 1ul << pt->shift);
 }
 
-/* A level-3 page descriptor: normal memory (MAIR attr 0), inner
+static void pt_free(CrCore *c, Pt *pt)
+{
+    if (pt->root) {
+        pt_free_tree(c, pt, pt->root, 0);
+        pt->root = NULL;
+    }
+}
+
+/* A last-level page descriptor: normal memory (MAIR attr 0), inner
  * shareable, read/write at any privilege (the devices' unprivileged
  * accesses), accessed, not global. */
 #define PTE_PAGE(pa) ((pa) | 3 | (1ull << 6) | (3ull << 8) | (1ull << 10) | \
                       (1ull << 11))
 
-/* Map the 4 KiB page at @iova to @pa under level-1 table @l1 */
-static int pt_map4k(uint64_t *l1, uint64_t iova, uint64_t pa)
+/* Map the page at @iova to @pa */
+static int pt_map_page(CrCore *c, const Pt *pt, uint64_t iova, uint64_t pa)
 {
-    uint64_t *t = l1;
-    unsigned level;
+    uint64_t *t = pt->root, mask = (1ull << pt->bits) - 1;
+    unsigned depth;
 
-    for (level = 1; level < 3; level++) {
-        unsigned i = (unsigned)(iova >> (39 - 9 * level)) & 511;
+    for (depth = 0; depth + 1 < pt->levels; depth++) {
+        unsigned i = (unsigned)(iova >> (pt->shift + pt->bits *
+                                         (pt->levels - 1 - depth))) & mask;
 
         if ((t[i] & 3) != 3) {
-            uint64_t *next = pt_page();
+            uint64_t *next = cr_dma_alloc(c, 1ul << pt->shift,
+                                          1ul << pt->shift);
 
             if (!next) {
                 return -CR_ENOMEM;
             }
             t[i] = (uint64_t)(uintptr_t)next | 3;
         }
-        t = (uint64_t *)(uintptr_t)(t[i] & PT_ADDR_MASK);
+        t = (uint64_t *)(uintptr_t)(t[i] & pt_addr_mask(pt));
     }
-    t[(iova >> 12) & 511] = PTE_PAGE(pa & ~0xfffull);
+    t[(iova >> pt->shift) & mask] = PTE_PAGE(pa & pt_addr_mask(pt));
     return 0;
 }
 
-/* Map @size bytes (4 KiB multiples) from @iova to @pa */
-static int pt_map(uint64_t *l1, uint64_t iova, uint64_t pa, uint64_t size)
+/* Map @size bytes (whole pages) from @iova to @pa */
+static int pt_map(CrCore *c, const Pt *pt, uint64_t iova, uint64_t pa,
+                  uint64_t size)
 {
-    uint64_t off;
+    uint64_t page = 1ull << pt->shift, off;
 
-    if ((iova | pa | size) & 0xfff || iova >> 39) {
+    if ((iova | pa | size) & (page - 1) || iova >> pt->ias) {
         return -CR_EINVAL;
     }
-    for (off = 0; off < size; off += 4096) {
-        if (pt_map4k(l1, iova + off, pa + off)) {
+    for (off = 0; off < size; off += page) {
+        if (pt_map_page(c, pt, iova + off, pa + off)) {
             return -CR_ENOMEM;
         }
     }

@@ -57,7 +57,7 @@ CR_MODULE_LICENSE("GPL v2");
 
 typedef struct Dom {
     CrDomain *d;
-    uint64_t *l1;
+    Pt pt;
     unsigned cb;                     /* its context bank */
 } Dom;
 
@@ -65,6 +65,7 @@ static Dom doms[MAX_BANKS];
 static CrCore *core;
 static uint64_t gr0, gr1, cbs;       /* register spaces' addresses */
 static unsigned page_size, n_smrs, n_cbs, n_s2cbs, oas;
+static unsigned gran_supported;      /* bit 0 4K, 1 16K, 2 64K */
 static uint32_t smr_sid[MAX_SMRS];
 static bool smr_used[MAX_SMRS];
 static CrIommu instance;
@@ -121,7 +122,13 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     for (i = 0; i < MAX_BANKS && n_s2cbs + i < n_cbs && !dm; i++) {
         dm = doms[i].d ? NULL : &doms[i];
     }
-    if (!dm || !(dm->l1 = pt_page())) {
+    if (!dm) {
+        return -CR_ENOMEM;
+    }
+    if (!(gran_supported >> granule_index(smmu_hw_granule_kb) & 1)) {
+        return -CR_ENODEV;           /* sIDR2.PTFS_* lacks it */
+    }
+    if (pt_init(c, &dm->pt, (unsigned)smmu_hw_granule_kb)) {
         return -CR_ENOMEM;
     }
     dm->d = d;
@@ -132,12 +139,13 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     wr32(gr1, CBAR(dm->cb), CBAR_S1_BYPASS);
     wr32(gr1, CBA2R(dm->cb), 1);                   /* VA64 */
     wr32(cb, CB_TCR2, oas);                        /* PASIZE */
-    wr32(cb, CB_TCR, PT_T0SZ | (1u << 8) | (1u << 10) | (3u << 12) |
-                     (1u << 23));   /* T0SZ, WB, ISH, TG0 4K, EPD1 */
-    wr64(cb, CB_TTBR0, (uint64_t)(uintptr_t)dm->l1 |
+    wr32(cb, CB_TCR, (64 - dm->pt.ias) | (1u << 8) | (1u << 10) |
+                     (3u << 12) | (dm->pt.tg0 << 14) |
+                     (1u << 23));   /* T0SZ, WB, ISH, TG0, EPD1 */
+    wr64(cb, CB_TTBR0, (uint64_t)(uintptr_t)dm->pt.root |
                        ((uint64_t)(dm->cb + 1) << 48));   /* ASID */
     if (!(rd32(gr1, CBAR(dm->cb)) & CBAR_S1_BYPASS)) {
-        pt_free_tree(dm->l1, 1);
+        pt_free(c, &dm->pt);
         dm->d = NULL;                /* the bank refused stage 1 */
         d->priv = NULL;
         return -CR_ENODEV;
@@ -155,7 +163,7 @@ static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
     if (dm) {
         wr32(cb_regs(dm->cb), CB_SCTLR, 0);
         tlb_sync_all();
-        pt_free_tree(dm->l1, 1);
+        pt_free(c, &dm->pt);
         dm->d = NULL;
         d->priv = NULL;
     }
@@ -216,10 +224,14 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
                uint64_t pa, uint64_t size)
 {
     Dom *dm = d->priv;
-    int r = dm ? pt_map(dm->l1, iova, pa, size) : -CR_EINVAL;
+    int r = dm ? pt_map(c, &dm->pt, iova, pa, size) : -CR_EINVAL;
 
     return r ? r : tlb_sync_all();
 }
+
+/* The granule of the domains made from now on (4, 16 or 64 KiB) */
+int smmu_hw_granule_kb = 4;
+CR_EXPORT_SYMBOL(smmu_hw_granule_kb);
 
 /* smmu-hw.h: a context fault of one of our banks (FSR, FAR, the
  * StreamID in CBFRSYNRA), cleared once read */
@@ -269,6 +281,8 @@ static int smmu_reset(uint64_t base)
     n_cbs = idr1 & 0xff;
     n_s2cbs = (idr1 >> 16) & 0xff;
     oas = (rd32(gr0, SIDR2) >> 4) & 0xf;
+    /* sIDR2.PTFS_4K [12], PTFS_16K [13], PTFS_64K [14] */
+    gran_supported = (rd32(gr0, SIDR2) >> 12) & 7;
     gr1 = gr0 + page_size;
     cbs = gr0 + (uint64_t)numpage * page_size;
     for (i = 0; i < n_smrs && i < MAX_SMRS; i++) {

@@ -54,7 +54,7 @@ CR_MODULE_LICENSE("GPL v2");
 
 typedef struct Dom {
     CrDomain *d;
-    uint64_t *l1;                    /* level-1 table (T0SZ 25) */
+    Pt pt;                           /* its tables */
     uint64_t cd[8] __attribute__((aligned(64)));
 } Dom;
 
@@ -67,6 +67,7 @@ static CrCore *core;
 static uint64_t regs;                /* the SMMU's register page 0 */
 static uint32_t cmdq_prod;
 static unsigned ias_oas;             /* IDR5.OAS: the CD's IPS */
+static unsigned gran_supported;      /* bit 0 4K, 1 16K, 2 64K */
 static uint16_t next_asid = 1;
 static CrIommu instance;
 static CrIommuOps ops;
@@ -162,14 +163,20 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     for (i = 0; i < MAX_DOMAINS && !dm; i++) {
         dm = doms[i].d ? NULL : &doms[i];
     }
-    if (!dm || !(dm->l1 = pt_page())) {
+    if (!dm) {
+        return -CR_ENOMEM;
+    }
+    if (!(gran_supported >> granule_index(smmu_hw_granule_kb) & 1)) {
+        return -CR_ENODEV;           /* IDR5.GRAN* lacks it */
+    }
+    if (pt_init(c, &dm->pt, (unsigned)smmu_hw_granule_kb)) {
         return -CR_ENOMEM;
     }
     dm->d = d;
     d->priv = dm;
     zero(dm->cd, sizeof(dm->cd));
-    dm->cd[0] = PT_T0SZ |            /* 39-bit IOVAs */
-                (0ull << 6) |        /* TG0 4 KiB */
+    dm->cd[0] = (64 - dm->pt.ias) |  /* T0SZ */
+                ((uint64_t)dm->pt.tg0 << 6) |                /* TG0 */
                 (1ull << 8) | (1ull << 10) | (3ull << 12) |  /* WB, ISH */
                 (1ull << 30) |       /* EPD1 */
                 (1ull << 31) |       /* V */
@@ -178,7 +185,7 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
                 (1ull << 41) |       /* AA64 */
                 (1ull << 45) | (1ull << 46) | (1ull << 47) | /* R, A, ASET */
                 ((uint64_t)next_asid++ << 48);
-    dm->cd[1] = (uint64_t)(uintptr_t)dm->l1;     /* TTB0 */
+    dm->cd[1] = (uint64_t)(uintptr_t)dm->pt.root;    /* TTB0 */
     dm->cd[3] = 0xff;                /* MAIR: attr 0 normal write-back */
     return 0;
 }
@@ -188,7 +195,7 @@ static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
     Dom *dm = dom_of(d);
 
     if (dm) {
-        pt_free_tree(dm->l1, 1);
+        pt_free(c, &dm->pt);
         dm->d = NULL;
         d->priv = NULL;
     }
@@ -243,7 +250,7 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
                uint64_t pa, uint64_t size)
 {
     Dom *dm = dom_of(d);
-    int r = dm ? pt_map(dm->l1, iova, pa, size) : -CR_EINVAL;
+    int r = dm ? pt_map(c, &dm->pt, iova, pa, size) : -CR_EINVAL;
 
     if (r) {
         return r;
@@ -251,6 +258,10 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
     barrier();
     return cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync() ? -CR_EIO : 0;
 }
+
+/* The granule of the domains made from now on (4, 16 or 64 KiB) */
+int smmu_hw_granule_kb = 4;
+CR_EXPORT_SYMBOL(smmu_hw_granule_kb);
 
 /* ---- The event queue ----------------------------------------------------- */
 
@@ -286,6 +297,9 @@ static int smmu_reset(void)
         return -CR_ENODEV;
     }
     ias_oas = rd32(IDR5) & 7;
+    /* IDR5.GRAN4K [4], GRAN16K [5], GRAN64K [6] */
+    gran_supported = (rd32(IDR5) >> 4 & 1) | (rd32(IDR5) >> 5 & 1) << 1 |
+                     (rd32(IDR5) >> 6 & 1) << 2;
     if (set_cr0(0)) {
         return -CR_EIO;
     }

@@ -14,12 +14,14 @@ CR_MODULE_NAME("smmu_testdev");
 CR_MODULE_LICENSE("GPL");
 
 #define DEVS        4
-#define BUF_BYTES   16384
+#define BUF_BYTES   0x10000          /* mapped: one page of any granule */
+#define JOB_PAGES   4                /* written and read: 4 x 4 KiB */
 #define IOVA_BASE   0x10000000ull
 #define PATTERN     0x5aa5c33cu
 #define POLL_LIMIT  200000000u
 
-static uint8_t bufs[DEVS][BUF_BYTES] __attribute__((aligned(4096)));
+static uint8_t *bufs[DEVS];
+static CrDevice *devs[DEVS];
 static unsigned n_devs;
 int testdev_results[DEVS];
 CR_EXPORT_SYMBOL(testdev_results);
@@ -72,25 +74,28 @@ static int job(uint64_t base, uint32_t op, uint64_t iova, uint32_t count,
 static int dma_check(CrCore *c, CrDevice *dev, unsigned k)
 {
     uint64_t iova = IOVA_BASE + (uint64_t)k * 0x100000;
-    uint32_t *words = (uint32_t *)bufs[k];
+    uint32_t *words;
     unsigned i;
 
     if (rd32(dev->mmio, SMMU_TESTDEV_ID) != SMMU_TESTDEV_ID_VALUE) {
         return -1;
     }
-    if (cr_iommu_map(c, dev, iova, (uint64_t)(uintptr_t)bufs[k], BUF_BYTES)) {
+    bufs[k] = cr_dma_alloc(c, BUF_BYTES, BUF_BYTES);
+    words = (uint32_t *)bufs[k];
+    if (!bufs[k] ||
+        cr_iommu_map(c, dev, iova, (uint64_t)(uintptr_t)bufs[k], BUF_BYTES)) {
         return -2;
     }
-    if (job(dev->mmio, SMMU_TESTDEV_OP_WRITE, iova, BUF_BYTES / 4096,
+    if (job(dev->mmio, SMMU_TESTDEV_OP_WRITE, iova, JOB_PAGES,
             PATTERN + k) != SMMU_TESTDEV_ERR_NONE) {
         return -3;
     }
-    for (i = 0; i < BUF_BYTES / 4; i++) {
+    for (i = 0; i < JOB_PAGES * 4096 / 4; i++) {
         if (words[i] != PATTERN + k) {
             return -4;               /* the write did not land there */
         }
     }
-    if (job(dev->mmio, SMMU_TESTDEV_OP_VERIFY, iova, BUF_BYTES / 4096,
+    if (job(dev->mmio, SMMU_TESTDEV_OP_VERIFY, iova, JOB_PAGES,
             PATTERN + k) != SMMU_TESTDEV_ERR_NONE) {
         return -5;
     }
@@ -109,8 +114,23 @@ static int testdev_probe(CrCore *c, CrDevice *dev)
         return -CR_ENOMEM;
     }
     n_devs++;
+    devs[k] = dev;
     testdev_results[k] = dma_check(c, dev, k);
     return 0;
+}
+
+/* The buffer goes with the device (its mapping with the domain) */
+static void testdev_remove(CrCore *c, CrDevice *dev)
+{
+    unsigned k;
+
+    for (k = 0; k < DEVS; k++) {
+        if (devs[k] == dev) {
+            cr_dma_free(c, bufs[k], BUF_BYTES);
+            bufs[k] = NULL;
+            devs[k] = NULL;
+        }
+    }
 }
 
 static CrDriver testdev_drv = { .name = "smmu-testdev", .compat = "ep" };
@@ -121,6 +141,7 @@ int cr_module_init(CrCore *c, CrModule *self)
     testdev_drv.owner = self;
     testdev_drv.bus = cr_bus_find(c, "pci");
     testdev_drv.probe = testdev_probe;
+    testdev_drv.remove = testdev_remove;
     return cr_driver_register(c, &testdev_drv);
 }
 

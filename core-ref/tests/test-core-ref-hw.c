@@ -9,6 +9,7 @@
  * model what it translates, as a device's DMA would.
  */
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -18,7 +19,8 @@
 
 #define SMMU_BASE   0x09100000ull
 #define IOVA        0x10000000ull
-#define BUF_BYTES   16384
+#define MAP_BYTES   0x10000          /* each device's mapping: 64 KiB */
+#define BUF_BYTES   (2 * MAP_BYTES)
 
 typedef struct Region {
     uint64_t start, size;
@@ -30,7 +32,7 @@ typedef struct Hw {
     Sm3 *s3;
     Sm2 *s2;
     uint64_t mmio_size;
-    Region mem[8];                   /* what the model may read or write */
+    Region mem[64];                  /* what the model may read or write */
     unsigned n_mem;
     unsigned mem_live;
     CrDevice *smmu, *ep[2];
@@ -70,7 +72,38 @@ static void mem_free(void *opaque, void *p, size_t size)
     munmap(p, size);
 }
 
-/* @pa..@pa+@len is module memory or the test's buffer */
+/* DMA memory: aligned heap memory the model may reach too */
+static void *dma_alloc(void *opaque, size_t size, size_t align)
+{
+    Hw *hw = opaque;
+    void *p = NULL;
+
+    if (hw->n_mem == G_N_ELEMENTS(hw->mem) ||
+        posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align,
+                       size)) {
+        return NULL;
+    }
+    hw->mem[hw->n_mem++] = (Region){ (uintptr_t)p, size };
+    hw->mem_live++;
+    return p;
+}
+
+static void dma_free(void *opaque, void *p, size_t size)
+{
+    Hw *hw = opaque;
+    unsigned i;
+
+    for (i = 0; i < hw->n_mem; i++) {
+        if (hw->mem[i].start == (uintptr_t)p) {
+            hw->mem[i] = hw->mem[--hw->n_mem];
+            break;
+        }
+    }
+    hw->mem_live--;
+    free(p);
+}
+
+/* @pa..@pa+@len is module memory, DMA memory or the test's buffer */
 static bool hw_mem_ok(const Hw *hw, uint64_t pa, size_t len)
 {
     unsigned i;
@@ -145,8 +178,7 @@ static int ep_probe(CrCore *c, CrDevice *dev)
     unsigned k = dev == the_hw->ep[1];
 
     return cr_iommu_map(c, dev, IOVA + k * 0x100000,
-                        (uintptr_t)the_hw->buf + k * (BUF_BYTES / 2),
-                        BUF_BYTES / 2);
+                        (uintptr_t)the_hw->buf + k * MAP_BYTES, MAP_BYTES);
 }
 
 static Hw *hw_new(bool v2)
@@ -157,9 +189,9 @@ static Hw *hw_new(bool v2)
     unsigned k;
 
     the_hw = hw;
-    hw->buf = mmap(NULL, BUF_BYTES, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    g_assert_true(hw->buf != MAP_FAILED);
+    /* aligned for the largest granule */
+    g_assert_cmpint(posix_memalign((void **)&hw->buf, MAP_BYTES, BUF_BYTES),
+                    ==, 0);
     if (v2) {
         Sm2Config cfg = { .host = host };
 
@@ -171,7 +203,8 @@ static Hw *hw_new(bool v2)
 
         cfg.features = (Sm3Features){
             .stage1 = true, .two_level_st = true,
-            .granules = SM3_GRAN_4K, .oas_bits = 48,
+            .granules = SM3_GRAN_4K | SM3_GRAN_16K | SM3_GRAN_64K,
+            .oas_bits = 48,
             .sidsize = 16, .cmdqs = 10, .eventqs = 10,
         };
         hw->s3 = sm3_new(&cfg);
@@ -183,6 +216,7 @@ static Hw *hw_new(bool v2)
     hw->c->module_mem = (CrModuleMem){ mem_alloc, mem_free, hw,
                                        CR_EM_X86_64 };
     hw->c->mmio = (CrMmio){ mmio_read, mmio_write, hw };
+    hw->c->dma_mem = (CrDmaMem){ dma_alloc, dma_free, hw };
     hw->plat = cr_bus_new(hw->c, "platform");
     hw->pci = cr_bus_new(hw->c, "pci");
     hw->smmu = cr_device_new(hw->c, hw->plat, "smmuA",
@@ -210,7 +244,7 @@ static void hw_free(Hw *hw)
     } else {
         sm2_free(hw->s2);
     }
-    munmap(hw->buf, BUF_BYTES);
+    free(hw->buf);
     g_free(hw->c);
     g_free(hw);
 }
@@ -224,7 +258,10 @@ static CrModule *load_driver(Hw *hw, const char *file)
     gsize len;
 
     g_assert_true(g_file_get_contents(path, &img, &len, NULL));
-    g_assert_cmpint(cr_module_load_elf(hw->c, img, len, &m), ==, 0);
+    if (cr_module_load_elf(hw->c, img, len, &m)) {
+        g_printerr("%s", cr_log_text(hw->c));
+        g_assert_not_reached();
+    }
     return m;
 }
 
@@ -266,14 +303,18 @@ static uint64_t dma_pa(Hw *hw, uint32_t sid, uint64_t iova)
     }
 }
 
-static void hw_driver_run(bool v2)
+static void hw_driver_run(bool v2, int granule_kb)
 {
     Hw *hw = hw_new(v2);
     CrCore *c = hw->c;
     uint64_t buf = (uintptr_t)hw->buf;
     CrModule *m = load_driver(hw, v2 ? "smmuv2-hw.o" : "smmuv3-hw.o");
+    int *granule = cr_symbol_lookup(c, "smmu_hw_granule_kb");
     CrGroup *g;
     unsigned k;
+
+    g_assert_nonnull(granule);
+    *granule = granule_kb;           /* the domains made from now on */
 
     g_assert_nonnull(hw->smmu->driver);          /* reset and enabled */
     for (k = 0; k < 2; k++) {
@@ -283,18 +324,18 @@ static void hw_driver_run(bool v2)
     /* each device's default domain: its half of the buffer, page by page */
     g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, buf);
     g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x1abc), ==, buf + 0x1abc);
-    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==,
-                    buf + BUF_BYTES / 2);
-    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000 + 0x1ffc), ==,
-                    buf + BUF_BYTES / 2 + 0x1ffc);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA + 0xfffc), ==, buf + 0xfffc);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==, buf + MAP_BYTES);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000 + 0x5ffc), ==,
+                    buf + MAP_BYTES + 0x5ffc);
     /* not mapped: a translation fault the driver reads back */
-    g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x2000), ==, UINT64_MAX);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA + MAP_BYTES), ==, UINT64_MAX);
     {
         Fault f;
 
         g_assert_cmpint(pop_fault(hw, &f), ==, 1);
         g_assert_cmpuint(f.sid, ==, 8);
-        g_assert_cmphex(f.addr, ==, IOVA + 0x2000);
+        g_assert_cmphex(f.addr, ==, IOVA + MAP_BYTES);
         g_assert_true(f.translation);
         g_assert_cmpint(pop_fault(hw, &f), ==, 0);
     }
@@ -314,32 +355,37 @@ static void hw_driver_run(bool v2)
     /* released: nothing translates for it any more */
     cr_device_remove(c, hw->ep[0]);
     g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, UINT64_MAX);
-    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==,
-                    buf + BUF_BYTES / 2);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==, buf + MAP_BYTES);
     cr_device_remove(c, hw->ep[1]);
     g_assert_cmpint(cr_module_unload(c, m, 0), ==, 0);
     g_assert_null(hw->smmu->driver);
     hw_free(hw);
 }
 
-static void test_smmuv3_driver_on_the_model(void)
+/* "v3-4", "v2-64", ...: the driver and the granule in KiB */
+static void test_driver_on_the_model(gconstpointer data)
 {
-    hw_driver_run(false);
-}
+    const char *p = data;
 
-static void test_smmuv2_driver_on_the_model(void)
-{
-    hw_driver_run(true);
+    hw_driver_run(p[1] == '2', atoi(p + 3));
 }
 
 int main(int argc, char **argv)
 {
+    static const char *const runs[] = {
+        "v3-4", "v3-16", "v3-64", "v2-4", "v2-16", "v2-64",
+    };
+    size_t i;
+
     g_test_init(&argc, &argv, NULL);
 #ifdef __x86_64__
-    g_test_add_func("/core-ref/hw/smmuv3-driver-on-the-model",
-                    test_smmuv3_driver_on_the_model);
-    g_test_add_func("/core-ref/hw/smmuv2-driver-on-the-model",
-                    test_smmuv2_driver_on_the_model);
+    for (i = 0; i < G_N_ELEMENTS(runs); i++) {
+        g_autofree char *path = g_strdup_printf(
+            "/core-ref/hw/smmu%.2s-driver-on-the-model/granule-%sk", runs[i],
+            runs[i] + 3);
+
+        g_test_add_data_func(path, runs[i], test_driver_on_the_model);
+    }
 #endif
     return g_test_run();
 }

@@ -157,6 +157,60 @@ static void mod_sync(void *opaque, void *p, size_t size)
     __asm__ volatile("dsb ish; ic iallu; dsb ish; isb" ::: "memory");
 }
 
+/* ---- DMA memory: 4 KiB pages of a region after the arena ---------------- */
+
+#define DMA_OFFSET (72u << 20)       /* module slots 8 MiB, arena 64 MiB */
+#define DMA_PAGES  8192              /* 32 MiB */
+
+static uint64_t dma_used[DMA_PAGES / 64];
+static unsigned dma_live;
+
+static bool dma_page_used(unsigned p)
+{
+    return dma_used[p / 64] >> (p % 64) & 1;
+}
+
+static void dma_mark(unsigned first, unsigned n, bool used)
+{
+    unsigned p;
+
+    for (p = first; p < first + n; p++) {
+        if (used) {
+            dma_used[p / 64] |= 1ull << (p % 64);
+        } else {
+            dma_used[p / 64] &= ~(1ull << (p % 64));
+        }
+    }
+}
+
+/* First fit, the start aligned to @align (a power of two) */
+static void *dma_alloc(void *opaque, size_t size, size_t align)
+{
+    unsigned n = (unsigned)((size + 4095) / 4096);
+    unsigned step = align > 4096 ? (unsigned)(align / 4096) : 1;
+    unsigned first, p;
+
+    for (first = 0; first + n <= DMA_PAGES; first += step) {
+        for (p = first; p < first + n && !dma_page_used(p); p++) {
+        }
+        if (p == first + n) {
+            dma_mark(first, n, true);
+            dma_live++;
+            return __heap_start + DMA_OFFSET + (size_t)first * 4096;
+        }
+    }
+    return NULL;
+}
+
+static void dma_free(void *opaque, void *ptr, size_t size)
+{
+    unsigned first = (unsigned)(((uint8_t *)ptr - __heap_start - DMA_OFFSET) /
+                                4096);
+
+    dma_mark(first, (unsigned)((size + 4095) / 4096), false);
+    dma_live--;
+}
+
 /* ---- The module archive (cpio newc, built by build.py) ------------------ */
 
 static uint32_t hex8(const uint8_t *p)
@@ -601,15 +655,21 @@ static void dma_faults(Guest *g)
  * DMA through it (testdev.o): a pattern written into a buffer mapped in
  * the default domain lands there, reads back, and an unmapped IOVA fails.
  */
-static void scn_dma(Guest *g)
+static void scn_dma(Guest *g, int granule_kb)
 {
     CrModule *hw = NULL, *td = NULL;
     const int *results;
+    int *granule;
     unsigned k;
 
-    check(cr_module_unload(&core, g->ep_mod, 0) == 0, "unload epmod");
+    out("# granule %d KiB\n", granule_kb);
     check(load_module(g->v2 ? "smmuv2-hw.o" : "smmuv3-hw.o", &hw) == 0,
           "load the SMMU driver");
+    granule = cr_symbol_lookup(&core, "smmu_hw_granule_kb");
+    check(granule != NULL, "smmu_hw_granule_kb exported");
+    if (granule) {
+        *granule = granule_kb;       /* for the domains made from now on */
+    }
     check(g->smmu[0]->driver != NULL, "the SMMU probed (reset, enabled)");
     check(load_module("testdev.o", &td) == 0, "load smmu_testdev");
     for (k = 0; k < g->n_ep; k++) {
@@ -629,6 +689,7 @@ static void scn_dma(Guest *g)
     check(cr_module_unload(&core, td, 0) == 0, "unload smmu_testdev");
     check(cr_module_unload(&core, hw, 0) == 0, "unload the SMMU driver");
     check(mod_live == 0, "no module memory left");
+    check(dma_live == 0, "no DMA memory left");
 }
 
 void cr_guest_main(void)
@@ -639,7 +700,7 @@ void cr_guest_main(void)
     bool dt;
 
     cr_test_core_ref_main(0, NULL);              /* registers the tests */
-    out("KTAP version 1\n1..%u\n", 7 + cr_guest_scenarios());
+    out("KTAP version 1\n1..%u\n", 9 + cr_guest_scenarios());
     if (fdt_check_header(fdt)) {
         cr_guest_panic("no device tree at the start of RAM");
     }
@@ -647,6 +708,7 @@ void cr_guest_main(void)
     cr_core_init(&core, CR_PROFILE_LINUX_6_12);
     core.module_mem = (CrModuleMem){ mod_alloc, mod_free, NULL,
                                      CR_EM_AARCH64, mod_sync };
+    core.dma_mem = (CrDmaMem){ dma_alloc, dma_free, NULL };
     g->c = &core;
     g->fdt = fdt;
     g->plat = cr_bus_new(&core, "platform");
@@ -671,8 +733,14 @@ void cr_guest_main(void)
     scn_cycles(g);
     scn_unknown_symbol(g);
     ktap_result("cycles-and-unknown-symbol");
-    scn_dma(g);
-    ktap_result("dma-through-smmu");
+    check(cr_module_unload(&core, g->ep_mod, 0) == 0, "unload epmod");
+    g->ep_mod = NULL;
+    scn_dma(g, 4);
+    ktap_result("dma-through-smmu-4k");
+    scn_dma(g, 16);
+    ktap_result("dma-through-smmu-16k");
+    scn_dma(g, 64);
+    ktap_result("dma-through-smmu-64k");
     cr_guest_run_scenarios(ktap_n + 1);
     power_off();
 }
