@@ -44,6 +44,7 @@ typedef struct CrRela {
 #define CR_SHT_SYMTAB   2
 #define CR_SHT_RELA     4
 #define CR_SHT_NOBITS   8
+#define CR_SHT_REL      9
 #define CR_SHF_ALLOC    2u
 #define CR_SHN_UNDEF    0
 #define CR_SHN_LORESERVE 0xff00
@@ -71,6 +72,7 @@ typedef struct CrElf {
     unsigned nsym;
     unsigned symtab;             /* its section index */
     bool gpl;
+    bool licensed;
     char name[CR_NAME];
     CrModule *deps[CR_MAX_DEPS];
     unsigned n_deps;
@@ -280,8 +282,9 @@ static bool cr_read_modinfo(CrElf *e, unsigned shstr)
             }
             if (cr_prefix(kv, "name=", &v)) {
                 cr_strlcpy(e->name, v, sizeof(e->name));
-            } else if (cr_prefix(kv, "license=", &v)) {
-                e->gpl = cr_gpl_compatible(v);
+            } else if (cr_prefix(kv, "license=", &v) && !e->licensed) {
+                e->gpl = cr_gpl_compatible(v);   /* the first one counts */
+                e->licensed = true;
             }
             off += cr_strlen(kv) + 1;
         }
@@ -374,14 +377,24 @@ static bool cr_read_symbols(CrElf *e)
         }
         if (s.shndx == CR_SHN_UNDEF) {
             e->sym[i] = 0;
-            if (i && name[0] && !cr_resolve(e, name, &e->sym[i])) {
+            /* a weak reference nobody exports resolves to 0, as in Linux */
+            if (i && name[0] && !cr_resolve(e, name, &e->sym[i]) &&
+                (s.info >> 4) != 2 /* STB_WEAK */) {
                 return false;
+            }
+            if (e->missing && (s.info >> 4) == 2) {
+                e->missing = NULL;
+                e->why = NULL;
             }
         } else if (s.shndx == CR_SHN_ABS) {
             e->sym[i] = s.value;
         } else if (s.shndx == CR_SHN_COMMON) {
             return cr_fail(e, "common symbol (build with -fno-common)");
         } else if (s.shndx < e->shnum && s.shndx < CR_SHN_LORESERVE) {
+            if ((e->sh[s.shndx].flags & CR_SHF_ALLOC) &&
+                s.value > e->sh[s.shndx].size) {
+                return cr_fail(e, "symbol outside its section");
+            }
             e->sym[i] = (e->sh[s.shndx].flags & CR_SHF_ALLOC)
                         ? e->base[s.shndx] + s.value : 0;
         } else {
@@ -401,7 +414,10 @@ static uint64_t cr_defined(CrElf *e, const char *want)
         CrSym s;
 
         cr_read(e, st->offset + (uint64_t)i * sizeof(CrSym), &s, sizeof(s));
-        if (s.shndx != CR_SHN_UNDEF && (s.info >> 4) == 1 /* GLOBAL */ &&
+        if (s.shndx != CR_SHN_UNDEF && s.shndx < e->shnum &&
+            ((s.info >> 4) == 1 || (s.info >> 4) == 2) /* GLOBAL, WEAK */ &&
+            (s.info & 0xf) == 2 /* FUNC */ &&
+            (e->sh[s.shndx].flags & CR_SHF_ALLOC) &&
             cr_streq(cr_string(e, st->link, s.name), want)) {
             return e->sym[i];
         }
@@ -467,8 +483,8 @@ static const char *cr_reloc_aarch64(uint32_t type, uint8_t *place,
     case 257:                        /* ABS64 */
         cr_put64(place, sa);
         return NULL;
-    case 258:                        /* ABS32 */
-        if (!cr_fits_s((int64_t)sa, 33)) {
+    case 258:                        /* ABS32: -2^31 <= X < 2^32 */
+        if (!cr_fits_s((int64_t)sa, 32) && sa >> 32) {
             return "ABS32 out of range";
         }
         cr_put32(place, (uint32_t)sa);
@@ -650,8 +666,50 @@ static bool cr_relocate(CrElf *e)
     unsigned i;
 
     for (i = 0; i < e->shnum; i++) {
+        if (e->sh[i].type == CR_SHT_REL) {
+            return cr_fail(e, "REL relocations (only RELA are supported)");
+        }
         if (e->sh[i].type == CR_SHT_RELA && !cr_relocate_section(e, &e->sh[i])) {
             return false;
+        }
+    }
+    return true;
+}
+
+/* @p lies inside the module's memory (@len bytes of it) */
+static bool cr_in_module(const CrElf *e, const void *p, size_t len)
+{
+    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)e->mem;
+
+    return a >= lo && a - lo <= e->mem_size && len <= e->mem_size - (a - lo);
+}
+
+/*
+ * Each export names and points into the module itself (relocated data
+ * the object could have made point anywhere), and nobody exports that
+ * name already.
+ */
+static bool cr_exports_ok(CrElf *e, const CrModule *m)
+{
+    unsigned i, k;
+
+    for (i = 0; i < m->n_exports; i++) {
+        const CrExport *x = &m->exports[i];
+        bool nul = false;
+
+        for (k = 0; cr_in_module(e, x->name + k, 1) && !nul; k++) {
+            nul = !x->name[k];
+        }
+        if (!nul || !cr_in_module(e, x->addr, 1)) {
+            return cr_fail(e, "an export outside the module");
+        }
+        if (cr_symbol_lookup(e->c, x->name)) {
+            return cr_fail(e, "a symbol exported twice");
+        }
+        for (k = 0; k < i; k++) {
+            if (cr_streq(m->exports[k].name, x->name)) {
+                return cr_fail(e, "a symbol exported twice");
+            }
         }
     }
     return true;
@@ -673,21 +731,26 @@ static bool cr_find_exports(CrElf *e, unsigned shstr, CrModule *m)
             m->n_exports = (unsigned)(e->sh[i].size / sizeof(CrExport));
         }
     }
-    return true;
+    return cr_exports_ok(e, m);
 }
 
 /* ---- Loading ----------------------------------------------------------- */
 
-static CrModule *cr_module_slot(CrCore *c, const char *name)
+/* A module object named @name, or NULL with -EEXIST or -ENOMEM in *@err */
+static CrModule *cr_module_slot(CrCore *c, const char *name, int *err)
 {
+    CrModule *m;
     unsigned i;
 
     for (i = 0; i < CR_MAX_MODULES; i++) {
         if (c->modules[i].in_use && cr_streq(c->modules[i].name, name)) {
-            return NULL;             /* loaded (or declared) already */
+            *err = -CR_EEXIST;       /* loaded (or declared) already */
+            return NULL;
         }
     }
-    return cr_module_new(c, name);
+    m = cr_module_new(c, name);
+    *err = m ? 0 : -CR_ENOMEM;
+    return m;
 }
 
 void cr_module_release_elf(CrCore *c, CrModule *m)
@@ -757,10 +820,12 @@ int cr_module_load_elf(CrCore *c, const void *image, size_t size,
     if (r) {
         return r;
     }
-    m = cr_module_slot(c, l.name);
+    m = cr_module_slot(c, l.name, &r);
     if (!m) {
-        c->module_mem.free(c->module_mem.opaque, l.mem, l.mem_size);
-        return -CR_EEXIST;
+        if (c->module_mem.free) {
+            c->module_mem.free(c->module_mem.opaque, l.mem, l.mem_size);
+        }
+        return r;
     }
     m->mem = l.mem;
     m->mem_size = l.mem_size;

@@ -29,7 +29,7 @@ static const CrExport cr_core_exports[] = {
     CR_EXPORT(cr_iommu_map, true),
     CR_EXPORT(cr_link_add, true),
     CR_EXPORT(cr_link_del, true),
-    CR_EXPORT(cr_symbol_lookup, false),
+    CR_EXPORT(cr_symbol_lookup, true),     /* as __symbol_get: GPL only */
     CR_EXPORT(cr_dma_alloc, false),
     CR_EXPORT(cr_dma_free, false),
     CR_EXPORT(cr_mmio_read32, false),

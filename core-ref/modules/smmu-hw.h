@@ -153,8 +153,9 @@ static int pt_map(CrCore *c, const Pt *pt, uint64_t iova, uint64_t pa,
 {
     uint64_t page = 1ull << pt->shift, off;
 
-    if ((iova | pa | size) & (page - 1) || iova >> pt->ias) {
-        return -CR_EINVAL;
+    if ((iova | pa | size) & (page - 1) || iova >> pt->ias ||
+        size > (1ull << pt->ias) - iova) {
+        return -CR_EINVAL;           /* past the input range: would wrap */
     }
     for (off = 0; off < size; off += page) {
         if (pt_map_page(c, pt, iova + off, pa + off)) {

@@ -42,14 +42,19 @@ CR_MODULE_LICENSE("GPL v2");
 #define FSR_TF          (1u << 1)
 
 #define SCR0_CLIENTPD   (1u << 0)
+#define SCR0_GFRE       (1u << 1)
+#define SCR0_GCFGFRE    (1u << 4)
 #define SCR0_USFCFG     (1u << 10)
 #define SMR_VALID       (1u << 31)
 #define S2CR_TRANS      (0u << 16)
 #define S2CR_BYPASS     (1u << 16)
 #define S2CR_FAULT      (2u << 16)
 #define CBAR_S1_BYPASS  (1u << 16)       /* stage 1, stage 2 bypassed */
+#define CBAR_BPSHCFG_NSH (3u << 8)       /* 0b00 is reserved */
 #define SCTLR_M         (1u << 0)
 #define SCTLR_AFFD      (1u << 3)
+#define SCTLR_CFRE      (1u << 5)        /* a context fault aborts */
+#define TCR2_SEP_UPSTREAM (7u << 15)     /* sign-extend from the top bit */
 
 #define MAX_SMRS        32
 #define MAX_BANKS       8
@@ -136,9 +141,9 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     d->priv = dm;
     cb = cb_regs(dm->cb);
     wr32(cb, CB_SCTLR, 0);
-    wr32(gr1, CBAR(dm->cb), CBAR_S1_BYPASS);
+    wr32(gr1, CBAR(dm->cb), CBAR_S1_BYPASS | CBAR_BPSHCFG_NSH);
     wr32(gr1, CBA2R(dm->cb), 1);                   /* VA64 */
-    wr32(cb, CB_TCR2, oas);                        /* PASIZE */
+    wr32(cb, CB_TCR2, oas | TCR2_SEP_UPSTREAM);    /* PASIZE */
     wr32(cb, CB_TCR, (64 - dm->pt.ias) | (1u << 8) | (1u << 10) |
                      (3u << 12) | (dm->pt.tg0 << 14) |
                      (1u << 23));   /* T0SZ, WB, ISH, TG0, EPD1 */
@@ -152,7 +157,7 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     }
     wr32(cb, CB_MAIR0, 0xff);                      /* attr 0: normal WB */
     wr32(cb, CB_FSR, 0xffffffffu);                 /* no old faults */
-    wr32(cb, CB_SCTLR, SCTLR_M | SCTLR_AFFD);
+    wr32(cb, CB_SCTLR, SCTLR_M | SCTLR_AFFD | SCTLR_CFRE);
     return tlb_sync_all();
 }
 
@@ -213,6 +218,7 @@ static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
     } else if (dm) {
         s2cr = S2CR_TRANS | dm->cb;
     } else {
+        smr_used[i] = false;         /* not taken after all */
         return -CR_EINVAL;
     }
     wr32(gr0, S2CR(i), s2cr);
@@ -285,9 +291,11 @@ static int smmu_reset(uint64_t base)
     gran_supported = (rd32(gr0, SIDR2) >> 12) & 7;
     gr1 = gr0 + page_size;
     cbs = gr0 + (uint64_t)numpage * page_size;
-    for (i = 0; i < n_smrs && i < MAX_SMRS; i++) {
+    for (i = 0; i < n_smrs; i++) {   /* all of them, used or not */
         wr32(gr0, SMR(i), 0);
         wr32(gr0, S2CR(i), S2CR_FAULT);
+    }
+    for (i = 0; i < MAX_SMRS; i++) {
         smr_used[i] = false;
     }
     for (i = 0; i < n_cbs; i++) {
@@ -297,8 +305,9 @@ static int smmu_reset(uint64_t base)
     if (tlb_sync_all()) {
         return -CR_EIO;
     }
-    /* translation on, unmatched streams fault (not bypass) */
-    wr32(gr0, SCR0, (rd32(gr0, SCR0) & ~SCR0_CLIENTPD) | SCR0_USFCFG);
+    /* translation on, unmatched streams fault (not bypass), faults abort */
+    wr32(gr0, SCR0, (rd32(gr0, SCR0) & ~SCR0_CLIENTPD) | SCR0_USFCFG |
+                    SCR0_GFRE | SCR0_GCFGFRE);
     return 0;
 }
 

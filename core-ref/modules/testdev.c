@@ -21,8 +21,7 @@ CR_MODULE_LICENSE("GPL");
 #define POLL_LIMIT  200000000u
 
 static uint8_t *bufs[DEVS];
-static CrDevice *devs[DEVS];
-static unsigned n_devs;
+static CrDevice *devs[DEVS];         /* the slot of each bound device */
 int testdev_results[DEVS];
 CR_EXPORT_SYMBOL(testdev_results);
 
@@ -108,12 +107,13 @@ static int dma_check(CrCore *c, CrDevice *dev, unsigned k)
 
 static int testdev_probe(CrCore *c, CrDevice *dev)
 {
-    unsigned k = n_devs;
+    unsigned k;
 
+    for (k = 0; k < DEVS && devs[k]; k++) {
+    }
     if (k == DEVS) {
         return -CR_ENOMEM;
     }
-    n_devs++;
     devs[k] = dev;
     testdev_results[k] = dma_check(c, dev, k);
     return 0;

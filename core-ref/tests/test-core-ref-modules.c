@@ -266,6 +266,51 @@ static void test_bad_objects(void)
     mx_free(x);
 }
 
+/* Linux's rules the loader follows beyond the basics */
+static void test_linux_rules(void)
+{
+    Mx *x = mx_new(HOST_MACHINE);
+    CrModule *m = NULL, *provider;
+    gsize len;
+    g_autofree gchar *img = module_image("epmod" HOST_SUFFIX, &len);
+    CrElfLinked l;
+
+    /* cr_symbol_lookup is GPL-only, like __symbol_get */
+    g_assert_cmpint(load(x, "sneaky" HOST_SUFFIX, &m), ==, -CR_ENOENT);
+    expect_log(x, "UNKNOWN_SYMBOL sneaky cr_symbol_lookup");
+    /* a weak reference nobody exports is 0 */
+    m = load_ok(x, "weak" HOST_SUFFIX);
+    g_assert_cmpint(cr_module_unload(x->c, m, 0), ==, 0);
+    /* a name exported twice is refused */
+    provider = load_ok(x, "provider" HOST_SUFFIX);
+    g_assert_cmpint(load(x, "duplicate" HOST_SUFFIX, &m), ==, -CR_ENOEXEC);
+    expect_log(x, "BAD_MODULE a symbol exported twice");
+    g_assert_cmpint(cr_module_unload(x->c, provider, 0), ==, 0);
+    /* REL relocations (no addend) are refused, not skipped: every RELA
+     * section's sh_type (offset 4 of its header) made SHT_REL */
+    {
+        g_autofree gchar *copy = g_memdup2(img, len);
+        uint64_t shoff;
+        uint16_t shnum, shentsize;
+        unsigned k;
+
+        memcpy(&shoff, copy + 40, 8);
+        memcpy(&shentsize, copy + 58, 2);
+        memcpy(&shnum, copy + 60, 2);
+        for (k = 0; k < shnum; k++) {
+            uint32_t *type = (uint32_t *)(copy + shoff + k * shentsize + 4);
+
+            if (*type == 4) {
+                *type = 9;           /* SHT_RELA -> SHT_REL */
+            }
+        }
+        g_assert_cmpint(cr_elf_link(x->c, copy, len, &l), ==, -CR_ENOEXEC);
+        expect_log(x, "BAD_MODULE REL relocations (only RELA are supported)");
+    }
+    g_assert_cmpuint(x->mem.live, ==, 0);
+    mx_free(x);
+}
+
 /* ---- AArch64, decoded (Arm ARM: A64 instruction encodings) -------------- */
 
 static const CrExport *export_of(const CrElfLinked *l, const char *name)
@@ -368,6 +413,7 @@ int main(int argc, char **argv)
     g_test_add_func("/core-ref/modules/dependency",
                     test_dependency_holds_the_provider);
     g_test_add_func("/core-ref/modules/bad-objects", test_bad_objects);
+    g_test_add_func("/core-ref/modules/linux-rules", test_linux_rules);
 #endif
     g_test_add_func("/core-ref/modules/aarch64-relocations",
                     test_aarch64_relocations);

@@ -183,13 +183,17 @@ static void dma_mark(unsigned first, unsigned n, bool used)
     }
 }
 
-/* First fit, the start aligned to @align (a power of two) */
+/* First fit, the start aligned to @align (a power of two; the region
+ * starts 64 KiB aligned, so up to that the page index says it) */
 static void *dma_alloc(void *opaque, size_t size, size_t align)
 {
-    unsigned n = (unsigned)((size + 4095) / 4096);
-    unsigned step = align > 4096 ? (unsigned)(align / 4096) : 1;
-    unsigned first, p;
+    unsigned n, step, first, p;
 
+    if (!size || size > (size_t)DMA_PAGES * 4096 || align > 65536) {
+        return NULL;
+    }
+    n = (unsigned)((size + 4095) / 4096);
+    step = align > 4096 ? (unsigned)(align / 4096) : 1;
     for (first = 0; first + n <= DMA_PAGES; first += step) {
         for (p = first; p < first + n && !dma_page_used(p); p++) {
         }
@@ -381,7 +385,9 @@ static uint64_t pci_assign_bar0(Guest *g, unsigned dev, unsigned fn,
     at = (*next + size - 1) & ~(uint64_t)(size - 1);
     *bar = (uint32_t)at;
     *next = at + size;
-    *ecam_reg(g, dev, fn, 0x04) |= 0x6;   /* COMMAND: memory, bus master */
+    /* COMMAND (16 bits; STATUS above it is write-1-to-clear): memory
+     * decoding and bus mastering on */
+    *(volatile uint16_t *)ecam_reg(g, dev, fn, 0x04) |= 0x6;
     return at;
 }
 
