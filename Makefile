@@ -5,8 +5,9 @@
 #                print a summary (SMMU=smmuv3-ext|builtin|none,
 #                MODE=strict|lazy|passthrough; KERNEL_SRC=tree: boot
 #                a kernel built from that tree, docs/bringup.md)
-#   make check   every test: model unit tests (also under ASan/UBSan),
-#                guest scenarios and tooling (pytest), QTest suites,
+#   make check   every test: model and core-ref unit tests (also under
+#                ASan/UBSan), guest scenarios, the core-ref guest and
+#                tooling (pytest), QTest suites,
 #                QTest suites of arm-smmuv3-ext (make qtest), and on
 #                the ASan/UBSan QEMU (make check-asan)
 #   make qemu-asan   QEMU with AddressSanitizer and UBSan (build/qemu-asan)
@@ -46,6 +47,7 @@ bootstrap:
 qemu:
 	scripts/build-qemu
 
+# The Linux test guests and the bare-metal core-ref guest (build/core-ref).
 guest:
 	scripts/build-guest
 
