@@ -87,6 +87,20 @@ static unsigned granule_index(int kb)
     return kb == 4 ? 0 : kb == 16 ? 1 : kb == 64 ? 2 : 31;
 }
 
+/*
+ * A DMA domain's tables in the granule smmu_hw_granule_kb asks for, if
+ * the SMMU takes it (@supported: bit 0 4K, 1 16K, 2 64K, from its ID
+ * registers): 0, -ENODEV, or -ENOMEM.
+ */
+static int pt_init(CrCore *c, Pt *pt, unsigned granule_kb);
+static int smmu_domain_tables(CrCore *c, Pt *pt, unsigned supported)
+{
+    if (!(supported >> granule_index(smmu_hw_granule_kb) & 1)) {
+        return -CR_ENODEV;
+    }
+    return pt_init(c, pt, (unsigned)smmu_hw_granule_kb) ? -CR_ENOMEM : 0;
+}
+
 static uint64_t pt_addr_mask(const Pt *pt)
 {
     return 0xffffffffffffull & ~((1ull << pt->shift) - 1);

@@ -119,6 +119,7 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     uint64_t cb;
     Dom *dm = NULL;
     unsigned i;
+    int r;
 
     if (d->type == CR_DOM_BLOCKED || d->type == CR_DOM_IDENTITY) {
         return 0;                    /* an S2CR alone does it */
@@ -127,14 +128,9 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     for (i = 0; i < MAX_BANKS && n_s2cbs + i < n_cbs && !dm; i++) {
         dm = doms[i].d ? NULL : &doms[i];
     }
-    if (!dm) {
-        return -CR_ENOMEM;
-    }
-    if (!(gran_supported >> granule_index(smmu_hw_granule_kb) & 1)) {
-        return -CR_ENODEV;           /* sIDR2.PTFS_* lacks it */
-    }
-    if (pt_init(c, &dm->pt, (unsigned)smmu_hw_granule_kb)) {
-        return -CR_ENOMEM;
+    r = dm ? smmu_domain_tables(c, &dm->pt, gran_supported) : -CR_ENOMEM;
+    if (r) {
+        return r;
     }
     dm->d = d;
     dm->cb = n_s2cbs + (unsigned)(dm - doms);

@@ -156,6 +156,7 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
 {
     unsigned i;
     Dom *dm = NULL;
+    int r;
 
     if (d->type == CR_DOM_BLOCKED || d->type == CR_DOM_IDENTITY) {
         return 0;                    /* an STE alone does it */
@@ -163,14 +164,9 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     for (i = 0; i < MAX_DOMAINS && !dm; i++) {
         dm = doms[i].d ? NULL : &doms[i];
     }
-    if (!dm) {
-        return -CR_ENOMEM;
-    }
-    if (!(gran_supported >> granule_index(smmu_hw_granule_kb) & 1)) {
-        return -CR_ENODEV;           /* IDR5.GRAN* lacks it */
-    }
-    if (pt_init(c, &dm->pt, (unsigned)smmu_hw_granule_kb)) {
-        return -CR_ENOMEM;
+    r = dm ? smmu_domain_tables(c, &dm->pt, gran_supported) : -CR_ENOMEM;
+    if (r) {
+        return r;
     }
     dm->d = d;
     d->priv = dm;

@@ -43,63 +43,60 @@ static Hw *the_hw;
 
 /* ---- Module memory, and the memory the model sees ------------------------ */
 
+/* Memory the model may reach: recorded when handed out, dropped when freed */
+static void *hw_region_add(Hw *hw, void *p, size_t size)
+{
+    if (p) {
+        g_assert_cmpuint(hw->n_mem, <, G_N_ELEMENTS(hw->mem));
+        hw->mem[hw->n_mem++] = (Region){ (uintptr_t)p, size };
+        hw->mem_live++;
+    }
+    return p;
+}
+
+static void hw_region_del(Hw *hw, void *p)
+{
+    unsigned i;
+
+    for (i = 0; i < hw->n_mem; i++) {
+        if (hw->mem[i].start == (uintptr_t)p) {
+            hw->mem[i] = hw->mem[--hw->n_mem];
+            break;
+        }
+    }
+    hw->mem_live--;
+}
+
+/* Module memory: mapped executable */
 static void *mem_alloc(void *opaque, size_t size)
 {
-    Hw *hw = opaque;
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-    if (p == MAP_FAILED || hw->n_mem == G_N_ELEMENTS(hw->mem)) {
-        return NULL;
-    }
-    hw->mem[hw->n_mem++] = (Region){ (uintptr_t)p, size };
-    hw->mem_live++;
-    return p;
+    return hw_region_add(opaque, p == MAP_FAILED ? NULL : p, size);
 }
 
 static void mem_free(void *opaque, void *p, size_t size)
 {
-    Hw *hw = opaque;
-    unsigned i;
-
-    for (i = 0; i < hw->n_mem; i++) {
-        if (hw->mem[i].start == (uintptr_t)p) {
-            hw->mem[i] = hw->mem[--hw->n_mem];
-            break;
-        }
-    }
-    hw->mem_live--;
+    hw_region_del(opaque, p);
     munmap(p, size);
 }
 
-/* DMA memory: aligned heap memory the model may reach too */
+/* DMA memory: aligned heap memory */
 static void *dma_alloc(void *opaque, size_t size, size_t align)
 {
-    Hw *hw = opaque;
     void *p = NULL;
 
-    if (hw->n_mem == G_N_ELEMENTS(hw->mem) ||
-        posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align,
+    if (posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align,
                        size)) {
-        return NULL;
+        p = NULL;
     }
-    hw->mem[hw->n_mem++] = (Region){ (uintptr_t)p, size };
-    hw->mem_live++;
-    return p;
+    return hw_region_add(opaque, p, size);
 }
 
 static void dma_free(void *opaque, void *p, size_t size)
 {
-    Hw *hw = opaque;
-    unsigned i;
-
-    for (i = 0; i < hw->n_mem; i++) {
-        if (hw->mem[i].start == (uintptr_t)p) {
-            hw->mem[i] = hw->mem[--hw->n_mem];
-            break;
-        }
-    }
-    hw->mem_live--;
+    hw_region_del(opaque, p);
     free(p);
 }
 
