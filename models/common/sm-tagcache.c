@@ -306,19 +306,18 @@ static void sm_tag_index_remove(SmTagCache *c, uint32_t set, uint32_t i)
     }
 }
 
-bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
-                        uint64_t addr, uint64_t *payload)
+/*
+ * The lookup past the probe: the index once per mask in use, or a scan
+ * of the set.  Out of line, so that a repeated hit needs no frame.
+ */
+static bool __attribute__((noinline))
+sm_tag_lookup_rest(SmTagCache *c, uint32_t set, uint32_t h, uint64_t ctx,
+                   uint64_t addr, uint64_t *payload)
 {
-    uint32_t set = sm_tag_set(c, set_hint);
     uint32_t first = set * c->ways;
-    uint32_t h = sm_tag_probe_index(ctx, addr);
-    uint32_t way = c->probe[h] - first;     /* wraps when another set's */
     uint32_t k, w;
 
     if (!c->overlap[set] && c->n_masks <= SM_TAG_MASKS) {
-        if (way < c->ways && sm_tag_match(c, first + way, ctx, addr)) {
-            return sm_tag_hit(c, set, way, h, payload);
-        }
         for (k = 0; k < c->n_masks; k++) {
             w = sm_tag_find(c, set, ctx, addr & c->masks[k], c->masks[k]);
             if (w != SM_TAG_NONE) {
@@ -333,6 +332,22 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
         }
     }
     return false;
+}
+
+bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                        uint64_t addr, uint64_t *payload)
+{
+    uint32_t set = sm_tag_set(c, set_hint);
+    uint32_t first = set * c->ways;
+    uint32_t h = sm_tag_probe_index(ctx, addr);
+    uint32_t way = c->probe[h] - first;     /* wraps when another set's */
+
+    /* The probe's answer is the lowest matching way unless sets overlap */
+    if (!c->overlap[set] && c->n_masks <= SM_TAG_MASKS && way < c->ways &&
+        sm_tag_match(c, first + way, ctx, addr)) {
+        return sm_tag_hit(c, set, way, h, payload);
+    }
+    return sm_tag_lookup_rest(c, set, h, ctx, addr, payload);
 }
 
 /*

@@ -513,6 +513,83 @@ static void test_walk_slots_exhausted(void)
 }
 
 /*
+ * Statistics over requests the TBU answers without waiting (counted,
+ * and added up when read) and requests timed along the whole timeline,
+ * one TBU slot:
+ *   1. t 0,   0x5000: uTLB miss, TBU main-TLB hit: U + T = 4, slot 0-4
+ *   2. t 10,  0x5000: uTLB hit: U = 1
+ *   3. t 20,  0x6000: cold 4-level walk: 455, slot 20-475, lookups
+ *                     U + T + C + 3W = 1 + 3 + 5 + 12 = 21
+ *   4. t 30,  0x5000: waits for the slot until 475 (445), then a uTLB
+ *                     hit: 445 + 1 = 446, slot 475-476
+ *   5. t 480, 0x6000: uTLB hit (valid from 475): 1
+ * translations 5; uTLB 3 hits (2, 4, 5), 2 misses; main TLB 1 hit, 1
+ * miss; lookup cycles 4 + 1 + 21 + 1 + 1 = 28; TBU slot: 5 requests, 1
+ * waited 445 cycles, busy 4 + 1 + 455 + 1 + 1 = 462.  Latencies 4, 1,
+ * 455, 446, 1: sum 907, mean 181.4, min 1, max 455; log2 buckets [1]
+ * (1) 2, [3] (4-7) 1, [9] (256-511) 2; p50 is the 3rd smallest, 4; p90
+ * the 5th, 455 (its fine bucket 448-455 tops at 455).
+ * After a reset of the statistics, one more uTLB hit (t 500) is all
+ * they hold.
+ */
+static void test_quick_and_full_stats(void)
+{
+    SmTimingEngine *e = t_engine("slots.tbu = 1");
+    static const struct { uint64_t iova, at, latency; bool walk; } req[] = {
+        { 0x5000, 0, 4 }, { 0x5000, 10, 1 }, { 0x6000, 20, 455, true },
+        { 0x5000, 30, 446 }, { 0x6000, 480, 1 },
+    };
+    SmTimingStats st;
+    SmTimingRecord r;
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(req); i++) {
+        r = t_rec(req[i].iova, req[i].at);
+        if (req[i].walk) {
+            t_s1_walk(&r, 0);
+        }
+        g_assert_cmpuint(t_xlate(e, &r).latency, ==, req[i].latency);
+    }
+    st = sm_timing_stats(e);
+    g_assert_cmpuint(st.translations, ==, 5);
+    g_assert_cmpuint(st.utlb.hits, ==, 3);
+    g_assert_cmpuint(st.utlb.misses, ==, 2);
+    g_assert_cmpuint(st.tlb.hits, ==, 1);
+    g_assert_cmpuint(st.tlb.misses, ==, 1);
+    g_assert_cmpuint(st.lookup_cycles, ==, 28);
+    g_assert_cmpuint(st.res[SM_TIMING_RES_TBU].requests, ==, 5);
+    g_assert_cmpuint(st.res[SM_TIMING_RES_TBU].waited, ==, 1);
+    g_assert_cmpuint(st.res[SM_TIMING_RES_TBU].wait_cycles, ==, 445);
+    g_assert_cmpuint(st.res[SM_TIMING_RES_TBU].wait_max, ==, 445);
+    g_assert_cmpuint(st.res[SM_TIMING_RES_TBU].busy_cycles, ==, 462);
+    g_assert_cmpuint(st.latency.count, ==, 5);
+    g_assert_cmpuint(st.latency.sum, ==, 907);
+    g_assert_cmpuint(st.latency.mean_milli, ==, 181400);
+    g_assert_cmpuint(st.latency.min, ==, 1);
+    g_assert_cmpuint(st.latency.max, ==, 455);
+    g_assert_cmpuint(st.latency.log2[1], ==, 2);
+    g_assert_cmpuint(st.latency.log2[3], ==, 1);
+    g_assert_cmpuint(st.latency.log2[9], ==, 2);
+    g_assert_cmpuint(st.latency.p50, ==, 4);
+    g_assert_cmpuint(st.latency.p90, ==, 455);
+
+    sm_timing_reset_stats(e);
+    r = t_rec(0x5000, 500);
+    g_assert_cmpuint(t_xlate(e, &r).latency, ==, 1);
+    st = sm_timing_stats(e);
+    g_assert_cmpuint(st.translations, ==, 1);
+    g_assert_cmpuint(st.utlb.hits, ==, 1);
+    g_assert_cmpuint(st.utlb.misses, ==, 0);
+    g_assert_cmpuint(st.tlb.hits, ==, 0);
+    g_assert_cmpuint(st.lookup_cycles, ==, 1);
+    g_assert_cmpuint(st.res[SM_TIMING_RES_TBU].busy_cycles, ==, 1);
+    g_assert_cmpuint(st.latency.count, ==, 1);
+    g_assert_cmpuint(st.latency.min, ==, 1);
+    g_assert_cmpuint(st.latency.max, ==, 1);
+    sm_timing_free(e);
+}
+
+/*
  * One outstanding transaction per TBU: the second cold walk waits for
  * the whole first one, 455: 910.
  */
@@ -1132,6 +1209,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/timing/tbu-slots-exhausted",
                     test_tbu_slots_exhausted);
     g_test_add_func("/sm/timing/tbu-map", test_tbu_map);
+    g_test_add_func("/sm/timing/quick-and-full-stats",
+                    test_quick_and_full_stats);
     g_test_add_func("/sm/timing/utlb-pending", test_utlb_pending);
     g_test_add_func("/sm/timing/utlb-flush-by-commands",
                     test_utlb_flush_by_commands);
