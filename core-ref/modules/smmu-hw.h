@@ -23,7 +23,11 @@ typedef struct SmmuFault {
 
 int smmu_hw_pop_fault(SmmuFault *f);
 
-/* Memory the device reads (tables, queues) is written before it looks */
+/*
+ * Ordering against the device: memory it reads (tables, queues) is
+ * written before it looks, and memory it wrote (event records) is read
+ * only after the register that says it is there.
+ */
 static inline void dma_barrier(void)
 {
 #ifdef __aarch64__

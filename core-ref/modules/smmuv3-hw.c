@@ -47,6 +47,7 @@ CR_MODULE_LICENSE("GPL v2");
 
 #define OP_CFGI_STE     0x03
 #define OP_CFGI_ALL     0x04         /* CFGI_STE_RANGE, Range 31 */
+#define OP_TLBI_NH_ASID 0x11         /* ASID in [63:48] */
 #define OP_TLBI_NSNH_ALL 0x30
 #define OP_SYNC         0x46
 
@@ -68,7 +69,6 @@ static uint64_t regs;                /* the SMMU's register page 0 */
 static uint32_t cmdq_prod;
 static unsigned ias_oas;             /* IDR5.OAS: the CD's IPS */
 static unsigned gran_supported;      /* bit 0 4K, 1 16K, 2 64K */
-static uint16_t next_asid = 1;
 static CrIommu instance;
 static CrIommuOps ops;
 
@@ -152,6 +152,16 @@ static Dom *dom_of(CrDomain *d)
     return d ? d->priv : NULL;
 }
 
+/*
+ * A domain's ASID is its slot's: live domains never share one (a shared
+ * ASID would share TLB entries), and a freed domain's is invalidated
+ * before the slot can be used again (domain_free()).
+ */
+static uint16_t asid_of(const Dom *dm)
+{
+    return (uint16_t)(dm - doms + 1);
+}
+
 static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
 {
     unsigned i;
@@ -180,7 +190,7 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
                 (1ull << 35) |       /* AFFD */
                 (1ull << 41) |       /* AA64 */
                 (1ull << 45) | (1ull << 46) | (1ull << 47) | /* R, A, ASET */
-                ((uint64_t)next_asid++ << 48);
+                ((uint64_t)asid_of(dm) << 48);
     dm->cd[1] = (uint64_t)(uintptr_t)dm->pt.root;    /* TTB0 */
     dm->cd[3] = 0xff;                /* MAIR: attr 0 normal write-back */
     return 0;
@@ -191,6 +201,9 @@ static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
     Dom *dm = dom_of(d);
 
     if (dm) {
+        /* no STE points at it any more: drop what the TLB holds of it */
+        cmd(OP_TLBI_NH_ASID | (uint64_t)asid_of(dm) << 48, 0);
+        cmd_sync();
         pt_free(c, &dm->pt);
         dm->d = NULL;
         d->priv = NULL;
@@ -270,6 +283,7 @@ int smmu_hw_pop_fault(SmmuFault *f)
     if (!regs || (rd32(EVENTQ_PROD) & mask) == evtq_cons) {
         return 0;
     }
+    barrier();                       /* the record after PROD that covers it */
     rec = evtq[evtq_cons & ((1u << EVTQ_LOG2) - 1)];
     f->sid = (uint32_t)(rec[0] >> 32);
     f->addr = rec[2];                /* InputAddr */

@@ -300,24 +300,30 @@ static uint64_t dma_pa(Hw *hw, uint32_t sid, uint64_t iova)
     }
 }
 
+/* The driver loaded, both endpoints added and bound: their domains made */
+static CrModule *hw_up(Hw *hw, bool v2, int granule_kb)
+{
+    CrModule *m = load_driver(hw, v2 ? "smmuv2-hw.o" : "smmuv3-hw.o");
+    int *granule = cr_symbol_lookup(hw->c, "smmu_hw_granule_kb");
+    unsigned k;
+
+    g_assert_nonnull(granule);
+    *granule = granule_kb;           /* the domains made from now on */
+    g_assert_nonnull(hw->smmu->driver);          /* reset and enabled */
+    for (k = 0; k < 2; k++) {
+        g_assert_cmpint(cr_device_add(hw->c, hw->ep[k]), ==, 0);
+        g_assert_nonnull(hw->ep[k]->driver);
+    }
+    return m;
+}
+
 static void hw_driver_run(bool v2, int granule_kb)
 {
     Hw *hw = hw_new(v2);
     CrCore *c = hw->c;
     uint64_t buf = (uintptr_t)hw->buf;
-    CrModule *m = load_driver(hw, v2 ? "smmuv2-hw.o" : "smmuv3-hw.o");
-    int *granule = cr_symbol_lookup(c, "smmu_hw_granule_kb");
+    CrModule *m = hw_up(hw, v2, granule_kb);
     CrGroup *g;
-    unsigned k;
-
-    g_assert_nonnull(granule);
-    *granule = granule_kb;           /* the domains made from now on */
-
-    g_assert_nonnull(hw->smmu->driver);          /* reset and enabled */
-    for (k = 0; k < 2; k++) {
-        g_assert_cmpint(cr_device_add(c, hw->ep[k]), ==, 0);
-        g_assert_nonnull(hw->ep[k]->driver);
-    }
     /* each device's default domain: its half of the buffer, page by page */
     g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, buf);
     g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x1abc), ==, buf + 0x1abc);
@@ -359,6 +365,38 @@ static void hw_driver_run(bool v2, int granule_kb)
     hw_free(hw);
 }
 
+/*
+ * Two live domains never share an ASID, however many came and went
+ * before: otherwise one device's DMA would hit the other's TLB entries.
+ * The first endpoint's default domain is made again 65536 times (one
+ * more trip round a 16-bit ASID counter than the two first domains
+ * took: a counter would give it the second endpoint's ASID, with 8 or
+ * 16 ASID bits), then the second endpoint's DMA fills the TLB and the
+ * first endpoint's DMA to the same IOVA must fault, not hit it.
+ */
+static void test_smmuv3_live_domains_asids_differ(void)
+{
+    Hw *hw = hw_new(false);
+    CrCore *c = hw->c;
+    CrModule *m = hw_up(hw, false, 4);
+    uint64_t iova1 = IOVA + 0x100000;  /* the second endpoint's mapping */
+    CrGroup *g = hw->ep[0]->group;
+    unsigned i;
+
+    cr_user_unbind(c, hw->ep[0]);
+    for (i = 0; i < 65536; i++) {
+        g_assert_cmpint(cr_store_type(c, g, CR_DOM_IDENTITY), ==, 0);
+        g_assert_cmpint(cr_store_type(c, g, CR_DOM_DMA), ==, 0);
+    }
+    g_assert_cmphex(dma_pa(hw, 16, iova1), ==,
+                    (uintptr_t)hw->buf + MAP_BYTES);
+    g_assert_cmphex(dma_pa(hw, 8, iova1), ==, UINT64_MAX);
+    cr_device_remove(c, hw->ep[0]);
+    cr_device_remove(c, hw->ep[1]);
+    g_assert_cmpint(cr_module_unload(c, m, 0), ==, 0);
+    hw_free(hw);
+}
+
 /* "v3-4", "v2-64", ...: the driver and the granule in KiB */
 static void test_driver_on_the_model(gconstpointer data)
 {
@@ -383,6 +421,8 @@ int main(int argc, char **argv)
 
         g_test_add_data_func(path, runs[i], test_driver_on_the_model);
     }
+    g_test_add_func("/core-ref/hw/smmuv3-live-domains-asids-differ",
+                    test_smmuv3_live_domains_asids_differ);
 #endif
     return g_test_run();
 }
