@@ -299,3 +299,76 @@ def test_source_kernels_are_the_makefile_default():
         line = next(ln for ln in f if ln.startswith("KERNEL_PAGES ?="))
     assert tuple(line.split("?=", 1)[1].split()) == ("64k", "64k-6.12")
     assert guest.SOURCE_KERNELS == ("64k", "64k-6.12")
+
+
+# ---- scripts/progress: the build's [N/M] line on a terminal ---------------
+
+PROGRESS = os.path.join(paths.TOP, "scripts", "progress")
+NINJA_OUT = b"[1/3] Compiling C object a.o\n[2/3] Compiling C object b.o\n" \
+            b"warning: something\n[3/3] Linking target qemu\n"
+KBUILD_OUT = b"  SYNC    include/config/auto.conf\n  CC      kernel/fork.o\n" \
+             b"  AS      arch/arm64/kernel/entry.o\n  AR      kernel/built-in.a\n" \
+             b"  CC [M]  drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.o\n" \
+             b"  LD [M]  drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.ko\n"
+
+
+def progress_on_a_terminal(args, data):
+    """scripts/progress with standard error on a pseudo-terminal: what
+    the terminal received."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen([PROGRESS] + args, stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=slave,
+                             env=dict(os.environ, TERM="xterm"))
+        os.close(slave)
+        p.communicate(data, timeout=30)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:          # EIO: the writer is gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert p.returncode == 0
+    return seen.decode()
+
+
+def test_progress_shows_ninja_count_on_a_terminal_and_logs_all(tmp_path):
+    log = tmp_path / "build.log"
+    seen = progress_on_a_terminal(["build-qemu", str(log)], NINJA_OUT)
+    # the last step always shows; lines are rewritten in place, then erased
+    assert "build-qemu: [3/3] Linking target qemu" in seen
+    assert "\r\x1b[K" in seen and seen.endswith("\r\x1b[K")
+    assert "warning" not in seen
+    assert log.read_bytes() == NINJA_OUT
+
+
+def test_progress_counts_kbuild_objects_against_the_recorded_total(tmp_path):
+    log, total = tmp_path / "build.log", tmp_path / "objects"
+    total.write_text("10\n")
+    seen = progress_on_a_terminal(
+        ["build-kernel", str(log), "--kbuild", "--total-file", str(total),
+         "--total", "99"], KBUILD_OUT)
+    # three objects (CC, AS, CC [M]); SYNC, AR and LD are not objects.  The
+    # first line always shows, the others are at most ten a second.
+    assert "build-kernel: [1/~10] CC kernel/fork.o" in seen
+    assert "99" not in seen                  # the recorded total wins
+    assert log.read_bytes() == KBUILD_OUT
+    assert total.read_text() == "10\n"       # 3 is no complete build
+
+
+def test_progress_is_silent_off_a_terminal_and_records_a_larger_count(
+        tmp_path):
+    log, total = tmp_path / "build.log", tmp_path / "objects"
+    r = subprocess.run([PROGRESS, "build-kernel", str(log), "--kbuild",
+                        "--total-file", str(total)], input=KBUILD_OUT,
+                       capture_output=True, timeout=30)
+    assert r.returncode == 0
+    assert r.stdout == b"" and r.stderr == b""
+    assert log.read_bytes() == KBUILD_OUT
+    assert total.read_text() == "3\n"        # no count before: this one
