@@ -72,6 +72,14 @@ struct SmTagCache {
     uint64_t *plru_keep, *plru_set;
     uint64_t clock;
     uint64_t rng;
+    /*
+     * SmTagRef: per slot, the fill it holds (from @gens, which only
+     * grows: a value is never given twice), and the slot the last hit
+     * or insert ended at.
+     */
+    uint64_t *gen;
+    uint64_t gens;
+    uint32_t last;
 };
 
 static bool sm_tag_pow2(uint32_t v)
@@ -118,6 +126,9 @@ static void sm_tag_empty(SmTagCache *c)
     memset(c->overlap, 0, sizeof(*c->overlap) * c->sets);
     c->n_masks = 0;
     c->min_size = UINT64_MAX;
+    for (i = 0; i < c->p.entries; i++) {
+        c->gen[i] = ++c->gens;      /* every reference made so far ends */
+    }
 }
 
 void sm_tagcache_reset(SmTagCache *c)
@@ -148,6 +159,7 @@ SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
     c->ctx = g_new(uint64_t, p->entries);
     c->payload = g_new(uint64_t, p->entries);
     c->stamp = g_new(uint64_t, p->entries);
+    c->gen = g_new(uint64_t, p->entries);
     c->fill = g_new(uint32_t, c->sets);
     c->repl = g_new(uint64_t, c->sets);
     c->overlap = g_new(bool, c->sets);
@@ -180,6 +192,7 @@ void sm_tagcache_free(SmTagCache *c)
     g_free(c->ctx);
     g_free(c->payload);
     g_free(c->stamp);
+    g_free(c->gen);
     g_free(c->fill);
     g_free(c->repl);
     g_free(c->overlap);
@@ -249,6 +262,7 @@ static inline bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
     uint32_t i = set * c->ways + way;
 
     c->probe[probe] = i;
+    c->last = i;
     sm_tag_use(c, set, way);
     if (payload) {
         *payload = c->payload[i];
@@ -306,18 +320,19 @@ static void sm_tag_index_remove(SmTagCache *c, uint32_t set, uint32_t i)
     }
 }
 
-/*
- * The lookup past the probe: the index once per mask in use, or a scan
- * of the set.  Out of line, so that a repeated hit needs no frame.
- */
-static bool __attribute__((noinline))
-sm_tag_lookup_rest(SmTagCache *c, uint32_t set, uint32_t h, uint64_t ctx,
-                   uint64_t addr, uint64_t *payload)
+bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                        uint64_t addr, uint64_t *payload)
 {
+    uint32_t set = sm_tag_set(c, set_hint);
     uint32_t first = set * c->ways;
+    uint32_t h = sm_tag_probe_index(ctx, addr);
+    uint32_t way = c->probe[h] - first;     /* wraps when another set's */
     uint32_t k, w;
 
     if (!c->overlap[set] && c->n_masks <= SM_TAG_MASKS) {
+        if (way < c->ways && sm_tag_match(c, first + way, ctx, addr)) {
+            return sm_tag_hit(c, set, way, h, payload);
+        }
         for (k = 0; k < c->n_masks; k++) {
             w = sm_tag_find(c, set, ctx, addr & c->masks[k], c->masks[k]);
             if (w != SM_TAG_NONE) {
@@ -332,22 +347,6 @@ sm_tag_lookup_rest(SmTagCache *c, uint32_t set, uint32_t h, uint64_t ctx,
         }
     }
     return false;
-}
-
-bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
-                        uint64_t addr, uint64_t *payload)
-{
-    uint32_t set = sm_tag_set(c, set_hint);
-    uint32_t first = set * c->ways;
-    uint32_t h = sm_tag_probe_index(ctx, addr);
-    uint32_t way = c->probe[h] - first;     /* wraps when another set's */
-
-    /* The probe's answer is the lowest matching way unless sets overlap */
-    if (!c->overlap[set] && c->n_masks <= SM_TAG_MASKS && way < c->ways &&
-        sm_tag_match(c, first + way, ctx, addr)) {
-        return sm_tag_hit(c, set, way, h, payload);
-    }
-    return sm_tag_lookup_rest(c, set, h, ctx, addr, payload);
 }
 
 /*
@@ -424,8 +423,40 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     c->payload[i] = payload;
     sm_tag_index_add(c, set, i);
     c->probe[sm_tag_probe_index(ctx, addr)] = i;
+    c->gen[i] = ++c->gens;
+    c->last = i;
     sm_tag_use(c, set, w);
     return w;
+}
+
+SmTagRef sm_tagcache_last_ref(const SmTagCache *c)
+{
+    uint32_t i = c->last;
+    bool empty = c->base[i] == SM_TAG_NO_BASE && c->mask[i] == 0;
+
+    return (SmTagRef){ .slot = i, .gen = empty ? 0 : c->gen[i],
+                       .live = &c->gen[i] };
+}
+
+bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max)
+{
+    uint32_t set;
+
+    /*
+     * An unchanged fill is still there; without overlaps in its set it is
+     * the only entry covering its addresses, so the one a lookup finds.
+     */
+    if (ref.slot >= c->p.entries || c->gen[ref.slot] != ref.gen ||
+        c->payload[ref.slot] > payload_max) {
+        return false;
+    }
+    set = ref.slot / c->ways;
+    if (c->overlap[set]) {
+        return false;
+    }
+    c->last = ref.slot;
+    sm_tag_use(c, set, ref.slot - set * c->ways);
+    return true;
 }
 
 uint32_t sm_tagcache_invalidate_all(SmTagCache *c)

@@ -80,4 +80,36 @@ uint32_t sm_tagcache_invalidate_all(SmTagCache *c);
 /* Forget every entry and all replacement state, as when just created. */
 void sm_tagcache_reset(SmTagCache *c);
 
+/*
+ * A reference to one entry, for a user that will look the same region
+ * up again and again: checking the reference is cheaper than a lookup.
+ * It names the slot and the fill it saw there; any later fill of the
+ * slot, or emptying of the cache, ends it.  gen 0 names nothing.
+ */
+typedef struct SmTagRef {
+    uint32_t slot;
+    uint64_t gen;
+    const uint64_t *live;    /* the slot's fill now, for sm_tagcache_ref_live() */
+} SmTagRef;
+
+/*
+ * Whether @ref's fill is still in its slot, without a call: a miss of a
+ * reference costs next to nothing.  sm_tagcache_ref_hit() decides.
+ */
+static inline bool sm_tagcache_ref_live(const SmTagRef *ref)
+{
+    return ref->live && *ref->live == ref->gen;
+}
+
+/* The entry the last successful lookup or the last insert ended at. */
+SmTagRef sm_tagcache_last_ref(const SmTagCache *c);
+/*
+ * A lookup that would hit @ref's entry, done through the reference: true
+ * when the entry is still there, is what a lookup of an address it
+ * covers would answer (its set holds no overlapping entries) and its
+ * payload is at most @payload_max; then the hit counts for replacement
+ * as sm_tagcache_lookup()'s would.  Otherwise false, nothing changed.
+ */
+bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max);
+
 #endif /* SM_TAGCACHE_H */

@@ -231,6 +231,13 @@ struct SmTimingEngine {
     SmHistAcc sync;
     /* Quick requests since the statistics were reset (SmQuick) */
     uint64_t quick[SM_QUICK_COUNT];
+    /*
+     * The last request's micro-TLB entry (sm_timing_hint()): in the
+     * micro-TLB of @hint_tbu, the entry its last hit or fill ended at,
+     * if @hint_ok (the request hit or filled it).
+     */
+    uint32_t hint_tbu;
+    bool hint_ok;
 };
 
 SmTimingEngine *sm_timing_new(const SmTimingParams *p)
@@ -625,19 +632,21 @@ static void sm_tcu(SmTrip *tr)
 
 /*
  * A successful result of @r that the micro-TLB of @tbu did not answer
- * goes in, valid from @t (the cycle it reached the TBU).
+ * goes in, valid from @t (the cycle it reached the TBU): true if it did.
  */
-static void sm_utlb_fill(SmTimingEngine *e, const SmTimingRecord *r,
-                         uint32_t tbu, bool utlb_hit, uint64_t t)
+static inline __attribute__((always_inline)) bool
+sm_utlb_fill(SmTimingEngine *e, const SmTimingRecord *r, uint32_t tbu,
+             bool utlb_hit, uint64_t t)
 {
     uint64_t mask;
 
     if (utlb_hit || r->fault || !r->leaf_shift || r->leaf_shift >= 64) {
-        return;
+        return false;
     }
     mask = ~((UINT64_C(1) << r->leaf_shift) - 1);
     sm_tagcache_insert(e->utlb[tbu], sm_utlb_hint(r), sm_utlb_ctx(r),
                        r->iova, mask, t);
+    return true;
 }
 
 static void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
@@ -740,16 +749,17 @@ static inline uint64_t sm_quick_lookup(const SmTimingParams *p, SmQuick k)
 }
 
 /*
- * Time @r, a quick request of kind @k that waits for a TBU slot of @s
- * until @start, into @res (cleared, its TBU set); its statistics are the
- * count, the wait and the latency.
+ * Time a quick request of kind @k arriving at @arrival that waits for a
+ * TBU slot of @s until @start, into @res (cleared, its TBU set); its
+ * statistics are the count, the wait and the latency.  The micro-TLB
+ * fill of a TBU main-TLB hit is the caller's.
  */
-static inline void sm_quick(SmTimingEngine *e, const SmTimingRecord *r,
+static inline void sm_quick(SmTimingEngine *e, uint64_t arrival,
                             SmTimingResult *res, SmServers *s, SmQuick k,
                             uint64_t start)
 {
     uint64_t lookup = sm_quick_lookup(&e->p, k);
-    uint64_t wait = start - r->arrival;
+    uint64_t wait = start - arrival;
     uint64_t done = start + lookup;
 
     sm_servers_take(s);
@@ -764,9 +774,6 @@ static inline void sm_quick(SmTimingEngine *e, const SmTimingRecord *r,
     res->lookup = lookup;
     res->utlb = k == SM_QUICK_UTLB ? SM_TIMING_HIT : SM_TIMING_MISS;
     res->tlb = k == SM_QUICK_TBU_TLB ? SM_TIMING_HIT : SM_TIMING_NONE;
-    if (k == SM_QUICK_TBU_TLB) {
-        sm_utlb_fill(e, r, res->tbu, false, done);
-    }
     sm_servers_put(s, done);
     res->done = done;
     res->latency = wait + lookup;
@@ -799,9 +806,10 @@ static void sm_quick_fold(const SmTimingEngine *e, SmTimingStats *st)
 
 /*
  * Every request that is not quick: along the whole timeline.  Kept out
- * of line so that the quick path needs no frame for it.
+ * of line so that the quick path needs no frame for it.  True when the
+ * request's page is in the micro-TLB after it (a hit or a fill).
  */
-static void __attribute__((noinline))
+static bool __attribute__((noinline))
 sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
                   SmTimingResult *res, SmServers *s, bool utlb_hit,
                   uint64_t ready)
@@ -810,7 +818,7 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
                   .t = r->arrival, .utlb_hit = utlb_hit,
                   .utlb_ready = ready };
     uint64_t start;
-    bool tcu;
+    bool tcu, filled;
 
     sm_take(e, SM_TIMING_RES_TBU, s, &tr.t, &res->queue[SM_TIMING_RES_TBU]);
     start = tr.t;
@@ -818,11 +826,12 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
     if (tcu) {
         sm_tcu(&tr);
     }
-    sm_utlb_fill(e, r, res->tbu, res->utlb == SM_TIMING_HIT, tr.t);
+    filled = sm_utlb_fill(e, r, res->tbu, res->utlb == SM_TIMING_HIT, tr.t);
     sm_give(e, SM_TIMING_RES_TBU, s, start, tr.t);
     res->done = tr.t;
     res->latency = tr.t - r->arrival;
     sm_account(e, r, res, tcu);
+    return filled || res->utlb == SM_TIMING_HIT;
 }
 
 /*
@@ -846,11 +855,52 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
 
     sm_result_clear(res);
     res->tbu = tbu;
-    if (k != SM_QUICK_COUNT) {
-        sm_quick(e, r, res, s, k, start);
+    e->hint_tbu = tbu;
+    if (k == SM_QUICK_UTLB) {
+        sm_quick(e, r->arrival, res, s, k, start);
+        e->hint_ok = true;
+    } else if (k == SM_QUICK_TBU_TLB) {
+        sm_quick(e, r->arrival, res, s, k, start);
+        e->hint_ok = sm_utlb_fill(e, r, tbu, false, res->done);
     } else {
-        sm_translate_full(e, r, res, s, utlb_hit, ready);
+        e->hint_ok = sm_translate_full(e, r, res, s, utlb_hit, ready);
     }
+}
+
+bool sm_timing_hint(const SmTimingEngine *e, SmTimingHint *h)
+{
+    if (!e->hint_ok) {
+        h->ref.gen = 0;
+        h->ref.live = NULL;
+        return false;
+    }
+    h->tbu = e->hint_tbu;
+    h->ref = sm_tagcache_last_ref(e->utlb[e->hint_tbu]);
+    return h->ref.gen != 0;
+}
+
+bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,
+                               uint64_t arrival, SmTimingResult *res)
+{
+    SmServers *s;
+    uint64_t start;
+
+    if (h->tbu >= e->p.tbu_count || !h->ref.gen) {
+        return false;
+    }
+    s = &e->tbu[h->tbu];
+    start = MAX(arrival, sm_servers_first(s));
+    /* An entry still on its way goes the whole timeline (its wait) */
+    if (!sm_tagcache_ref_hit(e->utlb[h->tbu], h->ref,
+                             start + e->p.utlb_latency)) {
+        return false;
+    }
+    sm_result_clear(res);
+    res->tbu = h->tbu;
+    sm_quick(e, arrival, res, s, SM_QUICK_UTLB, start);
+    e->hint_tbu = h->tbu;
+    e->hint_ok = true;
+    return true;
 }
 
 /* ---- Commands ----------------------------------------------------------- */

@@ -426,6 +426,40 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
                          SmTimingResult *res);
 
 /*
+ * Where the last translated request's micro-TLB entry is, for
+ * sm_timing_translate_again(): true when it has one (it hit the
+ * micro-TLB or filled it), false otherwise (*@h then names nothing).
+ */
+typedef struct SmTimingHint {
+    uint32_t tbu;
+    SmTagRef ref;
+} SmTimingHint;
+
+bool sm_timing_hint(const SmTimingEngine *e, SmTimingHint *h);
+
+/*
+ * Whether @h's entry may still be there: false means that
+ * sm_timing_translate_again() would answer false, at the cost of two
+ * loads instead of a call.
+ */
+static inline bool sm_timing_hint_live(const SmTimingHint *h)
+{
+    return sm_tagcache_ref_live(&h->ref);
+}
+
+/*
+ * sm_timing_translate() of a request arriving at @arrival of the same
+ * stream (StreamID, SubstreamID) and 4 KiB page as the request @h was
+ * taken after, that does not fault: while the micro-TLB entry @h names
+ * is still there and valid at the request's lookup, the request is a
+ * micro-TLB hit, timed, counted and written to @res exactly as
+ * sm_timing_translate() would, without a record or a lookup (true).
+ * Otherwise nothing happens (false): time it with a record.
+ */
+bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,
+                               uint64_t arrival, SmTimingResult *res);
+
+/*
  * One command reaching the command processor at @arrival; returns the
  * cycle it completes, and in *@consumed (unless NULL) the cycle the
  * processor is done with it, when CMDQ_CONS passes it.  Commands are consumed one at a time in call

@@ -87,6 +87,8 @@ typedef struct Sm3Fast {
     uint64_t pa_base, mask;        /* the TLB entry's */
     uint8_t perm;
     uint8_t leaf_shift;            /* log2(mask + 1): the timing record's */
+    /* Timed: the micro-TLB entry the last timed hit left (ref.gen 0: none) */
+    SmTimingHint utlb;
 } Sm3Fast;
 
 struct Sm3 {
@@ -203,8 +205,11 @@ uint8_t sm3_leaf_shift(uint64_t mask);
  * size, direction, and the cycle it arrives (its own, or the host's
  * clock).
  */
-void sm3_rec_request(const Sm3 *s, SmTimingRecord *rec,
-                     const Sm3Request *req);
+/* The cycle @req reaches the SMMU: its own, or the host's clock. */
+uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req);
+/* @req's fields of a timing record; it arrives at @arrival. */
+void sm3_rec_request(SmTimingRecord *rec, const Sm3Request *req,
+                     uint64_t arrival);
 Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
                    Sm3Xlate (*xlate)(Sm3 *s, const Sm3Request *req,
                                      bool ats_req), bool ats_req);

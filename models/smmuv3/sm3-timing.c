@@ -181,14 +181,13 @@ uint8_t sm3_leaf_shift(uint64_t mask)
     return mask + 1 == 0 ? 0 : (uint8_t)__builtin_ctzll(mask + 1);
 }
 
-/* The cycle @req reaches the SMMU: its own, or the host's clock. */
-static uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req)
+uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req)
 {
     return req->arrival ? req->arrival : sm3_timing_now(s);
 }
 
-void sm3_rec_request(const Sm3 *s, SmTimingRecord *rec,
-                     const Sm3Request *req)
+void sm3_rec_request(SmTimingRecord *rec, const Sm3Request *req,
+                     uint64_t arrival)
 {
     rec->sid = req->sid;
     rec->ssid = req->ssid;
@@ -196,7 +195,7 @@ void sm3_rec_request(const Sm3 *s, SmTimingRecord *rec,
     rec->iova = req->iova;
     rec->size = req->size;
     rec->write = req->write;
-    rec->arrival = sm3_arrival(s, req);
+    rec->arrival = arrival;
 }
 
 Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
@@ -211,7 +210,7 @@ Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,
     unsigned k;
 
     /* Field by field: the access list is large and only n_accesses long */
-    sm3_rec_request(s, &rec, req);
+    sm3_rec_request(&rec, req, sm3_arrival(s, req));
     for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
         rec.cfg[k].lookup = SM_TIMING_NONE;
         rec.cfg[k].n_fetches = 0;

@@ -237,6 +237,54 @@ static void test_overlap_lowest_way(void)
     sm_tagcache_free(c);
 }
 
+/*
+ * References (SmTagRef): a hit through one needs its fill still there
+ * and the payload within the limit, and counts for replacement as a
+ * lookup hit does.  LRU, 2 ways, payload = tag number: A, B; a
+ * reference to A; A's payload 1 is above a limit of 0 (no hit, no use),
+ * within 1 (a hit: B becomes the victim), so C replaces B and A stays,
+ * its reference too.  A hit through it again makes C the victim of D;
+ * then E replaces A: A's reference ends.  Emptying the cache ends every
+ * one.  A set
+ * that holds overlapping entries answers no reference (a lookup must
+ * find the lowest matching way there).
+ */
+static void test_refs(void)
+{
+    SmTagCache *c = t_new(2, 2, SM_TAG_LRU, 0);
+    uint64_t block = UINT64_C(0x40000000);
+    SmTagRef a, b;
+
+    t_put(c, 1);
+    a = sm_tagcache_last_ref(c);
+    t_put(c, 2);
+    g_assert_cmpuint(a.gen, !=, 0);
+    g_assert_false(sm_tagcache_ref_hit(c, a, 0));
+    g_assert_true(sm_tagcache_ref_hit(c, a, 1));
+    t_put(c, 3);
+    g_assert_false(t_has(c, 2));
+    g_assert_true(sm_tagcache_ref_hit(c, a, UINT64_MAX));   /* A, used */
+    t_put(c, 4);                     /* C was the LRU way */
+    g_assert_false(t_has(c, 3));
+    t_put(c, 5);                     /* now A is: replaced */
+    g_assert_false(t_has(c, 1));
+    g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
+    /* a lookup hit's reference, then everything emptied */
+    g_assert_true(t_has(c, 4));
+    b = sm_tagcache_last_ref(c);
+    g_assert_true(sm_tagcache_ref_hit(c, b, UINT64_MAX));
+    g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 2);
+    g_assert_false(sm_tagcache_ref_hit(c, b, UINT64_MAX));
+    g_assert_cmpuint(sm_tagcache_last_ref(c).gen, ==, 0);   /* empty slot */
+    /* overlapping entries in the set: no reference answers */
+    sm_tagcache_insert(c, 0, CTX, block + 0x3000, PAGE_MASK, 5);
+    a = sm_tagcache_last_ref(c);
+    g_assert_true(sm_tagcache_ref_hit(c, a, UINT64_MAX));
+    sm_tagcache_insert(c, 0, CTX, block + 0x5000, ~UINT64_C(0x1fffff), 6);
+    g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
+    sm_tagcache_free(c);
+}
+
 /* ---- Against a scan ------------------------------------------------------ */
 
 /*
@@ -399,6 +447,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/tagcache/sets-independent", test_sets_independent);
     g_test_add_func("/sm/tagcache/overlap-lowest-way",
                     test_overlap_lowest_way);
+    g_test_add_func("/sm/tagcache/refs", test_refs);
     g_test_add_func("/sm/tagcache/against-scan", test_against_scan);
     return g_test_run();
 }

@@ -590,6 +590,64 @@ static void test_quick_and_full_stats(void)
 }
 
 /*
+ * sm_timing_translate_again() (4 micro-TLB entries, LRU):
+ *   t 0    0x5000 with a record: uTLB miss, TBU main-TLB hit, U + T = 4,
+ *          filled; its hint names the entry
+ *   t 10   again: a uTLB hit, U = 1, done 11 (a use, for LRU)
+ *   t 20, 30, 40, 50: 0x6000, 0x7000, 0x8000, 0x9000 with records, 4
+ *          each: the uTLB is full after 0x8000, and 0x9000 replaces the
+ *          least recently used, 0x5000 (last used at 10): its hint now
+ *          answers false
+ *   t 60   0x5000 with a record again (4), valid from 64: at 61 it is
+ *          still on its way (64 > 61 + U), false (the record path's
+ *          pending wait is the caller's); at 63 a hit, 1
+ *   a TLBI empties the uTLB: false; a faulting request leaves no entry
+ *   for a hint.
+ * Statistics: 7 requests with records + 2 again = 9 translations, the
+ * two agains the only uTLB hits.
+ */
+static void test_translate_again(void)
+{
+    SmTimingEngine *e = t_engine(NULL);
+    SmTimingRecord r = t_rec(0x5000, 0);
+    SmTimingResult res;
+    SmTimingHint h5, h;
+    uint64_t page;
+    unsigned i;
+
+    g_assert_cmpuint(t_xlate(e, &r).latency, ==, 4);
+    g_assert_true(sm_timing_hint(e, &h5));
+    g_assert_true(sm_timing_translate_again(e, &h5, 10, &res));
+    g_assert_cmpuint(res.latency, ==, 1);
+    g_assert_cmpuint(res.done, ==, 11);
+    g_assert_cmpuint(res.lookup, ==, 1);
+    g_assert_cmpint(res.utlb, ==, SM_TIMING_HIT);
+    g_assert_cmpint(res.tlb, ==, SM_TIMING_NONE);
+    for (i = 0, page = 0x6000; page <= 0x9000; i++, page += 0x1000) {
+        r = t_rec(page, 20 + 10 * i);
+        g_assert_cmpuint(t_xlate(e, &r).latency, ==, 4);
+    }
+    g_assert_false(sm_timing_translate_again(e, &h5, 70, &res));
+    r = t_rec(0x5000, 60);
+    g_assert_cmpuint(t_xlate(e, &r).latency, ==, 4);
+    g_assert_true(sm_timing_hint(e, &h));
+    g_assert_false(sm_timing_translate_again(e, &h, 61, &res));
+    g_assert_true(sm_timing_translate_again(e, &h, 63, &res));
+    g_assert_cmpuint(res.latency, ==, 1);
+    sm_timing_command(e, SM_TIMING_CMD_TLBI, 100, NULL);
+    g_assert_false(sm_timing_translate_again(e, &h, 200, &res));
+    /* a faulting request leaves no entry to name */
+    r = t_rec(0x5000, 300);
+    r.fault = true;
+    r.tlb = SM_TIMING_NONE;
+    t_xlate(e, &r);
+    g_assert_false(sm_timing_hint(e, &h));
+    g_assert_cmpuint(sm_timing_stats(e).translations, ==, 9);
+    g_assert_cmpuint(sm_timing_stats(e).utlb.hits, ==, 2);
+    sm_timing_free(e);
+}
+
+/*
  * One outstanding transaction per TBU: the second cold walk waits for
  * the whole first one, 455: 910.
  */
@@ -1211,6 +1269,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/timing/tbu-map", test_tbu_map);
     g_test_add_func("/sm/timing/quick-and-full-stats",
                     test_quick_and_full_stats);
+    g_test_add_func("/sm/timing/translate-again", test_translate_again);
     g_test_add_func("/sm/timing/utlb-pending", test_utlb_pending);
     g_test_add_func("/sm/timing/utlb-flush-by-commands",
                     test_utlb_flush_by_commands);
