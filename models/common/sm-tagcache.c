@@ -429,13 +429,15 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     return w;
 }
 
-SmTagRef sm_tagcache_last_ref(const SmTagCache *c)
+bool sm_tagcache_last_ref(const SmTagCache *c, SmTagRef *ref)
 {
     uint32_t i = c->last;
     bool empty = c->base[i] == SM_TAG_NO_BASE && c->mask[i] == 0;
 
-    return (SmTagRef){ .slot = i, .gen = empty ? 0 : c->gen[i],
-                       .live = &c->gen[i] };
+    ref->slot = i;
+    ref->gen = empty ? 0 : c->gen[i];
+    ref->live = &c->gen[i];
+    return !empty;
 }
 
 bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max)

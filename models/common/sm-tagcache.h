@@ -101,8 +101,12 @@ static inline bool sm_tagcache_ref_live(const SmTagRef *ref)
     return ref->live && *ref->live == ref->gen;
 }
 
-/* The entry the last successful lookup or the last insert ended at. */
-SmTagRef sm_tagcache_last_ref(const SmTagCache *c);
+/*
+ * The entry the last successful lookup or the last insert ended at, into
+ * *@ref (written in place: a returned struct would be copied through
+ * memory it was just written to); returns ref->gen != 0.
+ */
+bool sm_tagcache_last_ref(const SmTagCache *c, SmTagRef *ref);
 /*
  * A lookup that would hit @ref's entry, done through the reference: true
  * when the entry is still there, is what a lookup of an address it

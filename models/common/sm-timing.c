@@ -805,11 +805,10 @@ static void sm_quick_fold(const SmTimingEngine *e, SmTimingStats *st)
 }
 
 /*
- * Every request that is not quick: along the whole timeline.  Kept out
- * of line so that the quick path needs no frame for it.  True when the
- * request's page is in the micro-TLB after it (a hit or a fill).
+ * Every request that is not quick: along the whole timeline.  True when
+ * the request's page is in the micro-TLB after it (a hit or a fill).
  */
-static bool __attribute__((noinline))
+static bool
 sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
                   SmTimingResult *res, SmServers *s, bool utlb_hit,
                   uint64_t ready)
@@ -875,8 +874,7 @@ bool sm_timing_hint(const SmTimingEngine *e, SmTimingHint *h)
         return false;
     }
     h->tbu = e->hint_tbu;
-    h->ref = sm_tagcache_last_ref(e->utlb[e->hint_tbu]);
-    return h->ref.gen != 0;
+    return sm_tagcache_last_ref(e->utlb[e->hint_tbu], &h->ref);
 }
 
 bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,
@@ -885,7 +883,7 @@ bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,
     SmServers *s;
     uint64_t start;
 
-    if (h->tbu >= e->p.tbu_count || !h->ref.gen) {
+    if (h->tbu >= e->p.tbu_count || !sm_timing_hint_live(h)) {
         return false;
     }
     s = &e->tbu[h->tbu];

@@ -24,7 +24,10 @@
  * A hit replays what the full path would have done besides answering:
  * the lookups are counted and refreshed for replacement in the same
  * order (sm_cache_hit_again()), and when timed, the engine gets the
- * record sm3_timed() would have built for it (Sm3.fast_rec).  So
+ * record sm3_timed() would have built for it (Sm3.fast_rec), or, while
+ * the micro-TLB entry the slot's last timed hit used is still there,
+ * only a reference to it (Sm3.fast_utlb, sm_timing_translate_again()).
+ * So
  * results, statistics, replacement choices and the timing model's
  * numbers are identical with and without the fast path
  * (Sm3Config.fast_path_off; tests/test-sm3-fast.c).
@@ -60,6 +63,7 @@ void sm3_fast_new(Sm3 *s)
     }
     s->fast = g_new0(Sm3Fast, n);
     s->fast_mask = n - 1;
+    s->fast_utlb = s->timing ? g_new0(SmTimingHint, n) : NULL;
     sm3_fast_rec_init(&s->fast_rec);
 }
 
@@ -67,6 +71,8 @@ void sm3_fast_free(Sm3 *s)
 {
     g_free(s->fast);
     s->fast = NULL;
+    g_free(s->fast_utlb);
+    s->fast_utlb = NULL;
 }
 
 /* Consecutive pages of one stream take consecutive slots. */
@@ -109,14 +115,16 @@ static void sm3_fast_replay(Sm3 *s, const Sm3Fast *f)
  * Sm3.fast_rec where only the request's fields change, and the slot
  * keeps the entry that request left.
  */
-static uint64_t sm3_fast_time(Sm3 *s, const Sm3Request *req, Sm3Fast *f)
+static uint64_t sm3_fast_time(Sm3 *s, const Sm3Request *req,
+                              const Sm3Fast *f)
 {
     SmTimingRecord *rec = &s->fast_rec;
+    SmTimingHint *utlb = &s->fast_utlb[f - s->fast];
     uint64_t arrival = sm3_arrival(s, req);
 
     s->timed_once = true;
-    if (sm_timing_hint_live(&f->utlb) &&
-        sm_timing_translate_again(s->timing, &f->utlb, arrival,
+    if (sm_timing_hint_live(utlb) &&
+        sm_timing_translate_again(s->timing, utlb, arrival,
                                   &s->last_timing)) {
         return s->last_timing.latency;
     }
@@ -125,13 +133,13 @@ static uint64_t sm3_fast_time(Sm3 *s, const Sm3Request *req, Sm3Fast *f)
                                                   : SM_TIMING_NONE;
     rec->leaf_shift = f->leaf_shift;
     sm_timing_translate(s->timing, rec, &s->last_timing);
-    sm_timing_hint(s->timing, &f->utlb);
+    sm_timing_hint(s->timing, utlb);
     return s->last_timing.latency;
 }
 
 bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r)
 {
-    Sm3Fast *f = sm3_fast_slot(s, req->sid, req->iova);
+    const Sm3Fast *f = sm3_fast_slot(s, req->sid, req->iova);
 
     if (!sm3_fast_matches(s, f, req)) {
         return false;
@@ -178,5 +186,8 @@ void sm3_fast_note(Sm3 *s, const Sm3Request *req, const Sm3FastHit *hit)
     f->mask = hit->tlb->mask;
     f->perm = hit->tlb->perm;
     f->leaf_shift = sm3_leaf_shift(f->mask);
-    f->utlb = (SmTimingHint){ 0 };   /* none until its first timed hit */
+    if (s->fast_utlb) {
+        /* none until the slot's first timed hit */
+        s->fast_utlb[f - s->fast] = (SmTimingHint){ 0 };
+    }
 }

@@ -87,8 +87,6 @@ typedef struct Sm3Fast {
     uint64_t pa_base, mask;        /* the TLB entry's */
     uint8_t perm;
     uint8_t leaf_shift;            /* log2(mask + 1): the timing record's */
-    /* Timed: the micro-TLB entry the last timed hit left (ref.gen 0: none) */
-    SmTimingHint utlb;
 } Sm3Fast;
 
 struct Sm3 {
@@ -136,6 +134,12 @@ struct Sm3 {
     uint64_t tlb_shifts;
     Sm3Fast *fast;
     uint32_t fast_mask;           /* slots - 1 */
+    /*
+     * Timed: per fast-path slot, the micro-TLB entry its last timed hit
+     * left (ref.gen 0: none).  Beside the slots, not in them: the
+     * untimed fast path keeps its smaller footprint.
+     */
+    SmTimingHint *fast_utlb;
     /*
      * The record of a timed fast-path hit: what every one of them looked
      * up (the STE, the TLB) is set once by sm3_fast_new(); the request's

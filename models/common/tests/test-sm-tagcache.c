@@ -256,7 +256,7 @@ static void test_refs(void)
     SmTagRef a, b;
 
     t_put(c, 1);
-    a = sm_tagcache_last_ref(c);
+    g_assert_true(sm_tagcache_last_ref(c, &a));
     t_put(c, 2);
     g_assert_cmpuint(a.gen, !=, 0);
     g_assert_false(sm_tagcache_ref_hit(c, a, 0));
@@ -271,14 +271,15 @@ static void test_refs(void)
     g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
     /* a lookup hit's reference, then everything emptied */
     g_assert_true(t_has(c, 4));
-    b = sm_tagcache_last_ref(c);
+    g_assert_true(sm_tagcache_last_ref(c, &b));
     g_assert_true(sm_tagcache_ref_hit(c, b, UINT64_MAX));
     g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 2);
     g_assert_false(sm_tagcache_ref_hit(c, b, UINT64_MAX));
-    g_assert_cmpuint(sm_tagcache_last_ref(c).gen, ==, 0);   /* empty slot */
+    g_assert_false(sm_tagcache_last_ref(c, &b));            /* empty slot */
+    g_assert_cmpuint(b.gen, ==, 0);
     /* overlapping entries in the set: no reference answers */
     sm_tagcache_insert(c, 0, CTX, block + 0x3000, PAGE_MASK, 5);
-    a = sm_tagcache_last_ref(c);
+    g_assert_true(sm_tagcache_last_ref(c, &a));
     g_assert_true(sm_tagcache_ref_hit(c, a, UINT64_MAX));
     sm_tagcache_insert(c, 0, CTX, block + 0x5000, ~UINT64_C(0x1fffff), 6);
     g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
