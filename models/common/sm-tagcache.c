@@ -429,15 +429,17 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     return w;
 }
 
-bool sm_tagcache_last_ref(const SmTagCache *c, SmTagRef *ref)
+bool sm_tagcache_last_ref(const SmTagCache *c, uint64_t min_size,
+                          SmTagRef *ref)
 {
     uint32_t i = c->last;
     bool empty = c->base[i] == SM_TAG_NO_BASE && c->mask[i] == 0;
+    bool named = !empty && !(c->mask[i] & (min_size - 1));
 
     ref->slot = i;
-    ref->gen = empty ? 0 : c->gen[i];
-    ref->live = &c->gen[i];
-    return !empty;
+    ref->gen = named ? c->gen[i] : 0;
+    ref->live = named ? &c->gen[i] : NULL;
+    return named;
 }
 
 bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max)

@@ -104,9 +104,12 @@ static inline bool sm_tagcache_ref_live(const SmTagRef *ref)
 /*
  * The entry the last successful lookup or the last insert ended at, into
  * *@ref (written in place: a returned struct would be copied through
- * memory it was just written to); returns ref->gen != 0.
+ * memory it was just written to), when its region has at least
+ * @min_size bytes (a power of two): true.  Otherwise false, and *@ref
+ * names nothing (gen 0).
  */
-bool sm_tagcache_last_ref(const SmTagCache *c, SmTagRef *ref);
+bool sm_tagcache_last_ref(const SmTagCache *c, uint64_t min_size,
+                          SmTagRef *ref);
 /*
  * A lookup that would hit @ref's entry, done through the reference: true
  * when the entry is still there, is what a lookup of an address it

@@ -874,7 +874,8 @@ bool sm_timing_hint(const SmTimingEngine *e, SmTimingHint *h)
         return false;
     }
     h->tbu = e->hint_tbu;
-    return sm_tagcache_last_ref(e->utlb[e->hint_tbu], &h->ref);
+    /* A hint is for later requests of the same 4 KiB page */
+    return sm_tagcache_last_ref(e->utlb[e->hint_tbu], 4096, &h->ref);
 }
 
 bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,

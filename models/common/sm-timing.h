@@ -427,8 +427,10 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
 
 /*
  * Where the last translated request's micro-TLB entry is, for
- * sm_timing_translate_again(): true when it has one (it hit the
- * micro-TLB or filled it), false otherwise (*@h then names nothing).
+ * sm_timing_translate_again(): true when it has one that covers the
+ * request's whole 4 KiB page (it hit the micro-TLB or filled it),
+ * false otherwise (*@h then names nothing).  A hint belongs to its
+ * engine: it names slots and fills of that engine's micro-TLBs.
  */
 typedef struct SmTimingHint {
     uint32_t tbu;
@@ -450,7 +452,8 @@ static inline bool sm_timing_hint_live(const SmTimingHint *h)
 /*
  * sm_timing_translate() of a request arriving at @arrival of the same
  * stream (StreamID, SubstreamID) and 4 KiB page as the request @h was
- * taken after, that does not fault: while the micro-TLB entry @h names
+ * taken after, that neither faults nor records an event (as the fast
+ * path's hits): while the micro-TLB entry @h names
  * is still there and valid at the request's lookup, the request is a
  * micro-TLB hit, timed, counted and written to @res exactly as
  * sm_timing_translate() would, without a record or a lookup (true).

@@ -204,14 +204,12 @@ void sm3_cmd_written(Sm3 *s, uint32_t old_prod);
 void sm3_cmd_timing_clear(Sm3 *s);
 /* log2 of the region a result with offset mask @mask holds for (0: all). */
 uint8_t sm3_leaf_shift(uint64_t mask);
-/*
- * The request's part of a timing record: StreamID, SubstreamID, address,
- * size, direction, and the cycle it arrives (its own, or the host's
- * clock).
- */
 /* The cycle @req reaches the SMMU: its own, or the host's clock. */
 uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req);
-/* @req's fields of a timing record; it arrives at @arrival. */
+/*
+ * The request's part of a timing record: StreamID, SubstreamID, address,
+ * size, direction, and @arrival.
+ */
 void sm3_rec_request(SmTimingRecord *rec, const Sm3Request *req,
                      uint64_t arrival);
 Sm3Xlate sm3_timed(Sm3 *s, const Sm3Request *req,

@@ -245,7 +245,7 @@ static void test_overlap_lowest_way(void)
  * within 1 (a hit: B becomes the victim), so C replaces B and A stays,
  * its reference too.  A hit through it again makes C the victim of D;
  * then E replaces A: A's reference ends.  Emptying the cache ends every
- * one.  A set
+ * one; an entry smaller than the size asked for gets none.  A set
  * that holds overlapping entries answers no reference (a lookup must
  * find the lowest matching way there).
  */
@@ -256,7 +256,7 @@ static void test_refs(void)
     SmTagRef a, b;
 
     t_put(c, 1);
-    g_assert_true(sm_tagcache_last_ref(c, &a));
+    g_assert_true(sm_tagcache_last_ref(c, 4096, &a));
     t_put(c, 2);
     g_assert_cmpuint(a.gen, !=, 0);
     g_assert_false(sm_tagcache_ref_hit(c, a, 0));
@@ -271,15 +271,20 @@ static void test_refs(void)
     g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
     /* a lookup hit's reference, then everything emptied */
     g_assert_true(t_has(c, 4));
-    g_assert_true(sm_tagcache_last_ref(c, &b));
+    g_assert_true(sm_tagcache_last_ref(c, 4096, &b));
     g_assert_true(sm_tagcache_ref_hit(c, b, UINT64_MAX));
     g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 2);
     g_assert_false(sm_tagcache_ref_hit(c, b, UINT64_MAX));
-    g_assert_false(sm_tagcache_last_ref(c, &b));            /* empty slot */
+    g_assert_false(sm_tagcache_last_ref(c, 4096, &b));    /* empty slot */
     g_assert_cmpuint(b.gen, ==, 0);
+    /* a region smaller than asked for: no reference */
+    sm_tagcache_insert(c, 0, CTX, TAG(9), ~UINT64_C(0x7ff), 9);
+    g_assert_false(sm_tagcache_last_ref(c, 4096, &b));
+    g_assert_true(sm_tagcache_last_ref(c, 2048, &b));
+    g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 1);
     /* overlapping entries in the set: no reference answers */
     sm_tagcache_insert(c, 0, CTX, block + 0x3000, PAGE_MASK, 5);
-    g_assert_true(sm_tagcache_last_ref(c, &a));
+    g_assert_true(sm_tagcache_last_ref(c, 4096, &a));
     g_assert_true(sm_tagcache_ref_hit(c, a, UINT64_MAX));
     sm_tagcache_insert(c, 0, CTX, block + 0x5000, ~UINT64_C(0x1fffff), 6);
     g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));

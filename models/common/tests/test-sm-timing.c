@@ -602,8 +602,9 @@ static void test_quick_and_full_stats(void)
  *          still on its way (64 > 61 + U), false (the record path's
  *          pending wait is the caller's); at 63 a hit, 1
  *   a TLBI empties the uTLB: false; a faulting request leaves no entry
- *   for a hint.
- * Statistics: 7 requests with records + 2 again = 9 translations, the
+ *   for a hint, nor does one whose entry is smaller than 4 KiB (leaf
+ *   shift 11: a uTLB miss, U + T = 4).
+ * Statistics: 8 requests with records + 2 again = 10 translations, the
  * two agains the only uTLB hits.
  */
 static void test_translate_again(void)
@@ -642,7 +643,12 @@ static void test_translate_again(void)
     r.tlb = SM_TIMING_NONE;
     t_xlate(e, &r);
     g_assert_false(sm_timing_hint(e, &h));
-    g_assert_cmpuint(sm_timing_stats(e).translations, ==, 9);
+    /* nor one whose entry holds for less than its 4 KiB page */
+    r = t_rec(0x5000, 400);
+    r.leaf_shift = 11;
+    g_assert_cmpuint(t_xlate(e, &r).latency, ==, 4);
+    g_assert_false(sm_timing_hint(e, &h));
+    g_assert_cmpuint(sm_timing_stats(e).translations, ==, 10);
     g_assert_cmpuint(sm_timing_stats(e).utlb.hits, ==, 2);
     sm_timing_free(e);
 }
