@@ -365,7 +365,7 @@ typedef struct SmTrip {
     const SmTimingRecord *r;
     SmTimingResult *res;
     uint64_t t;              /* now */
-    bool utlb_hit;           /* the micro-TLB lookup (sm_utlb_lookup()) */
+    bool utlb_hit;           /* the micro-TLB lookup, made first */
     uint64_t utlb_ready;     /* its entry's payload: valid from */
 } SmTrip;
 
@@ -750,17 +750,23 @@ static inline uint64_t sm_quick_lookup(const SmTimingParams *p, SmQuick k)
 
 /*
  * Time a quick request of kind @k arriving at @arrival that waits for a
- * TBU slot of @s until @start, into @res (cleared, its TBU set); its
- * statistics are the count, the wait and the latency.  The micro-TLB
- * fill of a TBU main-TLB hit is the caller's.
+ * slot of TBU @tbu until @start, into @res; its statistics are the
+ * count, the wait and the latency.  Its micro-TLB entry is the hint's
+ * (sm_timing_hint()); the fill of a TBU main-TLB hit is the caller's.
  */
 static inline void sm_quick(SmTimingEngine *e, uint64_t arrival,
-                            SmTimingResult *res, SmServers *s, SmQuick k,
+                            SmTimingResult *res, uint32_t tbu, SmQuick k,
                             uint64_t start)
 {
+    SmServers *s = &e->tbu[tbu];
     uint64_t lookup = sm_quick_lookup(&e->p, k);
     uint64_t wait = start - arrival;
     uint64_t done = start + lookup;
+
+    sm_result_clear(res);
+    res->tbu = tbu;
+    e->hint_tbu = tbu;
+    e->hint_ok = true;
 
     sm_servers_take(s);
     if (wait) {
@@ -842,8 +848,7 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
 void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
                          SmTimingResult *res)
 {
-    uint32_t tbu = e->p.n_sid_ranges ? sm_timing_tbu_of(&e->p, r->sid)
-                                     : e->p.tbu_default;
+    uint32_t tbu = sm_timing_tbu_of(&e->p, r->sid);
     SmServers *s = &e->tbu[tbu];
     uint64_t ready = 0;
     bool utlb_hit = !r->fault &&
@@ -852,17 +857,16 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
     uint64_t start = MAX(r->arrival, sm_servers_first(s));
     SmQuick k = sm_quick_kind(&e->p, r, utlb_hit, ready, start);
 
-    sm_result_clear(res);
-    res->tbu = tbu;
-    e->hint_tbu = tbu;
-    if (k == SM_QUICK_UTLB) {
-        sm_quick(e, r->arrival, res, s, k, start);
-        e->hint_ok = true;
-    } else if (k == SM_QUICK_TBU_TLB) {
-        sm_quick(e, r->arrival, res, s, k, start);
-        e->hint_ok = sm_utlb_fill(e, r, tbu, false, res->done);
-    } else {
+    if (k == SM_QUICK_COUNT) {
+        sm_result_clear(res);
+        res->tbu = tbu;
+        e->hint_tbu = tbu;
         e->hint_ok = sm_translate_full(e, r, res, s, utlb_hit, ready);
+        return;
+    }
+    sm_quick(e, r->arrival, res, tbu, k, start);
+    if (k == SM_QUICK_TBU_TLB) {
+        e->hint_ok = sm_utlb_fill(e, r, tbu, false, res->done);
     }
 }
 
@@ -894,11 +898,7 @@ bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,
                              start + e->p.utlb_latency)) {
         return false;
     }
-    sm_result_clear(res);
-    res->tbu = h->tbu;
-    sm_quick(e, arrival, res, s, SM_QUICK_UTLB, start);
-    e->hint_tbu = h->tbu;
-    e->hint_ok = true;
+    sm_quick(e, arrival, res, h->tbu, SM_QUICK_UTLB, start);
     return true;
 }
 
