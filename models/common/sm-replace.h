@@ -74,21 +74,19 @@ static inline void sm_plru_touch_masks(uint32_t ways, uint32_t way,
     sm_plru_touch(set, ways, way);
 }
 
-/* The way the tree points at. */
+/*
+ * The way the tree points at.  Following the bits down from the root
+ * ends at heap node @ways + way: the leaves are numbered after the
+ * @ways - 1 inner nodes.
+ */
 static inline uint32_t sm_plru_victim(uint64_t bits, uint32_t ways)
 {
     uint32_t node = 1;
-    uint32_t way = 0;
-    uint32_t span = ways;
 
-    while (span > 1) {
-        bool right = (bits >> node) & 1;
-
-        span /= 2;
-        way += right ? span : 0;
-        node = 2 * node + right;
+    while (node < ways) {
+        node = 2 * node + (uint32_t)((bits >> node) & 1);
     }
-    return way;
+    return node - ways;
 }
 
 #endif /* SM_REPLACE_H */

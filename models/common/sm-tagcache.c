@@ -58,6 +58,7 @@ struct SmTagCache {
     uint32_t probe[SM_TAG_PROBES];
     uint32_t *head;          /* per hash bucket: first slot, or NONE */
     uint32_t *next;          /* per slot: next slot of its bucket */
+    uint32_t *bucket;        /* per valid slot: its bucket, for removal */
     uint32_t bucket_mask;    /* buckets - 1 */
     bool *overlap;
     uint64_t masks[SM_TAG_MASKS];
@@ -170,6 +171,7 @@ SmTagCache *sm_tagcache_new(const SmTagCacheParams *p)
     }
     c->head = g_new(uint32_t, buckets);
     c->next = g_new(uint32_t, p->entries);
+    c->bucket = g_new(uint32_t, p->entries);
     c->bucket_mask = buckets - 1;
     c->plru_keep = g_new(uint64_t, c->ways);
     c->plru_set = g_new(uint64_t, c->ways);
@@ -198,6 +200,7 @@ void sm_tagcache_free(SmTagCache *c)
     g_free(c->overlap);
     g_free(c->head);
     g_free(c->next);
+    g_free(c->bucket);
     g_free(c->plru_keep);
     g_free(c->plru_set);
     g_free(c);
@@ -289,9 +292,11 @@ static uint32_t sm_tag_find(const SmTagCache *c, uint32_t set, uint64_t ctx,
 
 static void sm_tag_index_add(SmTagCache *c, uint32_t set, uint32_t i)
 {
-    uint32_t *h = &c->head[sm_tag_bucket(c, set, c->ctx[i], c->base[i])];
+    uint32_t b = sm_tag_bucket(c, set, c->ctx[i], c->base[i]);
+    uint32_t *h = &c->head[b];
     uint32_t k;
 
+    c->bucket[i] = b;
     c->next[i] = *h;
     *h = i;
     for (k = 0; k < MIN(c->n_masks, SM_TAG_MASKS); k++) {
@@ -307,9 +312,9 @@ static void sm_tag_index_add(SmTagCache *c, uint32_t set, uint32_t i)
     }
 }
 
-static void sm_tag_index_remove(SmTagCache *c, uint32_t set, uint32_t i)
+static void sm_tag_index_remove(SmTagCache *c, uint32_t i)
 {
-    uint32_t *link = &c->head[sm_tag_bucket(c, set, c->ctx[i], c->base[i])];
+    uint32_t *link = &c->head[c->bucket[i]];
 
     while (*link != SM_TAG_NONE) {
         if (*link == i) {
@@ -415,7 +420,7 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     w = sm_tag_victim(c, set);
     i = set * c->ways + w;
     if (c->base[i] != SM_TAG_NO_BASE || c->mask[i] != 0) {
-        sm_tag_index_remove(c, set, i);       /* the victim's */
+        sm_tag_index_remove(c, i);            /* the victim's */
     }
     c->ctx[i] = ctx;
     c->mask[i] = mask;
