@@ -324,6 +324,13 @@ static int cr_ops_probe_device(CrCore *c, const CrIommuOps *ops,
     if (inst->fail_dev[0] && cr_streq(inst->fail_dev, dev->name)) {
         return inst->fail_ret;
     }
+    if (ops->probe_device) {
+        int r = ops->probe_device(c, inst, dev);
+
+        if (r) {
+            return r;
+        }
+    }
     *out = inst;
     return 0;
 }

@@ -520,6 +520,7 @@ const char *cr_strerror_name(int err)
         { CR_EAGAIN, "EAGAIN" }, { CR_ENOMEM, "ENOMEM" },
         { CR_EBUSY, "EBUSY" }, { CR_EEXIST, "EEXIST" },
         { CR_ENODEV, "ENODEV" }, { CR_EINVAL, "EINVAL" },
+        { CR_ERANGE, "ERANGE" },
         { CR_ETIMEDOUT, "ETIMEDOUT" }, { CR_EPROBE_DEFER, "EPROBE_DEFER" },
     };
     size_t i;

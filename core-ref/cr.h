@@ -39,6 +39,7 @@
 #define CR_EEXIST       17
 #define CR_ENODEV       19
 #define CR_EINVAL       22
+#define CR_ERANGE       34
 #define CR_ETIMEDOUT    110
 #define CR_EPROBE_DEFER 517
 
@@ -257,6 +258,13 @@ struct CrIommuOps {
     CrDomType def_type;
     /* SMMUv2 style: probe_device links the master to the SMMU device */
     bool add_links;
+    /*
+     * Optional: the driver's own part of probe_device, once the core
+     * found @dev's instance (arm_smmu_probe_device: the StreamID in
+     * range, its stream-table span allocated).  0 or -errno; an error
+     * fails the probe as an injected fail_ret does.
+     */
+    int (*probe_device)(CrCore *c, CrIommu *inst, CrDevice *dev);
     /*
      * Optional, for a driver that programs hardware: a domain's tables
      * made and freed; the device now uses domain @d (NULL: released, no

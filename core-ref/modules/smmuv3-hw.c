@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arm-smmu-v3 for the core-ref guest: a driver that programs an SMMUv3
- * (IHI 0070) for real.  One instance; a linear stream table, one context
- * descriptor per DMA domain (stage 1, AArch64 4 KiB granule, 39-bit
- * input: three levels of tables), a command queue polled to completion,
+ * (IHI 0070) for real.  Up to two instances, each with a 2-level stream
+ * table (its level-2 tables made when a device in their span is probed),
+ * one context descriptor per DMA domain (stage 1, AArch64, 4, 16 or
+ * 64 KiB granule: smmu-hw.h), a command queue polled to completion and
  * an event queue read on demand (smmu_hw_pop_fault); no interrupts.
  * Devices in a blocking domain get an aborting STE, identity a bypassing
  * one, released ones an invalid one.  Field positions are the
- * architecture's; register names follow the specification.  Translation
- * tables: smmu-hw.h.
+ * architecture's; register names follow the specification.
  */
 #include "cr-module-api.h"
 #include "smmu-hw.h"
@@ -40,10 +40,19 @@ CR_MODULE_LICENSE("GPL v2");
 #define CR0_CMDQEN      (1u << 3)
 #define BASE_RA         (1ull << 62)
 
-#define SID_BITS        8            /* the stream table's size: 256 STEs */
+#define IDR0_ST_2LVL    (1u << 27)   /* ST_LEVEL [28:27] = 0b01 */
+#define STRTAB_FMT_2LVL (1u << 16)
+
+#define SID_BITS_MIN    8
+#define SID_BITS_MAX    16           /* the stream table covers at most these */
+#define SPLIT           8            /* 256 STEs per level-2 table */
+#define L1_ENTRIES      (1u << (SID_BITS_MAX - SPLIT))
+#define L2_STES         (1u << SPLIT)
+#define L2_BYTES        (L2_STES * 64)
 #define CMDQ_LOG2       8            /* 256 commands */
 #define EVTQ_LOG2       6            /* 64 event records of 32 bytes */
 #define MAX_DOMAINS     8
+#define MAX_SMMUS       2
 
 #define OP_CFGI_STE     0x03
 #define OP_CFGI_ALL     0x04         /* CFGI_STE_RANGE, Range 31 */
@@ -59,32 +68,57 @@ typedef struct Dom {
     uint64_t cd[8] __attribute__((aligned(64)));
 } Dom;
 
-static uint64_t strtab[1u << SID_BITS][8] __attribute__((aligned(16384)));
-static uint64_t cmdq[1u << CMDQ_LOG2][2] __attribute__((aligned(4096)));
-static uint64_t evtq[1u << EVTQ_LOG2][4] __attribute__((aligned(4096)));
-static uint32_t evtq_cons;
-static Dom doms[MAX_DOMAINS];
+/*
+ * One SMMU.  Its queues and level-1 stream table live here; the level-2
+ * tables, 16 KiB each, come from DMA memory when a device with a
+ * StreamID in their span is probed (as Linux's arm_smmu_probe_device
+ * allocates them), and go back when the SMMU is removed or its
+ * registration fails.
+ */
+typedef struct Smmu {
+    uint64_t l1[L1_ENTRIES] __attribute__((aligned(4096)));
+    uint64_t cmdq[1u << CMDQ_LOG2][2] __attribute__((aligned(4096)));
+    uint64_t evtq[1u << EVTQ_LOG2][4] __attribute__((aligned(4096)));
+    uint64_t *l2[L1_ENTRIES];        /* NULL: that span has no table */
+    CrDevice *dev;                   /* NULL: a free slot */
+    uint64_t regs;                   /* register page 0 */
+    uint32_t cmdq_prod, evtq_cons;
+    unsigned sid_bits;               /* IDR1.SIDSIZE, at most SID_BITS_MAX */
+    unsigned ias_oas;                /* IDR5.OAS: the CD's IPS */
+    unsigned gran_supported;         /* bit 0 4K, 1 16K, 2 64K */
+    Dom doms[MAX_DOMAINS];
+    CrIommu instance;
+} Smmu;
+
+static Smmu smmus[MAX_SMMUS];
 static CrCore *core;
-static uint64_t regs;                /* the SMMU's register page 0 */
-static uint32_t cmdq_prod;
-static unsigned ias_oas;             /* IDR5.OAS: the CD's IPS */
-static unsigned gran_supported;      /* bit 0 4K, 1 16K, 2 64K */
-static CrIommu instance;
 static CrIommuOps ops;
 
-static uint32_t rd32(unsigned off)
+static Smmu *smmu_of(const CrIommu *inst)
 {
-    return cr_mmio_read32(core, regs + off);
+    unsigned i;
+
+    for (i = 0; i < MAX_SMMUS; i++) {
+        if (&smmus[i].instance == inst) {
+            return &smmus[i];
+        }
+    }
+    return NULL;
 }
 
-static void wr32(unsigned off, uint32_t v)
+static uint32_t rd32(const Smmu *s, unsigned off)
 {
-    cr_mmio_write32(core, regs + off, v);
+    return cr_mmio_read32(core, s->regs + off);
 }
 
-static void wr64(unsigned off, uint64_t v)
+static void wr32(const Smmu *s, unsigned off, uint32_t v)
 {
-    cr_mmio_write64(core, regs + off, v);
+    cr_mmio_write32(core, s->regs + off, v);
+}
+
+static void wr64(const Smmu *s, unsigned off, uint64_t v)
+{
+    cr_mmio_write64(core, s->regs + off, v);
 }
 
 static void barrier(void)
@@ -94,50 +128,50 @@ static void barrier(void)
 
 /* ---- Command queue ------------------------------------------------------ */
 
-static int cmd(uint64_t dw0, uint64_t dw1)
+static int cmd(Smmu *s, uint64_t dw0, uint64_t dw1)
 {
     uint32_t mask = (1u << CMDQ_LOG2) - 1;
     uint32_t wrap = 1u << CMDQ_LOG2;
     unsigned n = 0;
 
     /* full: PROD and CONS same index, wrap bits differ */
-    while ((rd32(CMDQ_CONS) & (mask | wrap)) == ((cmdq_prod ^ wrap) &
-                                                  (mask | wrap))) {
+    while ((rd32(s, CMDQ_CONS) & (mask | wrap)) == ((s->cmdq_prod ^ wrap) &
+                                                     (mask | wrap))) {
         if (++n > POLL_LIMIT) {
             return -CR_EIO;
         }
     }
-    cmdq[cmdq_prod & mask][0] = dw0;
-    cmdq[cmdq_prod & mask][1] = dw1;
-    cmdq_prod = (cmdq_prod + 1) & (mask | wrap);
+    s->cmdq[s->cmdq_prod & mask][0] = dw0;
+    s->cmdq[s->cmdq_prod & mask][1] = dw1;
+    s->cmdq_prod = (s->cmdq_prod + 1) & (mask | wrap);
     barrier();
-    wr32(CMDQ_PROD, cmdq_prod);
+    wr32(s, CMDQ_PROD, s->cmdq_prod);
     return 0;
 }
 
 /* CMD_SYNC, then wait until the SMMU consumed everything before it */
-static int cmd_sync(void)
+static int cmd_sync(Smmu *s)
 {
     uint32_t mask = (1u << (CMDQ_LOG2 + 1)) - 1;
     unsigned n = 0;
 
-    if (cmd(OP_SYNC, 0)) {
+    if (cmd(s, OP_SYNC, 0)) {
         return -CR_EIO;
     }
-    while ((rd32(CMDQ_CONS) & mask) != cmdq_prod) {
-        if (++n > POLL_LIMIT || (rd32(CMDQ_CONS) >> 24 & 0x7f)) {
+    while ((rd32(s, CMDQ_CONS) & mask) != s->cmdq_prod) {
+        if (++n > POLL_LIMIT || (rd32(s, CMDQ_CONS) >> 24 & 0x7f)) {
             return -CR_EIO;          /* CMDQ_CONS.ERR: the queue stopped */
         }
     }
     return 0;
 }
 
-static int set_cr0(uint32_t v)
+static int set_cr0(Smmu *s, uint32_t v)
 {
     unsigned n = 0;
 
-    wr32(CR0, v);
-    while (rd32(CR0ACK) != v) {
+    wr32(s, CR0, v);
+    while (rd32(s, CR0ACK) != v) {
         if (++n > POLL_LIMIT) {
             return -CR_EIO;
         }
@@ -153,17 +187,18 @@ static Dom *dom_of(CrDomain *d)
 }
 
 /*
- * A domain's ASID is its slot's: live domains never share one (a shared
- * ASID would share TLB entries), and a freed domain's is invalidated
- * before the slot can be used again (domain_free()).
+ * A domain's ASID is its slot's: live domains of one SMMU never share
+ * one (a shared ASID would share TLB entries), and a freed domain's is
+ * invalidated before the slot can be used again (domain_free()).
  */
-static uint16_t asid_of(const Dom *dm)
+static uint16_t asid_of(const Smmu *s, const Dom *dm)
 {
-    return (uint16_t)(dm - doms + 1);
+    return (uint16_t)(dm - s->doms + 1);
 }
 
 static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
 {
+    Smmu *s = smmu_of(inst);
     unsigned i;
     Dom *dm = NULL;
     int r;
@@ -171,10 +206,10 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     if (d->type == CR_DOM_BLOCKED || d->type == CR_DOM_IDENTITY) {
         return 0;                    /* an STE alone does it */
     }
-    for (i = 0; i < MAX_DOMAINS && !dm; i++) {
-        dm = doms[i].d ? NULL : &doms[i];
+    for (i = 0; s && i < MAX_DOMAINS && !dm; i++) {
+        dm = s->doms[i].d ? NULL : &s->doms[i];
     }
-    r = dm ? smmu_domain_tables(c, &dm->pt, gran_supported) : -CR_ENOMEM;
+    r = dm ? smmu_domain_tables(c, &dm->pt, s->gran_supported) : -CR_ENOMEM;
     if (r) {
         return r;
     }
@@ -186,11 +221,11 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
                 (1ull << 8) | (1ull << 10) | (3ull << 12) |  /* WB, ISH */
                 (1ull << 30) |       /* EPD1 */
                 (1ull << 31) |       /* V */
-                ((uint64_t)ias_oas << 32) |                  /* IPS */
+                ((uint64_t)s->ias_oas << 32) |               /* IPS */
                 (1ull << 35) |       /* AFFD */
                 (1ull << 41) |       /* AA64 */
                 (1ull << 45) | (1ull << 46) | (1ull << 47) | /* R, A, ASET */
-                ((uint64_t)asid_of(dm) << 48);
+                ((uint64_t)asid_of(s, dm) << 48);
     dm->cd[1] = (uint64_t)(uintptr_t)dm->pt.root;    /* TTB0 */
     dm->cd[3] = 0xff;                /* MAIR: attr 0 normal write-back */
     return 0;
@@ -198,31 +233,81 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
 
 static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
 {
+    Smmu *s = smmu_of(inst);
     Dom *dm = dom_of(d);
 
-    if (dm) {
+    if (s && dm) {
         /* no STE points at it any more: drop what the TLB holds of it */
-        cmd(OP_TLBI_NH_ASID | (uint64_t)asid_of(dm) << 48, 0);
-        cmd_sync();
+        cmd(s, OP_TLBI_NH_ASID | (uint64_t)asid_of(s, dm) << 48, 0);
+        cmd_sync(s);
         pt_free(c, &dm->pt);
         dm->d = NULL;
         d->priv = NULL;
     }
 }
 
-/* The STE of @sid for domain @d (NULL: invalid), then CFGI_STE + SYNC */
-static int write_ste(uint32_t sid, CrDomain *d)
+/*
+ * The level-2 table of @sid's span, made when missing: zeroed (every STE
+ * invalid) before the level-1 descriptor points at it (Span 9: 256
+ * STEs).  0, -ERANGE past the SMMU's StreamIDs, or -ENOMEM.
+ */
+static int l2_table(Smmu *s, uint32_t sid)
 {
-    uint64_t *ste = strtab[sid];
+    uint64_t *t;
+
+    if (sid >> s->sid_bits) {
+        return -CR_ERANGE;
+    }
+    if (s->l2[sid >> SPLIT]) {
+        return 0;
+    }
+    t = cr_dma_alloc(core, L2_BYTES, L2_BYTES);
+    if (!t) {
+        return -CR_ENOMEM;
+    }
+    zero(t, L2_BYTES);
+    s->l2[sid >> SPLIT] = t;
+    barrier();
+    s->l1[sid >> SPLIT] = (uint64_t)(uintptr_t)t | (SPLIT + 1);
+    barrier();
+    return 0;
+}
+
+static void l2_tables_free(Smmu *s)
+{
+    unsigned i;
+
+    for (i = 0; i < L1_ENTRIES; i++) {
+        if (s->l2[i]) {
+            s->l1[i] = 0;
+            cr_dma_free(core, s->l2[i], L2_BYTES);
+            s->l2[i] = NULL;
+        }
+    }
+}
+
+/* arm_smmu_probe_device's part: @dev's StreamID gets its STE's table */
+static int probe_device(CrCore *c, CrIommu *inst, CrDevice *dev)
+{
+    Smmu *s = smmu_of(inst);
+
+    return s ? l2_table(s, dev->fw.sid) : -CR_ENODEV;
+}
+
+/* The STE of @sid for domain @d (NULL: invalid), then CFGI_STE + SYNC */
+static int write_ste(Smmu *s, uint32_t sid, CrDomain *d)
+{
+    uint64_t *ste;
     Dom *dm = dom_of(d);
     uint64_t dw0 = 0;
 
-    if (sid >= (1u << SID_BITS)) {
-        return -CR_EINVAL;
+    if (sid >> s->sid_bits || !s->l2[sid >> SPLIT]) {
+        return -CR_EINVAL;           /* never probed: no table for it */
     }
+    ste = &s->l2[sid >> SPLIT][(sid & (L2_STES - 1)) * 8];
     ste[0] = 0;                      /* invalid while it changes */
     barrier();
-    if (cmd(OP_CFGI_STE | (uint64_t)sid << 32, 1) || cmd_sync()) {
+    if (cmd(s, OP_CFGI_STE | (uint64_t)sid << 32, 1) || cmd_sync(s)) {
         return -CR_EIO;
     }
     if (!d) {
@@ -243,8 +328,8 @@ static int write_ste(uint32_t sid, CrDomain *d)
     barrier();
     ste[0] = dw0;
     barrier();
-    if (cmd(OP_CFGI_STE | (uint64_t)sid << 32, 1) ||
-        cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync()) {
+    if (cmd(s, OP_CFGI_STE | (uint64_t)sid << 32, 1) ||
+        cmd(s, OP_TLBI_NSNH_ALL, 0) || cmd_sync(s)) {
         return -CR_EIO;
     }
     return 0;
@@ -252,20 +337,23 @@ static int write_ste(uint32_t sid, CrDomain *d)
 
 static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
 {
-    return write_ste(dev->fw.sid, d);
+    Smmu *s = smmu_of(inst);
+
+    return s ? write_ste(s, dev->fw.sid, d) : -CR_EINVAL;
 }
 
 static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
                uint64_t pa, uint64_t size)
 {
+    Smmu *s = smmu_of(inst);
     Dom *dm = dom_of(d);
-    int r = dm ? pt_map(c, &dm->pt, iova, pa, size) : -CR_EINVAL;
+    int r = s && dm ? pt_map(c, &dm->pt, iova, pa, size) : -CR_EINVAL;
 
     if (r) {
         return r;
     }
     barrier();
-    return cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync() ? -CR_EIO : 0;
+    return cmd(s, OP_TLBI_NSNH_ALL, 0) || cmd_sync(s) ? -CR_EIO : 0;
 }
 
 /* The granule of the domains made from now on (4, 16 or 64 KiB) */
@@ -274,91 +362,146 @@ CR_EXPORT_SYMBOL(smmu_hw_granule_kb);
 
 /* ---- The event queue ----------------------------------------------------- */
 
-/* smmu-hw.h: the oldest event record not read yet, as a fault */
-int smmu_hw_pop_fault(SmmuFault *f)
+/* The oldest event record of @s not read yet, as a fault: 1, or 0 */
+static int pop_fault(Smmu *s, SmmuFault *f)
 {
     uint32_t mask = (1u << (EVTQ_LOG2 + 1)) - 1;
     const uint64_t *rec;
 
-    if (!regs || (rd32(EVENTQ_PROD) & mask) == evtq_cons) {
+    if ((rd32(s, EVENTQ_PROD) & mask) == s->evtq_cons) {
         return 0;
     }
     barrier();                       /* the record after PROD that covers it */
-    rec = evtq[evtq_cons & ((1u << EVTQ_LOG2) - 1)];
+    rec = s->evtq[s->evtq_cons & ((1u << EVTQ_LOG2) - 1)];
     f->sid = (uint32_t)(rec[0] >> 32);
     f->addr = rec[2];                /* InputAddr */
     f->code = (uint32_t)(rec[0] & 0xff);
     f->translation = f->code == 0x10;          /* F_TRANSLATION */
-    evtq_cons = (evtq_cons + 1) & mask;
-    wr32(EVENTQ_CONS, evtq_cons);
+    s->evtq_cons = (s->evtq_cons + 1) & mask;
+    wr32(s, EVENTQ_CONS, s->evtq_cons);
     return 1;
+}
+
+/* smmu-hw.h: the oldest fault of the first SMMU that has one */
+int smmu_hw_pop_fault(SmmuFault *f)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_SMMUS; i++) {
+        if (smmus[i].dev && pop_fault(&smmus[i], f)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 CR_EXPORT_SYMBOL(smmu_hw_pop_fault);
 
 /* ---- The platform driver ------------------------------------------------- */
 
-/* IHI 0070 6.3.1: stage 1 and AArch64 tables needed */
-static int smmu_reset(void)
+/*
+ * IHI 0070 6.3.1: stage 1, AArch64 tables, a 2-level stream table and at
+ * least 8 StreamID bits needed.
+ */
+static int smmu_reset(Smmu *s)
 {
-    uint32_t idr0 = rd32(IDR0), idr1 = rd32(IDR1);
+    uint32_t idr0 = rd32(s, IDR0), idr1 = rd32(s, IDR1);
+    uint32_t idr5 = rd32(s, IDR5);
 
     if (!(idr0 & (1u << 1)) || !((idr0 >> 2) & 2) ||
-        (idr1 & 0x3f) < SID_BITS || ((idr1 >> 21) & 0x1f) < CMDQ_LOG2) {
+        (idr0 & (3u << 27)) != IDR0_ST_2LVL ||
+        (idr1 & 0x3f) < SID_BITS_MIN || ((idr1 >> 21) & 0x1f) < CMDQ_LOG2) {
         return -CR_ENODEV;
     }
-    ias_oas = rd32(IDR5) & 7;
+    s->sid_bits = idr1 & 0x3f;       /* SIDSIZE */
+    if (s->sid_bits > SID_BITS_MAX) {
+        s->sid_bits = SID_BITS_MAX;
+    }
+    s->ias_oas = idr5 & 7;
     /* IDR5.GRAN4K [4], GRAN16K [5], GRAN64K [6] */
-    gran_supported = (rd32(IDR5) >> 4 & 1) | (rd32(IDR5) >> 5 & 1) << 1 |
-                     (rd32(IDR5) >> 6 & 1) << 2;
-    if (set_cr0(0)) {
+    s->gran_supported = (idr5 >> 4 & 1) | (idr5 >> 5 & 1) << 1 |
+                        (idr5 >> 6 & 1) << 2;
+    if (set_cr0(s, 0)) {
         return -CR_EIO;
     }
     /* queues and tables: inner shareable, write-back cacheable */
-    wr32(CR1, (1u << 0) | (1u << 2) | (3u << 4) | (1u << 6) | (1u << 8) |
-              (3u << 10));
-    wr32(CR2, (1u << 1) | (1u << 2));            /* RECINVSID, PTM */
-    zero(strtab, sizeof(strtab));
+    wr32(s, CR1, (1u << 0) | (1u << 2) | (3u << 4) | (1u << 6) | (1u << 8) |
+                 (3u << 10));
+    wr32(s, CR2, (1u << 1) | (1u << 2));         /* RECINVSID, PTM */
+    zero(s->l1, sizeof(s->l1));
     barrier();
-    wr64(STRTAB_BASE, (uint64_t)(uintptr_t)strtab | BASE_RA);
-    wr32(STRTAB_BASE_CFG, SID_BITS);             /* linear, log2 size */
-    wr64(CMDQ_BASE, (uint64_t)(uintptr_t)cmdq | BASE_RA | CMDQ_LOG2);
-    cmdq_prod = 0;
-    wr32(CMDQ_PROD, 0);
-    wr32(CMDQ_CONS, 0);
-    zero(evtq, sizeof(evtq));
-    wr64(EVENTQ_BASE, (uint64_t)(uintptr_t)evtq | EVTQ_LOG2);
-    evtq_cons = 0;
-    wr32(EVENTQ_PROD, 0);
-    wr32(EVENTQ_CONS, 0);
-    if (set_cr0(CR0_CMDQEN | CR0_EVENTQEN) ||
-        cmd(OP_CFGI_ALL, 31) || cmd(OP_TLBI_NSNH_ALL, 0) || cmd_sync() ||
-        set_cr0(CR0_CMDQEN | CR0_EVENTQEN | CR0_SMMUEN)) {
+    wr64(s, STRTAB_BASE, (uint64_t)(uintptr_t)s->l1 | BASE_RA);
+    /* 2-level, SPLIT, LOG2SIZE */
+    wr32(s, STRTAB_BASE_CFG, STRTAB_FMT_2LVL | SPLIT << 6 | s->sid_bits);
+    wr64(s, CMDQ_BASE, (uint64_t)(uintptr_t)s->cmdq | BASE_RA | CMDQ_LOG2);
+    s->cmdq_prod = 0;
+    wr32(s, CMDQ_PROD, 0);
+    wr32(s, CMDQ_CONS, 0);
+    zero(s->evtq, sizeof(s->evtq));
+    wr64(s, EVENTQ_BASE, (uint64_t)(uintptr_t)s->evtq | EVTQ_LOG2);
+    s->evtq_cons = 0;
+    wr32(s, EVENTQ_PROD, 0);
+    wr32(s, EVENTQ_CONS, 0);
+    if (set_cr0(s, CR0_CMDQEN | CR0_EVENTQEN) ||
+        cmd(s, OP_CFGI_ALL, 31) || cmd(s, OP_TLBI_NSNH_ALL, 0) ||
+        cmd_sync(s) ||
+        set_cr0(s, CR0_CMDQEN | CR0_EVENTQEN | CR0_SMMUEN)) {
         return -CR_EIO;
     }
     return 0;
 }
 
+/* The SMMU off and everything the driver allocated for it back: its slot
+ * free again */
+static void smmu_teardown(Smmu *s)
+{
+    set_cr0(s, 0);
+    l2_tables_free(s);
+    s->dev = NULL;
+    s->regs = 0;
+}
+
+static Smmu *smmu_by_dev(const CrDevice *dev)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_SMMUS; i++) {
+        if (smmus[i].dev == dev) {
+            return &smmus[i];
+        }
+    }
+    return NULL;
+}
+
 static int smmu_probe(CrCore *c, CrDevice *dev)
 {
+    Smmu *s = smmu_by_dev(NULL);
     int r;
 
-    if (instance.registered) {
-        return -CR_EBUSY;            /* one instance only, for now */
+    if (!s) {
+        return -CR_EBUSY;            /* MAX_SMMUS instances already */
     }
     core = c;
-    regs = dev->mmio;
-    r = smmu_reset();
-    if (r) {
-        return r;
+    s->dev = dev;
+    s->regs = dev->mmio;
+    r = smmu_reset(s);
+    if (!r) {
+        smmu_instance_init(&s->instance, "smmu3.0x", dev, &ops);
+        r = cr_iommu_register(c, &s->instance);
     }
-    smmu_instance_init(&instance, "smmu3.0x", dev, &ops);
-    return cr_iommu_register(c, &instance);
+    if (r) {
+        smmu_teardown(s);            /* nothing of this SMMU left */
+    }
+    return r;
 }
 
 static void smmu_remove(CrCore *c, CrDevice *dev)
 {
-    cr_iommu_unregister(c, &instance);
-    set_cr0(0);
+    Smmu *s = smmu_by_dev(dev);
+
+    if (s) {
+        cr_iommu_unregister(c, &s->instance);
+        smmu_teardown(s);
+    }
 }
 
 static CrDriver smmu_drv = {
@@ -372,7 +515,8 @@ int cr_module_init(CrCore *c, CrModule *self)
         .owner = self, .module_resident = true,
         .policy = CR_GROUP_PCI_TOPOLOGY, .def_type = CR_DOM_DMA,
         .domain_init = domain_init, .domain_free = domain_free,
-        .attach_dev = attach_dev, .map = map, .in_use = true,
+        .attach_dev = attach_dev, .map = map,
+        .probe_device = probe_device, .in_use = true,
     };
     smmu_drv.owner = self;
     smmu_drv.bus = cr_bus_find(c, "platform");

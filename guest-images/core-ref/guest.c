@@ -164,6 +164,11 @@ static void mod_sync(void *opaque, void *p, size_t size)
 
 static uint64_t dma_used[DMA_PAGES / 64];
 static unsigned dma_live;
+/*
+ * Fault injection, as Linux's fail_page_alloc does it: when not 0, the
+ * allocation that many calls from now fails (once).
+ */
+static unsigned dma_fail_in;
 
 static bool dma_page_used(unsigned p)
 {
@@ -190,6 +195,9 @@ static void *dma_alloc(void *opaque, size_t size, size_t align)
     unsigned n, step, first, p;
 
     if (!size || size > (size_t)DMA_PAGES * 4096 || align > 65536) {
+        return NULL;
+    }
+    if (dma_fail_in && --dma_fail_in == 0) {
         return NULL;
     }
     n = (unsigned)((size + 4095) / 4096);
@@ -255,18 +263,28 @@ static const uint8_t *archive_find(const char *name, size_t *size)
 
 /* ---- Device tree and PCI ------------------------------------------------ */
 
+/* A PCIe host bridge of the device tree (pci-host-ecam-generic) */
+typedef struct Host {
+    int node;
+    uint64_t ecam;                   /* configuration space of bus @bus0 */
+    unsigned bus0;                   /* bus-range */
+    unsigned domain;                 /* linux,pci-domain */
+    unsigned last_bus;               /* the last bus number given out */
+    uint64_t mem32;                  /* next free address of its window */
+} Host;
+
 typedef struct Guest {
     const void *fdt;
     CrCore *c;
     CrBus *plat, *pci;
-    uint64_t ecam;
-    uint64_t mem32;                  /* next free address of the window */
     unsigned smmus;
     bool v2;
     uint32_t smmu_phandle[2];
     CrDevice *smmu[2];
     CrDevice *ep[16];
     unsigned n_ep;
+    CrDevice *fn[32];                /* every PCI function, endpoints too */
+    unsigned n_fn;
     CrModule *smmu_mod, *ep_mod;
 } Guest;
 
@@ -341,17 +359,18 @@ static bool dt_iommu_map(Guest *g, int host, uint32_t rid, char *fw,
     return false;
 }
 
-static volatile uint32_t *ecam_reg(const Guest *g, unsigned dev,
-                                   unsigned fn, unsigned reg)
+static volatile uint32_t *ecam_reg(const Host *h, unsigned bus,
+                                   unsigned dev, unsigned fn, unsigned reg)
 {
     return (volatile uint32_t *)(uintptr_t)
-        (g->ecam + ((uint64_t)dev << 15 | fn << 12 | reg));
+        (h->ecam + ((uint64_t)(bus - h->bus0) << 20 | dev << 15 | fn << 12 |
+                    reg));
 }
 
-static uint32_t ecam_read32(const Guest *g, unsigned bus, unsigned dev,
+static uint32_t ecam_read32(const Host *h, unsigned bus, unsigned dev,
                             unsigned fn, unsigned reg)
 {
-    return *ecam_reg(g, dev, fn, reg);
+    return *ecam_reg(h, bus, dev, fn, reg);
 }
 
 /* The host's 32-bit memory window (ranges, space code 0b10), from DT */
@@ -370,10 +389,10 @@ static uint64_t dt_mem32_window(Guest *g, int host)
 
 /* Firmware's job, done here: BAR0 (32-bit memory) placed in the window,
  * memory decoding and bus mastering on.  Returns BAR0's address. */
-static uint64_t pci_assign_bar0(Guest *g, unsigned dev, unsigned fn,
-                                uint64_t *next)
+static uint64_t pci_assign_bar0(Host *h, unsigned bus, unsigned dev,
+                                unsigned fn)
 {
-    volatile uint32_t *bar = ecam_reg(g, dev, fn, 0x10);
+    volatile uint32_t *bar = ecam_reg(h, bus, dev, fn, 0x10);
     uint32_t size;
     uint64_t at;
 
@@ -382,38 +401,77 @@ static uint64_t pci_assign_bar0(Guest *g, unsigned dev, unsigned fn,
     if (!size || (*bar & 1)) {
         return 0;                    /* no memory BAR0 */
     }
-    at = (*next + size - 1) & ~(uint64_t)(size - 1);
+    at = (h->mem32 + size - 1) & ~(uint64_t)(size - 1);
     *bar = (uint32_t)at;
-    *next = at + size;
+    h->mem32 = at + size;
     /* COMMAND (16 bits; STATUS above it is write-1-to-clear): memory
      * decoding and bus mastering on */
-    *(volatile uint16_t *)ecam_reg(g, dev, fn, 0x04) |= 0x6;
+    *(volatile uint16_t *)ecam_reg(h, bus, dev, fn, 0x04) |= 0x6;
     return at;
 }
 
-/* Bus 0's functions: each a core-ref PCI device "0000:00:dd.f" */
-static bool pci_enumerate(Guest *g)
+/* "dddd:bb:dd.f", Linux's name of a PCI function */
+static void pci_name(char *name, unsigned domain, unsigned bus, unsigned dev,
+                     unsigned fn)
 {
-    int host = fdt_node_offset_by_compatible(g->fdt, -1,
-                                             "pci-host-ecam-generic");
-    const fdt32_t *reg;
-    unsigned dev, fn;
-    int len;
+    static const char hex[] = "0123456789abcdef";
+    unsigned i;
 
-    if (host < 0) {
-        return false;
+    for (i = 0; i < 4; i++) {
+        name[i] = hex[domain >> (12 - 4 * i) & 15];
     }
-    reg = fdt_getprop(g->fdt, host, "reg", &len);
-    if (!reg || len < 16) {
-        return false;
-    }
-    g->ecam = be(reg, 2);
-    g->mem32 = dt_mem32_window(g, host);
-    out("# pci: ECAM at 0x%llx, memory window at 0x%llx\n",
-        (unsigned long long)g->ecam, (unsigned long long)g->mem32);
+    name[4] = ':';
+    name[5] = hex[bus >> 4 & 15];
+    name[6] = hex[bus & 15];
+    name[7] = ':';
+    name[8] = hex[dev >> 4 & 15];
+    name[9] = hex[dev & 15];
+    name[10] = '.';
+    name[11] = hex[fn & 7];
+    name[12] = '\0';
+}
+
+static void pci_scan_bus(Guest *g, Host *h, unsigned bus);
+
+/*
+ * Firmware's job for a PCI-to-PCI bridge (a root port): the next bus
+ * number for its secondary side, scanned, then its subordinate number
+ * and a memory window (1 MiB granules) around the BARs placed behind
+ * it; memory decoding and bus mastering on.  No I/O or prefetchable
+ * window (base above limit).
+ */
+static void pci_bridge(Guest *g, Host *h, unsigned bus, unsigned dev,
+                       unsigned fn)
+{
+    unsigned sec = ++h->last_bus;
+    uint64_t base = (h->mem32 + 0xfffff) & ~0xfffffull, end;
+
+    *ecam_reg(h, bus, dev, fn, 0x18) = bus | sec << 8 | 0xffu << 16;
+    *ecam_reg(h, bus, dev, fn, 0x1c) = 0x00f0;           /* I/O off */
+    *ecam_reg(h, bus, dev, fn, 0x24) = 0x0000fff0;       /* prefetch off */
+    h->mem32 = base;
+    pci_scan_bus(g, h, sec);
+    end = (h->mem32 + 0xfffff) & ~0xfffffull;
+    h->mem32 = end;
+    *ecam_reg(h, bus, dev, fn, 0x18) = bus | sec << 8 | h->last_bus << 16;
+    *ecam_reg(h, bus, dev, fn, 0x20) = end > base ?
+        (uint32_t)(base >> 16 | ((end - 1) & 0xfff00000u)) : 0x0000fff0;
+    *(volatile uint16_t *)ecam_reg(h, bus, dev, fn, 0x04) |= 0x6;
+}
+
+/*
+ * The functions of @bus, each a core-ref PCI device named as Linux names
+ * it, with its StreamID and SMMU from the host's iommu-map; bridges'
+ * secondary buses scanned in turn (depth first, as Linux numbers them).
+ */
+static void pci_scan_bus(Guest *g, Host *h, unsigned bus)
+{
+    unsigned dev, fn;
+
     for (dev = 0; dev < 32; dev++) {
         for (fn = 0; fn < 8; fn++) {
-            uint32_t id = ecam_read32(g, 0, dev, fn, 0);
+            uint32_t id = ecam_read32(h, bus, dev, fn, 0);
+            unsigned type = ecam_read32(h, bus, dev, fn, 12) >> 16 & 0x7f;
             char name[16], fw[4];
             uint32_t sid = 0;
             CrDevice *d;
@@ -424,28 +482,67 @@ static bool pci_enumerate(Guest *g)
                 }
                 continue;
             }
-            cr_fmt(name, sizeof(name), "0000:00:%c%c.%u",
-                   "0123456789abcdef"[dev >> 4], "0123456789abcdef"[dev & 15],
-                   fn);
-            /* the endpoints: smmu-testdev functions; the rest (the host
-             * bridge, a NIC) gets no driver */
+            pci_name(name, h->domain, bus, dev, fn);
+            /* the endpoints: smmu-testdev functions; the rest (host
+             * bridges, root ports, a NIC) gets no driver */
             d = cr_device_new(g->c, g->pci, name,
                               id == (0x05e3u << 16 | 0x1234) ? "ep" : "",
                               NULL);
-            if (dt_iommu_map(g, host, dev << 3 | fn, fw, &sid)) {
+            if (dt_iommu_map(g, h->node, bus << 8 | dev << 3 | fn, fw, &sid)) {
                 cr_device_set_fw(d, fw, sid);
             }
             cr_strlcpy(d->alias, name, sizeof(d->alias));
             out("# pci %s %x:%x sid %u smmu %s\n", name, id & 0xffff,
                 id >> 16, sid, d->fw.present ? d->fw.fwnode : "-");
+            if (g->n_fn < 32) {
+                g->fn[g->n_fn++] = d;
+            }
             if (d->compat[0] && g->n_ep < 16) {
                 g->ep[g->n_ep++] = d;
-                d->mmio = pci_assign_bar0(g, dev, fn, &g->mem32);
+                d->mmio = pci_assign_bar0(h, bus, dev, fn);
             }
-            if (!fn && !(ecam_read32(g, 0, dev, 0, 12) & (0x80u << 16))) {
+            if (type == 1 && h->last_bus < 0xff) {
+                pci_bridge(g, h, bus, dev, fn);
+            }
+            if (!fn && !(ecam_read32(h, bus, dev, 0, 12) & (0x80u << 16))) {
                 break;               /* not multifunction */
             }
         }
+    }
+}
+
+/*
+ * Every host bridge of the device tree (QEMU's pcie.0 and each
+ * pxb-pcie, whose buses the board describes as hosts of their own),
+ * enumerated from the first bus of its bus-range.
+ */
+static bool pci_enumerate(Guest *g)
+{
+    int node;
+
+    for (node = fdt_node_offset_by_compatible(g->fdt, -1,
+                                              "pci-host-ecam-generic");
+         node >= 0;
+         node = fdt_node_offset_by_compatible(g->fdt, node,
+                                              "pci-host-ecam-generic")) {
+        const fdt32_t *reg = fdt_getprop(g->fdt, node, "reg", NULL);
+        const fdt32_t *range = fdt_getprop(g->fdt, node, "bus-range", NULL);
+        const fdt32_t *dom = fdt_getprop(g->fdt, node, "linux,pci-domain",
+                                         NULL);
+        Host h = { .node = node };
+
+        if (!reg) {
+            continue;
+        }
+        h.ecam = be(reg, 2);
+        h.bus0 = range ? fdt32_to_cpu(range[0]) & 0xff : 0;
+        h.last_bus = h.bus0;
+        h.domain = dom ? fdt32_to_cpu(dom[0]) & 0xffff : 0;
+        h.mem32 = dt_mem32_window(g, node);
+        out("# pci: domain %u, bus %u, ECAM at 0x%llx, memory window at "
+            "0x%llx\n", h.domain, h.bus0, (unsigned long long)h.ecam,
+            (unsigned long long)h.mem32);
+        pci_scan_bus(g, &h, h.bus0);
     }
     return g->n_ep > 0;
 }
@@ -480,6 +577,27 @@ static void ktap_result(const char *name)
     }
     out("%s %u %s\n", ktap_failed ? "not ok" : "ok", ++ktap_n, name);
     ktap_failed = false;
+}
+
+/* A test this boot cannot run: KTAP's SKIP directive, with why */
+static void ktap_skip(const char *name, const char *why)
+{
+    out("ok %u %s # SKIP %s\n", ++ktap_n, name, why);
+    ktap_failed = false;
+}
+
+/* core-ref's event log since it was last cleared, as KTAP comments */
+static void print_log(const char *what)
+{
+    const char *p = cr_log_text(&core);
+
+    out("# event log of %s:\n# ", what);
+    for (; *p; p++) {
+        out("%c", *p);
+        if (*p == '\n' && p[1]) {
+            out("# ");
+        }
+    }
 }
 
 static void print_dump(void)
@@ -676,7 +794,9 @@ static void scn_dma(Guest *g, int granule_kb)
     if (granule) {
         *granule = granule_kb;       /* for the domains made from now on */
     }
-    check(g->smmu[0]->driver != NULL, "the SMMU probed (reset, enabled)");
+    for (k = 0; k < g->smmus; k++) {
+        check(g->smmu[k]->driver != NULL, "each SMMU probed (reset, enabled)");
+    }
     check(load_module("testdev.o", &td) == 0, "load smmu_testdev");
     for (k = 0; k < g->n_ep; k++) {
         check(cr_device_add(&core, g->ep[k]) == 0, "add the endpoint");
@@ -698,6 +818,148 @@ static void scn_dma(Guest *g, int granule_kb)
     check(dma_live == 0, "no DMA memory left");
 }
 
+/* The endpoint behind SMMU @fw ("FA", "FB"), or NULL */
+static CrDevice *ep_behind(Guest *g, const char *fw)
+{
+    unsigned k;
+
+    for (k = 0; k < g->n_ep; k++) {
+        if (g->ep[k]->fw.present && cr_streq(g->ep[k]->fw.fwnode, fw)) {
+            return g->ep[k];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The SMMU ("FA" or "FB") whose endpoint's StreamID lies outside its
+ * first level-2 stream-table span (256 StreamIDs): on the pxb-pcie, the
+ * endpoint behind the root port (bus 0x81) after the root port itself
+ * (bus 0x80).  Its replay makes two level-2 tables.  NULL when none.
+ */
+static const char *smmu_with_two_spans(Guest *g)
+{
+    unsigned k;
+
+    for (k = 0; k < g->n_ep; k++) {
+        if (g->ep[k]->fw.present && g->ep[k]->fw.sid >= 256 &&
+            g->ep[k]->fw.sid % 256 == 0) {
+            return g->ep[k]->fw.fwnode;
+        }
+    }
+    return NULL;
+}
+
+/* The instance name smmuv3-hw gives the SMMU at @mmio (Linux's) */
+static void smmu3_name(char *buf, uint64_t mmio)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned i;
+
+    cr_strlcpy(buf, "smmu3.0x", 9);
+    for (i = 0; i < 16; i++) {
+        buf[8 + i] = hex[mmio >> (60 - 4 * i) & 15];
+    }
+    buf[24] = '\0';
+}
+
+/*
+ * SCN-6 on hardware: two SMMUs driven by smmuv3-hw.o, one's registration
+ * failing part-way through its replay.  Its second DMA allocation fails:
+ * the level-2 stream table for the endpoint behind the pxb-pcie root
+ * port, after the root port's own was made and the root port attached.  It must leave exactly nothing behind (no group,
+ * domain, module reference or DMA memory, its SMMU off), and the first
+ * SMMU's endpoint must keep its group, its driver and its DMA.  Once the
+ * cause is gone, the second SMMU probes again and its endpoint binds.
+ * F_ATTACH_AT_ADD is on for this test: without it the replay attaches
+ * nothing (spec 0.2), so there would be nothing to fail part-way.
+ */
+static void scn_second_smmu_fails(Guest *g)
+{
+    const char *fw_b = smmu_with_two_spans(g);
+    unsigned flags = core.flags, dma0, k;
+    CrModule *hw = NULL, *td = NULL;
+    CrDevice *a, *b, *smmu_b;
+    const int *results;
+    CrAllocStats s0;
+    CrGroup *a_group;
+    char name[32], line[80];
+
+    check(fw_b != NULL, "an SMMU with an endpoint behind a root port");
+    if (!fw_b) {
+        return;
+    }
+    smmu_b = g->smmu[fw_b[1] - 'A'];
+    a = ep_behind(g, fw_b[1] == 'A' ? "FB" : "FA");
+    b = ep_behind(g, fw_b);
+    check(a && b, "an endpoint behind each SMMU");
+    if (!a || !b) {
+        return;
+    }
+    smmu3_name(name, smmu_b->mmio);
+    core.flags = CR_FLAGS_DEFAULT | (flags & CR_F_FORCE_UNLOAD);
+    cr_device_remove(&core, smmu_b);             /* added again below */
+    for (k = 0; k < g->n_fn; k++) {
+        check(cr_device_add(&core, g->fn[k]) == 0, "add a PCI function");
+    }
+    check(load_module("smmuv3-hw.o", &hw) == 0, "load smmuv3-hw");
+    check(load_module("testdev.o", &td) == 0, "load smmu_testdev");
+    results = cr_symbol_lookup(&core, "testdev_results");
+    check(results && a->driver && results[0] == 1,
+          "the first SMMU's endpoint bound, its DMA through the SMMU");
+    check(!b->driver && b->deferred == CR_DEFER_PENDING,
+          "the second SMMU's endpoint waits for it");
+    a_group = a->group;
+    s0 = core.alloc;
+    dma0 = dma_live;
+    cr_log_clear(&core);
+
+    dma_fail_in = 2;
+    check(cr_device_add(&core, smmu_b) == 0, "add the second SMMU");
+    check(dma_fail_in == 0, "the second allocation failed");
+    dma_fail_in = 0;
+    print_log("the second SMMU's probe");
+    cr_fmt(line, sizeof(line), "PROBE_FAIL %s arm-smmu-v3 12", smmu_b->name);
+    check(cr_log_count(&core, line) == 1, "its probe failed with -ENOMEM");
+    cr_fmt(line, sizeof(line), "IOMMU_REG_FAIL %s -12", name);
+    check(cr_log_count(&core, line) == 1, "its registration failed");
+    cr_fmt(line, sizeof(line), "IOMMU_UNREG %s", name);
+    check(cr_log_count(&core, line) == 1, "then it was unregistered");
+    check(!smmu_b->driver && smmu_b->deferred == CR_DEFER_NONE,
+          "unbound, not deferred");
+    check(core.n_iommu_list == 1, "one instance registered");
+    check(core.alloc.live_groups == s0.live_groups &&
+          core.alloc.live_domains == s0.live_domains &&
+          core.alloc.live_iommu_devs == s0.live_iommu_devs &&
+          core.alloc.live_links == s0.live_links &&
+          core.alloc.live_mirrors == s0.live_mirrors,
+          "no group, domain, device record or link of it left");
+    check(dma_live == dma0, "its DMA memory (stream tables) all back");
+    check(cr_mmio_read32(&core, smmu_b->mmio + 0x20) == 0, "its SMMU off");
+    for (k = 0; k < g->n_fn; k++) {
+        if (g->fn[k]->fw.present && cr_streq(g->fn[k]->fw.fwnode, fw_b)) {
+            check(!g->fn[k]->group && !g->fn[k]->iommu,
+                  "nothing attached to it");
+        }
+    }
+    check(a->driver && a->group == a_group, "the first SMMU's endpoint kept");
+    cr_device_remove(&core, a);                  /* its DMA once more */
+    check(cr_device_add(&core, a) == 0 && a->driver && results[0] == 1,
+          "the first SMMU still translates");
+
+    cr_device_remove(&core, smmu_b);
+    check(cr_device_add(&core, smmu_b) == 0 && smmu_b->driver,
+          "the second SMMU probes once the cause is gone");
+    check(b->driver && results[1] == 1, "its endpoint's DMA through it");
+    for (k = g->n_fn; k-- > 0;) {                /* bridges' buses first */
+        cr_device_remove(&core, g->fn[k]);
+    }
+    check(cr_module_unload(&core, td, 0) == 0, "unload smmu_testdev");
+    check(cr_module_unload(&core, hw, 0) == 0, "unload smmuv3-hw");
+    core.flags = flags;
+    check(mod_live == 0 && dma_live == 0, "no module or DMA memory left");
+}
+
 void cr_guest_main(void)
 {
     Guest *g = &guest;
@@ -706,7 +968,7 @@ void cr_guest_main(void)
     bool dt;
 
     cr_test_core_ref_main(0, NULL);              /* registers the tests */
-    out("KTAP version 1\n1..%u\n", 9 + cr_guest_scenarios());
+    out("KTAP version 1\n1..%u\n", 10 + cr_guest_scenarios());
     if (fdt_check_header(fdt)) {
         cr_guest_panic("no device tree at the start of RAM");
     }
@@ -747,6 +1009,13 @@ void cr_guest_main(void)
     ktap_result("dma-through-smmu-16k");
     scn_dma(g, 64);
     ktap_result("dma-through-smmu-64k");
+    if (g->smmus == 2 && !g->v2) {
+        scn_second_smmu_fails(g);
+        ktap_result("second-smmu-fails-mid-registration");
+    } else {
+        ktap_skip("second-smmu-fails-mid-registration",
+                  "needs two SMMUv3s");
+    }
     cr_guest_run_scenarios(ktap_n + 1);
     power_off();
 }
