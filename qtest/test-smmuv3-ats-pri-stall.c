@@ -658,45 +658,45 @@ int main(int argc, char **argv)
                    test_pasid_dma);
     QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/pasid", pasid_fault_cases,
                    test_pasid_fault);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/fault-record",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/pasid/fault-record",
                     test_pasid_translation_fault_record);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translate-hit",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translate-hit",
                     test_ats_translate_hit);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/f-bad-ats-treq",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/f-bad-ats-treq",
                     test_bad_ats_treq);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/f-transl-forbidden",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/f-transl-forbidden",
                     test_transl_forbidden);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translated-unchecked",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/translated-unchecked",
                     test_translated_unchecked);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv",
                     test_atc_inv);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv-other-range",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv-other-range",
                     test_atc_inv_other_range);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv-all",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/atc-inv-all",
                     test_atc_inv_all);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/read-only",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/read-only",
                     test_ats_read_only);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/invalid-ste-ca",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/invalid-ste-ca",
                     test_ats_invalid_ste_ca);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/cerror-atc-inv-sync",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/ats/cerror-atc-inv-sync",
                     test_cerror_atc_inv_sync);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/success",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/success",
                     test_pri_success);
     QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/pri", pri_refusals,
                    test_pri_refused);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/with-pasid",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/with-pasid",
                     test_pri_with_pasid);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-msi",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-msi",
                     test_priq_msi);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-wired-irq",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/pri/priq-wired-irq",
                     test_priq_wired_irq);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/resume",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/resume",
                     test_stall_resume);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/distinct-stags",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/distinct-stags",
                     test_stall_distinct_stags);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/term",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/term",
                     test_stall_term);
-    g_test_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/terminate-model",
+    qenv_add_func("/arm-smmuv3-ext/ats-pri-stall/stall/terminate-model",
                     test_no_stall);
     QENV_ADD_TABLE("/arm-smmuv3-ext/ats-pri-stall/stall", stall_refusals,
                    test_stall_refused);

@@ -457,9 +457,9 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     QENV_ADD_TABLE("/arm-smmuv3-ext/faults", fault_cases, test_fault);
-    g_test_add_func("/arm-smmuv3-ext/faults/record/sid-second-device",
+    qenv_add_func("/arm-smmuv3-ext/faults/record/sid-second-device",
                     test_sid_of_second_device);
-    g_test_add_func("/arm-smmuv3-ext/faults/record/one-per-transaction",
+    qenv_add_func("/arm-smmuv3-ext/faults/record/one-per-transaction",
                     test_one_record_per_transaction);
     return g_test_run();
 }

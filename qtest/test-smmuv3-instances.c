@@ -256,22 +256,22 @@ static void test_explicit_placement(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/arm-smmuv3-ext/instances/placement", test_placement);
-    g_test_add_func("/arm-smmuv3-ext/instances/explicit-placement",
+    qenv_add_func("/arm-smmuv3-ext/instances/placement", test_placement);
+    qenv_add_func("/arm-smmuv3-ext/instances/explicit-placement",
                     test_explicit_placement);
-    g_test_add_func("/arm-smmuv3-ext/instances/each-translates-own",
+    qenv_add_func("/arm-smmuv3-ext/instances/each-translates-own",
                     test_each_translates_own);
-    g_test_add_func("/arm-smmuv3-ext/instances/events-to-right-queue",
+    qenv_add_func("/arm-smmuv3-ext/instances/events-to-right-queue",
                     test_events_to_right_queue);
-    g_test_add_func("/arm-smmuv3-ext/instances/registers-independent",
+    qenv_add_func("/arm-smmuv3-ext/instances/registers-independent",
                     test_registers_independent);
-    g_test_add_func("/arm-smmuv3-ext/instances/cmdq-error-isolated",
+    qenv_add_func("/arm-smmuv3-ext/instances/cmdq-error-isolated",
                     test_cmdq_error_isolated);
-    g_test_add_func("/arm-smmuv3-ext/instances/disable-one",
+    qenv_add_func("/arm-smmuv3-ext/instances/disable-one",
                     test_disable_one);
-    g_test_add_func("/arm-smmuv3-ext/instances/tlbi-isolated",
+    qenv_add_func("/arm-smmuv3-ext/instances/tlbi-isolated",
                     test_tlbi_isolated);
-    g_test_add_func("/arm-smmuv3-ext/instances/irqs-separate",
+    qenv_add_func("/arm-smmuv3-ext/instances/irqs-separate",
                     test_irqs_separate);
     return g_test_run();
 }

@@ -188,15 +188,15 @@ static void test_tlb_not_migrated(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/arm-smmuv3-ext/migration/events-across",
+    qenv_add_func("/arm-smmuv3-ext/migration/events-across",
                     test_events_across);
-    g_test_add_func("/arm-smmuv3-ext/migration/registers-across",
+    qenv_add_func("/arm-smmuv3-ext/migration/registers-across",
                     test_registers_across);
-    g_test_add_func("/arm-smmuv3-ext/migration/gerror-across",
+    qenv_add_func("/arm-smmuv3-ext/migration/gerror-across",
                     test_gerror_across);
-    g_test_add_func("/arm-smmuv3-ext/migration/translation-across",
+    qenv_add_func("/arm-smmuv3-ext/migration/translation-across",
                     test_translation_across);
-    g_test_add_func("/arm-smmuv3-ext/migration/tlb-not-migrated",
+    qenv_add_func("/arm-smmuv3-ext/migration/tlb-not-migrated",
                     test_tlb_not_migrated);
     return g_test_run();
 }

@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     QENV_ADD_TABLE("/arm-smmuv3-ext/msi", msi_cases, test_msi);
-    g_test_add_func("/arm-smmuv3-ext/msi/cmd-sync-ordering",
+    qenv_add_func("/arm-smmuv3-ext/msi/cmd-sync-ordering",
                     test_cmd_sync_msi_ordering);
     return g_test_run();
 }

@@ -375,29 +375,29 @@ static void test_irq_second_instance_spis(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/arm-smmuv3-ext/queues/cmdq/consume", test_consume);
-    g_test_add_func("/arm-smmuv3-ext/queues/cmdq/wrap", test_wrap);
-    g_test_add_func("/arm-smmuv3-ext/queues/cmdq/beyond-cmdq-batch",
+    qenv_add_func("/arm-smmuv3-ext/queues/cmdq/consume", test_consume);
+    qenv_add_func("/arm-smmuv3-ext/queues/cmdq/wrap", test_wrap);
+    qenv_add_func("/arm-smmuv3-ext/queues/cmdq/beyond-cmdq-batch",
                     test_batch_beyond_cmdq_batch);
-    g_test_add_func("/arm-smmuv3-ext/queues/cmdq/disabled-holds",
+    qenv_add_func("/arm-smmuv3-ext/queues/cmdq/disabled-holds",
                     test_disabled_queue_holds);
-    g_test_add_func("/arm-smmuv3-ext/queues/cmdq/stats",
+    qenv_add_func("/arm-smmuv3-ext/queues/cmdq/stats",
                     test_stats_count_commands);
     QENV_ADD_TABLE("/arm-smmuv3-ext/queues/cerror-ill", ill_cases,
                    test_cerror_ill);
-    g_test_add_func("/arm-smmuv3-ext/queues/cerror-abt/hole",
+    qenv_add_func("/arm-smmuv3-ext/queues/cerror-abt/hole",
                     test_cerror_abt);
-    g_test_add_func("/arm-smmuv3-ext/queues/cerror-abt/recover",
+    qenv_add_func("/arm-smmuv3-ext/queues/cerror-abt/recover",
                     test_cerror_abt_recover);
-    g_test_add_func("/arm-smmuv3-ext/queues/gerrorn/ack-idle",
+    qenv_add_func("/arm-smmuv3-ext/queues/gerrorn/ack-idle",
                     test_gerrorn_ack_idle);
-    g_test_add_func("/arm-smmuv3-ext/queues/eventq/overflow",
+    qenv_add_func("/arm-smmuv3-ext/queues/eventq/overflow",
                     test_eventq_overflow);
-    g_test_add_func("/arm-smmuv3-ext/queues/eventq/overflow-stats",
+    qenv_add_func("/arm-smmuv3-ext/queues/eventq/overflow-stats",
                     test_eventq_overflow_stats);
-    g_test_add_func("/arm-smmuv3-ext/queues/eventq/abort", test_eventq_abort);
+    qenv_add_func("/arm-smmuv3-ext/queues/eventq/abort", test_eventq_abort);
     QENV_ADD_TABLE("/arm-smmuv3-ext/queues/irq", irq_cases, test_irq);
-    g_test_add_func("/arm-smmuv3-ext/queues/irq/second-instance-spis",
+    qenv_add_func("/arm-smmuv3-ext/queues/irq/second-instance-spis",
                     test_irq_second_instance_spis);
     return g_test_run();
 }

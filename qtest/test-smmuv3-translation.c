@@ -446,9 +446,9 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation", xlate_cases, test_xlate);
-    g_test_add_func("/arm-smmuv3-ext/translation/s1/4k/4-level",
+    qenv_add_func("/arm-smmuv3-ext/translation/s1/4k/4-level",
                     test_s1_4k_4level);
-    g_test_add_func("/arm-smmuv3-ext/translation/s1/scatter",
+    qenv_add_func("/arm-smmuv3-ext/translation/s1/scatter",
                     test_s1_scatter);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation/strtab", strtab_cases,
                    test_strtab);
@@ -456,7 +456,7 @@ int main(int argc, char **argv)
                    test_ste_config);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation/s1dss", s1dss_cases,
                    test_s1dss);
-    g_test_add_func("/arm-smmuv3-ext/translation/tbi", test_tbi);
+    qenv_add_func("/arm-smmuv3-ext/translation/tbi", test_tbi);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation/perm", perm_cases,
                    test_permissions);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation", hw_cases, test_hw_update);

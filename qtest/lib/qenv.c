@@ -1,9 +1,117 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The usual test set-up: see qenv.h. */
 #include <glib.h>
+#include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qenv.h"
+
+/* ---- the SMMU under test, and skipped cases ------------------------------ */
+
+bool qenv_builtin(void)
+{
+    const char *t = getenv("SMMU_EXT_QTEST_TARGET");
+
+    if (!t || !*t || !strcmp(t, "arm-smmuv3-ext")) {
+        return false;
+    }
+    if (strcmp(t, "builtin")) {
+        g_error("SMMU_EXT_QTEST_TARGET=%s: expected arm-smmuv3-ext or "
+                "builtin", t);
+    }
+    return true;
+}
+
+/* The case running under qenv_run_case(), to end it early */
+static jmp_buf qenv_case_end;
+static bool qenv_in_case;
+
+void qenv_skip(QEnv *e, const char *why)
+{
+    if (!qenv_in_case) {
+        g_error("qenv_skip(%s) outside a case registered by qenv", why);
+    }
+    qenv_free(e);
+    g_test_skip(why);
+    longjmp(qenv_case_end, 1);
+}
+
+void qenv_require(QEnv *e, bool ok, const char *feature)
+{
+    if (!ok) {
+        g_autofree char *why = g_strdup_printf("the SMMU does not advertise "
+                                               "%s", feature);
+
+        qenv_skip(e, why);
+    }
+}
+
+void qenv_require_ext(const char *why)
+{
+    if (qenv_builtin()) {
+        g_autofree char *msg = g_strdup_printf("needs arm-smmuv3-ext: %s",
+                                               why);
+
+        qenv_skip(NULL, msg);
+    }
+}
+
+uint32_t qenv_idr(QEnv *e, unsigned n)
+{
+    g_assert(n <= 5);
+    return qtc_readl(e->qts, e->smmu_base + SM3_IDR0 + 4 * n);
+}
+
+typedef struct QEnvCase {
+    void (*fn)(void);
+    void (*table_fn)(const void *);
+    const void *row;
+} QEnvCase;
+
+static void qenv_run_case(const void *data)
+{
+    const QEnvCase *c = data;
+
+    qenv_in_case = true;
+    if (!setjmp(qenv_case_end)) {
+        if (c->fn) {
+            c->fn();
+        } else {
+            c->table_fn(c->row);
+        }
+    }
+    qenv_in_case = false;
+}
+
+void qenv_add_func(const char *path, void (*fn)(void))
+{
+    QEnvCase *c = g_new0(QEnvCase, 1);     /* lives as long as the run */
+
+    c->fn = fn;
+    g_test_add_data_func(path, c, qenv_run_case);
+}
+
+/* The built-in's QEMU: what @smmu_props and @extra ask must be for ours */
+static void qenv_new_builtin(QEnv *e, const char *smmu_props,
+                             const char *td, const char *extra)
+{
+    if (smmu_props && *smmu_props) {
+        g_autofree char *why = g_strdup_printf("needs arm-smmuv3-ext "
+                                               "properties (%s)", smmu_props);
+
+        g_free(e);
+        qenv_skip(NULL, why);
+    }
+    if (extra && strstr(extra, "arm-smmu")) {
+        g_free(e);
+        qenv_skip(NULL, "needs a second arm-smmuv3-ext");
+    }
+    e->qts = qtc_start("-m %u -machine iommu=smmuv3 %s %s", QENV_RAM_MB,
+                       td ? td : "", extra ? extra : "");
+    e->smmu_base = QENV_BUILTIN_ADDR;
+    e->spi = QENV_BUILTIN_SPI;
+}
 
 QEnv *qenv_new(const char *smmu_props, const char *td_props,
                const char *extra)
@@ -15,6 +123,14 @@ QEnv *qenv_new(const char *smmu_props, const char *td_props,
         td = g_strdup_printf("-device smmu-testdev,id=td0,bus=pcie.0,"
                              "addr=02.0%s%s", *td_props ? "," : "",
                              td_props);
+    }
+    if (qenv_builtin()) {
+        qenv_new_builtin(e, smmu_props, td, extra);
+        e->bus = qtc_bus(e->qts);
+        qalloc_init(&e->alloc, &e->bus, QALLOC_VIRT_RAM_BASE,
+                    QENV_ALLOC_SIZE);
+        e->ecam = qpci_ecam_base(&e->bus);
+        return e;
     }
     e->qts = qtc_start("-m %u -device arm-smmuv3-ext,id=smmu0,"
                        "primary-bus=pcie.0,addr=0x%" G_GINT64_MODIFIER "x%s%s"
@@ -83,6 +199,9 @@ void qenv_dma_fault(QEnv *e, uint64_t iova, bool read, unsigned id,
 
 char *qenv_stats(QEnv *e)
 {
+    if (qenv_builtin()) {
+        qenv_skip(e, "needs arm-smmuv3-ext's statistics");
+    }
     return qtc_qmp_ok(e->qts, "{'execute': 'qom-get', 'arguments': "
                       "{'path': '" QENV_SMMU_PATH "', 'property': 'stats'}}");
 }
@@ -97,7 +216,11 @@ void qenv_add_table(const char *prefix, const void *table, size_t n,
         g_autofree char *path = g_strdup_printf("%s/%s", prefix,
                                                 *(const char *const *)row);
 
-        g_test_add_data_func(path, row, fn);
+        QEnvCase *c = g_new0(QEnvCase, 1);  /* lives as long as the run */
+
+        c->table_fn = fn;
+        c->row = row;
+        g_test_add_data_func(path, c, qenv_run_case);
     }
 }
 

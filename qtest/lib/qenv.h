@@ -5,6 +5,16 @@
  * behind it; a bus, a guest allocator, a QSm3 and a QTestDev over them.
  * Every test case makes its own QEnv and frees it at the end; a failed
  * assertion kills the QEMU through qtest-client's exit handlers.
+ *
+ * The SMMUv3 under test: arm-smmuv3-ext, or with
+ * SMMU_EXT_QTEST_TARGET=builtin QEMU's own SMMUv3 (-machine
+ * iommu=smmuv3, at the virt board's 0x09050000, SPIs 74..77), so that
+ * the suites' cases also judge that model (scripts/conformance,
+ * docs/conformance.md).  A case that needs what the built-in cannot be
+ * asked for (an arm-smmuv3-ext property, its statistics, a second
+ * instance) or a feature an SMMU does not advertise in its ID registers
+ * ends as skipped, with why (qenv_skip): register cases with
+ * qenv_add_func() or QENV_ADD_TABLE(), which can end them so.
  */
 #ifndef QENV_H
 #define QENV_H
@@ -18,6 +28,9 @@
 #include "qtest-client.h"
 
 #define QENV_SMMU_ADDR      UINT64_C(0x09100000)
+/* QEMU's built-in SMMUv3 on virt (hw/arm/virt.c: VIRT_SMMU, its SPI) */
+#define QENV_BUILTIN_ADDR   UINT64_C(0x09050000)
+#define QENV_BUILTIN_SPI    74
 #define QENV_SMMU_PATH      "/machine/peripheral/smmu0"
 #define QENV_TD_DEVFN       (2 << 3)               /* 00:02.0 */
 #define QENV_TD_BAR         QTD_VIRT_PCIE_MMIO
@@ -45,6 +58,26 @@ typedef struct QEnv {
  */
 QEnv *qenv_new(const char *smmu_props, const char *td_props,
                const char *extra);
+/* Whether the suites drive QEMU's built-in SMMUv3 (see above). */
+bool qenv_builtin(void);
+/*
+ * End the running case as skipped because of @why (its QEMU, @e, quit
+ * when not NULL).  Only inside a case registered by qenv_add_func() or
+ * QENV_ADD_TABLE().
+ */
+G_NORETURN void qenv_skip(QEnv *e, const char *why);
+/* qenv_skip() unless @ok: @feature, which the SMMU does not advertise. */
+void qenv_require(QEnv *e, bool ok, const char *feature);
+/* qenv_skip() on the built-in: the case needs arm-smmuv3-ext (@why). */
+void qenv_require_ext(const char *why);
+/*
+ * ID register @n (0..5) of the SMMU under test, for qenv_require():
+ * e.g. qenv_require(e, qenv_idr(e, 0) & SM3_IDR0_S2P, "IDR0.S2P").
+ */
+uint32_t qenv_idr(QEnv *e, unsigned n);
+/* g_test_add_func() for a case that may end with qenv_skip(). */
+void qenv_add_func(const char *path, void (*fn)(void));
+
 /* qenv_new() + qsm3_init() (@opts may be NULL) + qtd_init() if present. */
 QEnv *qenv_start(const char *smmu_props, const char *td_props,
                  const QSm3Opts *opts);
