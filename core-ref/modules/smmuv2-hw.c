@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arm-smmu for the core-ref guest: a driver that programs an SMMUv2 /
- * MMU-500 (IHI 0062) for real.  One instance; each DMA domain gets a
- * stage-1 context bank (AArch64 4 KiB tables, smmu-hw.h), each device a
+ * MMU-500 (IHI 0062) for real.  Up to two instances; each DMA domain
+ * gets a stage-1 context bank (AArch64 tables, smmu-hw.h), each device a
  * stream match register with its StreamID and an S2CR pointing at its
  * domain's bank (fault for blocking, bypass for identity, an invalid SMR
  * once released); unmatched streams fault; context faults read on
@@ -58,6 +58,7 @@ CR_MODULE_LICENSE("GPL v2");
 
 #define MAX_SMRS        32
 #define MAX_BANKS       8
+#define MAX_SMMUS       2
 #define POLL_LIMIT      200000000u
 
 typedef struct Dom {
@@ -66,15 +67,45 @@ typedef struct Dom {
     unsigned cb;                     /* its context bank */
 } Dom;
 
-static Dom doms[MAX_BANKS];
+/* One SMMU: what its ID registers say, its SMRs and banks in use */
+typedef struct Smmu {
+    CrDevice *dev;                   /* NULL: a free slot */
+    uint64_t gr0, gr1, cbs;          /* register spaces' addresses */
+    unsigned page_size, n_smrs, n_cbs, n_s2cbs, oas;
+    unsigned gran_supported;         /* bit 0 4K, 1 16K, 2 64K */
+    uint32_t smr_sid[MAX_SMRS];
+    bool smr_used[MAX_SMRS];
+    Dom doms[MAX_BANKS];
+    CrIommu instance;
+} Smmu;
+
+static Smmu smmus[MAX_SMMUS];
 static CrCore *core;
-static uint64_t gr0, gr1, cbs;       /* register spaces' addresses */
-static unsigned page_size, n_smrs, n_cbs, n_s2cbs, oas;
-static unsigned gran_supported;      /* bit 0 4K, 1 16K, 2 64K */
-static uint32_t smr_sid[MAX_SMRS];
-static bool smr_used[MAX_SMRS];
-static CrIommu instance;
 static CrIommuOps ops;
+
+static Smmu *smmu_of(const CrIommu *inst)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_SMMUS; i++) {
+        if (&smmus[i].instance == inst) {
+            return &smmus[i];
+        }
+    }
+    return NULL;
+}
+
+static Smmu *smmu_by_dev(const CrDevice *dev)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_SMMUS; i++) {
+        if (smmus[i].dev == dev) {
+            return &smmus[i];
+        }
+    }
+    return NULL;
+}
 
 static uint32_t rd32(uint64_t space, unsigned off)
 {
@@ -91,20 +122,20 @@ static void wr64(uint64_t space, unsigned off, uint64_t v)
     cr_mmio_write64(core, space + off, v);
 }
 
-static uint64_t cb_regs(unsigned cb)
+static uint64_t cb_regs(const Smmu *s, unsigned cb)
 {
-    return cbs + (uint64_t)cb * page_size;
+    return s->cbs + (uint64_t)cb * s->page_size;
 }
 
 /* Invalidate every non-secure non-hyp TLB entry and wait for it */
-static int tlb_sync_all(void)
+static int tlb_sync_all(const Smmu *s)
 {
     unsigned n = 0;
 
     dma_barrier();
-    wr32(gr0, TLBIALLNSNH, 0);
-    wr32(gr0, STLBGSYNC, 0);
-    while (rd32(gr0, STLBGSTATUS) & 1) {           /* GSACTIVE */
+    wr32(s->gr0, TLBIALLNSNH, 0);
+    wr32(s->gr0, STLBGSYNC, 0);
+    while (rd32(s->gr0, STLBGSTATUS) & 1) {        /* GSACTIVE */
         if (++n > POLL_LIMIT) {
             return -CR_EIO;
         }
@@ -116,6 +147,7 @@ static int tlb_sync_all(void)
 
 static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
 {
+    Smmu *s = smmu_of(inst);
     uint64_t cb;
     Dom *dm = NULL;
     unsigned i;
@@ -125,27 +157,28 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
         return 0;                    /* an S2CR alone does it */
     }
     /* the first NUMS2CB banks are stage-2 only (CBAR.TYPE stays 0) */
-    for (i = 0; i < MAX_BANKS && n_s2cbs + i < n_cbs && !dm; i++) {
-        dm = doms[i].d ? NULL : &doms[i];
+    for (i = 0; s && i < MAX_BANKS && s->n_s2cbs + i < s->n_cbs && !dm;
+         i++) {
+        dm = s->doms[i].d ? NULL : &s->doms[i];
     }
-    r = dm ? smmu_domain_tables(c, &dm->pt, gran_supported) : -CR_ENOMEM;
+    r = dm ? smmu_domain_tables(c, &dm->pt, s->gran_supported) : -CR_ENOMEM;
     if (r) {
         return r;
     }
     dm->d = d;
-    dm->cb = n_s2cbs + (unsigned)(dm - doms);
+    dm->cb = s->n_s2cbs + (unsigned)(dm - s->doms);
     d->priv = dm;
-    cb = cb_regs(dm->cb);
+    cb = cb_regs(s, dm->cb);
     wr32(cb, CB_SCTLR, 0);
-    wr32(gr1, CBAR(dm->cb), CBAR_S1_BYPASS | CBAR_BPSHCFG_NSH);
-    wr32(gr1, CBA2R(dm->cb), 1);                   /* VA64 */
-    wr32(cb, CB_TCR2, oas | TCR2_SEP_UPSTREAM);    /* PASIZE */
+    wr32(s->gr1, CBAR(dm->cb), CBAR_S1_BYPASS | CBAR_BPSHCFG_NSH);
+    wr32(s->gr1, CBA2R(dm->cb), 1);                /* VA64 */
+    wr32(cb, CB_TCR2, s->oas | TCR2_SEP_UPSTREAM); /* PASIZE */
     wr32(cb, CB_TCR, (64 - dm->pt.ias) | (1u << 8) | (1u << 10) |
                      (3u << 12) | (dm->pt.tg0 << 14) |
                      (1u << 23));   /* T0SZ, WB, ISH, TG0, EPD1 */
     wr64(cb, CB_TTBR0, (uint64_t)(uintptr_t)dm->pt.root |
                        ((uint64_t)(dm->cb + 1) << 48));   /* ASID */
-    if (!(rd32(gr1, CBAR(dm->cb)) & CBAR_S1_BYPASS)) {
+    if (!(rd32(s->gr1, CBAR(dm->cb)) & CBAR_S1_BYPASS)) {
         pt_free(c, &dm->pt);
         dm->d = NULL;                /* the bank refused stage 1 */
         d->priv = NULL;
@@ -154,16 +187,17 @@ static int domain_init(CrCore *c, CrIommu *inst, CrDomain *d)
     wr32(cb, CB_MAIR0, 0xff);                      /* attr 0: normal WB */
     wr32(cb, CB_FSR, 0xffffffffu);                 /* no old faults */
     wr32(cb, CB_SCTLR, SCTLR_M | SCTLR_AFFD | SCTLR_CFRE);
-    return tlb_sync_all();
+    return tlb_sync_all(s);
 }
 
 static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
 {
+    Smmu *s = smmu_of(inst);
     Dom *dm = d->priv;
 
-    if (dm) {
-        wr32(cb_regs(dm->cb), CB_SCTLR, 0);
-        tlb_sync_all();
+    if (s && dm) {
+        wr32(cb_regs(s, dm->cb), CB_SCTLR, 0);
+        tlb_sync_all(s);
         pt_free(c, &dm->pt);
         dm->d = NULL;
         d->priv = NULL;
@@ -172,19 +206,19 @@ static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
 
 /* ---- Stream matching ------------------------------------------------------ */
 
-static int smr_of(uint32_t sid, bool alloc)
+static int smr_of(Smmu *s, uint32_t sid, bool alloc)
 {
     unsigned i;
 
-    for (i = 0; i < MAX_SMRS && i < n_smrs; i++) {
-        if (smr_used[i] && smr_sid[i] == sid) {
+    for (i = 0; i < MAX_SMRS && i < s->n_smrs; i++) {
+        if (s->smr_used[i] && s->smr_sid[i] == sid) {
             return (int)i;
         }
     }
-    for (i = 0; alloc && i < MAX_SMRS && i < n_smrs; i++) {
-        if (!smr_used[i]) {
-            smr_used[i] = true;
-            smr_sid[i] = sid;
+    for (i = 0; alloc && i < MAX_SMRS && i < s->n_smrs; i++) {
+        if (!s->smr_used[i]) {
+            s->smr_used[i] = true;
+            s->smr_sid[i] = sid;
             return (int)i;
         }
     }
@@ -193,8 +227,9 @@ static int smr_of(uint32_t sid, bool alloc)
 
 static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
 {
+    Smmu *s = smmu_of(inst);
     uint32_t sid = dev->fw.sid & 0x7fff;
-    int i = smr_of(sid, d != NULL);
+    int i = s ? smr_of(s, sid, d != NULL) : -1;
     Dom *dm = d ? d->priv : NULL;
     uint32_t s2cr;
 
@@ -202,10 +237,10 @@ static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
         return d ? -CR_ENOMEM : 0;       /* out of stream match registers */
     }
     if (!d) {                        /* released: the stream faults again */
-        wr32(gr0, SMR(i), 0);
-        wr32(gr0, S2CR(i), S2CR_FAULT);
-        smr_used[i] = false;
-        return tlb_sync_all();
+        wr32(s->gr0, SMR(i), 0);
+        wr32(s->gr0, S2CR(i), S2CR_FAULT);
+        s->smr_used[i] = false;
+        return tlb_sync_all(s);
     }
     if (d->type == CR_DOM_BLOCKED) {
         s2cr = S2CR_FAULT;
@@ -214,46 +249,47 @@ static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
     } else if (dm) {
         s2cr = S2CR_TRANS | dm->cb;
     } else {
-        smr_used[i] = false;         /* not taken after all */
+        s->smr_used[i] = false;      /* not taken after all */
         return -CR_EINVAL;
     }
-    wr32(gr0, S2CR(i), s2cr);
-    wr32(gr0, SMR(i), SMR_VALID | sid);            /* mask 0: this SID */
-    return tlb_sync_all();
+    wr32(s->gr0, S2CR(i), s2cr);
+    wr32(s->gr0, SMR(i), SMR_VALID | sid);         /* mask 0: this SID */
+    return tlb_sync_all(s);
 }
 
 static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
                uint64_t pa, uint64_t size)
 {
+    Smmu *s = smmu_of(inst);
     Dom *dm = d->priv;
-    int r = dm ? pt_map(c, &dm->pt, iova, pa, size) : -CR_EINVAL;
+    int r = s && dm ? pt_map(c, &dm->pt, iova, pa, size) : -CR_EINVAL;
 
-    return r ? r : tlb_sync_all();
+    return r ? r : tlb_sync_all(s);
 }
 
 /* The granule of the domains made from now on (4, 16 or 64 KiB) */
 int smmu_hw_granule_kb = 4;
 CR_EXPORT_SYMBOL(smmu_hw_granule_kb);
 
-/* smmu-hw.h: a context fault of one of our banks (FSR, FAR, the
- * StreamID in CBFRSYNRA), cleared once read */
-int smmu_hw_pop_fault(SmmuFault *f)
+/* A context fault of one of @s's banks (FSR, FAR, the StreamID in
+ * CBFRSYNRA), cleared once read: 1, or 0 */
+static int pop_fault(Smmu *s, SmmuFault *f)
 {
     unsigned i;
 
-    for (i = 0; gr0 && i < MAX_BANKS; i++) {
+    for (i = 0; i < MAX_BANKS; i++) {
         uint64_t cb;
         uint32_t fsr;
 
-        if (!doms[i].d) {
+        if (!s->doms[i].d) {
             continue;
         }
-        cb = cb_regs(doms[i].cb);
+        cb = cb_regs(s, s->doms[i].cb);
         fsr = rd32(cb, CB_FSR);
         if (!fsr) {
             continue;
         }
-        f->sid = rd32(gr1, CBFRSYNRA(doms[i].cb)) & 0xffff;
+        f->sid = rd32(s->gr1, CBFRSYNRA(s->doms[i].cb)) & 0xffff;
         f->addr = cr_mmio_read64(core, cb + CB_FAR);
         f->code = fsr;
         f->translation = fsr & FSR_TF;
@@ -262,71 +298,103 @@ int smmu_hw_pop_fault(SmmuFault *f)
     }
     return 0;
 }
+
+/* smmu-hw.h: the oldest fault of the first SMMU that has one */
+int smmu_hw_pop_fault(SmmuFault *f)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_SMMUS; i++) {
+        if (smmus[i].dev && pop_fault(&smmus[i], f)) {
+            return 1;
+        }
+    }
+    return 0;
+}
 CR_EXPORT_SYMBOL(smmu_hw_pop_fault);
 
 /* ---- The platform driver ------------------------------------------------- */
 
-static int smmu_reset(uint64_t base)
+static int smmu_reset(Smmu *s, uint64_t base)
 {
     uint32_t idr0, idr1;
     unsigned i, numpage;
 
-    gr0 = base;
-    idr0 = rd32(gr0, SIDR0);
-    idr1 = rd32(gr0, SIDR1);
+    s->gr0 = base;
+    idr0 = rd32(s->gr0, SIDR0);
+    idr1 = rd32(s->gr0, SIDR1);
     if (!(idr0 & (1u << 30)) || !(idr0 & (1u << 27))) {
         return -CR_ENODEV;           /* needs stage 1 and stream matching */
     }
-    page_size = idr1 & (1u << 31) ? 65536 : 4096;
+    s->page_size = idr1 & (1u << 31) ? 65536 : 4096;
     numpage = 1u << (((idr1 >> 28) & 7) + 1);
-    n_smrs = idr0 & 0xff;
-    n_cbs = idr1 & 0xff;
-    n_s2cbs = (idr1 >> 16) & 0xff;
-    oas = (rd32(gr0, SIDR2) >> 4) & 0xf;
+    s->n_smrs = idr0 & 0xff;
+    s->n_cbs = idr1 & 0xff;
+    s->n_s2cbs = (idr1 >> 16) & 0xff;
+    s->oas = (rd32(s->gr0, SIDR2) >> 4) & 0xf;
     /* sIDR2.PTFS_4K [12], PTFS_16K [13], PTFS_64K [14] */
-    gran_supported = (rd32(gr0, SIDR2) >> 12) & 7;
-    gr1 = gr0 + page_size;
-    cbs = gr0 + (uint64_t)numpage * page_size;
-    for (i = 0; i < n_smrs; i++) {   /* all of them, used or not */
-        wr32(gr0, SMR(i), 0);
-        wr32(gr0, S2CR(i), S2CR_FAULT);
+    s->gran_supported = (rd32(s->gr0, SIDR2) >> 12) & 7;
+    s->gr1 = s->gr0 + s->page_size;
+    s->cbs = s->gr0 + (uint64_t)numpage * s->page_size;
+    for (i = 0; i < s->n_smrs; i++) {    /* all of them, used or not */
+        wr32(s->gr0, SMR(i), 0);
+        wr32(s->gr0, S2CR(i), S2CR_FAULT);
     }
     for (i = 0; i < MAX_SMRS; i++) {
-        smr_used[i] = false;
+        s->smr_used[i] = false;
     }
-    for (i = 0; i < n_cbs; i++) {
-        wr32(cb_regs(i), CB_SCTLR, 0);
-        wr32(cb_regs(i), CB_FSR, 0xffffffffu);
+    for (i = 0; i < s->n_cbs; i++) {
+        wr32(cb_regs(s, i), CB_SCTLR, 0);
+        wr32(cb_regs(s, i), CB_FSR, 0xffffffffu);
     }
-    if (tlb_sync_all()) {
+    if (tlb_sync_all(s)) {
         return -CR_EIO;
     }
     /* translation on, unmatched streams fault (not bypass), faults abort */
-    wr32(gr0, SCR0, (rd32(gr0, SCR0) & ~SCR0_CLIENTPD) | SCR0_USFCFG |
-                    SCR0_GFRE | SCR0_GCFGFRE);
+    wr32(s->gr0, SCR0, (rd32(s->gr0, SCR0) & ~SCR0_CLIENTPD) | SCR0_USFCFG |
+                       SCR0_GFRE | SCR0_GCFGFRE);
     return 0;
+}
+
+/* Client ports disabled (SCR0.CLIENTPD) and the slot free again */
+static void smmu_teardown(Smmu *s)
+{
+    if (s->gr0) {
+        wr32(s->gr0, SCR0, rd32(s->gr0, SCR0) | SCR0_CLIENTPD);
+    }
+    s->dev = NULL;
+    s->gr0 = 0;
 }
 
 static int smmu_probe(CrCore *c, CrDevice *dev)
 {
+    Smmu *s = smmu_by_dev(NULL);
     int r;
 
-    if (instance.registered) {
-        return -CR_EBUSY;            /* one instance only, for now */
+    if (!s) {
+        return -CR_EBUSY;            /* MAX_SMMUS instances already */
     }
     core = c;
-    r = smmu_reset(dev->mmio);
-    if (r) {
-        return r;
+    s->dev = dev;
+    r = smmu_reset(s, dev->mmio);
+    if (!r) {
+        smmu_instance_init(&s->instance, "smmu.0x", dev, &ops);
+        r = cr_iommu_register(c, &s->instance);
     }
-    smmu_instance_init(&instance, "smmu.0x", dev, &ops);
-    return cr_iommu_register(c, &instance);
+    if (r) {
+        smmu_teardown(s);
+    }
+    return r;
 }
 
 static void smmu_remove(CrCore *c, CrDevice *dev)
 {
-    cr_iommu_unregister(c, &instance);
-    wr32(gr0, SCR0, rd32(gr0, SCR0) | SCR0_CLIENTPD);
+    Smmu *s = smmu_by_dev(dev);
+
+    if (s) {
+        cr_iommu_unregister(c, &s->instance);
+        smmu_teardown(s);
+    }
 }
 
 static CrDriver smmu_drv = {
