@@ -25,6 +25,8 @@
 #                and their guests in build/guest-src-<item>
 #                (scripts/build-kernel)
 #   make bench   benchmarks
+#   make conformance  docs/conformance.md: the SMMUv3 QTest suites on
+#                arm-smmuv3-ext and on QEMU's built-in SMMUv3
 #   make clean   remove build/ (keeps the download and ccache cache)
 #   make distclean  also remove the shared cache (scripts/cache-dir)
 
@@ -36,7 +38,8 @@ MODE ?= strict
 export SMMU MODE SMMU_PROPS
 
 .PHONY: help run check bench clean distclean bootstrap qemu guest kernel models \
-        unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu
+        unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu \
+        conformance
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -76,6 +79,12 @@ qtest: models qemu
 
 pytest: qemu guest kernel
 	$(PY) -m pytest tests
+
+# The SMMUv3 QTest suites case by case on arm-smmuv3-ext and on QEMU's
+# built-in SMMUv3: docs/conformance.md (scripts/conformance; make check
+# compares it with a fresh run, tests/test_conformance.py).
+conformance: models qemu
+	$(PY) scripts/conformance --check
 
 # The model tests again, built with AddressSanitizer and UBSan, the random
 # robustness test with more iterations; any report fails the run.

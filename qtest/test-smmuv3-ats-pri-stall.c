@@ -6,15 +6,64 @@
  * selection through linear and 2-level CD tables, substream errors, ATS
  * translation and the endpoint's ATC (hits, ATC_INV), F_BAD_ATS_TREQ and
  * F_TRANSL_FORBIDDEN, page requests in the PRI queue and CMD_PRI_RESP,
- * PRIQ interrupts, stall records with RESUME and STALL_TERM.
+ * PRIQ interrupts, stall records with RESUME and STALL_TERM.  Each case
+ * first checks, as a driver would, that the SMMU advertises what it uses
+ * (IDR0, IDR1), and is skipped where it does not.
  */
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "qenv.h"
 
 #define IOVA            UINT64_C(0x80000000)
 #define TD_ALL          "pasid=on,ats=on,pri=on"
+
+/* What a case needs of the SMMU, as advertised in its ID registers */
+typedef struct Needs {
+    unsigned ssid_bits;      /* IDR1.SSIDSIZE at least this (0: no PASID) */
+    bool cd2l;               /* IDR0.CD2L: 2-level CD tables */
+    bool ats;                /* IDR0.ATS */
+    bool pri;                /* IDR0.PRI */
+    bool msi;                /* IDR0.MSI */
+} Needs;
+
+/*
+ * qenv_start() with the testdev (TD_ALL, PASID enabled when @n asks for
+ * SubstreamIDs), once the SMMU advertises what @n asks for.  The
+ * testdev's PASID, ATS and PRI traffic reaches the SMMU through
+ * smmu-ext-ats-if (hw/smmu-ext-ats.h), which only arm-smmuv3-ext
+ * implements; that is checked after the ID registers, so that an SMMU
+ * without the feature is skipped for that reason.
+ */
+static QEnv *start_td(const char *props, const QSm3Opts *o, const Needs *n)
+{
+    QEnv *e = qenv_new(props, TD_ALL, NULL);
+    uint32_t idr0 = qenv_idr(e, 0);
+    char what[64];
+
+    snprintf(what, sizeof(what), "IDR1.SSIDSIZE >= %u (SubstreamIDs)",
+             n->ssid_bits);
+    qenv_require(e, sm_get(qenv_idr(e, 1), SM3_IDR1_SSIDSIZE) >=
+                    n->ssid_bits, what);
+    qenv_require(e, !n->cd2l || (idr0 & SM3_IDR0_CD2L),
+                 "IDR0.CD2L (2-level CD tables)");
+    qenv_require(e, !n->ats || (idr0 & SM3_IDR0_ATS), "IDR0.ATS (PCIe ATS)");
+    qenv_require(e, !n->pri || (idr0 & SM3_IDR0_PRI),
+                 "IDR0.PRI (the PRI queue)");
+    qenv_require(e, !n->msi || (idr0 & SM3_IDR0_MSI), "IDR0.MSI (MSIs)");
+    if (qenv_builtin()) {
+        qenv_free(e);
+        qenv_require_ext("smmu-testdev's PASID, ATS and PRI traffic goes "
+                         "through smmu-ext-ats-if");
+    }
+    qsm3_init(&e->smmu, &e->bus, &e->alloc, e->smmu_base, o);
+    qtd_init(&e->td, &e->bus, e->ecam, 0, QENV_TD_DEVFN, QENV_TD_BAR);
+    if (n->ssid_bits) {
+        qtd_enable_pasid(&e->td);
+    }
+    return e;
+}
 
 /* A stage-1 STE for the testdev with a CD table of 2^@cdmax entries. */
 typedef struct Pasid {
@@ -54,12 +103,15 @@ static void pasid_map(Pasid *p, uint32_t ssid, uint64_t pa, unsigned flags)
     qsm3_cd_write(s, qsm3_cd_addr(s, p->cdtab, p->two_level, ssid), cd);
 }
 
-static QEnv *start_pasid(const char *props)
+/*
+ * The testdev with PASID enabled, on an SMMU whose SubstreamIDs have
+ * @ssid_bits bits or more (and 2-level CD tables if @two_level).
+ */
+static QEnv *start_pasid(unsigned ssid_bits, bool two_level)
 {
-    QEnv *e = qenv_start(props, TD_ALL, NULL);
+    Needs n = { .ssid_bits = ssid_bits, .cd2l = two_level };
 
-    qtd_enable_pasid(&e->td);
-    return e;
+    return start_td(NULL, NULL, &n);
 }
 
 /* ---- SubstreamIDs -------------------------------------------------------- */
@@ -93,7 +145,7 @@ static const PasidDmaCase pasid_dma_cases[] = {
 static void test_pasid_dma(const void *opaque)
 {
     const PasidDmaCase *c = opaque;
-    QEnv *e = start_pasid(NULL);
+    QEnv *e = start_pasid(c->cdmax, c->two_level);
     Pasid p;
     uint64_t frame[2];
     unsigned i;
@@ -152,7 +204,9 @@ static const PasidFaultCase pasid_fault_cases[] = {
 static void test_pasid_fault(const void *opaque)
 {
     const PasidFaultCase *c = opaque;
-    QEnv *e = start_pasid(NULL);
+    /* SubstreamIDs wide enough for S1CDMax and the faulting one */
+    QEnv *e = start_pasid(MAX(c->cdmax, g_bit_storage(c->pasid)),
+                          c->two_level);
     Pasid p;
     uint64_t rec[4];
 
@@ -172,7 +226,7 @@ static void test_pasid_fault(const void *opaque)
 /* A translation fault of PASID traffic carries SSV and the SSID. */
 static void test_pasid_translation_fault_record(void)
 {
-    QEnv *e = start_pasid(NULL);
+    QEnv *e = start_pasid(4, false);
     Pasid p;
     uint64_t rec[4];
 
@@ -205,7 +259,8 @@ static void set_eats(QEnv *e, unsigned eats)
 static QEnv *start_ats(const char *props, const QSm3Opts *o, uint64_t *pa,
                        unsigned eats, unsigned attrs)
 {
-    QEnv *e = qenv_start(props, TD_ALL, o);
+    Needs n = { .ats = true };
+    QEnv *e = start_td(props, o, &n);
     QEnvXlate x;
 
     *pa = qenv_buf(e, 4096);
@@ -363,7 +418,8 @@ static void test_ats_read_only(void)
 /* STE.V = 0: a Translation Request completes with CA, no event. */
 static void test_ats_invalid_ste_ca(void)
 {
-    QEnv *e = qenv_start(NULL, TD_ALL, NULL);
+    Needs n = { .ats = true };
+    QEnv *e = start_td(NULL, NULL, &n);
     uint32_t op = SMMU_TESTDEV_OP_READ;
 
     qtd_enable_ats(&e->td);
@@ -406,9 +462,11 @@ static void test_cerror_atc_inv_sync(void)
 
 /* ---- PRI ----------------------------------------------------------------- */
 
-static QEnv *start_pri(uint64_t *pa, unsigned credits)
+/* @msi: the case also needs IDR0.MSI */
+static QEnv *start_pri(uint64_t *pa, unsigned credits, bool msi)
 {
-    QEnv *e = qenv_start(NULL, TD_ALL, NULL);
+    Needs n = { .ats = true, .pri = true, .msi = msi };
+    QEnv *e = start_td(NULL, NULL, &n);
     QEnvXlate x;
 
     *pa = qenv_buf(e, 4096);
@@ -436,7 +494,7 @@ static void pri_resp(QEnv *e, unsigned grpid, unsigned resp)
 static void test_pri_success(void)
 {
     uint64_t pa, pr[2];
-    QEnv *e = start_pri(&pa, 8);
+    QEnv *e = start_pri(&pa, 8, false);
     QEnvXlate x;
     uint32_t st;
 
@@ -488,7 +546,7 @@ static void test_pri_refused(const void *opaque)
 {
     const PriRefusal *c = opaque;
     uint64_t pa, pr[2];
-    QEnv *e = start_pri(&pa, 8);
+    QEnv *e = start_pri(&pa, 8, false);
 
     g_assert(!qtd_write(&e->td, IOVA, 16, 1));
     g_assert(qsm3_priq_pop(&e->smmu, pr));
@@ -503,11 +561,11 @@ static void test_pri_refused(const void *opaque)
 /* PRIQ with PASID traffic: SSV and the PASID in the page request. */
 static void test_pri_with_pasid(void)
 {
-    QEnv *e = qenv_start(NULL, TD_ALL, NULL);
+    Needs n = { .ssid_bits = 4, .ats = true, .pri = true };
+    QEnv *e = start_td(NULL, NULL, &n);
     Pasid p;
     uint64_t pr[2];
 
-    qtd_enable_pasid(&e->td);
     pasid_setup(&p, e, false, 4, SM3_STE1_S1DSS_TERMINATE);
     pasid_map(&p, 11, qenv_buf(e, 4096), 0);
     set_eats(e, SM3_STE1_EATS_FULL);
@@ -524,7 +582,7 @@ static void test_pri_with_pasid(void)
 static void test_priq_msi(void)
 {
     uint64_t pa, pr[2];
-    QEnv *e = start_pri(&pa, 8);
+    QEnv *e = start_pri(&pa, 8, true);
     uint64_t mbox = qenv_buf(e, 64);
 
     qsm3_writeq(&e->smmu, SM3_PRIQ_IRQ_CFG0, mbox);
@@ -538,7 +596,8 @@ static void test_priq_msi(void)
 
 static void test_priq_wired_irq(void)
 {
-    QEnv *e = qenv_start("msi=off", TD_ALL, NULL);
+    Needs n = { .ats = true, .pri = true };
+    QEnv *e = start_td("msi=off", NULL, &n);
     QEnvXlate x;
     uint64_t pr[2];
 
@@ -556,11 +615,29 @@ static void test_priq_wired_irq(void)
 
 /* ---- stall model --------------------------------------------------------- */
 
+/*
+ * IDR0.STALL_MODEL: 0b00 stall and terminate, 0b01 terminate only (no
+ * CD.S = 1, no CMD_RESUME or CMD_STALL_TERM), 0b10 stall forced (CD.S
+ * must be 1).
+ */
+static unsigned stall_model(QEnv *e)
+{
+    return sm_get(qenv_idr(e, 0), SM3_IDR0_STALL_MODEL);
+}
+
 static QEnv *start_stall(unsigned cd_flags, uint64_t rec[4])
 {
     QEnv *e = qenv_start(NULL, "", NULL);
     QEnvXlate x;
 
+    if (cd_flags & QSM3_CD_STALL) {
+        qenv_require(e, stall_model(e) == 0 || stall_model(e) == 2,
+                     "IDR0.STALL_MODEL 0b00 or 0b10 (the Stall model)");
+    } else {
+        qenv_require(e, stall_model(e) != 2,
+                     "IDR0.STALL_MODEL other than 0b10 (the Terminate "
+                     "model)");
+    }
     qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, cd_flags);
     qenv_dma_fault(e, IOVA + 0x10, false, SM3_EVT_F_TRANSLATION, rec);
     return e;
@@ -641,6 +718,13 @@ static void test_stall_refused(const void *opaque)
     QEnvXlate x;
     uint64_t ste[8], rec[4];
 
+    /*
+     * STE.S1STALLD = 1 is ILLEGAL (C_BAD_STE) unless STALL_MODEL is 0b00
+     * (IHI 0070 5.2); CD.S = 1 is C_BAD_CD where STALL_MODEL is 0b01.
+     */
+    qenv_require(e, stall_model(e) == (c->s1stalld ? 0 : 1),
+                 c->s1stalld ? "IDR0.STALL_MODEL 0b00 (STE.S1STALLD)" :
+                               "IDR0.STALL_MODEL 0b01 (terminate only)");
     qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, QSM3_CD_STALL);
     if (c->s1stalld) {
         qsm3_ste_read(&e->smmu, QENV_TD_SID, ste);

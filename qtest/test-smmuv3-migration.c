@@ -153,7 +153,13 @@ static void test_translation_across(void)
     QEnv *e = qenv_start(NULL, "", NULL);
     QEnvXlate x;
     uint64_t buf = qenv_buf(e, 65536);
+    uint32_t idr0 = qenv_idr(e, 0);
 
+    /* Both stages (nested), with 64KB granules. */
+    qenv_require(e, (idr0 & SM3_IDR0_S1P) && (idr0 & SM3_IDR0_S2P),
+                 "IDR0.S1P and IDR0.S2P (nested translation)");
+    qenv_require(e, qenv_idr(e, 5) & SM3_IDR5_GRAN64K,
+                 "IDR5.GRAN64K (64KB granule)");
     qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_NESTED, 16, 0);
     qenv_xlate_map(e, &x, IOVA, buf, 3, 0);
     g_assert(qtd_write(&e->td, IOVA + 0x100, 64, 0x01020304));

@@ -4,7 +4,9 @@
  * Stage 1, stage 2 and nested walks for every granule with pages and
  * blocks, 2-level stream tables, S1DSS, TBI, permissions, Access flag
  * and dirty-state hardware updates.  Each case checks where the data
- * landed in guest memory and that no event was recorded.
+ * landed in guest memory and that no event was recorded.  A case first
+ * checks that the SMMU advertises what it uses (stages, granule,
+ * substreams), as a driver would.
  */
 #include <glib.h>
 #include <string.h>
@@ -31,6 +33,35 @@ static void dma_ok(QEnv *e, uint64_t iova, uint64_t pa, uint32_t pattern)
     g_assert_cmphex(qenv_ld32(e, pa + 252), ==, pattern);
     g_assert(qtd_read(&e->td, iova, 256));
     qsm3_evt_none(&e->smmu);
+}
+
+/*
+ * The stages @stage translates with and the 2^@gshift granule, which a
+ * driver finds in the ID registers before using them (IHI 0070 5.2:
+ * STE.Config 0b11x is ILLEGAL without IDR0.S2P, 0b1x1 without
+ * IDR0.S1P; CD.TG0 and STE.S2TG must name a granule IDR5 lists).
+ */
+static void require_xlate(QEnv *e, QEnvStage stage, unsigned gshift)
+{
+    uint32_t idr0 = qenv_idr(e, 0), idr5 = qenv_idr(e, 5);
+
+    qenv_require(e, stage == QENV_S2 || (idr0 & SM3_IDR0_S1P),
+                 "IDR0.S1P (stage 1)");
+    qenv_require(e, stage == QENV_S1 || (idr0 & SM3_IDR0_S2P),
+                 "IDR0.S2P (stage 2)");
+    switch (gshift) {
+    case 12:
+        qenv_require(e, idr5 & SM3_IDR5_GRAN4K, "IDR5.GRAN4K (4KB granule)");
+        break;
+    case 14:
+        qenv_require(e, idr5 & SM3_IDR5_GRAN16K,
+                     "IDR5.GRAN16K (16KB granule)");
+        break;
+    default:
+        qenv_require(e, idr5 & SM3_IDR5_GRAN64K,
+                     "IDR5.GRAN64K (64KB granule)");
+        break;
+    }
 }
 
 /* ---- stage x granule x leaf level ---------------------------------------- */
@@ -68,6 +99,7 @@ static void test_xlate(const void *opaque)
     uint64_t iova = IOVA + (c->level == 1 ? 0 : 3 * size);
     uint64_t off = (buf - leaf_pa) + 0x100;
 
+    require_xlate(e, c->stage, c->gshift);
     qenv_xlate_setup(e, &x, QENV_TD_SID, c->stage, c->gshift, 0);
     qenv_xlate_map(e, &x, iova, leaf_pa, c->level, 0);
     dma_ok(e, iova + off, leaf_pa + off, 0x11223344 + c->level);
@@ -155,6 +187,7 @@ static void test_strtab(const void *opaque)
     uint64_t buf = qenv_buf(e, UINT64_C(1) << c->gshift);
     uint64_t l1d;
 
+    require_xlate(e, c->stage, c->gshift);
     qenv_xlate_setup(e, &x, QENV_TD_SID, c->stage, c->gshift, 0);
     l1d = qbus_ld64(&e->bus, e->smmu.strtab);
     g_assert_cmpuint(sm_get(l1d, SM3_L1STD_SPAN), ==, c->split + 1);
@@ -199,17 +232,20 @@ static void test_ste_config(const void *opaque)
 
 /* ---- S1DSS: traffic without a SubstreamID when S1CDMax > 0 --------------- */
 
+/* STE.S1CDMax of the set-up: four CDs. */
+#define S1DSS_CDMAX     2
+
 static void s1dss_setup(QEnv *e, QSm3Pt *pt, unsigned s1dss, uint64_t buf)
 {
     QSm3 *s = &e->smmu;
-    uint64_t cdtab = qsm3_cdtab_linear(s, 2);
+    uint64_t cdtab = qsm3_cdtab_linear(s, S1DSS_CDMAX);
     uint64_t cd[8], ste[8];
 
     qsm3_pt_init(pt, &e->bus, &e->alloc, false, 12, 39);
     qsm3_pt_map(pt, IOVA, buf, 3, 0);
     qsm3_cd_build(s, cd, pt, 3, 0);
     qsm3_cd_write(s, cdtab, cd);                 /* SSID 0 */
-    qsm3_ste_s1(ste, cdtab, SM3_STE0_S1FMT_LINEAR, 2, s1dss);
+    qsm3_ste_s1(ste, cdtab, SM3_STE0_S1FMT_LINEAR, S1DSS_CDMAX, s1dss);
     qsm3_ste_write(s, QENV_TD_SID, ste, true);
 }
 
@@ -237,6 +273,12 @@ static void test_s1dss(const void *opaque)
     uint64_t buf = qenv_buf(e, 4096);
     uint64_t rec[4];
 
+    /*
+     * Substreams: with IDR1.SSIDSIZE == 0 STE.S1CDMax is IGNORED, and so
+     * is S1DSS; S1CDMax may be at most SSIDSIZE (IHI 0070 5.2).
+     */
+    qenv_require(e, sm_get(qenv_idr(e, 1), SM3_IDR1_SSIDSIZE) >= S1DSS_CDMAX,
+                 "IDR1.SSIDSIZE >= 2 (four substreams)");
     s1dss_setup(e, &pt, c->s1dss, buf);
     switch (c->expect) {
     case VIA_CD0:
@@ -298,6 +340,7 @@ static void test_permissions(const void *opaque)
     uint64_t buf = qenv_buf(e, 4096);
     uint64_t rec[4];
 
+    require_xlate(e, c->stage, 12);
     qenv_xlate_setup(e, &x, QENV_TD_SID, c->stage, 12, 0);
     qenv_xlate_map(e, &x, IOVA, buf, 3, c->attrs);
     qenv_fill(e, buf, 0xee, 64);

@@ -37,22 +37,24 @@ void qenv_skip(QEnv *e, const char *why)
     longjmp(qenv_case_end, 1);
 }
 
+/* On the stack: qenv_skip() does not return, g_test_skip() copies it */
 void qenv_require(QEnv *e, bool ok, const char *feature)
 {
-    if (!ok) {
-        g_autofree char *why = g_strdup_printf("the SMMU does not advertise "
-                                               "%s", feature);
+    char why[256];
 
+    if (!ok) {
+        g_snprintf(why, sizeof(why), "the SMMU does not advertise %s",
+                   feature);
         qenv_skip(e, why);
     }
 }
 
 void qenv_require_ext(const char *why)
 {
-    if (qenv_builtin()) {
-        g_autofree char *msg = g_strdup_printf("needs arm-smmuv3-ext: %s",
-                                               why);
+    char msg[256];
 
+    if (qenv_builtin()) {
+        g_snprintf(msg, sizeof(msg), "needs arm-smmuv3-ext: %s", why);
         qenv_skip(NULL, msg);
     }
 }
@@ -96,10 +98,11 @@ void qenv_add_func(const char *path, void (*fn)(void))
 static void qenv_new_builtin(QEnv *e, const char *smmu_props,
                              const char *td, const char *extra)
 {
-    if (smmu_props && *smmu_props) {
-        g_autofree char *why = g_strdup_printf("needs arm-smmuv3-ext "
-                                               "properties (%s)", smmu_props);
+    char why[256];
 
+    if (smmu_props && *smmu_props) {
+        g_snprintf(why, sizeof(why), "needs arm-smmuv3-ext properties (%s)",
+                   smmu_props);
         g_free(e);
         qenv_skip(NULL, why);
     }
