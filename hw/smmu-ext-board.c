@@ -10,7 +10,6 @@
 #include "hw/boards.h"
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_host.h"
-#include "sysemu/sysemu.h"
 #include "exec/address-spaces.h"
 #include <libfdt.h>
 #include "smmu-ext-board.h"

@@ -8,7 +8,7 @@
 #include "qapi/error.h"
 #include "hw/arm/fdt.h"
 #include "qemu/bswap.h"
-#include "sysemu/device_tree.h"
+#include "smmu-ext-compat.h"
 #include <libfdt.h>
 #include "smmu-ext-fdt.h"
 

@@ -14,6 +14,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_bus.h"
 #include "sm-host.h"
+#include "smmu-ext-compat.h"
 
 /*
  * The BQL is the model's lock.  Every way into a model has it already
@@ -33,8 +34,8 @@ typedef struct SmmuExtLock {
 
 static inline void smmu_ext_lock(SmmuExtLock *l)
 {
-    if (!qemu_mutex_iothread_locked()) {
-        qemu_mutex_lock_iothread();
+    if (!smmu_ext_bql_locked()) {
+        smmu_ext_bql_lock();
         l->took_bql = true;          /* only a depth-0 entry gets here */
     }
     l->depth++;
@@ -44,7 +45,7 @@ static inline void smmu_ext_unlock(SmmuExtLock *l)
 {
     if (--l->depth == 0 && l->took_bql) {
         l->took_bql = false;
-        qemu_mutex_unlock_iothread();
+        smmu_ext_bql_unlock();
     }
 }
 

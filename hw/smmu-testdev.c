@@ -29,7 +29,7 @@
 #include "hw/pci/msi.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
-#include "sysemu/dma.h"
+#include "smmu-ext-compat.h"
 
 #include "smmu-ext-ats.h"
 #include "smmu-testdev.h"
@@ -1825,13 +1825,13 @@ static const VMStateDescription testdev_vmstate = {
 
 /* ---- Type ---------------------------------------------------------------- */
 
-static Property testdev_properties[] = {
+static SMMU_EXT_PROPS_CONST Property testdev_properties[] = {
     DEFINE_PROP_BOOL("pasid", SmmuTestdevState, prop_pasid, false),
     DEFINE_PROP_BOOL("ats", SmmuTestdevState, prop_ats, false),
     DEFINE_PROP_BOOL("pri", SmmuTestdevState, prop_pri, false),
     DEFINE_PROP_BOOL("iommu-notifier", SmmuTestdevState, prop_notifier,
                      false),
-    DEFINE_PROP_END_OF_LIST(),
+    SMMU_EXT_PROP_END
 };
 
 static void testdev_class_init(ObjectClass *klass, void *data)
@@ -1851,7 +1851,7 @@ static void testdev_class_init(ObjectClass *klass, void *data)
     device_class_set_parent_realize(dc, testdev_dc_realize,
                                     &k->parent_dc_realize);
     dc->desc = "DMA test endpoint for SMMU tests and benchmarks";
-    dc->reset = testdev_reset;
+    smmu_ext_set_legacy_reset(dc, testdev_reset);
     dc->vmsd = &testdev_vmstate;
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
     device_class_set_props(dc, testdev_properties);

@@ -21,7 +21,6 @@
 #include "hw/boards.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
-#include "sysemu/reset.h"
 #include "exec/address-spaces.h"
 #include "smmuv2-ext.h"
 #include "smmu-ext-board.h"
@@ -575,7 +574,7 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
 
 /* ---- Type registration --------------------------------------------------- */
 
-static Property smmuv2_ext_properties[] = {
+static SMMU_EXT_PROPS_CONST Property smmuv2_ext_properties[] = {
     DEFINE_PROP_STRING("primary-bus", SMMUv2ExtState, primary_bus_name),
     DEFINE_PROP_UINT64("addr", SMMUv2ExtState, addr, SMMU_EXT_AUTO_ADDR),
     DEFINE_PROP_UINT32("spi", SMMUv2ExtState, spi, 0),
@@ -599,7 +598,7 @@ static Property smmuv2_ext_properties[] = {
     DEFINE_PROP_UINT32("tlb-ways", SMMUv2ExtState, tlb_ways, 4),
     DEFINE_PROP_BOOL("timing", SMMUv2ExtState, timing, true),
     DEFINE_PROP_STRING("timing-params", SMMUv2ExtState, timing_params),
-    DEFINE_PROP_END_OF_LIST(),
+    SMMU_EXT_PROP_END
 };
 
 /* What `-device arm-smmuv2-ext,help` prints for each property. */

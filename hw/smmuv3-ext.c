@@ -24,8 +24,6 @@
 #include "hw/pci/pci_host.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
-#include "sysemu/reset.h"
-#include "sysemu/sysemu.h"
 #include "exec/address-spaces.h"
 #include <libfdt.h>
 #include "smmuv3-ext.h"
@@ -1165,7 +1163,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
 
 /* ---- Type registration --------------------------------------------------- */
 
-static Property smmuv3_ext_properties[] = {
+static SMMU_EXT_PROPS_CONST Property smmuv3_ext_properties[] = {
     DEFINE_PROP_STRING("primary-bus", SMMUv3ExtState, primary_bus_name),
     DEFINE_PROP_UINT64("addr", SMMUv3ExtState, addr, SMMU_EXT_AUTO_ADDR),
     DEFINE_PROP_UINT32("spi", SMMUv3ExtState, spi, 0),
@@ -1224,7 +1222,7 @@ static Property smmuv3_ext_properties[] = {
     DEFINE_PROP_BOOL("cmdq-timing", SMMUv3ExtState, cmdq_timing, false),
     DEFINE_PROP_STRING("timing-log", SMMUv3ExtState, timing_log),
     DEFINE_PROP_BOOL("fast-path", SMMUv3ExtState, fast_path, true),
-    DEFINE_PROP_END_OF_LIST(),
+    SMMU_EXT_PROP_END
 };
 
 /* Help text for -device arm-smmuv3-ext,help, in property order. */

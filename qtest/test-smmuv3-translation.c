@@ -344,12 +344,17 @@ static void test_permissions(const void *opaque)
     qenv_xlate_setup(e, &x, QENV_TD_SID, c->stage, 12, 0);
     qenv_xlate_map(e, &x, IOVA, buf, 3, c->attrs);
     qenv_fill(e, buf, 0xee, 64);
-    g_assert_cmpint(qtd_read(&e->td, IOVA, 64), ==, c->read_ok);
+    /*
+     * 4-byte accesses: QEMU's memory core retries the rest of a failed
+     * wider access in 4-byte pieces, each translated (and recorded by an
+     * SMMU model) again, which says nothing about the SMMU.
+     */
+    g_assert_cmpint(qtd_read(&e->td, IOVA, 4), ==, c->read_ok);
     if (!c->read_ok) {
         qsm3_evt_expect(&e->smmu, SM3_EVT_F_PERMISSION, rec);
         g_assert(sm_get(rec[1], SM3_EVT1_RNW));
     }
-    g_assert_cmpint(qtd_write(&e->td, IOVA, 64, 0x12345678), ==,
+    g_assert_cmpint(qtd_write(&e->td, IOVA, 4, 0x12345678), ==,
                     c->write_ok);
     if (!c->write_ok) {
         qsm3_evt_expect(&e->smmu, SM3_EVT_F_PERMISSION, rec);

@@ -184,7 +184,6 @@ void sm2_stalls_restored(Sm2 *s);
 Sm2Xlate sm2_translate_untimed(Sm2 *s, const Sm2Request *req);
 /* Bring the wired interrupts in line with FSR/sGFSR and the enables. */
 void sm2_update_irqs(Sm2 *s);
-const char *sm2_gfsr_name(uint32_t bit);
 
 /* ---- translation (sm2-xlate.c) ---- */
 /* Which stages an address translation operation runs. */

@@ -195,6 +195,9 @@ typedef struct Sm2Fault {
     bool stage2;
 } Sm2Fault;
 
+/* The name of sGFSR bit @bit ("USF", "UCBF", ...), for traces and logs. */
+const char *sm2_gfsr_name(uint32_t bit);
+
 /* Permission bits of Sm2Xlate.perm: the SM_PERM_* of sm-walk.h. */
 typedef struct Sm2Xlate {
     Sm2Outcome outcome;

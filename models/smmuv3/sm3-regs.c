@@ -58,9 +58,14 @@ static void sm3_cr0_written(Sm3 *s, uint64_t old_val)
     }
 }
 
+/*
+ * SMMU_CR2: PTM is RES0 without IDR0.BTM, which the model never
+ * advertises (no broadcast TLB maintenance reaches it), E2H without
+ * IDR0.Hyp (IHI 0070 6.3.12).
+ */
 static void sm3_cr2_written(Sm3 *s, uint64_t old_val)
 {
-    uint32_t m = SM3_CR2_RECINVSID | SM3_CR2_PTM;
+    uint32_t m = SM3_CR2_RECINVSID;
 
     m |= sm3_has_hyp(&s->f) ? SM3_CR2_E2H : 0;
     sm3_set_reg32(s, SM3_CR2, sm3_reg32(s, SM3_CR2) & m);
