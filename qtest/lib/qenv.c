@@ -94,17 +94,59 @@ void qenv_add_func(const char *path, void (*fn)(void))
     g_test_add_data_func(path, c, qenv_run_case);
 }
 
-/* The built-in's QEMU: what @smmu_props and @extra ask must be for ours */
+/*
+ * arm-smmuv3-ext properties that only take a feature away, with the
+ * IDR0 field that then reads @absent: on another SMMU, a case asking for
+ * them runs when that SMMU's IDR0 already says so.
+ */
+static const struct {
+    const char *prop;
+    uint32_t field;
+    uint32_t absent;
+} qenv_absent_props[] = {
+    { "httu=off", SM3_IDR0_HTTU, 0 },
+    { "pri=off", SM3_IDR0_PRI, 0 },
+    { "msi=off", SM3_IDR0_MSI, 0 },
+    { "ats=off", SM3_IDR0_ATS, 0 },
+    { "hyp=off", SM3_IDR0_HYP, 0 },
+    { "stage=1", SM3_IDR0_S2P, 0 },
+    { "stall=off", SM3_IDR0_STALL_MODEL, 1 },   /* 0b01: no stall */
+};
+
+/* The entry of qenv_absent_props for @prop, or -1 */
+static int qenv_absent_prop(const char *prop)
+{
+    unsigned i;
+
+    for (i = 0; i < G_N_ELEMENTS(qenv_absent_props); i++) {
+        if (!strcmp(qenv_absent_props[i].prop, prop)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * The built-in's QEMU.  @smmu_props may only take features away that the
+ * built-in's IDR0 lacks (qenv_absent_props); anything else needs ours.
+ */
 static void qenv_new_builtin(QEnv *e, const char *smmu_props,
                              const char *td, const char *extra)
 {
+    g_auto(GStrv) props = g_strsplit(smmu_props ? smmu_props : "", ",", 0);
     char why[256];
+    uint32_t idr0;
+    unsigned i;
 
-    if (smmu_props && *smmu_props) {
-        g_snprintf(why, sizeof(why), "needs arm-smmuv3-ext properties (%s)",
-                   smmu_props);
-        g_free(e);
-        qenv_skip(NULL, why);
+    for (i = 0; props[i]; i++) {
+        if (*props[i] && qenv_absent_prop(props[i]) < 0) {
+            g_snprintf(why, sizeof(why), "needs arm-smmuv3-ext properties "
+                       "(%s)", smmu_props);
+            g_strfreev(props);
+            props = NULL;
+            g_free(e);
+            qenv_skip(NULL, why);
+        }
     }
     if (extra && strstr(extra, "arm-smmu")) {
         g_free(e);
@@ -114,6 +156,19 @@ static void qenv_new_builtin(QEnv *e, const char *smmu_props,
                        td ? td : "", extra ? extra : "");
     e->smmu_base = QENV_BUILTIN_ADDR;
     e->spi = QENV_BUILTIN_SPI;
+    idr0 = qtc_readl(e->qts, e->smmu_base + SM3_IDR0);
+    for (i = 0; props[i]; i++) {
+        int k = *props[i] ? qenv_absent_prop(props[i]) : -1;
+
+        if (k >= 0 && sm_get(idr0, qenv_absent_props[k].field) !=
+                      qenv_absent_props[k].absent) {
+            g_snprintf(why, sizeof(why), "the case needs what %s takes "
+                       "away, which the SMMU advertises", props[i]);
+            g_strfreev(props);
+            props = NULL;
+            qenv_skip(e, why);
+        }
+    }
 }
 
 QEnv *qenv_new(const char *smmu_props, const char *td_props,
