@@ -37,6 +37,20 @@ SMMU ?= smmuv3-ext
 MODE ?= strict
 export SMMU MODE SMMU_PROPS
 
+# QEMU=10.0: Debian 13's QEMU (build/qemu-10.0, docs/building.md) for
+# qemu, run, qtest, pytest and conformance; Debian 12's 7.2 by default.
+QEMU ?= 7.2
+ifneq ($(QEMU),$(filter 7.2 10.0,$(QEMU)))
+$(error QEMU=$(QEMU): supported are 7.2 (Debian 12) and 10.0 (Debian 13))
+endif
+export SMMU_EXT_QEMU_VERSION := $(QEMU)
+ifeq ($(QEMU),10.0)
+export SMMU_EXT_QEMU ?= $(CURDIR)/build/qemu-10.0/qemu-system-aarch64
+QTEST_SETUP := qemu-10.0
+else
+QTEST_SETUP := qemu
+endif
+
 .PHONY: help run check bench clean distclean bootstrap qemu guest kernel models \
         unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu \
         conformance
@@ -75,7 +89,7 @@ unit: models
 	$(MESON) test -C build/models --no-suite qtest --print-errorlogs
 
 qtest: models qemu
-	$(MESON) test -C build/models --suite qtest --print-errorlogs
+	$(MESON) test -C build/models --suite qtest --setup $(QTEST_SETUP) --print-errorlogs
 
 pytest: qemu guest kernel
 	$(PY) -m pytest tests
@@ -84,7 +98,9 @@ pytest: qemu guest kernel
 # built-in SMMUv3: docs/conformance.md (scripts/conformance; make check
 # compares it with a fresh run, tests/test_conformance.py).
 conformance: models qemu
-	$(PY) scripts/conformance --check
+	$(PY) scripts/conformance --check $(if $(filter 10.0,$(QEMU)),--qemu \
+	    $(SMMU_EXT_QEMU) --out docs/conformance-10.0.md \
+	    --notes qtest/conformance/10.0)
 
 # The model tests again, built with AddressSanitizer and UBSan, the random
 # robustness test with more iterations; any report fails the run.
