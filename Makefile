@@ -46,7 +46,7 @@ endif
 export SMMU_EXT_QEMU_VERSION := $(QEMU)
 ifeq ($(QEMU),10.0)
 export SMMU_EXT_QEMU ?= $(CURDIR)/build/qemu-10.0/qemu-system-aarch64
-QTEST_SETUP := qemu-10.0
+QTEST_SETUP := qemu10
 else
 QTEST_SETUP := qemu
 endif

@@ -110,6 +110,7 @@ static const struct {
     { "ats=off", SM3_IDR0_ATS, 0 },
     { "hyp=off", SM3_IDR0_HYP, 0 },
     { "stage=1", SM3_IDR0_S2P, 0 },
+    { "stage=2", SM3_IDR0_S1P, 0 },
     { "stall=off", SM3_IDR0_STALL_MODEL, 1 },   /* 0b01: no stall */
 };
 
