@@ -29,6 +29,13 @@ def test_make_run_rejects_unknown_smmu():
     assert "build-qemu" not in r.stdout                   # fails before building
 
 
+def test_make_rejects_unknown_qemu():
+    r = run(["make", "--no-print-directory", "-n", "qemu", "QEMU=9.1"])
+    assert r.returncode != 0
+    assert "QEMU=9.1: supported are 7.2 (Debian 12) and 10.0 (Debian 13)" \
+        in r.stderr
+
+
 def test_make_run_rejects_unknown_mode():
     r = run(["make", "--no-print-directory", "run", "MODE=sloppy"])
     assert r.returncode != 0
@@ -45,6 +52,9 @@ BOOTSTRAP_ERRORS = [
     ("source-package-download", "qemu-src",
      {"SMMU_EXT_QEMU_SRCPKG": "smmu-ext-no-such-package"},
      "could not fetch the smmu-ext-no-such-package source package"),
+    ("qemu-version-unknown", "qemu-src", {"SMMU_EXT_QEMU_VERSION": "9.1"},
+     "SMMU_EXT_QEMU_VERSION=9.1: supported are 7.2 (Debian 12) and 10.0 "
+     "(Debian 13)"),
     ("guest-package-download", "guest-debs",
      {"SMMU_EXT_KERNEL_PKG": "smmu-ext-no-such-kernel"},
      "cannot resolve smmu-ext-no-such-kernel:arm64"),
