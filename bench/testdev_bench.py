@@ -90,8 +90,14 @@ WSETS = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20,
 # smmuv2-ext, smmuv2-ext-timing: our SMMUv2 / MMU-500 (a stage-1 context
 # bank; nested: that bank with CBAR.TYPE 3 on a stage-2 bank) with
 # timing=off (v2/built-in compares it) and on (its default)
+# builtin-10.0, smmuv3-ext-10.0: the built-in and ours (timing off) on
+# Debian 13's QEMU 10.0 (make qemu QEMU=10.0), whose built-in has stage 2
+# and nested translation; left out when build/qemu-10.0 is not built
 CONFIGS = ("none", "builtin", "smmuv3-ext", "smmuv3-ext-timing",
-           "smmuv2-ext", "smmuv2-ext-timing")
+           "smmuv2-ext", "smmuv2-ext-timing", "builtin-10.0",
+           "smmuv3-ext-10.0")
+QEMU10 = os.path.join(paths.BUILD, "qemu-10.0", "qemu-system-aarch64")
+QEMU10_SUFFIX = "-10.0"
 EXTRA_CONFIGS = ("smmuv3-ext-nofast",)
 
 
@@ -622,12 +628,23 @@ class Testdev(testdev.Endpoint):
 
 # ---- one QEMU per configuration, kind and run -----------------------------
 
+def qemu_binary(config):
+    """The QEMU a configuration runs on: build/qemu-10.0's for *-10.0."""
+    return QEMU10 if config.endswith(QEMU10_SUFFIX) else paths.QEMU
+
+
 def qemu_args(config, kind=S1_4K):
     kind = kind_of(kind)
     machine = "virt,gic-version=3"
     devices = []
+    config = config[:-len(QEMU10_SUFFIX)] \
+        if config.endswith(QEMU10_SUFFIX) else config
     if config == "builtin":
         machine += ",iommu=smmuv3"
+        if kind.nested:
+            # QEMU 10.0's built-in: stage 1 unless asked (7.2 has no
+            # nested kind to run)
+            devices += ["-global", "arm-smmuv3.stage=nested"]
     elif config.startswith("smmuv3-ext"):
         # timing spelled out both ways: the column must not follow the
         # property's default; so is stage=nested for the nested rows
@@ -693,7 +710,8 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
     what = "%s %s" % (config, kind.name)
     ours = config.startswith("smmuv3-ext")
     v2 = config.startswith("smmuv2-ext")
-    with QtestVm(qemu_args(config, kind), wrap=wrap) as vm:
+    with QtestVm(qemu_args(config, kind), binary=qemu_binary(config),
+                 wrap=wrap) as vm:
         top = max(wsets)
         # Back the data with real host pages (never-written guest RAM reads
         # as the host's shared zero page, which would flatter every run).
@@ -705,7 +723,8 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
             for addr, data in kind_tables(kind, top):
                 vm.memwrite(addr, data)
             smmu = Smmu2(vm, EXT_BASE) if v2 else \
-                Smmu(vm, BUILTIN_BASE if config == "builtin" else EXT_BASE)
+                Smmu(vm, BUILTIN_BASE if config.startswith("builtin")
+                     else EXT_BASE)
             smmu.setup(kind)
             iova = 0
         check_mapping(vm, td, smmu, kind, iova, top, what)
@@ -755,6 +774,8 @@ def measure(config, wsets, count, wrap, log, kind=S1_4K):
 def runs_config(config, kind):
     if config == "builtin":
         return kind.name in BUILTIN_KINDS
+    if config.endswith(QEMU10_SUFFIX):
+        return True                  # 10.0's built-in has nested too
     if config.startswith("smmuv2-ext"):
         return kind.name in SMMUV2_KINDS
     return True
@@ -796,6 +817,12 @@ def main():
                  "at most 1 GiB")
     if not os.path.exists(paths.QEMU):
         sys.exit("testdev_bench: %s not built (make qemu)" % paths.QEMU)
+    if not os.path.exists(QEMU10):
+        dropped = [c for c in configs if c.endswith(QEMU10_SUFFIX)]
+        configs = [c for c in configs if c not in dropped]
+        if dropped:
+            print("testdev_bench: %s left out: %s is not built "
+                  "(make qemu QEMU=10.0)" % (",".join(dropped), QEMU10))
     wrap = shlex.split(opts.wrap)
 
     def log(msg):
@@ -848,6 +875,7 @@ def print_table(best, kinds, configs, wsets):
     timing = "smmuv3-ext" in cols and "smmuv3-ext-timing" in cols
     overhead = both and "none" in cols
     v2 = "builtin" in cols and "smmuv2-ext" in cols
+    both10 = "builtin-10.0" in cols and "smmuv3-ext-10.0" in cols
     if both:
         head += "%16s" % "ours/built-in"
     if overhead:
@@ -856,6 +884,8 @@ def print_table(best, kinds, configs, wsets):
         head += "%16s" % "timing on/off"
     if v2:
         head += "%16s" % "v2/built-in"
+    if both10:
+        head += "%16s" % "10.0: o/b"
     print(head)
 
     def cell(key, width):
@@ -882,7 +912,18 @@ def print_table(best, kinds, configs, wsets):
                                      best[(k, "builtin", ws)])
                          if have and (k, "smmuv2-ext", ws) in best
                          else "%16s" % "-")
+            if both10:
+                line += "%16.2f" % ours_builtin(best, k, ws, "-10.0")
             print(line)
+    if both10:
+        for kind in kinds:
+            worst = max(ours_builtin(best, kind.name, ws, "-10.0")
+                        for ws in wsets)
+            print()
+            print("goal%s, QEMU 10.0: ours/built-in <= 1.0 at every "
+                  "working set: %s (worst %.2f)" % (
+                      " " + kind.tag if kind.tag else "",
+                      "holds" if worst <= 1.0 else "DOES NOT HOLD", worst))
     if not both:
         return
     for kind in kinds:
@@ -901,8 +942,11 @@ def print_table(best, kinds, configs, wsets):
         print_fast_path_goals(best, wsets, kind, pre, overhead)
 
 
-def ours_builtin(best, kind, ws):
-    return best[(kind, "smmuv3-ext", ws)] / best[(kind, "builtin", ws)]
+def ours_builtin(best, kind, ws, qemu=""):
+    """Ours (timing off) over the built-in, both on one QEMU (@qemu: the
+    configurations' suffix, "" for 7.2)."""
+    return (best[(kind, "smmuv3-ext" + qemu, ws)] /
+            best[(kind, "builtin" + qemu, ws)])
 
 
 def overhead_ratio(best, ws, kind="s1-4k"):
