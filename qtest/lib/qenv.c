@@ -153,7 +153,9 @@ static void qenv_new_builtin(QEnv *e, const char *smmu_props,
         g_free(e);
         qenv_skip(NULL, "needs a second arm-smmuv3-ext");
     }
-    e->qts = qtc_start("-m %u -machine iommu=smmuv3 %s %s", QENV_RAM_MB,
+    /* e.g. "-global arm-smmuv3.stage=nested" for QEMU 10's (conformance) */
+    e->qts = qtc_start("-m %u -machine iommu=smmuv3 %s %s %s", QENV_RAM_MB,
+                       getenv("SMMU_EXT_QTEST_BUILTIN_ARGS") ?: "",
                        td ? td : "", extra ? extra : "");
     e->smmu_base = QENV_BUILTIN_ADDR;
     e->spi = QENV_BUILTIN_SPI;
