@@ -312,6 +312,20 @@ uint64_t qenv_level_size(unsigned gshift, unsigned level)
     return UINT64_C(1) << qsm3_level_shift(gshift, level);
 }
 
+/*
+ * The IPA size stage 2 may take: its input is at most IAS, which for an
+ * SMMU without AArch32 tables is OAS (IHI 0070 3.4; an STE.S2T0SZ below
+ * 64 - IAS is ILLEGAL from SMMUv3.1, 5.2).  IDR5.OAS encodings (6.3.6).
+ */
+static unsigned qenv_s2_ia_bits(QEnv *e, unsigned gshift)
+{
+    static const unsigned oas_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+    unsigned oas = sm_get(qenv_idr(e, 5), SM3_IDR5_OAS);
+    unsigned ias = oas < G_N_ELEMENTS(oas_bits) ? oas_bits[oas] : 48;
+
+    return MIN(qenv_ia_bits(gshift), ias);
+}
+
 void qenv_xlate_setup(QEnv *e, QEnvXlate *x, uint32_t sid, QEnvStage stage,
                       unsigned gshift, unsigned cd_flags)
 {
@@ -326,7 +340,8 @@ void qenv_xlate_setup(QEnv *e, QEnvXlate *x, uint32_t sid, QEnvStage stage,
     x->vmid = 1;
     x->cd_flags = cd_flags;
     if (stage != QENV_S1) {
-        qsm3_pt_init(&x->s2, &e->bus, &e->alloc, true, gshift, ia);
+        qsm3_pt_init(&x->s2, &e->bus, &e->alloc, true, gshift,
+                     qenv_s2_ia_bits(e, gshift));
     }
     if (stage != QENV_S2) {
         qsm3_pt_init(&x->s1, &e->bus, &e->alloc, false, gshift, ia);
