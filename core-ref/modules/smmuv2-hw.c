@@ -83,18 +83,7 @@ static Smmu smmus[MAX_SMMUS];
 static CrCore *core;
 static CrIommuOps ops;
 
-static Smmu *smmu_of(const CrIommu *inst)
-{
-    unsigned i;
-
-    for (i = 0; i < MAX_SMMUS; i++) {
-        if (&smmus[i].instance == inst) {
-            return &smmus[i];
-        }
-    }
-    return NULL;
-}
-
+/* The SMMU slot of device @dev (NULL: a free slot), or NULL */
 static Smmu *smmu_by_dev(const CrDevice *dev)
 {
     unsigned i;
@@ -106,6 +95,13 @@ static Smmu *smmu_by_dev(const CrDevice *dev)
     }
     return NULL;
 }
+
+/* The SMMU of instance @inst: the one its hardware device is in */
+static Smmu *smmu_of(const CrIommu *inst)
+{
+    return inst && inst->hwdev ? smmu_by_dev(inst->hwdev) : NULL;
+}
+
 
 static uint32_t rd32(uint64_t space, unsigned off)
 {

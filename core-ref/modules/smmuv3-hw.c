@@ -94,17 +94,25 @@ static Smmu smmus[MAX_SMMUS];
 static CrCore *core;
 static CrIommuOps ops;
 
-static Smmu *smmu_of(const CrIommu *inst)
+/* The SMMU slot of device @dev (NULL: a free slot), or NULL */
+static Smmu *smmu_by_dev(const CrDevice *dev)
 {
     unsigned i;
 
     for (i = 0; i < MAX_SMMUS; i++) {
-        if (&smmus[i].instance == inst) {
+        if (smmus[i].dev == dev) {
             return &smmus[i];
         }
     }
     return NULL;
 }
+
+/* The SMMU of instance @inst: the one its hardware device is in */
+static Smmu *smmu_of(const CrIommu *inst)
+{
+    return inst && inst->hwdev ? smmu_by_dev(inst->hwdev) : NULL;
+}
+
 
 static uint32_t rd32(const Smmu *s, unsigned off)
 {
@@ -458,18 +466,6 @@ static void smmu_teardown(Smmu *s)
     l2_tables_free(s);
     s->dev = NULL;
     s->regs = 0;
-}
-
-static Smmu *smmu_by_dev(const CrDevice *dev)
-{
-    unsigned i;
-
-    for (i = 0; i < MAX_SMMUS; i++) {
-        if (smmus[i].dev == dev) {
-            return &smmus[i];
-        }
-    }
-    return NULL;
 }
 
 static int smmu_probe(CrCore *c, CrDevice *dev)
