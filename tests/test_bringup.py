@@ -28,6 +28,7 @@ rescan with no IOMMU module loaded oopses in __iommu_probe_device().
 Linux 6.12 survives it.
 """
 import os
+import statistics
 import shutil
 
 import pytest
@@ -413,27 +414,29 @@ DRIVER = {"smmuv3-ext": "arm-smmu-v3", "smmuv2-ext": "arm-smmu"}
 def test_load_unload_cycles_with_dma(built, smmu, kernel):
     """100 cycles of load, rescan, DMA (sha256 of a 4 MiB disk), remove,
     unload: the same groups (0 and 1) and refcnt (2) every cycle, and no
-    warning.  Leaks, coarsely: the unreclaimable slab grows over the first
-    cycles while caches warm up (350 to 450 KiB by cycle 10, and a cache
-    can still take a new 64 KiB slab page as late as cycle 50), then moves
-    by 64 KiB slab pages (the kernel has 64 KiB pages) up and down.  A
-    leak is growth that lasts: the lowest of cycles 80..100 may exceed the
-    highest of cycles 30..50 by one slab page at most, so a leak of more
-    than about 4 KiB per cycle fails, while a one-off step (seen: +192 KiB
-    at cycle 50, flat afterwards) does not.  Comparing medians of cycles
-    10..50 and 60..100 failed on such a step."""
+    warning.  Leaks: after each cycle the guest prints the KiB held by
+    live objects of the unreclaimable slab caches (SUnreclaim, in whole
+    64 KiB slab pages that a cache may keep or take for reasons of its
+    own, failed an earlier check at random).  The samples jump by up to
+    a few hundred KiB with other work (64 KiB buffers, kernel threads'
+    stacks) and their level wanders by about 150 KiB over tens of cycles;
+    the median of cycles 71..100 was within 65 KiB of that of cycles
+    21..50 in six boots (both SMMUs, both kernels), either way.  A leak
+    of 4 KiB per cycle adds 200 KiB there and fails; smaller ones are
+    beyond this check."""
     diag = _result(_boot("module-cycles", "bringup-cycles-" + smmu,
                          _noload(smmu) + ("smmuext.cycles=%d" % CYCLES,),
                          kernel, smmu=smmu, disk_mb=4, timeout=900), "module-cycles")
     assert "cycles: %d, every cycle: 0000:00:01.0 0 0000:00:02.0 1 " \
         "refcnt 2" % CYCLES in diag, diag
     assert "warnings: 0" in diag, diag
-    line = next(d for d in diag if d.startswith("SUnreclaim every 10"))
-    trend = [int(w) for w in line.split(":", 1)[1].split()]
+    line = next(d for d in diag
+                if d.startswith("live unreclaimable slab after each cycle"))
+    live = [int(w) for w in line.split(":", 1)[1].split()]
     print(line)
-    assert len(trend) == CYCLES // 10, line
-    # samples are after cycles 10, 20, ..., 100
-    assert min(trend[7:]) - max(trend[2:5]) <= 64, line
+    assert len(live) == CYCLES, line
+    early, late = statistics.median(live[20:50]), statistics.median(live[70:])
+    assert late - early <= 192, (early, late, line)
 
 
 @pytest.mark.guest
