@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/error-report.h"
 #include "qemu/bitmap.h"
 #include "hw/boards.h"
 #include "hw/pci/pci_bus.h"
@@ -15,6 +16,7 @@
 #include "smmu-ext-board.h"
 #include "smmu-ext-compat.h"
 #include "smmu-ext-fdt.h"
+#include "trace-hw_smmu_ext.h"
 
 /*
  * The hole of the virt memory map between its last fixed device below
@@ -25,6 +27,36 @@
 #define SMMU_EXT_HOLE_END   0x0a000000ULL
 #define SMMU_EXT_FIRST_SPI  176
 #define SMMU_EXT_MAX_SPIS   1024
+
+/*
+ * ACPI: the one SMMU the virt board's IORT can describe (see
+ * smmu-ext-board.h), chosen at realize and described at machine done.
+ */
+typedef struct SmmuExtIort {
+    char *id;                 /* the candidate's, NULL: none */
+    bool required;            /* iort=on */
+    unsigned smmus;           /* SMMUs realized so far */
+    uint64_t base;
+    qemu_irq *irqs;           /* the candidate's outputs */
+    /* described: each output drives its own SPI and the board SMMU's */
+    qemu_irq pairs[SMMU_EXT_BOARD_SMMU_IRQS][2];
+} SmmuExtIort;
+
+static SmmuExtIort smmu_ext_iort;
+
+/* Another SMMU is being realized: the candidate cannot be described. */
+static bool smmu_ext_iort_another_smmu(Error **errp)
+{
+    if (smmu_ext_iort.id && smmu_ext_iort.required) {
+        error_setg(errp, "%s has iort=on, and the board's ACPI IORT "
+                   "describes one SMMU: no other SMMU can be added",
+                   smmu_ext_iort.id);
+        return false;
+    }
+    g_clear_pointer(&smmu_ext_iort.id, g_free);
+    smmu_ext_iort.smmus++;
+    return true;
+}
 
 VirtMachineState *smmu_ext_board_virt(Error **errp)
 {
@@ -42,7 +74,91 @@ VirtMachineState *smmu_ext_board_virt(Error **errp)
                    "(-M virt,iommu=...): drop one of the two");
         return NULL;
     }
+    if (!smmu_ext_iort_another_smmu(errp)) {
+        return NULL;
+    }
     return vms;
+}
+
+/* Why @vms's IORT cannot describe an SMMU on @bus, or NULL. */
+static const char *smmu_ext_iort_obstacle(VirtMachineState *vms,
+                                          PCIBus *bus)
+{
+    if (!virt_is_acpi_enabled(vms)) {
+        return "the machine has ACPI off (-M virt,acpi=off)";
+    }
+    if (bus != vms->bus) {
+        return "the IORT can describe an SMMU only on the board's pcie.0";
+    }
+    if (smmu_ext_iort.smmus > 1) {
+        return "the IORT describes one SMMU, and this is not the first";
+    }
+    return NULL;
+}
+
+bool smmu_ext_board_iort_claim(VirtMachineState *vms, const char *id,
+                               OnOffAuto iort, PCIBus *bus, Error **errp)
+{
+    const char *obstacle;
+
+    if (iort == ON_OFF_AUTO_OFF) {
+        return true;
+    }
+    obstacle = smmu_ext_iort_obstacle(vms, bus);
+    if (obstacle) {
+        if (iort == ON_OFF_AUTO_ON) {
+            error_setg(errp, "iort=on: %s", obstacle);
+            return false;
+        }
+        return true;
+    }
+    smmu_ext_iort.id = g_strdup(id);
+    smmu_ext_iort.required = iort == ON_OFF_AUTO_ON;
+    return true;
+}
+
+void smmu_ext_board_iort_frame(const char *id, uint64_t base, qemu_irq *irqs)
+{
+    if (smmu_ext_iort.id && !strcmp(smmu_ext_iort.id, id)) {
+        smmu_ext_iort.base = base;
+        smmu_ext_iort.irqs = irqs;
+    }
+}
+
+static void smmu_ext_iort_irq(void *opaque, int n, int level)
+{
+    qemu_irq *pair = opaque;
+
+    qemu_set_irq(pair[0], level);
+    qemu_set_irq(pair[1], level);
+}
+
+/*
+ * Before the board's own machine-done notifier builds the ACPI tables
+ * (notifiers run newest first): make its IORT builder describe our SMMU
+ * where it would describe its own.  Its interrupts are the board SMMU's
+ * SPIs there, so each of ours drives those too, beside the SPIs the
+ * device tree names: a guest enables the ones its tables name, and the
+ * others only latch pending.
+ */
+static void smmu_ext_iort_describe(VirtMachineState *vms)
+{
+    unsigned i;
+
+    if (!smmu_ext_iort.id || !smmu_ext_iort.irqs) {
+        return;
+    }
+    for (i = 0; i < SMMU_EXT_BOARD_SMMU_IRQS; i++) {
+        qemu_irq *pair = smmu_ext_iort.pairs[i];
+
+        pair[0] = smmu_ext_iort.irqs[i];
+        pair[1] = qdev_get_gpio_in(vms->gic, vms->irqmap[VIRT_SMMU] + i);
+        smmu_ext_iort.irqs[i] = qemu_allocate_irq(smmu_ext_iort_irq, pair, 0);
+    }
+    vms->iommu = VIRT_IOMMU_SMMUV3;
+    vms->memmap[VIRT_SMMU].base = smmu_ext_iort.base;
+    trace_smmu_ext_iort(smmu_ext_iort.id, smmu_ext_iort.base,
+                        vms->irqmap[VIRT_SMMU]);
 }
 
 /* ---- The PCI root bus ---------------------------------------------------- */
@@ -243,6 +359,13 @@ static void smmu_ext_machine_done(Notifier *notifier, void *data)
     g_autoptr(GArray) roots = g_array_new(false, false, sizeof(unsigned));
     unsigned *nrs, n, i, j;
 
+    if (vms->iommu != VIRT_IOMMU_NONE) {
+        /* realized after us: it checks for the board's IOMMU only */
+        error_report("virtio-iommu-pci cannot be combined with an SMMU "
+                     "(arm-smmuv3-ext, arm-smmuv2-ext): drop one of the two");
+        exit(1);
+    }
+    smmu_ext_iort_describe(vms);
     object_child_foreach_recursive(object_get_root(), smmu_ext_collect_roots,
                                    roots);
     g_array_sort(roots, smmu_ext_cmp_uint);

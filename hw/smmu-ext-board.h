@@ -34,6 +34,29 @@ PCIBus *smmu_ext_board_find_bus(const char *type, const char *name,
  * @align: with SMMU_EXT_AUTO_ADDR, the first free one in the hole of the
  * virt memory map that the smmu-ext devices share.
  */
+/*
+ * ACPI.  The virt board builds its IORT itself (hw/arm/virt-acpi-build.c)
+ * and can put one SMMUv3 in it, its own (-M virt,iommu=smmuv3), at its
+ * memory-map slot with the four SPIs it reserves for it.  Without
+ * editing QEMU, an arm-smmuv3-ext is described by taking that SMMU's
+ * place: at machine done the board is told it has an SMMUv3 at our
+ * address, and our interrupts drive the board SMMU's SPIs too.  Hence
+ * one SMMU, on pcie.0 (every PCI host bridge that does not bypass
+ * IOMMUs is mapped to it, as for the built-in), only when it is the
+ * machine's only SMMU.
+ *
+ * smmu_ext_board_iort_claim(): at realize; @iort: off, never; auto, when
+ * possible; on, an error naming the obstacle if not.
+ * smmu_ext_board_virt() drops the candidate (or refuses, for iort=on)
+ * when another SMMU is realized.  smmu_ext_board_iort_frame(): the
+ * candidate's register frame and interrupt outputs (their array, which
+ * the device raises through).
+ */
+#define SMMU_EXT_BOARD_SMMU_IRQS 4
+bool smmu_ext_board_iort_claim(VirtMachineState *vms, const char *id,
+                               OnOffAuto iort, PCIBus *bus, Error **errp);
+void smmu_ext_board_iort_frame(const char *id, uint64_t base, qemu_irq *irqs);
+
 bool smmu_ext_board_place_mmio(uint64_t *addr, uint64_t size, uint64_t align,
                                Error **errp);
 

@@ -38,6 +38,8 @@
 #define SMMUV3_EXT_FRAME_SIZE   0x20000      /* two 64KiB register pages */
 #define SMMUV3_EXT_FRAME_ALIGN  0x10000
 #define SMMUV3_EXT_NR_IRQS      4
+/* Described in the ACPI IORT, they drive the board SMMU's SPIs too */
+G_STATIC_ASSERT(SMMUV3_EXT_NR_IRQS == SMMU_EXT_BOARD_SMMU_IRQS);
 #define SMMUV3_EXT_MSI_DEVID_BASE 0xff00     /* above typical PCI RIDs */
 
 /* Commands processed per bottom-half run before yielding to the guest. */
@@ -1117,7 +1119,9 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     if (!s->primary_bus) {
         return;
     }
-    if (!smmuv3_ext_pick_msi_devid(s, errp)) {
+    if (!smmuv3_ext_pick_msi_devid(s, errp) ||
+        !smmu_ext_board_iort_claim(vms, s->id, s->iort, s->primary_bus,
+                                   errp)) {
         return;
     }
     s->host.id = s->id;
@@ -1134,6 +1138,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
                                    s->irqs, errp)) {
         return;
     }
+    smmu_ext_board_iort_frame(s->id, s->addr, s->irqs);
     s->host.irqs = s->irqs;
     s->host.nr_irqs = SMMUV3_EXT_NR_IRQS;
     s->model = sm3_new(&cfg);
@@ -1177,6 +1182,7 @@ static SMMU_EXT_PROPS_CONST Property smmuv3_ext_properties[] = {
     DEFINE_PROP_UINT8("eventqs", SMMUv3ExtState, eventqs, 19),
     DEFINE_PROP_UINT8("priqs", SMMUv3ExtState, priqs, 19),
     DEFINE_PROP_ON_OFF_AUTO("msi", SMMUv3ExtState, msi, ON_OFF_AUTO_AUTO),
+    DEFINE_PROP_ON_OFF_AUTO("iort", SMMUv3ExtState, iort, ON_OFF_AUTO_AUTO),
     DEFINE_PROP_UINT32("msi-devid", SMMUv3ExtState, msi_devid, 0),
     DEFINE_PROP_BOOL("ats", SMMUv3ExtState, ats, true),
     DEFINE_PROP_ON_OFF_AUTO("pri", SMMUv3ExtState, pri, ON_OFF_AUTO_AUTO),
@@ -1246,6 +1252,10 @@ static const struct {
     { "priqs", "log2 of the largest PRI queue" },
     { "msi", "MSIs through the GICv3 ITS instead of wired SPIs (auto: "
              "when the board has an ITS)" },
+    { "iort", "describe the SMMU in the board's ACPI IORT for UEFI+ACPI "
+              "guests (auto: when it is the machine's only SMMU and on "
+              "pcie.0; on: an error if not); its interrupts then also "
+              "drive SPIs 74..77, which the IORT names" },
     { "msi-devid", "ITS DeviceID of the SMMU's own MSIs (0: the first "
                    "free from 0xff00)" },
     { "ats", "PCIe ATS: translation requests and ATC invalidation" },

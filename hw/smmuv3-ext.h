@@ -42,6 +42,7 @@ struct SMMUv3ExtState {
     OnOffAuto msi;                  /* auto: on when the board has an ITS */
     OnOffAuto hyp;                  /* auto: on with both stages */
     OnOffAuto pri;                  /* auto: on with ATS */
+    OnOffAuto iort;                 /* auto: in the ACPI IORT if it can be */
     bool ats, stall, ril, two_level_st, two_level_cd;
     bool asid16, vmid16;
     bool timing;                    /* time translations and commands */

@@ -27,7 +27,7 @@ def test_conformance_report_is_current(built, tmp_path):
             "docs/conformance.md is stale: run make conformance"
 
 
-QEMU10 = os.path.join(paths.BUILD, "qemu-10.0", "qemu-system-aarch64")
+QEMU10 = paths.QEMU10
 DOC10 = os.path.join(paths.TOP, "docs", "conformance-10.0.md")
 
 

@@ -62,7 +62,9 @@ MAY_SKIP = {("none", "domain-type"), ("none", "smmu-interrupts"),
             ("none", "smmu-dmesg")} | {
     # Only arm-smmu (SMMUv2) links masters to their SMMU.
     (smmu, "device-links") for smmu in guest.SMMU_CHOICES
-    if guest.SMMU_CHOICES[smmu].guest_driver != "arm-smmu"}
+    if guest.SMMU_CHOICES[smmu].guest_driver != "arm-smmu"} | {
+    # Only a UEFI+ACPI boot has an IORT (tests/test_acpi.py).
+    (smmu, "acpi-iort") for smmu in guest.SMMU_CHOICES}
 # The SMMU driver's module lifecycle needs a kernel with the driver as a
 # module and parameters of its own: tests/test_bringup.py runs those; in
 # these scenarios they skip, which test_module_tests_skip checks.  So does

@@ -166,6 +166,11 @@ class Scenario:
     # More -device options of the first disk, e.g. "addr=0x3.1,
     # multifunction=on" for function 1 of slot 3 beside a device there.
     disk_opts: str = ""
+    # "uefi": boot through UEFI firmware (paths.UEFI_FIRMWARE), which
+    # gives the guest the board's ACPI tables instead of its device tree.
+    firmware: str = ""
+    # Another QEMU binary than paths.QEMU (e.g. paths.QEMU10).
+    qemu: str = ""
 
     @property
     def name(self):
@@ -191,7 +196,10 @@ class Scenario:
                          if self.devices else []) +
                         ([re.sub(r"[^A-Za-z0-9.+-]+", "_",
                                  "disk-" + self.disk_opts)]
-                         if self.disk_opts else []))
+                         if self.disk_opts else []) +
+                        ([self.firmware] if self.firmware else []) +
+                        (["qemu" + qemu_version(self.qemu)]
+                         if self.qemu else []))
 
     def guest_kernel(self):
         if self.source_built:
@@ -217,6 +225,13 @@ class Disk:
     path: str
     sha256: str
     size_mb: int
+
+
+def qemu_version(binary):
+    """The QEMU version a binary's build directory is named after
+    (build/qemu-10.0: "10.0"), "" for build/qemu."""
+    d = os.path.basename(os.path.dirname(binary))
+    return d.split("-", 1)[1] if "-" in d else ""
 
 
 def ensure_disk(size_mb, name="disk"):
@@ -261,6 +276,17 @@ def qemu_command(scenario, disk, only=None):
                       ",bus=rp1"))
     expect = ";".join("%s/%s/%s" % (serial, d.sha256, smmu.bases[i])
                       for i, (serial, d, _) in enumerate(disks))
+    irq = scenario.irq or smmu.default_irq
+    if scenario.firmware == "uefi":
+        if scenario.smmu == "smmuv2-ext" or scenario.instances > 1:
+            raise ConfigError("firmware=uefi: the board's ACPI IORT can "
+                              "describe one SMMUv3 only (arm-smmuv3-ext "
+                              "alone, or the built-in)")
+        if scenario.irq == "msi":
+            raise ConfigError("firmware=uefi: the IORT gives the SMMU wired "
+                              "interrupts, not MSIs")
+        # Linux gives an IORT-made SMMU no MSI domain: it falls back to wired
+        irq = "wired"
     append = " ".join([
         # A kernel oops panics and so powers the guest off at once, where
         # the tests would otherwise go on and often hang at poweroff.
@@ -268,16 +294,20 @@ def qemu_command(scenario, disk, only=None):
         cmdline_opt,
         "smmuext.iommu=" + smmu.guest_driver,
         "smmuext.domain=" + domain,
-        "smmuext.smmu_irq=" + (scenario.irq or smmu.default_irq),
+        "smmuext.smmu_irq=" + irq,
         "smmuext.disks=" + expect,
     ] + list(scenario.kernel_args) +
         (["smmuext.only=" + ",".join(only)] if only else []))
     kernel = scenario.guest_kernel()
-    cmd = [paths.QEMU, "-M", machine, "-cpu", kernel.cpu, "-smp", "2",
+    cmd = [scenario.qemu or paths.QEMU, "-M", machine, "-cpu", kernel.cpu, "-smp", "2",
            "-m", "1G", "-nographic", "-no-reboot", "-nodefaults",
            "-serial", "stdio", "-monitor", "none",
            "-kernel", kernel.kernel, "-initrd", kernel.initrd,
            "-append", append]
+    if scenario.firmware == "uefi":
+        cmd += ["-bios", paths.UEFI_FIRMWARE]
+    elif scenario.firmware:
+        raise ConfigError("firmware=%s: only uefi is known" % scenario.firmware)
     if scenario.iothread:
         cmd += ["-object", "iothread,id=io0"]
     cmd += list(scenario.qemu_extra)
@@ -385,9 +415,12 @@ class Vm:
 
 def _prepare(scenario, log_name):
     kernel = scenario.guest_kernel()
-    for f in (paths.QEMU, kernel.kernel, kernel.initrd):
+    for f in (scenario.qemu or paths.QEMU, kernel.kernel, kernel.initrd):
         if not os.path.exists(f):
             raise ConfigError("%s is missing: run 'make qemu guest' first" % f)
+    if scenario.firmware == "uefi" and not os.path.exists(paths.UEFI_FIRMWARE):
+        raise ConfigError("%s is missing: run scripts/bootstrap (package "
+                          "qemu-efi-aarch64)" % paths.UEFI_FIRMWARE)
     os.makedirs(paths.LOGS, exist_ok=True)
     name = log_name or scenario.name
     return name, os.path.join(paths.LOGS, name + ".log")

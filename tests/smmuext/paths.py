@@ -9,6 +9,10 @@ CACHE = os.environ.get("SMMU_EXT_CACHE") or os.path.join(
     "smmu-ext")
 QEMU = os.environ.get("SMMU_EXT_QEMU",
                       os.path.join(BUILD, "qemu", "qemu-system-aarch64"))
+# QEMU 10.0 beside 7.2 (make qemu QEMU=10.0); make check builds 7.2 only.
+QEMU10 = os.path.join(BUILD, "qemu-10.0", "qemu-system-aarch64")
+# UEFI firmware for ACPI guests (Debian's qemu-efi-aarch64, scripts/bootstrap)
+UEFI_FIRMWARE = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 GUEST = os.path.join(BUILD, "guest")
 KERNEL = os.path.join(GUEST, "Image")
 INITRD = os.path.join(GUEST, "initramfs.cpio.gz")
