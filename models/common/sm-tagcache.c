@@ -26,6 +26,14 @@
 #define SM_TAG_PROBES  64          /* a power of two */
 /* Distinct masks the index probes; a cache that saw more scans instead */
 #define SM_TAG_MASKS   4
+G_STATIC_ASSERT(SM_TAG_MASKS <= SM_TAG_MISS_BUCKETS);
+
+/*
+ * For the steps of a lookup and an insert, which each entry point
+ * (lookup, insert, both at once) wants in its own body: a call and the
+ * registers it saves cost as much as a short step.
+ */
+#define SM_TAG_INLINE static inline __attribute__((always_inline))
 
 struct SmTagCache {
     SmTagCacheParams p;
@@ -216,7 +224,7 @@ uint32_t sm_tagcache_ways(const SmTagCache *c)
     return c->ways;
 }
 
-static uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
+static inline uint32_t sm_tag_set(const SmTagCache *c, uint64_t set_hint)
 {
     return (uint32_t)(set_hint & (c->sets - 1));
 }
@@ -239,7 +247,7 @@ static inline void sm_tag_use(SmTagCache *c, uint32_t set, uint32_t way)
  * Pages of one context in consecutive buckets; other contexts and sets
  * start elsewhere.  A fold, not a multiply: it runs on every lookup.
  */
-static uint32_t sm_tag_bucket(const SmTagCache *c, uint32_t set,
+static inline uint32_t sm_tag_bucket(const SmTagCache *c, uint32_t set,
                               uint64_t ctx, uint64_t base)
 {
     uint64_t page = base >> 12;
@@ -248,12 +256,12 @@ static uint32_t sm_tag_bucket(const SmTagCache *c, uint32_t set,
                       ((uint64_t)set << 3)) & c->bucket_mask;
 }
 
-static uint32_t sm_tag_probe_index(uint64_t ctx, uint64_t addr)
+static inline uint32_t sm_tag_probe_index(uint64_t ctx, uint64_t addr)
 {
     return (uint32_t)((addr >> 12) ^ ctx ^ (ctx >> 32)) & (SM_TAG_PROBES - 1);
 }
 
-static bool sm_tag_match(const SmTagCache *c, uint32_t i, uint64_t ctx,
+static inline bool sm_tag_match(const SmTagCache *c, uint32_t i, uint64_t ctx,
                          uint64_t addr)
 {
     return (addr & c->mask[i]) == c->base[i] && c->ctx[i] == ctx;
@@ -273,15 +281,18 @@ static inline bool sm_tag_hit(SmTagCache *c, uint32_t set, uint32_t way,
     return true;
 }
 
-/* The way of @set whose tag is (@ctx, @base, @mask), or SM_TAG_NONE. */
-static uint32_t sm_tag_find(const SmTagCache *c, uint32_t set, uint64_t ctx,
-                            uint64_t base, uint64_t mask)
+/*
+ * The way of @set whose tag is (@ctx, @base, @mask), or SM_TAG_NONE;
+ * @bucket: sm_tag_bucket() of the tag.
+ */
+static inline uint32_t sm_tag_find(const SmTagCache *c, uint32_t set,
+                                   uint64_t ctx, uint64_t base,
+                                   uint64_t mask, uint32_t bucket)
 {
     uint32_t first = set * c->ways;
     uint32_t i;
 
-    for (i = c->head[sm_tag_bucket(c, set, ctx, base)]; i != SM_TAG_NONE;
-         i = c->next[i]) {
+    for (i = c->head[bucket]; i != SM_TAG_NONE; i = c->next[i]) {
         if (c->base[i] == base && c->mask[i] == mask && c->ctx[i] == ctx &&
             i - first < c->ways) {
             return i - first;
@@ -290,29 +301,35 @@ static uint32_t sm_tag_find(const SmTagCache *c, uint32_t set, uint64_t ctx,
     return SM_TAG_NONE;
 }
 
-static void sm_tag_index_add(SmTagCache *c, uint32_t set, uint32_t i)
+/* Slot @i joins the chain of bucket @b. */
+static inline void sm_tag_index_add(SmTagCache *c, uint32_t i, uint32_t b)
 {
-    uint32_t b = sm_tag_bucket(c, set, c->ctx[i], c->base[i]);
     uint32_t *h = &c->head[b];
-    uint32_t k;
 
     c->bucket[i] = b;
     c->next[i] = *h;
     *h = i;
+}
+
+/* @mask is in use: lookups probe the index once for it from now on. */
+static void sm_tag_note_mask(SmTagCache *c, uint64_t mask)
+{
+    uint32_t k;
+
     for (k = 0; k < MIN(c->n_masks, SM_TAG_MASKS); k++) {
-        if (c->masks[k] == c->mask[i]) {
+        if (c->masks[k] == mask) {
             return;
         }
     }
     if (c->n_masks < SM_TAG_MASKS) {
-        c->masks[c->n_masks] = c->mask[i];
+        c->masks[c->n_masks] = mask;
     }
     if (c->n_masks <= SM_TAG_MASKS) {
         c->n_masks++;               /* past the array: stays there (scans) */
     }
 }
 
-static void sm_tag_index_remove(SmTagCache *c, uint32_t i)
+static inline void sm_tag_index_remove(SmTagCache *c, uint32_t i)
 {
     uint32_t *link = &c->head[c->bucket[i]];
 
@@ -325,25 +342,36 @@ static void sm_tag_index_remove(SmTagCache *c, uint32_t i)
     }
 }
 
-bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
-                        uint64_t addr, uint64_t *payload)
+/*
+ * sm_tagcache_lookup() that, on a miss, leaves in *@m what an insert of
+ * the same address needs (sm_tag_insert()).
+ */
+SM_TAG_INLINE bool sm_tag_lookup(SmTagCache *c, uint64_t set_hint,
+                                uint64_t ctx, uint64_t addr,
+                                uint64_t *payload, SmTagMiss *m)
 {
     uint32_t set = sm_tag_set(c, set_hint);
     uint32_t first = set * c->ways;
     uint32_t h = sm_tag_probe_index(ctx, addr);
     uint32_t way = c->probe[h] - first;     /* wraps when another set's */
-    uint32_t k, w;
+    uint32_t k, w, b;
 
+    m->set = set;
+    m->probe = h;
+    m->n_buckets = 0;
     if (!c->overlap[set] && c->n_masks <= SM_TAG_MASKS) {
         if (way < c->ways && sm_tag_match(c, first + way, ctx, addr)) {
             return sm_tag_hit(c, set, way, h, payload);
         }
         for (k = 0; k < c->n_masks; k++) {
-            w = sm_tag_find(c, set, ctx, addr & c->masks[k], c->masks[k]);
+            b = sm_tag_bucket(c, set, ctx, addr & c->masks[k]);
+            w = sm_tag_find(c, set, ctx, addr & c->masks[k], c->masks[k], b);
             if (w != SM_TAG_NONE) {
                 return sm_tag_hit(c, set, w, h, payload);
             }
+            m->bucket[k] = b;
         }
+        m->n_buckets = c->n_masks;
         return false;
     }
     for (w = 0; w < c->ways; w++) {
@@ -354,13 +382,28 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     return false;
 }
 
+bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                        uint64_t addr, uint64_t *payload)
+{
+    SmTagMiss m;
+
+    return sm_tag_lookup(c, set_hint, ctx, addr, payload, &m);
+}
+
+bool sm_tagcache_lookup_miss(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                             uint64_t addr, uint64_t *payload, SmTagMiss *m)
+{
+    return sm_tag_lookup(c, set_hint, ctx, addr, payload, m);
+}
+
 /*
  * Whether a new entry (@ctx, @base, @mask) overlaps one of @set.  The
  * lookup that missed before the insert found no entry holding the new
  * region's address, so an overlap is an entry inside the new region.
  */
-static bool sm_tag_overlaps(SmTagCache *c, uint32_t set, uint64_t ctx,
-                            uint64_t base, uint64_t mask)
+SM_TAG_INLINE bool sm_tag_overlaps(SmTagCache *c, uint32_t set,
+                                   uint64_t ctx, uint64_t base,
+                                   uint64_t mask)
 {
     uint64_t size = ~mask + 1;         /* 0: all of the address space */
     uint32_t first = set * c->ways;
@@ -380,7 +423,7 @@ static bool sm_tag_overlaps(SmTagCache *c, uint32_t set, uint64_t ctx,
     return false;
 }
 
-static uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
+SM_TAG_INLINE uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
 {
     uint32_t first = set * c->ways;
     uint32_t w;
@@ -409,11 +452,34 @@ static uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
     }
 }
 
-uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
-                            uint64_t addr, uint64_t mask, uint64_t payload)
+/*
+ * The bucket of (@ctx, @addr & @mask) in the set of @m: the one the
+ * missed lookup hashed for that mask if it probed it (then the index
+ * knows the mask), else hashed now and the mask noted.
+ */
+static inline uint32_t sm_tag_insert_bucket(SmTagCache *c,
+                                            const SmTagMiss *m,
+                                            uint64_t ctx, uint64_t addr,
+                                            uint64_t mask)
 {
-    uint32_t set = sm_tag_set(c, set_hint);
-    uint32_t w, i;
+    uint32_t k;
+
+    for (k = 0; k < m->n_buckets; k++) {
+        if (c->masks[k] == mask) {
+            return m->bucket[k];
+        }
+    }
+    sm_tag_note_mask(c, mask);
+    return sm_tag_bucket(c, m->set, ctx, addr & mask);
+}
+
+/* sm_tagcache_insert() into the set of @m, after the lookup that left it. */
+SM_TAG_INLINE uint32_t sm_tag_insert(SmTagCache *c, const SmTagMiss *m,
+                                    uint64_t ctx, uint64_t addr,
+                                    uint64_t mask, uint64_t payload)
+{
+    uint32_t set = m->set;
+    uint32_t w, i, b;
 
     /* Sticky until emptied: the evicted way may not be the overlapping one */
     c->overlap[set] |= sm_tag_overlaps(c, set, ctx, addr & mask, mask);
@@ -422,16 +488,49 @@ uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     if (c->base[i] != SM_TAG_NO_BASE || c->mask[i] != 0) {
         sm_tag_index_remove(c, i);            /* the victim's */
     }
+    b = sm_tag_insert_bucket(c, m, ctx, addr, mask);
     c->ctx[i] = ctx;
     c->mask[i] = mask;
     c->base[i] = addr & mask;
     c->payload[i] = payload;
-    sm_tag_index_add(c, set, i);
-    c->probe[sm_tag_probe_index(ctx, addr)] = i;
+    sm_tag_index_add(c, i, b);
+    c->probe[m->probe] = i;
     c->gen[i] = ++c->gens;
     c->last = i;
     sm_tag_use(c, set, w);
     return w;
+}
+
+uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                            uint64_t addr, uint64_t mask, uint64_t payload)
+{
+    SmTagMiss m = {
+        .set = sm_tag_set(c, set_hint),
+        .probe = sm_tag_probe_index(ctx, addr),
+        .n_buckets = 0,
+    };
+
+    return sm_tag_insert(c, &m, ctx, addr, mask, payload);
+}
+
+uint32_t sm_tagcache_insert_missed(SmTagCache *c, const SmTagMiss *m,
+                                   uint64_t ctx, uint64_t addr, uint64_t mask,
+                                   uint64_t payload)
+{
+    return sm_tag_insert(c, m, ctx, addr, mask, payload);
+}
+
+bool sm_tagcache_lookup_fill(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                             uint64_t addr, uint64_t mask,
+                             uint64_t fill_payload, uint64_t *payload)
+{
+    SmTagMiss m;
+
+    if (sm_tag_lookup(c, set_hint, ctx, addr, payload, &m)) {
+        return true;
+    }
+    sm_tag_insert(c, &m, ctx, addr, mask, fill_payload);
+    return false;
 }
 
 bool sm_tagcache_last_ref(const SmTagCache *c, uint64_t min_size,

@@ -75,6 +75,42 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
  */
 uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
                             uint64_t addr, uint64_t mask, uint64_t payload);
+/*
+ * What a missed lookup worked out that the insert after it needs again:
+ * the set, the probe slot, and the index bucket of each mask it probed.
+ * Only sm_tagcache_insert_missed() reads it.
+ */
+#define SM_TAG_MISS_BUCKETS 4
+typedef struct SmTagMiss {
+    uint32_t set;
+    uint32_t probe;
+    uint32_t n_buckets;
+    uint32_t bucket[SM_TAG_MISS_BUCKETS];
+} SmTagMiss;
+
+/*
+ * sm_tagcache_lookup() that, on a miss, fills *@m for an insert of the
+ * same address that follows with no other call on @c in between.
+ */
+bool sm_tagcache_lookup_miss(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                             uint64_t addr, uint64_t *payload, SmTagMiss *m);
+/*
+ * sm_tagcache_insert() of (@ctx, @addr, @mask, @payload) after the
+ * sm_tagcache_lookup_miss() of @ctx and @addr that missed and left *@m:
+ * the same choices, without hashing the address again.
+ */
+uint32_t sm_tagcache_insert_missed(SmTagCache *c, const SmTagMiss *m,
+                                   uint64_t ctx, uint64_t addr, uint64_t mask,
+                                   uint64_t payload);
+/*
+ * A lookup and, when it misses, the insert of (@ctx, @addr, @mask,
+ * @fill_payload) that would follow it, in one call: for a user that
+ * knows before the lookup what a miss would insert.  Returns whether
+ * the lookup hit (its payload in *@payload, when not NULL).
+ */
+bool sm_tagcache_lookup_fill(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                             uint64_t addr, uint64_t mask,
+                             uint64_t fill_payload, uint64_t *payload);
 /* Drop every entry; returns how many were valid. */
 uint32_t sm_tagcache_invalidate_all(SmTagCache *c);
 /* Forget every entry and all replacement state, as when just created. */

@@ -367,6 +367,7 @@ typedef struct SmTrip {
     uint64_t t;              /* now */
     bool utlb_hit;           /* the micro-TLB lookup, made first */
     uint64_t utlb_ready;     /* its entry's payload: valid from */
+    const SmTagMiss *utlb_miss;  /* a missed lookup's, for the fill */
 } SmTrip;
 
 static void sm_spend(SmTrip *tr, uint64_t *bucket, uint64_t cycles)
@@ -630,22 +631,33 @@ static void sm_tcu(SmTrip *tr)
     sm_spend(tr, &res->link, tr->p->link_tcu_to_tbu);
 }
 
+/* Whether the micro-TLB keeps @r's result (when it did not answer it). */
+static inline bool sm_utlb_keeps(const SmTimingRecord *r)
+{
+    return !r->fault && r->leaf_shift && r->leaf_shift < 64;
+}
+
+/* The address mask of the micro-TLB entry for @r (sm_utlb_keeps()). */
+static inline uint64_t sm_utlb_mask(const SmTimingRecord *r)
+{
+    return ~((UINT64_C(1) << r->leaf_shift) - 1);
+}
+
 /*
  * A successful result of @r that the micro-TLB of @tbu did not answer
  * goes in, valid from @t (the cycle it reached the TBU): true if it did.
+ * @m: what the lookup that missed left (the lookup is made for every
+ * request that does not fault, and only those fill).
  */
 static inline __attribute__((always_inline)) bool
 sm_utlb_fill(SmTimingEngine *e, const SmTimingRecord *r, uint32_t tbu,
-             bool utlb_hit, uint64_t t)
+             bool utlb_hit, const SmTagMiss *m, uint64_t t)
 {
-    uint64_t mask;
-
-    if (utlb_hit || r->fault || !r->leaf_shift || r->leaf_shift >= 64) {
+    if (utlb_hit || !sm_utlb_keeps(r)) {
         return false;
     }
-    mask = ~((UINT64_C(1) << r->leaf_shift) - 1);
-    sm_tagcache_insert(e->utlb[tbu], sm_utlb_hint(r), sm_utlb_ctx(r),
-                       r->iova, mask, t);
+    sm_tagcache_insert_missed(e->utlb[tbu], m, sm_utlb_ctx(r), r->iova,
+                              sm_utlb_mask(r), t);
     return true;
 }
 
@@ -817,11 +829,11 @@ static void sm_quick_fold(const SmTimingEngine *e, SmTimingStats *st)
 static bool
 sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
                   SmTimingResult *res, SmServers *s, bool utlb_hit,
-                  uint64_t ready)
+                  uint64_t ready, const SmTagMiss *miss)
 {
     SmTrip tr = { .e = e, .p = &e->p, .r = r, .res = res,
                   .t = r->arrival, .utlb_hit = utlb_hit,
-                  .utlb_ready = ready };
+                  .utlb_ready = ready, .utlb_miss = miss };
     uint64_t start;
     bool tcu, filled;
 
@@ -831,7 +843,8 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
     if (tcu) {
         sm_tcu(&tr);
     }
-    filled = sm_utlb_fill(e, r, res->tbu, res->utlb == SM_TIMING_HIT, tr.t);
+    filled = sm_utlb_fill(e, r, res->tbu, res->utlb == SM_TIMING_HIT, miss,
+                          tr.t);
     sm_give(e, SM_TIMING_RES_TBU, s, start, tr.t);
     res->done = tr.t;
     res->latency = tr.t - r->arrival;
@@ -840,33 +853,63 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
 }
 
 /*
+ * Whether a micro-TLB miss of @r would make it a quick request of the
+ * TBU's main TLB that fills the micro-TLB (sm_quick_kind()): then the
+ * fill is known before the lookup and goes with it.
+ */
+static inline bool sm_quick_fill_on_miss(const SmTimingParams *p,
+                                         const SmTimingRecord *r)
+{
+    return !r->event && r->tlb == SM_TIMING_HIT &&
+           p->tlb_location == SM_TIMING_TLB_IN_TBU && sm_utlb_keeps(r);
+}
+
+/*
  * The micro-TLB is looked up first of all: the lookup has no other
  * input, and its effect on replacement is the same wherever it happens
- * within the request.  A faulting transaction is never answered by the
- * TBU, so it does not look.
+ * within the request.  So is the fill of a quick request's miss (the
+ * request does nothing else with the micro-TLB), made by the lookup.
+ * A faulting transaction is never answered by the TBU, so it does not
+ * look.
  */
 void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
                          SmTimingResult *res)
 {
     uint32_t tbu = sm_timing_tbu_of(&e->p, r->sid);
     SmServers *s = &e->tbu[tbu];
-    uint64_t ready = 0;
-    bool utlb_hit = !r->fault &&
-                    sm_tagcache_lookup(e->utlb[tbu], sm_utlb_hint(r),
-                                       sm_utlb_ctx(r), r->iova, &ready);
     uint64_t start = MAX(r->arrival, sm_servers_first(s));
-    SmQuick k = sm_quick_kind(&e->p, r, utlb_hit, ready, start);
+    uint64_t ready = 0;
+    SmTagMiss miss;
+    bool utlb_hit;
+    SmQuick k;
 
+    if (sm_quick_fill_on_miss(&e->p, r)) {
+        uint64_t done = start + sm_quick_lookup(&e->p, SM_QUICK_TBU_TLB);
+
+        if (!sm_tagcache_lookup_fill(e->utlb[tbu], sm_utlb_hint(r),
+                                     sm_utlb_ctx(r), r->iova,
+                                     sm_utlb_mask(r), done, &ready)) {
+            sm_quick(e, r->arrival, res, tbu, SM_QUICK_TBU_TLB, start);
+            return;
+        }
+        utlb_hit = true;
+    } else {
+        utlb_hit = !r->fault &&
+                   sm_tagcache_lookup_miss(e->utlb[tbu], sm_utlb_hint(r),
+                                           sm_utlb_ctx(r), r->iova, &ready,
+                                           &miss);
+    }
+    k = sm_quick_kind(&e->p, r, utlb_hit, ready, start);
     if (k == SM_QUICK_COUNT) {
         sm_result_clear(res);
         res->tbu = tbu;
         e->hint_tbu = tbu;
-        e->hint_ok = sm_translate_full(e, r, res, s, utlb_hit, ready);
+        e->hint_ok = sm_translate_full(e, r, res, s, utlb_hit, ready, &miss);
         return;
     }
     sm_quick(e, r->arrival, res, tbu, k, start);
     if (k == SM_QUICK_TBU_TLB) {
-        e->hint_ok = sm_utlb_fill(e, r, tbu, false, res->done);
+        e->hint_ok = false;         /* a miss that keeps nothing */
     }
 }
 

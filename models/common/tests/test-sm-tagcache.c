@@ -360,18 +360,49 @@ static uint64_t t_pick_mask(TMasks kind, uint64_t region, uint64_t *rng)
 }
 
 /*
+ * The lookup, and on a miss the insert of (@ctx, @addr, @mask, @payload),
+ * through the combined entry points, in turn by @style: the missed
+ * lookup's state handed to the insert, or lookup and fill in one call.
+ * Returns the hit, the way filled in *@way.
+ */
+static bool t_lookup_fill(SmTagCache *d, unsigned style, uint64_t hint,
+                          uint64_t ctx, uint64_t addr, uint64_t mask,
+                          uint64_t payload, uint64_t *got, uint32_t *way)
+{
+    SmTagMiss miss;
+    SmTagRef ref;
+
+    if (style % 2) {
+        if (sm_tagcache_lookup_miss(d, hint, ctx, addr, got, &miss)) {
+            return true;
+        }
+        *way = sm_tagcache_insert_missed(d, &miss, ctx, addr, mask, payload);
+        return false;
+    }
+    if (sm_tagcache_lookup_fill(d, hint, ctx, addr, mask, payload, got)) {
+        return true;
+    }
+    sm_tagcache_last_ref(d, 1, &ref);     /* names the slot filled */
+    *way = ref.slot % sm_tagcache_ways(d);
+    return false;
+}
+
+/*
  * @ops lookups of random addresses (three contexts, 32 pages in each of
  * three 2 MiB regions: more than fit, so sets fill and evict), each miss
  * followed by an insert as callers do, everything invalidated every 1000
  * lookups (also the way out for an entry covering the whole space, which
  * never misses and so is never evicted); every lookup compared with the
  * scan.  The mirror takes the way each insert reports: victim choices
- * are the policies' own tests' business, this one is about lookups.
+ * are the policies' own tests' business, this one is about lookups.  A
+ * second cache takes the same requests through the combined entry points
+ * (t_lookup_fill()) and must answer and choose exactly as the first.
  */
 static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
                            TMasks kind, unsigned ops)
 {
     SmTagCache *c = t_new(entries, ways, pol, 99);
+    SmTagCache *d = t_new(entries, ways, pol, 99);
     TMirror m = { .sets = sm_tagcache_sets(c), .ways = sm_tagcache_ways(c) };
     uint64_t rng = entries * 31 + ways * 7 + pol * 3 + kind;
     uint64_t next_payload = 1;
@@ -389,33 +420,41 @@ static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
                         region << 21 | (t_rand(&rng) % 32) << 12 |
                         (t_rand(&rng) % 512) << 3;
         uint64_t hint = (addr >> 12) ^ ctx;     /* as the micro-TLB's */
-        uint64_t want = 0, got = 0, mask;
+        uint64_t want = 0, got = 0, got_d = 0, mask;
+        uint32_t way, way_d = UINT32_MAX;
         bool expect;
         TWay *x;
 
         if (i % 1000 == 999) {
             sm_tagcache_invalidate_all(c);
+            sm_tagcache_invalidate_all(d);
             memset(m.way, 0, sizeof(*m.way) * entries);
         }
         expect = t_scan(&m, hint, ctx, addr, &want);
+        /* Drawn before either lookup: the combined ones insert with it */
+        mask = t_pick_mask(kind, region, &rng);
 
         g_assert_cmpint(sm_tagcache_lookup(c, hint, ctx, addr, &got), ==,
                         expect);
+        g_assert_cmpint(t_lookup_fill(d, i, hint, ctx, addr, mask,
+                                      next_payload, &got_d, &way_d), ==,
+                        expect);
         if (expect) {
             g_assert_cmpuint(got, ==, want);
+            g_assert_cmpuint(got_d, ==, want);
             hits++;
             continue;
         }
-        mask = t_pick_mask(kind, region, &rng);
-        x = &m.way[(hint & (m.sets - 1)) * m.ways +
-                   sm_tagcache_insert(c, hint, ctx, addr, mask,
-                                      next_payload)];
+        way = sm_tagcache_insert(c, hint, ctx, addr, mask, next_payload);
+        g_assert_cmpuint(way_d, ==, way);
+        x = &m.way[(hint & (m.sets - 1)) * m.ways + way];
         *x = (TWay){ true, ctx, addr & mask, mask, next_payload++ };
     }
     /* Not a test of nothing: both answers happened, and often */
     g_assert_cmpuint(hits, >, ops / 50);
     g_assert_cmpuint(hits, <, ops - ops / 50);
     sm_tagcache_free(c);
+    sm_tagcache_free(d);
     g_free(m.way);
 }
 
