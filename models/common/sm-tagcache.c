@@ -546,7 +546,9 @@ bool sm_tagcache_last_ref(const SmTagCache *c, uint64_t min_size,
     return named;
 }
 
-bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max)
+/* @ref by address: a 24-byte value would be copied through the stack */
+bool sm_tagcache_ref_hit(SmTagCache *c, const SmTagRef *ref,
+                         uint64_t payload_max)
 {
     uint32_t set;
 
@@ -554,16 +556,16 @@ bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max)
      * An unchanged fill is still there; without overlaps in its set it is
      * the only entry covering its addresses, so the one a lookup finds.
      */
-    if (ref.slot >= c->p.entries || c->gen[ref.slot] != ref.gen ||
-        c->payload[ref.slot] > payload_max) {
+    if (ref->slot >= c->p.entries || c->gen[ref->slot] != ref->gen ||
+        c->payload[ref->slot] > payload_max) {
         return false;
     }
-    set = ref.slot / c->ways;
+    set = ref->slot / c->ways;
     if (c->overlap[set]) {
         return false;
     }
-    c->last = ref.slot;
-    sm_tag_use(c, set, ref.slot - set * c->ways);
+    c->last = ref->slot;
+    sm_tag_use(c, set, ref->slot - set * c->ways);
     return true;
 }
 

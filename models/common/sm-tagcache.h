@@ -153,6 +153,7 @@ bool sm_tagcache_last_ref(const SmTagCache *c, uint64_t min_size,
  * payload is at most @payload_max; then the hit counts for replacement
  * as sm_tagcache_lookup()'s would.  Otherwise false, nothing changed.
  */
-bool sm_tagcache_ref_hit(SmTagCache *c, SmTagRef ref, uint64_t payload_max);
+bool sm_tagcache_ref_hit(SmTagCache *c, const SmTagRef *ref,
+                         uint64_t payload_max);
 
 #endif /* SM_TAGCACHE_H */

@@ -31,11 +31,13 @@ typedef struct SmServers {
     uint32_t n;
     uint32_t head;           /* ring index of the earliest free time */
     uint64_t *free_at;       /* n free times, ascending from @head */
+    uint64_t latest;         /* the latest free time: the ring's last */
 } SmServers;
 
 static void sm_servers_idle(SmServers *s)
 {
     s->head = 0;
+    s->latest = 0;
     if (s->n) {
         memset(s->free_at, 0, sizeof(*s->free_at) * s->n);
     }
@@ -76,6 +78,15 @@ static inline void sm_servers_put(SmServers *s, uint64_t end)
 {
     uint32_t k = s->n - 1;
 
+    /*
+     * Usually the latest free time of all (a single server's always is):
+     * it stays where it was taken, the ring's last place, before @head.
+     */
+    if (end >= s->latest) {
+        s->free_at[s->head ? s->head - 1 : k] = end;
+        s->latest = end;
+        return;
+    }
     while (k > 0 && *sm_servers_at(s, k - 1) > end) {
         *sm_servers_at(s, k) = *sm_servers_at(s, k - 1);
         k--;
@@ -155,9 +166,16 @@ static void sm_hist_log2(const SmHistAcc *h, uint64_t *log2)
     }
 }
 
+/* Empty: @min starts above every value, so adding needs no test. */
+static void sm_hist_clear(SmHistAcc *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->min = UINT64_MAX;
+}
+
 static inline void sm_hist_add(SmHistAcc *h, uint64_t v)
 {
-    h->min = h->count ? MIN(h->min, v) : v;
+    h->min = MIN(h->min, v);
     h->max = MAX(h->max, v);
     h->count++;
     h->sum += v;
@@ -184,7 +202,8 @@ static uint64_t sm_hist_quantile(const SmHistAcc *h, uint64_t q)
 static SmTimingHist sm_hist_summary(const SmHistAcc *h)
 {
     SmTimingHist s = {
-        .count = h->count, .sum = h->sum, .min = h->min, .max = h->max,
+        .count = h->count, .sum = h->sum, .min = h->count ? h->min : 0,
+        .max = h->max,
     };
 
     sm_hist_log2(h, s.log2);
@@ -256,6 +275,8 @@ SmTimingEngine *sm_timing_new(const SmTimingParams *p)
     }
     e = g_new0(SmTimingEngine, 1);
     e->p = *p;
+    sm_hist_clear(&e->lat);
+    sm_hist_clear(&e->sync);
     for (i = 0; i < p->tbu_count; i++) {
         /* Each TBU has its own generator, all seeded from utlb.seed. */
         e->utlb[i] = sm_tagcache_new(&tp);
@@ -304,7 +325,8 @@ void sm_timing_reset(SmTimingEngine *e)
     e->cmd_done_max = 0;
 }
 
-uint32_t sm_timing_tbu_of(const SmTimingParams *p, uint32_t sid)
+/* sm_timing_tbu_of(), inline: every translation asks it first. */
+static inline uint32_t sm_tbu_of(const SmTimingParams *p, uint32_t sid)
 {
     uint32_t i;
 
@@ -314,6 +336,11 @@ uint32_t sm_timing_tbu_of(const SmTimingParams *p, uint32_t sid)
         }
     }
     return p->tbu_default;
+}
+
+uint32_t sm_timing_tbu_of(const SmTimingParams *p, uint32_t sid)
+{
+    return sm_tbu_of(p, sid);
 }
 
 /* Latency of one memory access at @pa: its range's, or mem.latency. */
@@ -875,7 +902,7 @@ static inline bool sm_quick_fill_on_miss(const SmTimingParams *p,
 void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
                          SmTimingResult *res)
 {
-    uint32_t tbu = sm_timing_tbu_of(&e->p, r->sid);
+    uint32_t tbu = sm_tbu_of(&e->p, r->sid);
     SmServers *s = &e->tbu[tbu];
     uint64_t start = MAX(r->arrival, sm_servers_first(s));
     uint64_t ready = 0;
@@ -937,7 +964,7 @@ bool sm_timing_translate_again(SmTimingEngine *e, const SmTimingHint *h,
     s = &e->tbu[h->tbu];
     start = MAX(arrival, sm_servers_first(s));
     /* An entry still on its way goes the whole timeline (its wait) */
-    if (!sm_tagcache_ref_hit(e->utlb[h->tbu], h->ref,
+    if (!sm_tagcache_ref_hit(e->utlb[h->tbu], &h->ref,
                              start + e->p.utlb_latency)) {
         return false;
     }
@@ -1046,8 +1073,8 @@ SmTimingStats sm_timing_stats(const SmTimingEngine *e)
 void sm_timing_reset_stats(SmTimingEngine *e)
 {
     memset(&e->st, 0, sizeof(e->st));
-    memset(&e->lat, 0, sizeof(e->lat));
-    memset(&e->sync, 0, sizeof(e->sync));
+    sm_hist_clear(&e->lat);
+    sm_hist_clear(&e->sync);
     memset(e->quick, 0, sizeof(e->quick));
 }
 

@@ -204,8 +204,15 @@ void sm3_cmd_written(Sm3 *s, uint32_t old_prod);
 void sm3_cmd_timing_clear(Sm3 *s);
 /* log2 of the region a result with offset mask @mask holds for (0: all). */
 uint8_t sm3_leaf_shift(uint64_t mask);
-/* The cycle @req reaches the SMMU: its own, or the host's clock. */
-uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req);
+/*
+ * The cycle @req reaches the SMMU: its own, or the host's clock.  Inline:
+ * the fast path's timed hits need it every time.
+ */
+static inline uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req)
+{
+    return req->arrival ? req->arrival : sm3_timing_now(s);
+}
+
 /*
  * The request's part of a timing record: StreamID, SubstreamID, address,
  * size, direction, and @arrival.

@@ -181,11 +181,6 @@ uint8_t sm3_leaf_shift(uint64_t mask)
     return mask + 1 == 0 ? 0 : (uint8_t)__builtin_ctzll(mask + 1);
 }
 
-uint64_t sm3_arrival(const Sm3 *s, const Sm3Request *req)
-{
-    return req->arrival ? req->arrival : sm3_timing_now(s);
-}
-
 void sm3_rec_request(SmTimingRecord *rec, const Sm3Request *req,
                      uint64_t arrival)
 {

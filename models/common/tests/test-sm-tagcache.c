@@ -259,22 +259,22 @@ static void test_refs(void)
     g_assert_true(sm_tagcache_last_ref(c, 4096, &a));
     t_put(c, 2);
     g_assert_cmpuint(a.gen, !=, 0);
-    g_assert_false(sm_tagcache_ref_hit(c, a, 0));
-    g_assert_true(sm_tagcache_ref_hit(c, a, 1));
+    g_assert_false(sm_tagcache_ref_hit(c, &a, 0));
+    g_assert_true(sm_tagcache_ref_hit(c, &a, 1));
     t_put(c, 3);
     g_assert_false(t_has(c, 2));
-    g_assert_true(sm_tagcache_ref_hit(c, a, UINT64_MAX));   /* A, used */
+    g_assert_true(sm_tagcache_ref_hit(c, &a, UINT64_MAX));   /* A, used */
     t_put(c, 4);                     /* C was the LRU way */
     g_assert_false(t_has(c, 3));
     t_put(c, 5);                     /* now A is: replaced */
     g_assert_false(t_has(c, 1));
-    g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
+    g_assert_false(sm_tagcache_ref_hit(c, &a, UINT64_MAX));
     /* a lookup hit's reference, then everything emptied */
     g_assert_true(t_has(c, 4));
     g_assert_true(sm_tagcache_last_ref(c, 4096, &b));
-    g_assert_true(sm_tagcache_ref_hit(c, b, UINT64_MAX));
+    g_assert_true(sm_tagcache_ref_hit(c, &b, UINT64_MAX));
     g_assert_cmpuint(sm_tagcache_invalidate_all(c), ==, 2);
-    g_assert_false(sm_tagcache_ref_hit(c, b, UINT64_MAX));
+    g_assert_false(sm_tagcache_ref_hit(c, &b, UINT64_MAX));
     g_assert_false(sm_tagcache_last_ref(c, 4096, &b));    /* empty slot */
     g_assert_cmpuint(b.gen, ==, 0);
     /* a region smaller than asked for: no reference */
@@ -285,9 +285,9 @@ static void test_refs(void)
     /* overlapping entries in the set: no reference answers */
     sm_tagcache_insert(c, 0, CTX, block + 0x3000, PAGE_MASK, 5);
     g_assert_true(sm_tagcache_last_ref(c, 4096, &a));
-    g_assert_true(sm_tagcache_ref_hit(c, a, UINT64_MAX));
+    g_assert_true(sm_tagcache_ref_hit(c, &a, UINT64_MAX));
     sm_tagcache_insert(c, 0, CTX, block + 0x5000, ~UINT64_C(0x1fffff), 6);
-    g_assert_false(sm_tagcache_ref_hit(c, a, UINT64_MAX));
+    g_assert_false(sm_tagcache_ref_hit(c, &a, UINT64_MAX));
     sm_tagcache_free(c);
 }
 
