@@ -452,6 +452,12 @@ static bool sm_tbu_answers(SmTrip *tr)
     return false;
 }
 
+static void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
+{
+    hm->hits += l == SM_TIMING_HIT;
+    hm->misses += l == SM_TIMING_MISS;
+}
+
 /*
  * Configuration: one lookup of the configuration cache for the
  * translation (STE and CD together), then the fetches of each structure
@@ -475,12 +481,14 @@ static void sm_config(SmTrip *tr)
         const SmTimingCfg *c = &r->cfg[k];
 
         res->cfg[k] = c->lookup;
+        sm_hitmiss(&tr->e->st.cfg[k], c->lookup);
         if (c->lookup != SM_TIMING_MISS) {
             continue;
         }
         for (i = 0; i < MIN(c->n_fetches, SM_TIMING_MAX_CFG_FETCHES); i++) {
             sm_spend(tr, &res->memory, sm_mem_latency(tr->p, c->fetch_pa[i]));
             res->cfg_fetches++;
+            tr->e->st.cfg_fetches++;
         }
     }
 }
@@ -538,6 +546,7 @@ static void sm_walk_lookups(SmTrip *tr, const SmTimingAccess *a)
 {
     const SmTimingRecord *r = tr->r;
     SmTimingResult *res = tr->res;
+    SmTimingStats *stats = &tr->e->st;
     unsigned st = a->stage == 2;
     bool hit = a->kind == SM_TIMING_ACC_WALKC_HIT;
     int level, l;
@@ -547,9 +556,11 @@ static void sm_walk_lookups(SmTrip *tr, const SmTimingAccess *a)
         sm_spend(tr, &res->lookup, tr->p->ipac_latency);
         if (a->kind == SM_TIMING_ACC_IPAC_HIT) {
             res->ipac_hits++;
+            stats->ipac.hits++;
             return;
         }
         res->ipac_misses++;
+        stats->ipac.misses++;
     }
     if (!(r->walkc_stages & (1u << st))) {
         return;
@@ -563,8 +574,10 @@ static void sm_walk_lookups(SmTrip *tr, const SmTimingAccess *a)
     for (l = level; l < SM_TIMING_WALKC_LEVELS; l++) {
         if (hit && l == level) {
             res->walkc_hits[st][l]++;
+            stats->walkc[st][l].hits++;
         } else {
             res->walkc_misses[st][l]++;
+            stats->walkc[st][l].misses++;
         }
     }
 }
@@ -579,10 +592,12 @@ static void sm_walk_access(SmTrip *tr, const SmTimingAccess *a)
     sm_spend(tr, &res->memory, sm_mem_latency(tr->p, a->pa));
     if (a->kind == SM_TIMING_ACC_WRITE) {
         res->writes[st][level]++;
+        tr->e->st.writes[st][level]++;
         return;
     }
     sm_spend(tr, &res->process, tr->p->walk_step);
     res->reads[st][level]++;
+    tr->e->st.reads[st][level]++;
 }
 
 /* The walk, holding a page-table-walk slot from its start to its end. */
@@ -688,38 +703,14 @@ sm_utlb_fill(SmTimingEngine *e, const SmTimingRecord *r, uint32_t tbu,
     return true;
 }
 
-static void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
-{
-    hm->hits += l == SM_TIMING_HIT;
-    hm->misses += l == SM_TIMING_MISS;
-}
-
-/* What only a request that went to the TCU can have done. */
-static void sm_account_tcu(SmTimingStats *st, const SmTimingResult *res)
-{
-    unsigned s, l;
-
-    for (l = 0; l < SM_TIMING_CFG_COUNT; l++) {
-        sm_hitmiss(&st->cfg[l], res->cfg[l]);
-    }
-    for (s = 0; s < 2; s++) {
-        for (l = 0; l < SM_TIMING_WALKC_LEVELS; l++) {
-            st->walkc[s][l].hits += res->walkc_hits[s][l];
-            st->walkc[s][l].misses += res->walkc_misses[s][l];
-        }
-        for (l = 0; l < 4; l++) {
-            st->reads[s][l] += res->reads[s][l];
-            st->writes[s][l] += res->writes[s][l];
-        }
-    }
-    st->ipac.hits += res->ipac_hits;
-    st->ipac.misses += res->ipac_misses;
-    st->cfg_fetches += res->cfg_fetches;
-}
-
-/* @tcu: the TBU did not answer by itself (hits stay cheap to count). */
+/*
+ * What every request that is not quick adds to the statistics.  What the
+ * TCU did (configuration lookups and fetches, walk caches, IPA cache,
+ * table accesses) is counted as it happens, where @res gets it: adding
+ * @res's arrays up here cost more than the walk's own counting.
+ */
 static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
-                       const SmTimingResult *res, bool tcu)
+                       const SmTimingResult *res)
 {
     SmTimingStats *st = &e->st;
 
@@ -729,9 +720,6 @@ static void sm_account(SmTimingEngine *e, const SmTimingRecord *r,
     st->msis += r->event && r->msi;
     sm_hitmiss(&st->utlb, res->utlb);
     sm_hitmiss(&st->tlb, res->tlb);
-    if (tcu) {
-        sm_account_tcu(st, res);
-    }
     st->lookup_cycles += res->lookup;
     st->memory_cycles += res->memory;
     st->process_cycles += res->process;
@@ -875,7 +863,7 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
     sm_give(e, SM_TIMING_RES_TBU, s, start, tr.t);
     res->done = tr.t;
     res->latency = tr.t - r->arrival;
-    sm_account(e, r, res, tcu);
+    sm_account(e, r, res);
     return filled || res->utlb == SM_TIMING_HIT;
 }
 

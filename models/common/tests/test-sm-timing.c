@@ -1071,6 +1071,140 @@ static void t_workload(SmTimingEngine *e, TRun *out)
     }
 }
 
+/* What @res adds to the statistics' counters, added to @sum. */
+static void t_sum_result(SmTimingStats *sum, const SmTimingResult *res)
+{
+    unsigned k, st, l;
+
+    sum->translations++;
+    sum->utlb.hits += res->utlb == SM_TIMING_HIT;
+    sum->utlb.misses += res->utlb == SM_TIMING_MISS;
+    sum->tlb.hits += res->tlb == SM_TIMING_HIT;
+    sum->tlb.misses += res->tlb == SM_TIMING_MISS;
+    for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
+        sum->cfg[k].hits += res->cfg[k] == SM_TIMING_HIT;
+        sum->cfg[k].misses += res->cfg[k] == SM_TIMING_MISS;
+    }
+    for (st = 0; st < 2; st++) {
+        for (l = 0; l < SM_TIMING_WALKC_LEVELS; l++) {
+            sum->walkc[st][l].hits += res->walkc_hits[st][l];
+            sum->walkc[st][l].misses += res->walkc_misses[st][l];
+        }
+        for (l = 0; l < 4; l++) {
+            sum->reads[st][l] += res->reads[st][l];
+            sum->writes[st][l] += res->writes[st][l];
+        }
+    }
+    sum->ipac.hits += res->ipac_hits;
+    sum->ipac.misses += res->ipac_misses;
+    sum->cfg_fetches += res->cfg_fetches;
+    sum->lookup_cycles += res->lookup;
+    sum->memory_cycles += res->memory;
+    sum->process_cycles += res->process;
+    sum->link_cycles += res->link;
+    sum->pending_cycles += res->pending;
+}
+
+/*
+ * The statistics' counters are the sums of the results' fields, whatever
+ * path a request took (quick or the whole timeline) and wherever the
+ * engine counts them: every kind of record, with the TLB in the TBU and
+ * in the TCU.
+ */
+static void test_stats_sum_results(void)
+{
+    static const char *const extra[] = {
+        NULL, "tlb.location = tcu", "walkc.probe = parallel",
+    };
+    unsigned v, i, k;
+
+    for (v = 0; v < G_N_ELEMENTS(extra); v++) {
+        SmTimingEngine *e = t_engine(extra[v]);
+        SmTimingStats sum = { 0 }, st;
+        uint64_t s = 777 + v;
+
+        for (i = 0; i < 600; i++) {
+            uint64_t x = t_lcg(&s);
+            SmTimingRecord r = t_rec((x % 64) << 12, 5 * i);
+            SmTimingResult res;
+            int l;
+
+            r.sid = 1 + (x >> 8) % 3;
+            switch ((x >> 4) % 7) {
+            case 0:
+                t_s1_walk(&r, (x >> 12) % 4);
+                break;
+            case 1:
+                t_nested_walk(&r);
+                break;
+            case 2:
+                r.tlb = SM_TIMING_MISS;
+                r.ipac = true;
+                for (l = 0; l <= 3; l++) {
+                    t_add(&r, 2, -1, 0, SM_TIMING_ACC_IPAC_HIT);
+                    t_add(&r, 1, l, 0x10000 + l * 0x1000,
+                          SM_TIMING_ACC_READ);
+                }
+                t_s2_walk(&r);
+                t_add(&r, 2, 3, 0x33000, SM_TIMING_ACC_WRITE);
+                break;
+            case 3:
+                r.cfg[SM_TIMING_CFG_STE] = (SmTimingCfg){
+                    .lookup = SM_TIMING_MISS, .n_fetches = 2,
+                    .fetch_pa = { 0x8000, 0x8100 },
+                };
+                r.cfg[SM_TIMING_CFG_CD] = (SmTimingCfg){
+                    .lookup = (x >> 16) & 1 ? SM_TIMING_MISS : SM_TIMING_NONE,
+                    .n_fetches = 1, .fetch_pa = { 0x9000 },
+                };
+                t_s1_walk(&r, 0);
+                t_add(&r, 1, 3, 0x13000, SM_TIMING_ACC_WRITE);
+                break;
+            case 4:
+                t_s1_walk(&r, 1);
+                r.fault = r.event = true;
+                r.msi = (x >> 16) & 1;
+                break;
+            default:
+                break;       /* main-TLB hit */
+            }
+            if (i % 50 == 49) {
+                sm_timing_command(e, SM_TIMING_CMD_TLBI, 5 * i, NULL);
+            }
+            res = t_xlate(e, &r);
+            t_sum_result(&sum, &res);
+        }
+        st = sm_timing_stats(e);
+        g_assert_cmpuint(st.translations, ==, sum.translations);
+        g_assert_cmpuint(st.utlb.hits, ==, sum.utlb.hits);
+        g_assert_cmpuint(st.utlb.misses, ==, sum.utlb.misses);
+        g_assert_cmpuint(st.tlb.hits, ==, sum.tlb.hits);
+        g_assert_cmpuint(st.tlb.misses, ==, sum.tlb.misses);
+        for (k = 0; k < SM_TIMING_CFG_COUNT; k++) {
+            g_assert_cmpuint(st.cfg[k].hits, ==, sum.cfg[k].hits);
+            g_assert_cmpuint(st.cfg[k].misses, ==, sum.cfg[k].misses);
+        }
+        g_assert_true(!memcmp(st.walkc, sum.walkc, sizeof(st.walkc)));
+        g_assert_true(!memcmp(st.reads, sum.reads, sizeof(st.reads)));
+        g_assert_true(!memcmp(st.writes, sum.writes, sizeof(st.writes)));
+        g_assert_cmpuint(st.ipac.hits, ==, sum.ipac.hits);
+        g_assert_cmpuint(st.ipac.misses, ==, sum.ipac.misses);
+        g_assert_cmpuint(st.cfg_fetches, ==, sum.cfg_fetches);
+        g_assert_cmpuint(st.lookup_cycles, ==, sum.lookup_cycles);
+        g_assert_cmpuint(st.memory_cycles, ==, sum.memory_cycles);
+        g_assert_cmpuint(st.process_cycles, ==, sum.process_cycles);
+        g_assert_cmpuint(st.link_cycles, ==, sum.link_cycles);
+        g_assert_cmpuint(st.pending_cycles, ==, sum.pending_cycles);
+        /* Not a test of nothing: each kind of counter moved */
+        g_assert_cmpuint(sum.utlb.hits, >, 0);
+        g_assert_cmpuint(sum.ipac.hits, >, 0);
+        g_assert_cmpuint(sum.cfg_fetches, >, 0);
+        g_assert_cmpuint(sum.writes[0][3], >, 0);
+        g_assert_cmpuint(sum.walkc[0][0].hits, >, 0);
+        sm_timing_free(e);
+    }
+}
+
 static const char T_BUSY[] =
     "utlb.entries = 4; utlb.ways = 2; utlb.policy = random; utlb.seed = 5\n"
     "slots.tcu = 2; slots.ptw = 1; slots.tbu = 3";
@@ -1291,6 +1425,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/timing/histogram-log2-edges",
                     test_histogram_log2_edges);
     g_test_add_func("/sm/timing/determinism", test_determinism);
+    g_test_add_func("/sm/timing/stats-sum-results", test_stats_sum_results);
     g_test_add_func("/sm/timing/with-walker", test_with_walker);
     g_test_add_func("/sm/timing/record-add-walk-kinds",
                     test_record_add_walk_kinds);
