@@ -1011,8 +1011,10 @@ uint64_t sm_timing_command(SmTimingEngine *e, SmTimingCmdClass c,
 
 /* ---- Record helpers ----------------------------------------------------- */
 
-bool sm_timing_record_add(SmTimingRecord *r, unsigned stage, int level,
-                          uint64_t pa, SmTimingAccessKind kind)
+/* sm_timing_record_add(), inline: a walk's accesses are added in a loop. */
+static inline bool sm_record_add(SmTimingRecord *r, unsigned stage,
+                                 int level, uint64_t pa,
+                                 SmTimingAccessKind kind)
 {
     if (r->n_accesses >= SM_TIMING_MAX_ACCESSES) {
         return false;
@@ -1022,6 +1024,12 @@ bool sm_timing_record_add(SmTimingRecord *r, unsigned stage, int level,
         .kind = (uint8_t)kind,
     };
     return true;
+}
+
+bool sm_timing_record_add(SmTimingRecord *r, unsigned stage, int level,
+                          uint64_t pa, SmTimingAccessKind kind)
+{
+    return sm_record_add(r, stage, level, pa, kind);
 }
 
 unsigned sm_timing_record_add_walk(SmTimingRecord *r, const SmWalkResult *w)
@@ -1036,7 +1044,7 @@ unsigned sm_timing_record_add_walk(SmTimingRecord *r, const SmWalkResult *w)
                                   a->write ? SM_TIMING_ACC_WRITE :
                                   SM_TIMING_ACC_READ;
 
-        lost += !sm_timing_record_add(r, a->stage, a->level, a->addr, kind);
+        lost += !sm_record_add(r, a->stage, a->level, a->addr, kind);
     }
     return lost;
 }
