@@ -94,6 +94,24 @@ static inline void sm_servers_put(SmServers *s, uint64_t end)
     *sm_servers_at(s, k) = end;
 }
 
+/*
+ * sm_servers_take() and then sm_servers_put() of @end, for a request
+ * whose whole service is known when it starts (a quick one): a server
+ * freed no earlier than any other takes the head's place as the ring's
+ * last when the head moves on, so the ring is written once.
+ */
+static inline void sm_servers_hold(SmServers *s, uint64_t end)
+{
+    if (end >= s->latest) {
+        s->free_at[s->head] = end;
+        s->head = s->head + 1 == s->n ? 0 : s->head + 1;
+        s->latest = end;
+        return;
+    }
+    sm_servers_take(s);
+    sm_servers_put(s, end);
+}
+
 /* ---- Histograms --------------------------------------------------------- */
 
 /*
@@ -795,7 +813,6 @@ static inline void sm_quick(SmTimingEngine *e, uint64_t arrival,
     e->hint_tbu = tbu;
     e->hint_ok = true;
 
-    sm_servers_take(s);
     if (wait) {
         SmTimingResStats *rs = &e->st.res[SM_TIMING_RES_TBU];
 
@@ -807,7 +824,7 @@ static inline void sm_quick(SmTimingEngine *e, uint64_t arrival,
     res->lookup = lookup;
     res->utlb = k == SM_QUICK_UTLB ? SM_TIMING_HIT : SM_TIMING_MISS;
     res->tlb = k == SM_QUICK_TBU_TLB ? SM_TIMING_HIT : SM_TIMING_NONE;
-    sm_servers_put(s, done);
+    sm_servers_hold(s, done);
     res->done = done;
     res->latency = wait + lookup;
     e->quick[k]++;
