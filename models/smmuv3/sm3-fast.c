@@ -76,11 +76,16 @@ void sm3_fast_free(Sm3 *s)
 }
 
 /* Consecutive pages of one stream take consecutive slots. */
-static Sm3Fast *sm3_fast_slot(Sm3 *s, uint32_t sid, uint64_t iova)
+static uint32_t sm3_fast_index(const Sm3 *s, uint32_t sid, uint64_t iova)
 {
     uint64_t page = iova >> SM3_FAST_PAGE_SHIFT;
 
-    return &s->fast[(page ^ ((uint64_t)sid * 0x9e3779b1u)) & s->fast_mask];
+    return (uint32_t)((page ^ ((uint64_t)sid * 0x9e3779b1u)) & s->fast_mask);
+}
+
+static Sm3Fast *sm3_fast_slot(Sm3 *s, uint32_t sid, uint64_t iova)
+{
+    return &s->fast[sm3_fast_index(s, sid, iova)];
 }
 
 /* Whether @f holds an answer for @req that is still the right one. */
@@ -116,10 +121,10 @@ static void sm3_fast_replay(Sm3 *s, const Sm3Fast *f)
  * keeps the entry that request left.
  */
 static uint64_t sm3_fast_time(Sm3 *s, const Sm3Request *req,
-                              const Sm3Fast *f)
+                              const Sm3Fast *f, uint32_t slot)
 {
     SmTimingRecord *rec = &s->fast_rec;
-    SmTimingHint *utlb = &s->fast_utlb[f - s->fast];
+    SmTimingHint *utlb = &s->fast_utlb[slot];
     uint64_t arrival = sm3_arrival(s, req);
 
     s->timed_once = true;
@@ -139,7 +144,9 @@ static uint64_t sm3_fast_time(Sm3 *s, const Sm3Request *req,
 
 bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r)
 {
-    const Sm3Fast *f = sm3_fast_slot(s, req->sid, req->iova);
+    /* The slot's index too: the timed hit's hint is kept beside it */
+    uint32_t slot = sm3_fast_index(s, req->sid, req->iova);
+    const Sm3Fast *f = &s->fast[slot];
 
     if (!sm3_fast_matches(s, f, req)) {
         return false;
@@ -154,7 +161,7 @@ bool sm3_fast_translate(Sm3 *s, const Sm3Request *req, Sm3Xlate *r)
     r->perm = f->perm;
     r->tlb_hit = true;
     if (s->timing) {
-        r->latency = sm3_fast_time(s, req, f);
+        r->latency = sm3_fast_time(s, req, f, slot);
     }
     return true;
 }
