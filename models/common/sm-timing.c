@@ -470,10 +470,14 @@ static bool sm_tbu_answers(SmTrip *tr)
     return false;
 }
 
-static void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
+/* A branch, not two adds of a compare: one counter at most moves. */
+static inline void sm_hitmiss(SmTimingHitMiss *hm, SmTimingLookup l)
 {
-    hm->hits += l == SM_TIMING_HIT;
-    hm->misses += l == SM_TIMING_MISS;
+    if (l == SM_TIMING_HIT) {
+        hm->hits++;
+    } else if (l == SM_TIMING_MISS) {
+        hm->misses++;
+    }
 }
 
 /*
@@ -511,41 +515,24 @@ static void sm_config(SmTrip *tr)
     }
 }
 
-/* The access before @i that is not a write-back, or NULL. */
-static const SmTimingAccess *sm_prev_access(const SmTimingRecord *r,
-                                            unsigned i)
-{
-    while (i-- > 0) {
-        if (r->accesses[i].kind != SM_TIMING_ACC_WRITE) {
-            return &r->accesses[i];
-        }
-    }
-    return NULL;
-}
-
 /*
- * Whether access @i starts a walk of its stage.  Stage 1 is walked once
+ * Whether access @a starts a walk of its stage.  Stage 1 is walked once
  * per translation (a nested walk interleaves it with stage-2 walks of
- * its table addresses), so only the first stage-1 access starts it.  A
- * stage-2 walk starts after a stage-1 access, after an IPA-cache hit,
- * and where the level stops increasing.
+ * its table addresses), so only the first stage-1 access starts it
+ * (@s1_seen: an access before @a was of stage 1).  A stage-2 walk starts
+ * after a stage-1 access, after an IPA-cache hit, and where the level
+ * stops increasing (@prev: the access before @a that is not a
+ * write-back, or NULL).  The caller keeps both as it goes: looking back
+ * from each access made a long nested walk quadratic.
  */
-static bool sm_starts_walk(const SmTimingRecord *r, unsigned i)
+static bool sm_starts_walk(const SmTimingAccess *a, const SmTimingAccess *prev,
+                           bool s1_seen)
 {
-    const SmTimingAccess *a = &r->accesses[i];
-    const SmTimingAccess *prev = sm_prev_access(r, i);
-    unsigned j;
-
     if (a->kind == SM_TIMING_ACC_WRITE) {
         return false;
     }
     if (a->stage == 1) {
-        for (j = 0; j < i; j++) {
-            if (r->accesses[j].stage == 1) {
-                return false;
-            }
-        }
-        return true;
+        return !s1_seen;
     }
     return !prev || prev->stage != 2 ||
            prev->kind == SM_TIMING_ACC_IPAC_HIT ||
@@ -624,6 +611,8 @@ static void sm_walk_timed(SmTrip *tr)
     const SmTimingRecord *r = tr->r;
     SmTimingEngine *e = tr->e;
     SmServers *s = &e->res[SM_TIMING_RES_PTW];
+    const SmTimingAccess *prev = NULL;
+    bool s1_seen = false;
     uint64_t start;
     unsigned i;
 
@@ -634,11 +623,15 @@ static void sm_walk_timed(SmTrip *tr)
     for (i = 0; i < MIN(r->n_accesses, SM_TIMING_MAX_ACCESSES); i++) {
         const SmTimingAccess *a = &r->accesses[i];
 
-        if (sm_starts_walk(r, i)) {
+        if (sm_starts_walk(a, prev, s1_seen)) {
             sm_walk_lookups(tr, a);
         }
         if (a->kind == SM_TIMING_ACC_READ || a->kind == SM_TIMING_ACC_WRITE) {
             sm_walk_access(tr, a);
+        }
+        s1_seen |= a->stage == 1;
+        if (a->kind != SM_TIMING_ACC_WRITE) {
+            prev = a;
         }
     }
     sm_give(e, SM_TIMING_RES_PTW, s, start, tr->t);
