@@ -1028,6 +1028,32 @@ typedef struct TRun {
 } TRun;
 
 /*
+ * The walks both random workloads draw, by @kind: 0, a stage-1 walk from
+ * a random start level; 1, a nested walk; 2, a stage-1 walk from level
+ * @fault_level that faults and records an event (with an MSI or not).
+ * False, nothing added, for any other kind.
+ */
+static bool t_walk_kind(SmTimingRecord *r, unsigned kind, uint64_t x,
+                        int fault_level)
+{
+    switch (kind) {
+    case 0:
+        t_s1_walk(r, (x >> 12) % 4);
+        return true;
+    case 1:
+        t_nested_walk(r);
+        return true;
+    case 2:
+        t_s1_walk(r, fault_level);
+        r->fault = r->event = true;
+        r->msi = (x >> 16) & 1;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
  * 400 steps with arrivals 0, 3, 6, ...: uTLB-friendly hits over eight
  * pages of two streams, cold S1 and nested walks, faults with events, a
  * command every seventh step.  Random uTLB replacement (seeded), few
@@ -1044,21 +1070,8 @@ static void t_workload(SmTimingEngine *e, TRun *out)
         SmTimingResult res;
 
         r.sid = 1 + (x >> 8) % 2;
-        switch ((x >> 4) % 4) {
-        case 0:
-            t_s1_walk(&r, (x >> 12) % 4);
-            break;
-        case 1:
-            t_nested_walk(&r);
-            break;
-        case 2:
-            t_s1_walk(&r, 0);
-            r.fault = r.event = true;
-            r.msi = (x >> 16) & 1;
-            break;
-        default:
-            break;           /* main-TLB hit */
-        }
+        /* kind 3: a main-TLB hit */
+        t_walk_kind(&r, (x >> 4) % 4, x, 0);
         if (i % 7 == 6) {
             sm_timing_command(e, (x >> 20) % SM_TIMING_CMD_COUNT, 3 * i, NULL);
         }
@@ -1116,7 +1129,7 @@ static void test_stats_sum_results(void)
     static const char *const extra[] = {
         NULL, "tlb.location = tcu", "walkc.probe = parallel",
     };
-    unsigned v, i, k;
+    unsigned v, i, k, kind;
 
     for (v = 0; v < G_N_ELEMENTS(extra); v++) {
         SmTimingEngine *e = t_engine(extra[v]);
@@ -1130,43 +1143,37 @@ static void test_stats_sum_results(void)
             int l;
 
             r.sid = 1 + (x >> 8) % 3;
-            switch ((x >> 4) % 7) {
-            case 0:
-                t_s1_walk(&r, (x >> 12) % 4);
-                break;
-            case 1:
-                t_nested_walk(&r);
-                break;
-            case 2:
-                r.tlb = SM_TIMING_MISS;
-                r.ipac = true;
-                for (l = 0; l <= 3; l++) {
-                    t_add(&r, 2, -1, 0, SM_TIMING_ACC_IPAC_HIT);
-                    t_add(&r, 1, l, 0x10000 + l * 0x1000,
-                          SM_TIMING_ACC_READ);
+            kind = (x >> 4) % 7;
+            /* kinds 3 and 4: an IPA-cache walk and config fetches */
+            if (!t_walk_kind(&r, kind, x, 1)) {
+                switch (kind) {
+                case 3:
+                    r.tlb = SM_TIMING_MISS;
+                    r.ipac = true;
+                    for (l = 0; l <= 3; l++) {
+                        t_add(&r, 2, -1, 0, SM_TIMING_ACC_IPAC_HIT);
+                        t_add(&r, 1, l, 0x10000 + l * 0x1000,
+                              SM_TIMING_ACC_READ);
+                    }
+                    t_s2_walk(&r);
+                    t_add(&r, 2, 3, 0x33000, SM_TIMING_ACC_WRITE);
+                    break;
+                case 4:
+                    r.cfg[SM_TIMING_CFG_STE] = (SmTimingCfg){
+                        .lookup = SM_TIMING_MISS, .n_fetches = 2,
+                        .fetch_pa = { 0x8000, 0x8100 },
+                    };
+                    r.cfg[SM_TIMING_CFG_CD] = (SmTimingCfg){
+                        .lookup = (x >> 16) & 1 ? SM_TIMING_MISS
+                                                : SM_TIMING_NONE,
+                        .n_fetches = 1, .fetch_pa = { 0x9000 },
+                    };
+                    t_s1_walk(&r, 0);
+                    t_add(&r, 1, 3, 0x13000, SM_TIMING_ACC_WRITE);
+                    break;
+                default:
+                    break;       /* main-TLB hit */
                 }
-                t_s2_walk(&r);
-                t_add(&r, 2, 3, 0x33000, SM_TIMING_ACC_WRITE);
-                break;
-            case 3:
-                r.cfg[SM_TIMING_CFG_STE] = (SmTimingCfg){
-                    .lookup = SM_TIMING_MISS, .n_fetches = 2,
-                    .fetch_pa = { 0x8000, 0x8100 },
-                };
-                r.cfg[SM_TIMING_CFG_CD] = (SmTimingCfg){
-                    .lookup = (x >> 16) & 1 ? SM_TIMING_MISS : SM_TIMING_NONE,
-                    .n_fetches = 1, .fetch_pa = { 0x9000 },
-                };
-                t_s1_walk(&r, 0);
-                t_add(&r, 1, 3, 0x13000, SM_TIMING_ACC_WRITE);
-                break;
-            case 4:
-                t_s1_walk(&r, 1);
-                r.fault = r.event = true;
-                r.msi = (x >> 16) & 1;
-                break;
-            default:
-                break;       /* main-TLB hit */
             }
             if (i % 50 == 49) {
                 sm_timing_command(e, SM_TIMING_CMD_TLBI, 5 * i, NULL);
