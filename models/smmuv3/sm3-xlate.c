@@ -597,7 +597,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     const Sm3TlbEntry *te;
     SmWalkCfg cfg;
     SmWalkReq wreq;
-    SmWalkResult walk_res;
+    SmWalkResult walk_res SM_UNINIT;     /* filled by the walk */
     SmWalkResult *res = &walk_res;
     Sm3TlbEntry ne;
     Sm3WalkCtx wctx;
@@ -800,7 +800,7 @@ static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
 static G_GNUC_NO_INLINE Sm3Xlate sm3_xlate_full(Sm3 *s, const Sm3Request *req,
                                                 bool ats_req)
 {
-    Sm3Ctx ctx;
+    Sm3Ctx ctx SM_UNINIT;    /* see Sm3Ctx: members set before use */
     Sm3Ctx *c = &ctx;
     Sm3Fetch fetch;
     Sm3Xlate r;
