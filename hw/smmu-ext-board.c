@@ -97,7 +97,8 @@ static const char *smmu_ext_iort_obstacle(VirtMachineState *vms,
 }
 
 bool smmu_ext_board_iort_claim(VirtMachineState *vms, const char *id,
-                               OnOffAuto iort, PCIBus *bus, Error **errp)
+                               OnOffAuto iort, PCIBus *bus, uint64_t base,
+                               qemu_irq *irqs, Error **errp)
 {
     const char *obstacle;
 
@@ -114,15 +115,9 @@ bool smmu_ext_board_iort_claim(VirtMachineState *vms, const char *id,
     }
     smmu_ext_iort.id = g_strdup(id);
     smmu_ext_iort.required = iort == ON_OFF_AUTO_ON;
+    smmu_ext_iort.base = base;
+    smmu_ext_iort.irqs = irqs;
     return true;
-}
-
-void smmu_ext_board_iort_frame(const char *id, uint64_t base, qemu_irq *irqs)
-{
-    if (smmu_ext_iort.id && !strcmp(smmu_ext_iort.id, id)) {
-        smmu_ext_iort.base = base;
-        smmu_ext_iort.irqs = irqs;
-    }
 }
 
 static void smmu_ext_iort_irq(void *opaque, int n, int level)
@@ -145,7 +140,7 @@ static void smmu_ext_iort_describe(VirtMachineState *vms)
 {
     unsigned i;
 
-    if (!smmu_ext_iort.id || !smmu_ext_iort.irqs) {
+    if (!smmu_ext_iort.id) {
         return;
     }
     for (i = 0; i < SMMU_EXT_BOARD_SMMU_IRQS; i++) {

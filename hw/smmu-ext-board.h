@@ -45,17 +45,16 @@ PCIBus *smmu_ext_board_find_bus(const char *type, const char *name,
  * IOMMUs is mapped to it, as for the built-in), only when it is the
  * machine's only SMMU.
  *
- * smmu_ext_board_iort_claim(): at realize; @iort: off, never; auto, when
- * possible; on, an error naming the obstacle if not.
- * smmu_ext_board_virt() drops the candidate (or refuses, for iort=on)
- * when another SMMU is realized.  smmu_ext_board_iort_frame(): the
- * candidate's register frame and interrupt outputs (their array, which
- * the device raises through).
+ * smmu_ext_board_iort_claim(): at realize, once the register frame at
+ * @base and the interrupt outputs @irqs (their array, which the device
+ * raises through) are placed; @iort: off, never; auto, when possible;
+ * on, an error naming the obstacle if not.  smmu_ext_board_virt() drops
+ * the candidate (or refuses, for iort=on) when another SMMU is realized.
  */
 #define SMMU_EXT_BOARD_SMMU_IRQS 4
 bool smmu_ext_board_iort_claim(VirtMachineState *vms, const char *id,
-                               OnOffAuto iort, PCIBus *bus, Error **errp);
-void smmu_ext_board_iort_frame(const char *id, uint64_t base, qemu_irq *irqs);
+                               OnOffAuto iort, PCIBus *bus, uint64_t base,
+                               qemu_irq *irqs, Error **errp);
 
 bool smmu_ext_board_place_mmio(uint64_t *addr, uint64_t size, uint64_t align,
                                Error **errp);

@@ -1119,9 +1119,7 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     if (!s->primary_bus) {
         return;
     }
-    if (!smmuv3_ext_pick_msi_devid(s, errp) ||
-        !smmu_ext_board_iort_claim(vms, s->id, s->iort, s->primary_bus,
-                                   errp)) {
+    if (!smmuv3_ext_pick_msi_devid(s, errp)) {
         return;
     }
     s->host.id = s->id;
@@ -1135,10 +1133,11 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
                                    SMMUV3_EXT_FRAME_ALIGN, errp) ||
         !smmuv3_ext_build_config(s, &cfg, errp) ||
         !smmu_ext_board_place_irqs(vms, &s->spi, SMMUV3_EXT_NR_IRQS,
-                                   s->irqs, errp)) {
+                                   s->irqs, errp) ||
+        !smmu_ext_board_iort_claim(vms, s->id, s->iort, s->primary_bus,
+                                   s->addr, s->irqs, errp)) {
         return;
     }
-    smmu_ext_board_iort_frame(s->id, s->addr, s->irqs);
     s->host.irqs = s->irqs;
     s->host.nr_irqs = SMMUV3_EXT_NR_IRQS;
     s->model = sm3_new(&cfg);
