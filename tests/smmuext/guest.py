@@ -227,6 +227,10 @@ class Disk:
     size_mb: int
 
 
+# What FIRMWARE= selects: "" boots the kernel directly (device tree).
+FIRMWARES = ("", "uefi")
+
+
 def qemu_version(binary):
     """The QEMU version a binary's build directory is named after
     (build/qemu-10.0: "10.0"), "" for build/qemu."""
@@ -277,6 +281,9 @@ def qemu_command(scenario, disk, only=None):
     expect = ";".join("%s/%s/%s" % (serial, d.sha256, smmu.bases[i])
                       for i, (serial, d, _) in enumerate(disks))
     irq = scenario.irq or smmu.default_irq
+    if scenario.firmware not in FIRMWARES:
+        raise ConfigError("firmware=%s: only uefi is known"
+                          % scenario.firmware)
     if scenario.firmware == "uefi":
         if scenario.smmu == "smmuv2-ext" or scenario.instances > 1:
             raise ConfigError("firmware=uefi: the board's ACPI IORT can "
@@ -299,15 +306,14 @@ def qemu_command(scenario, disk, only=None):
     ] + list(scenario.kernel_args) +
         (["smmuext.only=" + ",".join(only)] if only else []))
     kernel = scenario.guest_kernel()
-    cmd = [scenario.qemu or paths.QEMU, "-M", machine, "-cpu", kernel.cpu, "-smp", "2",
+    cmd = [scenario.qemu or paths.QEMU, "-M", machine, "-cpu", kernel.cpu,
+           "-smp", "2",
            "-m", "1G", "-nographic", "-no-reboot", "-nodefaults",
            "-serial", "stdio", "-monitor", "none",
            "-kernel", kernel.kernel, "-initrd", kernel.initrd,
            "-append", append]
     if scenario.firmware == "uefi":
         cmd += ["-bios", paths.UEFI_FIRMWARE]
-    elif scenario.firmware:
-        raise ConfigError("firmware=%s: only uefi is known" % scenario.firmware)
     if scenario.iothread:
         cmd += ["-object", "iothread,id=io0"]
     cmd += list(scenario.qemu_extra)
