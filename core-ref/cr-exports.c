@@ -36,6 +36,7 @@ static const CrExport cr_core_exports[] = {
     CR_EXPORT(cr_mmio_read64, false),
     CR_EXPORT(cr_mmio_write32, false),
     CR_EXPORT(cr_mmio_write64, false),
+    CR_EXPORT(cr_time_ns, false),
     CR_EXPORT(memset, false),
     CR_EXPORT(memcpy, false),
 };

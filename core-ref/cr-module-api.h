@@ -35,4 +35,25 @@
 int cr_module_init(CrCore *c, CrModule *self);
 void cr_module_exit(CrCore *c, CrModule *self);
 
+/*
+ * A driver's wait for its device, bounded in time as Linux's
+ * readl_poll_timeout() bounds it (cr_time_ns()):
+ *
+ *     uint64_t end = cr_deadline(c, 1000000);        (one second)
+ *     while (!ready()) {
+ *         if (cr_expired(c, end)) {
+ *             return -CR_ETIMEDOUT;
+ *         }
+ *     }
+ */
+static inline uint64_t cr_deadline(CrCore *c, uint64_t timeout_us)
+{
+    return cr_time_ns(c) + timeout_us * 1000;
+}
+
+static inline bool cr_expired(CrCore *c, uint64_t deadline)
+{
+    return cr_time_ns(c) > deadline;
+}
+
 #endif

@@ -408,6 +408,16 @@ typedef struct CrMmio {
     void *opaque;
 } CrMmio;
 
+/*
+ * The clock drivers' timeouts run on (cr_time_ns()): nanoseconds since
+ * any fixed point.  NULL now_ns: the CPU's own (the guest's architected
+ * counter); the host's tests give one.
+ */
+typedef struct CrClock {
+    uint64_t (*now_ns)(void *opaque);
+    void *opaque;
+} CrClock;
+
 /* Failures a scenario can inject besides the per-object ones */
 typedef struct CrInject {
     bool iommu_dev_nomem;        /* dev->iommu allocation fails */
@@ -423,6 +433,8 @@ struct CrCore {
     CrModuleMem module_mem;
     CrMmio mmio;
     CrDmaMem dma_mem;
+    CrClock clock;
+    uint64_t clock_calls;        /* cr_time_ns() without any clock */
     /* The core's own exported symbols, which modules link against */
     const CrExport *exports;
     unsigned n_exports;
@@ -543,6 +555,14 @@ uint32_t cr_mmio_read32(CrCore *c, uint64_t addr);
 uint64_t cr_mmio_read64(CrCore *c, uint64_t addr);
 void cr_mmio_write32(CrCore *c, uint64_t addr, uint32_t val);
 void cr_mmio_write64(CrCore *c, uint64_t addr, uint64_t val);
+/*
+ * Now on the environment's clock (CrCore.clock), in nanoseconds, for
+ * timeouts: a driver waiting for its device gives up after a time, as
+ * Linux's readl_poll_timeout() does, not after a count of reads, whose
+ * duration depends on the machine.  Without a clock (a non-AArch64
+ * build given none) each call advances it by a microsecond.
+ */
+uint64_t cr_time_ns(CrCore *c);
 /* The symbol's address as the loader resolves it, or NULL */
 void *cr_symbol_lookup(const CrCore *c, const char *name);
 

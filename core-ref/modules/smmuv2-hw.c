@@ -59,7 +59,7 @@ CR_MODULE_LICENSE("GPL v2");
 #define MAX_SMRS        32
 #define MAX_BANKS       8
 #define MAX_SMMUS       2
-#define POLL_LIMIT      200000000u
+#define POLL_TIMEOUT_US 1000000u     /* Linux's TLB_LOOP_TIMEOUT */
 
 typedef struct Dom {
     CrDomain *d;
@@ -126,14 +126,15 @@ static uint64_t cb_regs(const Smmu *s, unsigned cb)
 /* Invalidate every non-secure non-hyp TLB entry and wait for it */
 static int tlb_sync_all(const Smmu *s)
 {
-    unsigned n = 0;
+    uint64_t end;
 
     dma_barrier();
     wr32(s->gr0, TLBIALLNSNH, 0);
     wr32(s->gr0, STLBGSYNC, 0);
+    end = cr_deadline(core, POLL_TIMEOUT_US);
     while (rd32(s->gr0, STLBGSTATUS) & 1) {        /* GSACTIVE */
-        if (++n > POLL_LIMIT) {
-            return -CR_EIO;
+        if (cr_expired(core, end)) {
+            return -CR_ETIMEDOUT;
         }
     }
     return 0;
@@ -315,6 +316,7 @@ static int smmu_reset(Smmu *s, uint64_t base)
 {
     uint32_t idr0, idr1;
     unsigned i, numpage;
+    int r;
 
     s->gr0 = base;
     idr0 = rd32(s->gr0, SIDR0);
@@ -343,8 +345,9 @@ static int smmu_reset(Smmu *s, uint64_t base)
         wr32(cb_regs(s, i), CB_SCTLR, 0);
         wr32(cb_regs(s, i), CB_FSR, 0xffffffffu);
     }
-    if (tlb_sync_all(s)) {
-        return -CR_EIO;
+    r = tlb_sync_all(s);
+    if (r) {
+        return r;
     }
     /* translation on, unmatched streams fault (not bypass), faults abort */
     wr32(s->gr0, SCR0, (rd32(s->gr0, SCR0) & ~SCR0_CLIENTPD) | SCR0_USFCFG |

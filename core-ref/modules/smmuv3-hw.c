@@ -4,8 +4,11 @@
  * (IHI 0070) for real.  Up to two instances, each with a 2-level stream
  * table (its level-2 tables made when a device in their span is probed),
  * one context descriptor per DMA domain (stage 1, AArch64, 4, 16 or
- * 64 KiB granule: smmu-hw.h), a command queue polled to completion and
- * an event queue read on demand (smmu_hw_pop_fault); no interrupts.
+ * 64 KiB granule: smmu-hw.h), a command queue polled to completion (a
+ * command the SMMU refuses is skipped and the queue restarted, as Linux
+ * does) and an event queue read on demand (smmu_hw_pop_fault); no
+ * interrupts: global errors are read while polling.  Every wait for the
+ * SMMU gives up after a second, as Linux's.
  * Devices in a blocking domain get an aborting STE, identity a bypassing
  * one, released ones an invalid one.  Field positions are the
  * architecture's; register names follow the specification.
@@ -26,6 +29,7 @@ CR_MODULE_LICENSE("GPL v2");
 #define CR1             0x28
 #define CR2             0x2c
 #define GERROR          0x60
+#define GERRORN         0x64
 #define STRTAB_BASE     0x80
 #define STRTAB_BASE_CFG 0x88
 #define CMDQ_BASE       0x90
@@ -39,6 +43,14 @@ CR_MODULE_LICENSE("GPL v2");
 #define CR0_EVENTQEN    (1u << 2)
 #define CR0_CMDQEN      (1u << 3)
 #define BASE_RA         (1ull << 62)
+
+/* GERROR / GERRORN: an error is active while their bits differ */
+#define GERROR_CMDQ_ERR (1u << 0)
+#define GERROR_SFM_ERR  (1u << 8)    /* service failure mode: the SMMU stopped */
+/* CMDQ_CONS.ERR [30:24]: why the command at CONS failed */
+#define CONS_ERR(cons)  ((cons) >> 24 & 0x7f)
+#define CERROR_ILL      1            /* illegal command: skipped */
+#define CONS_IDX_WRAP   ((1u << (CMDQ_LOG2 + 1)) - 1)
 
 #define IDR0_ST_2LVL    (1u << 27)   /* ST_LEVEL [28:27] = 0b01 */
 #define STRTAB_FMT_2LVL (1u << 16)
@@ -60,7 +72,7 @@ CR_MODULE_LICENSE("GPL v2");
 #define OP_TLBI_NSNH_ALL 0x30
 #define OP_SYNC         0x46
 
-#define POLL_LIMIT      200000000u
+#define POLL_TIMEOUT_US 1000000u     /* Linux's ARM_SMMU_POLL_TIMEOUT_US */
 
 typedef struct Dom {
     CrDomain *d;
@@ -83,6 +95,7 @@ typedef struct Smmu {
     CrDevice *dev;                   /* NULL: a free slot */
     uint64_t regs;                   /* register page 0 */
     uint32_t cmdq_prod, evtq_cons;
+    bool cmd_skipped;                /* since the last CMD_SYNC's wait */
     unsigned sid_bits;               /* IDR1.SIDSIZE, at most SID_BITS_MAX */
     unsigned ias_oas;                /* IDR5.OAS: the CD's IPS */
     unsigned gran_supported;         /* bit 0 4K, 1 16K, 2 64K */
@@ -136,52 +149,123 @@ static void barrier(void)
 
 /* ---- Command queue ------------------------------------------------------ */
 
+/* The global errors active now: GERROR's bits that GERRORN has not acked */
+static uint32_t gerror_active(const Smmu *s)
+{
+    return rd32(s, GERROR) ^ rd32(s, GERRORN);
+}
+
+/*
+ * The queue stopped at the command CMDQ_CONS (@cons) points at (IHI
+ * 0070 7.1).  An illegal command is overwritten with a CMD_SYNC, as
+ * Linux's arm_smmu_cmdq_skip_err() does, and noted for the CMD_SYNC
+ * wait to report; after any other error (a fetch abort, ...) the same
+ * command is tried again.  Acknowledging CMDQ_ERR restarts the queue.
+ */
+static void cmdq_skip_error(Smmu *s, uint32_t cons)
+{
+    uint64_t *c = s->cmdq[cons & ((1u << CMDQ_LOG2) - 1)];
+
+    if (CONS_ERR(cons) == CERROR_ILL) {
+        c[0] = OP_SYNC;
+        c[1] = 0;
+        s->cmd_skipped = true;
+        barrier();
+    }
+    wr32(s, GERRORN, rd32(s, GERRORN) ^ GERROR_CMDQ_ERR);
+}
+
+/*
+ * Wait until the SMMU has consumed every command written (@space:
+ * until the queue has room for one more), restarting it when it stops
+ * on an error: 0, -EIO in service failure mode, or -ETIMEDOUT.
+ */
+static int cmdq_wait(Smmu *s, bool space)
+{
+    uint32_t full = s->cmdq_prod ^ (1u << CMDQ_LOG2);  /* same index, wrapped */
+    uint64_t end = cr_deadline(core, POLL_TIMEOUT_US);
+
+    for (;;) {
+        uint32_t cons = rd32(s, CMDQ_CONS), active;
+
+        if (space ? (cons & CONS_IDX_WRAP) != full
+                  : (cons & CONS_IDX_WRAP) == s->cmdq_prod) {
+            return 0;
+        }
+        active = gerror_active(s);
+        if (active & GERROR_SFM_ERR) {
+            return -CR_EIO;
+        }
+        if (active & GERROR_CMDQ_ERR) {
+            /* read again: the queue stopped after @cons was read */
+            cmdq_skip_error(s, rd32(s, CMDQ_CONS));
+        } else if (cr_expired(core, end)) {
+            return -CR_ETIMEDOUT;
+        }
+    }
+}
+
 static int cmd(Smmu *s, uint64_t dw0, uint64_t dw1)
 {
     uint32_t mask = (1u << CMDQ_LOG2) - 1;
-    uint32_t wrap = 1u << CMDQ_LOG2;
-    unsigned n = 0;
+    int r = cmdq_wait(s, true);
 
-    /* full: PROD and CONS same index, wrap bits differ */
-    while ((rd32(s, CMDQ_CONS) & (mask | wrap)) == ((s->cmdq_prod ^ wrap) &
-                                                     (mask | wrap))) {
-        if (++n > POLL_LIMIT) {
-            return -CR_EIO;
-        }
+    if (r) {
+        return r;
     }
     s->cmdq[s->cmdq_prod & mask][0] = dw0;
     s->cmdq[s->cmdq_prod & mask][1] = dw1;
-    s->cmdq_prod = (s->cmdq_prod + 1) & (mask | wrap);
+    s->cmdq_prod = (s->cmdq_prod + 1) & CONS_IDX_WRAP;
     barrier();
     wr32(s, CMDQ_PROD, s->cmdq_prod);
     return 0;
 }
 
-/* CMD_SYNC, then wait until the SMMU consumed everything before it */
+/*
+ * CMD_SYNC, then wait until the SMMU consumed everything before it:
+ * -EIO when one of those commands was refused and skipped.
+ */
 static int cmd_sync(Smmu *s)
 {
-    uint32_t mask = (1u << (CMDQ_LOG2 + 1)) - 1;
-    unsigned n = 0;
+    int r = cmd(s, OP_SYNC, 0);
 
-    if (cmd(s, OP_SYNC, 0)) {
-        return -CR_EIO;
+    if (!r) {
+        r = cmdq_wait(s, false);
     }
-    while ((rd32(s, CMDQ_CONS) & mask) != s->cmdq_prod) {
-        if (++n > POLL_LIMIT || (rd32(s, CMDQ_CONS) >> 24 & 0x7f)) {
-            return -CR_EIO;          /* CMDQ_CONS.ERR: the queue stopped */
+    if (!r && s->cmd_skipped) {
+        r = -CR_EIO;
+    }
+    s->cmd_skipped = false;
+    return r;
+}
+
+/* @n commands (two words each), then CMD_SYNC and its wait: 0 or why not */
+static int cmds_sync(Smmu *s, unsigned n, const uint64_t (*cmds)[2])
+{
+    unsigned i;
+    int r;
+
+    for (i = 0; i < n; i++) {
+        r = cmd(s, cmds[i][0], cmds[i][1]);
+        if (r) {
+            return r;
         }
     }
-    return 0;
+    return cmd_sync(s);
 }
+
+#define CMDS_SYNC(s, ...)                                                   \
+    cmds_sync((s), sizeof((const uint64_t[][2]){ __VA_ARGS__ }) /           \
+                   sizeof(uint64_t[2]), (const uint64_t[][2]){ __VA_ARGS__ })
 
 static int set_cr0(Smmu *s, uint32_t v)
 {
-    unsigned n = 0;
+    uint64_t end = cr_deadline(core, POLL_TIMEOUT_US);
 
     wr32(s, CR0, v);
     while (rd32(s, CR0ACK) != v) {
-        if (++n > POLL_LIMIT) {
-            return -CR_EIO;
+        if (cr_expired(core, end)) {
+            return -CR_ETIMEDOUT;
         }
     }
     return 0;
@@ -246,8 +330,7 @@ static void domain_free(CrCore *c, CrIommu *inst, CrDomain *d)
 
     if (s && dm) {
         /* no STE points at it any more: drop what the TLB holds of it */
-        cmd(s, OP_TLBI_NH_ASID | (uint64_t)asid_of(s, dm) << 48, 0);
-        cmd_sync(s);
+        CMDS_SYNC(s, { OP_TLBI_NH_ASID | (uint64_t)asid_of(s, dm) << 48 });
         pt_free(c, &dm->pt);
         dm->d = NULL;
         d->priv = NULL;
@@ -308,6 +391,7 @@ static int write_ste(Smmu *s, uint32_t sid, CrDomain *d)
     uint64_t *ste;
     Dom *dm = dom_of(d);
     uint64_t dw0 = 0;
+    int r;
 
     if (sid >> s->sid_bits || !s->l2[sid >> SPLIT]) {
         return -CR_EINVAL;           /* never probed: no table for it */
@@ -315,11 +399,9 @@ static int write_ste(Smmu *s, uint32_t sid, CrDomain *d)
     ste = &s->l2[sid >> SPLIT][(sid & (L2_STES - 1)) * 8];
     ste[0] = 0;                      /* invalid while it changes */
     barrier();
-    if (cmd(s, OP_CFGI_STE | (uint64_t)sid << 32, 1) || cmd_sync(s)) {
-        return -CR_EIO;
-    }
-    if (!d) {
-        return 0;
+    r = CMDS_SYNC(s, { OP_CFGI_STE | (uint64_t)sid << 32, 1 });
+    if (r || !d) {
+        return r;
     }
     zero(&ste[1], 7 * sizeof(uint64_t));
     if (d->type == CR_DOM_BLOCKED) {
@@ -336,11 +418,8 @@ static int write_ste(Smmu *s, uint32_t sid, CrDomain *d)
     barrier();
     ste[0] = dw0;
     barrier();
-    if (cmd(s, OP_CFGI_STE | (uint64_t)sid << 32, 1) ||
-        cmd(s, OP_TLBI_NSNH_ALL, 0) || cmd_sync(s)) {
-        return -CR_EIO;
-    }
-    return 0;
+    return CMDS_SYNC(s, { OP_CFGI_STE | (uint64_t)sid << 32, 1 },
+                     { OP_TLBI_NSNH_ALL });
 }
 
 static int attach_dev(CrCore *c, CrIommu *inst, CrDevice *dev, CrDomain *d)
@@ -361,7 +440,7 @@ static int map(CrCore *c, CrIommu *inst, CrDomain *d, uint64_t iova,
         return r;
     }
     barrier();
-    return cmd(s, OP_TLBI_NSNH_ALL, 0) || cmd_sync(s) ? -CR_EIO : 0;
+    return CMDS_SYNC(s, { OP_TLBI_NSNH_ALL });
 }
 
 /* The granule of the domains made from now on (4, 16 or 64 KiB) */
@@ -414,6 +493,7 @@ static int smmu_reset(Smmu *s)
 {
     uint32_t idr0 = rd32(s, IDR0), idr1 = rd32(s, IDR1);
     uint32_t idr5 = rd32(s, IDR5);
+    int r;
 
     if (!(idr0 & (1u << 1)) || !((idr0 >> 2) & 2) ||
         (idr0 & (3u << 27)) != IDR0_ST_2LVL ||
@@ -428,9 +508,12 @@ static int smmu_reset(Smmu *s)
     /* IDR5.GRAN4K [4], GRAN16K [5], GRAN64K [6] */
     s->gran_supported = (idr5 >> 4 & 1) | (idr5 >> 5 & 1) << 1 |
                         (idr5 >> 6 & 1) << 2;
-    if (set_cr0(s, 0)) {
-        return -CR_EIO;
+    r = set_cr0(s, 0);
+    if (r) {
+        return r;
     }
+    /* an error an earlier user left active would keep the queue stopped */
+    wr32(s, GERRORN, rd32(s, GERROR));
     /* queues and tables: inner shareable, write-back cacheable */
     wr32(s, CR1, (1u << 0) | (1u << 2) | (3u << 4) | (1u << 6) | (1u << 8) |
                  (3u << 10));
@@ -449,13 +532,11 @@ static int smmu_reset(Smmu *s)
     s->evtq_cons = 0;
     wr32(s, EVENTQ_PROD, 0);
     wr32(s, EVENTQ_CONS, 0);
-    if (set_cr0(s, CR0_CMDQEN | CR0_EVENTQEN) ||
-        cmd(s, OP_CFGI_ALL, 31) || cmd(s, OP_TLBI_NSNH_ALL, 0) ||
-        cmd_sync(s) ||
-        set_cr0(s, CR0_CMDQEN | CR0_EVENTQEN | CR0_SMMUEN)) {
-        return -CR_EIO;
+    r = set_cr0(s, CR0_CMDQEN | CR0_EVENTQEN);
+    if (!r) {
+        r = CMDS_SYNC(s, { OP_CFGI_ALL, 31 }, { OP_TLBI_NSNH_ALL });
     }
-    return 0;
+    return r ? r : set_cr0(s, CR0_CMDQEN | CR0_EVENTQEN | CR0_SMMUEN);
 }
 
 /* The SMMU off and everything the driver allocated for it back: its slot

@@ -18,7 +18,7 @@ CR_MODULE_LICENSE("GPL");
 #define JOB_PAGES   4                /* written and read: 4 x 4 KiB */
 #define IOVA_BASE   0x10000000ull
 #define PATTERN     0x5aa5c33cu
-#define POLL_LIMIT  200000000u
+#define JOB_TIMEOUT_US 1000000u      /* 16 KiB each way takes microseconds */
 
 static uint8_t *bufs[DEVS];
 static CrDevice *devs[DEVS];         /* the slot of each bound device */
@@ -46,7 +46,7 @@ static uint32_t rd32(uint64_t base, unsigned off)
 static int job(uint64_t base, uint32_t op, uint64_t iova, uint32_t count,
                uint32_t pattern)
 {
-    unsigned n = 0;
+    uint64_t end;
     uint32_t st;
 
     wr64(base, SMMU_TESTDEV_SRC, iova);
@@ -60,12 +60,13 @@ static int job(uint64_t base, uint32_t op, uint64_t iova, uint32_t count,
     __asm__ volatile("dsb sy" ::: "memory");
 #endif
     wr32(base, SMMU_TESTDEV_DOORBELL, SMMU_TESTDEV_DOORBELL_START);
-    do {
-        st = rd32(base, SMMU_TESTDEV_STATUS);
-        if (++n > POLL_LIMIT) {
+    end = cr_deadline(core, JOB_TIMEOUT_US);
+    while (!((st = rd32(base, SMMU_TESTDEV_STATUS)) &
+             (SMMU_TESTDEV_STATUS_DONE | SMMU_TESTDEV_STATUS_ERROR))) {
+        if (cr_expired(core, end)) {
             return -1;
         }
-    } while (!(st & (SMMU_TESTDEV_STATUS_DONE | SMMU_TESTDEV_STATUS_ERROR)));
+    }
     return st & SMMU_TESTDEV_STATUS_ERROR
            ? (int)(rd32(base, SMMU_TESTDEV_ERROR) & 0xff) : 0;
 }

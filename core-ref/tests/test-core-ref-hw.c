@@ -37,6 +37,13 @@ typedef struct Hw {
     unsigned mem_live;
     CrDevice *smmu, *ep[2];
     uint8_t *buf;
+    /* The next CMDQ_PROD write finds its last command with opcode 0 */
+    bool refuse_next_cmd;
+    /* Register @stuck_reg reads @stuck_val (a device that never answers) */
+    uint64_t stuck_reg;
+    uint32_t stuck_val;
+    /* The clock drivers time out on: cr_time_ns() calls, 10 us each */
+    uint64_t clock_calls;
 } Hw;
 
 static Hw *the_hw;
@@ -139,12 +146,47 @@ static SmBusResult bus_write(void *opaque, uint64_t pa, const void *buf,
 
 /* ---- Register accesses: the model's frame at SMMU_BASE -------------------- */
 
+#define SM3_CMDQ_BASE   0x90
+#define SM3_CMDQ_PROD   0x98
+#define SM3_CMDQ_CONS   0x9c
+#define SM3_GERROR      0x60
+#define SM3_GERRORN     0x64
+#define SM2_STLBGSTATUS 0x74
+#define SM3_CR0ACK      0x24
+
+/*
+ * The command before CMDQ_PROD's new value @prod, as the SMMU will read
+ * it, given opcode 0 (reserved: CERROR_ILL).  CMDQ_BASE says where the
+ * queue is (ADDR [51:5], LOG2SIZE [4:0]); 16 bytes per command.
+ */
+static void hw_refuse_last_cmd(Hw *hw, uint64_t prod)
+{
+    uint64_t base = sm3_mmio_read(hw->s3, SM3_CMDQ_BASE, 8);
+    uint64_t entries = 1ull << (base & 0x1f);
+    uint64_t *cmd = (uint64_t *)(uintptr_t)
+        ((base & 0xfffffffffffe0ull) + ((prod - 1) & (entries - 1)) * 16);
+
+    g_assert_true(hw_mem_ok(hw, (uintptr_t)cmd, 16));
+    cmd[0] &= ~0xffull;
+}
+
+/* cr_time_ns() of the tests: 10 microseconds pass at each call */
+static uint64_t hw_clock(void *opaque)
+{
+    Hw *hw = opaque;
+
+    return ++hw->clock_calls * 10000;
+}
+
 static uint64_t mmio_read(void *opaque, uint64_t addr, unsigned size)
 {
     Hw *hw = opaque;
 
     if (addr < SMMU_BASE || addr - SMMU_BASE >= hw->mmio_size) {
         return UINT64_MAX;
+    }
+    if (hw->stuck_reg && addr == SMMU_BASE + hw->stuck_reg) {
+        return hw->stuck_val;
     }
     return hw->s3 ? sm3_mmio_read(hw->s3, addr - SMMU_BASE, size)
                   : sm2_mmio_read(hw->s2, addr - SMMU_BASE, size);
@@ -159,6 +201,10 @@ static void mmio_write(void *opaque, uint64_t addr, uint64_t val,
         return;
     }
     if (hw->s3) {
+        if (hw->refuse_next_cmd && addr - SMMU_BASE == SM3_CMDQ_PROD) {
+            hw_refuse_last_cmd(hw, val);
+            hw->refuse_next_cmd = false;
+        }
         sm3_mmio_write(hw->s3, addr - SMMU_BASE, val, size);
         while (sm3_has_pending_work(hw->s3)) {
             sm3_process_commands(hw->s3, 256);
@@ -214,6 +260,7 @@ static Hw *hw_new(bool v2)
                                        CR_EM_X86_64 };
     hw->c->mmio = (CrMmio){ mmio_read, mmio_write, hw };
     hw->c->dma_mem = (CrDmaMem){ dma_alloc, dma_free, hw };
+    hw->c->clock = (CrClock){ hw_clock, hw };
     hw->plat = cr_bus_new(hw->c, "platform");
     hw->pci = cr_bus_new(hw->c, "pci");
     hw->smmu = cr_device_new(hw->c, hw->plat, "smmuA",
@@ -397,6 +444,72 @@ static void test_smmuv3_live_domains_asids_differ(void)
     hw_free(hw);
 }
 
+/*
+ * A command the SMMU refuses stops its queue (CMDQ_CONS.ERR, GERROR.
+ * CMDQ_ERR).  The driver skips it and restarts the queue, as Linux
+ * does, and the operation it belonged to fails: here the first endpoint's
+ * attach, whose first CFGI_STE gets a reserved opcode.  Nothing else is
+ * lost: the other endpoint still translates, the error is acknowledged,
+ * and once the endpoint is added again its DMA translates.
+ */
+static void test_smmuv3_refused_command_skipped(void)
+{
+    Hw *hw = hw_new(false);
+    CrCore *c = hw->c;
+    CrModule *m = hw_up(hw, false, 4);
+    uint64_t buf = (uintptr_t)hw->buf;
+
+    cr_device_remove(c, hw->ep[0]);
+    cr_log_clear(c);
+    hw->refuse_next_cmd = true;
+    g_assert_cmpint(cr_device_add(c, hw->ep[0]), ==, 0);
+    g_assert_false(hw->refuse_next_cmd);
+    g_assert_cmpuint(cr_log_count(c, "WARN ATTACH_FAILED 0000:00:01.0 0"),
+                     ==, 1);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA), ==, UINT64_MAX);
+    g_assert_cmphex(sm3_mmio_read(hw->s3, SM3_GERROR, 4) ^
+                    sm3_mmio_read(hw->s3, SM3_GERRORN, 4), ==, 0);
+    g_assert_cmphex(dma_pa(hw, 16, IOVA + 0x100000), ==, buf + MAP_BYTES);
+    cr_device_remove(c, hw->ep[0]);
+    g_assert_cmpint(cr_device_add(c, hw->ep[0]), ==, 0);
+    g_assert_cmphex(dma_pa(hw, 8, IOVA + 0x1abc), ==, buf + 0x1abc);
+    cr_device_remove(c, hw->ep[0]);
+    cr_device_remove(c, hw->ep[1]);
+    g_assert_cmpint(cr_module_unload(c, m, 0), ==, 0);
+    hw_free(hw);
+}
+
+/*
+ * An SMMU that never answers: SMMUv3's CR0ACK never follows CR0,
+ * SMMUv2's sTLBGSTATUS.GSACTIVE stays 1.  Each wait gives up after one
+ * second of the clock (100000 of its 10 us steps, give or take the
+ * calls around it), the probe fails with -ETIMEDOUT (110) and leaves
+ * nothing behind (hw_free checks every byte of DMA memory is back).
+ * SMMUv3 waits twice: the reset's wait for CR0ACK, then the failed
+ * probe's, which must see the SMMU off before the memory it was given
+ * is freed.
+ */
+static void test_wait_times_out(gconstpointer data)
+{
+    bool v2 = GPOINTER_TO_INT(data);
+    Hw *hw = hw_new(v2);
+    uint64_t waits = v2 ? 1 : 2;
+    CrModule *m;
+
+    hw->stuck_reg = v2 ? SM2_STLBGSTATUS : SM3_CR0ACK;
+    hw->stuck_val = v2 ? 1 : 0xffffffffu;
+    cr_log_clear(hw->c);
+    m = load_driver(hw, v2 ? "smmuv2-hw.o" : "smmuv3-hw.o");
+    g_assert_null(hw->smmu->driver);
+    g_assert_cmpuint(cr_log_count(hw->c, v2 ? "PROBE_FAIL smmuA arm-smmu 110"
+                                            : "PROBE_FAIL smmuA arm-smmu-v3 "
+                                              "110"), ==, 1);
+    g_assert_cmpuint(hw->clock_calls, >=, waits * 100000);
+    g_assert_cmpuint(hw->clock_calls, <=, waits * 100000 + 10);
+    g_assert_cmpint(cr_module_unload(hw->c, m, 0), ==, 0);
+    hw_free(hw);
+}
+
 /* "v3-4", "v2-64", ...: the driver and the granule in KiB */
 static void test_driver_on_the_model(gconstpointer data)
 {
@@ -423,6 +536,12 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/core-ref/hw/smmuv3-live-domains-asids-differ",
                     test_smmuv3_live_domains_asids_differ);
+    g_test_add_func("/core-ref/hw/smmuv3-refused-command-skipped",
+                    test_smmuv3_refused_command_skipped);
+    g_test_add_data_func("/core-ref/hw/smmuv3-wait-times-out",
+                         GINT_TO_POINTER(false), test_wait_times_out);
+    g_test_add_data_func("/core-ref/hw/smmuv2-wait-times-out",
+                         GINT_TO_POINTER(true), test_wait_times_out);
 #endif
     return g_test_run();
 }

@@ -818,6 +818,90 @@ static void scn_dma(Guest *g, int granule_kb)
     check(dma_live == 0, "no DMA memory left");
 }
 
+/*
+ * While not 0: the address of an SMMUv3's CMDQ_PROD whose next write
+ * first finds the command it publishes given opcode 0, which is
+ * reserved (IHI 0070 4.1: the SMMU refuses it with CERROR_ILL).  The
+ * guest's register writes go through refusing_write() meanwhile.
+ */
+static uint64_t refuse_at_prod;
+
+#define SMMUV3_CMDQ_BASE 0x90
+#define SMMUV3_CMDQ_PROD 0x98
+#define SMMUV3_GERROR    0x60
+#define SMMUV3_GERRORN   0x64
+
+static void refusing_write(void *opaque, uint64_t addr, uint64_t val,
+                           unsigned size)
+{
+    if (addr == refuse_at_prod) {
+        /* CMDQ_BASE: ADDR [51:5], LOG2SIZE [4:0]; 16 bytes a command */
+        uint64_t base = *(volatile uint64_t *)(uintptr_t)
+            (addr - SMMUV3_CMDQ_PROD + SMMUV3_CMDQ_BASE);
+        uint64_t index = (val - 1) & ((1ull << (base & 0x1f)) - 1);
+        uint64_t *cmd = (uint64_t *)(uintptr_t)
+            ((base & 0xfffffffffffe0ull) + index * 16);
+
+        cmd[0] &= ~0xffull;
+        __asm__ volatile("dsb sy" ::: "memory");
+        refuse_at_prod = 0;
+    }
+    if (size == 8) {
+        *(volatile uint64_t *)(uintptr_t)addr = val;
+    } else {
+        *(volatile uint32_t *)(uintptr_t)addr = (uint32_t)val;
+    }
+}
+
+/*
+ * On arm-smmuv3-ext, a command the SMMU refuses: smmuv3-hw.o must skip
+ * it and restart the stopped queue, as Linux's arm_smmu_cmdq_skip_err()
+ * does.  The first CFGI_STE of the first endpoint's attach is given a
+ * reserved opcode: that attach fails (WARN ATTACH_FAILED) and its DMA
+ * with it, the error is acknowledged (GERROR equals GERRORN again), and
+ * once the endpoint is added again its DMA goes through the SMMU.
+ */
+static void scn_refused_command(Guest *g)
+{
+    CrDevice *ep = g->ep[0], *smmu;
+    CrModule *hw = NULL, *td = NULL;
+    const int *results;
+    char line[64];
+
+    smmu = ep->fw.present ? g->smmu[ep->fw.fwnode[1] - 'A'] : NULL;
+    check(smmu != NULL, "the endpoint's SMMU");
+    if (!smmu) {
+        return;
+    }
+    check(load_module("smmuv3-hw.o", &hw) == 0, "load smmuv3-hw");
+    check(load_module("testdev.o", &td) == 0, "load smmu_testdev");
+    results = cr_symbol_lookup(&core, "testdev_results");
+    check(results != NULL, "testdev_results exported");
+    cr_log_clear(&core);
+    core.mmio = (CrMmio){ NULL, refusing_write, NULL };
+    refuse_at_prod = smmu->mmio + SMMUV3_CMDQ_PROD;
+    check(cr_device_add(&core, ep) == 0, "add the endpoint");
+    core.mmio = (CrMmio){ NULL, NULL, NULL };
+    check(refuse_at_prod == 0, "a command was refused");
+    refuse_at_prod = 0;
+    cr_fmt(line, sizeof(line), "WARN ATTACH_FAILED %s %d", ep->name,
+           ep->group ? ep->group->id : -1);
+    check(cr_log_count(&core, line) == 1, "its attach failed");
+    check(results && results[0] != 1, "no DMA through an unset STE");
+    check((cr_mmio_read32(&core, smmu->mmio + SMMUV3_GERROR) ^
+           cr_mmio_read32(&core, smmu->mmio + SMMUV3_GERRORN)) == 0,
+          "the command queue error acknowledged");
+    cr_device_remove(&core, ep);
+    check(cr_device_add(&core, ep) == 0 && results && results[0] == 1,
+          "added again: DMA through the SMMU");
+    out("# %s: DMA through the SMMU after the refused command %s\n",
+        ep->name, results && results[0] == 1 ? "ok" : "failed");
+    cr_device_remove(&core, ep);
+    check(cr_module_unload(&core, td, 0) == 0, "unload smmu_testdev");
+    check(cr_module_unload(&core, hw, 0) == 0, "unload smmuv3-hw");
+    check(mod_live == 0 && dma_live == 0, "no module or DMA memory left");
+}
+
 /* The endpoint behind SMMU @fw ("FA", "FB"), or NULL */
 static CrDevice *ep_behind(Guest *g, const char *fw)
 {
@@ -968,7 +1052,7 @@ void cr_guest_main(void)
     bool dt;
 
     cr_test_core_ref_main(0, NULL);              /* registers the tests */
-    out("KTAP version 1\n1..%u\n", 10 + cr_guest_scenarios());
+    out("KTAP version 1\n1..%u\n", 11 + cr_guest_scenarios());
     if (fdt_check_header(fdt)) {
         cr_guest_panic("no device tree at the start of RAM");
     }
@@ -1009,6 +1093,12 @@ void cr_guest_main(void)
     ktap_result("dma-through-smmu-16k");
     scn_dma(g, 64);
     ktap_result("dma-through-smmu-64k");
+    if (!g->v2) {
+        scn_refused_command(g);
+        ktap_result("refused-command-skipped");
+    } else {
+        ktap_skip("refused-command-skipped", "an SMMUv3 test");
+    }
     if (g->smmus == 2 && !g->v2) {
         scn_second_smmu_fails(g);
         ktap_result("second-smmu-fails-mid-registration");
