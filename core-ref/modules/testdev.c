@@ -67,6 +67,10 @@ static int job(uint64_t base, uint32_t op, uint64_t iova, uint32_t count,
             return -1;
         }
     }
+#ifdef __aarch64__
+    /* what the device wrote is read only after the status saying it is done */
+    __asm__ volatile("dsb sy" ::: "memory");
+#endif
     return st & SMMU_TESTDEV_STATUS_ERROR
            ? (int)(rd32(base, SMMU_TESTDEV_ERROR) & 0xff) : 0;
 }
