@@ -63,7 +63,7 @@ struct SmTagCache {
      * beyond the array), is scanned.  PLRU touches use per-way masks
      * (sm_plru_touch_masks()).
      */
-    uint32_t probe[SM_TAG_PROBES];
+    uint32_t probe[SM_TAG_PROBES];   /* a valid slot, or SM_TAG_NONE */
     uint32_t *head;          /* per hash bucket: first slot, or NONE */
     uint32_t *next;          /* per slot: next slot of its bucket */
     uint32_t *bucket;        /* per valid slot: its bucket, for removal */
@@ -128,7 +128,8 @@ static void sm_tag_empty(SmTagCache *c)
         c->mask[i] = 0;
     }
     memset(c->fill, 0, sizeof(*c->fill) * c->sets);
-    memset(c->probe, 0, sizeof(c->probe));
+    /* No slot: a probe names only slots filled since (all valid) */
+    memset(c->probe, 0xff, sizeof(c->probe));
     for (i = 0; i <= c->bucket_mask; i++) {
         c->head[i] = SM_TAG_NONE;
     }
@@ -382,20 +383,6 @@ SM_TAG_INLINE bool sm_tag_lookup(SmTagCache *c, uint64_t set_hint,
     return false;
 }
 
-bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
-                        uint64_t addr, uint64_t *payload)
-{
-    SmTagMiss m;
-
-    return sm_tag_lookup(c, set_hint, ctx, addr, payload, &m);
-}
-
-bool sm_tagcache_lookup_miss(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
-                             uint64_t addr, uint64_t *payload, SmTagMiss *m)
-{
-    return sm_tag_lookup(c, set_hint, ctx, addr, payload, m);
-}
-
 /*
  * Whether a new entry (@ctx, @base, @mask) overlaps one of @set.  The
  * lookup that missed before the insert found no entry holding the new
@@ -423,15 +410,13 @@ SM_TAG_INLINE bool sm_tag_overlaps(SmTagCache *c, uint32_t set,
     return false;
 }
 
-SM_TAG_INLINE uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
+/* The way of the full set @set the policy evicts. */
+SM_TAG_INLINE uint32_t sm_tag_evict(SmTagCache *c, uint32_t set)
 {
     uint32_t first = set * c->ways;
     uint32_t w;
     uint32_t best = 0;
 
-    if (c->fill[set] < c->ways) {
-        return c->fill[set]++;             /* the first invalid way */
-    }
     /*
      * Tree PLRU by a compare before the others' jump table: the default
      * (MMU-600) micro-TLB's policy, the others pay one compare more.
@@ -458,6 +443,22 @@ SM_TAG_INLINE uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
 }
 
 /*
+ * The way of @set a new entry goes to: the first invalid one, else the
+ * policy's victim, whose slot leaves the index.
+ */
+SM_TAG_INLINE uint32_t sm_tag_victim(SmTagCache *c, uint32_t set)
+{
+    uint32_t w;
+
+    if (c->fill[set] < c->ways) {
+        return c->fill[set]++;
+    }
+    w = sm_tag_evict(c, set);
+    sm_tag_index_remove(c, set * c->ways + w);
+    return w;
+}
+
+/*
  * The bucket of (@ctx, @addr & @mask) in the set of @m: the one the
  * missed lookup hashed for that mask if it probed it (then the index
  * knows the mask), else hashed now and the mask noted.
@@ -478,32 +479,150 @@ static inline uint32_t sm_tag_insert_bucket(SmTagCache *c,
     return sm_tag_bucket(c, m->set, ctx, addr & mask);
 }
 
+/*
+ * The tag (@ctx, @base, @mask) and @payload go to way @w of @set (chosen
+ * by sm_tag_victim()), indexed in bucket @b, named by probe @probe.
+ */
+SM_TAG_INLINE uint32_t sm_tag_store(SmTagCache *c, uint32_t set, uint32_t w,
+                                    uint32_t probe, uint32_t b, uint64_t ctx,
+                                    uint64_t base, uint64_t mask,
+                                    uint64_t payload)
+{
+    uint32_t i = set * c->ways + w;
+
+    c->ctx[i] = ctx;
+    c->mask[i] = mask;
+    c->base[i] = base;
+    c->payload[i] = payload;
+    sm_tag_index_add(c, i, b);
+    c->probe[probe] = i;
+    c->gen[i] = ++c->gens;
+    c->last = i;
+    sm_tag_use(c, set, w);
+    return w;
+}
+
 /* sm_tagcache_insert() into the set of @m, after the lookup that left it. */
 SM_TAG_INLINE uint32_t sm_tag_insert(SmTagCache *c, const SmTagMiss *m,
                                     uint64_t ctx, uint64_t addr,
                                     uint64_t mask, uint64_t payload)
 {
     uint32_t set = m->set;
-    uint32_t w, i, b;
+    uint32_t w, b;
 
     /* Sticky until emptied: the evicted way may not be the overlapping one */
     c->overlap[set] |= sm_tag_overlaps(c, set, ctx, addr & mask, mask);
     w = sm_tag_victim(c, set);
-    i = set * c->ways + w;
-    if (c->base[i] != SM_TAG_NO_BASE || c->mask[i] != 0) {
-        sm_tag_index_remove(c, i);            /* the victim's */
-    }
     b = sm_tag_insert_bucket(c, m, ctx, addr, mask);
-    c->ctx[i] = ctx;
-    c->mask[i] = mask;
-    c->base[i] = addr & mask;
-    c->payload[i] = payload;
-    sm_tag_index_add(c, i, b);
-    c->probe[m->probe] = i;
-    c->gen[i] = ++c->gens;
-    c->last = i;
-    sm_tag_use(c, set, w);
-    return w;
+    return sm_tag_store(c, set, w, m->probe, b, ctx, addr & mask, mask,
+                        payload);
+}
+
+/* ---- One mask ------------------------------------------------------------ */
+
+/*
+ * The common case, with code of its own: every entry filled since the
+ * cache was emptied has one mask (a micro-TLB of 4 KiB pages), and so
+ * has the entry a miss inserts.  Then no set holds overlapping entries
+ * and an address has one candidate tag, (ctx, addr & mask): a lookup is
+ * the probe, then one index bucket; an insert checks no overlap, and its
+ * bucket is the lookup's.  Every slot a probe or a chain names is valid
+ * (filled since the cache was emptied), with that mask, so a tag
+ * compares as (base, ctx).  The answers and choices are the general
+ * path's (test-sm-tagcache's one-mask-in-step runs both side by side).
+ */
+
+/* Whether every entry has mask @mask (and there is one at least). */
+static inline bool sm_tag_one_mask(const SmTagCache *c, uint64_t mask)
+{
+    return c->n_masks == 1 && c->masks[0] == mask;
+}
+
+/*
+ * The slot of the set whose first slot is @first tagged (@ctx, @base),
+ * from the chain of @b, or SM_TAG_NONE.
+ */
+SM_TAG_INLINE uint32_t sm_tag_find_one(const SmTagCache *c, uint32_t first,
+                                       uint64_t ctx, uint64_t base,
+                                       uint32_t b)
+{
+    uint32_t i;
+
+    for (i = c->head[b]; i != SM_TAG_NONE; i = c->next[i]) {
+        if (c->base[i] == base && c->ctx[i] == ctx && i - first < c->ways) {
+            return i;
+        }
+    }
+    return SM_TAG_NONE;
+}
+
+/*
+ * sm_tag_lookup() while every entry has mask @mask (sm_tag_one_mask()):
+ * on a miss *@m is what sm_tag_lookup() leaves.
+ */
+SM_TAG_INLINE bool sm_tag_lookup_one(SmTagCache *c, uint64_t set_hint,
+                                     uint64_t ctx, uint64_t addr,
+                                     uint64_t mask, uint64_t *payload,
+                                     SmTagMiss *m)
+{
+    uint32_t set = sm_tag_set(c, set_hint);
+    uint32_t first = set * c->ways;
+    uint32_t h = sm_tag_probe_index(ctx, addr);
+    uint64_t base = addr & mask;
+    uint32_t i = c->probe[h];               /* wraps below when NONE */
+    uint32_t b;
+
+    if (i - first < c->ways && c->base[i] == base && c->ctx[i] == ctx) {
+        return sm_tag_hit(c, set, i - first, h, payload);
+    }
+    b = sm_tag_bucket(c, set, ctx, base);
+    i = sm_tag_find_one(c, first, ctx, base, b);
+    if (i != SM_TAG_NONE) {
+        return sm_tag_hit(c, set, i - first, h, payload);
+    }
+    m->set = set;
+    m->probe = h;
+    m->n_buckets = 1;
+    m->bucket[0] = b;
+    return false;
+}
+
+/*
+ * sm_tag_insert() after sm_tag_lookup_one() missed (and left *@m) for an
+ * entry of the one mask: no overlap to look for (an entry of the same
+ * size and alignment overlaps only by being equal, which the lookup
+ * would have found), and the bucket is the lookup's.
+ */
+SM_TAG_INLINE uint32_t sm_tag_insert_one(SmTagCache *c, const SmTagMiss *m,
+                                         uint64_t ctx, uint64_t addr,
+                                         uint64_t mask, uint64_t payload)
+{
+    uint32_t w = sm_tag_victim(c, m->set);
+
+    return sm_tag_store(c, m->set, w, m->probe, m->bucket[0], ctx,
+                        addr & mask, mask, payload);
+}
+
+bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                        uint64_t addr, uint64_t *payload)
+{
+    SmTagMiss m;
+
+    if (c->n_masks == 1) {
+        return sm_tag_lookup_one(c, set_hint, ctx, addr, c->masks[0],
+                                 payload, &m);
+    }
+    return sm_tag_lookup(c, set_hint, ctx, addr, payload, &m);
+}
+
+bool sm_tagcache_lookup_miss(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
+                             uint64_t addr, uint64_t *payload, SmTagMiss *m)
+{
+    if (c->n_masks == 1) {
+        return sm_tag_lookup_one(c, set_hint, ctx, addr, c->masks[0],
+                                 payload, m);
+    }
+    return sm_tag_lookup(c, set_hint, ctx, addr, payload, m);
 }
 
 uint32_t sm_tagcache_insert(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
@@ -522,6 +641,10 @@ uint32_t sm_tagcache_insert_missed(SmTagCache *c, const SmTagMiss *m,
                                    uint64_t ctx, uint64_t addr, uint64_t mask,
                                    uint64_t payload)
 {
+    /* The lookup probed one bucket: it saw one mask, still the only one */
+    if (m->n_buckets == 1 && sm_tag_one_mask(c, mask)) {
+        return sm_tag_insert_one(c, m, ctx, addr, mask, payload);
+    }
     return sm_tag_insert(c, m, ctx, addr, mask, payload);
 }
 
@@ -531,6 +654,13 @@ bool sm_tagcache_lookup_fill(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
 {
     SmTagMiss m;
 
+    if (sm_tag_one_mask(c, mask)) {
+        if (sm_tag_lookup_one(c, set_hint, ctx, addr, mask, payload, &m)) {
+            return true;
+        }
+        sm_tag_insert_one(c, &m, ctx, addr, mask, fill_payload);
+        return false;
+    }
     if (sm_tag_lookup(c, set_hint, ctx, addr, payload, &m)) {
         return true;
     }

@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "sm-replace.h"
 #include "sm-tagcache.h"
 
 #define PAGE_MASK (~UINT64_C(0xfff))
@@ -477,6 +478,290 @@ static void test_against_scan(void)
     }
 }
 
+/* ---- Against a reference model ------------------------------------------- */
+
+/*
+ * A second, independent model of the whole cache, replacement included:
+ * ways filled in order, lookups by a scan in way order, the victim of a
+ * full set by the policy written out plainly (true LRU by use stamps,
+ * tree PLRU by sm_plru_touch() and sm_plru_victim() on the bits, a
+ * pointer per set, the seeded generator), the overlap flag of a set by
+ * comparing regions.  The cache's fast paths (one mask in use: probe,
+ * index, no overlap check) and its general ones must both answer and
+ * choose as this does, so they answer and choose alike.
+ */
+typedef struct TRefWay {
+    bool valid;
+    uint64_t ctx, base, mask, payload;
+    uint64_t stamp;             /* LRU: the clock at the last use */
+    uint64_t fill;              /* which fill the way holds (references) */
+} TRefWay;
+
+typedef struct TRef {
+    TRefWay *way;
+    uint64_t *repl;             /* per set: PLRU bits or round-robin way */
+    bool *overlap;              /* per set, sticky until emptied */
+    uint32_t sets, ways;
+    SmTagPolicy pol;
+    uint64_t clock, rng, fills;
+} TRef;
+
+static void t_ref_init(TRef *r, uint32_t entries, uint32_t ways,
+                       SmTagPolicy pol, uint64_t seed)
+{
+    r->ways = ways ? ways : entries;
+    r->sets = entries / r->ways;
+    r->way = g_new0(TRefWay, entries);
+    r->repl = g_new0(uint64_t, r->sets);
+    r->overlap = g_new0(bool, r->sets);
+    r->pol = pol;
+    r->clock = r->fills = 0;
+    r->rng = seed;
+}
+
+static void t_ref_free(TRef *r)
+{
+    g_free(r->way);
+    g_free(r->repl);
+    g_free(r->overlap);
+}
+
+/* Emptied: replacement state stays, as the cache's does. */
+static void t_ref_empty(TRef *r)
+{
+    uint32_t i;
+
+    for (i = 0; i < r->sets * r->ways; i++) {
+        r->way[i].valid = false;
+    }
+    memset(r->overlap, 0, sizeof(*r->overlap) * r->sets);
+}
+
+static void t_ref_use(TRef *r, uint32_t set, uint32_t w)
+{
+    if (r->pol == SM_TAG_LRU) {
+        r->way[set * r->ways + w].stamp = ++r->clock;
+    } else if (r->pol == SM_TAG_PLRU) {
+        sm_plru_touch(&r->repl[set], r->ways, w);
+    }
+}
+
+/* The lowest way of the set of @hint matching, or -1; used if found. */
+static int t_ref_lookup(TRef *r, uint64_t hint, uint64_t ctx, uint64_t addr)
+{
+    uint32_t set = hint & (r->sets - 1);
+    uint32_t w;
+
+    for (w = 0; w < r->ways; w++) {
+        const TRefWay *x = &r->way[set * r->ways + w];
+
+        if (x->valid && x->ctx == ctx && (addr & x->mask) == x->base) {
+            t_ref_use(r, set, w);
+            return (int)w;
+        }
+    }
+    return -1;
+}
+
+static uint32_t t_ref_victim(TRef *r, uint32_t set)
+{
+    TRefWay *s = &r->way[set * r->ways];
+    uint32_t w, best = 0;
+
+    for (w = 0; w < r->ways; w++) {
+        if (!s[w].valid) {
+            return w;
+        }
+    }
+    switch (r->pol) {
+    case SM_TAG_PLRU:
+        return sm_plru_victim(r->repl[set], r->ways);
+    case SM_TAG_ROUND_ROBIN:
+        best = (uint32_t)r->repl[set];
+        r->repl[set] = (best + 1) % r->ways;
+        return best;
+    case SM_TAG_RANDOM:
+        return sm_rand_next(&r->rng) % r->ways;
+    default:
+        for (w = 1; w < r->ways; w++) {
+            if (s[w].stamp < s[best].stamp) {
+                best = w;
+            }
+        }
+        return best;
+    }
+}
+
+/* The insert after a missed lookup; returns the way. */
+static uint32_t t_ref_insert(TRef *r, uint64_t hint, uint64_t ctx,
+                             uint64_t addr, uint64_t mask, uint64_t payload)
+{
+    uint32_t set = hint & (r->sets - 1);
+    uint64_t base = addr & mask;
+    uint32_t w;
+
+    for (w = 0; w < r->ways; w++) {
+        const TRefWay *x = &r->way[set * r->ways + w];
+
+        /* Aligned regions meet when the larger holds the smaller's base */
+        if (x->valid && x->ctx == ctx &&
+            ((x->base & mask) == base || (base & x->mask) == x->base)) {
+            r->overlap[set] = true;
+        }
+    }
+    w = t_ref_victim(r, set);
+    r->way[set * r->ways + w] = (TRefWay){
+        .valid = true, .ctx = ctx, .base = base, .mask = mask,
+        .payload = payload, .fill = ++r->fills,
+    };
+    t_ref_use(r, set, w);
+    return w;
+}
+
+/* What sm_tagcache_ref_hit() answers for the fill @fill in @slot. */
+static bool t_ref_ref_hit(TRef *r, uint32_t slot, uint64_t fill)
+{
+    uint32_t set = slot / r->ways;
+    const TRefWay *x = &r->way[slot];
+
+    if (!x->valid || x->fill != fill || r->overlap[set]) {
+        return false;
+    }
+    t_ref_use(r, set, slot % r->ways);
+    return true;
+}
+
+/* How t_against_ref() picks masks: t_pick_mask()'s, and one more. */
+#define T_PAGES_MOSTLY ((TMasks)(T_ANY + 1))   /* a 2 MiB block now and then */
+
+static uint64_t t_ref_pick_mask(TMasks kind, uint64_t region, uint64_t *rng)
+{
+    if (kind == T_PAGES_MOSTLY) {
+        return t_rand(rng) % 300 ? ~UINT64_C(0xfff) : ~UINT64_C(0x1fffff);
+    }
+    return t_pick_mask(kind, region, rng);
+}
+
+/*
+ * @ops requests as in t_against_scan(), through every entry point in
+ * turn (lookup then insert, lookup_miss then insert_missed, lookup_fill)
+ * and, now and then, a hit through a reference taken some requests
+ * before; invalidations at random (so that a cache spends stretches with
+ * one mask and with several).  Every answer, payload and way filled is
+ * the reference's.
+ */
+static void t_against_ref(uint32_t entries, uint32_t ways, SmTagPolicy pol,
+                          TMasks kind, unsigned ops)
+{
+    SmTagCache *c = t_new(entries, ways, pol, 77);
+    uint64_t rng = entries * 17 + ways * 5 + pol * 11 + kind * 3 + 1;
+    uint64_t next_payload = 1;
+    SmTagRef old = { 0 };
+    uint64_t old_fill = 0;
+    unsigned i, hits = 0, ref_hits = 0;
+    TRef r;
+
+    t_ref_init(&r, entries, ways, pol, 77);
+    for (i = 0; i < ops; i++) {
+        uint64_t ctx = (uint64_t[]){ 1, 2, UINT64_C(1) << 32 | UINT64_C(3)
+                                                                << 33 }
+                       [t_rand(&rng) % 3];
+        uint64_t region = t_rand(&rng) % 3;
+        uint64_t addr = (region == 2 ? UINT64_C(0x7f0000000000) : 0) |
+                        region << 21 | (t_rand(&rng) % 24) << 12 |
+                        (t_rand(&rng) % 512) << 3;
+        uint64_t hint = (addr >> 12) ^ ctx;
+        uint64_t mask = t_ref_pick_mask(kind, region, &rng);
+        uint64_t got = 0, want;
+        unsigned style = t_rand(&rng) % 3;
+        uint32_t way = UINT32_MAX;
+        SmTagMiss miss;
+        SmTagRef ref;
+        bool hit;
+        int rw;
+
+        if (t_rand(&rng) % 1500 == 0) {
+            sm_tagcache_invalidate_all(c);
+            t_ref_empty(&r);
+        }
+        if (old.gen && t_rand(&rng) % 8 == 0) {
+            bool want_ref = t_ref_ref_hit(&r, old.slot, old_fill);
+
+            g_assert_cmpint(sm_tagcache_ref_hit(c, &old, UINT64_MAX), ==,
+                            want_ref);
+            ref_hits += want_ref;
+            continue;
+        }
+        rw = t_ref_lookup(&r, hint, ctx, addr);
+        switch (style) {
+        case 0:
+            hit = sm_tagcache_lookup(c, hint, ctx, addr, &got);
+            if (!hit) {
+                way = sm_tagcache_insert(c, hint, ctx, addr, mask,
+                                         next_payload);
+            }
+            break;
+        case 1:
+            hit = sm_tagcache_lookup_miss(c, hint, ctx, addr, &got, &miss);
+            if (!hit) {
+                way = sm_tagcache_insert_missed(c, &miss, ctx, addr, mask,
+                                                next_payload);
+            }
+            break;
+        default:
+            hit = sm_tagcache_lookup_fill(c, hint, ctx, addr, mask,
+                                          next_payload, &got);
+            if (!hit) {
+                sm_tagcache_last_ref(c, 1, &ref);
+                way = ref.slot % sm_tagcache_ways(c);
+            }
+            break;
+        }
+        g_assert_cmpint(hit, ==, rw >= 0);
+        if (hit) {
+            uint32_t set = hint & (r.sets - 1);
+
+            want = r.way[set * r.ways + (uint32_t)rw].payload;
+            g_assert_cmpuint(got, ==, want);
+            hits++;
+        } else {
+            g_assert_cmpuint(way, ==, t_ref_insert(&r, hint, ctx, addr, mask,
+                                                   next_payload++));
+        }
+        /* Now and then keep this request's entry for a later reference hit */
+        if (t_rand(&rng) % 16 == 0 && sm_tagcache_last_ref(c, 1, &ref)) {
+            old = ref;
+            old_fill = r.way[ref.slot].fill;
+        }
+    }
+    /* Not a test of nothing: hits, misses and reference hits, often */
+    g_assert_cmpuint(hits, >, ops / 100);
+    g_assert_cmpuint(hits, <, ops - ops / 50);
+    g_assert_cmpuint(ref_hits, >, 0);
+    sm_tagcache_free(c);
+    t_ref_free(&r);
+}
+
+static void test_against_ref(void)
+{
+    static const struct {
+        uint32_t entries, ways;
+    } geo[] = { { 32, 0 }, { 32, 4 }, { 8, 2 }, { 64, 64 }, { 16, 1 } };
+    static const TMasks kinds[] = { T_PAGES, T_PAGES_MOSTLY, T_BY_REGION,
+                                    T_ANY };
+    unsigned g, k;
+    int pol;
+
+    for (g = 0; g < G_N_ELEMENTS(geo); g++) {
+        for (pol = 0; pol < SM_TAG_POLICY_COUNT; pol++) {
+            for (k = 0; k < G_N_ELEMENTS(kinds); k++) {
+                t_against_ref(geo[g].entries, geo[g].ways, pol, kinds[k],
+                              20000);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -494,5 +779,6 @@ int main(int argc, char **argv)
                     test_overlap_lowest_way);
     g_test_add_func("/sm/tagcache/refs", test_refs);
     g_test_add_func("/sm/tagcache/against-scan", test_against_scan);
+    g_test_add_func("/sm/tagcache/against-ref", test_against_ref);
     return g_test_run();
 }
