@@ -75,14 +75,44 @@ static inline void sm_plru_touch_masks(uint32_t ways, uint32_t way,
 }
 
 /*
+ * The first three steps down from the root, as a table: entry x is the
+ * heap node (8 .. 15) that node bits 1 .. 7 equal to the bits of x
+ * (node n's bit is bit n - 1 of x) lead to.  Each SM_PLRU_Nk() is one
+ * step of the walk sm_plru_victim() makes, so the compiler fills it in.
+ */
+#define SM_PLRU_N1(x) (2u + ((x) & 1u))
+#define SM_PLRU_N2(x) \
+    (2u * SM_PLRU_N1(x) + (((x) >> (SM_PLRU_N1(x) - 1u)) & 1u))
+#define SM_PLRU_N3(x) \
+    (2u * SM_PLRU_N2(x) + (((x) >> (SM_PLRU_N2(x) - 1u)) & 1u))
+#define SM_PLRU_T4(x) \
+    SM_PLRU_N3(x), SM_PLRU_N3((x) + 1u), SM_PLRU_N3((x) + 2u), \
+    SM_PLRU_N3((x) + 3u)
+#define SM_PLRU_T16(x) \
+    SM_PLRU_T4(x), SM_PLRU_T4((x) + 4u), SM_PLRU_T4((x) + 8u), \
+    SM_PLRU_T4((x) + 12u)
+#define SM_PLRU_T64(x) \
+    SM_PLRU_T16(x), SM_PLRU_T16((x) + 16u), SM_PLRU_T16((x) + 32u), \
+    SM_PLRU_T16((x) + 48u)
+
+static const uint8_t sm_plru_top3[128] = {
+    SM_PLRU_T64(0u), SM_PLRU_T64(64u)
+};
+
+/*
  * The way the tree points at.  Following the bits down from the root
  * ends at heap node @ways + way: the leaves are numbered after the
- * @ways - 1 inner nodes.
+ * @ways - 1 inner nodes.  A tree of 8 ways or more starts three levels
+ * down, from the table: every micro-TLB miss of a full 32-way set walks
+ * five levels, and each step waits for the one before.
  */
 static inline uint32_t sm_plru_victim(uint64_t bits, uint32_t ways)
 {
     uint32_t node = 1;
 
+    if (ways >= 8) {
+        node = sm_plru_top3[(bits >> 1) & 127];
+    }
     while (node < ways) {
         node = 2 * node + (uint32_t)((bits >> node) & 1);
     }

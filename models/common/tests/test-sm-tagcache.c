@@ -292,6 +292,42 @@ static void test_refs(void)
     sm_tagcache_free(c);
 }
 
+/*
+ * The tree walk to the PLRU victim written out plainly, one level at a
+ * time from the root: what sm_plru_victim() (which starts three levels
+ * down, from a table) must answer, and what the reference model below
+ * uses.
+ */
+static uint32_t t_plru_walk(uint64_t bits, uint32_t ways)
+{
+    uint32_t node = 1;
+
+    while (node < ways) {
+        node = 2 * node + (uint32_t)((bits >> node) & 1);
+    }
+    return node - ways;
+}
+
+/* Every way count PLRU takes, random node bits and every 7-bit top. */
+static void test_plru_victim_walk(void)
+{
+    uint64_t rng = 5;
+    uint32_t ways;
+    unsigned i;
+
+    for (ways = 1; ways <= SM_PLRU_MAX_WAYS; ways *= 2) {
+        for (i = 0; i < 4096; i++) {
+            uint64_t bits = sm_rand_next(&rng);
+
+            if (i < 128) {
+                bits = (bits & ~UINT64_C(0xfe)) | (uint64_t)i << 1;
+            }
+            g_assert_cmpuint(sm_plru_victim(bits, ways), ==,
+                             t_plru_walk(bits, ways));
+        }
+    }
+}
+
 /* ---- Against a scan ------------------------------------------------------ */
 
 /*
@@ -484,7 +520,7 @@ static void test_against_scan(void)
  * A second, independent model of the whole cache, replacement included:
  * ways filled in order, lookups by a scan in way order, the victim of a
  * full set by the policy written out plainly (true LRU by use stamps,
- * tree PLRU by sm_plru_touch() and sm_plru_victim() on the bits, a
+ * tree PLRU by sm_plru_touch() and t_plru_walk() on the bits, a
  * pointer per set, the seeded generator), the overlap flag of a set by
  * comparing regions.  The cache's fast paths (one mask in use: probe,
  * index, no overlap check) and its general ones must both answer and
@@ -575,7 +611,7 @@ static uint32_t t_ref_victim(TRef *r, uint32_t set)
     }
     switch (r->pol) {
     case SM_TAG_PLRU:
-        return sm_plru_victim(r->repl[set], r->ways);
+        return t_plru_walk(r->repl[set], r->ways);
     case SM_TAG_ROUND_ROBIN:
         best = (uint32_t)r->repl[set];
         r->repl[set] = (best + 1) % r->ways;
@@ -778,6 +814,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sm/tagcache/overlap-lowest-way",
                     test_overlap_lowest_way);
     g_test_add_func("/sm/tagcache/refs", test_refs);
+    g_test_add_func("/sm/tagcache/plru-victim-walk", test_plru_victim_walk);
     g_test_add_func("/sm/tagcache/against-scan", test_against_scan);
     g_test_add_func("/sm/tagcache/against-ref", test_against_ref);
     return g_test_run();
