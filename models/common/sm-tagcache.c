@@ -668,6 +668,11 @@ bool sm_tagcache_lookup_fill(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
     return false;
 }
 
+void sm_tagcache_set_last_payload(SmTagCache *c, uint64_t payload)
+{
+    c->payload[c->last] = payload;
+}
+
 bool sm_tagcache_last_ref(const SmTagCache *c, uint64_t min_size,
                           SmTagRef *ref)
 {

@@ -103,6 +103,12 @@ uint32_t sm_tagcache_insert_missed(SmTagCache *c, const SmTagMiss *m,
                                    uint64_t ctx, uint64_t addr, uint64_t mask,
                                    uint64_t payload);
 /*
+ * The payload of the entry the last successful lookup or the last insert
+ * ended at becomes @payload: for a user that fills before it knows what
+ * the payload is (it reads none in between).
+ */
+void sm_tagcache_set_last_payload(SmTagCache *c, uint64_t payload);
+/*
  * A lookup and, when it misses, the insert of (@ctx, @addr, @mask,
  * @fill_payload) that would follow it, in one call: for a user that
  * knows before the lookup what a miss would insert.  Returns whether

@@ -412,7 +412,6 @@ typedef struct SmTrip {
     uint64_t t;              /* now */
     bool utlb_hit;           /* the micro-TLB lookup, made first */
     uint64_t utlb_ready;     /* its entry's payload: valid from */
-    const SmTagMiss *utlb_miss;  /* a missed lookup's, for the fill */
 } SmTrip;
 
 static void sm_spend(SmTrip *tr, uint64_t *bucket, uint64_t cycles)
@@ -698,19 +697,18 @@ static inline uint64_t sm_utlb_mask(const SmTimingRecord *r)
 
 /*
  * A successful result of @r that the micro-TLB of @tbu did not answer
- * goes in, valid from @t (the cycle it reached the TBU): true if it did.
- * @m: what the lookup that missed left (the lookup is made for every
- * request that does not fault, and only those fill).
+ * is in it, valid from @t (the cycle it reached the TBU): true if it is.
+ * The lookup that missed already filled the entry (sm_timing_translate()),
+ * so only the cycle is left to write.
  */
 static inline __attribute__((always_inline)) bool
 sm_utlb_fill(SmTimingEngine *e, const SmTimingRecord *r, uint32_t tbu,
-             bool utlb_hit, const SmTagMiss *m, uint64_t t)
+             bool utlb_hit, uint64_t t)
 {
     if (utlb_hit || !sm_utlb_keeps(r)) {
         return false;
     }
-    sm_tagcache_insert_missed(e->utlb[tbu], m, sm_utlb_ctx(r), r->iova,
-                              sm_utlb_mask(r), t);
+    sm_tagcache_set_last_payload(e->utlb[tbu], t);
     return true;
 }
 
@@ -854,11 +852,11 @@ static void sm_quick_fold(const SmTimingEngine *e, SmTimingStats *st)
 static bool
 sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
                   SmTimingResult *res, SmServers *s, bool utlb_hit,
-                  uint64_t ready, const SmTagMiss *miss)
+                  uint64_t ready)
 {
     SmTrip tr = { .e = e, .p = &e->p, .r = r, .res = res,
                   .t = r->arrival, .utlb_hit = utlb_hit,
-                  .utlb_ready = ready, .utlb_miss = miss };
+                  .utlb_ready = ready };
     uint64_t start;
     bool tcu, filled;
 
@@ -868,8 +866,7 @@ sm_translate_full(SmTimingEngine *e, const SmTimingRecord *r,
     if (tcu) {
         sm_tcu(&tr);
     }
-    filled = sm_utlb_fill(e, r, res->tbu, res->utlb == SM_TIMING_HIT, miss,
-                          tr.t);
+    filled = sm_utlb_fill(e, r, res->tbu, res->utlb == SM_TIMING_HIT, tr.t);
     sm_give(e, SM_TIMING_RES_TBU, s, start, tr.t);
     res->done = tr.t;
     res->latency = tr.t - r->arrival;
@@ -893,8 +890,11 @@ static inline bool sm_quick_fill_on_miss(const SmTimingParams *p,
  * The micro-TLB is looked up first of all: the lookup has no other
  * input, and its effect on replacement is the same wherever it happens
  * within the request.  So is the fill of a quick request's miss (the
- * request does nothing else with the micro-TLB), made by the lookup.
- * A faulting transaction is never answered by the TBU, so it does not
+ * request does nothing else with the micro-TLB), made by the lookup,
+ * and of any other miss that keeps its result: such a miss goes the
+ * whole timeline, at whose end the cycle its entry is valid from is
+ * known, and written (sm_utlb_fill(); no lookup reads it before).  A
+ * faulting transaction is never answered by the TBU, so it does not
  * look.
  */
 void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
@@ -904,7 +904,6 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
     SmServers *s = &e->tbu[tbu];
     uint64_t start = MAX(r->arrival, sm_servers_first(s));
     uint64_t ready = 0;
-    SmTagMiss miss;
     bool utlb_hit;
     SmQuick k;
 
@@ -918,18 +917,24 @@ void sm_timing_translate(SmTimingEngine *e, const SmTimingRecord *r,
             return;
         }
         utlb_hit = true;
+    } else if (r->fault) {
+        utlb_hit = false;
+    } else if (sm_utlb_keeps(r)) {
+        /* Not quick on a miss (sm_quick_kind()): the payload comes later */
+        utlb_hit = sm_tagcache_lookup_fill(e->utlb[tbu], sm_utlb_hint(r),
+                                           sm_utlb_ctx(r), r->iova,
+                                           sm_utlb_mask(r), UINT64_MAX,
+                                           &ready);
     } else {
-        utlb_hit = !r->fault &&
-                   sm_tagcache_lookup_miss(e->utlb[tbu], sm_utlb_hint(r),
-                                           sm_utlb_ctx(r), r->iova, &ready,
-                                           &miss);
+        utlb_hit = sm_tagcache_lookup(e->utlb[tbu], sm_utlb_hint(r),
+                                      sm_utlb_ctx(r), r->iova, &ready);
     }
     k = sm_quick_kind(&e->p, r, utlb_hit, ready, start);
     if (k == SM_QUICK_COUNT) {
         sm_result_clear(res);
         res->tbu = tbu;
         e->hint_tbu = tbu;
-        e->hint_ok = sm_translate_full(e, r, res, s, utlb_hit, ready, &miss);
+        e->hint_ok = sm_translate_full(e, r, res, s, utlb_hit, ready);
         return;
     }
     sm_quick(e, r->arrival, res, tbu, k, start);

@@ -680,7 +680,8 @@ static uint64_t t_ref_pick_mask(TMasks kind, uint64_t region, uint64_t *rng)
 
 /*
  * @ops requests as in t_against_scan(), through every entry point in
- * turn (lookup then insert, lookup_miss then insert_missed, lookup_fill)
+ * turn (lookup then insert, lookup_miss then insert_missed, lookup_fill,
+ * lookup_fill with the payload set after)
  * and, now and then, a hit through a reference taken some requests
  * before; invalidations at random (so that a cache spends stretches with
  * one mask and with several).  Every answer, payload and way filled is
@@ -709,7 +710,7 @@ static void t_against_ref(uint32_t entries, uint32_t ways, SmTagPolicy pol,
         uint64_t hint = (addr >> 12) ^ ctx;
         uint64_t mask = t_ref_pick_mask(kind, region, &rng);
         uint64_t got = 0, want;
-        unsigned style = t_rand(&rng) % 3;
+        unsigned style = t_rand(&rng) % 4;
         uint32_t way = UINT32_MAX;
         SmTagMiss miss;
         SmTagRef ref;
@@ -744,10 +745,20 @@ static void t_against_ref(uint32_t entries, uint32_t ways, SmTagPolicy pol,
                                                 next_payload);
             }
             break;
-        default:
+        case 2:
             hit = sm_tagcache_lookup_fill(c, hint, ctx, addr, mask,
                                           next_payload, &got);
             if (!hit) {
+                sm_tagcache_last_ref(c, 1, &ref);
+                way = ref.slot % sm_tagcache_ways(c);
+            }
+            break;
+        default:
+            /* The payload written after the fill, as the timing engine's */
+            hit = sm_tagcache_lookup_fill(c, hint, ctx, addr, mask,
+                                          UINT64_MAX, &got);
+            if (!hit) {
+                sm_tagcache_set_last_payload(c, next_payload);
                 sm_tagcache_last_ref(c, 1, &ref);
                 way = ref.slot % sm_tagcache_ways(c);
             }
