@@ -425,6 +425,25 @@ static bool t_lookup_fill(SmTagCache *d, unsigned style, uint64_t hint,
 }
 
 /*
+ * A random access of the tests' traffic, its region returned: one of
+ * three contexts (the third as the micro-TLB's with a SubstreamID), in
+ * one of three 2 MiB regions (the last high up: the hashes see the upper
+ * bits too), in one of their first @pages pages.
+ */
+static uint64_t t_random_access(uint64_t *rng, unsigned pages, uint64_t *ctx,
+                                uint64_t *addr)
+{
+    uint64_t region;
+
+    *ctx = (uint64_t[]){ 1, 2, UINT64_C(1) << 32 | UINT64_C(3) << 33 }
+           [t_rand(rng) % 3];
+    region = t_rand(rng) % 3;
+    *addr = (region == 2 ? UINT64_C(0x7f0000000000) : 0) | region << 21 |
+            (t_rand(rng) % pages) << 12 | (t_rand(rng) % 512) << 3;
+    return region;
+}
+
+/*
  * @ops lookups of random addresses (three contexts, 32 pages in each of
  * three 2 MiB regions: more than fit, so sets fill and evict), each miss
  * followed by an insert as callers do, everything invalidated every 1000
@@ -447,15 +466,8 @@ static void t_against_scan(uint32_t entries, uint32_t ways, SmTagPolicy pol,
 
     m.way = g_new0(TWay, entries);
     for (i = 0; i < ops; i++) {
-        /* The third context as the micro-TLB's with a SubstreamID */
-        uint64_t ctx = (uint64_t[]){ 1, 2, UINT64_C(1) << 32 | UINT64_C(3)
-                                                                << 33 }
-                       [t_rand(&rng) % 3];
-        uint64_t region = t_rand(&rng) % 3;
-        /* The last region high up: the hashes see the upper bits too */
-        uint64_t addr = (region == 2 ? UINT64_C(0x7f0000000000) : 0) |
-                        region << 21 | (t_rand(&rng) % 32) << 12 |
-                        (t_rand(&rng) % 512) << 3;
+        uint64_t ctx, addr;
+        uint64_t region = t_random_access(&rng, 32, &ctx, &addr);
         uint64_t hint = (addr >> 12) ^ ctx;     /* as the micro-TLB's */
         uint64_t want = 0, got = 0, got_d = 0, mask;
         uint32_t way, way_d = UINT32_MAX;
@@ -700,13 +712,8 @@ static void t_against_ref(uint32_t entries, uint32_t ways, SmTagPolicy pol,
 
     t_ref_init(&r, entries, ways, pol, 77);
     for (i = 0; i < ops; i++) {
-        uint64_t ctx = (uint64_t[]){ 1, 2, UINT64_C(1) << 32 | UINT64_C(3)
-                                                                << 33 }
-                       [t_rand(&rng) % 3];
-        uint64_t region = t_rand(&rng) % 3;
-        uint64_t addr = (region == 2 ? UINT64_C(0x7f0000000000) : 0) |
-                        region << 21 | (t_rand(&rng) % 24) << 12 |
-                        (t_rand(&rng) % 512) << 3;
+        uint64_t ctx, addr;
+        uint64_t region = t_random_access(&rng, 24, &ctx, &addr);
         uint64_t hint = (addr >> 12) ^ ctx;
         uint64_t mask = t_ref_pick_mask(kind, region, &rng);
         uint64_t got = 0, want;
