@@ -233,9 +233,11 @@ FIRMWARES = ("", "uefi")
 
 def qemu_version(binary):
     """The QEMU version a binary's build directory is named after
-    (build/qemu-10.0: "10.0"), "" for build/qemu."""
+    (build/qemu-10.0 and build/qemu-asan-10.0: "10.0"), "" for
+    build/qemu and build/qemu-asan."""
     d = os.path.basename(os.path.dirname(binary))
-    return d.split("-", 1)[1] if "-" in d else ""
+    m = re.fullmatch(r"qemu(?:-asan)?-(\d+\.\d+)", d)
+    return m[1] if m else ""
 
 
 def ensure_disk(size_mb, name="disk"):
