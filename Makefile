@@ -8,12 +8,15 @@
 #   make check   every test: model and core-ref unit tests (also under
 #                ASan/UBSan), guest scenarios, the core-ref guest and
 #                tooling (pytest), QTest suites,
-#                QTest suites of arm-smmuv3-ext (make qtest), and on
-#                the ASan/UBSan QEMU (make check-asan)
-#   make qemu-asan   QEMU with AddressSanitizer and UBSan (build/qemu-asan)
+#                QTest suites of arm-smmuv3-ext (make qtest), all on
+#                QEMU 7.2, and on the ASan/UBSan QEMU 10.0 (make
+#                check-asan): each supported QEMU runs the QTest suites
+#                and a Linux guest
+#   make qemu-asan   QEMU with AddressSanitizer and UBSan: QEMU 10.0 in
+#                build/qemu-asan-10.0 (ASAN_QEMU=7.2: build/qemu-asan)
 #   make check-asan  QTest suites, a bounded random campaign, mutated
-#                migration streams and one Linux guest on build/qemu-asan
-#   make fuzz-qemu   the long QEMU-level campaign on build/qemu-asan
+#                migration streams and one Linux guest on that QEMU
+#   make fuzz-qemu   the long QEMU-level campaign on that QEMU
 #                (QFUZZ_SEEDS=1-24 x QFUZZ_OPS=5000 operations)
 #   make fuzz    libFuzzer campaign on the models (models/fuzz): FUZZ_SECONDS
 #                (600) per harness, -jobs=1, or FUZZ_RUNS executions
@@ -49,6 +52,21 @@ export SMMU_EXT_QEMU ?= $(CURDIR)/build/qemu-10.0/qemu-system-aarch64
 QTEST_SETUP := qemu10
 else
 QTEST_SETUP := qemu
+endif
+
+# The sanitizer QEMU (qemu-asan, check-asan, fuzz-qemu): 10.0 by default,
+# so that make check, which runs everything else on 7.2, runs the QTest
+# suites and a Linux guest on both supported QEMUs within CI's time.
+ASAN_QEMU ?= 10.0
+ifneq ($(ASAN_QEMU),$(filter 7.2 10.0,$(ASAN_QEMU)))
+$(error ASAN_QEMU=$(ASAN_QEMU): supported are 7.2 and 10.0)
+endif
+ifeq ($(ASAN_QEMU),10.0)
+ASAN_BUILD := build/qemu-asan-10.0
+ASAN_SETUP := asan10
+else
+ASAN_BUILD := build/qemu-asan
+ASAN_SETUP := asan
 endif
 
 .PHONY: help run check bench clean distclean bootstrap qemu guest kernel models \
@@ -114,11 +132,11 @@ sanitize: build/models-san/build.ninja
 	ASAN_OPTIONS=abort_on_error=1 SM3_FUZZ_ITERS=20000 \
 	$(MESON) test -C build/models-san --no-suite qtest --print-errorlogs
 
-# QEMU with AddressSanitizer and UBSan: build/qemu-asan (scripts/build-qemu).
+# QEMU with AddressSanitizer and UBSan: $(ASAN_BUILD) (scripts/build-qemu).
 qemu-asan:
-	SMMU_EXT_QEMU_FLAVOUR=asan scripts/build-qemu
+	SMMU_EXT_QEMU_VERSION=$(ASAN_QEMU) SMMU_EXT_QEMU_FLAVOUR=asan scripts/build-qemu
 
-# QEMU-level robustness on build/qemu-asan (docs/robustness.md): the QTest
+# QEMU-level robustness on $(ASAN_BUILD) (docs/robustness.md): the QTest
 # suites and the pytest tests marked asan.  halt_on_error and
 # abort_on_error stop QEMU at the first report; log_path puts each report
 # in $(SANLOG), and a report there fails the run even if no test noticed.
@@ -126,7 +144,7 @@ qemu-asan:
 SANLOG = $(CURDIR)/build/logs/sanitizer
 SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=0:log_path=$(SANLOG)/report \
 	UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(SANLOG)/report \
-	SMMU_EXT_QEMU=$(CURDIR)/build/qemu-asan/qemu-system-aarch64 \
+	SMMU_EXT_QEMU=$(CURDIR)/$(ASAN_BUILD)/qemu-system-aarch64 \
 	SMMU_EXT_LOGS=$(CURDIR)/build/logs/asan
 # Files holding only ASan's makecontext/swapcontext warning do not count.
 SAN_REPORTS = r=$$(grep -l -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
@@ -135,7 +153,7 @@ SAN_REPORTS = r=$$(grep -l -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer
 
 check-asan: models qemu-asan guest
 	rm -rf $(SANLOG) && mkdir -p $(SANLOG)
-	$(SAN_ENV) $(MESON) test -C build/models --suite qtest --setup asan --print-errorlogs
+	$(SAN_ENV) $(MESON) test -C build/models --suite qtest --setup $(ASAN_SETUP) --print-errorlogs
 	$(SAN_ENV) $(PY) -m pytest -m asan tests
 	@$(SAN_REPORTS)
 

@@ -31,12 +31,18 @@ class StreamError(Exception):
 
 
 def vmdesc(stream):
-    """The JSON description at the end of @stream (a dict)."""
-    at = stream.rfind(b'{"page_size"')
-    if at < 5 or stream[at - 5] != VMDESCRIPTION:
-        raise StreamError("no VM description in the stream")
-    (length,) = struct.unpack(">I", stream[at - 4:at])
-    return json.loads(stream[at:at + length])
+    """The JSON description at the end of @stream (a dict): the last JSON
+    object after a QEMU_VM_VMDESCRIPTION byte and its be32 length that
+    ends the stream.  Its first key depends on the QEMU (7.2: page_size,
+    10.0: configuration), so the object is found by where it ends."""
+    at = len(stream)
+    while True:
+        at = stream.rfind(b'{"', 0, at)
+        if at < 5:
+            raise StreamError("no VM description in the stream")
+        (length,) = struct.unpack(">I", stream[at - 4:at])
+        if stream[at - 5] == VMDESCRIPTION and at + length == len(stream):
+            return json.loads(stream[at:])
 
 
 def _layout(fields, base, prefix):
