@@ -608,11 +608,7 @@ bool sm_tagcache_lookup(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
 {
     SmTagMiss m;
 
-    if (c->n_masks == 1) {
-        return sm_tag_lookup_one(c, set_hint, ctx, addr, c->masks[0],
-                                 payload, &m);
-    }
-    return sm_tag_lookup(c, set_hint, ctx, addr, payload, &m);
+    return sm_tagcache_lookup_miss(c, set_hint, ctx, addr, payload, &m);
 }
 
 bool sm_tagcache_lookup_miss(SmTagCache *c, uint64_t set_hint, uint64_t ctx,
