@@ -11,6 +11,23 @@
 #include "hw/irq.h"
 #include "sm-host.h"
 
+/*
+ * A section of the memory map the model read from: for RAM (its tables
+ * and queues are in guest RAM), a host pointer, so that later reads in it
+ * are a copy without QEMU's memory dispatch (about 300 instructions a
+ * read, most of a TLB-missing translation's host cost after the walk
+ * itself); for anything else, a note that reads there are dispatched.
+ * Valid until the memory map next changes (smmu_ext_host_listen()).
+ */
+typedef struct SmmuExtRamWindow {
+    hwaddr start;
+    uint64_t len;                   /* 0: no window */
+    uint8_t *host;                  /* NULL: not RAM, dispatch */
+} SmmuExtRamWindow;
+
+/* Queues and tables can be in two RAM sections (boot RAM, a DIMM) */
+#define SMMU_EXT_RAM_WINDOWS 2
+
 typedef struct SmmuExtHost {
     const char *id;                 /* device id for logs and traces */
     AddressSpace *as;               /* where tables, queues and MSIs go */
@@ -24,9 +41,21 @@ typedef struct SmmuExtHost {
                            bool ssv, uint64_t addr, uint64_t size);
     void (*pri_response)(void *owner, uint32_t sid, uint32_t ssid, bool ssv,
                          uint16_t grpid, unsigned resp);
+    /* Reads through a RAM window once smmu_ext_host_listen() is called */
+    MemoryListener listener;
+    bool listening;
+    SmmuExtRamWindow window[SMMU_EXT_RAM_WINDOWS];
+    unsigned window_next;           /* the one the next section replaces */
 } SmmuExtHost;
 
 /* Fill @hooks so that every hook reaches @ctx (which must outlive it). */
 void smmu_ext_host_init(SmHost *hooks, SmmuExtHost *ctx);
+/*
+ * From now on reads of guest RAM go through @ctx's RAM window, which a
+ * listener on @ctx->as drops at every change of its memory map.  Call it
+ * last in realize: the listener stays registered as long as the device
+ * (ours have no unrealize).
+ */
+void smmu_ext_host_listen(SmmuExtHost *ctx);
 
 #endif /* HW_SMMU_EXT_HOST_H */

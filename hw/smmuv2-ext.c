@@ -568,6 +568,8 @@ static void smmuv2_ext_realize(DeviceState *d, Error **errp)
     smmu_ext_board_add_iommu(s->primary_bus, s->phandle, s->sid_offset,
                              1u << cfg.features.numsidb);
     qemu_register_reset(smmuv2_ext_reset, s);
+    /* Last: nothing after it fails, and the device stays (no unrealize) */
+    smmu_ext_host_listen(&s->host);
     trace_smmuv2_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi,
                              s->numcb);
 }

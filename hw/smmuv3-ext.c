@@ -1162,6 +1162,8 @@ static void smmuv3_ext_realize(DeviceState *d, Error **errp)
     /* StreamID = requester id: 16-bit StreamIDs cover every bus */
     smmu_ext_board_add_iommu(s->primary_bus, s->phandle, 0, UINT32_MAX);
     qemu_register_reset(smmuv3_ext_reset, s);
+    /* Last: nothing after it fails, and the device stays (no unrealize) */
+    smmu_ext_host_listen(&s->host);
     trace_smmuv3_ext_realize(s->id, s->primary_bus_name, s->addr, s->spi);
 }
 

@@ -297,6 +297,24 @@ static void walk_in_hole(Fault *f, const FaultCase *c)
     qsm3_setup_s1(&f->e->smmu, QENV_TD_SID, &pt, 1, 0);
 }
 
+/*
+ * A stage-1 table root in the last page of a hole that RAM directly
+ * follows (virt's RAM at 1 GiB, below it where the low ECAM is when the
+ * board uses that one): the read fails, and reads nothing of the RAM
+ * above nor of what comes before it.
+ */
+static void walk_below_ram(Fault *f, const FaultCase *c)
+{
+    QSm3Pt pt;
+
+    if (f->e->ecam == QTD_VIRT_LOW_ECAM) {
+        qenv_skip(f->e, "the board's ECAM is below its RAM: no hole there");
+    }
+    qsm3_pt_init(&pt, &f->e->bus, &f->e->alloc, false, 12, 39);
+    pt.root = QALLOC_VIRT_RAM_BASE - 4096;
+    qsm3_setup_s1(&f->e->smmu, QENV_TD_SID, &pt, 1, 0);
+}
+
 /* S1CDMax 4 with S1DSS = terminate: PASID-less traffic is refused. */
 static void s1dss_terminate(Fault *f, const FaultCase *c)
 {
@@ -429,6 +447,9 @@ static const FaultCase fault_cases[] = {
     { "f-walk-eabt", .setup = walk_in_hole, .iova = IOVA,
       EXPECT(SM3_EVT_F_WALK_EABT, false, false, SM3_CLASS_TT, CK_FETCH),
       .fetch = HOLE + 2 * 8 },
+    { "f-walk-eabt/below-ram", .setup = walk_below_ram, .iova = IOVA,
+      EXPECT(SM3_EVT_F_WALK_EABT, false, false, SM3_CLASS_TT, CK_FETCH),
+      .fetch = QALLOC_VIRT_RAM_BASE - 4096 + 2 * 8 },
     { "f-stream-disabled", .setup = s1dss_terminate, .needs = NEED_SSID,
       .iova = IOVA + 0x100,
       .read = true, .id = SM3_EVT_F_STREAM_DISABLED, .checks = CK_SID },
@@ -498,6 +519,69 @@ static void test_one_record_per_transaction(void)
     qenv_free(e);
 }
 
+/*
+ * The memory map decides where the tables are.  The stage-1 tables are in
+ * the RAM of a PCI BAR (ivshmem-plain's BAR2, memory behind a BAR like
+ * any other RAM); a DMA translates through them.  Then the BAR moves, so
+ * the tables' addresses are no longer memory, and the TLB is emptied.
+ * The next walk reads the level-1 descriptor at its old address, in the
+ * PCI window where nothing decodes it now: the read completes with all
+ * ones (a PCI master abort, as QEMU's PCI hosts answer), a table
+ * descriptor whose next-level address is 0xfffffffff000 (bits 47:12 of
+ * 48-bit output addresses).  Nothing is there: F_WALK_EABT with that
+ * fetch address (level 2, index 0 for IOVA 2 GiB).  A model that kept
+ * reading the RAM where it found it, past the change of the map, would
+ * translate again.
+ */
+#define MOVING_BAR2_REG   0x18        /* BAR2, 64-bit, prefetchable */
+#define MOVING_DEVFN      (3 << 3)    /* 00:03.0 */
+#define MOVING_BAR_SIZE   UINT64_C(0x100000)
+#define MOVING_BAR_OLD    UINT64_C(0x10200000)
+#define MOVING_BAR_NEW    UINT64_C(0x10300000)
+
+static void moving_bar_place(QEnv *e, uint64_t addr)
+{
+    qpci_cfg_writel(&e->bus, e->ecam, 0, MOVING_DEVFN, MOVING_BAR2_REG,
+                    (uint32_t)addr | 0xc);   /* 64-bit, prefetchable */
+    qpci_cfg_writel(&e->bus, e->ecam, 0, MOVING_DEVFN, MOVING_BAR2_REG + 4,
+                    (uint32_t)(addr >> 32));
+}
+
+static void test_walk_after_map_change(void)
+{
+    QEnv *e;
+    QGuestAlloc bar_ram;
+    QSm3Pt pt;
+    uint64_t buf, rec[4];
+
+    qenv_require_ext("the host-memory shortcut of arm-smmuv3-ext's table "
+                     "reads (hw/smmu-ext-host.c), which must follow "
+                     "QEMU's memory map");
+    e = qenv_new(NULL, "", "-object memory-backend-ram,id=shm,size=1M "
+                 "-device ivshmem-plain,memdev=shm,bus=pcie.0,addr=03.0");
+    qsm3_init(&e->smmu, &e->bus, &e->alloc, e->smmu_base, NULL);
+    qtd_init(&e->td, &e->bus, e->ecam, 0, QENV_TD_DEVFN, QENV_TD_BAR);
+    moving_bar_place(e, MOVING_BAR_OLD);
+    qpci_cfg_writel(&e->bus, e->ecam, 0, MOVING_DEVFN, 0x04, 0x2); /* MEM */
+    qalloc_init(&bar_ram, &e->bus, MOVING_BAR_OLD, MOVING_BAR_SIZE);
+    qsm3_pt_init(&pt, &e->bus, &bar_ram, false, 12, 39);
+    g_assert_cmphex(pt.root, ==, MOVING_BAR_OLD);
+    buf = qenv_buf(e, 4096);
+    qsm3_pt_map(&pt, IOVA, buf, 3, 0);
+    qsm3_setup_s1(&e->smmu, QENV_TD_SID, &pt, 1, 0);
+
+    g_assert(qtd_write(&e->td, IOVA + 0x10, 4, 0x5a5a5a5a));
+    g_assert_cmphex(qenv_ld32(e, buf + 0x10), ==, 0x5a5a5a5a);
+
+    moving_bar_place(e, MOVING_BAR_NEW);
+    qsm3_tlbi_nh_all(&e->smmu);
+    qenv_dma_fault(e, IOVA + 0x10, false, SM3_EVT_F_WALK_EABT, rec);
+    g_assert_cmphex(rec[3] & SM3_EVT3_FETCH_ADDR, ==,
+                    UINT64_C(0xfffffffff000));
+    g_assert_cmphex(qenv_ld32(e, buf + 0x10), ==, 0x5a5a5a5a);
+    qenv_free(e);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -506,5 +590,7 @@ int main(int argc, char **argv)
                     test_sid_of_second_device);
     qenv_add_func("/arm-smmuv3-ext/faults/record/one-per-transaction",
                     test_one_record_per_transaction);
+    qenv_add_func("/arm-smmuv3-ext/faults/f-walk-eabt/after-map-change",
+                  test_walk_after_map_change);
     return g_test_run();
 }
