@@ -70,8 +70,8 @@ ASAN_SETUP := asan
 endif
 
 .PHONY: help run check bench clean distclean bootstrap qemu guest kernel models \
-        unit coverage pytest qtest sanitize qemu-asan check-asan fuzz-qemu \
-        conformance
+        unit coverage pytest pytest-built qtest sanitize qemu-asan \
+        qemu-asan-beside check-asan fuzz-qemu conformance
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -110,6 +110,10 @@ qtest: models qemu
 	$(MESON) test -C build/models --suite qtest --setup $(QTEST_SETUP) --print-errorlogs
 
 pytest: qemu guest kernel
+	$(PY) -m pytest tests
+
+# pytest on what is built (check builds it first, not beside qemu-asan)
+pytest-built:
 	$(PY) -m pytest tests
 
 # The SMMUv3 QTest suites case by case on arm-smmuv3-ext and on QEMU's
@@ -186,7 +190,21 @@ fuzz: build/fuzz/build.ninja
 fuzz-check: build/fuzz/build.ninja
 	FUZZ_CHECK_SECONDS=$(FUZZ_CHECK_SECONDS) scripts/fuzz check
 
-check: bootstrap unit sanitize pytest qtest check-asan fuzz-check
+# On CI's two cores, two steps that keep only one busy have something
+# beside them: pytest boots one guest at a time, and the sanitizer QEMU
+# for check-asan is built meanwhile (qemu-asan-beside, after what pytest
+# needs); check-asan's guests run beside fuzz-check.
+check: bootstrap unit sanitize
+	$(MAKE) --no-print-directory qemu guest kernel
+	$(MAKE) --no-print-directory -j2 pytest-built qemu-asan-beside
+	$(MAKE) --no-print-directory qtest
+	$(MAKE) --no-print-directory -j2 check-asan fuzz-check
+
+# qemu-asan at a lower priority, so that pytest's guests keep their core
+# (scripts/build-qemu logs the build itself, so pytest's output stays
+# readable).
+qemu-asan-beside:
+	nice -n 10 $(MAKE) --no-print-directory qemu-asan
 
 # With KERNEL_SRC, the guest boots the kernel built from that tree.
 run:
