@@ -200,11 +200,14 @@ check: bootstrap unit sanitize
 	$(MAKE) --no-print-directory qtest
 	$(MAKE) --no-print-directory -j2 check-asan fuzz-check
 
-# qemu-asan at a lower priority, so that pytest's guests keep their core
-# (scripts/build-qemu logs the build itself, so pytest's output stays
-# readable).
+# qemu-asan at a lower priority, so that pytest's guests keep their core;
+# its messages go to a log of their own (shown if it fails), so that
+# pytest's lines stay whole.
 qemu-asan-beside:
-	nice -n 10 $(MAKE) --no-print-directory qemu-asan
+	@mkdir -p build/logs
+	@nice -n 10 $(MAKE) --no-print-directory qemu-asan \
+	    > build/logs/qemu-asan-beside.log 2>&1 || \
+	    { tail -n 30 build/logs/qemu-asan-beside.log; exit 1; }
 
 # With KERNEL_SRC, the guest boots the kernel built from that tree.
 run:
