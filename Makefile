@@ -110,7 +110,7 @@ qtest: models qemu
 	$(MESON) test -C build/models --suite qtest --setup $(QTEST_SETUP) --print-errorlogs
 
 pytest: qemu guest kernel
-	$(PY) -m pytest tests
+	$(MAKE) --no-print-directory pytest-built
 
 # pytest on what is built (check builds it first, not beside qemu-asan)
 pytest-built:
