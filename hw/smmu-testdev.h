@@ -74,9 +74,9 @@
 #define     SMMU_TESTDEV_PAT_CONST     1   /* PATTERN repeated */
 #define   SMMU_TESTDEV_OP_PASID        SMMU_TESTDEV_MASK(8, 8)  /* tag */
 #define   SMMU_TESTDEV_OP_NO_ATS       SMMU_TESTDEV_MASK(9, 9)
+#define   SMMU_TESTDEV_OP_CACHED       SMMU_TESTDEV_MASK(10, 10) /* virtio's */
 #define   SMMU_TESTDEV_OP_NO_PRI       SMMU_TESTDEV_MASK(11, 11)
 #define   SMMU_TESTDEV_OP_RESERVED     (SMMU_TESTDEV_MASK(31, 12) | \
-                                        SMMU_TESTDEV_MASK(10, 10) | \
                                         SMMU_TESTDEV_MASK(7, 6))
 
 #define SMMU_TESTDEV_PATTERN           0x020   /* 32: seed or constant */

@@ -154,6 +154,52 @@ static void test_s1_scatter(void)
     qenv_free(e);
 }
 
+/*
+ * An 8-byte write and read through a MemoryRegionCache (the way virtio
+ * reaches its rings, smmu-testdev OP.CACHED) that straddle two IOVA
+ * pages mapped to frames that are not adjacent, as a used-ring element
+ * of a 1024-entry queue does: each half is in its own frame, and the
+ * frame right after the first one stays as it was.  QEMU 10.0 wrote the
+ * second half there (hw/qemu-fixes/10).
+ */
+static void test_s1_cached_straddle(void)
+{
+    QEnv *e = qenv_start(NULL, "", NULL);
+    QEnvXlate x;
+    uint64_t pair = qenv_buf(e, 2 * 4096);     /* first frame, then next */
+    uint64_t second = qenv_buf(e, 4096);
+    uint32_t op = SMMU_TESTDEV_OP_CACHED |
+                  sm_prep_td(SMMU_TESTDEV_OP_PAT, SMMU_TESTDEV_PAT_CONST);
+
+    g_assert_cmphex(second, !=, pair + 4096);
+    qenv_fill(e, pair, 0x5a, 2 * 4096);
+    qenv_fill(e, second, 0x5a, 4096);
+    qenv_xlate_setup(e, &x, QENV_TD_SID, QENV_S1, 12, 0);
+    qenv_xlate_map(e, &x, IOVA, pair, 3, 0);
+    qenv_xlate_map(e, &x, IOVA + 4096, second, 3, 0);
+
+    g_assert_cmphex(qtd_run(&e->td, op | SMMU_TESTDEV_OP_WRITE, 0,
+                            IOVA + 4092, 8, 1, 0, 0x600dd00d), ==,
+                    SMMU_TESTDEV_STATUS_DONE);
+    g_assert_cmphex(qenv_ld32(e, pair + 4092), ==, 0x600dd00d);
+    g_assert_cmphex(qenv_ld32(e, second), ==, 0x600dd00d);
+    g_assert_cmphex(qenv_ld32(e, pair + 4096), ==, 0x5a5a5a5a);
+    g_assert_cmphex(qenv_ld32(e, second + 4), ==, 0x5a5a5a5a);
+
+    /* VERIFY reads it back the same way: both halves from their frames */
+    g_assert_cmphex(qtd_run(&e->td, op | SMMU_TESTDEV_OP_VERIFY,
+                            IOVA + 4092, 0, 8, 1, 0, 0x600dd00d), ==,
+                    SMMU_TESTDEV_STATUS_DONE);
+    qsm3_evt_none(&e->smmu);
+
+    /* The cache is for untranslated DMA without a PASID only */
+    g_assert_cmphex(qtd_run(&e->td, op | SMMU_TESTDEV_OP_WRITE |
+                            SMMU_TESTDEV_OP_PASID, 0, IOVA, 8, 1, 0, 1), ==,
+                    SMMU_TESTDEV_STATUS_ERROR);
+    g_assert_cmpuint(qtd_error(&e->td), ==, SMMU_TESTDEV_ERR_BAD_OP);
+    qenv_free(e);
+}
+
 /* ---- stream table formats ------------------------------------------------ */
 
 /*
@@ -498,6 +544,8 @@ int main(int argc, char **argv)
                     test_s1_4k_4level);
     qenv_add_func("/arm-smmuv3-ext/translation/s1/scatter",
                     test_s1_scatter);
+    qenv_add_func("/arm-smmuv3-ext/translation/s1/cached-straddle",
+                    test_s1_cached_straddle);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation/strtab", strtab_cases,
                    test_strtab);
     QENV_ADD_TABLE("/arm-smmuv3-ext/translation/ste", ste_cases,
