@@ -703,6 +703,14 @@ static int testdev_dma_cached(SmmuTestdevState *s, uint64_t iova,
     if (mapped >= 0 && (uint64_t)mapped >= len) {
         res = write ? address_space_write_cached(&cache, 0, buf, len)
                     : address_space_read_cached(&cache, 0, buf, len);
+        if (write) {
+            /* RAM reached directly: dirty it for migration and TCG */
+            address_space_cache_invalidate(&cache, 0, len);
+        }
+    } else {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: OP.CACHED: [0x%" PRIx64
+                      ", +0x%" PRIx64 ") is not in one memory region\n",
+                      s->name, iova, len);
     }
     address_space_cache_destroy(&cache);
     if (res != MEMTX_OK) {

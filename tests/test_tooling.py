@@ -384,6 +384,7 @@ def test_progress_is_silent_off_a_terminal_and_records_a_larger_count(
     assert total.read_text() == "3\n"        # no count before: this one
 
 
+
 def patched_files(patch):
     with open(patch) as f:
         return [line[len("+++ b/"):].split("\t")[0].rstrip("\n")
@@ -393,16 +394,17 @@ def patched_files(patch):
 def patch_dry_run(tree, patch, reverse):
     with open(patch) as f:
         return subprocess.run(["patch", "-d", tree, "-p1", "-f", "-s",
-                               "--dry-run"] + (["-R"] if reverse else []),
+                               "--fuzz=0", "--dry-run"] +
+                              (["-R"] if reverse else []),
                               stdin=f, capture_output=True, text=True)
 
 
 @pytest.mark.parametrize("suffix", ["", "-10.0"], ids=["7.2", "10.0"])
 def test_qemu_fixes_in_the_working_copy_only(suffix):
-    """Every fix of hw/qemu-fixes for the tree's QEMU is in this clone's
-    working copy, in files of its own; the pristine tree in the cache,
-    which the working copy hard-links and every clone shares, has none
-    (each fix still applies to it)."""
+    """Every fix of hw/qemu-fixes for the tree's QEMU that fits Debian's
+    tree is in this clone's working copy, in files of its own; the
+    pristine tree in the cache, which the working copy hard-links and
+    every clone shares, has none."""
     path_file = os.path.join(paths.BUILD, "qemu-src%s.path" % suffix)
     if not os.path.exists(path_file):
         pytest.skip("no QEMU%s source tree prepared" % (suffix or " 7.2"))
@@ -419,11 +421,17 @@ def test_qemu_fixes_in_the_working_copy_only(suffix):
     patches = sorted(os.path.join(fixes, p) for p in os.listdir(fixes)
                      if p.endswith(".patch"))
     assert patches, "no fix for QEMU %s" % major
+    with open(os.path.join(work, ".smmu-ext-fixes")) as f:
+        recorded = f.read().split()[1:]
     for patch in patches:
+        if patch_dry_run(pristine, patch, reverse=False).returncode:
+            # bootstrap warned; the QTest the patch names is the judge
+            assert patch_dry_run(pristine, patch, reverse=True).returncode, \
+                "%s: the pristine tree %s was patched" % (patch, pristine)
+            continue
         assert patch_dry_run(work, patch, reverse=True).returncode == 0, \
             "%s is not applied to %s" % (patch, work)
-        assert patch_dry_run(pristine, patch, reverse=False).returncode \
-            == 0, "%s: the pristine tree %s changed" % (patch, pristine)
         for name in patched_files(patch):
+            assert name in recorded, name
             assert os.stat(os.path.join(work, name)).st_ino != \
                 os.stat(os.path.join(pristine, name)).st_ino, name
