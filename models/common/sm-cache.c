@@ -217,6 +217,12 @@ void sm_cache_hit_again(SmCache *c, uint32_t slot)
     sm_cache_touch(c, slot);
 }
 
+void *sm_cache_rehit(SmCache *c, uint32_t slot)
+{
+    sm_cache_hit_again(c, slot);
+    return sm_cache_slot_data(c, slot);
+}
+
 void *sm_cache_peek(const SmCache *c, uint64_t set_hint,
                     SmCacheMatchFn match, const void *key)
 {
@@ -277,8 +283,12 @@ void *sm_cache_insert(SmCache *c, uint64_t set_hint, const void *data)
     }
     slot = first + way;
     dst = sm_cache_slot_data(c, slot);
-    memset(dst, 0, c->entry_size);
     memcpy(dst, data, c->user_size);
+    if (c->entry_size > c->user_size) {
+        /* the stride's padding past the user's bytes: kept zero */
+        memset((uint8_t *)dst + c->user_size, 0,
+               c->entry_size - c->user_size);
+    }
     c->slots[slot].valid = true;
     sm_cache_touch(c, slot);
     return dst;

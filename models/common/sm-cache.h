@@ -122,6 +122,8 @@ uint32_t sm_cache_slot_of(const SmCache *c, const void *entry);
  * search.  The translation fast paths replay their hits with it.
  */
 void sm_cache_hit_again(SmCache *c, uint32_t slot);
+/* sm_cache_hit_again(), returning the entry. */
+void *sm_cache_rehit(SmCache *c, uint32_t slot);
 
 /*
  * The start of every SmCache, public so that sm_cache_generation() is

@@ -129,20 +129,41 @@ static unsigned sm_walk_max_ias(SmGranule g)
     return g == SM_GRANULE_64K ? 52 : 48;
 }
 
+/*
+ * Stage-1 start level by granule and input size: 4 - ceil((ias - gs) /
+ * bpl) levels, -1 where the size is not walkable (at most the granule, or
+ * over sm_walk_max_ias()).  A table: it is asked for on every walk.
+ */
+#define SM_S1_BPL(gs) ((gs) - 3)
+#define SM_S1_LEVELS(gs, ias) \
+    (((ias) - (gs) + SM_S1_BPL(gs) - 1) / SM_S1_BPL(gs))
+#define SM_S1_START(gs, max, ias) \
+    ((ias) <= (gs) || (ias) > (max) || SM_S1_LEVELS(gs, ias) > 4 ? -1 : \
+     4 - SM_S1_LEVELS(gs, ias))
+#define SM_S1_START8(gs, max, i) \
+    SM_S1_START(gs, max, (i)), SM_S1_START(gs, max, (i) + 1), \
+    SM_S1_START(gs, max, (i) + 2), SM_S1_START(gs, max, (i) + 3), \
+    SM_S1_START(gs, max, (i) + 4), SM_S1_START(gs, max, (i) + 5), \
+    SM_S1_START(gs, max, (i) + 6), SM_S1_START(gs, max, (i) + 7)
+#define SM_S1_START_ROW(gs, max) { \
+    SM_S1_START8(gs, max, 0), SM_S1_START8(gs, max, 8), \
+    SM_S1_START8(gs, max, 16), SM_S1_START8(gs, max, 24), \
+    SM_S1_START8(gs, max, 32), SM_S1_START8(gs, max, 40), \
+    SM_S1_START8(gs, max, 48), SM_S1_START8(gs, max, 56), \
+    SM_S1_START(gs, max, 64) }
+
+static const int8_t sm_walk_s1_starts[SM_GRANULE_INVALID][65] = {
+    [SM_GRANULE_4K] = SM_S1_START_ROW(12, 48),
+    [SM_GRANULE_16K] = SM_S1_START_ROW(14, 48),
+    [SM_GRANULE_64K] = SM_S1_START_ROW(16, 52),
+};
+
 int sm_walk_s1_start_level(SmGranule g, unsigned ias_bits)
 {
-    unsigned gs = sm_granule_shift(g);
-    unsigned bpl = sm_walk_bits_per_level(g);
-    unsigned levels = 0, covered;
-
-    if (!gs || ias_bits <= gs || ias_bits > sm_walk_max_ias(g)) {
+    if ((unsigned)g >= SM_GRANULE_INVALID || ias_bits > 64) {
         return -1;
     }
-    /* ceil((ias_bits - gs) / bpl), counted: a division costs more here */
-    for (covered = gs; covered < ias_bits; covered += bpl) {
-        levels++;
-    }
-    return levels > SM_WALK_LEVELS ? -1 : SM_WALK_LEVELS - (int)levels;
+    return sm_walk_s1_starts[g][ias_bits];
 }
 
 /* VTCR_EL2.SL0 / STE.S2SL0 (D8.2.6); 3 needs FEAT_LPA2 or FEAT_TTST. */
@@ -207,59 +228,79 @@ int sm_walk_s2_valid_start_level(SmGranule g, unsigned sl0, unsigned pamax)
     return start < 0 || sm_walk_s2_sl_invalid(g, start, pamax) ? -1 : start;
 }
 
-SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
-{
-    unsigned gs = sm_granule_shift(sc->granule);
-    unsigned bpl = sm_walk_bits_per_level(sc->granule);
-    unsigned ias = sm_walk_ias(sc);
-    unsigned start_bits;
+/* One stage of a walk: its configuration and the geometry it implies. */
+typedef struct SmWalkStage {
+    const SmWalkStageCfg *sc;
+    bool s2;
+    unsigned stage;          /* 1 or 2, for records */
+    unsigned gs;             /* granule shift */
+    unsigned bpl;            /* bits per level */
+    unsigned ias;
+    unsigned oas;
     int start;
+} SmWalkStage;
 
-    if (!gs) {
+/*
+ * Check stage @sc and work out its geometry into @st: what
+ * sm_walk_check_stage() answers and what a walk needs, computed once.
+ */
+static SmWalkCfgError sm_walk_stage_setup(const SmWalkStageCfg *sc,
+                                          bool stage2, SmWalkStage *st)
+{
+    unsigned start_bits;
+
+    st->sc = sc;
+    st->s2 = stage2;
+    st->stage = stage2 ? 2 : 1;
+    st->gs = sm_granule_shift(sc->granule);
+    st->bpl = st->gs ? st->gs - 3 : 0;
+    st->ias = sm_walk_ias(sc);
+    st->oas = sm_walk_oas(sc);
+    if (!st->gs) {
         return SM_WALK_CFG_GRANULE;
     }
     if (sc->oas_bits < 32 || sc->oas_bits > 52) {
         return SM_WALK_CFG_OAS;
     }
     if (!stage2) {
-        return sm_walk_s1_start_level(sc->granule, ias) < 0 ?
-               SM_WALK_CFG_TSZ : SM_WALK_CFG_OK;
+        st->start = sm_walk_s1_start_level(sc->granule, st->ias);
+        return st->start < 0 ? SM_WALK_CFG_TSZ : SM_WALK_CFG_OK;
     }
-    if (ias <= gs || ias > sm_walk_max_ias(sc->granule)) {
+    if (st->ias <= st->gs || st->ias > sm_walk_max_ias(sc->granule)) {
         return SM_WALK_CFG_TSZ;
     }
-    start = sm_walk_s2_valid_start_level(sc->granule, sc->sl0,
-                                         sc->pamax_bits ? sc->pamax_bits
-                                                        : sm_walk_oas(sc));
-    if (start < 0) {
+    st->start = sm_walk_s2_valid_start_level(sc->granule, sc->sl0,
+                                             sc->pamax_bits ? sc->pamax_bits
+                                                            : st->oas);
+    if (st->start < 0) {
         return SM_WALK_CFG_SL0;
     }
     /*
      * AArch64.S2InconsistentSL: the start level resolves between 1 and
      * bpl + 4 bits (up to 16 concatenated tables, D8.2.7).
      */
-    start_bits = sm_walk_start_bits(sc->granule, start, ias);
-    if (!start_bits || start_bits > bpl + 4) {
+    start_bits = sm_walk_start_bits(sc->granule, st->start, st->ias);
+    if (!start_bits || start_bits > st->bpl + 4) {
         return SM_WALK_CFG_SL0;
     }
     return SM_WALK_CFG_OK;
 }
 
-/* The start level of a stage sm_walk_check_stage() accepted. */
-static int sm_walk_checked_start_level(const SmWalkStageCfg *sc, bool stage2)
+SmWalkCfgError sm_walk_check_stage(const SmWalkStageCfg *sc, bool stage2)
 {
-    if (stage2) {
-        return sm_walk_s2_start_level(sc->granule, sc->sl0);
-    }
-    return sm_walk_s1_start_level(sc->granule, sm_walk_ias(sc));
+    SmWalkStage st;
+
+    return sm_walk_stage_setup(sc, stage2, &st);
 }
 
 int sm_walk_start_level(const SmWalkStageCfg *sc, bool stage2)
 {
-    if (sm_walk_check_stage(sc, stage2) != SM_WALK_CFG_OK) {
+    SmWalkStage st;
+
+    if (sm_walk_stage_setup(sc, stage2, &st) != SM_WALK_CFG_OK) {
         return -1;
     }
-    return sm_walk_checked_start_level(sc, stage2);
+    return st.start;
 }
 
 uint64_t sm_walk_table_base(uint64_t ttb, int bits, unsigned oas_bits)
@@ -317,17 +358,6 @@ const char *sm_walk_outcome_name(SmWalkOutcome o)
 /* ---- The walk ---------------------------------------------------------- */
 
 /* One stage, checked and with its geometry worked out. */
-typedef struct SmWalkStage {
-    const SmWalkStageCfg *sc;
-    bool s2;
-    unsigned stage;          /* 1 or 2, for records */
-    unsigned gs;             /* granule shift */
-    unsigned bpl;            /* bits per level */
-    unsigned ias;
-    unsigned oas;
-    int start;
-} SmWalkStage;
-
 typedef struct SmWalker {
     const SmHost *host;
     const SmWalkCacheOps *wc;    /* NULL: no walk cache */
@@ -827,25 +857,6 @@ static SmWalkOutcome sm_walk_stage(SmWalker *w, const SmWalkStage *st,
     return sm_walk_fail(f, SM_WALK_FAULT_TRANSLATION, st, 3, in);
 }
 
-static SmWalkCfgError sm_walk_prepare(SmWalkStage *st,
-                                      const SmWalkStageCfg *sc, bool s2)
-{
-    SmWalkCfgError e = sm_walk_check_stage(sc, s2);
-
-    st->sc = sc;
-    st->s2 = s2;
-    st->stage = s2 ? 2 : 1;
-    if (e != SM_WALK_CFG_OK) {
-        return e;
-    }
-    st->gs = sm_granule_shift(sc->granule);
-    st->bpl = sm_walk_bits_per_level(sc->granule);
-    st->ias = sm_walk_ias(sc);
-    st->oas = sm_walk_oas(sc);
-    st->start = sm_walk_checked_start_level(sc, s2);   /* checked above */
-    return SM_WALK_CFG_OK;
-}
-
 static bool sm_walk_bad_config(SmWalkResult *res, SmWalkCfgError e,
                                unsigned stage)
 {
@@ -879,11 +890,11 @@ bool sm_walk(const SmHost *host, const SmWalkCfg *cfg, const SmWalkReq *req,
         return sm_walk_bad_config(res, SM_WALK_CFG_NO_STAGE, 0);
     }
     if (cfg->s1.enabled &&
-        (e = sm_walk_prepare(&w.s1, &cfg->s1, false)) != SM_WALK_CFG_OK) {
+        (e = sm_walk_stage_setup(&cfg->s1, false, &w.s1)) != SM_WALK_CFG_OK) {
         return sm_walk_bad_config(res, e, 1);
     }
     if (cfg->s2.enabled &&
-        (e = sm_walk_prepare(&w.s2, &cfg->s2, true)) != SM_WALK_CFG_OK) {
+        (e = sm_walk_stage_setup(&cfg->s2, true, &w.s2)) != SM_WALK_CFG_OK) {
         return sm_walk_bad_config(res, e, 2);
     }
     w.nested = cfg->s1.enabled && cfg->s2.enabled;

@@ -30,15 +30,7 @@
  *  - Stage-1 entries of a nested walk hold the next table's IPA, not
  *    its PA, so stage-2 maintenance never has to reach stage-1 entries.
  */
-typedef struct Sm3WalkEntry {
-    uint64_t base;           /* input region: in & ~(2^shift - 1) */
-    SmWalkTableDesc d;
-    uint16_t asid;           /* stage 1 only */
-    uint16_t vmid;
-    uint8_t world;           /* SM3_TLB_NS_* */
-    uint8_t shift;           /* region size: tells granules apart */
-    bool global;             /* stage 1, EL2 without E2H */
-} Sm3WalkEntry;
+/* (Sm3WalkEntry, in sm3-internal.h for the memo of its last hit.) */
 
 static const uint32_t sm3_walkc_default[SM3_WALKC_STAGES][SM3_WALKC_LEVELS] = {
     { SM3_DEFAULT_WALKC_S1L0, SM3_DEFAULT_WALKC_S1L1, SM3_DEFAULT_WALKC_S1L2 },
@@ -182,6 +174,9 @@ void sm3_caches_new(Sm3 *s)
 
     s->tlb = sm_cache_new(&tlb);
     s->cfgc = sm_cache_new(&cfg);
+    /* A new cache starts its generations again: forget its old hits */
+    memset(s->cfg_memo, 0, sizeof(s->cfg_memo));
+    memset(s->walkc_memo, 0, sizeof(s->walkc_memo));
     for (st = 0; st < SM3_WALKC_STAGES; st++) {
         for (level = 0; level < SM3_WALKC_LEVELS; level++) {
             if (sm3_walkc_params(&s->cfg, st, level, &p)) {
@@ -324,6 +319,28 @@ static bool sm3_tlb_set_in(uint32_t set, const uint32_t *sets, unsigned n)
 }
 
 /*
+ * Whether the TLB has held entries of a single size, one the key probes
+ * (key->shifts[*i]): then the set of that size is the only set a match
+ * can be in, and probing it is the whole lookup.
+ */
+static bool sm3_tlb_one_size_held(const Sm3 *s, const Sm3TlbKey *key,
+                                  unsigned *i)
+{
+    uint64_t held = s->tlb_shifts;
+    unsigned n = MIN(key->n_shifts, SM3_TLB_MAX_SHIFTS);
+
+    if (!held || (held & (held - 1))) {
+        return false;
+    }
+    for (*i = 0; *i < n; (*i)++) {
+        if (held == UINT64_C(1) << (key->shifts[*i] & 63)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
  * Probe every entry size the configuration allows, smallest first, as a
  * single lookup: one hit or one miss is counted.
  */
@@ -351,6 +368,12 @@ const Sm3TlbEntry *sm3_tlb_lookup(Sm3 *s, const Sm3TlbKey *key)
      * still probed in this size's turn: the first match found stays the
      * same entry.
      */
+    if (sm3_tlb_one_size_held(s, key, &i)) {
+        /* Its set is the only one probed, whichever size's turn finds it */
+        hints[0] = sm3_tlb_hint(key->world, key->kind, key->vmid, key->va,
+                                key->shifts[i]);
+        return sm_cache_lookup_any(s->tlb, hints, 1, sm3_tlb_match, key);
+    }
     n_sets = sm3_tlb_held_sets(s, key, sets);
     for (i = 0; i < n; i++) {
         uint64_t h = sm3_tlb_hint(key->world, key->kind, key->vmid, key->va,
@@ -494,13 +517,46 @@ static bool sm3_cfg_match(const void *entry, const void *key)
     return !e->is_cd || (e->ssv == k->ssv && e->ssid == k->ssid);
 }
 
+/* The search of sm3_cfg_lookup(), remembering a hit in @m. */
+static G_GNUC_NO_INLINE const Sm3CfgEntry *
+sm3_cfg_search(Sm3 *s, Sm3CfgMemo *m, const Sm3CfgKey *k)
+{
+    const Sm3CfgEntry *e = sm_cache_lookup(s->cfgc,
+                                           sm3_cfg_hint(k->is_cd, k->sid,
+                                                        k->ssid),
+                                           sm3_cfg_match, k);
+
+    if (e) {
+        *m = (Sm3CfgMemo) {
+            .valid = true, .gen = sm_cache_generation(s->cfgc),
+            .sid = k->sid, .ssv = k->ssv, .ssid = k->ssid,
+            .slot = sm_cache_slot_of(s->cfgc, e),
+        };
+    }
+    return e;
+}
+
+/*
+ * A lookup that repeats the last hit of its kind (a stream's STE, then
+ * its CD, on every translation the fast path does not answer) is
+ * replayed from Sm3.cfg_memo while the cache is unchanged
+ * (sm_cache_generation()), its first match then being the same entry:
+ * counted and refreshed as the search would, without the search.
+ * Sm3Config.fast_path_off turns it off too, so that tests/test-sm3-fast.c
+ * compares it with the search.
+ */
 const Sm3CfgEntry *sm3_cfg_lookup(Sm3 *s, bool is_cd, uint32_t sid,
                                   bool ssv, uint32_t ssid)
 {
-    Sm3CfgKey k = { is_cd, sid, ssv, is_cd && ssv ? ssid : 0 };
+    Sm3CfgKey k = { is_cd, sid, is_cd && ssv, is_cd && ssv ? ssid : 0 };
+    Sm3CfgMemo *m = &s->cfg_memo[is_cd];
 
-    return sm_cache_lookup(s->cfgc, sm3_cfg_hint(is_cd, sid, k.ssid),
-                           sm3_cfg_match, &k);
+    if (m->valid && !s->cfg.fast_path_off &&
+        m->gen == sm_cache_generation(s->cfgc) &&
+        m->sid == k.sid && m->ssv == k.ssv && m->ssid == k.ssid) {
+        return sm_cache_rehit(s->cfgc, m->slot);
+    }
+    return sm3_cfg_search(s, m, &k);
 }
 
 void sm3_cfg_insert(Sm3 *s, const Sm3CfgEntry *e)
@@ -583,18 +639,45 @@ static SmCache *sm3_walkc_key(const Sm3WalkCtx *wc, unsigned stage,
     return wc->s->walkc[stage - 1][level];
 }
 
+/*
+ * As for the configuration cache (sm3_cfg_lookup()): a lookup that
+ * repeats the last hit in its cache (the next page's walk under the same
+ * table, the common case of a TLB miss) is replayed from
+ * Sm3.walkc_memo while that cache is unchanged.
+ */
+static const Sm3WalkEntry *sm3_walkc_find(Sm3 *s, SmCache *c,
+                                          Sm3WalkcMemo *m,
+                                          const Sm3WalkEntry *k)
+{
+    const Sm3WalkEntry *e;
+
+    if (m->valid && !s->cfg.fast_path_off &&
+        m->gen == sm_cache_generation(c) && sm3_walkc_match(&m->key, k)) {
+        return sm_cache_rehit(c, m->slot);
+    }
+    e = sm_cache_lookup(c, sm3_walkc_hint(k), sm3_walkc_match, k);
+    if (e) {
+        *m = (Sm3WalkcMemo) {
+            .valid = true, .gen = sm_cache_generation(c), .key = *k,
+            .slot = sm_cache_slot_of(c, e),
+        };
+    }
+    return e;
+}
+
 static bool sm3_walkc_lookup(void *opaque, unsigned stage, int level,
                              unsigned shift, uint64_t in,
                              SmWalkTableDesc *out)
 {
+    Sm3WalkCtx *wc = opaque;
     Sm3WalkEntry k;
-    SmCache *c = sm3_walkc_key(opaque, stage, level, shift, in, &k);
+    SmCache *c = sm3_walkc_key(wc, stage, level, shift, in, &k);
     const Sm3WalkEntry *e;
 
     if (!c) {
         return false;
     }
-    e = sm_cache_lookup(c, sm3_walkc_hint(&k), sm3_walkc_match, &k);
+    e = sm3_walkc_find(wc->s, c, &wc->s->walkc_memo[stage - 1][level], &k);
     if (!e) {
         return false;
     }

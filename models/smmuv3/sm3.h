@@ -142,7 +142,8 @@ typedef struct Sm3Config {
      */
     bool cmdq_timing;
     /*
-     * No fast path (sm3-fast.c): every translation takes the full path.
+     * No fast path (sm3-fast.c): every translation takes the full path,
+     * and every configuration-cache lookup searches (no Sm3.cfg_memo).
      * Results, statistics and timing are the same either way; for
      * benchmarks and for the tests that show it.
      */

@@ -230,6 +230,16 @@ static void test_geometry(void)
         { SM_GRANULE_64K, 52, 1 }, { SM_GRANULE_64K, 42, 2 },
         { SM_GRANULE_64K, 29, 3 }, { SM_GRANULE_64K, 53, -1 },
         { SM_GRANULE_INVALID, 40, -1 },
+        /* each level's first and last size: 9, 11, 13 bits a level */
+        { SM_GRANULE_4K, 13, 3 }, { SM_GRANULE_4K, 22, 2 },
+        { SM_GRANULE_4K, 31, 1 }, { SM_GRANULE_4K, 40, 0 },
+        { SM_GRANULE_4K, 64, -1 }, { SM_GRANULE_4K, 65, -1 },
+        { SM_GRANULE_16K, 14, -1 }, { SM_GRANULE_16K, 15, 3 },
+        { SM_GRANULE_16K, 26, 2 }, { SM_GRANULE_16K, 37, 1 },
+        { SM_GRANULE_16K, 49, -1 },
+        { SM_GRANULE_64K, 16, -1 }, { SM_GRANULE_64K, 17, 3 },
+        { SM_GRANULE_64K, 30, 2 }, { SM_GRANULE_64K, 43, 1 },
+        { SM_GRANULE_64K, 0, -1 },
     };
     unsigned i;
 
