@@ -701,6 +701,9 @@ static void sm3_walkc_insert(void *opaque, unsigned stage, int level,
      * A walk only inserts after missing, but a walk nested inside it (a
      * device reached by a descriptor write) may have inserted the same
      * region meanwhile: refresh that entry rather than duplicate it.
+     * Only its descriptor changes, not its tags, so the cache's
+     * generation stays: every lookup still finds this entry, and
+     * copies the descriptor when it does (Sm3WalkcMemo included).
      */
     e = sm_cache_peek(c, sm3_walkc_hint(&k), sm3_walkc_match, &k);
     if (e) {
