@@ -207,9 +207,13 @@ int sm3_cd_validate(Sm3Cd *cd, const Sm3Ste *ste, const Sm3Features *f,
 
 /* ---- TTB0 / TTB1 selection ----------------------------------------------- */
 
-int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
+bool sm3_cd_upper(const Sm3Cd *cd, uint64_t iova)
 {
-    bool upper = !cd->ttb1_unreachable && ((iova >> 55) & 1);
+    return !cd->ttb1_unreachable && ((iova >> 55) & 1);
+}
+
+int sm3_cd_half(const Sm3Cd *cd, bool upper, Sm3CdHalf *h)
+{
     bool tbi = upper ? cd->tbi1 : cd->tbi0;
     bool disabled = upper ? cd->eff_epd1 : cd->eff_epd0;
     unsigned tsz = upper ? cd->t1sz : cd->t0sz;
@@ -217,44 +221,63 @@ int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
                         : sm3_tg_granule(cd->tg0, false);
     unsigned top = tbi ? 55 : 63;
     unsigned ia_bits = 64 - tsz;
-    uint64_t range_mask;
     int bits, start;
 
-    memset(walk, 0, sizeof(*walk));
-    walk->ttb1 = upper;
-    walk->addr = tbi ? (uint64_t)sm_sext(iova, 56) : iova;
+    memset(h, 0, sizeof(*h));
+    h->upper = upper;
+    h->tbi = tbi;
+    /* VA[top:ia_bits] must all equal the range's sign: 0 lower, 1 upper */
+    h->range_mask = sm_low_mask(top + 1) & ~sm_low_mask(ia_bits);
     if (disabled) {
         /* EPDx: a TLB miss in this range is a Translation fault */
-        return SM3_EVT_F_TRANSLATION;
+        return h->evt = SM3_EVT_F_TRANSLATION;
     }
-    /* VA[top:ia_bits] must all equal the range's sign: 0 lower, 1 upper */
-    range_mask = sm_low_mask(top + 1) & ~sm_low_mask(ia_bits);
-    if ((iova & range_mask) != (upper ? range_mask : 0)) {
-        return SM3_EVT_F_TRANSLATION;
-    }
-
     start = sm_walk_s1_start_level(g, ia_bits);
     if (start < 0) {
-        return SM3_EVT_F_TRANSLATION;      /* sm3_cd_check() excludes it */
+        /* sm3_cd_check() excludes it */
+        return h->evt = SM3_EVT_F_TRANSLATION;
     }
     bits = (int)ia_bits - (int)sm_walk_level_shift(g, start);
 
-    walk->cfg.enabled = true;
-    walk->cfg.granule = g;
-    walk->cfg.tsz = tsz;
-    walk->cfg.oas_bits = cd->eff_ips_bits;
-    walk->cfg.upper = upper;
-    walk->cfg.ttb = sm_walk_table_base(upper ? cd->ttb1 : cd->ttb0, bits,
-                                       cd->eff_ips_bits);
-    walk->cfg.big_endian = cd->endi;
-    walk->cfg.affd = cd->affd;
-    walk->cfg.ha = cd->eff_ha;
-    walk->cfg.hd = cd->eff_hd;
+    h->cfg.enabled = true;
+    h->cfg.granule = g;
+    h->cfg.tsz = tsz;
+    h->cfg.oas_bits = cd->eff_ips_bits;
+    h->cfg.upper = upper;
+    h->cfg.ttb = sm_walk_table_base(upper ? cd->ttb1 : cd->ttb0, bits,
+                                    cd->eff_ips_bits);
+    h->cfg.big_endian = cd->endi;
+    h->cfg.affd = cd->affd;
+    h->cfg.ha = cd->eff_ha;
+    h->cfg.hd = cd->eff_hd;
     /* HADx (IDR3.HAD is advertised with stage 1) */
-    walk->cfg.hpd = upper ? cd->had1 : cd->had0;
+    h->cfg.hpd = upper ? cd->had1 : cd->had0;
     /* STRW = EL2 without E2H: one privilege level (AP[1], PXN ignored) */
-    walk->cfg.single_priv = cd->world == SM3_WORLD_NS_EL2;
+    h->cfg.single_priv = cd->world == SM3_WORLD_NS_EL2;
+    return h->evt = SM3_EVT_NONE;
+}
+
+int sm3_cd_place(const Sm3CdHalf *h, uint64_t iova, Sm3S1Walk *walk)
+{
+    memset(walk, 0, sizeof(*walk));
+    walk->ttb1 = h->upper;
+    walk->addr = h->tbi ? (uint64_t)sm_sext(iova, 56) : iova;
+    if (h->evt != SM3_EVT_NONE) {
+        return h->evt;
+    }
+    if ((iova & h->range_mask) != (h->upper ? h->range_mask : 0)) {
+        return SM3_EVT_F_TRANSLATION;
+    }
+    walk->cfg = h->cfg;
     return SM3_EVT_NONE;
+}
+
+int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk)
+{
+    Sm3CdHalf h;
+
+    sm3_cd_half(cd, sm3_cd_upper(cd, iova), &h);
+    return sm3_cd_place(&h, iova, walk);
 }
 
 /* ---- locating a CD ------------------------------------------------------- */

@@ -121,6 +121,35 @@ typedef struct Sm3WalkcMemo {
     Sm3WalkEntry key;
 } Sm3WalkcMemo;
 
+/*
+ * What the last full translation of a stream (StreamID and SubstreamID)
+ * resolved its configuration to, once both its configuration-cache
+ * lookups hit: the entries' slots, private copies of the STE and CD, the
+ * StreamWorld and the stages.  While no register and nothing in the
+ * configuration cache has changed (Sm3.epoch, its generation), the
+ * stream's next translation that the fast path does not answer (a TLB
+ * miss) replays the two hits and starts at the TLB (sm3-xlate.c).
+ */
+typedef struct Sm3StreamMemo {
+    bool valid;
+    bool ssv;
+    uint32_t sid, ssid;
+    uint64_t epoch, cfg_gen;
+    uint32_t ste_slot, cd_slot;
+    bool has_cd;                            /* the STE has stage 1 */
+    Sm3StreamWorld world;
+    bool s1, s2;
+    Sm3Ste ste;
+    Sm3Cd cd;
+    /* The CD's TTB0 and TTB1 ranges, each worked out when first used */
+    bool half_known[2];
+    Sm3CdHalf half[2];
+} Sm3StreamMemo;
+
+#define SM3_STREAM_MEMO_BITS 4
+#define SM3_STREAM_MEMOS (1u << SM3_STREAM_MEMO_BITS)
+G_STATIC_ASSERT(SM3_STREAM_MEMO_BITS < 32);
+
 struct Sm3 {
     Sm3Config cfg;
     Sm3Features f;
@@ -181,6 +210,12 @@ struct Sm3 {
      * Last: it is large, and the fields above are the hot ones.
      */
     SmTimingRecord fast_rec;
+    /*
+     * The stream memos, by StreamID and SubstreamID; while a translation
+     * uses one (its copies), none is refilled (busy: how many).
+     */
+    unsigned stream_memo_busy;
+    Sm3StreamMemo stream_memo[SM3_STREAM_MEMOS];
 };
 
 /* ---- logging: through the host (sm_host_log) ---- */

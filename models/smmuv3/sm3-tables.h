@@ -527,6 +527,24 @@ int sm3_cd_validate(Sm3Cd *cd, const Sm3Ste *ste, const Sm3Features *f,
 int sm3_cd_select(const Sm3Cd *cd, uint64_t iova, Sm3S1Walk *walk);
 
 /*
+ * sm3_cd_select() in two steps, for callers that keep the first: what
+ * one range (@upper: TTB1) of @cd gives any address in it, then @iova's
+ * walk from that.
+ */
+typedef struct Sm3CdHalf {
+    bool upper;
+    bool tbi;                /* TBIx: VA[63:56] ignored */
+    int evt;                 /* SM3_EVT_NONE, or the range's fault */
+    uint64_t range_mask;     /* VA bits that must all be the range's sign */
+    SmWalkStageCfg cfg;      /* the walk, when evt is SM3_EVT_NONE */
+} Sm3CdHalf;
+
+/* The range VA[55] selects, unless TTB1 cannot be reached. */
+bool sm3_cd_upper(const Sm3Cd *cd, uint64_t iova);
+int sm3_cd_half(const Sm3Cd *cd, bool upper, Sm3CdHalf *h);
+int sm3_cd_place(const Sm3CdHalf *h, uint64_t iova, Sm3S1Walk *walk);
+
+/*
  * Find, read, decode and validate the CD for a transaction of stream
  * @sid through @ste (validated), following S1Fmt, S1CDMax and S1DSS:
  *   - SM3_EVT_NONE: *@out holds a valid CD, or fault->s1_bypass is set;

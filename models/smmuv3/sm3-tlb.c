@@ -177,6 +177,7 @@ void sm3_caches_new(Sm3 *s)
     /* A new cache starts its generations again: forget its old hits */
     memset(s->cfg_memo, 0, sizeof(s->cfg_memo));
     memset(s->walkc_memo, 0, sizeof(s->walkc_memo));
+    memset(s->stream_memo, 0, sizeof(s->stream_memo));
     for (st = 0; st < SM3_WALKC_STAGES; st++) {
         for (level = 0; level < SM3_WALKC_LEVELS; level++) {
             if (sm3_walkc_params(&s->cfg, st, level, &p)) {

@@ -25,7 +25,8 @@ typedef struct Sm3Ctx {
      * The STE in use: the configuration cache's entry on a hit (valid
      * until the next insert into or invalidation of that cache), else
      * @ste_buf; always @ste_buf once the translation inserts into that
-     * cache or a walk may write guest memory (sm3_ctx_own_config()).
+     * cache or a walk may write guest memory (sm3_ctx_own_config()),
+     * unless it is a stream memo's private copy from the start (@memo).
      * Read-only; the effective StreamWorld is @world, not ste->world.
      */
     const Sm3Ste *ste;
@@ -42,6 +43,8 @@ typedef struct Sm3Ctx {
      */
     const Sm3CfgEntry *ste_hit, *cd_hit;
     uint64_t cfg_gen;
+    /* The stream memo whose copies @ste and @cd are (private), or NULL */
+    Sm3StreamMemo *memo;
     /*
      * The members below are large and only used off the TLB-hit path, so
      * sm3_xlate() leaves them uninitialised: each is written before it is
@@ -486,10 +489,14 @@ static Sm3Xlate sm3_walk_fault_res(Sm3Ctx *c, const SmWalkResult *res)
  * (Access flag and dirty updates, event records), and such a write can
  * reach a device that starts DMA at once, so another translation may run
  * inside this one and replace the configuration cache entries the
- * pointers refer to.  Only the miss path pays for the copies.
+ * pointers refer to.  Only the miss path pays for the copies, and not
+ * when they are a stream memo's (c->memo), private already.
  */
 static void sm3_ctx_own_config(Sm3Ctx *c)
 {
+    if (c->memo) {
+        return;
+    }
     if (c->ste != &c->ste_buf) {
         c->ste_buf = *c->ste;
         c->ste = &c->ste_buf;
@@ -589,6 +596,27 @@ static void sm3_note_fast(const Sm3Ctx *c, const Sm3TlbEntry *te)
     sm3_fast_note(c->s, c->req, &hit);
 }
 
+/*
+ * sm3_cd_select() for @c, from the ranges its stream memo worked out
+ * when it has one.
+ */
+static int sm3_ctx_cd_select(Sm3Ctx *c)
+{
+    Sm3StreamMemo *m = c->memo;
+    uint64_t iova = c->req->iova;
+    bool upper;
+
+    if (!m) {
+        return sm3_cd_select(c->cd, iova, &c->walk);
+    }
+    upper = sm3_cd_upper(c->cd, iova);
+    if (!m->half_known[upper]) {
+        sm3_cd_half(c->cd, upper, &m->half[upper]);
+        m->half_known[upper] = true;
+    }
+    return sm3_cd_place(&m->half[upper], iova, &c->walk);
+}
+
 static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
 {
     Sm3 *s = c->s;
@@ -603,7 +631,7 @@ static Sm3Xlate sm3_translate_tables(Sm3Ctx *c)
     Sm3WalkCtx wctx;
 
     if (c->s1) {
-        int evt = sm3_cd_select(c->cd, req->iova, &c->walk);
+        int evt = sm3_ctx_cd_select(c);
 
         if (evt != SM3_EVT_NONE) {
             return sm3_walk_fault(c, evt, false, SM3_CLASS_IN, 0, 0, false);
@@ -758,6 +786,79 @@ static Sm3Xlate sm3_identity(const Sm3Ctx *c)
     return sm3_result(SM3_XLATE_BYPASS, iova);
 }
 
+/* ---- stream memos (Sm3StreamMemo) ---------------------------------------- */
+
+/*
+ * A stream's memo: by StreamID and SubstreamID, mixed (MurmurHash3's
+ * finaliser) so that PCI functions, whose StreamIDs (BDF) often differ
+ * in the device bits only, spread over the memos.
+ */
+static Sm3StreamMemo *sm3_stream_memo_of(Sm3 *s, const Sm3Request *req)
+{
+    uint32_t h = req->sid ^ (req->ssv ? req->ssid * 0x9e3779b1u : 0);
+
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return &s->stream_memo[h & (SM3_STREAM_MEMOS - 1)];
+}
+
+/*
+ * Whether @m is for @req's stream and nothing it depends on has changed
+ * since.  Any attributes but an instruction write (sm3_early_exit()'s
+ * F_UUT): the overrides are applied to each request anew.
+ */
+static bool sm3_stream_memo_holds(const Sm3 *s, const Sm3StreamMemo *m,
+                                  const Sm3Request *req)
+{
+    return m->valid && m->sid == req->sid && m->ssv == req->ssv &&
+           (!req->ssv || m->ssid == req->ssid) &&
+           !(req->instr && req->write) && !req->ats_translated &&
+           m->epoch == s->epoch &&
+           m->cfg_gen == sm_cache_generation(s->cfgc) &&
+           !s->cfg.fast_path_off;
+}
+
+/*
+ * After the configuration of @c's translation, before its TLB lookup:
+ * remember it when both configuration-cache lookups hit (and nothing was
+ * inserted), for a plain transaction that reaches the tables.
+ */
+static void sm3_stream_memo_fill(const Sm3Ctx *c)
+{
+    Sm3 *s = c->s;
+    const Sm3Request *req = c->req;
+    bool has_cd = c->ste->s1_enabled;
+    Sm3StreamMemo *m;
+
+    if (c->ats_req || req->ats_translated || c->split || !c->ste_hit ||
+        (has_cd && !c->cd_hit) ||
+        c->cfg_gen != sm_cache_generation(s->cfgc) ||
+        s->cfg.fast_path_off || s->stream_memo_busy) {
+        return;
+    }
+    m = sm3_stream_memo_of(s, req);
+    m->valid = true;
+    m->sid = req->sid;
+    m->ssv = req->ssv;
+    m->ssid = req->ssv ? req->ssid : 0;
+    m->epoch = s->epoch;
+    m->cfg_gen = c->cfg_gen;
+    m->ste_slot = sm_cache_slot_of(s->cfgc, c->ste_hit);
+    m->has_cd = has_cd;
+    m->cd_slot = has_cd ? sm_cache_slot_of(s->cfgc, c->cd_hit) : 0;
+    m->world = c->world;
+    m->s1 = c->s1;
+    m->s2 = c->s2;
+    m->ste = *c->ste;
+    if (has_cd) {
+        m->cd = *c->cd;
+    }
+    m->half_known[0] = m->half_known[1] = false;
+}
+
 /* Everything before the STE: global bypass, UUT, fast-mode ATS. */
 static bool sm3_early_exit(Sm3 *s, const Sm3Request *req, bool ats_req,
                            Sm3Xlate *r)
@@ -819,6 +920,7 @@ static G_GNUC_NO_INLINE Sm3Xlate sm3_xlate_full(Sm3 *s, const Sm3Request *req,
     c->cd = &sm3_no_cd;
     c->ste_hit = c->cd_hit = NULL;
     c->cfg_gen = sm_cache_generation(s->cfgc);
+    c->memo = NULL;
     evt = sm3_get_ste(c, req->sid, &fetch);
     if (evt != SM3_EVT_NONE) {
         return sm3_ste_fault(s, req, ats_req, evt, &fetch);
@@ -860,12 +962,67 @@ static G_GNUC_NO_INLINE Sm3Xlate sm3_xlate_full(Sm3 *s, const Sm3Request *req,
         return sm3_identity(c);
     }
     sm3_apply_overrides(c);
+    sm3_stream_memo_fill(c);
     return sm3_translate_tables(c);
+}
+
+/*
+ * A translation from a stream memo: what sm3_xlate_full() does up to
+ * sm3_translate_tables() when both its configuration-cache lookups hit,
+ * the same lookups counted and touched in the same order, the timing
+ * record told the same, the context the same but for pointing at the
+ * memo's copies of the (unchanged) entries.
+ */
+static G_GNUC_NO_INLINE Sm3Xlate sm3_xlate_memo(Sm3 *s,
+                                                const Sm3Request *req,
+                                                Sm3StreamMemo *m)
+{
+    Sm3Ctx ctx SM_UNINIT;    /* see Sm3Ctx: members set before use */
+    Sm3Ctx *c = &ctx;
+    Sm3Xlate r;
+
+    c->s = s;
+    c->req = req;
+    c->ats_req = false;
+    c->split = false;
+    c->cfg_gen = m->cfg_gen;
+    c->memo = m;
+    c->ste = &m->ste;
+    c->ste_hit = sm_cache_rehit(s->cfgc, m->ste_slot);
+    if (s->rec) {
+        s->rec->cfg[SM_TIMING_CFG_STE].lookup = SM_TIMING_HIT;
+    }
+    c->cd = &sm3_no_cd;
+    c->cd_hit = NULL;
+    if (m->has_cd) {
+        c->cd = &m->cd;
+        c->cd_hit = sm_cache_rehit(s->cfgc, m->cd_slot);
+        if (s->rec) {
+            s->rec->cfg[SM_TIMING_CFG_CD].lookup = SM_TIMING_HIT;
+        }
+    }
+    c->world = m->world;
+    c->s1 = m->s1;
+    c->s2 = m->s2;
+    sm3_apply_overrides(c);
+    /* A translation nested in this one's walk must not refill @m */
+    s->stream_memo_busy++;
+    r = sm3_translate_tables(c);
+    s->stream_memo_busy--;
+    return r;
 }
 
 static Sm3Xlate sm3_xlate(Sm3 *s, const Sm3Request *req, bool ats_req)
 {
+    Sm3StreamMemo *m;
+
     s->st.translations++;
+    if (!ats_req) {
+        m = sm3_stream_memo_of(s, req);
+        if (sm3_stream_memo_holds(s, m, req)) {
+            return sm3_xlate_memo(s, req, m);
+        }
+    }
     return sm3_xlate_full(s, req, ats_req);
 }
 

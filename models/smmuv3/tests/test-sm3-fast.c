@@ -14,9 +14,11 @@
 #define VA      UINT64_C(0x40000000)
 #define PA      UINT64_C(0x00800000)
 
-static Sm3Bench *bench(bool fast_path_off, const SmTimingParams *timing)
+static Sm3Bench *bench_cfg(bool fast_path_off, const SmTimingParams *timing,
+                           bool no_walk_caches)
 {
     Sm3Config cfg;
+    unsigned level;
 
     memset(&cfg, 0, sizeof(cfg));
     cfg.features = sm3b_all_features();
@@ -28,7 +30,15 @@ static Sm3Bench *bench(bool fast_path_off, const SmTimingParams *timing)
     cfg.tlb_ways = 4;
     cfg.cfg_entries = 8;
     cfg.cfg_ways = 2;
+    for (level = 0; no_walk_caches && level < SM3_WALKC_LEVELS; level++) {
+        cfg.walkc_entries[0][level] = SM3_WALKC_OFF;
+    }
     return sm3b_new_cfg(&cfg);
+}
+
+static Sm3Bench *bench(bool fast_path_off, const SmTimingParams *timing)
+{
+    return bench_cfg(fast_path_off, timing, false);
 }
 
 static Sm3Xlate read_at(Sm3Bench *b, uint32_t sid, uint64_t iova)
@@ -43,19 +53,32 @@ static uint64_t fast_hits(Sm3Bench *b)
     return sm3_stats(b->s).fast_hits;
 }
 
-/* Stage 1 for @SID: 4K granule, pages VA + i * 4K -> PA + i * 4K. */
-static void s1_stream(Sm3Bench *b)
+/*
+ * Stage 1 for @SID: 4K granule, pages VA + i * 4K -> PA + i * 4K, i < 4.
+ * Returns the stage-1 root table, for more pages; the CD table in
+ * *@cdtab_out when asked, for another CD.
+ */
+static uint64_t s1_stream_cd(Sm3Bench *b, uint64_t *cdtab_out)
 {
     uint64_t cdtab = sm3b_alloc(b, 64, 64);
     uint64_t root = sm3b_pt_new(b);
     unsigned i;
 
+    if (cdtab_out) {
+        *cdtab_out = cdtab;
+    }
     sm3b_setup(b, 4, 4, 6);
     sm3b_cd(b, cdtab, 0, 0x11, root, 0);
     sm3b_ste_s1(b, SID, cdtab, 0, 0);
     for (i = 0; i < 4; i++) {
         sm3b_map(b, root, VA + i * 0x1000, PA + i * 0x1000, 3, SM3B_S1_RW);
     }
+    return root;
+}
+
+static uint64_t s1_stream(Sm3Bench *b)
+{
+    return s1_stream_cd(b, NULL);
 }
 
 /*
@@ -191,15 +214,91 @@ static void test_disable_is_seen(void)
     sm3b_free(b);
 }
 
+static Sm3Xlate access_at(Sm3Bench *b, uint64_t iova, bool write, bool priv)
+{
+    Sm3Request req = { .sid = SID, .iova = iova, .size = 8,
+                       .write = write, .priv = priv };
+
+    return sm3_translate(b->s, &req);
+}
+
+/*
+ * A stream's configuration is remembered (Sm3StreamMemo), its requests'
+ * attributes are not: after privileged accesses, an unprivileged one to
+ * a page of AP 0b00 (privileged only) is a Permission fault, and a write
+ * after reads to a read-only page one too (D8.4.1: AP[2:1]).
+ */
+static void test_memo_keeps_attributes(void)
+{
+    Sm3Bench *b = bench(false, NULL);
+    uint64_t root = s1_stream(b);
+    Sm3Xlate r;
+
+    sm3b_map(b, root, VA + 0x4000, PA + 0x4000, 3, SM3B_PTE_AF);
+    sm3b_map(b, root, VA + 0x5000, PA + 0x5000, 3,
+             SM3B_PTE_AF | SM3B_PTE_AP_RO_ALL);
+    r = access_at(b, VA, false, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    r = access_at(b, VA + 0x4000, false, true);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, PA + 0x4000);
+    r = access_at(b, VA + 0x4000, false, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, 0x13);        /* F_PERMISSION */
+    r = access_at(b, VA + 0x5000, false, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_OK);
+    r = access_at(b, VA + 0x5000, true, false);
+    g_assert_cmpint(r.outcome, ==, SM3_XLATE_FAULT);
+    g_assert_cmpuint(r.fault.event, ==, 0x13);
+    sm3b_free(b);
+}
+
+/*
+ * A stream's CD replaced (CFGI_STE, TLBI): the stream memo made from the
+ * old CD is gone, and the walks after use the new CD's tables, also
+ * through the memo made from it (whose TTB0 range is worked out anew).
+ * No stage-1 walk caches: each walk starts at TTB0.
+ */
+static void test_memo_follows_the_cd(void)
+{
+    Sm3Bench *b = bench_cfg(false, NULL, true);
+    uint64_t cdtab, root2;
+    uint64_t pa2 = PA + 0x100000;
+    unsigned i;
+
+    s1_stream_cd(b, &cdtab);
+    root2 = sm3b_pt_new(b);
+    for (i = 0; i < 4; i++) {
+        sm3b_map(b, root2, VA + i * 0x1000, pa2 + i * 0x1000, 3,
+                 SM3B_S1_RW);
+    }
+    /* Configuration fetched; remembered; used for a walk */
+    for (i = 0; i < 3; i++) {
+        g_assert_cmphex(read_at(b, SID, VA + i * 0x1000).pa, ==,
+                        PA + i * 0x1000);
+    }
+    sm3b_cd(b, cdtab, 0, 0x11, root2, 0);
+    sm3b_cmd(b, SM3_CMD_CFGI_STE | sm_prep(SM3_CMD0_SID, SID), 1);
+    sm3b_cmd(b, SM3_CMD_TLBI_NH_ALL, 0);
+    sm3b_sync(b);
+    for (i = 0; i < 4; i++) {
+        g_assert_cmphex(read_at(b, SID, VA + i * 0x1000).pa, ==,
+                        pa2 + i * 0x1000);
+    }
+    sm3b_free(b);
+}
+
 /* ---- the fast path changes nothing -------------------------------------- */
 
 /*
  * Four streams, 6 with four CDs, used with and without a SubstreamID; 40
- * pages, one read-only (writes fault and record events).  More pages
+ * pages, one read-only (writes fault and record events), one privileged
+ * only (so are unprivileged accesses).  More pages
  * than the TLB holds, so the fast path's slots go stale by eviction too.
  */
 #define N_PAGES  40
 #define RO_PAGE  7
+#define PRIV_PAGE 11             /* AP 0b00: unprivileged accesses fault */
 
 typedef struct Work {
     Sm3Bench *b;
@@ -221,8 +320,8 @@ static void work_setup(Work *w)
     w->root2 = sm3b_pt_new(b);
     for (i = 0; i < N_PAGES; i++) {
         sm3b_map(b, w->root, VA + i * 0x1000, PA + i * 0x1000, 3,
-                 i == RO_PAGE ? SM3B_PTE_AF | SM3B_PTE_AP_RO_ALL
-                              : SM3B_S1_RW);
+                 i == RO_PAGE ? SM3B_PTE_AF | SM3B_PTE_AP_RO_ALL :
+                 i == PRIV_PAGE ? SM3B_PTE_AF : SM3B_S1_RW);
         sm3b_map(b, w->root2, VA + i * 0x1000, PA + 0x100000 + i * 0x1000,
                  3, SM3B_S1_RW | SM3B_PTE_NG);
     }
@@ -438,6 +537,10 @@ int main(int argc, char **argv)
     g_test_add_func("/sm3/fast/what-ends-an-answer",
                     test_what_ends_an_answer);
     g_test_add_func("/sm3/fast/disable-is-seen", test_disable_is_seen);
+    g_test_add_func("/sm3/fast/memo-keeps-attributes",
+                    test_memo_keeps_attributes);
+    g_test_add_func("/sm3/fast/memo-follows-the-cd",
+                    test_memo_follows_the_cd);
     g_test_add_func("/sm3/fast/no-change-untimed", test_no_change_untimed);
     g_test_add_data_func("/sm3/fast/no-change-timed-plru",
                          "utlb.entries = 8; utlb.policy = plru",
