@@ -89,19 +89,6 @@ typedef struct Sm3Fast {
     uint8_t leaf_shift;            /* log2(mask + 1): the timing record's */
 } Sm3Fast;
 
-/*
- * The last configuration-cache hit of one kind (STE or CD) and its key
- * (ssv and ssid as the CD match compares them: false and 0 for an STE),
- * valid while the cache's generation is @gen (sm3_cfg_lookup()).
- */
-typedef struct Sm3CfgMemo {
-    bool valid;
-    bool ssv;
-    uint32_t sid, ssid;
-    uint32_t slot;
-    uint64_t gen;
-} Sm3CfgMemo;
-
 /* A walk-cache entry: a table descriptor and its tags (sm3-tlb.c). */
 typedef struct Sm3WalkEntry {
     uint64_t base;           /* input region: in & ~(2^shift - 1) */
@@ -113,7 +100,10 @@ typedef struct Sm3WalkEntry {
     bool global;             /* stage 1, EL2 without E2H */
 } Sm3WalkEntry;
 
-/* The last hit in one walk cache: its key and slot, as Sm3CfgMemo. */
+/*
+ * The last hit in one walk cache: its key and slot, valid while the
+ * cache's generation is @gen (sm3_walkc_find()).
+ */
 typedef struct Sm3WalkcMemo {
     bool valid;
     uint32_t slot;
@@ -156,7 +146,6 @@ struct Sm3 {
     uint32_t regs[SM3_REG_SPACE / 4];
     SmCache *tlb;
     SmCache *cfgc;
-    Sm3CfgMemo cfg_memo[2];       /* [0] STE, [1] CD */
     SmCache *walkc[SM3_WALKC_STAGES][SM3_WALKC_LEVELS]; /* NULL: off */
     Sm3WalkcMemo walkc_memo[SM3_WALKC_STAGES][SM3_WALKC_LEVELS];
     bool atc_inv_error;           /* an ATC_INV failed since last SYNC */

@@ -175,7 +175,6 @@ void sm3_caches_new(Sm3 *s)
     s->tlb = sm_cache_new(&tlb);
     s->cfgc = sm_cache_new(&cfg);
     /* A new cache starts its generations again: forget its old hits */
-    memset(s->cfg_memo, 0, sizeof(s->cfg_memo));
     memset(s->walkc_memo, 0, sizeof(s->walkc_memo));
     memset(s->stream_memo, 0, sizeof(s->stream_memo));
     for (st = 0; st < SM3_WALKC_STAGES; st++) {
@@ -518,46 +517,13 @@ static bool sm3_cfg_match(const void *entry, const void *key)
     return !e->is_cd || (e->ssv == k->ssv && e->ssid == k->ssid);
 }
 
-/* The search of sm3_cfg_lookup(), remembering a hit in @m. */
-static G_GNUC_NO_INLINE const Sm3CfgEntry *
-sm3_cfg_search(Sm3 *s, Sm3CfgMemo *m, const Sm3CfgKey *k)
-{
-    const Sm3CfgEntry *e = sm_cache_lookup(s->cfgc,
-                                           sm3_cfg_hint(k->is_cd, k->sid,
-                                                        k->ssid),
-                                           sm3_cfg_match, k);
-
-    if (e) {
-        *m = (Sm3CfgMemo) {
-            .valid = true, .gen = sm_cache_generation(s->cfgc),
-            .sid = k->sid, .ssv = k->ssv, .ssid = k->ssid,
-            .slot = sm_cache_slot_of(s->cfgc, e),
-        };
-    }
-    return e;
-}
-
-/*
- * A lookup that repeats the last hit of its kind (a stream's STE, then
- * its CD, on every translation the fast path does not answer) is
- * replayed from Sm3.cfg_memo while the cache is unchanged
- * (sm_cache_generation()), its first match then being the same entry:
- * counted and refreshed as the search would, without the search.
- * Sm3Config.fast_path_off turns it off too, so that tests/test-sm3-fast.c
- * compares it with the search.
- */
 const Sm3CfgEntry *sm3_cfg_lookup(Sm3 *s, bool is_cd, uint32_t sid,
                                   bool ssv, uint32_t ssid)
 {
-    Sm3CfgKey k = { is_cd, sid, is_cd && ssv, is_cd && ssv ? ssid : 0 };
-    Sm3CfgMemo *m = &s->cfg_memo[is_cd];
+    Sm3CfgKey k = { is_cd, sid, ssv, is_cd && ssv ? ssid : 0 };
 
-    if (m->valid && !s->cfg.fast_path_off &&
-        m->gen == sm_cache_generation(s->cfgc) &&
-        m->sid == k.sid && m->ssv == k.ssv && m->ssid == k.ssid) {
-        return sm_cache_rehit(s->cfgc, m->slot);
-    }
-    return sm3_cfg_search(s, m, &k);
+    return sm_cache_lookup(s->cfgc, sm3_cfg_hint(is_cd, sid, k.ssid),
+                           sm3_cfg_match, &k);
 }
 
 void sm3_cfg_insert(Sm3 *s, const Sm3CfgEntry *e)
@@ -641,10 +607,11 @@ static SmCache *sm3_walkc_key(const Sm3WalkCtx *wc, unsigned stage,
 }
 
 /*
- * As for the configuration cache (sm3_cfg_lookup()): a lookup that
- * repeats the last hit in its cache (the next page's walk under the same
- * table, the common case of a TLB miss) is replayed from
- * Sm3.walkc_memo while that cache is unchanged.
+ * A lookup that repeats the last hit in its walk cache (the next page's
+ * walk under the same table, the common case of a TLB miss) is replayed
+ * from Sm3.walkc_memo while that cache is unchanged
+ * (sm_cache_generation()), its first match then being the same entry:
+ * counted and touched as the search would, without the search.
  */
 static const Sm3WalkEntry *sm3_walkc_find(Sm3 *s, SmCache *c,
                                           Sm3WalkcMemo *m,

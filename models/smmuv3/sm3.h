@@ -143,8 +143,8 @@ typedef struct Sm3Config {
     bool cmdq_timing;
     /*
      * No fast path (sm3-fast.c): every translation takes the full path,
-     * and every configuration- and walk-cache lookup searches (no
-     * Sm3.cfg_memo, Sm3.walkc_memo).
+     * every walk-cache lookup searches and no stream memo is used
+     * (Sm3.walkc_memo, Sm3.stream_memo).
      * Results, statistics and timing are the same either way; for
      * benchmarks and for the tests that show it.
      */
